@@ -1,0 +1,68 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { createValidationPipe } from './common/errors/validation';
+import { assignRequestId } from './common/http/request-id';
+import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
+import { AppConfig } from './config/app-config';
+
+export const API_PREFIX = 'api/v1';
+export const JSON_BODY_LIMIT = '1mb';
+
+/**
+ * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e
+ * tests so that both run the same application.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): OpenAPIObject {
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(assignRequestId);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI at /docs needs inline styles and data: images; nothing else does.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // Plain-http deployments (localhost, behind a TLS-terminating proxy) must keep working.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.useGlobalPipes(createValidationPipe());
+  return setupSwagger(app);
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const options = new DocumentBuilder()
+    .setTitle('Spendin API')
+    .setDescription(
+      'Team expense management: spends, receipts, policies, approvals and payouts.\n\n' +
+        'Log in with `POST /api/v1/auth/login`, then press **Authorize** and paste the `access_token`. ' +
+        'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' }, 'bearer')
+    .build();
+  const document = SwaggerModule.createDocument(app, options, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas[PROBLEM_SCHEMA_NAME] = problemSchema as never;
+  return document;
+}
+
+function setupSwagger(app: INestApplication): OpenAPIObject {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+    customSiteTitle: 'Spendin API',
+  });
+  return document;
+}

@@ -1,0 +1,8 @@
+import { defineErrors } from '../common/errors/domain-error';
+
+export const AuthErrors = defineErrors({
+  INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
+  REFRESH_TOKEN_INVALID: { status: 401, title: 'Invalid refresh token' },
+  REFRESH_TOKEN_REUSED: { status: 401, title: 'Refresh token reused' },
+  TOO_MANY_LOGIN_ATTEMPTS: { status: 429, title: 'Too many failed logins' },
+});

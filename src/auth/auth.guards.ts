@@ -1,0 +1,52 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { IS_PUBLIC_KEY, MINIMUM_ROLE_KEY } from '../common/auth/decorators';
+import { Actor, hasAtLeast, Role } from '../common/auth/roles';
+import { CommonErrors } from '../common/errors/common.errors';
+import { DomainError } from '../common/errors/domain-error';
+
+/** Deny by default: every route needs a valid bearer token unless it is marked `@Public()`. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    if (this.isPublic(context)) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<T>(error: unknown, user: T, info: unknown, context: ExecutionContext): T {
+    if (error instanceof DomainError) throw error;
+    if (user) return user;
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!request.headers.authorization) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
+    if ((info as Error | undefined)?.name === 'TokenExpiredError') throw CommonErrors.TOKEN_EXPIRED('The access token has expired; refresh it');
+    throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+}
+
+/** Enforces the minimum role that `@Authenticated({ role })` put on the route. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const minimum = this.reflector.getAllAndOverride<Role | undefined>(MINIMUM_ROLE_KEY, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const actor = context.switchToHttp().getRequest<Request>().user as Actor | undefined;
+    if (!actor) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
+    if (!hasAtLeast(actor.role, minimum ?? 'employee')) {
+      throw CommonErrors.INSUFFICIENT_PERMISSIONS(`Insufficient permissions: this needs the ${minimum} role or higher`);
+    }
+    return true;
+  }
+}

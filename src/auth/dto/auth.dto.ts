@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, MaxLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin@acme.test' })
+  @IsString() @Length(3, 254)
+  email: string;
+
+  @ApiProperty({ example: 'correct-horse-battery-staple', format: 'password' })
+  @IsString() @Length(1, 256)
+  password: string;
+}
+
+export class RefreshTokenDto {
+  @ApiProperty({ example: '8b0f6a52-0d8e-4c5e-9a4b-2f1e3d4c5b6a.q9Xw3lW0m2dA7f0cZ1hY8rT5uK4nJ6bV2eP3sL9gM1o' })
+  @IsString() @MaxLength(200)
+  refresh_token: string;
+}
+
+export class TokenResponseDto {
+  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwYjhlIn0.sig', description: 'JWT; send as `Authorization: Bearer <access_token>`' })
+  access_token: string;
+
+  @ApiProperty({ example: '8b0f6a52-0d8e-4c5e-9a4b-2f1e3d4c5b6a.q9Xw3lW0m2dA7f0cZ1hY8rT5uK4nJ6bV2eP3sL9gM1o', description: 'Single use: each refresh answers a new one' })
+  refresh_token: string;
+
+  @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
+  token_type: 'Bearer';
+
+  @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
+  expires_in: number;
+}

@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module';
+import { DomainError } from './common/errors/domain-error';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ConfigError } from './config/environment';
+import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/database.module';
+import { pendingMigrations, runMigrations } from './database/migrations';
+import { resolveDatabase } from './database/runtime';
+import { BootstrapService } from './organizations/bootstrap.service';
+import { OrganizationsModule } from './organizations/organizations.module';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate [--revert] [--status]   apply pending migrations (or revert the last one, or list pending ones)
+  bootstrap --org NAME --email EMAIL --password PASSWORD [--full-name NAME] [--currency USD]
+                                  create an organization with its first admin; running it again
+                                  with the same organization and e-mail changes nothing
+
+The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR (./data).`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function migrate(config: AppConfig, flags: { revert?: boolean; status?: boolean }): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions(config.database.url!, 2)).initialize();
+  try {
+    if (flags.status) {
+      const pending = await pendingMigrations(dataSource);
+      out(pending.length === 0 ? 'Schema is up to date.' : `Pending: ${pending.join(', ')}`);
+    } else if (flags.revert) {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      out('Reverted the last migration.');
+    } else {
+      const applied = await runMigrations(dataSource);
+      out(applied.length === 0 ? 'Schema is up to date; nothing to apply.' : `Applied: ${applied.join(', ')}`);
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function bootstrap(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const missing = ['org', 'email', 'password'].filter((name) => typeof flags[name] !== 'string' || flags[name] === '');
+  if (missing.length > 0) throw new UsageError(`bootstrap needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  const password = String(flags.password);
+  if (password.length < 12) throw new UsageError('--password must be at least 12 characters');
+  const currency = String(flags.currency ?? 'USD').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new UsageError('--currency must be an ISO-4217 code such as USD');
+
+  const context = await NestFactory.createApplicationContext(
+    { module: class CliModule {}, imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, OrganizationsModule] },
+    { logger: ['error', 'warn'] },
+  );
+  try {
+    const pending = await pendingMigrations(context.get(DataSource));
+    if (pending.length > 0) throw new UsageError('The schema is not up to date; run `npm run migration:run` first');
+    const result = await context.get(BootstrapService).bootstrap({
+      organizationName: String(flags.org),
+      adminEmail: String(flags.email),
+      adminPassword: password,
+      adminFullName: typeof flags['full-name'] === 'string' ? flags['full-name'] : undefined,
+      baseCurrency: currency,
+    });
+    out(result.created
+      ? `Created organization "${String(flags.org)}" (${result.organizationId}) with admin ${String(flags.email)} (${result.adminId}).`
+      : `Organization "${String(flags.org)}" with admin ${String(flags.email)} already exists; nothing changed.`);
+  } finally {
+    await context.close();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: {
+      org: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' },
+      'full-name': { type: 'string' }, currency: { type: 'string' },
+      revert: { type: 'boolean' }, status: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command || !['migrate', 'bootstrap'].includes(command)) {
+    out(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const database = await resolveDatabase();
+  try {
+    if (command === 'migrate') await migrate(database.config, values);
+    else await bootstrap(database.config, values);
+    return 0;
+  } finally {
+    await database.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof DomainError) process.stderr.write(`${error.code}: ${error.message}\n`);
+    else if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    else process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CommonErrors } from '../errors/common.errors';
+import { ApiProblems } from '../swagger/api-problems.decorator';
+import { Actor, Role } from './roles';
+
+export const IS_PUBLIC_KEY = 'spendin:public';
+export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
+
+/** Opts a route out of the global bearer-token guard (login, refresh, health, webhooks). */
+export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+
+const UNAUTHENTICATED = [
+  [CommonErrors.AUTHENTICATION_REQUIRED, 'A bearer token is required'],
+  [CommonErrors.INVALID_TOKEN, 'The bearer token is invalid or has been revoked'],
+  [CommonErrors.TOKEN_EXPIRED, 'The bearer token has expired; refresh it'],
+] as const;
+
+/**
+ * The one decorator a protected route carries: it needs a bearer token and, when `role`
+ * is given, at least that role. It also documents the bearer scheme and the 401/403 answers.
+ */
+export function Authenticated(options: { role?: Role } = {}) {
+  const minimum = options.role ?? 'employee';
+  const problems: Array<[typeof CommonErrors.INVALID_TOKEN, string]> = UNAUTHENTICATED.map(([f, d]) => [f, d]);
+  if (minimum !== 'employee') {
+    problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
+  }
+  return applyDecorators(SetMetadata(MINIMUM_ROLE_KEY, minimum), ApiBearerAuth('bearer'), ApiProblems(...problems));
+}
+
+/** The authenticated caller, as set on the request by the JWT strategy. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const request = context.switchToHttp().getRequest<Request>();
+  const user = request.user as Omit<Actor, 'requestId' | 'ip'>;
+  return { ...user, requestId: String(request.id), ip: request.ip };
+});

@@ -1,0 +1,20 @@
+import { defineErrors } from './domain-error';
+
+/** Problems that belong to no single module: transport, validation, auth, limits. */
+export const CommonErrors = defineErrors({
+  VALIDATION_FAILED: { status: 422, title: 'Validation failed' },
+  MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  UNSUPPORTED_CONTENT_TYPE: { status: 400, title: 'Unsupported content type' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  AUTHENTICATION_REQUIRED: { status: 401, title: 'Authentication required' },
+  INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
+  TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
+  INSUFFICIENT_PERMISSIONS: { status: 403, title: 'Insufficient permissions' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
+  INVALID_CURSOR: { status: 422, title: 'Invalid cursor' },
+});

@@ -1,0 +1,96 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CommonErrors } from './common.errors';
+import { DomainError, ErrorFactory, problemTypeUri } from './domain-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Connection-level database failures: the database is down or restarting, not a bug. */
+const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * The one place where errors become HTTP answers: RFC 9457 problem details with a stable
+ * `code` and the request id. Unexpected errors are logged with the request id and answered
+ * as a bare 500; nothing internal (stack, SQL, paths) ever reaches the client.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const error = this.toDomainError(exception, request);
+    if (error.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id, code: error.code }, 'request failed');
+    }
+    writeProblem(response, error, String(request.id ?? ''));
+  }
+
+  private toDomainError(exception: unknown, request: Request): DomainError {
+    if (exception instanceof DomainError) return exception;
+    // Express' body parser errors arrive wrapped in an HttpException, the original as `cause`.
+    const bodyParserError = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string };
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return CommonErrors.MALFORMED_JSON('The request body is not valid JSON');
+    }
+    if (bodyParserError?.type === 'entity.too.large') {
+      return CommonErrors.PAYLOAD_TOO_LARGE('The request body exceeds the size limit');
+    }
+    if (bodyParserError?.type === 'encoding.unsupported' || bodyParserError?.type === 'charset.unsupported') {
+      return CommonErrors.UNSUPPORTED_CONTENT_TYPE('The request body encoding is not supported');
+    }
+    if (exception instanceof HttpException) return fromHttpException(exception, request);
+    const code = (exception as { code?: string })?.code;
+    if (code && DATABASE_UNAVAILABLE_CODES.has(code)) {
+      return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
+    }
+    return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');
+  }
+}
+
+const HTTP_STATUS_ERRORS: Partial<Record<number, ErrorFactory>> = {
+  [HttpStatus.BAD_REQUEST]: CommonErrors.BAD_REQUEST,
+  [HttpStatus.UNAUTHORIZED]: CommonErrors.AUTHENTICATION_REQUIRED,
+  [HttpStatus.FORBIDDEN]: CommonErrors.INSUFFICIENT_PERMISSIONS,
+  [HttpStatus.NOT_FOUND]: CommonErrors.ROUTE_NOT_FOUND,
+  [HttpStatus.METHOD_NOT_ALLOWED]: CommonErrors.METHOD_NOT_ALLOWED,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: CommonErrors.PAYLOAD_TOO_LARGE,
+  [HttpStatus.TOO_MANY_REQUESTS]: CommonErrors.RATE_LIMITED,
+  [HttpStatus.SERVICE_UNAVAILABLE]: CommonErrors.SERVICE_UNAVAILABLE,
+};
+
+function fromHttpException(exception: HttpException, request: Request): DomainError {
+  const status = exception.getStatus();
+  const factory = HTTP_STATUS_ERRORS[status];
+  if (status === HttpStatus.NOT_FOUND) {
+    return CommonErrors.ROUTE_NOT_FOUND(`No route for ${request.method} ${request.path}`);
+  }
+  if (status === HttpStatus.SERVICE_UNAVAILABLE) {
+    // Health checks answer 503 with the state of each dependency; keep it for operators.
+    const checks = exception.getResponse();
+    return CommonErrors.SERVICE_UNAVAILABLE('A dependency is unavailable', typeof checks === 'object' ? { body: { checks } } : {});
+  }
+  if (factory) return factory(exception.message);
+  return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');
+}
+
+export function writeProblem(response: Response, error: DomainError, requestId: string): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const body: Record<string, unknown> = {
+    type: problemTypeUri(error.code),
+    title: error.kind.title,
+    status: error.status,
+    detail: error.detail ?? error.kind.title,
+    code: error.code,
+    ...(error.extras.errors ? { errors: error.extras.errors } : {}),
+    ...(error.extras.body ?? {}),
+    request_id: requestId,
+  };
+  for (const [name, value] of Object.entries(error.extras.headers ?? {})) response.setHeader(name, value);
+  response.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, Environment, parseEnvironment } from './environment';
+
+/**
+ * Typed settings, read once from the environment at boot. Injected by class, e.g.
+ * `constructor(private readonly config: AppConfig)`.
+ */
+export class AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+  readonly database: {
+    /** DATABASE_URL, or the embedded server's URL once it runs; unset before that. */
+    url?: string;
+    /** True when DATABASE_URL is unset: the embedded PostgreSQL under `dataDir` is used. */
+    embedded: boolean;
+    embeddedPort: number;
+    poolSize: number;
+    migrateOnStart: boolean;
+  };
+  readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  readonly login: { maxFailures: number; windowSeconds: number };
+  readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
+
+  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string } = {}) {
+    const e = environment;
+    this.env = e.NODE_ENV ?? 'development';
+    this.port = e.PORT ?? 3000;
+    this.host = e.HOST ?? '0.0.0.0';
+    this.dataDir = resolve(e.DATA_DIR ?? './data');
+    this.trustProxy = e.TRUST_PROXY ?? false;
+    this.logLevel = e.LOG_LEVEL ?? (this.env === 'test' ? 'silent' : 'info');
+    const embedded = e.DATABASE_URL === undefined;
+    this.database = {
+      url: e.DATABASE_URL ?? overrides.embeddedDatabaseUrl,
+      embedded,
+      embeddedPort: e.EMBEDDED_DB_PORT ?? 54329,
+      poolSize: e.DATABASE_POOL_SIZE ?? 10,
+      // An external database is migrated on purpose (`npm run migration:run`); the embedded
+      // one belongs to this process, so it is brought up to date on every start.
+      migrateOnStart: e.MIGRATE_ON_START ?? embedded,
+    };
+    this.jwt = {
+      secret: e.JWT_SECRET ?? this.developmentJwtSecret(),
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
+    };
+    this.login = {
+      maxFailures: e.LOGIN_MAX_FAILURES ?? 5,
+      windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS ?? 900,
+    };
+    this.firstRun = {
+      orgName: e.ORG_NAME ?? 'Spendin',
+      baseCurrency: e.ORG_BASE_CURRENCY ?? 'USD',
+      adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: e.ADMIN_PASSWORD,
+    };
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { embeddedDatabaseUrl?: string } = {}): AppConfig {
+    return new AppConfig(parseEnvironment(env), overrides);
+  }
+
+  /** Outside production a missing JWT_SECRET is generated once and kept under the data dir. */
+  private developmentJwtSecret(): string {
+    if (this.env === 'production') {
+      throw new ConfigError(['JWT_SECRET: must be set in production (at least 32 characters)']);
+    }
+    const file = join(this.dataDir, 'jwt-secret');
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    mkdirSync(this.dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

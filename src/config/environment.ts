@@ -1,0 +1,112 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const blankAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * The process environment as the application reads it. Every variable is documented in
+ * `.env.example`; validation happens once at boot and names each bad variable.
+ */
+export class Environment {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: 'development' | 'production' | 'test';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString()
+  HOST?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'MIGRATE_ON_START must be true or false' })
+  MIGRATE_ON_START?: boolean;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_DB_PORT?: number;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(31_536_000)
+  REFRESH_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  LOGIN_MAX_FAILURES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  LOGIN_FAILURE_WINDOW_SECONDS?: number;
+
+  @IsOptional() @Transform(blankAsUnset) @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' }) @MaxLength(256)
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MaxLength(200)
+  ORG_NAME?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[A-Z]{3}$/, { message: 'ORG_BASE_CURRENCY must be an ISO-4217 code such as USD' })
+  ORG_BASE_CURRENCY?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY?: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnvironment(env: NodeJS.ProcessEnv): Environment {
+  const parsed = plainToInstance(Environment, { ...env }, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => {
+        const messages = Object.values(e.constraints ?? {}).join('; ');
+        const shown = /SECRET|PASSWORD/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
+        return `${e.property}: ${messages} (got ${shown})`;
+      }),
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,10 @@
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { RefreshToken } from '../auth/refresh-token.entity';
+import { Category, Vendor } from '../catalog/catalog-item.entity';
+import { Organization } from '../organizations/organization.entity';
+import { TeamMember } from '../users/team-member.entity';
+import { Team } from '../users/team.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity, listed explicitly (as the migrations are). */
+export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry];

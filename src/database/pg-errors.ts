@@ -1,0 +1,7 @@
+import { QueryFailedError } from 'typeorm';
+
+/** True when a statement failed on the named unique index or constraint. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === '23505' && driverError.constraint === constraint;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import { Organization } from './organization.entity';
+import { OrganizationErrors } from './organizations.errors';
+
+export interface BootstrapRequest {
+  organizationName: string;
+  baseCurrency: string;
+  adminEmail: string;
+  adminPassword: string;
+  adminFullName?: string;
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  organizationId: string;
+  adminId: string;
+}
+
+/** Creates an organization with its first admin: on first start, and from the CLI. */
+@Injectable()
+export class BootstrapService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly usersRepository: UsersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Idempotent: when the admin already exists in an organization of that name, nothing
+   * changes (the password is not touched either). An e-mail taken elsewhere is refused.
+   */
+  async bootstrap(request: BootstrapRequest): Promise<BootstrapResult> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('bootstrap', 0))`);
+      const email = request.adminEmail.toLowerCase();
+      const existing = await this.usersRepository.findByEmailForLogin(email);
+      if (existing) {
+        const organization = await tx.findOneBy(Organization, { id: existing.organizationId });
+        if (organization?.name === request.organizationName && existing.role === 'admin') {
+          return { created: false, organizationId: organization.id, adminId: existing.id };
+        }
+        throw OrganizationErrors.ADMIN_EMAIL_IN_OTHER_ORGANIZATION(`${email} already belongs to another organization or is not an admin there`);
+      }
+      const organization = await tx.save(tx.create(Organization, {
+        name: request.organizationName, baseCurrency: request.baseCurrency, settings: {},
+      }));
+      const system = { organizationId: organization.id, userId: null };
+      await this.audit.record(tx, system, {
+        action: 'organization.created', entityType: 'organization', entityId: organization.id,
+        metadata: { name: organization.name, base_currency: organization.baseCurrency },
+      });
+      const admin = await this.users.createInTransaction(tx, system, {
+        email, full_name: request.adminFullName ?? 'Administrator', role: 'admin', password: request.adminPassword,
+      });
+      return { created: true, organizationId: organization.id, adminId: admin.id };
+    });
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.dataSource.manager.count(Organization)) === 0;
+  }
+
+  static generatePassword(): string {
+    return randomBytes(18).toString('base64url');
+  }
+}

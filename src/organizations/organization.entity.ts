@@ -1,0 +1,18 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export interface OrganizationSettings {
+  /** IANA time zone used for calendar questions such as "this month" in reports. */
+  timezone?: string;
+  /** First month (1-12) of the fiscal year. */
+  fiscal_year_start_month?: number;
+}
+
+@Entity('organizations')
+export class Organization {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') name: string;
+  @Column('char', { length: 3 }) baseCurrency: string;
+  @Column('jsonb', { default: {} }) settings: OrganizationSettings;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

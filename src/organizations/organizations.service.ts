@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/roles';
+import { diff } from '../common/changes';
+import { OrganizationResponseDto, UpdateOrganizationDto } from './dto/organization.dto';
+import { Organization } from './organization.entity';
+import { toOrganizationResponse } from './organization.mapper';
+import { OrganizationErrors } from './organizations.errors';
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(actor: Actor): Promise<OrganizationResponseDto> {
+    const organization = await this.dataSource.manager.findOneBy(Organization, { id: actor.organizationId });
+    if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
+    return toOrganizationResponse(organization);
+  }
+
+  async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
+    const organization = await this.dataSource.transaction(async (tx) => {
+      const current = await tx.getRepository(Organization).createQueryBuilder('o').setLock('pessimistic_write')
+        .where('o.id = :id', { id: actor.organizationId }).getOne();
+      if (!current) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
+      const before = { ...current, settings: { ...current.settings } };
+      current.name = dto.name ?? current.name;
+      current.baseCurrency = dto.base_currency ?? current.baseCurrency;
+      if (dto.settings) {
+        const merged: Record<string, unknown> = { ...current.settings, ...dto.settings };
+        for (const [key, value] of Object.entries(merged)) if (value === null || value === undefined) delete merged[key];
+        current.settings = merged;
+      }
+      await tx.save(current);
+      await this.audit.record(tx, actor, {
+        action: 'organization.updated', entityType: 'organization', entityId: current.id,
+        metadata: { changes: diff(before, current, ['name', 'baseCurrency', 'settings']) },
+      });
+      return current;
+    });
+    return toOrganizationResponse(organization);
+  }
+}

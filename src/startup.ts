@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from './config/app-config';
+import { pendingMigrations, runMigrations } from './database/migrations';
+import { BootstrapService } from './organizations/bootstrap.service';
+
+/**
+ * Brings the schema up to date (embedded default, or MIGRATE_ON_START=true), or refuses to
+ * start on an outdated schema with the command that fixes it.
+ */
+export async function prepareSchema(dataSource: DataSource, config: AppConfig, logger: Logger): Promise<void> {
+  if (config.database.migrateOnStart) {
+    const applied = await runMigrations(dataSource);
+    if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    return;
+  }
+  const pending = await pendingMigrations(dataSource);
+  if (pending.length > 0) {
+    throw new Error(`The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npm run migration:run\` first, or set MIGRATE_ON_START=true.`);
+  }
+}
+
+/**
+ * On the very first start (no organization at all) creates one with an admin, and prints the
+ * admin's credentials once. The password is ADMIN_PASSWORD when set, otherwise random.
+ */
+export async function firstRun(bootstrap: BootstrapService, config: AppConfig): Promise<void> {
+  if (!(await bootstrap.isEmpty())) return;
+  const email = config.firstRun.adminEmail ?? 'admin@spendin.local';
+  const password = config.firstRun.adminPassword ?? BootstrapService.generatePassword();
+  await bootstrap.bootstrap({
+    organizationName: config.firstRun.orgName,
+    baseCurrency: config.firstRun.baseCurrency,
+    adminEmail: email,
+    adminPassword: password,
+  });
+  // Deliberately on stdout and not through the logger: shown once, to the person starting it.
+  process.stdout.write(
+    [
+      '',
+      '  Spendin is set up. Log in as the first admin:',
+      `    organization: ${config.firstRun.orgName}`,
+      `    e-mail:       ${email}`,
+      `    password:     ${config.firstRun.adminPassword ? '(ADMIN_PASSWORD)' : password}`,
+      '  This password is shown only once; change it after logging in.',
+      '',
+      '',
+    ].join('\n'),
+  );
+}

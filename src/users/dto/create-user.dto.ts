@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { Role, ROLES } from '../../common/auth/roles';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateUserDto {
+  @ApiProperty({ format: 'email', example: 'jane.doe@acme.test', description: 'Unique across Spendin; stored lower-cased' })
+  @Transform(trim) @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Jane Doe', minLength: 1, maxLength: 200 })
+  @Transform(trim) @IsString() @Length(1, 200)
+  full_name: string;
+
+  @ApiProperty({ enum: ROLES, example: 'employee' })
+  @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
+  role: Role;
+
+  @ApiPropertyOptional({ example: 'correct-horse-battery-staple', minLength: 12, maxLength: 256, description: 'Without one the user cannot log in until it is set' })
+  @IsOptional() @IsString() @Length(12, 256)
+  password?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e' })
+  @IsOptional() @IsUUID('all')
+  manager_id?: string | null;
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentActor } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/roles';
+import { ApiValidation } from '../common/swagger/api-problems.decorator';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { UserResponseDto } from './dto/user-response.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('Users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The caller\'s own user' })
+  @ApiOkResponse({ type: UserResponseDto })
+  me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
+    return this.users.me(actor);
+  }
+
+  @Patch('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'Update the caller\'s own name or e-mail preference' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiValidation()
+  updateMe(@CurrentActor() actor: Actor, @Body() dto: UpdateMeDto): Promise<UserResponseDto> {
+    return this.users.updateMe(actor, dto);
+  }
+}

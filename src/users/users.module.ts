@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AdminUsersController } from './admin-users.controller';
+import { PasswordHasher } from './password-hasher';
+import { ReportingLine } from './reporting-line';
+import { TeamsController } from './teams.controller';
+import { TeamsRepository } from './teams.repository';
+import { TeamsService } from './teams.service';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/** People and how they are organized: users, the reporting line (manager_id) and teams. */
+@Module({
+  controllers: [UsersController, AdminUsersController, TeamsController],
+  providers: [UsersService, UsersRepository, ReportingLine, PasswordHasher, TeamsService, TeamsRepository],
+  exports: [UsersService, UsersRepository, PasswordHasher, TeamsRepository],
+})
+export class UsersModule {}

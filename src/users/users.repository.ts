@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { Role } from '../common/auth/roles';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { User } from './user.entity';
+
+export interface UserFilter {
+  role?: Role;
+  isActive?: boolean;
+  /** Case-insensitive substring of e-mail or full name. */
+  q?: string;
+  limit: number;
+  offset: number;
+  cursor?: string;
+}
+
+/**
+ * Every query here is scoped by organization id, passed first. The only exceptions are the
+ * lookups that establish who a caller is (by e-mail at login, by token subject), which say so.
+ */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findById(organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return tx.findOneBy(User, { organizationId, id });
+  }
+
+  /** Row-locked read for a change that depends on the user's current state. */
+  lockById(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
+    return tx.getRepository(User).createQueryBuilder('u').setLock('pessimistic_write')
+      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id }).getOne();
+  }
+
+  /** Unscoped on purpose: login knows only the e-mail, which is unique across organizations. */
+  findByEmailForLogin(email: string): Promise<User | null> {
+    return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
+  }
+
+  /** Unscoped on purpose: resolves a verified token's subject to the caller. */
+  findByIdForAuthentication(id: string): Promise<User | null> {
+    return this.dataSource.manager.findOneBy(User, { id });
+  }
+
+  async emailExists(email: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return (await tx.countBy(User, { email: email.toLowerCase() })) > 0;
+  }
+
+  async countActiveAdmins(tx: EntityManager, organizationId: string): Promise<number> {
+    return tx.countBy(User, { organizationId, role: 'admin', isActive: true });
+  }
+
+  /** The user's managers, nearest first, following manager_id upwards. */
+  async managerChain(tx: EntityManager, organizationId: string, userId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `WITH RECURSIVE chain(id, manager_id, depth) AS (
+         SELECT id, manager_id, 0 FROM users WHERE organization_id = $1 AND id = $2
+         UNION ALL
+         SELECT u.id, u.manager_id, c.depth + 1 FROM users u JOIN chain c ON u.id = c.manager_id
+         WHERE u.organization_id = $1 AND c.depth < 1000
+       ) CYCLE id SET is_cycle USING path
+       SELECT id FROM chain WHERE depth > 0 AND NOT is_cycle ORDER BY depth`,
+      [organizationId, userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async list(organizationId: string, filter: UserFilter): Promise<Page<User>> {
+    const query = this.dataSource.manager.getRepository(User).createQueryBuilder('u')
+      .where('u.organization_id = :organizationId', { organizationId });
+    applyFilter(query, filter);
+    const total = await query.getCount();
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor, ['string', 'string']);
+      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
+    } else {
+      query.offset(filter.offset);
+    }
+    const items = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit).getMany();
+    const last = items.at(-1);
+    const more = items.length === filter.limit && (filter.cursor !== undefined || filter.offset + items.length < total);
+    return { total, items, next_cursor: more && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+  }
+
+  /** Team ids per user, for the `team_ids` of user answers. */
+  async teamIds(organizationId: string, userIds: string[]): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return result;
+    const rows: Array<{ user_id: string; team_id: string }> = await this.dataSource.query(
+      `SELECT user_id, team_id FROM team_members WHERE organization_id = $1 AND user_id = ANY($2) ORDER BY created_at`,
+      [organizationId, userIds],
+    );
+    for (const row of rows) result.get(row.user_id)?.push(row.team_id);
+    return result;
+  }
+}
+
+function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {
+  if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+  if (filter.isActive !== undefined) query.andWhere('u.is_active = :isActive', { isActive: filter.isActive });
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query.andWhere('(u.email ILIKE :pattern OR u.full_name ILIKE :pattern)', { pattern });
+  }
+}

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, SystemActor } from '../audit/audit.service';
+import { diff } from '../common/changes';
+import type { Actor } from '../common/auth/roles';
+import { Page } from '../common/pagination/page';
+import { isUniqueViolation } from '../database/pg-errors';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserResponseDto } from './dto/user-response.dto';
+import { PasswordHasher } from './password-hasher';
+import { ReportingLine } from './reporting-line';
+import { User } from './user.entity';
+import { toUserResponse } from './user.mapper';
+import { UserErrors } from './users.errors';
+import { UsersRepository } from './users.repository';
+
+const AUDITED_FIELDS: Array<keyof User> = ['fullName', 'role', 'managerId', 'isActive', 'emailNotifications'];
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly reportingLine: ReportingLine,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+  ) {}
+
+  async me(actor: Actor): Promise<UserResponseDto> {
+    return this.get(actor, actor.userId);
+  }
+
+  async get(actor: Actor, id: string): Promise<UserResponseDto> {
+    const user = await this.users.findById(actor.organizationId, id);
+    if (!user) throw UserErrors.USER_NOT_FOUND(`User ${id} does not exist`);
+    return this.respond(user);
+  }
+
+  async list(actor: Actor, query: ListUsersQuery): Promise<Page<UserResponseDto>> {
+    const page = await this.users.list(actor.organizationId, {
+      role: query.role, isActive: query.is_active, q: query.q, limit: query.limit, offset: query.offset, cursor: query.cursor,
+    });
+    const teams = await this.users.teamIds(actor.organizationId, page.items.map((u) => u.id));
+    return { ...page, items: page.items.map((u) => toUserResponse(u, teams.get(u.id) ?? [])) };
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserResponseDto> {
+    const user = await this.dataSource.transaction((tx) => this.createInTransaction(tx, actor, dto));
+    return this.respond(user);
+  }
+
+  /** Also used by organization bootstrap, which creates the first admin in its own transaction. */
+  async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto): Promise<User> {
+    const email = dto.email.toLowerCase();
+    if (await this.users.emailExists(email, tx)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
+    const user = tx.create(User, {
+      organizationId: actor.organizationId,
+      email,
+      fullName: dto.full_name,
+      role: dto.role,
+      managerId: dto.manager_id ?? null,
+      passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
+    });
+    try {
+      await tx.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+      throw error;
+    }
+    await this.audit.record(tx, actor, {
+      action: 'user.created', entityType: 'user', entityId: user.id,
+      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null },
+    });
+    return user;
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponseDto> {
+    const user = await this.dataSource.transaction(async (tx) => {
+      const current = await this.lockOrFail(tx, actor.organizationId, id);
+      const before = { ...current };
+      if (dto.manager_id !== undefined && dto.manager_id !== current.managerId) {
+        await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
+      }
+      const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
+      if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId);
+      Object.assign(current, {
+        fullName: dto.full_name ?? current.fullName,
+        role: dto.role ?? current.role,
+        managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
+      });
+      if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
+      if (dto.password !== undefined) {
+        current.passwordHash = await this.hasher.hash(dto.password);
+        current.tokenVersion += 1;
+      }
+      await tx.save(current);
+      const changes = diff(before, current, AUDITED_FIELDS);
+      if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
+      await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes } });
+      if (changes.role) {
+        await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
+      }
+      return current;
+    });
+    return this.respond(user);
+  }
+
+  /** Soft delete: the history stays, and every token of the user stops working at once. */
+  async deactivate(actor: Actor, id: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const user = await this.lockOrFail(tx, actor.organizationId, id);
+      if (!user.isActive) return;
+      if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
+      setActive(user, false);
+      await tx.save(user);
+      await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email } });
+    });
+  }
+
+  async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserResponseDto> {
+    const user = await this.dataSource.transaction(async (tx) => {
+      const current = await this.lockOrFail(tx, actor.organizationId, actor.userId);
+      const before = { ...current };
+      current.fullName = dto.full_name?.trim() ?? current.fullName;
+      current.emailNotifications = dto.email_notifications ?? current.emailNotifications;
+      await tx.save(current);
+      const changes = diff(before, current, AUDITED_FIELDS);
+      await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: current.id, metadata: { changes } });
+      return current;
+    });
+    return this.respond(user);
+  }
+
+  private async lockOrFail(tx: EntityManager, organizationId: string, id: string): Promise<User> {
+    const user = await this.users.lockById(tx, organizationId, id);
+    if (!user) throw UserErrors.USER_NOT_FOUND(`User ${id} does not exist`);
+    return user;
+  }
+
+  /** Serialized per organization so that two admins cannot demote each other at once. */
+  private async assertAnotherAdmin(tx: EntityManager, organizationId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`, [organizationId]);
+    if ((await this.users.countActiveAdmins(tx, organizationId)) <= 1) {
+      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin; promote another user first');
+    }
+  }
+
+  private async respond(user: User): Promise<UserResponseDto> {
+    const teams = await this.users.teamIds(user.organizationId, [user.id]);
+    return toUserResponse(user, teams.get(user.id) ?? []);
+  }
+}
+
+function setActive(user: User, active: boolean): void {
+  user.isActive = active;
+  user.deactivatedAt = active ? null : new Date();
+  if (!active) user.tokenVersion += 1;
+}

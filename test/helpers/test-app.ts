@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { cloneTemplate, dropDatabase } from '../setup/suite-database';
+import { Given } from './given';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: App;
+  config: AppConfig;
+  dataSource: DataSource;
+  /** The suite's database URL, for tests that talk SQL or start processes against it. */
+  databaseUrl: string;
+  given: Given;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real application (every module, the same HTTP setup as `main.ts`) against a
+ * fresh clone of the migrated template database. `env` overrides settings for one suite.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = `spendin_test_${randomBytes(6).toString('hex')}`;
+  const databaseUrl = await cloneTemplate(database);
+  const config = AppConfig.fromEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'spendin-test-data-')),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_POOL_SIZE: '5',
+    ...env,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });
+  configureApp(app, config);
+  await app.init();
+  const http = app.getHttpServer() as App;
+  const dataSource = app.get(DataSource);
+  return {
+    app,
+    http,
+    config,
+    dataSource,
+    databaseUrl,
+    given: new Given(app, http),
+    close: async () => {
+      await app.close();
+      await dropDatabase(database);
+    },
+  };
+}
