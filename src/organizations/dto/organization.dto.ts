@@ -16,7 +16,7 @@ export class OrganizationResponseDto {
   @ApiProperty({ format: 'uuid', example: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' }) id: string;
   @ApiProperty({ example: 'Acme Inc.' }) name: string;
   @ApiProperty({ example: 'USD', description: 'ISO-4217 code every spend is converted into' }) base_currency: string;
-  @ApiProperty({ type: OrganizationSettingsDto }) settings: OrganizationSettingsDto;
+  @ApiProperty({ type: OrganizationSettingsDto, example: { timezone: 'Europe/Berlin', fiscal_year_start_month: 4 } }) settings: OrganizationSettingsDto;
   @ApiProperty({ format: 'date-time', example: '2026-03-01T12:00:00.000Z' }) created_at: string;
 }
 
@@ -29,7 +29,7 @@ export class UpdateOrganizationDto {
   @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 code such as USD' })
   base_currency?: string;
 
-  @ApiPropertyOptional({ type: OrganizationSettingsDto, description: 'Merged into the current settings; send null for a key to reset it' })
+  @ApiPropertyOptional({ type: OrganizationSettingsDto, example: { timezone: 'Europe/Berlin', fiscal_year_start_month: 4 }, description: 'Merged into the current settings; send null for a key to reset it' })
   @IsOptional() @ValidateNested() @Type(() => OrganizationSettingsDto)
   settings?: OrganizationSettingsDto;
 }
