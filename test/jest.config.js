@@ -31,6 +31,8 @@ module.exports = {
   rootDir: base.rootDir,
   // e2e tests boot the app and start processes; a hung one still fails, just not at 5 s.
   testTimeout: 60_000,
+  // Suites are independent (one database each); use both cores of a CI machine.
+  maxWorkers: 2,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig } from './app-config';
+import { ConfigError } from './environment';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'spendin-config-'));
+
+describe('AppConfig', () => {
+  it('has working defaults: port 3000, embedded database migrated on start, 15-minute tokens', () => {
+    const config = AppConfig.fromEnv({ DATA_DIR: dataDir() });
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ embedded: true, migrateOnStart: true, url: undefined });
+    expect(config.jwt.accessTtlSeconds).toBe(900);
+  });
+
+  it('uses DATABASE_URL as is and then leaves migrating to `npm run migration:run`', () => {
+    const config = AppConfig.fromEnv({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db:5432/spendin' });
+    expect(config.database).toMatchObject({ embedded: false, migrateOnStart: false, url: 'postgres://u@db:5432/spendin' });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db/s', MIGRATE_ON_START: 'true' }).database.migrateOnStart).toBe(true);
+  });
+
+  it('generates a development JWT secret once and keeps it under the data dir', () => {
+    const dir = dataDir();
+    const first = AppConfig.fromEnv({ DATA_DIR: dir }).jwt.secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(first);
+    expect(AppConfig.fromEnv({ DATA_DIR: dir }).jwt.secret).toBe(first);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('names every bad variable, and hides secret values', () => {
+    try {
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', MIGRATE_ON_START: 'maybe' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'MIGRATE_ON_START']) expect(message).toContain(`${name}:`);
+      expect(message).toContain('(got "eighty")');
+      expect(message).not.toContain('short');
+    }
+  });
+});
