@@ -32,7 +32,7 @@ export class Environment {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: 'development' | 'production' | 'test';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @IsOptional() @Transform(toInt) @Min(1) @Max(65535) @IsInt()
   PORT?: number;
 
   @IsOptional() @Transform(blankAsUnset) @IsString()
@@ -43,7 +43,7 @@ export class Environment {
   })
   DATABASE_URL?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @IsOptional() @Transform(toInt) @Min(1) @Max(200) @IsInt()
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'MIGRATE_ON_START must be true or false' })
@@ -52,22 +52,22 @@ export class Environment {
   @IsOptional() @Transform(blankAsUnset) @IsString()
   DATA_DIR?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  @IsOptional() @Transform(toInt) @Min(1024) @Max(65535) @IsInt()
   EMBEDDED_DB_PORT?: number;
 
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  @IsOptional() @Transform(toInt) @Min(60) @Max(86_400) @IsInt()
   JWT_ACCESS_TTL_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(31_536_000)
+  @IsOptional() @Transform(toInt) @Min(300) @Max(31_536_000) @IsInt()
   REFRESH_TOKEN_TTL_SECONDS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional() @Transform(toInt) @Min(1) @Max(1000) @IsInt()
   LOGIN_MAX_FAILURES?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  @IsOptional() @Transform(toInt) @Min(1) @Max(86_400) @IsInt()
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
   @IsOptional() @Transform(blankAsUnset) @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
@@ -98,11 +98,13 @@ export class ConfigError extends Error {
 
 export function parseEnvironment(env: NodeJS.ProcessEnv): Environment {
   const parsed = plainToInstance(Environment, { ...env }, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.map((e) => {
-        const messages = Object.values(e.constraints ?? {}).join('; ');
+        const messages = Object.values(e.constraints ?? {})
+          .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
+          .join('; ');
         const shown = /SECRET|PASSWORD/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
         return `${e.property}: ${messages} (got ${shown})`;
       }),

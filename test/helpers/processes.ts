@@ -1,9 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+/** Children never write into the checkout's ./data (a generated JWT secret, say). */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'spendin-proc-'));
 
 export interface Finished {
   code: number | null;
@@ -13,8 +17,8 @@ export interface Finished {
 
 /** The process environment minus anything that would point a child at another database. */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT', 'DATA_DIR']) delete base[name];
+  const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
+  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT']) delete base[name];
   return { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };
 }
 
