@@ -1,0 +1,205 @@
+import { Action, Approver, Condition, Field, FIELDS, Operator, parseKey, Rule } from './rules';
+
+/**
+ * Runs an organization's active rules over the facts of one spend. Pure and deterministic:
+ * the same rules and facts always give the same evaluation, which is stored with the spend.
+ */
+
+/** What rules can test about a spend. `amount` is in the organization's base currency. */
+export interface SpendFacts {
+  amount: number;
+  currency: string;
+  category: string | null;
+  category_id: string | null;
+  vendor_id: string | null;
+  team_id: string | null;
+  user_id: string;
+  merchant: string | null;
+  description: string | null;
+  user_role: string;
+  source: string;
+  has_receipt: boolean;
+  receipt_verified: boolean;
+  weekday: string;
+  days_since_spend: number;
+  flags: string[];
+}
+
+/** One version of one policy, as stored when it was saved. */
+export interface PolicySnapshot {
+  policyId: string;
+  policyVersion: number;
+  rules: Rule[];
+}
+
+export interface MatchedRule {
+  policy_id: string;
+  policy_version: number;
+  rule_id: string;
+  priority: number;
+  action: Action;
+  /** Why the condition held, with the spend's own values: `amount 650.00 > 500 and category eq "Travel"`. */
+  reason: string;
+  /** Set when a rule matched but its action gave way to another (a higher auto_approve). */
+  overridden_by?: string;
+}
+
+export interface ApprovalRequirement {
+  approver: Approver;
+  policy_id: string;
+  rule_id: string;
+  priority: number;
+}
+
+export interface Evaluation {
+  decision: 'approved' | 'pending_approval' | 'blocked';
+  matched_rules: MatchedRule[];
+  /** The approval chain, in order. Approvers are resolved to people by the caller. */
+  approvals: ApprovalRequirement[];
+  flags: string[];
+  /** A require_receipt rule matched and the spend has no receipt yet. */
+  awaiting_receipt: boolean;
+  block_message: string | null;
+}
+
+/**
+ * Rules run by priority (lower first; ties keep policy and rule order). A block wins over
+ * everything. An auto_approve drops the approvals of rules with a larger priority number
+ * than its own. Every other matched require_approval adds a step, in priority order, once
+ * per distinct approver. Flags are collected; require_receipt without a receipt adds the
+ * `missing_receipt` flag and keeps the spend pending until one arrives.
+ */
+export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluation {
+  const ordered = policies
+    .flatMap((policy, policyIndex) => policy.rules.map((rule, ruleIndex) => ({ policy, rule, order: policyIndex * 10_000 + ruleIndex })))
+    .sort((a, b) => a.rule.priority - b.rule.priority || a.order - b.order);
+
+  const matched: MatchedRule[] = [];
+  const flags = new Set<string>(facts.flags);
+  const approvals: ApprovalRequirement[] = [];
+  let blockMessage: string | null = null;
+  let autoApprovedAt: { priority: number; ruleId: string } | null = null;
+  let awaitingReceipt = false;
+
+  for (const { policy, rule } of ordered) {
+    if (!holds(rule.condition, facts)) continue;
+    const match: MatchedRule = {
+      policy_id: policy.policyId,
+      policy_version: policy.policyVersion,
+      rule_id: rule.id,
+      priority: rule.priority,
+      action: rule.action,
+      reason: explain(rule.condition, facts),
+    };
+    matched.push(match);
+    switch (rule.action.type) {
+      case 'block':
+        blockMessage ??= rule.action.message;
+        break;
+      case 'flag':
+        flags.add(rule.action.flag);
+        break;
+      case 'require_receipt':
+        if (!facts.has_receipt) {
+          awaitingReceipt = true;
+          flags.add('missing_receipt');
+        }
+        break;
+      case 'auto_approve':
+        autoApprovedAt ??= { priority: rule.priority, ruleId: rule.id };
+        break;
+      case 'require_approval': {
+        if (autoApprovedAt && rule.priority > autoApprovedAt.priority) {
+          match.overridden_by = autoApprovedAt.ruleId;
+          break;
+        }
+        const approver = rule.action.approver;
+        if (!approvals.some((a) => a.approver === approver)) {
+          approvals.push({ approver, policy_id: policy.policyId, rule_id: rule.id, priority: rule.priority });
+        }
+        break;
+      }
+    }
+  }
+
+  const decision = blockMessage !== null ? 'blocked' : approvals.length > 0 || awaitingReceipt ? 'pending_approval' : 'approved';
+  return {
+    decision,
+    matched_rules: matched,
+    approvals: decision === 'blocked' ? [] : approvals,
+    flags: [...flags].sort(),
+    awaiting_receipt: awaitingReceipt,
+    block_message: blockMessage,
+  };
+}
+
+export function holds(condition: Condition, facts: SpendFacts): boolean {
+  return Object.entries(condition).every(([key, value]) => {
+    if (key === 'all') return (value as Condition[]).every((c) => holds(c, facts));
+    if (key === 'any') return (value as Condition[]).some((c) => holds(c, facts));
+    if (key === 'not') return !holds(value as Condition, facts);
+    const parsed = parseKey(key);
+    if (!parsed) throw new Error(`Unvalidated condition key ${key}`);
+    return compare(parsed.field, parsed.operator, facts[parsed.field], value);
+  });
+}
+
+function compare(field: Field, operator: Operator, actual: unknown, expected: unknown): boolean {
+  if (FIELDS[field] === 'list') {
+    const list = (actual as string[]).map(lower);
+    if (operator === 'contains') return list.includes(lower(expected));
+    const any = (expected as unknown[]).some((v) => list.includes(lower(v)));
+    return operator === 'in' ? any : !any;
+  }
+  if (actual === null || actual === undefined) return operator === 'ne' || operator === 'not_in';
+  const a = normalize(actual);
+  switch (operator) {
+    case 'eq': return a === normalize(expected);
+    case 'ne': return a !== normalize(expected);
+    case 'gt': return (a as number) > (expected as number);
+    case 'gte': return (a as number) >= (expected as number);
+    case 'lt': return (a as number) < (expected as number);
+    case 'lte': return (a as number) <= (expected as number);
+    case 'in': return (expected as unknown[]).map(normalize).includes(a);
+    case 'not_in': return !(expected as unknown[]).map(normalize).includes(a);
+    case 'contains': return String(a).includes(String(normalize(expected)));
+  }
+}
+
+/** Text compares case-insensitively; numbers and booleans as they are. */
+const normalize = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+const lower = (value: unknown) => String(value).toLowerCase();
+
+const SYMBOLS: Record<Operator, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', not_in: 'not in', contains: 'contains' };
+
+/** Explains why a condition holds, naming the spend's own values. */
+export function explain(condition: Condition, facts: SpendFacts): string {
+  const parts = Object.entries(condition).map(([key, value]) => {
+    if (key === 'all') return (value as Condition[]).map((c) => explain(c, facts)).join(' and ');
+    if (key === 'any') {
+      const first = (value as Condition[]).find((c) => holds(c, facts));
+      return first ? explain(first, facts) : 'none of the alternatives';
+    }
+    if (key === 'not') return `not (${describe(value as Condition)})`;
+    const { field, operator } = parseKey(key)!;
+    return `${field} ${show(facts[field])} ${SYMBOLS[operator]} ${show(value)}`;
+  });
+  return parts.join(' and ');
+}
+
+/** The condition itself, without values (for `not`, where the spend's values explain nothing). */
+function describe(condition: Condition): string {
+  return Object.entries(condition).map(([key, value]) => {
+    if (key === 'all') return (value as Condition[]).map(describe).join(' and ');
+    if (key === 'any') return (value as Condition[]).map(describe).join(' or ');
+    if (key === 'not') return `not (${describe(value as Condition)})`;
+    const { field, operator } = parseKey(key)!;
+    return `${field} ${SYMBOLS[operator]} ${show(value)}`;
+  }).join(' and ');
+}
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}

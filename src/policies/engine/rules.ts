@@ -1,0 +1,237 @@
+/**
+ * The policy rule language: types, and the validation that runs when a policy is saved, so that
+ * an unknown field or operator is a 422 then and never a surprise at evaluation. Pure.
+ */
+
+export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains'] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export const SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
+export const USER_ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
+
+type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
+
+/** Every field a condition may test, with its kind (which decides the operators it takes). */
+export const FIELDS = {
+  amount: 'number',
+  days_since_spend: 'number',
+  currency: 'string',
+  category: 'string',
+  merchant: 'string',
+  description: 'string',
+  user_role: 'string',
+  source: 'string',
+  weekday: 'string',
+  category_id: 'id',
+  vendor_id: 'id',
+  team_id: 'id',
+  user_id: 'id',
+  has_receipt: 'boolean',
+  receipt_verified: 'boolean',
+  flags: 'list',
+} as const satisfies Record<string, FieldKind>;
+export type Field = keyof typeof FIELDS;
+
+const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
+  number: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'],
+  string: ['eq', 'ne', 'in', 'not_in', 'contains'],
+  id: ['eq', 'ne', 'in', 'not_in'],
+  boolean: ['eq', 'ne'],
+  list: ['contains', 'in', 'not_in'],
+};
+
+/** Closed value sets, checked at save time. */
+const ALLOWED_VALUES: Partial<Record<Field, readonly string[]>> = { user_role: USER_ROLES, source: SOURCES, weekday: WEEKDAYS };
+
+export type Comparison = { field: Field; operator: Operator; value: unknown };
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { [fieldOperator: string]: unknown };
+
+export type Approver = 'manager' | 'finance' | 'admin' | 'team_lead' | `user:${string}`;
+export type Action =
+  | { type: 'require_approval'; approver: Approver }
+  | { type: 'auto_approve' }
+  | { type: 'block'; message: string }
+  | { type: 'flag'; flag: string }
+  | { type: 'require_receipt' };
+
+export interface Rule {
+  id: string;
+  priority: number;
+  condition: Condition;
+  action: Action;
+  description?: string;
+}
+
+export interface RuleProblem {
+  /** Where in the submitted policy, e.g. `rules[0].condition.any[1].amount_gtt`. */
+  path: string;
+  message: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RULE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const FLAG = /^[a-z][a-z0-9_]{0,49}$/;
+const MAX_RULES = 100;
+const MAX_DEPTH = 8;
+const MAX_NODES = 200;
+
+/** Splits `category_id_not_in` into field `category_id` and operator `not_in`. */
+export function parseKey(key: string): { field: Field; operator: Operator } | null {
+  for (const operator of [...OPERATORS].sort((a, b) => b.length - a.length)) {
+    if (key.endsWith(`_${operator}`)) {
+      const field = key.slice(0, -(operator.length + 1));
+      if (field in FIELDS) return { field: field as Field, operator };
+    }
+  }
+  return null;
+}
+
+/** Validates raw rules; answers the normalized rules (ids assigned) or every problem found. */
+export function validateRules(raw: unknown): { rules: Rule[]; problems: RuleProblem[] } {
+  const problems: RuleProblem[] = [];
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_RULES) {
+    return { rules: [], problems: [{ path: 'rules', message: `must be an array of 1 to ${MAX_RULES} rules` }] };
+  }
+  const seenIds = new Set<string>();
+  const rules = raw.map((input, index): Rule => {
+    const path = `rules[${index}]`;
+    if (!isObject(input)) {
+      problems.push({ path, message: 'must be an object with condition, action and priority' });
+      return { id: `rule-${index + 1}`, priority: 0, condition: {}, action: { type: 'auto_approve' } };
+    }
+    for (const key of Object.keys(input)) {
+      if (!['id', 'priority', 'condition', 'action', 'description'].includes(key)) problems.push({ path: `${path}.${key}`, message: 'is not a rule property' });
+    }
+    const id = input.id === undefined ? `rule-${index + 1}` : input.id;
+    if (typeof id !== 'string' || !RULE_ID.test(id)) problems.push({ path: `${path}.id`, message: 'must be 1-64 letters, digits, . _ or -' });
+    else if (seenIds.has(id)) problems.push({ path: `${path}.id`, message: `duplicates another rule's id "${id}"` });
+    seenIds.add(String(id));
+    const priority = input.priority ?? 100;
+    if (!Number.isInteger(priority) || (priority as number) < 0 || (priority as number) > 10_000) {
+      problems.push({ path: `${path}.priority`, message: 'must be an integer from 0 to 10000 (lower runs first)' });
+    }
+    if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 500)) {
+      problems.push({ path: `${path}.description`, message: 'must be a string of at most 500 characters' });
+    }
+    const counter = { nodes: 0 };
+    validateCondition(input.condition, `${path}.condition`, 0, counter, problems);
+    validateAction(input.action, `${path}.action`, problems);
+    return {
+      id: String(id),
+      priority: priority as number,
+      condition: input.condition as Condition,
+      action: input.action as Action,
+      ...(typeof input.description === 'string' ? { description: input.description } : {}),
+    };
+  });
+  return { rules, problems };
+}
+
+function validateCondition(condition: unknown, path: string, depth: number, counter: { nodes: number }, problems: RuleProblem[]): void {
+  counter.nodes += 1;
+  if (depth > MAX_DEPTH || counter.nodes > MAX_NODES) {
+    if (counter.nodes === MAX_NODES + 1 || depth === MAX_DEPTH + 1) problems.push({ path, message: `conditions nest ${MAX_DEPTH} deep and hold ${MAX_NODES} tests at most` });
+    return;
+  }
+  if (!isObject(condition) || Object.keys(condition).length === 0) {
+    problems.push({ path, message: 'must be an object of field_operator: value tests, or all / any / not' });
+    return;
+  }
+  for (const [key, value] of Object.entries(condition)) {
+    const at = `${path}.${key}`;
+    if (key === 'all' || key === 'any') {
+      if (!Array.isArray(value) || value.length === 0) problems.push({ path: at, message: 'must be a non-empty array of conditions' });
+      else value.forEach((child, i) => validateCondition(child, `${at}[${i}]`, depth + 1, counter, problems));
+      continue;
+    }
+    if (key === 'not') {
+      validateCondition(value, at, depth + 1, counter, problems);
+      continue;
+    }
+    const parsed = parseKey(key);
+    if (!parsed) {
+      problems.push({ path: at, message: unknownKeyMessage(key) });
+      continue;
+    }
+    const kind = FIELDS[parsed.field];
+    if (!OPERATORS_BY_KIND[kind].includes(parsed.operator)) {
+      problems.push({ path: at, message: `${parsed.field} takes ${OPERATORS_BY_KIND[kind].join(', ')}; not ${parsed.operator}` });
+      continue;
+    }
+    const valueProblem = checkValue(parsed.field, parsed.operator, value);
+    if (valueProblem) problems.push({ path: at, message: valueProblem });
+  }
+}
+
+function unknownKeyMessage(key: string): string {
+  const operator = OPERATORS.find((op) => key.endsWith(`_${op}`));
+  if (operator) return `unknown field "${key.slice(0, -(operator.length + 1))}"; fields are ${Object.keys(FIELDS).join(', ')}`;
+  return `unknown test "${key}"; write field_operator with an operator of ${OPERATORS.join(', ')}, or all / any / not`;
+}
+
+function checkValue(field: Field, operator: Operator, value: unknown): string | null {
+  const kind = FIELDS[field];
+  if (operator === 'in' || operator === 'not_in') {
+    if (!Array.isArray(value) || value.length === 0 || value.length > 500) return 'must be a non-empty array (500 values at most)';
+    for (const item of value) {
+      const problem = checkScalar(field, kind === 'list' ? 'string' : kind, item);
+      if (problem) return `each value ${problem}`;
+    }
+    return null;
+  }
+  return checkScalar(field, kind === 'list' ? 'string' : kind, value);
+}
+
+function checkScalar(field: Field, kind: Exclude<FieldKind, 'list'>, value: unknown): string | null {
+  switch (kind) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'id':
+      return typeof value === 'string' && UUID.test(value) ? null : 'must be a UUID';
+    case 'string': {
+      if (typeof value !== 'string' || value.length === 0 || value.length > 200) return 'must be a string of 1 to 200 characters';
+      const allowed = ALLOWED_VALUES[field];
+      if (allowed && !allowed.includes(value.toLowerCase())) return `must be one of ${allowed.join(', ')}`;
+      if (field === 'currency' && !/^[A-Z]{3}$/.test(value)) return 'must be an ISO-4217 code such as USD';
+      return null;
+    }
+  }
+}
+
+function validateAction(action: unknown, path: string, problems: RuleProblem[]): void {
+  if (!isObject(action) || typeof action.type !== 'string') {
+    problems.push({ path, message: 'must be an object with a type: require_approval, auto_approve, block, flag or require_receipt' });
+    return;
+  }
+  const allowedKeys: Record<string, string[]> = {
+    require_approval: ['type', 'approver'], auto_approve: ['type'], block: ['type', 'message'], flag: ['type', 'flag'], require_receipt: ['type'],
+  };
+  const keys = allowedKeys[action.type];
+  if (!keys) {
+    problems.push({ path: `${path}.type`, message: `unknown action "${action.type}"; actions are ${Object.keys(allowedKeys).join(', ')}` });
+    return;
+  }
+  for (const key of Object.keys(action)) if (!keys.includes(key)) problems.push({ path: `${path}.${key}`, message: `is not a property of ${action.type}` });
+  if (action.type === 'require_approval') {
+    const approver = action.approver;
+    const ok = typeof approver === 'string' && (['manager', 'finance', 'admin', 'team_lead'].includes(approver) || (approver.startsWith('user:') && UUID.test(approver.slice(5))));
+    if (!ok) problems.push({ path: `${path}.approver`, message: 'must be manager, finance, admin, team_lead or user:<uuid>' });
+  }
+  if (action.type === 'block' && (typeof action.message !== 'string' || action.message.trim() === '' || action.message.length > 500)) {
+    problems.push({ path: `${path}.message`, message: 'must say why, in 1 to 500 characters' });
+  }
+  if (action.type === 'flag' && (typeof action.flag !== 'string' || !FLAG.test(action.flag))) {
+    problems.push({ path: `${path}.flag`, message: 'must be a snake_case name such as over_budget' });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
