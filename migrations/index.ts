@@ -1,4 +1,5 @@
 import { Foundation1732320000000 } from './1732320000000-Foundation';
+import { SpendsPoliciesApprovals1732406400000 } from './1732406400000-SpendsPoliciesApprovals';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
-export const MIGRATIONS = [Foundation1732320000000];
+export const MIGRATIONS = [Foundation1732320000000, SpendsPoliciesApprovals1732406400000];

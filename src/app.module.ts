@@ -3,15 +3,21 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { OutboxModule } from './common/outbox/outbox.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PoliciesModule } from './policies/policies.module';
+import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -25,15 +31,22 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule,
         AuditModule,
+        OutboxModule,
         UsersModule,
         OrganizationsModule,
         AuthModule,
         CatalogModule,
+        ExchangeRatesModule,
+        PoliciesModule,
+        ApprovalsModule,
+        SpendsModule,
         HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
+        // Interceptors run in this order: refuse a wrong body type, then honour Idempotency-Key.
         { provide: APP_INTERCEPTOR, useClass: ContentTypeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '1mb';
+export const CSV_BODY_LIMIT = '5mb';
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e
@@ -34,6 +35,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
     }),
   );
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
+  app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   return setupSwagger(app);

@@ -30,7 +30,7 @@ export class CatalogService {
     }
     const total = await builder.getCount();
     if (query.cursor) {
-      const [name, id] = decodeCursor(query.cursor, ['string', 'string']);
+      const [name, id] = decodeCursor(query.cursor, ['string', 'uuid']);
       builder.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });
     } else {
       builder.offset(query.offset);
@@ -45,6 +45,12 @@ export class CatalogService {
     const item: CatalogItem | null = await this.dataSource.manager.findOneBy(kind.entity, { organizationId: actor.organizationId, id });
     if (!item) throw kind.notFound(`${capitalize(kind.noun)} ${id} does not exist`);
     return toCatalogResponse(item);
+  }
+
+  /** An active item of the organization, for references from other records (a spend's category). */
+  async findActive(kind: CatalogKind, organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<CatalogItem | null> {
+    const item: CatalogItem | null = await tx.findOneBy(kind.entity, { organizationId, id });
+    return item?.isActive ? item : null;
   }
 
   async create(kind: CatalogKind, actor: Actor, dto: CreateCatalogItemDto): Promise<CatalogItemResponseDto> {

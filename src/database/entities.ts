@@ -1,10 +1,14 @@
+import { Approval } from '../approvals/approval.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { Category, Vendor } from '../catalog/catalog-item.entity';
+import { ExchangeRate } from '../exchange-rates/exchange-rate.entity';
 import { Organization } from '../organizations/organization.entity';
+import { Policy, PolicyVersion } from '../policies/policy.entity';
+import { Spend } from '../spends/spend.entity';
 import { TeamMember } from '../users/team-member.entity';
 import { Team } from '../users/team.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (as the migrations are). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry];
+export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval];

@@ -29,7 +29,7 @@ export class TeamsRepository {
       .where('t.organization_id = :organizationId', { organizationId });
     const total = await query.getCount();
     if (page.cursor) {
-      const [name, id] = decodeCursor(page.cursor, ['string', 'string']);
+      const [name, id] = decodeCursor(page.cursor, ['string', 'uuid']);
       query.andWhere('(lower(t.name), t.id) > (:name, :id)', { name, id });
     } else {
       query.offset(page.offset);
@@ -53,6 +53,13 @@ export class TeamsRepository {
       .orderBy('m.created_at', 'ASC').getMany();
     for (const row of rows) result.get(row.teamId)?.push(row.userId);
     return result;
+  }
+
+  /** The teams the user leads, with their members. */
+  async ledBy(organizationId: string, userId: string): Promise<TeamWithMembers[]> {
+    const teams = await this.dataSource.manager.findBy(Team, { organizationId, leadId: userId });
+    const members = await this.memberIds(organizationId, teams.map((t) => t.id));
+    return teams.map((team) => ({ team, memberIds: members.get(team.id) ?? [] }));
   }
 
   async addMember(tx: EntityManager, organizationId: string, teamId: string, userId: string): Promise<boolean> {

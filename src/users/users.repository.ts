@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../common/auth/roles';
+import { CommonErrors } from '../common/errors/common.errors';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { User } from './user.entity';
 
@@ -66,13 +68,30 @@ export class UsersRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Everyone below the manager in the reporting line, directly or not. */
+  async reportsOf(organizationId: string, managerId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH RECURSIVE reports(id, depth) AS (
+         SELECT id, 1 FROM users WHERE organization_id = $1 AND manager_id = $2
+         UNION ALL
+         SELECT u.id, r.depth + 1 FROM users u JOIN reports r ON u.manager_id = r.id
+         WHERE u.organization_id = $1 AND r.depth < 1000
+       ) CYCLE id SET is_cycle USING path
+       SELECT DISTINCT id FROM reports WHERE NOT is_cycle`,
+      [organizationId, managerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async list(organizationId: string, filter: UserFilter): Promise<Page<User>> {
     const query = this.dataSource.manager.getRepository(User).createQueryBuilder('u')
       .where('u.organization_id = :organizationId', { organizationId });
     applyFilter(query, filter);
     const total = await query.getCount();
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, ['string', 'string']);
+      const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']) as [string, string];
+      // A tampered key would reach PostgreSQL as a bad timestamp or uuid: a 500, not the client's 422.
+      if (!isIssuedTimestamp(createdAt) || !isUUID(id, 'all')) throw CommonErrors.INVALID_CURSOR('The cursor is not one this API issued; start again without it');
       query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
     } else {
       query.offset(filter.offset);
@@ -94,6 +113,12 @@ export class UsersRepository {
     for (const row of rows) result.get(row.user_id)?.push(row.team_id);
     return result;
   }
+}
+
+/** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */
+function isIssuedTimestamp(value: string): boolean {
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
 }
 
 function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { CursorPageQueryDto } from '../../common/pagination/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -39,7 +39,7 @@ export class UpdateCatalogItemDto {
   is_active?: boolean;
 }
 
-export class ListCatalogQuery extends PageQueryDto {
+export class ListCatalogQuery extends CursorPageQueryDto {
   @ApiPropertyOptional({ type: Boolean, example: true })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

@@ -4,7 +4,8 @@ import { decodeCursor, encodeCursor } from './page';
 describe('keyset cursors', () => {
   it('round-trip the sort key of the last row', () => {
     const key = ['2026-03-01T12:00:00.000Z', '6f0d5c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f'];
-    expect(decodeCursor(encodeCursor(key), ['string', 'string'])).toEqual(key);
+    expect(decodeCursor(encodeCursor(key), ['timestamp', 'uuid'])).toEqual(key);
+    expect(decodeCursor(encodeCursor(['2026-03-01', 'Travel']), ['date', 'string'])).toEqual(['2026-03-01', 'Travel']);
   });
 
   it.each([
@@ -12,10 +13,12 @@ describe('keyset cursors', () => {
     ['the wrong shape', encodeCursor(['only-one'])],
     ['the wrong types', encodeCursor([1, 2])],
     ['an object', Buffer.from('{"a":1}').toString('base64url')],
+    ['a forged id', encodeCursor(['2026-03-01T12:00:00.000Z', 'not-a-uuid'])],
+    ['a forged timestamp', encodeCursor(['yesterday', '6f0d5c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f'])],
   ])('refuse %s with INVALID_CURSOR', (_, cursor) => {
-    expect(() => decodeCursor(cursor, ['string', 'string'])).toThrow(DomainError);
+    expect(() => decodeCursor(cursor, ['timestamp', 'uuid'])).toThrow(DomainError);
     try {
-      decodeCursor(cursor, ['string', 'string']);
+      decodeCursor(cursor, ['timestamp', 'uuid']);
     } catch (e) {
       expect((e as DomainError).code).toBe('INVALID_CURSOR');
       expect((e as DomainError).status).toBe(422);

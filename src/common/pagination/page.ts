@@ -17,17 +17,28 @@ export function encodeCursor(key: Array<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, shape: Array<'string' | 'number'>): Array<string | number> {
+/** What each position of a cursor's key must be; checked so that a forged cursor is a 422, never a SQL error. */
+export type CursorPart = 'string' | 'number' | 'uuid' | 'date' | 'timestamp';
+
+const CURSOR_PART_CHECKS: Record<CursorPart, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string' && v.length <= 1000,
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+};
+
+export function decodeCursor(cursor: string, shape: CursorPart[]): string[] {
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     key = undefined;
   }
-  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => typeof v !== shape[i])) {
+  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => !CURSOR_PART_CHECKS[shape[i]](v))) {
     throw CommonErrors.INVALID_CURSOR('The cursor is not one this API issued; start again without it');
   }
-  return key as Array<string | number>;
+  return key.map(String);
 }
 
 /** Documents a `Page<item>` 200 answer with an example. */

@@ -2,9 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Role, ROLES } from '../../common/auth/roles';
-import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { CursorPageQueryDto } from '../../common/pagination/page-query.dto';
 
-export class ListUsersQuery extends PageQueryDto {
+export class ListUsersQuery extends CursorPageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional() @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role?: Role;

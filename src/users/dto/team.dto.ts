@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { CursorPageQueryDto } from '../../common/pagination/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -37,4 +37,4 @@ export class UpdateTeamDto {
   lead_id?: string | null;
 }
 
-export class ListTeamsQuery extends PageQueryDto {}
+export class ListTeamsQuery extends CursorPageQueryDto {}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * `waiting`: a later step of the chain; `pending`: the step that can be decided now;
+ * `approved` / `rejected`: decided; `cancelled`: the chain ended without it (a rejection
+ * earlier in the chain, the spend withdrawn or resubmitted).
+ */
+export type ApprovalStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+/** One step of a spend's approval chain, assigned to a user or to a role. */
+@Entity('approvals')
+export class Approval {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('uuid') spendId: string;
+  /** Kept here so that self-approval is refused without asking the spends module. */
+  @Column('uuid') spendOwnerId: string;
+  /** Each submission of a spend starts a new round; earlier rounds stay as history. */
+  @Column('integer') round: number;
+  @Column('integer') step: number;
+  /** The rule's approver as written: manager, finance, admin, team_lead or user:<uuid>. */
+  @Column('text') requirement: string;
+  @Column('uuid', { nullable: true }) approverUserId: string | null;
+  @Column('text', { nullable: true }) approverRole: 'finance' | 'admin' | null;
+  @Column('text') status: ApprovalStatus;
+  /** How the requirement was resolved, e.g. a fallback to finance. */
+  @Column('text', { nullable: true }) note: string | null;
+  @Column('uuid', { nullable: true }) policyId: string | null;
+  @Column('text', { nullable: true }) ruleId: string | null;
+  @Column('uuid', { nullable: true }) decidedBy: string | null;
+  @Column('timestamptz', { nullable: true }) decidedAt: Date | null;
+  @Column('text', { nullable: true }) comment: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { ApprovalRequirement } from '../policies/engine/evaluate';
+import { TeamsRepository } from '../users/teams.repository';
+import { UsersRepository } from '../users/users.repository';
+
+export interface ResolvedApprover {
+  requirement: ApprovalRequirement;
+  userId: string | null;
+  role: 'finance' | 'admin' | null;
+  note: string | null;
+}
+
+export interface ChainContext {
+  organizationId: string;
+  ownerId: string;
+  teamId: string | null;
+}
+
+/**
+ * Turns the approvers policies name (manager, team_lead, user:<id>, finance, admin) into
+ * people or roles for one spend. Whoever cannot serve (nobody configured, deactivated, the
+ * owner themselves) falls back to finance, and the note says so.
+ */
+@Injectable()
+export class ApproverResolver {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly teams: TeamsRepository,
+  ) {}
+
+  async resolve(tx: EntityManager, context: ChainContext, requirements: ApprovalRequirement[]): Promise<ResolvedApprover[]> {
+    const resolved: ResolvedApprover[] = [];
+    for (const requirement of requirements) {
+      const approver = await this.resolveOne(tx, context, requirement);
+      // Two rules that land on the same person or role make one step, not two.
+      if (!resolved.some((r) => r.userId === approver.userId && r.role === approver.role)) resolved.push(approver);
+    }
+    return resolved;
+  }
+
+  private async resolveOne(tx: EntityManager, context: ChainContext, requirement: ApprovalRequirement): Promise<ResolvedApprover> {
+    const spec = requirement.approver;
+    if (spec === 'finance' || spec === 'admin') return { requirement, userId: null, role: spec, note: null };
+    const fallback = (why: string): ResolvedApprover => ({ requirement, userId: null, role: 'finance', note: `${spec}: ${why}; falls back to finance` });
+    let candidate: string | null;
+    if (spec === 'manager') {
+      const owner = await this.users.findById(context.organizationId, context.ownerId, tx);
+      candidate = owner?.managerId ?? null;
+      if (!candidate) return fallback('the owner has no manager');
+    } else if (spec === 'team_lead') {
+      if (!context.teamId) return fallback('the spend has no team');
+      candidate = (await this.teams.findById(context.organizationId, context.teamId, tx))?.leadId ?? null;
+      if (!candidate) return fallback('the spend\'s team has no lead');
+    } else {
+      candidate = spec.slice('user:'.length);
+    }
+    if (candidate === context.ownerId) return fallback('that is the spend\'s owner, who cannot approve their own spend');
+    const user = await this.users.findById(context.organizationId, candidate, tx);
+    if (!user || !user.isActive) return fallback(`${candidate} is not an active user of this organization`);
+    return { requirement, userId: user.id, role: null, note: null };
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { from, Observable, of } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/roles';
+import { canonicalJson } from '../../audit/audit-hash';
+import { IdempotencyErrors } from './idempotency.errors';
+import { IDEMPOTENT_KEY } from './idempotent.decorator';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const REPLAY_WINDOW_HOURS = 24;
+/** A key still "in progress" after this long belongs to a request that died; it may be retried. */
+const STALE_IN_PROGRESS_SECONDS = 120;
+
+/**
+ * `Idempotency-Key` for every route marked `@Idempotent()`, implemented once:
+ * - the first request claims (user, key) with an INSERT, so that of concurrent requests with
+ *   one key exactly one runs; the others answer 409 IDEMPOTENCY_REQUEST_IN_PROGRESS;
+ * - its successful answer is stored and replayed, status and body, for 24 h;
+ * - the same key with a different method, path or body answers 422 IDEMPOTENCY_KEY_REUSED.
+ * A request that fails (a problem answer) created nothing and releases the key, so a
+ * corrected retry with the same key runs.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
+    const request = context.switchToHttp().getRequest<Request>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return next.handle();
+    if (typeof header !== 'string' || !KEY.test(header)) {
+      throw IdempotencyErrors.INVALID_IDEMPOTENCY_KEY('Idempotency-Key must be 1 to 255 printable ASCII characters');
+    }
+    const actor = request.user as Actor;
+    const response = context.switchToHttp().getResponse<Response>();
+    const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+
+    return from(this.claim(actor, header, request, fingerprint)).pipe(
+      mergeMap((replay) => {
+        if (replay) {
+          response.status(replay.status);
+          response.setHeader('Idempotent-Replayed', 'true');
+          return of(replay.body);
+        }
+        return next.handle().pipe(
+          mergeMap((body) => from(this.complete(actor, header, response.statusCode, body)).pipe(mergeMap(() => of(body)))),
+          catchError((error: unknown) => from(this.release(actor, header)).pipe(mergeMap(() => { throw error; }))),
+        );
+      }),
+    );
+  }
+
+  /** Claims the key, or answers the stored response to replay; throws for a conflict. */
+  private async claim(actor: Actor, key: string, request: Request, fingerprint: string): Promise<{ status: number; body: unknown } | null> {
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO idempotency_keys (user_id, key, organization_id, method, path, request_hash, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'in_progress')
+       ON CONFLICT (user_id, key) DO UPDATE
+         SET method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
+             status = 'in_progress', response_status = NULL, response_body = NULL, created_at = now(), completed_at = NULL
+         WHERE idempotency_keys.created_at < now() - make_interval(hours => $7)
+            OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.created_at < now() - make_interval(secs => $8))
+       RETURNING key`,
+      [actor.userId, key, actor.organizationId, request.method, request.path, fingerprint, REPLAY_WINDOW_HOURS, STALE_IN_PROGRESS_SECONDS],
+    );
+    if (inserted.length > 0) return null;
+    const [existing] = await this.dataSource.query(
+      `SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [actor.userId, key],
+    );
+    if (!existing) return this.claim(actor, key, request, fingerprint);
+    if (existing.request_hash !== fingerprint) {
+      throw IdempotencyErrors.IDEMPOTENCY_KEY_REUSED('This Idempotency-Key was used with a different request; use a new key for a new request');
+    }
+    if (existing.status === 'in_progress') {
+      throw IdempotencyErrors.IDEMPOTENCY_REQUEST_IN_PROGRESS('The first request with this Idempotency-Key is still running; retry shortly', { headers: { 'Retry-After': '1' } });
+    }
+    return { status: existing.response_status, body: existing.response_body };
+  }
+
+  private async complete(actor: Actor, key: string, status: number, body: unknown): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4, completed_at = now() WHERE user_id = $1 AND key = $2`,
+      [actor.userId, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  private async release(actor: Actor, key: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [actor.userId, key]);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { ExchangeRatesController } from './exchange-rates.controller';
+import { ExchangeRatesService } from './exchange-rates.service';
+
+/** The rates that convert spends into each organization's base currency. */
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [ExchangeRatesController],
+  providers: [ExchangeRatesService],
+  exports: [ExchangeRatesService],
+})
+export class ExchangeRatesModule {}

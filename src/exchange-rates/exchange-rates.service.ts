@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { parse } from 'csv-parse/sync';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/roles';
+import { addDays, isCalendarDate } from '../common/dates';
+import { FieldError } from '../common/errors/domain-error';
+import { formatRate, isCurrency, parseRate, Rate } from '../common/money/money';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { ExchangeRateResponseDto, ListExchangeRatesQuery, SetExchangeRateDto } from './dto/exchange-rate.dto';
+import { ExchangeRate } from './exchange-rate.entity';
+import { ExchangeRateErrors } from './exchange-rates.errors';
+
+/** A spend may use a rate up to this many days older than its date (weekends, holidays). */
+export const RATE_LOOKBACK_DAYS = 7;
+const MAX_IMPORT_ROWS = 10_000;
+
+export interface ResolvedRate {
+  rate: Rate;
+  /** The date of the rate used, which may be before the spend's date. */
+  date: string;
+}
+
+@Injectable()
+export class ExchangeRatesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * The rate that converts `currency` into the base currency for a spend on `date`: the
+   * latest one on or before that date, at most RATE_LOOKBACK_DAYS older. Never a silent 1:1.
+   */
+  async rateFor(tx: EntityManager, organizationId: string, currency: string, baseCurrency: string, date: string): Promise<ResolvedRate> {
+    if (currency === baseCurrency) return { rate: { units: 1n, scale: 0 }, date };
+    const row = await tx.getRepository(ExchangeRate).createQueryBuilder('r')
+      .where('r.organization_id = :organizationId AND r.currency = :currency AND r.base_currency = :baseCurrency', { organizationId, currency, baseCurrency })
+      .andWhere('r.rate_date <= :date AND r.rate_date >= :earliest', { date, earliest: addDays(date, -RATE_LOOKBACK_DAYS) })
+      .orderBy('r.rate_date', 'DESC').limit(1).getOne();
+    if (!row) {
+      throw ExchangeRateErrors.EXCHANGE_RATE_MISSING(
+        `No ${currency}→${baseCurrency} rate for ${date} or the ${RATE_LOOKBACK_DAYS} days before; an admin adds one at POST /exchange-rates`,
+        { errors: [{ field: 'currency', message: `has no exchange rate into ${baseCurrency} for ${date}` }] },
+      );
+    }
+    return { rate: parseRate(row.rate), date: row.rateDate };
+  }
+
+  async list(actor: Actor, query: ListExchangeRatesQuery): Promise<Page<ExchangeRateResponseDto>> {
+    const builder = this.dataSource.manager.getRepository(ExchangeRate).createQueryBuilder('r')
+      .where('r.organization_id = :organizationId', { organizationId: actor.organizationId });
+    if (query.currency) builder.andWhere('r.currency = :currency', { currency: query.currency });
+    if (query.from) builder.andWhere('r.rate_date >= :from', { from: query.from });
+    if (query.to) builder.andWhere('r.rate_date <= :to', { to: query.to });
+    const total = await builder.getCount();
+    if (query.cursor) {
+      const [date, currency, id] = decodeCursor(query.cursor, ['date', 'string', 'uuid']);
+      builder.andWhere('(r.rate_date, r.currency, r.id) < (:date, :currency, :id)', { date, currency, id });
+    } else {
+      builder.offset(query.offset);
+    }
+    const rows = await builder.orderBy('r.rate_date', 'DESC').addOrderBy('r.currency', 'DESC').addOrderBy('r.id', 'DESC').limit(query.limit).getMany();
+    const last = rows.at(-1);
+    const more = rows.length === query.limit && (query.cursor !== undefined || query.offset + rows.length < total);
+    return { total, items: rows.map(toResponse), next_cursor: more && last ? encodeCursor([last.rateDate, last.currency, last.id]) : null };
+  }
+
+  /** Sets the rate of one currency on one day (replacing an earlier value for that day). */
+  async set(actor: Actor, dto: SetExchangeRateDto): Promise<ExchangeRateResponseDto> {
+    const { base_currency: baseCurrency } = await this.organizations.get(actor);
+    if (dto.currency === baseCurrency) {
+      throw ExchangeRateErrors.SAME_AS_BASE_CURRENCY(`${baseCurrency} is the base currency; its rate is always 1`, {
+        errors: [{ field: 'currency', message: 'must differ from the organization\'s base currency' }],
+      });
+    }
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [saved] = await this.upsert(tx, actor.organizationId, baseCurrency, [{ currency: dto.currency, rate: parseRate(dto.rate), date: dto.date }]);
+      await this.audit.record(tx, actor, {
+        action: 'exchange_rate.set', entityType: 'exchange_rate', entityId: saved.id,
+        metadata: { currency: dto.currency, base_currency: baseCurrency, date: dto.date, rate: saved.rate },
+      });
+      return saved;
+    });
+    return toResponse(row);
+  }
+
+  /**
+   * Imports `date,currency,rate` CSV (with that header), all or nothing: one bad line refuses
+   * the whole file with every problem named by line.
+   */
+  async importCsv(actor: Actor, csv: string): Promise<{ imported: number }> {
+    const { base_currency: baseCurrency } = await this.organizations.get(actor);
+    const entries = parseRatesCsv(csv, baseCurrency);
+    await this.dataSource.transaction(async (tx) => {
+      await this.upsert(tx, actor.organizationId, baseCurrency, entries);
+      await this.audit.record(tx, actor, {
+        action: 'exchange_rate.imported', entityType: 'exchange_rate', entityId: null,
+        metadata: { base_currency: baseCurrency, rows: entries.length, currencies: [...new Set(entries.map((e) => e.currency))].sort() },
+      });
+    });
+    return { imported: entries.length };
+  }
+
+  private async upsert(tx: EntityManager, organizationId: string, baseCurrency: string, entries: Array<{ currency: string; rate: Rate; date: string }>): Promise<ExchangeRate[]> {
+    const saved: ExchangeRate[] = [];
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500);
+      const result = await tx.createQueryBuilder().insert().into(ExchangeRate)
+        .values(chunk.map((e) => ({ organizationId, currency: e.currency, baseCurrency, rate: formatRate(e.rate), rateDate: e.date })))
+        .orUpdate(['rate', 'updated_at'], ['organization_id', 'currency', 'base_currency', 'rate_date'])
+        .returning('*').execute();
+      saved.push(...(result.raw as Array<Record<string, unknown>>).map((raw) => tx.create(ExchangeRate, {
+        id: raw.id as string, organizationId, currency: raw.currency as string, baseCurrency, rate: String(raw.rate),
+        rateDate: raw.rate_date as string, createdAt: raw.created_at as Date, updatedAt: raw.updated_at as Date,
+      })));
+    }
+    return saved;
+  }
+}
+
+export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ currency: string; rate: Rate; date: string }> {
+  let records: string[][];
+  try {
+    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  } catch (error) {
+    throw ExchangeRateErrors.INVALID_RATES_CSV(`The file is not readable CSV: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const [header, ...rows] = records;
+  if (!header || header.map((h) => h.toLowerCase()).join(',') !== 'date,currency,rate') {
+    throw ExchangeRateErrors.INVALID_RATES_CSV('The first line must be the header date,currency,rate');
+  }
+  if (rows.length === 0 || rows.length > MAX_IMPORT_ROWS) {
+    throw ExchangeRateErrors.INVALID_RATES_CSV(`The file must hold 1 to ${MAX_IMPORT_ROWS} rates`);
+  }
+  const problems: FieldError[] = [];
+  const seen = new Set<string>();
+  const entries = rows.map((row, index) => {
+    const line = `line ${index + 2}`;
+    const [date, currency, rate] = row;
+    if (row.length !== 3) problems.push({ field: line, message: 'must have exactly three values: date,currency,rate' });
+    if (!isCalendarDate(date)) problems.push({ field: line, message: `date "${date}" is not a YYYY-MM-DD calendar date` });
+    if (!currency || !isCurrency(currency)) problems.push({ field: line, message: `currency "${currency}" is not an ISO-4217 code` });
+    else if (currency === baseCurrency) problems.push({ field: line, message: `${currency} is the base currency` });
+    let parsed: Rate = { units: 1n, scale: 0 };
+    try {
+      parsed = parseRate(rate ?? '');
+    } catch {
+      problems.push({ field: line, message: `rate "${rate}" is not a positive decimal` });
+    }
+    const key = `${date}|${currency}`;
+    if (seen.has(key)) problems.push({ field: line, message: `repeats ${currency} on ${date}` });
+    seen.add(key);
+    return { currency, rate: parsed, date };
+  });
+  if (problems.length > 0) {
+    throw ExchangeRateErrors.INVALID_RATES_CSV(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the file; nothing was imported`, { errors: problems.slice(0, 100) });
+  }
+  return entries;
+}
+
+function toResponse(row: ExchangeRate): ExchangeRateResponseDto {
+  return {
+    id: row.id,
+    currency: row.currency,
+    base_currency: row.baseCurrency,
+    rate: formatRate(parseRate(row.rate)),
+    date: row.rateDate,
+    updated_at: new Date(row.updatedAt).toISOString(),
+  };
+}

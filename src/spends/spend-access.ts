@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { ApprovalsService } from '../approvals/approvals.service';
+import type { Actor } from '../common/auth/roles';
+import { hasAtLeast } from '../common/auth/roles';
+import { TeamsRepository } from '../users/teams.repository';
+import { UsersRepository } from '../users/users.repository';
+
+/**
+ * Which spends a caller may see, answered in one place for every endpoint:
+ * - finance and admin: the whole organization;
+ * - managers: their own, everyone below them in the reporting line (transitively), and the
+ *   spends and members of the teams they lead;
+ * - everyone: their own, and the spends on which they are a named approver.
+ */
+export type SpendScope =
+  | { organizationWide: true }
+  | { organizationWide: false; userIds: string[]; teamIds: string[]; spendIds: string[] };
+
+@Injectable()
+export class SpendAccess {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly teams: TeamsRepository,
+    private readonly approvals: ApprovalsService,
+  ) {}
+
+  async scopeFor(actor: Actor): Promise<SpendScope> {
+    if (hasAtLeast(actor.role, 'finance')) return { organizationWide: true };
+    const userIds = new Set([actor.userId]);
+    const teamIds = new Set<string>();
+    if (actor.role === 'manager') {
+      for (const id of await this.users.reportsOf(actor.organizationId, actor.userId)) userIds.add(id);
+      for (const { team, memberIds } of await this.teams.ledBy(actor.organizationId, actor.userId)) {
+        teamIds.add(team.id);
+        for (const id of memberIds) userIds.add(id);
+      }
+    }
+    const spendIds = await this.approvals.spendIdsAssignedTo(actor.organizationId, actor.userId);
+    return { organizationWide: false, userIds: [...userIds], teamIds: [...teamIds], spendIds };
+  }
+}

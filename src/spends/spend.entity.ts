@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const SPEND_STATUSES = ['draft', 'pending_approval', 'approved', 'paid', 'rejected', 'blocked', 'cancelled'] as const;
+export type SpendStatus = (typeof SPEND_STATUSES)[number];
+export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
+export type SpendSource = (typeof SPEND_SOURCES)[number];
+
+/** What the policies said at the last submission; stored with the spend, never recomputed. */
+export interface StoredEvaluation {
+  decision: 'approved' | 'pending_approval' | 'blocked';
+  matched_rules: object[];
+  flags: string[];
+  awaiting_receipt: boolean;
+  block_message: string | null;
+  /** Every active policy version that took part, matched or not. */
+  policies: Array<{ policy_id: string; version: number }>;
+  approvers: Array<{ step: number; requirement: string; user_id: string | null; role: string | null; note: string | null }>;
+  evaluated_at: string;
+}
+
+@Entity('spends')
+export class Spend {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('uuid') userId: string;
+  @Column('uuid', { nullable: true }) teamId: string | null;
+  @Column('uuid', { nullable: true }) categoryId: string | null;
+  @Column('uuid', { nullable: true }) vendorId: string | null;
+  @Column('text', { nullable: true }) merchant: string | null;
+  @Column('text', { nullable: true }) description: string | null;
+  /** Integer minor units; bigint comes back from pg as a string. */
+  @Column('bigint') amountMinor: string;
+  @Column('char', { length: 3 }) currency: string;
+  @Column('bigint') baseAmountMinor: string;
+  @Column('char', { length: 3 }) baseCurrency: string;
+  @Column('numeric', { precision: 24, scale: 12 }) exchangeRate: string;
+  @Column('date') spendDate: string;
+  @Column('text') source: SpendSource;
+  @Column('text') status: SpendStatus;
+  @Column('jsonb', { nullable: true }) policyEvaluation: StoredEvaluation | null;
+  @Column('text', { array: true, default: () => "'{}'" }) systemFlags: string[];
+  @Column('text', { array: true, default: () => "'{}'" }) flags: string[];
+  @Column('integer', { default: 0 }) receiptCount: number;
+  @Column('boolean', { default: false }) receiptVerified: boolean;
+  @Column('integer', { default: 0 }) approvalRound: number;
+  @Column('timestamptz', { nullable: true }) submittedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) decidedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) paidAt: Date | null;
+  @Column('uuid', { nullable: true }) paidBy: string | null;
+  @Column('text', { nullable: true }) paymentReference: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentActor } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/roles';
+import { UuidParam } from '../common/http/uuid-param';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { ApiPageResponse, Page } from '../common/pagination/page';
+import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
+import { ExchangeRateErrors } from '../exchange-rates/exchange-rates.errors';
+import { CreateSpendDto, UpdateSpendDto } from './dto/spend-input.dto';
+import { ListSpendsQuery, PaySpendDto } from './dto/spend-query.dto';
+import { SpendResponseDto } from './dto/spend-response.dto';
+import { SpendErrors } from './spends.errors';
+import { SpendsService } from './spends.service';
+import { CreateSpend } from './use-cases/create-spend';
+import { SpendLifecycle } from './use-cases/spend-lifecycle';
+
+const NOT_FOUND = [SpendErrors.SPEND_NOT_FOUND, 'Spend 3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c does not exist'] as const;
+const RATE_MISSING = [ExchangeRateErrors.EXCHANGE_RATE_MISSING, 'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates'] as const;
+const BAD_REFERENCE = [SpendErrors.INVALID_REFERENCE, 'category_id must name an active category of this organization'] as const;
+const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, 'Only the spend\'s owner may do this'] as const;
+
+@ApiTags('Spends')
+@Controller('spends')
+export class SpendsController {
+  constructor(
+    private readonly spends: SpendsService,
+    private readonly createSpend: CreateSpend,
+    private readonly lifecycle: SpendLifecycle,
+  ) {}
+
+  @Post()
+  @Authenticated()
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Create a spend',
+    description: 'Unless `draft: true` it is submitted at once: the organization\'s active policies are evaluated and the spend becomes pending_approval, approved or blocked, with a policy_evaluation naming every matched rule and why.',
+  })
+  @ApiCreatedResponse({ type: SpendResponseDto })
+  @ApiValidation()
+  @ApiProblems(RATE_MISSING, BAD_REFERENCE)
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateSpendDto): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.createSpend.execute(actor, dto));
+  }
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    summary: 'List the spends the caller may see',
+    description: 'Employees see their own; managers also their reporting line and the teams they lead; finance and admin the whole organization. Newest spend_date first.',
+  })
+  @ApiPageResponse(SpendResponseDto, 'A page of spends')
+  @ApiValidation()
+  list(@CurrentActor() actor: Actor, @Query() query: ListSpendsQuery): Promise<Page<SpendResponseDto>> {
+    return this.spends.list(actor, query);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'Get a spend with its approvals and policy evaluation' })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiInvalidId()
+  @ApiProblems(NOT_FOUND)
+  get(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
+    return this.spends.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Authenticated()
+  @ApiOperation({ summary: 'Edit a draft or rejected spend', description: 'Owner only. A rejected spend is resubmitted with POST /spends/{id}/submit.' })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiValidation()
+  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_EDITABLE, 'A spend is editable while draft or rejected; this one is approved'], RATE_MISSING, BAD_REFERENCE)
+  async update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateSpendDto): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.lifecycle.edit(actor, id, dto));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Submit a draft or resubmit a rejected spend', description: 'Evaluated by the policies as on create; a resubmission starts a new round of approvals.' })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiInvalidId()
+  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_SUBMITTABLE, 'Drafts and rejected spends can be submitted; this one is pending_approval'], RATE_MISSING)
+  async submit(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.lifecycle.submit(actor, id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Withdraw a spend', description: 'Owner only, while draft, pending approval or rejected; open approval steps are cancelled.' })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiInvalidId()
+  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'])
+  async cancel(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.lifecycle.cancel(actor, id));
+  }
+
+  @Post(':id/pay')
+  @HttpCode(200)
+  @Authenticated({ role: 'finance' })
+  @ApiOperation({ summary: 'Mark an approved spend paid', description: 'Finance and admin; never one\'s own spend.' })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiValidation()
+  @ApiProblems(NOT_FOUND, [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'], [SpendErrors.SPEND_NOT_PAYABLE, 'Only approved spends can be paid; this one is pending_approval'])
+  async pay(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: PaySpendDto): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.lifecycle.pay(actor, id, dto));
+  }
+}

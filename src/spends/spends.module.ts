@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ExchangeRatesModule } from '../exchange-rates/exchange-rates.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PoliciesModule } from '../policies/policies.module';
+import { UsersModule } from '../users/users.module';
+import { PolicySimulationController } from './policy-simulation.controller';
+import { SpendAccess } from './spend-access';
+import { SpendsController } from './spends.controller';
+import { SpendsRepository } from './spends.repository';
+import { SpendsService } from './spends.service';
+import { ApprovalOutcome } from './use-cases/approval-outcome';
+import { CreateSpend } from './use-cases/create-spend';
+import { PolicyCheck } from './use-cases/policy-check';
+import { SpendFields } from './use-cases/spend-fields';
+import { SpendLifecycle } from './use-cases/spend-lifecycle';
+import { Submission } from './use-cases/submission';
+
+/** The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes. */
+@Module({
+  imports: [UsersModule, OrganizationsModule, CatalogModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
+  controllers: [SpendsController, PolicySimulationController],
+  providers: [SpendsService, SpendsRepository, SpendAccess, SpendFields, PolicyCheck, Submission, CreateSpend, SpendLifecycle, ApprovalOutcome],
+  exports: [SpendsService],
+})
+export class SpendsModule {}

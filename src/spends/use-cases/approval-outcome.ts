@@ -1,0 +1,36 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ApprovalDecided, ApprovalEvents } from '../../approvals/approval-events';
+import { AuditService } from '../../audit/audit.service';
+import { OutboxService } from '../../common/outbox/outbox.service';
+import { SpendsRepository } from '../spends.repository';
+
+/**
+ * Moves a spend when its approval chain ends: the last approval approves it, a rejection
+ * rejects it. Runs inside the decision's transaction (see ApprovalEvents).
+ */
+@Injectable()
+export class ApprovalOutcome implements OnModuleInit {
+  constructor(
+    private readonly events: ApprovalEvents,
+    private readonly spends: SpendsRepository,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.onDecided((event) => this.apply(event));
+  }
+
+  private async apply({ tx, actor, organizationId, spendId, outcome, comment }: ApprovalDecided): Promise<void> {
+    if (outcome === 'advanced') return;
+    const spend = await this.spends.lockById(tx, organizationId, spendId);
+    if (!spend || spend.status !== 'pending_approval') {
+      throw new Error(`Approval chain of spend ${spendId} ended while the spend is ${spend?.status ?? 'missing'}`);
+    }
+    spend.status = outcome === 'approved' ? 'approved' : 'rejected';
+    spend.decidedAt = new Date();
+    await tx.save(spend);
+    await this.audit.record(tx, actor, { action: `spend.${spend.status}`, entityType: 'spend', entityId: spendId, metadata: { comment } });
+    await this.outbox.enqueue(tx, organizationId, outcome === 'approved' ? 'spend.approved' : 'spend.rejected', { spend_id: spendId, user_id: spend.userId, comment });
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ApprovalsService } from '../../approvals/approvals.service';
+import { ResolvedApprover } from '../../approvals/approver-resolver';
+import { CatalogService } from '../../catalog/catalog.service';
+import { CATEGORIES } from '../../catalog/catalog-kind';
+import { daysBetween, todayUtc, weekdayOf } from '../../common/dates';
+import { toMajorNumber } from '../../common/money/money';
+import { evaluate, Evaluation, SpendFacts } from '../../policies/engine/evaluate';
+import { PoliciesService } from '../../policies/policies.service';
+import { UsersRepository } from '../../users/users.repository';
+import { Spend, StoredEvaluation } from '../spend.entity';
+
+export interface PolicyCheckResult {
+  evaluation: Evaluation;
+  chain: ResolvedApprover[];
+  stored: StoredEvaluation;
+}
+
+/**
+ * Runs the organization's active policies over a spend and resolves the approvers they ask
+ * for. Writes nothing: submission stores the result, simulation just answers it.
+ */
+@Injectable()
+export class PolicyCheck {
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly approvals: ApprovalsService,
+    private readonly users: UsersRepository,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async run(tx: EntityManager, spend: Spend): Promise<PolicyCheckResult> {
+    const facts = await this.facts(tx, spend);
+    const snapshots = await this.policies.activeSnapshots(tx, spend.organizationId);
+    const evaluation = evaluate(snapshots, facts);
+    const chain = await this.approvals.resolve(tx, { organizationId: spend.organizationId, ownerId: spend.userId, teamId: spend.teamId }, evaluation.approvals);
+    const stored: StoredEvaluation = {
+      decision: evaluation.decision,
+      matched_rules: evaluation.matched_rules,
+      flags: evaluation.flags,
+      awaiting_receipt: evaluation.awaiting_receipt,
+      block_message: evaluation.block_message,
+      policies: snapshots.map((s) => ({ policy_id: s.policyId, version: s.policyVersion })),
+      approvers: chain.map((a, i) => ({ step: i + 1, requirement: a.requirement.approver, user_id: a.userId, role: a.role, note: a.note })),
+      evaluated_at: new Date().toISOString(),
+    };
+    return { evaluation, chain, stored };
+  }
+
+  private async facts(tx: EntityManager, spend: Spend): Promise<SpendFacts> {
+    const owner = await this.users.findById(spend.organizationId, spend.userId, tx);
+    const category = spend.categoryId ? await this.catalog.findActive(CATEGORIES, spend.organizationId, spend.categoryId, tx) : null;
+    return {
+      amount: toMajorNumber(BigInt(spend.baseAmountMinor), spend.baseCurrency),
+      currency: spend.currency,
+      category: category?.name ?? null,
+      category_id: spend.categoryId,
+      vendor_id: spend.vendorId,
+      team_id: spend.teamId,
+      user_id: spend.userId,
+      merchant: spend.merchant,
+      description: spend.description,
+      user_role: owner?.role ?? 'employee',
+      source: spend.source,
+      has_receipt: spend.receiptCount > 0,
+      receipt_verified: spend.receiptVerified,
+      weekday: weekdayOf(spend.spendDate),
+      days_since_spend: daysBetween(spend.spendDate, todayUtc()),
+      flags: spend.systemFlags,
+    };
+  }
+}

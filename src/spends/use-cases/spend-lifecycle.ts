@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApprovalsService } from '../../approvals/approvals.service';
+import { AuditService } from '../../audit/audit.service';
+import type { Actor } from '../../common/auth/roles';
+import { diff } from '../../common/changes';
+import { OutboxService } from '../../common/outbox/outbox.service';
+import { PaySpendDto } from '../dto/spend-query.dto';
+import { UpdateSpendDto } from '../dto/spend-input.dto';
+import { Spend, SpendStatus } from '../spend.entity';
+import { SpendAccess } from '../spend-access';
+import { SpendErrors } from '../spends.errors';
+import { SpendsRepository } from '../spends.repository';
+import { SpendFields } from './spend-fields';
+import { Submission } from './submission';
+
+const EDITABLE: SpendStatus[] = ['draft', 'rejected'];
+const CANCELLABLE: SpendStatus[] = ['draft', 'pending_approval', 'rejected'];
+
+/**
+ * The owner edits, submits and cancels; finance pays. Each use case locks the spend, checks
+ * who may act and in which status, and answers 409 for a transition its status does not allow.
+ */
+@Injectable()
+export class SpendLifecycle {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly spends: SpendsRepository,
+    private readonly access: SpendAccess,
+    private readonly fields: SpendFields,
+    private readonly submission: Submission,
+    private readonly approvals: ApprovalsService,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async edit(actor: Actor, id: string, dto: UpdateSpendDto): Promise<Spend> {
+    return this.asOwner(actor, id, async (tx, spend) => {
+      if (!EDITABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_EDITABLE(`A spend is editable while draft or rejected; this one is ${spend.status}`);
+      const before = { ...spend };
+      await this.fields.apply(tx, spend, dto);
+      await tx.save(spend);
+      const changes = diff(before, spend, ['amountMinor', 'currency', 'spendDate', 'categoryId', 'vendorId', 'merchant', 'description', 'teamId', 'source', 'baseAmountMinor']);
+      await this.audit.record(tx, actor, { action: 'spend.updated', entityType: 'spend', entityId: id, metadata: { changes } });
+      return spend;
+    });
+  }
+
+  async submit(actor: Actor, id: string): Promise<Spend> {
+    return this.asOwner(actor, id, async (tx, spend) => {
+      if (!EDITABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_SUBMITTABLE(`Drafts and rejected spends can be submitted; this one is ${spend.status}`);
+      // The rate of the day may have been added or corrected since the draft was saved.
+      await this.fields.convert(tx, spend);
+      await this.submission.submit(tx, actor, spend);
+      return spend;
+    });
+  }
+
+  async cancel(actor: Actor, id: string): Promise<Spend> {
+    return this.asOwner(actor, id, async (tx, spend) => {
+      if (!CANCELLABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_CANCELLABLE(`A ${spend.status} spend can no longer be withdrawn`);
+      const from = spend.status;
+      spend.status = 'cancelled';
+      spend.decidedAt = new Date();
+      await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
+      await tx.save(spend);
+      await this.audit.record(tx, actor, { action: 'spend.cancelled', entityType: 'spend', entityId: id, metadata: { from } });
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.cancelled', { spend_id: spend.id, user_id: spend.userId });
+      return spend;
+    });
+  }
+
+  /** Finance only (enforced on the route). */
+  async pay(actor: Actor, id: string, dto: PaySpendDto): Promise<Spend> {
+    return this.dataSource.transaction(async (tx) => {
+      const spend = await this.lockVisible(tx, actor, id);
+      if (spend.userId === actor.userId) throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
+      if (spend.status !== 'approved') throw SpendErrors.SPEND_NOT_PAYABLE(`Only approved spends can be paid; this one is ${spend.status}`);
+      spend.status = 'paid';
+      spend.paidAt = dto.paid_at ? new Date(dto.paid_at) : new Date();
+      spend.paidBy = actor.userId;
+      spend.paymentReference = dto.reference ?? null;
+      await tx.save(spend);
+      await this.audit.record(tx, actor, {
+        action: 'spend.paid', entityType: 'spend', entityId: id,
+        metadata: { paid_at: spend.paidAt.toISOString(), reference: spend.paymentReference, amount_minor: spend.amountMinor, currency: spend.currency },
+      });
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.paid', { spend_id: spend.id, user_id: spend.userId, reference: spend.paymentReference });
+      return spend;
+    });
+  }
+
+  private async asOwner(actor: Actor, id: string, work: (tx: EntityManager, spend: Spend) => Promise<Spend>): Promise<Spend> {
+    return this.dataSource.transaction(async (tx) => {
+      const spend = await this.lockVisible(tx, actor, id);
+      if (spend.userId !== actor.userId) throw SpendErrors.NOT_SPEND_OWNER('Only the spend\'s owner may do this');
+      return work(tx, spend);
+    });
+  }
+
+  /** Locks the spend if the caller may see it; anything else is 404, whether it exists or not. */
+  private async lockVisible(tx: EntityManager, actor: Actor, id: string): Promise<Spend> {
+    const visible = await this.spends.findVisible(actor.organizationId, await this.access.scopeFor(actor), id);
+    const spend = visible ? await this.spends.lockById(tx, actor.organizationId, id) : null;
+    if (!spend) throw SpendErrors.SPEND_NOT_FOUND(`Spend ${id} does not exist`);
+    return spend;
+  }
+}
