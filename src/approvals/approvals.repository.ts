@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
+import { countMatches } from '../common/pagination/page';
 import { Approval } from './approval.entity';
 
 /** Approval steps, always scoped by organization id. */
@@ -46,8 +47,9 @@ export class ApprovalsRepository {
         if (roles.length > 0) any.orWhere('a.approver_role IN (:...roles) AND a.spend_owner_id <> :me', { roles, me: actor.userId });
         if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
       }));
-    const [items, total] = await query.orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC').addOrderBy('a.id', 'ASC')
-      .skip(page.offset).take(page.limit).getManyAndCount();
+    const total = await countMatches(query);
+    const items = await query.orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC').addOrderBy('a.id', 'ASC')
+      .offset(page.offset).limit(page.limit).getMany();
     return { total, items };
   }
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
 import { CatalogItem } from './catalog-item.entity';
 import { CatalogKind } from './catalog-kind';
@@ -28,7 +28,7 @@ export class CatalogService {
     if (query.q) {
       builder.andWhere('(c.name ILIKE :pattern OR c.code ILIKE :pattern)', { pattern: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     }
-    const total = await builder.getCount();
+    const total = await countMatches(builder);
     if (query.cursor) {
       const [name, id] = decodeCursor(query.cursor, ['string', 'uuid']);
       builder.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });

@@ -7,7 +7,7 @@ import type { Actor } from '../common/auth/roles';
 import { addDays, isCalendarDate } from '../common/dates';
 import { FieldError } from '../common/errors/domain-error';
 import { formatRate, isCurrency, parseRate, Rate } from '../common/money/money';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { ExchangeRateResponseDto, ListExchangeRatesQuery, SetExchangeRateDto } from './dto/exchange-rate.dto';
 import { ExchangeRate } from './exchange-rate.entity';
@@ -56,7 +56,7 @@ export class ExchangeRatesService {
     if (query.currency) builder.andWhere('r.currency = :currency', { currency: query.currency });
     if (query.from) builder.andWhere('r.rate_date >= :from', { from: query.from });
     if (query.to) builder.andWhere('r.rate_date <= :to', { to: query.to });
-    const total = await builder.getCount();
+    const total = await countMatches(builder);
     if (query.cursor) {
       const [date, currency, id] = decodeCursor(query.cursor, ['date', 'string', 'uuid']);
       builder.andWhere('(r.rate_date, r.currency, r.id) < (:date, :currency, :id)', { date, currency, id });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
 import { Spend } from './spend.entity';
@@ -34,7 +34,7 @@ export class SpendsRepository {
     if (filter.category_id) query.andWhere('s.category_id = :categoryId', { categoryId: filter.category_id });
     if (filter.from) query.andWhere('s.spend_date >= :from', { from: filter.from });
     if (filter.to) query.andWhere('s.spend_date <= :to', { to: filter.to });
-    const total = await query.getCount();
+    const total = await countMatches(query);
     if (filter.cursor) {
       const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
       query.andWhere('(s.spend_date, s.id) < (:date, :id)', { date, id });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
 
@@ -27,7 +27,7 @@ export class TeamsRepository {
   async list(organizationId: string, page: { limit: number; offset: number; cursor?: string }): Promise<Page<TeamWithMembers>> {
     const query = this.dataSource.manager.getRepository(Team).createQueryBuilder('t')
       .where('t.organization_id = :organizationId', { organizationId });
-    const total = await query.getCount();
+    const total = await countMatches(query);
     if (page.cursor) {
       const [name, id] = decodeCursor(page.cursor, ['string', 'uuid']);
       query.andWhere('(lower(t.name), t.id) > (:name, :id)', { name, id });

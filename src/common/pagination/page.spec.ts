@@ -15,6 +15,7 @@ describe('keyset cursors', () => {
     ['an object', Buffer.from('{"a":1}').toString('base64url')],
     ['a forged id', encodeCursor(['2026-03-01T12:00:00.000Z', 'not-a-uuid'])],
     ['a forged timestamp', encodeCursor(['yesterday', '6f0d5c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f'])],
+    ['an impossible date', encodeCursor(['2026-02-30T00:00:00.000Z', '6f0d5c2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f'])],
   ])('refuse %s with INVALID_CURSOR', (_, cursor) => {
     expect(() => decodeCursor(cursor, ['timestamp', 'uuid'])).toThrow(DomainError);
     try {

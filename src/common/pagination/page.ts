@@ -1,4 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import { CommonErrors } from '../errors/common.errors';
 
@@ -24,9 +25,15 @@ const CURSOR_PART_CHECKS: Record<CursorPart, (value: unknown) => boolean> = {
   string: (v) => typeof v === 'string' && v.length <= 1000,
   number: (v) => typeof v === 'number' && Number.isFinite(v),
   uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
-  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v) && !Number.isNaN(Date.parse(v)),
+  // Date.parse accepts 2026-02-30; PostgreSQL does not. Only a value that round-trips is real.
+  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && roundTrips(`${v}T00:00:00.000Z`),
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && roundTrips(v),
 };
+
+function roundTrips(iso: string): boolean {
+  const time = Date.parse(iso);
+  return !Number.isNaN(time) && new Date(time).toISOString() === iso;
+}
 
 export function decodeCursor(cursor: string, shape: CursorPart[]): string[] {
   let key: unknown;
@@ -39,6 +46,15 @@ export function decodeCursor(cursor: string, shape: CursorPart[]): string[] {
     throw CommonErrors.INVALID_CURSOR('The cursor is not one this API issued; start again without it');
   }
   return key.map(String);
+}
+
+/**
+ * `total` of a list: a plain COUNT(*) of the filtered query. (TypeORM's getCount() counts
+ * DISTINCT ids, several times slower on large tenants, and nothing here joins.)
+ */
+export async function countMatches<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<number> {
+  const row = await query.clone().select('COUNT(*)', 'count').orderBy().offset(undefined).limit(undefined).getRawOne<{ count: string }>();
+  return Number(row?.count ?? 0);
 }
 
 /** Documents a `Page<item>` 200 answer with an example. */
