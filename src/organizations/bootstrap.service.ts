@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { UsersRepository } from '../users/users.repository';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { Organization } from './organization.entity';
 import { OrganizationErrors } from './organizations.errors';
@@ -28,7 +28,6 @@ export class BootstrapService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly usersRepository: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -40,7 +39,7 @@ export class BootstrapService {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('bootstrap', 0))`);
       const email = request.adminEmail.toLowerCase();
-      const existing = await this.usersRepository.findByEmailForLogin(email);
+      const existing = await tx.findOneBy(User, { email });
       if (existing) {
         const organization = await tx.findOneBy(Organization, { id: existing.organizationId });
         if (organization?.name === request.organizationName && existing.role === 'admin') {

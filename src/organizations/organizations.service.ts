@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
@@ -20,6 +20,16 @@ export class OrganizationsService {
     const organization = await this.dataSource.manager.findOneBy(Organization, { id: actor.organizationId });
     if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
     return toOrganizationResponse(organization);
+  }
+
+  /**
+   * The organization's base currency, read through the caller's transaction: a use case must
+   * never wait for a second pool connection while holding one (enough of them deadlock the pool).
+   */
+  async baseCurrency(tx: EntityManager, organizationId: string): Promise<string> {
+    const organization = await tx.findOne(Organization, { where: { id: organizationId }, select: { id: true, baseCurrency: true } });
+    if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${organizationId} does not exist`);
+    return organization.baseCurrency;
   }
 
   async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {

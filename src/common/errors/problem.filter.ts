@@ -43,7 +43,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) return fromHttpException(exception, request);
     const code = (exception as { code?: string })?.code;
-    if (code && DATABASE_UNAVAILABLE_CODES.has(code)) {
+    const poolExhausted = (exception as Error)?.message === 'timeout exceeded when trying to connect';
+    if ((code && DATABASE_UNAVAILABLE_CODES.has(code)) || poolExhausted) {
       return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
     }
     return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');

@@ -63,11 +63,11 @@ export class SpendFields {
 
   /** Recomputes base_amount from amount, currency and spend_date. */
   async convert(tx: EntityManager, spend: Spend): Promise<void> {
-    const organization = await this.organizations.get({ organizationId: spend.organizationId, userId: spend.userId, role: 'employee' });
-    const { rate } = await this.rates.rateFor(tx, spend.organizationId, spend.currency, organization.base_currency, spend.spendDate);
-    spend.baseCurrency = organization.base_currency;
+    const baseCurrency = await this.organizations.baseCurrency(tx, spend.organizationId);
+    const { rate } = await this.rates.rateFor(tx, spend.organizationId, spend.currency, baseCurrency, spend.spendDate);
+    spend.baseCurrency = baseCurrency;
     spend.exchangeRate = formatRate(rate);
-    spend.baseAmountMinor = convert(BigInt(spend.amountMinor), spend.currency, organization.base_currency, rate).toString();
+    spend.baseAmountMinor = convert(BigInt(spend.amountMinor), spend.currency, baseCurrency, rate).toString();
   }
 }
 

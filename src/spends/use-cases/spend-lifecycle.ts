@@ -73,8 +73,9 @@ export class SpendLifecycle {
 
   /** Finance only (enforced on the route). */
   async pay(actor: Actor, id: string, dto: PaySpendDto): Promise<Spend> {
+    await this.assertVisible(actor, id);
     return this.dataSource.transaction(async (tx) => {
-      const spend = await this.lockVisible(tx, actor, id);
+      const spend = await this.lock(tx, actor, id);
       if (spend.userId === actor.userId) throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
       if (spend.status !== 'approved') throw SpendErrors.SPEND_NOT_PAYABLE(`Only approved spends can be paid; this one is ${spend.status}`);
       spend.status = 'paid';
@@ -92,17 +93,26 @@ export class SpendLifecycle {
   }
 
   private async asOwner(actor: Actor, id: string, work: (tx: EntityManager, spend: Spend) => Promise<Spend>): Promise<Spend> {
+    await this.assertVisible(actor, id);
     return this.dataSource.transaction(async (tx) => {
-      const spend = await this.lockVisible(tx, actor, id);
+      const spend = await this.lock(tx, actor, id);
       if (spend.userId !== actor.userId) throw SpendErrors.NOT_SPEND_OWNER('Only the spend\'s owner may do this');
       return work(tx, spend);
     });
   }
 
-  /** Locks the spend if the caller may see it; anything else is 404, whether it exists or not. */
-  private async lockVisible(tx: EntityManager, actor: Actor, id: string): Promise<Spend> {
-    const visible = await this.spends.findVisible(actor.organizationId, await this.access.scopeFor(actor), id);
-    const spend = visible ? await this.spends.lockById(tx, actor.organizationId, id) : null;
+  /**
+   * Who may see the spend is settled before the transaction opens, so that the transaction
+   * never waits for a second pool connection. Not visible is 404, whether it exists or not.
+   */
+  private async assertVisible(actor: Actor, id: string): Promise<void> {
+    if (!(await this.spends.findVisible(actor.organizationId, await this.access.scopeFor(actor), id))) {
+      throw SpendErrors.SPEND_NOT_FOUND(`Spend ${id} does not exist`);
+    }
+  }
+
+  private async lock(tx: EntityManager, actor: Actor, id: string): Promise<Spend> {
+    const spend = await this.spends.lockById(tx, actor.organizationId, id);
     if (!spend) throw SpendErrors.SPEND_NOT_FOUND(`Spend ${id} does not exist`);
     return spend;
   }
