@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../common/auth/roles';
 import { AuditEntry } from './audit-entry.entity';
-import { auditHash } from './audit-hash';
+import { auditHash, HashedContent } from './audit-hash';
 
 export interface AuditEvent {
   /** `<entity>.<verb>`, e.g. `user.created`, `auth.login_failed`. */
@@ -26,23 +27,32 @@ export interface SystemActor {
   ip?: string;
 }
 
+type PendingEntry = Omit<HashedContent, 'prevHash'>;
+
 /**
- * Appends entries to an organization's hash-chained audit log, always inside the caller's
- * transaction so that the entry commits (or not) with the change it describes.
+ * Appends entries to each organization's hash-chained audit log, in the transaction of the
+ * change they describe: `record` collects them, and they are written just before that
+ * transaction commits. Appends for one organization are serialized by a transaction-scoped
+ * advisory lock (so the chain never forks); taking it only at commit keeps it held for
+ * milliseconds instead of the whole use case, which would serialize every write of a tenant.
  */
 @Injectable()
-export class AuditService {
-  async record(tx: EntityManager, actor: Actor | SystemActor, event: AuditEvent): Promise<AuditEntry> {
-    if (!tx.queryRunner?.isTransactionActive) {
+export class AuditService implements EntitySubscriberInterface, OnModuleInit {
+  private readonly pending = new WeakMap<QueryRunner, PendingEntry[]>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.dataSource.subscribers.push(this);
+  }
+
+  async record(tx: EntityManager, actor: Actor | SystemActor, event: AuditEvent): Promise<void> {
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) {
       throw new Error('AuditService.record must run inside the transaction of the change it records');
     }
-    // Appends for one organization are serialized until commit, so the chain never forks.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))`, [actor.organizationId]);
-    const [last] = await tx.query(
-      `SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [actor.organizationId],
-    );
-    const content = {
+    const entries = this.pending.get(runner) ?? [];
+    entries.push({
       id: randomUUID(),
       organizationId: actor.organizationId,
       actorId: actor.userId ?? null,
@@ -53,10 +63,38 @@ export class AuditService {
       requestId: actor.requestId ?? null,
       ip: actor.ip ?? null,
       createdAt: new Date(),
-      prevHash: (last?.hash as string | undefined) ?? null,
-    };
-    const entry = tx.create(AuditEntry, { ...content, hash: auditHash(content) });
-    await tx.insert(AuditEntry, entry as QueryDeepPartialEntity<AuditEntry>);
-    return entry;
+    });
+    this.pending.set(runner, entries);
+  }
+
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    const runner = event.queryRunner;
+    // Savepoints (nested transactions) commit with their outer transaction.
+    if ((runner as QueryRunner & { transactionDepth: number }).transactionDepth > 1) return;
+    const entries = this.pending.get(runner);
+    if (!entries?.length) return;
+    this.pending.delete(runner);
+    const byOrganization = new Map<string, PendingEntry[]>();
+    for (const entry of entries) byOrganization.set(entry.organizationId, [...(byOrganization.get(entry.organizationId) ?? []), entry]);
+    // A fixed lock order keeps two transactions that touch the same organizations from deadlocking.
+    for (const organizationId of [...byOrganization.keys()].sort()) {
+      await this.append(runner.manager, organizationId, byOrganization.get(organizationId)!);
+    }
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.pending.delete(event.queryRunner);
+  }
+
+  private async append(tx: EntityManager, organizationId: string, entries: PendingEntry[]): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))`, [organizationId]);
+    const [last] = await tx.query(`SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`, [organizationId]);
+    let prevHash: string | null = (last?.hash as string | undefined) ?? null;
+    const rows = entries.map((entry) => {
+      const content: HashedContent = { ...entry, prevHash };
+      prevHash = auditHash(content);
+      return { ...content, hash: prevHash };
+    });
+    await tx.createQueryBuilder().insert().into(AuditEntry).values(rows as QueryDeepPartialEntity<AuditEntry>[]).execute();
   }
 }
