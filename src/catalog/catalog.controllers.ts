@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { UuidParam } from '../common/http/uuid-param';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
 import { DeletedResponseDto } from '../common/http/deleted-response.dto';
@@ -37,6 +38,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
 
     @Post()
     @Authenticated({ role: 'admin' })
+    @Idempotent()
     @ApiOperation({ summary: `Create a ${kind.noun}` })
     @ApiCreatedResponse({ type: CatalogItemResponseDto })
     @ApiValidation()

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { UuidParam } from '../common/http/uuid-param';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -31,6 +32,7 @@ export class AdminUsersController {
 
   @Post()
   @Authenticated({ role: 'admin' })
+  @Idempotent()
   @ApiOperation({ summary: 'Create a user', description: 'Without a password the user cannot log in until one is set.' })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiValidation()

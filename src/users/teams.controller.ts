@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { UuidParam } from '../common/http/uuid-param';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
 import { CreateTeamDto, ListTeamsQuery, TeamResponseDto, UpdateTeamDto } from './dto/team.dto';
@@ -28,6 +29,7 @@ export class TeamsController {
 
   @Post()
   @Authenticated({ role: 'admin' })
+  @Idempotent()
   @ApiOperation({ summary: 'Create a team' })
   @ApiCreatedResponse({ type: TeamResponseDto })
   @ApiValidation()
