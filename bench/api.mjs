@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// Load benchmark of the spend workflow: seeds a database with 1,000,000 spends across 50
+// organizations, starts the built API against it as its own process, and drives
+// create-spend, list-spends and approval decisions with autocannon from this process.
+// Prints throughput, p50/p95/p99 latency and errors per scenario.
+//
+//   npm run bench:api                      # DATABASE_URL or PostgreSQL at 127.0.0.1:5432
+//   BENCH_SPENDS=200000 BENCH_SECONDS=10 npm run bench:api
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import argon2 from 'argon2';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DATABASE = 'spendin_bench';
+const ORGS = 50;
+const SPENDS = Number(process.env.BENCH_SPENDS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const PASSWORD = 'bench-password-123';
+
+const databaseUrl = (name) => { const url = new URL(SERVER); url.pathname = `/${name}`; return url.toString(); };
+const log = (line) => process.stdout.write(`${line}\n`);
+
+async function sql(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try { return await work(client); } finally { await client.end(); }
+}
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+function run(command, args, env) {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  return { child, output: () => output };
+}
+
+async function prepareDatabase() {
+  await sql(SERVER, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${DATABASE}`);
+  });
+  const migrate = run(process.execPath, ['dist/src/cli.js', 'migrate'], { DATABASE_URL: databaseUrl(DATABASE) });
+  const [code] = await once(migrate.child, 'exit');
+  if (code !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
+}
+
+/** Organizations, people and spends, written with set-based SQL (the API would take hours). */
+async function seed() {
+  const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id });
+  const started = Date.now();
+  await sql(databaseUrl(DATABASE), async (c) => {
+    await c.query(`INSERT INTO organizations (name, base_currency) SELECT 'Bench ' || g, 'USD' FROM generate_series(1, $1) g`, [ORGS]);
+    // Per organization: 1 admin, 2 finance, 4 managers, 40 employees reporting to the managers.
+    await c.query(`
+      INSERT INTO users (organization_id, email, full_name, role, password_hash)
+      SELECT o.id, lower(r.role) || r.n || '.' || o.num || '@bench.test', initcap(r.role) || ' ' || r.n, r.role, $1
+      FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS num FROM organizations) o
+      CROSS JOIN (
+        SELECT 'admin' AS role, 1 AS n UNION ALL SELECT 'finance', g FROM generate_series(1, 2) g
+        UNION ALL SELECT 'manager', g FROM generate_series(1, 4) g UNION ALL SELECT 'employee', g FROM generate_series(1, 40) g
+      ) r`, [hash]);
+    await c.query(`
+      UPDATE users e SET manager_id = m.id FROM users m
+      WHERE e.role = 'employee' AND m.role = 'manager' AND m.organization_id = e.organization_id
+        AND m.email = 'manager' || (1 + (split_part(split_part(e.email, '.', 1), 'employee', 2)::int % 4)) || '.' || split_part(split_part(e.email, '@', 1), '.', 2) || '@bench.test'`);
+    await c.query(`INSERT INTO categories (organization_id, name, code) SELECT o.id, c.name, c.code FROM organizations o
+      CROSS JOIN (VALUES ('Travel', '6400'), ('Meals', '6410'), ('Software', '6500'), ('Office', '6600')) c(name, code)`);
+    await c.query(`INSERT INTO policies (organization_id, name, rules) SELECT id, 'HighValue', $1::jsonb FROM organizations`,
+      [JSON.stringify([{ id: 'big', condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 }])]);
+    await c.query(`INSERT INTO policy_versions (organization_id, policy_id, version, name, is_active, rules) SELECT organization_id, id, 1, name, true, rules FROM policies`);
+    await c.query(`
+      CREATE TEMP TABLE bench_people AS
+      SELECT organization_id, array_agg(id ORDER BY email) AS ids FROM users WHERE role = 'employee' GROUP BY organization_id`);
+    await c.query(`
+      CREATE TEMP TABLE bench_categories AS
+      SELECT organization_id, array_agg(id ORDER BY name) AS ids FROM categories GROUP BY organization_id`);
+    const perOrg = Math.floor(SPENDS / ORGS);
+    await c.query(`
+      INSERT INTO spends (organization_id, user_id, category_id, merchant, amount_minor, currency, base_amount_minor, base_currency,
+                          exchange_rate, spend_date, source, status, flags, approval_round, submitted_at, decided_at, created_at)
+      SELECT p.organization_id, p.ids[1 + (g % 40)], k.ids[1 + (g % 4)], 'Merchant ' || (g % 997),
+             a.amount, 'USD', a.amount, 'USD', 1, current_date - (g % 730), 'manual',
+             (ARRAY['approved', 'paid', 'paid', 'paid', 'rejected', 'pending_approval', 'cancelled'])[1 + (g % 7)], '{}', 1,
+             now() - make_interval(days => g % 730), now() - make_interval(days => g % 730), now() - make_interval(days => g % 730)
+      FROM bench_people p JOIN bench_categories k USING (organization_id)
+      CROSS JOIN generate_series(1, $1) g
+      CROSS JOIN LATERAL (SELECT (500 + (g * 7919) % 120000)::bigint AS amount) a`, [perOrg]);
+    // As autovacuum would have by now: fresh visibility maps let counts use index-only scans.
+    await c.query('VACUUM ANALYZE');
+  });
+  log(`seeded ${ORGS} organizations, ${SPENDS.toLocaleString('en')} spends in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function startApi() {
+  const port = await freePort();
+  const api = run(process.execPath, ['dist/src/main.js'], {
+    DATABASE_URL: databaseUrl(DATABASE), PORT: String(port), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'warn', NODE_ENV: 'production', DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '20',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(`${url}/health`)).ok) return { url, api }; } catch { /* not up yet */ }
+    if (api.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`API did not start:\n${api.output()}`);
+}
+
+async function login(url, email) {
+  const response = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function scenario(name, options) {
+  const latencies = [];
+  const statuses = new Map();
+  const instance = autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+  instance.on('response', (_client, status, _bytes, time) => {
+    latencies.push(time);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const row = {
+    scenario: name,
+    'req/s': Math.round(result.requests.average),
+    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
+    requests: latencies.length,
+    errors: result.errors + result.timeouts + result.non2xx,
+    statuses: Object.fromEntries(statuses),
+  };
+  log(`${name.padEnd(26)} ${String(row['req/s']).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p95 ${row.p95.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms   errors ${row.errors}   ${JSON.stringify(row.statuses)}`);
+  return row;
+}
+
+async function main() {
+  log(`bench:api — ${SPENDS.toLocaleString('en')} spends, ${CONNECTIONS} connections, ${SECONDS} s per scenario, server ${new URL(SERVER).host}`);
+  await prepareDatabase();
+  await seed();
+  const { url, api } = await startApi();
+  try {
+    const employee = await login(url, 'employee1.1@bench.test');
+    const finance = await login(url, 'finance1.1@bench.test');
+    const manager = await login(url, 'manager2.1@bench.test');
+    const auth = (token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const today = new Date().toISOString().slice(0, 10);
+
+    let counter = 0;
+    await scenario('create-spend (650 USD)', {
+      url: `${url}/api/v1/spends`, method: 'POST', headers: auth(employee),
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ amount: `${600 + (counter++ % 5000)}.00`, currency: 'USD', spend_date: today, merchant: `Bench ${counter}` }) }) }],
+    });
+    await scenario('list-spends (finance, org)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(finance) });
+    await scenario('list-spends (employee)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(employee) });
+
+    const pending = await sql(databaseUrl(DATABASE), async (c) => (await c.query(
+      `SELECT a.id FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE u.email = 'manager2.1@bench.test' AND a.status = 'pending' ORDER BY a.created_at`,
+    )).rows.map((r) => r.id));
+    if (pending.length === 0) throw new Error('create-spend made no pending approvals to decide');
+    let next = 0;
+    await scenario(`decision (${pending.length} pending)`, {
+      url, method: 'POST', headers: auth(manager), amount: pending.length,
+      requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/approvals/${pending[next++ % pending.length]}/decision`, body: JSON.stringify({ approved: true }) }) }],
+    });
+  } finally {
+    api.child.kill('SIGTERM');
+    await once(api.child, 'exit');
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
