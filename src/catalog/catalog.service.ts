@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
-import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
 import { CatalogItem } from './catalog-item.entity';
 import { CatalogKind } from './catalog-kind';
@@ -36,9 +36,8 @@ export class CatalogService {
       builder.offset(query.offset);
     }
     const items = await builder.orderBy('lower(c.name)', 'ASC').addOrderBy('c.id', 'ASC').limit(query.limit).getMany();
-    const last = items.at(-1);
-    const more = items.length === query.limit && (query.cursor !== undefined || query.offset + items.length < total);
-    return { total, items: items.map(toCatalogResponse), next_cursor: more && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null };
+    const page = toPage(items, total, query, (last) => [last.name.toLowerCase(), last.id]);
+    return { ...page, items: items.map(toCatalogResponse) };
   }
 
   async get(kind: CatalogKind, actor: Actor, id: string): Promise<CatalogItemResponseDto> {

@@ -7,7 +7,7 @@ import type { Actor } from '../common/auth/roles';
 import { addDays, isCalendarDate } from '../common/dates';
 import { FieldError } from '../common/errors/domain-error';
 import { formatRate, isCurrency, parseRate, Rate } from '../common/money/money';
-import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { ExchangeRateResponseDto, ListExchangeRatesQuery, SetExchangeRateDto } from './dto/exchange-rate.dto';
 import { ExchangeRate } from './exchange-rate.entity';
@@ -64,9 +64,8 @@ export class ExchangeRatesService {
       builder.offset(query.offset);
     }
     const rows = await builder.orderBy('r.rate_date', 'DESC').addOrderBy('r.currency', 'DESC').addOrderBy('r.id', 'DESC').limit(query.limit).getMany();
-    const last = rows.at(-1);
-    const more = rows.length === query.limit && (query.cursor !== undefined || query.offset + rows.length < total);
-    return { total, items: rows.map(toResponse), next_cursor: more && last ? encodeCursor([last.rateDate, last.currency, last.id]) : null };
+    const page = toPage(rows, total, query, (last) => [last.rateDate, last.currency, last.id]);
+    return { ...page, items: rows.map(toResponse) };
   }
 
   /** Sets the rate of one currency on one day (replacing an earlier value for that day). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
 import { Spend } from './spend.entity';
@@ -42,9 +42,7 @@ export class SpendsRepository {
       query.offset(filter.offset);
     }
     const items = await query.orderBy('s.spend_date', 'DESC').addOrderBy('s.id', 'DESC').limit(filter.limit).getMany();
-    const last = items.at(-1);
-    const more = items.length === filter.limit && (filter.cursor !== undefined || filter.offset + items.length < total);
-    return { total, items, next_cursor: more && last ? encodeCursor([last.spendDate, last.id]) : null };
+    return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
   }
 
   /**

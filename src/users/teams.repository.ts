@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
 
@@ -36,13 +36,8 @@ export class TeamsRepository {
     }
     const teams = await query.orderBy('lower(t.name)', 'ASC').addOrderBy('t.id', 'ASC').limit(page.limit).getMany();
     const members = await this.memberIds(organizationId, teams.map((t) => t.id));
-    const last = teams.at(-1);
-    const more = teams.length === page.limit && (page.cursor !== undefined || page.offset + teams.length < total);
-    return {
-      total,
-      items: teams.map((team) => ({ team, memberIds: members.get(team.id) ?? [] })),
-      next_cursor: more && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
-    };
+    const result = toPage(teams, total, page, (last) => [last.name.toLowerCase(), last.id]);
+    return { ...result, items: teams.map((team) => ({ team, memberIds: members.get(team.id) ?? [] })) };
   }
 
   async memberIds(organizationId: string, teamIds: string[], tx: EntityManager = this.dataSource.manager): Promise<Map<string, string[]>> {

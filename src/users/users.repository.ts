@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../common/auth/roles';
-import { countMatches, decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
 import { User } from './user.entity';
 
 export interface UserFilter {
@@ -94,9 +94,7 @@ export class UsersRepository {
       query.offset(filter.offset);
     }
     const items = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit).getMany();
-    const last = items.at(-1);
-    const more = items.length === filter.limit && (filter.cursor !== undefined || filter.offset + items.length < total);
-    return { total, items, next_cursor: more && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+    return toPage(items, total, filter, (last) => [last.createdAt.toISOString(), last.id]);
   }
 
   /** Team ids per user, for the `team_ids` of user answers. */

@@ -48,6 +48,13 @@ export function decodeCursor(cursor: string, shape: CursorPart[]): string[] {
   return key.map(String);
 }
 
+/** Wraps one page of rows; `next_cursor` is the last row's key when more rows may follow. */
+export function toPage<T>(items: T[], total: number, query: { limit: number; offset: number; cursor?: string }, keyOf: (last: T) => Array<string | number>): Page<T> {
+  const last = items.at(-1);
+  const more = items.length === query.limit && (query.cursor !== undefined || query.offset + items.length < total);
+  return { total, items, next_cursor: more && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
 /**
  * `total` of a list: a plain COUNT(*) of the filtered query. (TypeORM's getCount() counts
  * DISTINCT ids, several times slower on large tenants, and nothing here joins.)
