@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PoliciesModule } from './policies/policies.module';
@@ -32,6 +33,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         OutboxModule,
+        JobsModule,
         UsersModule,
         OrganizationsModule,
         AuthModule,

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, Environment, parseEnvironment } from './environment';
 
+/** `api` serves HTTP; `worker` runs background jobs and serves nothing. */
+export type ProcessRole = 'api' | 'worker';
+
 /**
  * Typed settings, read once from the environment at boot. Injected by class, e.g.
  * `constructor(private readonly config: AppConfig)`.
@@ -23,11 +26,17 @@ export class AppConfig {
     poolSize: number;
     migrateOnStart: boolean;
   };
+  readonly redisUrl?: string;
+  /**
+   * `dispatch`: turn outbox rows into jobs here; `process`: run jobs here. The API runs jobs
+   * itself only without Redis (or with JOBS_IN_API=true); with Redis the worker does.
+   */
+  readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string };
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
 
-  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string } = {}) {
+  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}) {
     const e = environment;
     this.env = e.NODE_ENV ?? 'development';
     this.port = e.PORT ?? 3000;
@@ -44,6 +53,14 @@ export class AppConfig {
       // An external database is migrated on purpose (`npm run migration:run`); the embedded
       // one belongs to this process, so it is brought up to date on every start.
       migrateOnStart: e.MIGRATE_ON_START ?? embedded,
+    };
+    this.redisUrl = e.REDIS_URL;
+    const role = overrides.role ?? 'api';
+    this.jobs = {
+      dispatch: true,
+      process: role === 'worker' || !this.redisUrl || (e.JOBS_IN_API ?? false),
+      pollMs: e.OUTBOX_POLL_MS ?? 500,
+      queuePrefix: e.QUEUE_PREFIX ?? 'spendin',
     };
     this.jwt = {
       secret: e.JWT_SECRET ?? this.developmentJwtSecret(),
@@ -62,7 +79,7 @@ export class AppConfig {
     };
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { embeddedDatabaseUrl?: string } = {}): AppConfig {
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}): AppConfig {
     return new AppConfig(parseEnvironment(env), overrides);
   }
 

@@ -52,6 +52,18 @@ export class Environment {
   @IsOptional() @Transform(blankAsUnset) @IsString()
   DATA_DIR?: string;
 
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[a-z0-9_-]{1,64}$/i, { message: 'QUEUE_PREFIX may hold letters, digits, _ and - (64 at most)' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional() @Transform(toInt) @Min(10) @Max(60_000) @IsInt()
+  OUTBOX_POLL_MS?: number;
+
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'JOBS_IN_API must be true or false' })
+  JOBS_IN_API?: boolean;
+
   @IsOptional() @Transform(toInt) @Min(1024) @Max(65535) @IsInt()
   EMBEDDED_DB_PORT?: number;
 

@@ -1,4 +1,4 @@
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ProcessRole } from '../config/app-config';
 import { EmbeddedDatabase } from './embedded-postgres';
 
 export interface ResolvedDatabase {
@@ -9,10 +9,10 @@ export interface ResolvedDatabase {
 }
 
 /** Uses DATABASE_URL when set; otherwise starts the embedded PostgreSQL under the data dir. */
-export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedDatabase> {
-  const config = AppConfig.fromEnv(env);
+export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, role: ProcessRole = 'api'): Promise<ResolvedDatabase> {
+  const config = AppConfig.fromEnv(env, { role });
   if (!config.database.embedded) return { config, stop: async () => undefined };
   const embedded = new EmbeddedDatabase(config.dataDir, config.database.embeddedPort);
   const url = await embedded.start();
-  return { config: AppConfig.fromEnv(env, { embeddedDatabaseUrl: url }), stop: () => embedded.stop() };
+  return { config: AppConfig.fromEnv(env, { embeddedDatabaseUrl: url, role }), stop: () => embedded.stop() };
 }

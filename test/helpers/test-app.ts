@@ -41,6 +41,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     // One connection: a use case that asks for a second connection while holding one (a
     // deadlock under load) fails here at once instead of in production.
     DATABASE_POOL_SIZE: '1',
+    // With Redis (CI's first pass) jobs go through Bull, in a queue namespace of the suite's own.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, JOBS_IN_API: 'true', QUEUE_PREFIX: database } : {}),
+    OUTBOX_POLL_MS: '50',
     ...env,
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });

@@ -1,0 +1,24 @@
+import type { Consumer, OutboxJob } from './job-registry';
+import { JobTransport } from './transport';
+
+/**
+ * Without Redis, the dispatcher runs each job itself, in the API process; the outbox row is
+ * the job's record, retried with backoff until every consumer of it has succeeded.
+ */
+export class InProcessTransport extends JobTransport {
+  readonly queued = false;
+
+  async deliver(consumer: Consumer, _jobId: string, job: OutboxJob): Promise<void> {
+    await consumer.handle(job);
+  }
+
+  async work(): Promise<void> {
+    // Jobs run as the dispatcher delivers them.
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

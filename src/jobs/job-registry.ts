@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { OutboxTopic } from '../common/outbox/outbox.service';
+
+/** What a consumer receives: one committed outbox row. */
+export interface OutboxJob {
+  outboxId: string;
+  organizationId: string;
+  topic: OutboxTopic;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * A consumer of outbox topics (OCR, notifications, webhook deliveries). Its handler must be
+ * idempotent: a job can run more than once (a retry, a worker killed mid-way).
+ */
+export interface Consumer {
+  /** Also the Bull queue's name. */
+  name: string;
+  topics: OutboxTopic[];
+  handle: (job: OutboxJob) => Promise<void>;
+  /** Tries before a job is given up on. */
+  attempts: number;
+  /** First retry delay; doubled each time. */
+  backoffMs: number;
+  /** Jobs of this consumer run at once per process. */
+  concurrency: number;
+}
+
+/** Modules register their consumers here at start-up; the transports read them. */
+@Injectable()
+export class JobRegistry {
+  private readonly consumers = new Map<string, Consumer>();
+  private onRegister?: (consumer: Consumer) => void;
+
+  register(consumer: Consumer): void {
+    if (this.consumers.has(consumer.name)) throw new Error(`Job consumer ${consumer.name} is registered twice`);
+    this.consumers.set(consumer.name, consumer);
+    this.onRegister?.(consumer);
+  }
+
+  /** Calls `start` for every consumer, now and as more register. */
+  each(start: (consumer: Consumer) => void): void {
+    this.onRegister = start;
+    for (const consumer of this.consumers.values()) start(consumer);
+  }
+
+  all(): Consumer[] {
+    return [...this.consumers.values()];
+  }
+
+  forTopic(topic: string): Consumer[] {
+    return this.all().filter((c) => (c.topics as string[]).includes(topic));
+  }
+}

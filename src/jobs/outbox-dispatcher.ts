@@ -1,0 +1,106 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { JobRegistry, OutboxJob } from './job-registry';
+import { JobTransport } from './transport';
+
+interface OutboxRow {
+  id: string;
+  organization_id: string;
+  topic: OutboxJob['topic'];
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** A claimed row is invisible to other dispatchers for this long; after a crash it comes back. */
+const LEASE_SECONDS = 300;
+const BATCH = 50;
+const MAX_ATTEMPTS = 12;
+
+/**
+ * Turns committed outbox rows into jobs. Rows are leased with SKIP LOCKED, so any number of
+ * API and worker processes can dispatch side by side; a row is marked dispatched only once
+ * every consumer of its topic has its job (queued on Redis, or run here without Redis).
+ * When Redis is down, rows simply wait and are retried with backoff: nothing is lost.
+ */
+@Injectable()
+export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxDispatcher');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: JobRegistry,
+    private readonly transport: JobTransport,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobs.dispatch) return;
+    const poll = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.drain().finally(poll), this.config.jobs.pollMs);
+    };
+    poll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Dispatches everything that is due now; resolves when the outbox has nothing due. */
+  drain(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        while (!this.stopped && (await this.dispatchBatch()) > 0);
+      } catch (error) {
+        this.logger.warn(`outbox dispatch failed: ${(error as Error).message}`);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private async dispatchBatch(): Promise<number> {
+    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
+    const [rows]: [OutboxRow[], number] = await this.dataSource.query(
+      `UPDATE outbox SET available_at = now() + make_interval(secs => $2)
+       WHERE id IN (
+         SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
+         ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, organization_id, topic, payload, attempts`,
+      [BATCH, LEASE_SECONDS],
+    );
+    for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) await this.dispatch(row);
+    return rows.length;
+  }
+
+  private async dispatch(row: OutboxRow): Promise<void> {
+    const job: OutboxJob = { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload };
+    try {
+      for (const consumer of this.registry.forTopic(row.topic)) {
+        await this.transport.deliver(consumer, `${row.id}-${consumer.name}`, job);
+      }
+      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id]);
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const message = (error as Error).message?.slice(0, 2000) ?? String(error);
+      // Exponential backoff from 1 s, capped at 10 minutes.
+      const delay = Math.min(600, 2 ** (attempts - 1));
+      await this.dataSource.query(
+        `UPDATE outbox SET attempts = $2::int, last_error = $3,
+           available_at = now() + make_interval(secs => $4::int),
+           failed_at = CASE WHEN $2::int >= $5::int THEN now() END
+         WHERE id = $1`,
+        [row.id, attempts, message, delay, MAX_ATTEMPTS],
+      );
+      this.logger.warn(`outbox row ${row.id} (${row.topic}) attempt ${attempts} failed: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import type { Consumer, OutboxJob } from './job-registry';
+
+/**
+ * How jobs travel: through Redis and Bull to any number of worker processes (REDIS_URL), or
+ * run right here in the API process (the embedded default). The logic is the same either way.
+ */
+export abstract class JobTransport {
+  /** true: `deliver` only hands the job over and the transport retries it; false: `deliver` runs it. */
+  abstract readonly queued: boolean;
+  /** Hands one consumer's job over; throws when that is not possible right now. */
+  abstract deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void>;
+  /** Starts running consumers' jobs in this process (the worker; the API without Redis). */
+  abstract work(consumers: Consumer[]): Promise<void>;
+  abstract close(): Promise<void>;
+  /** Health: can jobs be handed over now? */
+  abstract ping(): Promise<boolean>;
+}
