@@ -111,7 +111,7 @@ export class ExchangeRatesService {
       const result = await tx.createQueryBuilder().insert().into(ExchangeRate)
         .values(chunk.map((e) => ({ organizationId, currency: e.currency, baseCurrency, rate: formatRate(e.rate), rateDate: e.date })))
         .orUpdate(['rate', 'updated_at'], ['organization_id', 'currency', 'base_currency', 'rate_date'])
-        .returning('*').execute();
+        .returning('id, currency, rate, rate_date::text AS rate_date, created_at, updated_at').execute();
       saved.push(...(result.raw as Array<Record<string, unknown>>).map((raw) => tx.create(ExchangeRate, {
         id: raw.id as string, organizationId, currency: raw.currency as string, baseCurrency, rate: String(raw.rate),
         rateDate: raw.rate_date as string, createdAt: raw.created_at as Date, updatedAt: raw.updated_at as Date,
@@ -122,14 +122,16 @@ export class ExchangeRatesService {
 }
 
 export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ currency: string; rate: Rate; date: string }> {
-  let records: string[][];
+  let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+    // `info` gives each record's line in the file, which blank lines make differ from its index
+    // (csv-parse's sync typings do not follow `info: true`, hence the cast).
+    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
   } catch (error) {
     throw ExchangeRateErrors.INVALID_RATES_CSV(`The file is not readable CSV: ${(error as Error).message.split('\n')[0]}`);
   }
   const [header, ...rows] = records;
-  if (!header || header.map((h) => h.toLowerCase()).join(',') !== 'date,currency,rate') {
+  if (!header || header.record.map((h) => h.toLowerCase()).join(',') !== 'date,currency,rate') {
     throw ExchangeRateErrors.INVALID_RATES_CSV('The first line must be the header date,currency,rate');
   }
   if (rows.length === 0 || rows.length > MAX_IMPORT_ROWS) {
@@ -137,8 +139,8 @@ export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ curren
   }
   const problems: FieldError[] = [];
   const seen = new Set<string>();
-  const entries = rows.map((row, index) => {
-    const line = `line ${index + 2}`;
+  const entries = rows.map(({ record: row, info }) => {
+    const line = `line ${info.lines}`;
     const [date, currency, rate] = row;
     if (row.length !== 3) problems.push({ field: line, message: 'must have exactly three values: date,currency,rate' });
     if (!isCalendarDate(date)) problems.push({ field: line, message: `date "${date}" is not a YYYY-MM-DD calendar date` });

@@ -41,8 +41,12 @@ export class OrganizationsService {
       current.name = dto.name ?? current.name;
       current.baseCurrency = dto.base_currency ?? current.baseCurrency;
       if (dto.settings) {
-        const merged: Record<string, unknown> = { ...current.settings, ...dto.settings };
-        for (const [key, value] of Object.entries(merged)) if (value === null || value === undefined) delete merged[key];
+        // The DTO instance carries every declared key, unsent ones as undefined: only sent keys merge.
+        const merged: Record<string, unknown> = { ...current.settings };
+        for (const [key, value] of Object.entries(dto.settings)) {
+          if (value === null) delete merged[key];
+          else if (value !== undefined) merged[key] = value;
+        }
         current.settings = merged;
       }
       await tx.save(current);

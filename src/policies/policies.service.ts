@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { canonicalJson } from '../audit/audit-hash';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
@@ -64,7 +65,8 @@ export class PoliciesService {
       const before = { ...current };
       current.name = dto.name ?? current.name;
       current.isActive = dto.is_active ?? current.isActive;
-      current.rules = rules ?? current.rules;
+      // jsonb stores keys in its own order: the same rules read back compare equal only canonically.
+      if (rules !== undefined && canonicalJson(rules) !== canonicalJson(current.rules)) current.rules = rules;
       const changes = diff(before, current, ['name', 'isActive', 'rules']);
       if (Object.keys(changes).length === 0) return current;
       current.version += 1;

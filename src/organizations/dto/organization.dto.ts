@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsTimeZone, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsCurrencyCode } from '../../common/money/money.validators';
 
 export class OrganizationSettingsDto {
   @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone for calendar questions such as "this month"' })
@@ -26,7 +27,7 @@ export class UpdateOrganizationDto {
   name?: string;
 
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 code' })
-  @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 code such as USD' })
+  @IsOptional() @IsCurrencyCode()
   base_currency?: string;
 
   @ApiPropertyOptional({ type: OrganizationSettingsDto, example: { timezone: 'Europe/Berlin', fiscal_year_start_month: 4 }, description: 'Merged into the current settings; send null for a key to reset it' })
