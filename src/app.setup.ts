@@ -37,7 +37,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  // The queue board is a web page for admins, at /admin/queues (see QueueBoardController).
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());
   return setupSwagger(app);
 }

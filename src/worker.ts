@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['REDIS_URL and DATABASE_URL: the worker needs both (without Redis the API runs jobs itself)']);
   }
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const logger = new Logger('Worker');
   const pending = await pendingMigrations(app.get(DataSource));
   if (pending.length > 0) throw new Error(`The database has pending migrations (${pending.join(', ')}); run \`npm run migration:run\` first`);

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { AppConfig } from '../config/app-config';
 import { UsersRepository } from '../users/users.repository';
+import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from '../jobs/queue-board.controller';
 import type { AccessTokenClaims } from './tokens.service';
 
 /**
@@ -18,7 +20,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly users: UsersRepository,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), queueBoardCookie]),
       secretOrKey: config.jwt.secret,
       algorithms: ['HS256'],
       ignoreExpiration: false,
@@ -32,4 +34,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     return { userId: user.id, organizationId: user.organizationId, role: user.role };
   }
+}
+
+/** The queue board's cookie, read on the board's own pages only (a browser opens them without headers). */
+function queueBoardCookie(request: Request): string | null {
+  if (!request.path.startsWith(QUEUE_BOARD_PATH)) return null;
+  const match = (request.headers.cookie ?? '').match(new RegExp(`(?:^|;\\s*)${QUEUE_BOARD_COOKIE}=([^;]+)`));
+  return match ? decodeURIComponent(match[1]) : null;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, Environment, parseEnvironment } from './environment';
 
@@ -31,7 +32,9 @@ export class AppConfig {
    * `dispatch`: turn outbox rows into jobs here; `process`: run jobs here. The API runs jobs
    * itself only without Redis (or with JOBS_IN_API=true); with Redis the worker does.
    */
-  readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string };
+  readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
+  /** Receipt files (content-addressed) and the OCR worker pool. */
+  readonly receipts: { dir: string; ocrWorkers: number };
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
@@ -61,6 +64,11 @@ export class AppConfig {
       process: role === 'worker' || !this.redisUrl || (e.JOBS_IN_API ?? false),
       pollMs: e.OUTBOX_POLL_MS ?? 500,
       queuePrefix: e.QUEUE_PREFIX ?? 'spendin',
+      lockSeconds: e.JOB_LOCK_SECONDS ?? 60,
+    };
+    this.receipts = {
+      dir: resolve(e.RECEIPTS_DIR ?? join(this.dataDir, 'receipts')),
+      ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
     this.jwt = {
       secret: e.JWT_SECRET ?? this.developmentJwtSecret(),

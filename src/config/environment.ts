@@ -64,8 +64,17 @@ export class Environment {
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'JOBS_IN_API must be true or false' })
   JOBS_IN_API?: boolean;
 
+  @IsOptional() @Transform(toInt) @Min(2) @Max(3600) @IsInt()
+  JOB_LOCK_SECONDS?: number;
+
   @IsOptional() @Transform(toInt) @Min(1024) @Max(65535) @IsInt()
   EMBEDDED_DB_PORT?: number;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString()
+  RECEIPTS_DIR?: string;
+
+  @IsOptional() @Transform(toInt) @Min(1) @Max(32) @IsInt()
+  OCR_WORKERS?: number;
 
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;

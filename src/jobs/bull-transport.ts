@@ -3,6 +3,9 @@ import Bull from 'bull';
 import type { Consumer, OutboxJob } from './job-registry';
 import { JobTransport } from './transport';
 
+/** How long a stopping process waits for its running jobs (below Kubernetes' default 30 s). */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 /**
  * Bull queues on Redis, one per consumer. A job's id is derived from its outbox row, so a
  * row dispatched twice (a crash between enqueue and bookkeeping) still makes one job.
@@ -15,17 +18,19 @@ export class BullTransport extends JobTransport {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
+    private readonly lockSeconds: number,
   ) {
     super();
   }
 
-  private queue(name: string): Bull.Queue<OutboxJob> {
+  /** The queue of one consumer (created on first use); for the queue board. */
+  queue(name: string): Bull.Queue<OutboxJob> {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Bull<OutboxJob>(name, this.redisUrl, {
         prefix: this.prefix,
         // A job whose worker died (SIGKILL, OOM) is picked up again once its lock expires.
-        settings: { lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 3 },
+        settings: { lockDuration: this.lockSeconds * 1000, stalledInterval: this.lockSeconds * 500, maxStalledCount: 3 },
       });
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
@@ -62,8 +67,18 @@ export class BullTransport extends JobTransport {
     }
   }
 
+  /**
+   * Stops taking jobs and waits for the running ones, at most SHUTDOWN_GRACE_MS: a job cut
+   * off after that is picked up again by another worker once its lock expires.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all(
+      [...this.queues.entries()].map(([name, queue]) =>
+        withTimeout(queue.close(), SHUTDOWN_GRACE_MS, 'running jobs did not finish in time').catch((error: Error) =>
+          this.logger.warn(`queue ${name} closed without waiting: ${error.message}`),
+        ),
+      ),
+    );
   }
 }
 

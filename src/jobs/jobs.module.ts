@@ -1,9 +1,10 @@
-import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
 import { InProcessTransport } from './in-process-transport';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
+import { QueueBoardController } from './queue-board.controller';
 import { JobTransport } from './transport';
 
 /**
@@ -12,18 +13,19 @@ import { JobTransport } from './transport';
  */
 @Global()
 @Module({
+  controllers: [QueueBoardController],
   providers: [
     JobRegistry,
     OutboxDispatcher,
     {
       provide: JobTransport,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix) : new InProcessTransport()),
+      useFactory: (config: AppConfig) => (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds) : new InProcessTransport()),
     },
   ],
   exports: [JobRegistry, JobTransport, OutboxDispatcher],
 })
-export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(JobTransport) private readonly transport: JobTransport,
     private readonly registry: JobRegistry,
@@ -34,7 +36,12 @@ export class JobsModule implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.config.jobs.process) this.registry.each((consumer) => void this.transport.work([consumer]));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Nest runs every `onModuleDestroy` first, then `beforeApplicationShutdown`, then
+   * `onApplicationShutdown` (where TypeORM and the OCR pool close): stopping the jobs here lets
+   * a running job finish with everything it needs still open.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.transport.close();
   }
 }

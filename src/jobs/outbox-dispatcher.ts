@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 12;
  * When Redis is down, rows simply wait and are retried with backoff: nothing is lost.
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxDispatcher');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -47,7 +47,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     poll();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before shutdown, while the database and the job processors still work: finish what runs. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
