@@ -7,6 +7,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
+import { UploadInterceptor } from './common/http/upload.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { OutboxModule } from './common/outbox/outbox.module';
 import { AppConfig } from './config/app-config';
@@ -18,6 +19,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PoliciesModule } from './policies/policies.module';
+import { ReceiptsModule } from './receipts/receipts.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,12 +44,15 @@ export class AppModule {
         PoliciesModule,
         ApprovalsModule,
         SpendsModule,
+        ReceiptsModule,
         HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
-        // Interceptors run in this order: refuse a wrong body type, then honour Idempotency-Key.
+        // Interceptors run in this order: refuse a wrong body type, read an upload, then honour
+        // Idempotency-Key (whose fingerprint covers the uploaded file).
         { provide: APP_INTERCEPTOR, useClass: ContentTypeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: UploadInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -15,7 +15,8 @@ export interface ApprovalDecided {
   comment: string | null;
 }
 
-type Listener = (event: ApprovalDecided) => Promise<void>;
+/** A listener may answer the spend's status after it reacted. */
+type Listener = (event: ApprovalDecided) => Promise<string | void>;
 
 /**
  * `approval.decided`, announced inside the decision's transaction and awaited. Approvals sits
@@ -29,7 +30,10 @@ export class ApprovalEvents {
     this.listeners.push(listener);
   }
 
-  async decided(event: ApprovalDecided): Promise<void> {
-    for (const listener of this.listeners) await listener(event);
+  /** Runs every listener in order; answers the spend status the last one reported, if any. */
+  async decided(event: ApprovalDecided): Promise<string | undefined> {
+    let spendStatus: string | undefined;
+    for (const listener of this.listeners) spendStatus = (await listener(event)) ?? spendStatus;
+    return spendStatus;
   }
 }

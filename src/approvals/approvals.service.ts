@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, SystemActor } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
 import { OutboxService } from '../common/outbox/outbox.service';
@@ -37,7 +37,7 @@ export class ApprovalsService {
    * Creates a spend's approval chain for one submission round, inside the submission's
    * transaction: step 1 is pending (and its approver told), later steps wait their turn.
    */
-  async request(tx: EntityManager, actor: Actor, context: ChainContext & { spendId: string; round: number }, chain: ResolvedApprover[]): Promise<Approval[]> {
+  async request(tx: EntityManager, actor: Actor | SystemActor, context: ChainContext & { spendId: string; round: number }, chain: ResolvedApprover[]): Promise<Approval[]> {
     const created: Approval[] = [];
     for (const [index, approver] of chain.entries()) {
       const approval = tx.create(Approval, {
@@ -93,7 +93,7 @@ export class ApprovalsService {
     if (!dto.approved && !dto.comment) {
       throw ApprovalErrors.COMMENT_REQUIRED('Say why the spend is rejected, so that its owner can fix it', { errors: [{ field: 'comment', message: 'is required when rejecting' }] });
     }
-    const outcome = await this.dataSource.transaction(async (tx) => {
+    const spendStatus = await this.dataSource.transaction(async (tx) => {
       const approval = await this.approvals.lockForDecision(tx, actor.organizationId, approvalId);
       if (!approval) throw ApprovalErrors.APPROVAL_NOT_FOUND(`Approval ${approvalId} does not exist`);
       if (approval.spendOwnerId === actor.userId) throw ApprovalErrors.SELF_APPROVAL_FORBIDDEN('Nobody approves their own spend');
@@ -123,10 +123,10 @@ export class ApprovalsService {
         action: 'approval.decided', entityType: 'approval', entityId: approval.id,
         metadata: { spend_id: approval.spendId, step: approval.step, round: approval.round, decision: approval.status, comment: approval.comment, outcome: result },
       });
-      await this.events.decided({ tx, actor, organizationId: approval.organizationId, spendId: approval.spendId, approvalId: approval.id, outcome: result, comment: approval.comment });
-      return result;
+      const spendStatus = await this.events.decided({ tx, actor, organizationId: approval.organizationId, spendId: approval.spendId, approvalId: approval.id, outcome: result, comment: approval.comment });
+      return spendStatus ?? SPEND_STATUS_AFTER[result];
     });
-    return { status: 'ok', spend_status: SPEND_STATUS_AFTER[outcome] };
+    return { status: 'ok', spend_status: spendStatus };
   }
 
   private async announceAssigned(tx: EntityManager, approval: Approval): Promise<void> {

@@ -5,10 +5,11 @@ import { Category, Vendor } from '../catalog/catalog-item.entity';
 import { ExchangeRate } from '../exchange-rates/exchange-rate.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Policy, PolicyVersion } from '../policies/policy.entity';
+import { Receipt } from '../receipts/receipt.entity';
 import { Spend } from '../spends/spend.entity';
 import { TeamMember } from '../users/team-member.entity';
 import { Team } from '../users/team.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (as the migrations are). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval];
+export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt];

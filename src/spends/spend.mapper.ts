@@ -3,7 +3,7 @@ import { formatAmount, formatRate, parseRate } from '../common/money/money';
 import { SpendResponseDto } from './dto/spend-response.dto';
 import { Spend } from './spend.entity';
 
-export function toSpendResponse(spend: Spend, approvals: ApprovalResponseDto[]): SpendResponseDto {
+export function toSpendResponse(spend: Spend, approvals: ApprovalResponseDto[], receipts: object[] = []): SpendResponseDto {
   return {
     id: spend.id,
     user_id: spend.userId,
@@ -22,7 +22,7 @@ export function toSpendResponse(spend: Spend, approvals: ApprovalResponseDto[]):
     source: spend.source,
     status: spend.status,
     policy_evaluation: spend.policyEvaluation,
-    receipts: [],
+    receipts,
     approvals,
     flags: spend.flags,
     submitted_at: spend.submittedAt?.toISOString() ?? null,

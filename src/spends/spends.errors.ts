@@ -10,4 +10,5 @@ export const SpendErrors = defineErrors({
   SELF_PAYMENT_FORBIDDEN: { status: 403, title: 'Nobody marks their own spend paid' },
   INVALID_REFERENCE: { status: 422, title: 'Referenced record not found' },
   INVALID_AMOUNT: { status: 422, title: 'Invalid amount' },
+  SPEND_CLOSED: { status: 409, title: 'Spend takes no more receipts' },
 });

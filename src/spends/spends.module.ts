@@ -7,6 +7,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { UsersModule } from '../users/users.module';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { SpendAccess } from './spend-access';
+import { SpendAttachments } from './spend-attachments';
 import { SpendsController } from './spends.controller';
 import { SpendsRepository } from './spends.repository';
 import { SpendsService } from './spends.service';
@@ -15,13 +16,15 @@ import { CreateSpend } from './use-cases/create-spend';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
+import { ReceiptEffects } from './use-cases/receipt-effects';
+import { Reevaluation } from './use-cases/reevaluation';
 import { Submission } from './use-cases/submission';
 
-/** The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes. */
+/** The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes and receipts. */
 @Module({
   imports: [UsersModule, OrganizationsModule, CatalogModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
   controllers: [SpendsController, PolicySimulationController],
-  providers: [SpendsService, SpendsRepository, SpendAccess, SpendFields, PolicyCheck, Submission, CreateSpend, SpendLifecycle, ApprovalOutcome],
-  exports: [SpendsService],
+  providers: [SpendsService, SpendsRepository, SpendAccess, SpendFields, PolicyCheck, Submission, CreateSpend, SpendLifecycle, ApprovalOutcome, Reevaluation, ReceiptEffects, SpendAttachments],
+  exports: [SpendsService, ReceiptEffects, SpendAttachments],
 })
 export class SpendsModule {}

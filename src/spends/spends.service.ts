@@ -10,6 +10,7 @@ import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SimulateSpendDto } from './dto/spend-input.dto';
 import { SimulationResponseDto, SpendResponseDto } from './dto/spend-response.dto';
 import { SpendAccess } from './spend-access';
+import { SpendAttachments } from './spend-attachments';
 import { Spend } from './spend.entity';
 import { toSpendResponse } from './spend.mapper';
 import { SpendErrors } from './spends.errors';
@@ -28,7 +29,13 @@ export class SpendsService {
     private readonly fields: SpendFields,
     private readonly policyCheck: PolicyCheck,
     private readonly users: UsersRepository,
+    private readonly attachments: SpendAttachments,
   ) {}
+
+  /** The spend if the caller may see it (null otherwise, as for another organization's). */
+  async findVisible(actor: Actor, id: string): Promise<Spend | null> {
+    return this.spends.findVisible(actor.organizationId, await this.access.scopeFor(actor), id);
+  }
 
   async get(actor: Actor, id: string): Promise<SpendResponseDto> {
     const spend = await this.spends.findVisible(actor.organizationId, await this.access.scopeFor(actor), id);
@@ -38,13 +45,14 @@ export class SpendsService {
 
   async list(actor: Actor, query: ListSpendsQuery): Promise<Page<SpendResponseDto>> {
     const page = await this.spends.listVisible(actor.organizationId, await this.access.scopeFor(actor), query);
-    const approvals = await this.approvals.forSpends(actor.organizationId, page.items.map((s) => s.id));
-    return { ...page, items: page.items.map((s) => toSpendResponse(s, approvals.get(s.id) ?? [])) };
+    const ids = page.items.map((s) => s.id);
+    const [approvals, receipts] = await Promise.all([this.approvals.forSpends(actor.organizationId, ids), this.attachments.forSpends(actor.organizationId, ids)]);
+    return { ...page, items: page.items.map((s) => toSpendResponse(s, approvals.get(s.id) ?? [], receipts.get(s.id) ?? [])) };
   }
 
   async respond(spend: Spend): Promise<SpendResponseDto> {
-    const approvals = await this.approvals.forSpends(spend.organizationId, [spend.id]);
-    return toSpendResponse(spend, approvals.get(spend.id) ?? []);
+    const [approvals, receipts] = await Promise.all([this.approvals.forSpends(spend.organizationId, [spend.id]), this.attachments.forSpends(spend.organizationId, [spend.id])]);
+    return toSpendResponse(spend, approvals.get(spend.id) ?? [], receipts.get(spend.id) ?? []);
   }
 
   /** The evaluation a spend would get, for the caller or another user of the organization. Stores nothing. */

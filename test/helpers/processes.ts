@@ -69,6 +69,39 @@ export async function startApi(env: Record<string, string>, timeoutMs = 60_000):
   };
 }
 
+export interface RunningWorker {
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<Finished>;
+}
+
+/** Starts the built queue worker (`dist/src/worker.js`) and resolves once it runs. */
+export async function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningWorker> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + timeoutMs;
+  while (!stdout.includes('Spendin worker running')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker did not start (exit ${child.exitCode}):\n${stdout}\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    child,
+    output: () => stdout + stderr,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code] = child.exitCode !== null || child.signalCode !== null ? [child.exitCode] : await exited;
+      return { code: code as number | null, stdout, stderr };
+    },
+  };
+}
+
 export async function runToExit(args: string[], env: Record<string, string>): Promise<Finished> {
   const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), cwd: ROOT });
   return collect(child);

@@ -44,6 +44,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     // With Redis (CI's first pass) jobs go through Bull, in a queue namespace of the suite's own.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, JOBS_IN_API: 'true', QUEUE_PREFIX: database } : {}),
     OUTBOX_POLL_MS: '50',
+    // One OCR worker per suite: two suites run at once on a two-core machine.
+    OCR_WORKERS: '1',
     ...env,
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });

@@ -7,6 +7,7 @@ export const CommonErrors = defineErrors({
   UNSUPPORTED_CONTENT_TYPE: { status: 400, title: 'Unsupported content type' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  FILE_TOO_LARGE: { status: 413, title: 'File too large' },
   AUTHENTICATION_REQUIRED: { status: 401, title: 'Authentication required' },
   INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },

@@ -42,7 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const actor = request.user as Actor;
     const response = context.switchToHttp().getResponse<Response>();
-    const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+    const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}\n${fileDigest(request)}`).digest('hex');
 
     return from(this.claim(actor, header, request, fingerprint)).pipe(
       mergeMap((replay) => {
@@ -97,4 +97,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async release(actor: Actor, key: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [actor.userId, key]);
   }
+}
+
+/** An uploaded file takes part in the fingerprint: the same key with other bytes is a different request. */
+function fileDigest(request: Request): string {
+  const file = (request as Request & { file?: { buffer?: Buffer } }).file;
+  return file?.buffer ? createHash('sha256').update(file.buffer).digest('hex') : '';
 }

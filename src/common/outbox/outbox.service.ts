@@ -9,7 +9,11 @@ export type OutboxTopic =
   | 'spend.blocked'
   | 'spend.paid'
   | 'spend.cancelled'
-  | 'approval.assigned';
+  | 'approval.assigned'
+  /** A receipt waits for OCR (upload, reprocess); payload `{receipt_id, run}`. */
+  | 'receipt.ocr_requested'
+  /** OCR finished, done or failed. */
+  | 'receipt.processed';
 
 /**
  * Records a side effect (a notification, a webhook) in the transaction of the change that

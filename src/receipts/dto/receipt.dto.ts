@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { OCR_STATUSES } from '../receipt.entity';
+
+export class UploadReceiptDto {
+  @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c', description: 'The spend the receipt belongs to' })
+  @IsUUID('all')
+  spend_id: string;
+}
+
+/** Form of POST /receipts, for the docs: the file and the spend. */
+export class UploadReceiptFormDto extends UploadReceiptDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or PDF, at most 10 MB; the type is judged by the bytes' })
+  file: unknown;
+}
+
+/** Form of POST /spends/{id}/receipts: the file only. */
+export class UploadSpendReceiptFormDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP or PDF, at most 10 MB; the type is judged by the bytes' })
+  file: unknown;
+}
+
+export class FieldConfidenceDto {
+  @ApiProperty({ example: 0.91 }) merchant: number;
+  @ApiProperty({ example: 0.88 }) date: number;
+  @ApiProperty({ example: 0.95 }) total: number;
+  @ApiProperty({ example: 0.7 }) currency: number;
+  @ApiProperty({ example: 0.8 }) tax: number;
+}
+
+export class ExtractedDto {
+  @ApiProperty({ nullable: true, type: String, example: 'Pret A Manger' }) merchant: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: '2026-03-02' }) date: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '12.50', description: 'Decimal string with the currency\'s minor digits' }) total: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'GBP' }) currency: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2.08' }) tax: string | null;
+  @ApiProperty({ example: 0.86, description: 'Overall confidence, 0 to 1' }) confidence: number;
+  @ApiProperty({ type: FieldConfidenceDto }) field_confidence: FieldConfidenceDto;
+  @ApiProperty({ example: 'PRET A MANGER\n...\nTOTAL 12.50' }) raw_text: string;
+}
+
+export class ReceiptResponseDto {
+  @ApiProperty({ format: 'uuid', example: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }) id: string;
+  @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) spend_id: string;
+  @ApiProperty({ example: '/api/v1/receipts/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d/file', description: 'Download with the same bearer token' }) file_url: string;
+  @ApiProperty({ example: 'lunch.jpg' }) filename: string;
+  @ApiProperty({ enum: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'], example: 'image/jpeg', description: 'Judged by the bytes' }) mime_type: string;
+  @ApiProperty({ example: 184320, description: 'Bytes' }) size: number;
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }) sha256: string;
+  @ApiProperty({ enum: OCR_STATUSES, example: 'done' }) ocr_status: string;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why OCR failed (ocr_status failed)' }) ocr_error: string | null;
+  @ApiProperty({ type: ExtractedDto, nullable: true, description: 'What OCR read; null until ocr_status is done' }) extracted: ExtractedDto | null;
+  @ApiProperty({ example: true, description: 'The extracted total and date agree with the spend' }) verified: boolean;
+  @ApiProperty({ type: [String], example: [], description: '`duplicate_receipt`: the same file was uploaded before in the organization' }) flags: string[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'The earlier receipt with the same file' }) duplicate_of: string | null;
+  @ApiProperty({ format: 'uuid', example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b' }) uploaded_by: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T09:15:03.000Z' }) processed_at: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
+}

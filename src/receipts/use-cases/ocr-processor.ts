@@ -1,0 +1,113 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService, SystemActor } from '../../audit/audit.service';
+import { OutboxService } from '../../common/outbox/outbox.service';
+import { AppConfig } from '../../config/app-config';
+import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { ReceiptEffects } from '../../spends/use-cases/receipt-effects';
+import type { ReceiptExtraction } from '../ocr/extraction';
+import { ReceiptReader } from '../ocr/receipt-reader';
+import { Receipt } from '../receipt.entity';
+import { ReceiptStorage } from '../receipt-storage';
+import { ReceiptsRepository } from '../receipts.repository';
+
+interface OcrRequest {
+  receipt_id: string;
+  run: number;
+}
+
+/**
+ * The OCR job: reads the stored file, then records what was read and applies it to the spend.
+ * Idempotent: a job names the OCR run it was made for, and does nothing when that run is
+ * finished or superseded (a retry after success, a reprocess since). A job whose worker died
+ * mid-way finds its receipt `processing` and simply runs again. No transaction is open while
+ * OCR runs.
+ */
+@Injectable()
+export class OcrProcessor implements OnModuleInit {
+  private readonly logger = new Logger('OcrProcessor');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: JobRegistry,
+    private readonly receipts: ReceiptsRepository,
+    private readonly storage: ReceiptStorage,
+    private readonly reader: ReceiptReader,
+    private readonly effects: ReceiptEffects,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      name: 'ocr',
+      topics: ['receipt.ocr_requested'],
+      handle: (job) => this.process(job),
+      attempts: 6,
+      backoffMs: 2_000,
+      concurrency: this.config.receipts.ocrWorkers,
+    });
+  }
+
+  async process(job: OutboxJob): Promise<void> {
+    const { receipt_id: receiptId, run } = job.payload as unknown as OcrRequest;
+    const receipt = await this.start(job.organizationId, receiptId, run);
+    if (!receipt) return;
+
+    let extraction: ReceiptExtraction | null = null;
+    let failure: string | null = null;
+    try {
+      const bytes = await this.storage.read(receipt.sha256);
+      const read = await this.reader.extract(bytes, receipt.mimeType);
+      extraction = read;
+      if (!read.is_receipt) failure = 'The document does not look like a receipt: no total could be found';
+    } catch (error) {
+      // A file OCR cannot read fails the same way every time: recorded, not retried.
+      failure = `OCR could not read the file: ${(error as Error).message ?? String(error)}`.slice(0, 500);
+      this.logger.warn(`receipt ${receiptId}: ${failure}`);
+    }
+    await this.finish(job.organizationId, receiptId, run, extraction, failure);
+  }
+
+  /** Marks the receipt processing; null when this job's run is finished or superseded. */
+  private start(organizationId: string, receiptId: string, run: number): Promise<Receipt | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
+      if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus === 'done' || receipt.ocrStatus === 'failed') return null;
+      receipt.ocrStatus = 'processing';
+      return tx.save(receipt);
+    });
+  }
+
+  private async finish(organizationId: string, receiptId: string, run: number, extraction: ReceiptExtraction | null, failure: string | null): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
+      if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus !== 'processing') return;
+      const actor: SystemActor = { organizationId, userId: null };
+      const reading = failure === null && extraction ? extraction : null;
+      const otherVerified = await this.receipts.anyOtherVerified(tx, organizationId, receipt.spendId, receipt.id);
+      const outcome = await this.effects.applyReading(tx, actor, receipt.spendId, reading, otherVerified);
+
+      receipt.ocrStatus = failure === null ? 'done' : 'failed';
+      receipt.ocrError = failure;
+      receipt.extracted = extraction;
+      receipt.verified = outcome.verified;
+      receipt.flags = [...new Set([...receipt.flags.filter((f) => f !== 'amount_mismatch'), ...(outcome.amountMismatch ? ['amount_mismatch'] : [])])].sort();
+      receipt.processedAt = new Date();
+      await tx.save(receipt);
+      await this.audit.record(tx, actor, {
+        action: 'receipt.processed', entityType: 'receipt', entityId: receipt.id,
+        metadata: {
+          spend_id: receipt.spendId, run, ocr_status: receipt.ocrStatus, error: failure, verified: outcome.verified,
+          amount_mismatch: outcome.amountMismatch, filled: outcome.filled,
+          extracted: reading ? { merchant: reading.merchant, date: reading.date, total: reading.total, currency: reading.currency } : null,
+        },
+      });
+      await this.outbox.enqueue(tx, organizationId, 'receipt.processed', {
+        receipt_id: receipt.id, spend_id: receipt.spendId, uploaded_by: receipt.uploadedBy, ocr_status: receipt.ocrStatus, verified: receipt.verified,
+      });
+    });
+  }
+}
