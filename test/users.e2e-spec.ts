@@ -744,6 +744,16 @@ describe('Users and teams: who is in the organization and how they are organized
         expect((await as(acme.admin).get(`/teams/${team.id}`).expect(200)).body.member_ids).toEqual([]);
       });
 
+      it('refuses to add a deactivated user with 409 MEMBER_INACTIVE, but lets one be removed', async () => {
+        const leaving = await t.given.user(acme, 'employee');
+        const team = await createTeam({ member_ids: [leaving.id] });
+        const newcomer = await t.given.user(acme, 'employee');
+        for (const user of [leaving, newcomer]) await as(acme.admin).delete(`/admin/users/${user.id}`).expect(200);
+        expectProblem(await as(acme.admin).put(`/teams/${team.id}/members/${newcomer.id}`), 409, 'MEMBER_INACTIVE');
+        expect((await as(acme.admin).delete(`/teams/${team.id}/members/${leaving.id}`).expect(200)).body.member_ids).toEqual([]);
+        expect(await auditActions(acme.id, team.id)).toEqual(['team.created', 'team.member_removed']);
+      });
+
       it('refuses ids that are not UUIDs with 422 naming the parameter', async () => {
         const team = await createTeam();
         const response = await as(acme.admin).put(`/teams/${team.id}/members/not-a-uuid`);

@@ -60,10 +60,14 @@ export class TeamsController {
 
   @Put(':id/members/:user_id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Add a member to a team', description: 'Idempotent: adding a member twice changes nothing.' })
+  @ApiOperation({ summary: 'Add a member to a team', description: 'Idempotent: adding a member twice changes nothing. A deactivated user cannot join (409).' })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiInvalidId('user_id')
-  @ApiProblems(TEAM_NOT_FOUND, [TeamErrors.MEMBER_NOT_FOUND, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b does not exist'])
+  @ApiProblems(
+    TEAM_NOT_FOUND,
+    [TeamErrors.MEMBER_NOT_FOUND, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b does not exist'],
+    [TeamErrors.MEMBER_INACTIVE, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b is deactivated and cannot join a team'],
+  )
   addMember(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @UuidParam('user_id') userId: string): Promise<TeamResponseDto> {
     return this.teams.addMember(actor, id, userId);
   }

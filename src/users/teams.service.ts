@@ -78,6 +78,8 @@ export class TeamsService {
       const current = await this.lockOrFail(tx, actor.organizationId, teamId);
       const user = await this.users.findById(actor.organizationId, userId, tx);
       if (!user) throw TeamErrors.MEMBER_NOT_FOUND(`User ${userId} does not exist`);
+      // A deactivated user can still be taken out of a team, never put into one.
+      if (change === 'add' && !user.isActive) throw TeamErrors.MEMBER_INACTIVE(`User ${userId} is deactivated and cannot join a team`);
       const changed = change === 'add'
         ? await this.teams.addMember(tx, actor.organizationId, teamId, userId)
         : await this.teams.removeMember(tx, actor.organizationId, teamId, userId);

@@ -13,4 +13,5 @@ export const TeamErrors = defineErrors({
   TEAM_NAME_TAKEN: { status: 409, title: 'Team name already in use' },
   TEAM_USER_NOT_FOUND: { status: 422, title: 'User not found in this organization' },
   MEMBER_NOT_FOUND: { status: 404, title: 'User not found' },
+  MEMBER_INACTIVE: { status: 409, title: 'User is deactivated' },
 });
