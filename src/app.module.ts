@@ -17,6 +17,7 @@ import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReceiptsModule } from './receipts/receipts.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ApprovalsModule,
         SpendsModule,
         ReceiptsModule,
+        NotificationsModule,
         HealthModule,
       ],
       providers: [

@@ -32,6 +32,34 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
   });
 
+  it('sends e-mail only with SMTP_URL, from SMTP_FROM or a default sender, and keeps the password out of what may be logged', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).smtp).toBeUndefined();
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), SMTP_URL: 'smtp://mailer:s3cret-pass@mail.example.com:587' }).smtp).toEqual({
+      url: 'smtp://mailer:s3cret-pass@mail.example.com:587', from: 'Spendin <no-reply@spendin.local>', server: 'smtp://mail.example.com:587',
+    });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), SMTP_URL: 'smtps://mail.example.com', SMTP_FROM: 'Acme Expenses <expenses@acme.test>' }).smtp)
+      .toMatchObject({ from: 'Acme Expenses <expenses@acme.test>', server: 'smtps://mail.example.com' });
+  });
+
+  it('refuses a bad SMTP_URL or SMTP_FROM by name, without showing the URL', () => {
+    const attempt = (env: Record<string, string>) => {
+      try {
+        AppConfig.fromEnv({ DATA_DIR: dataDir(), ...env });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const scheme = attempt({ SMTP_URL: 'http://mailer:s3cret-pass@mail.example.com' });
+    expect(scheme).toContain('SMTP_URL: must be an smtp:// or smtps:// URL');
+    expect(scheme).not.toContain('s3cret-pass');
+    const port = attempt({ SMTP_URL: 'smtp://mailer:s3cret-pass@mail.example.com:99999' });
+    expect(port).toContain('SMTP_URL: is not a valid URL');
+    expect(port).not.toContain('s3cret-pass');
+    expect(attempt({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'nobody' })).toContain('SMTP_FROM: must be an address');
+  });
+
   it('names every bad variable, and hides secret values', () => {
     try {
       AppConfig.fromEnv({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', MIGRATE_ON_START: 'maybe' });

@@ -35,6 +35,11 @@ export class AppConfig {
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
   /** Receipt files (content-addressed) and the OCR worker pool. */
   readonly receipts: { dir: string; ocrWorkers: number };
+  /**
+   * Outgoing e-mail (SMTP_URL); unset: notifications stay in-app only. `server` is the URL
+   * without credentials, the only form of it that may be logged.
+   */
+  readonly smtp?: { url: string; from: string; server: string };
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
@@ -70,6 +75,7 @@ export class AppConfig {
       dir: resolve(e.RECEIPTS_DIR ?? join(this.dataDir, 'receipts')),
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
+    this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
     this.jwt = {
       secret: e.JWT_SECRET ?? this.developmentJwtSecret(),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
@@ -103,4 +109,16 @@ export class AppConfig {
     writeFileSync(file, secret, { mode: 0o600 });
     return secret;
   }
+}
+
+/** The SMTP server an SMTP_URL names, without user or password: `smtp://mail.example.com:587`. */
+function smtpServer(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(['SMTP_URL: is not a valid URL (got (hidden))']);
+  }
+  if (!parsed.hostname) throw new ConfigError(['SMTP_URL: must name a host, as in smtp://user:password@mail.example.com:587 (got (hidden))']);
+  return `${parsed.protocol}//${parsed.host}`;
 }

@@ -76,6 +76,16 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(1) @Max(32) @IsInt()
   OCR_WORKERS?: number;
 
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^smtps?:\/\/[^\s/?#]+\/?(\?\S*)?$/, {
+    message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587',
+  })
+  SMTP_URL?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, {
+    message: 'SMTP_FROM must be an address such as "Spendin <no-reply@example.com>" or no-reply@example.com',
+  })
+  SMTP_FROM?: string;
+
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
@@ -126,7 +136,8 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): Environment {
         const messages = Object.values(e.constraints ?? {})
           .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
           .join('; ');
-        const shown = /SECRET|PASSWORD/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
+        // SMTP_URL may carry the mail server's password.
+        const shown = /SECRET|PASSWORD|SMTP_URL/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
         return `${e.property}: ${messages} (got ${shown})`;
       }),
     );

@@ -3,6 +3,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { Category, Vendor } from '../catalog/catalog-item.entity';
 import { ExchangeRate } from '../exchange-rates/exchange-rate.entity';
+import { Notification } from '../notifications/notification.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Policy, PolicyVersion } from '../policies/policy.entity';
 import { Receipt } from '../receipts/receipt.entity';
@@ -12,4 +13,4 @@ import { Team } from '../users/team.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly (as the migrations are). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt];
+export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt, Notification];

@@ -13,7 +13,9 @@ export type OutboxTopic =
   /** A receipt waits for OCR (upload, reprocess); payload `{receipt_id, run}`. */
   | 'receipt.ocr_requested'
   /** OCR finished, done or failed. */
-  | 'receipt.processed';
+  | 'receipt.processed'
+  /** An in-app notification to send by e-mail too (SMTP_URL set, recipient opted in); payload `{notification_id}`. */
+  | 'notification.email';
 
 /**
  * Records a side effect (a notification, a webhook) in the transaction of the change that

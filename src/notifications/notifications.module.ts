@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { Mailer } from './mailer';
+import { NotificationSubjects } from './notification-subjects';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+import { EmailDelivery } from './use-cases/email-delivery';
+import { EventNotifications } from './use-cases/event-notifications';
+import { NotificationWriter } from './use-cases/notification-writer';
+
+/**
+ * In-app notifications and their e-mails. Nobody calls this module: it reacts to events in the
+ * outbox (its `notifications` job) and sends e-mail from its own (`email`).
+ */
+@Module({
+  controllers: [NotificationsController],
+  providers: [NotificationsService, NotificationsRepository, NotificationSubjects, NotificationWriter, EventNotifications, EmailDelivery, Mailer],
+})
+export class NotificationsModule {}

@@ -1,0 +1,138 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, EntityManager } from 'typeorm';
+import type { OutboxTopic } from '../../common/outbox/outbox.service';
+import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects';
+import {
+  approvalAssignedText,
+  NotificationText,
+  receiptFailedText,
+  receiptProcessedText,
+  spendApprovedText,
+  spendBlockedText,
+  spendPaidText,
+  spendRejectedText,
+} from '../notification-text';
+import { NotificationWriter, PlannedNotification } from './notification-writer';
+
+export const NOTIFIED_TOPICS: OutboxTopic[] = ['approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed'];
+
+type Payload = Record<string, unknown>;
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+/** An id from a payload; anything else names nothing (and must not reach SQL as a uuid). */
+const uuid = (value: unknown): string | null => (typeof value === 'string' && isUUID(value) ? value : null);
+
+/**
+ * The `notifications` job: turns events from the outbox into in-app notifications (and their
+ * e-mails) for the people concerned. Idempotent: each notification is keyed by its outbox
+ * row, recipient and type, so a job that runs again creates nothing new. Inactive users are
+ * not notified.
+ */
+@Injectable()
+export class EventNotifications implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: JobRegistry,
+    private readonly subjects: NotificationSubjects,
+    private readonly writer: NotificationWriter,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({ name: 'notifications', topics: NOTIFIED_TOPICS, handle: async (job) => { await this.handle(job); }, attempts: 8, backoffMs: 2_000, concurrency: 2 });
+  }
+
+  /** How many notifications were new. */
+  async handle(job: OutboxJob): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const planned = await this.plan(tx, job.organizationId, job.topic, job.payload);
+      return this.writer.write(tx, job.organizationId, `outbox:${job.outboxId}`, planned.filter((p) => p.recipient.isActive));
+    });
+  }
+
+  private async plan(tx: EntityManager, organizationId: string, topic: OutboxTopic, payload: Payload): Promise<PlannedNotification[]> {
+    switch (topic) {
+      case 'approval.assigned':
+        return this.approvalAssigned(tx, organizationId, payload);
+      case 'spend.approved':
+        return this.toOwner(tx, organizationId, payload, 'spend.approved', (spend) => spendApprovedText(spend, text(payload.comment)));
+      case 'spend.rejected': {
+        const spendId = uuid(payload.spend_id);
+        const by = spendId ? await this.subjects.rejectedBy(tx, organizationId, spendId) : null;
+        return this.toOwner(tx, organizationId, payload, 'spend.rejected', (spend) => spendRejectedText(spend, { comment: text(payload.comment), by }));
+      }
+      case 'spend.blocked':
+        return this.toOwner(tx, organizationId, payload, 'spend.blocked', (spend) => spendBlockedText(spend, text(payload.message)));
+      case 'spend.paid':
+        return this.toOwner(tx, organizationId, payload, 'spend.paid', (spend) => spendPaidText(spend, text(payload.reference)));
+      case 'receipt.processed':
+        return this.receiptProcessed(tx, organizationId, payload);
+      default:
+        return [];
+    }
+  }
+
+  private async toOwner(tx: EntityManager, organizationId: string, payload: Payload, type: PlannedNotification['type'], write: (spend: SpendFacts) => NotificationText): Promise<PlannedNotification[]> {
+    const spendId = uuid(payload.spend_id);
+    const spend = spendId ? await this.subjects.spend(tx, organizationId, spendId) : null;
+    if (!spend) return [];
+    const [owner] = await this.subjects.users(tx, organizationId, [spend.ownerId]);
+    if (!owner) return [];
+    return [{ recipient: owner, type, text: write(spend), entityType: 'spend', entityId: spend.id }];
+  }
+
+  /**
+   * The approver named by the step; for a step assigned to a role, every active holder of
+   * that role (the owner excepted: nobody approves their own spend), or, when nobody holds
+   * it, the admins, who may decide any role's step. A step that is no longer pending when
+   * the job runs (decided, cancelled) notifies nobody.
+   */
+  private async approvalAssigned(tx: EntityManager, organizationId: string, payload: Payload): Promise<PlannedNotification[]> {
+    const approvalId = uuid(payload.approval_id);
+    if (!approvalId) return [];
+    const approval = await this.subjects.approval(tx, organizationId, approvalId);
+    if (!approval || approval.status !== 'pending') return [];
+    const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
+    if (!spend) return [];
+    let recipients: Recipient[];
+    if (approval.approverUserId) {
+      recipients = await this.subjects.users(tx, organizationId, [approval.approverUserId]);
+    } else if (approval.approverRole) {
+      recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter((r) => r.id !== spend.ownerId);
+      if (recipients.length === 0 && approval.approverRole !== 'admin') {
+        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter((r) => r.id !== spend.ownerId);
+      }
+    } else {
+      recipients = [];
+    }
+    const message = approvalAssignedText(spend, { number: approval.step, role: approval.approverRole, note: approval.note });
+    return recipients.map((recipient) => ({ recipient, type: 'approval.assigned', text: message, entityType: 'approval', entityId: approvalId }));
+  }
+
+  /**
+   * The spend's owner and, when someone else (finance) uploaded the receipt, the uploader too.
+   * A receipt that is being read again by now (a reprocess) notifies nobody: the new run will.
+   */
+  private async receiptProcessed(tx: EntityManager, organizationId: string, payload: Payload): Promise<PlannedNotification[]> {
+    const receiptId = uuid(payload.receipt_id);
+    if (!receiptId) return [];
+    const receipt = await this.subjects.receipt(tx, organizationId, receiptId);
+    if (!receipt || (receipt.ocrStatus !== 'done' && receipt.ocrStatus !== 'failed')) return [];
+    const spend = await this.subjects.spend(tx, organizationId, receipt.spendId);
+    if (!spend) return [];
+    const recipients = await this.subjects.users(tx, organizationId, [...new Set([spend.ownerId, receipt.uploadedBy])]);
+    return recipients.map((recipient) => {
+      const own = recipient.id === spend.ownerId;
+      if (receipt.ocrStatus === 'failed') {
+        return { recipient, type: 'receipt.failed', text: receiptFailedText(spend, { filename: receipt.filename, error: receipt.ocrError }, own), entityType: 'receipt', entityId: receiptId };
+      }
+      const extracted = receipt.extracted;
+      const reading = {
+        filename: receipt.filename, merchant: extracted?.merchant ?? null, date: extracted?.date ?? null, total: extracted?.total ?? null,
+        currency: extracted?.currency ?? null, verified: receipt.verified, amountMismatch: receipt.flags.includes('amount_mismatch'),
+      };
+      return { recipient, type: 'receipt.processed', text: receiptProcessedText(spend, reading, own), entityType: 'receipt', entityId: receiptId };
+    });
+  }
+}
