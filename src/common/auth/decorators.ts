@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CommonErrors } from '../errors/common.errors';
 import { ApiProblems } from '../swagger/api-problems.decorator';
@@ -19,7 +19,8 @@ const UNAUTHENTICATED = [
 
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
- * is given, at least that role. It also documents the bearer scheme and the 401/403 answers.
+ * is given, at least that role. It also documents the bearer scheme, the 401/403 answers and
+ * the role in the operation's `x-minimum-role`.
  */
 export function Authenticated(options: { role?: Role } = {}) {
   const minimum = options.role ?? 'employee';
@@ -27,7 +28,13 @@ export function Authenticated(options: { role?: Role } = {}) {
   if (minimum !== 'employee') {
     problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
   }
-  return applyDecorators(SetMetadata(MINIMUM_ROLE_KEY, minimum), ApiBearerAuth('bearer'), ApiProblems(...problems));
+  return applyDecorators(
+    SetMetadata(MINIMUM_ROLE_KEY, minimum),
+    ApiBearerAuth('bearer'),
+    // Machine-readable for clients and for the generated authorization matrix test.
+    ApiExtension('x-minimum-role', minimum),
+    ApiProblems(...problems),
+  );
 }
 
 /** The authenticated caller, as set on the request by the JWT strategy. */
