@@ -65,6 +65,20 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
       expect(response.headers['x-powered-by']).toBeUndefined();
     });
 
+    it('refuses a JSON body nested deeper than 32 levels with 400 MALFORMED_JSON, before validation walks it', async () => {
+      const org = await t.given.organization();
+      let nested: unknown = 'bottom';
+      for (let i = 0; i < 200; i++) nested = { a: nested };
+      const response = await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken)).send({ amount: '1.00', merchant: nested });
+      expectProblem(response, 400, 'MALFORMED_JSON');
+      expect(response.body.detail).toMatch(/deeper than 32/);
+    });
+
+    it('answers a request line too long for the HTTP parser with a 431 problem, not a bare status line', async () => {
+      const response = await request(t.http).get(`/api/v1/spends/${'x'.repeat(20_000)}`);
+      expectProblem(response, 431, 'HEADERS_TOO_LARGE');
+    });
+
     it('answers an unexpected failure with a bare 500 problem and no internals', async () => {
       const org = await t.given.organization();
       // Break the schema under the running app: the handler's query fails in an unforeseen way.

@@ -8,6 +8,8 @@ export const CommonErrors = defineErrors({
   BAD_REQUEST: { status: 400, title: 'Bad request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   FILE_TOO_LARGE: { status: 413, title: 'File too large' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   AUTHENTICATION_REQUIRED: { status: 401, title: 'Authentication required' },
   INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
