@@ -31,6 +31,10 @@ describe('auditHash', () => {
     expect(auditHash({ ...entry, metadata: { role: 'employee' } })).toBe(auditHash(entry));
   });
 
+  it('covers exactly the hashed fields, so a stored row hashes as the entry it was written from', () => {
+    expect(auditHash({ ...entry, seq: 42, hash: 'f'.repeat(64) } as HashedContent)).toBe(auditHash(entry));
+  });
+
   it('changes when any field or the previous hash changes', () => {
     const base = auditHash(entry);
     const variants: Array<Partial<HashedContent>> = [

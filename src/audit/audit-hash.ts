@@ -26,6 +26,24 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function auditHash(content: HashedContent): string {
+/**
+ * The entry's hash. The one function both the writer (AuditService) and the verifier use; it
+ * reads exactly the fields of `HashedContent`, so a caller holding a stored row (with its
+ * `seq` and `hash`) cannot hash anything else by mistake.
+ */
+export function auditHash(entry: HashedContent): string {
+  const content: HashedContent = {
+    id: entry.id,
+    organizationId: entry.organizationId,
+    actorId: entry.actorId,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    metadata: entry.metadata,
+    requestId: entry.requestId,
+    ip: entry.ip,
+    createdAt: entry.createdAt,
+    prevHash: entry.prevHash,
+  };
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

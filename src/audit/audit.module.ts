@@ -1,7 +1,17 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditLogController } from './audit-log.controller';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogService } from './audit-log.service';
 import { AuditService } from './audit.service';
 
-/** Global because every module that changes state writes to the audit log. */
+/**
+ * Global because every module that changes state writes to the audit log (AuditService).
+ * Reading, verifying and exporting it is this module's own HTTP API.
+ */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({
+  controllers: [AuditLogController],
+  providers: [AuditService, AuditLogRepository, AuditLogService],
+  exports: [AuditService],
+})
 export class AuditModule {}

@@ -27,7 +27,7 @@ export interface SystemActor {
   ip?: string;
 }
 
-type PendingEntry = Omit<HashedContent, 'prevHash'>;
+type PendingEntry = Omit<HashedContent, 'prevHash' | 'createdAt'>;
 
 /**
  * Appends entries to each organization's hash-chained audit log, in the transaction of the
@@ -54,15 +54,15 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     const entries = this.pending.get(runner) ?? [];
     entries.push({
       id: randomUUID(),
-      organizationId: actor.organizationId,
-      actorId: actor.userId ?? null,
+      // uuid columns read back lower-case; the hash must cover what a reader will see.
+      organizationId: actor.organizationId.toLowerCase(),
+      actorId: actor.userId?.toLowerCase() ?? null,
       action: event.action,
       entityType: event.entityType,
       entityId: event.entityId ?? null,
-      metadata: event.metadata ?? {},
+      metadata: asStored(event.metadata ?? {}),
       requestId: actor.requestId ?? null,
       ip: actor.ip ?? null,
-      createdAt: new Date(),
     });
     this.pending.set(runner, entries);
   }
@@ -88,13 +88,30 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
 
   private async append(tx: EntityManager, organizationId: string, entries: PendingEntry[]): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))`, [organizationId]);
-    const [last] = await tx.query(`SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`, [organizationId]);
-    let prevHash: string | null = (last?.hash as string | undefined) ?? null;
+    // The database's clock, read under the lock: created_at then follows the chain's order,
+    // whichever API process writes, and says when the change committed rather than began.
+    const [head]: Array<{ hash: string | null; now: Date }> = await tx.query(
+      `SELECT (SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1) AS hash, clock_timestamp() AS now`,
+      [organizationId],
+    );
+    let prevHash = head.hash;
     const rows = entries.map((entry) => {
-      const content: HashedContent = { ...entry, prevHash };
+      const content: HashedContent = { ...entry, createdAt: head.now, prevHash };
       prevHash = auditHash(content);
       return { ...content, hash: prevHash };
     });
     await tx.createQueryBuilder().insert().into(AuditEntry).values(rows as QueryDeepPartialEntity<AuditEntry>[]).execute();
   }
 }
+
+/**
+ * Metadata exactly as jsonb will give it back, so that the hash covers what a verifier reads:
+ * a JSON round trip (dates become ISO strings, `toJSON` is applied, undefined drops out), with
+ * the text jsonb refuses (NUL, unpaired UTF-16 surrogates) replaced by U+FFFD instead of
+ * failing the change's transaction.
+ */
+function asStored(metadata: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(metadata, (_, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\uFFFD') : value)));
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
