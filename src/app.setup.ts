@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
-import { rejectDeepJson } from './common/http/json-depth';
+import { guardInput } from './common/http/input-guards';
 import { assignRequestId } from './common/http/request-id';
 import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
 import { AppConfig } from './config/app-config';
@@ -40,7 +40,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
-  app.use(rejectDeepJson);
+  app.use(guardInput);
   // The queue board is a web page for admins, at /admin/queues (see QueueBoardController).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());

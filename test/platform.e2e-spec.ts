@@ -74,6 +74,19 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
       expect(response.body.detail).toMatch(/deeper than 32/);
     });
 
+    it('refuses text PostgreSQL cannot store (NUL, unpaired surrogates) with 422 naming the field, in bodies and queries', async () => {
+      const org = await t.given.organization();
+      const nul = await request(t.http).post('/api/v1/categories').set(bearer(org.admin.accessToken)).send({ name: 'Travel\u0000' });
+      expectProblem(nul, 422, 'VALIDATION_FAILED');
+      expect(nul.body.errors).toEqual([{ field: 'name', message: 'must not contain NUL characters or unpaired surrogates' }]);
+      const surrogate = await request(t.http).post('/api/v1/teams').set(bearer(org.admin.accessToken)).set('Content-Type', 'application/json')
+        .send('{"name": "Team \\ud800"}');
+      expectProblem(surrogate, 422, 'VALIDATION_FAILED');
+      const query = await request(t.http).get('/api/v1/admin/users?q=%00').set(bearer(org.admin.accessToken));
+      expectProblem(query, 422, 'VALIDATION_FAILED');
+      expect(query.body.errors).toEqual([{ field: 'q', message: 'must not contain NUL characters or unpaired surrogates' }]);
+    });
+
     it('answers a request line too long for the HTTP parser with a 431 problem, not a bare status line', async () => {
       const response = await request(t.http).get(`/api/v1/spends/${'x'.repeat(20_000)}`);
       expectProblem(response, 431, 'HEADERS_TOO_LARGE');

@@ -247,6 +247,12 @@ describe('parseReceipt', () => {
       expect(dateOf('Invoice 300372018', ['SERI KEMBANGAN, SELANGOR', 'Date: 01/04/2018'])).toBe('2018-04-01');
     });
     it('does not read a long reference number as a date', () => expect(dateOf('Ref 123456789012', ['SELANGOR'])).toBeNull());
+    it('keeps raw_text storable: no NUL, no unpaired surrogates', () => {
+      const r = parseReceipt(receipt(['Test\u0000 Shop \ud800', 'Date: 2024-03-12', 'TOTAL   4.00']));
+      expect(r.raw_text).not.toMatch(/\u0000/);
+      expect((r.raw_text as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
+      expect(r.total).toBe('4.00');
+    });
     it('rejects impossible dates', () => expect(dateOf('Date: 31/02/2024')).toBeNull());
     it('does not read a time or an amount as a date', () => {
       const r = parseReceipt(receipt(['Test Shop', 'Time: 10:55', 'CASH : 4/3/78 50.00', 'TOTAL   4.00']));

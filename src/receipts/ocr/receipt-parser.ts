@@ -337,7 +337,9 @@ function notAReceipt(text: string): ReceiptExtraction {
   };
 }
 
-export function parseReceipt(text: string, options: ParseReceiptOptions = {}): ReceiptExtraction {
+export function parseReceipt(ocrText: string, options: ParseReceiptOptions = {}): ReceiptExtraction {
+  // A PDF's text layer can hold NUL and broken surrogates; jsonb stores neither.
+  const text = (ocrText.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
   const lines = toLines(text);
   const allAmounts = lines.flatMap((l) => l.amounts);
   const currency = detectCurrency(lines.map((l) => l.text).join('\n'), allAmounts);

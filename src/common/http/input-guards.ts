@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from 'express';
+import { CommonErrors } from '../errors/common.errors';
+import type { FieldError } from '../errors/domain-error';
+
+/** No request of this API nests deeper than a policy's rules; 32 leaves ample room. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses input no handler should ever see, before validation walks it:
+ * - a JSON body nested deeper than MAX_JSON_DEPTH (a 5,000-level body is a few kilobytes that
+ *   would exhaust the stack of anything recursive) → 400 MALFORMED_JSON;
+ * - text PostgreSQL cannot store, in the body or the query string: NUL characters and lone
+ *   UTF-16 surrogates (not Unicode at all) → 422 VALIDATION_FAILED naming the field.
+ */
+export function guardInput(req: Request, _res: Response, next: NextFunction): void {
+  const errors: FieldError[] = [];
+  for (const [source, root] of [['', req.body], ['', req.query]] as const) {
+    if (root === null || typeof root !== 'object') {
+      if (typeof root === 'string' && !storable(root)) errors.push({ field: 'body', message: UNSTORABLE });
+      continue;
+    }
+    const stack: Array<[unknown, string, number]> = [[root, source, 1]];
+    while (stack.length > 0 && errors.length < 10) {
+      const [value, path, depth] = stack.pop()!;
+      if (depth > MAX_JSON_DEPTH) {
+        next(CommonErrors.MALFORMED_JSON(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`));
+        return;
+      }
+      for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+        const field = path ? `${path}.${key}` : key;
+        if (!storable(key)) errors.push({ field: path || 'body', message: UNSTORABLE });
+        if (typeof child === 'string' && !storable(child)) errors.push({ field, message: UNSTORABLE });
+        else if (child !== null && typeof child === 'object') stack.push([child, field, depth + 1]);
+      }
+    }
+  }
+  if (errors.length > 0) {
+    next(CommonErrors.VALIDATION_FAILED('The request contains text that is not storable', { errors }));
+    return;
+  }
+  next();
+}
+
+const UNSTORABLE = 'must not contain NUL characters or unpaired surrogates';
+
+function storable(text: string): boolean {
+  return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
