@@ -1,52 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createServer, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { RunningWorker, startWorker } from './helpers/processes';
+import { RedisLink } from './helpers/redis-link';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from './helpers/test-app';
 
 const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-usd-38.34.jpg'));
-
-/**
- * A TCP proxy in front of the real Redis: closing it is a Redis outage for this suite alone
- * (other suites share the server), opening it again on the same port brings Redis back.
- */
-class RedisLink {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: URL) {}
-
-  async up(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(Number(this.target.port || 6379), this.target.hostname);
-      client.pipe(upstream).pipe(client);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('error', () => socket.destroy());
-        socket.on('close', () => this.sockets.delete(socket));
-      }
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async down(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-}
 
 const redisUrl = process.env.REDIS_URL;
 

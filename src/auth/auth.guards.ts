@@ -5,7 +5,6 @@ import type { Request } from 'express';
 import { IS_PUBLIC_KEY, MINIMUM_ROLE_KEY } from '../common/auth/decorators';
 import { Actor, hasAtLeast, Role } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
-import { DomainError } from '../common/errors/domain-error';
 
 /** Deny by default: every route needs a valid bearer token unless it is marked `@Public()`. */
 @Injectable()
@@ -20,7 +19,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown, context: ExecutionContext): T {
-    if (error instanceof DomainError) throw error;
+    // Not only our own refusals: a database outage while loading the user must answer 503
+    // (through ProblemFilter), never 401, or clients would throw valid tokens away.
+    if (error) throw error;
     if (user) return user;
     const request = context.switchToHttp().getRequest<Request>();
     if (!request.headers.authorization) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');

@@ -42,14 +42,30 @@ export class ProblemFilter implements ExceptionFilter {
       return CommonErrors.UNSUPPORTED_CONTENT_TYPE('The request body encoding is not supported');
     }
     if (exception instanceof HttpException) return fromHttpException(exception, request);
-    const code = (exception as { code?: string })?.code;
-    const poolExhausted = (exception as Error)?.message === 'timeout exceeded when trying to connect';
-    if ((code && DATABASE_UNAVAILABLE_CODES.has(code)) || poolExhausted) {
+    if (databaseUnavailable(exception)) {
       return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
     }
     return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');
   }
 }
+
+/**
+ * The database is down, restarting or out of connections: pg's own errors, or TypeORM's
+ * QueryFailedError around them (the original as `driverError`). A query whose connection the
+ * server cut ("Connection terminated unexpectedly") carries no code at all.
+ */
+function databaseUnavailable(exception: unknown): boolean {
+  const errors = [exception, (exception as { driverError?: unknown })?.driverError];
+  return errors.some((error) => {
+    const { code, message, name } = (error ?? {}) as { code?: string; message?: string; name?: string };
+    return (code !== undefined && DATABASE_UNAVAILABLE_CODES.has(code)) || (message !== undefined && UNAVAILABLE_MESSAGES.has(message))
+      || (name !== undefined && UNAVAILABLE_ERROR_NAMES.has(name));
+  });
+}
+
+/** TypeORM's, when the connection under a transaction died and its rollback found it gone. */
+const UNAVAILABLE_ERROR_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+const UNAVAILABLE_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Connection terminated']);
 
 const HTTP_STATUS_ERRORS: Partial<Record<number, ErrorFactory>> = {
   [HttpStatus.BAD_REQUEST]: CommonErrors.BAD_REQUEST,
