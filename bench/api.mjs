@@ -1,12 +1,21 @@
 #!/usr/bin/env node
 // Load benchmark of the spend workflow: seeds a database with 1,000,000 spends across 50
 // organizations, starts the built API against it as its own process, and drives
-// create-spend, list-spends and approval decisions with autocannon from this process.
-// Prints throughput, p50/p95/p99 latency and errors per scenario.
+// create-spend, list-spends, approval decisions and the reports with autocannon from this
+// process. Prints throughput, p50/p95/p99 latency and errors per scenario; the exports print
+// their duration, size and the API process's peak memory.
 //
 //   npm run bench:api                      # DATABASE_URL or PostgreSQL at 127.0.0.1:5432
 //   BENCH_SPENDS=200000 BENCH_SECONDS=10 npm run bench:api
+//   BENCH_ORGS=1 BENCH_SCENARIOS=reports npm run bench:api   # every spend in one organization
+//
+// BENCH_DATABASE names the database it drops and seeds (default spendin_bench).
+// BENCH_SCENARIOS picks groups (comma-separated): workflow (create, list, decide), reports
+// (summary, dashboard, chart), exports (CSV and XLSX of a whole organization); default all.
+// Reports run with BENCH_REPORT_CONNECTIONS (default 1), so their latency is a single
+// request's, not a queue's.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -17,8 +26,10 @@ import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'spendin_bench';
-const ORGS = 50;
+const DATABASE = process.env.BENCH_DATABASE ?? 'spendin_bench';
+const ORGS = Number(process.env.BENCH_ORGS ?? 50);
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'workflow,reports,exports').split(',').map((s) => s.trim()));
+const REPORT_CONNECTIONS = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 1);
 const SPENDS = Number(process.env.BENCH_SPENDS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -99,7 +110,7 @@ async function seed() {
              now() - make_interval(days => g % 730), now() - make_interval(days => g % 730), now() - make_interval(days => g % 730)
       FROM bench_people p JOIN bench_categories k USING (organization_id)
       CROSS JOIN generate_series(1, $1) g
-      CROSS JOIN LATERAL (SELECT (500 + (g * 7919) % 120000)::bigint AS amount) a`, [perOrg]);
+      CROSS JOIN LATERAL (SELECT (500 + (g::bigint * 7919) % 120000) AS amount) a`, [perOrg]);
     // As autovacuum would have by now: fresh visibility maps let counts use index-only scans.
     await c.query('VACUUM ANALYZE');
   });
@@ -150,12 +161,12 @@ async function scenario(name, options) {
     errors: result.errors + result.timeouts + result.non2xx,
     statuses: Object.fromEntries(statuses),
   };
-  log(`${name.padEnd(26)} ${String(row['req/s']).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p95 ${row.p95.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms   errors ${row.errors}   ${JSON.stringify(row.statuses)}`);
+  log(`${name.padEnd(31)} ${String(row['req/s']).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p95 ${row.p95.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms   errors ${row.errors}   ${JSON.stringify(row.statuses)}`);
   return row;
 }
 
 async function main() {
-  log(`bench:api — ${SPENDS.toLocaleString('en')} spends, ${CONNECTIONS} connections, ${SECONDS} s per scenario, server ${new URL(SERVER).host}`);
+  log(`bench:api — ${SPENDS.toLocaleString('en')} spends in ${ORGS} organization${ORGS === 1 ? '' : 's'}, ${CONNECTIONS} connections (reports ${REPORT_CONNECTIONS}), ${SECONDS} s per scenario, server ${new URL(SERVER).host}`);
   await prepareDatabase();
   await seed();
   const { url, api } = await startApi();
@@ -166,26 +177,81 @@ async function main() {
     const auth = (token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
     const today = new Date().toISOString().slice(0, 10);
 
-    let counter = 0;
-    await scenario('create-spend (650 USD)', {
-      url: `${url}/api/v1/spends`, method: 'POST', headers: auth(employee),
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ amount: `${600 + (counter++ % 5000)}.00`, currency: 'USD', spend_date: today, merchant: `Bench ${counter}` }) }) }],
-    });
-    await scenario('list-spends (finance, org)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(finance) });
-    await scenario('list-spends (employee)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(employee) });
-
-    const pending = await sql(databaseUrl(DATABASE), async (c) => (await c.query(
-      `SELECT a.id FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE u.email = 'manager2.1@bench.test' AND a.status = 'pending' ORDER BY a.created_at`,
-    )).rows.map((r) => r.id));
-    if (pending.length === 0) throw new Error('create-spend made no pending approvals to decide');
-    let next = 0;
-    await scenario(`decision (${pending.length} pending)`, {
-      url, method: 'POST', headers: auth(manager), amount: pending.length,
-      requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/approvals/${pending[next++ % pending.length]}/decision`, body: JSON.stringify({ approved: true }) }) }],
-    });
+    if (SCENARIOS.has('workflow')) await workflow(url, { employee, finance, manager, auth, today });
+    if (SCENARIOS.has('reports')) await reports(url, { finance, manager, auth, today });
+    if (SCENARIOS.has('exports')) await exports(url, api, { finance, auth });
   } finally {
     api.child.kill('SIGTERM');
     await once(api.child, 'exit');
+  }
+}
+
+async function workflow(url, { employee, finance, manager, auth, today }) {
+  let counter = 0;
+  await scenario('create-spend (650 USD)', {
+    url: `${url}/api/v1/spends`, method: 'POST', headers: auth(employee),
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ amount: `${600 + (counter++ % 5000)}.00`, currency: 'USD', spend_date: today, merchant: `Bench ${counter}` }) }) }],
+  });
+  await scenario('list-spends (finance, org)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(finance) });
+  await scenario('list-spends (employee)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(employee) });
+
+  const pending = await sql(databaseUrl(DATABASE), async (c) => (await c.query(
+    `SELECT a.id FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE u.email = 'manager2.1@bench.test' AND a.status = 'pending' ORDER BY a.created_at`,
+  )).rows.map((r) => r.id));
+  if (pending.length === 0) throw new Error('create-spend made no pending approvals to decide');
+  let next = 0;
+  await scenario(`decision (${pending.length} pending)`, {
+    url, method: 'POST', headers: auth(manager), amount: pending.length,
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/approvals/${pending[next++ % pending.length]}/decision`, body: JSON.stringify({ approved: true }) }) }],
+  });
+}
+
+/** Summary and dashboard over a whole organization's spends (all of them with BENCH_ORGS=1). */
+async function reports(url, { finance, manager, auth, today }) {
+  const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+  const get = (name, path, token) => scenario(name, { url: `${url}/api/v1${path}`, method: 'GET', headers: auth(token), connections: REPORT_CONNECTIONS });
+  await get('summary by category (finance)', '/reports/summary?group_by=category', finance);
+  await get('summary by month (finance)', '/reports/summary?group_by=month', finance);
+  await get('summary by user, 1 year (fin.)', `/reports/summary?group_by=user&from=${yearAgo}&to=${today}`, finance);
+  await get('summary by month (manager)', '/reports/summary?group_by=month', manager);
+  await get('dashboard (finance)', '/reports/dashboard', finance);
+  await get('dashboard, 1 year (finance)', `/reports/dashboard?from=${yearAgo}&to=${today}`, finance);
+  await get('dashboard (manager)', '/reports/dashboard', manager);
+  await get('chart.png by month (finance)', '/reports/chart.png?group_by=month', finance);
+}
+
+/** One download of everything finance sees, streamed: its time, size and the API's peak memory. */
+async function exports(url, api, { finance, auth }) {
+  for (const format of ['csv', 'xlsx', 'journal_csv']) {
+    const before = memory(api.child.pid);
+    const started = performance.now();
+    const response = await fetch(`${url}/api/v1/reports/export?format=${format}`, { headers: auth(finance) });
+    if (response.status === 422) {
+      log(`${`export ${format} (finance, org)`.padEnd(31)} refused: ${(await response.json()).detail}`);
+      continue;
+    }
+    if (!response.ok) throw new Error(`export ${format}: ${response.status} ${await response.text()}`);
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of response.body) {
+      bytes += chunk.length;
+      if (format !== 'xlsx') for (const byte of chunk) if (byte === 10) lines++;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = memory(api.child.pid);
+    log(`${`export ${format} (finance, org)`.padEnd(31)} ${seconds.toFixed(1).padStart(6)} s   ${(bytes / 1e6).toFixed(1)} MB${format === 'xlsx' ? '' : `   ${(lines - 1).toLocaleString('en')} rows`}`
+      + `   API RSS ${before.rss} → ${after.rss} MB, peak ${before.peak} → ${after.peak} MB`);
+  }
+}
+
+/** The API process's resident memory now and its peak so far, in MB (Linux). */
+function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024);
+    return { rss: field('VmRSS'), peak: field('VmHWM') };
+  } catch {
+    return { rss: NaN, peak: NaN };
   }
 }
 

@@ -21,6 +21,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { ReportsModule } from './reports/reports.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
 
@@ -47,6 +48,7 @@ export class AppModule {
         SpendsModule,
         ReceiptsModule,
         NotificationsModule,
+        ReportsModule,
         HealthModule,
       ],
       providers: [

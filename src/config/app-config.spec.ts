@@ -72,4 +72,11 @@ describe('AppConfig', () => {
       expect(message).not.toContain('short');
     }
   });
+
+  it('books the journal export on payables 2100 and expense 6000 unless JOURNAL_* name other accounts', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).reports).toEqual({ payablesAccount: '2100', fallbackExpenseAccount: '6000' });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '2000.10', JOURNAL_EXPENSE_ACCOUNT: 'EXP-99' }).reports)
+      .toEqual({ payablesAccount: '2000.10', fallbackExpenseAccount: 'EXP-99' });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '=cmd' })).toThrow(/JOURNAL_PAYABLES_ACCOUNT: must be an account code/);
+  });
 });

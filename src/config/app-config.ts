@@ -43,6 +43,8 @@ export class AppConfig {
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
+  /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
+  readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
 
   constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}) {
     const e = environment;
@@ -90,6 +92,10 @@ export class AppConfig {
       baseCurrency: e.ORG_BASE_CURRENCY ?? 'USD',
       adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
       adminPassword: e.ADMIN_PASSWORD,
+    };
+    this.reports = {
+      payablesAccount: e.JOURNAL_PAYABLES_ACCOUNT ?? '2100',
+      fallbackExpenseAccount: e.JOURNAL_EXPENSE_ACCOUNT ?? '6000',
     };
   }
 

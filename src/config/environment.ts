@@ -118,6 +118,12 @@ export class Environment {
 
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY?: boolean;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$/, { message: 'JOURNAL_PAYABLES_ACCOUNT must be an account code of letters, digits, ".", "_", ":" or "-" (32 at most), such as 2100' })
+  JOURNAL_PAYABLES_ACCOUNT?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$/, { message: 'JOURNAL_EXPENSE_ACCOUNT must be an account code of letters, digits, ".", "_", ":" or "-" (32 at most), such as 6000' })
+  JOURNAL_EXPENSE_ACCOUNT?: string;
 }
 
 export class ConfigError extends Error {

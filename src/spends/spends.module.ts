@@ -25,6 +25,6 @@ import { Submission } from './use-cases/submission';
   imports: [UsersModule, OrganizationsModule, CatalogModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
   controllers: [SpendsController, PolicySimulationController],
   providers: [SpendsService, SpendsRepository, SpendAccess, SpendFields, PolicyCheck, Submission, CreateSpend, SpendLifecycle, ApprovalOutcome, Reevaluation, ReceiptEffects, SpendAttachments],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments],
+  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess],
 })
 export class SpendsModule {}

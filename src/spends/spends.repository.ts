@@ -62,7 +62,8 @@ export class SpendsRepository {
   }
 }
 
-function restrictTo(query: SelectQueryBuilder<Spend>, scope: SpendScope): SelectQueryBuilder<Spend> {
+/** The caller's visibility as a WHERE clause on alias `s`; reports aggregate through the same one. */
+export function restrictTo(query: SelectQueryBuilder<Spend>, scope: SpendScope): SelectQueryBuilder<Spend> {
   if (scope.organizationWide) return query;
   return query.andWhere(new Brackets((visible) => {
     visible.where('s.user_id = ANY(:scopeUsers)', { scopeUsers: scope.userIds });
