@@ -160,6 +160,13 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
       expect(gaps).toEqual([]);
     });
 
+    it('keeps every problem documented for a status, whichever decorator named it', () => {
+      const codes = (path: string, status: string) => Object.keys(document.paths[path].post.responses[status].content['application/problem+json'].examples ?? {});
+      // The route's own (EXCHANGE_RATE_MISSING), @ApiValidation's, @Idempotent's: one response per status holds them all.
+      expect(codes('/api/v1/spends', '422')).toEqual(expect.arrayContaining(['EXCHANGE_RATE_MISSING', 'VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED']));
+      expect(codes('/api/v1/spends', '400')).toEqual(expect.arrayContaining(['MALFORMED_JSON', 'INVALID_IDEMPOTENCY_KEY']));
+    });
+
     it('marks every non-public route with the bearer scheme and a 401 answer', () => {
       const publicRoutes = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout', 'GET /health', 'GET /health/ready'];
       const gaps: string[] = [];
