@@ -24,6 +24,7 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { ReportsModule } from './reports/reports.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         ReceiptsModule,
         NotificationsModule,
         ReportsModule,
+        WebhooksModule,
         HealthModule,
       ],
       providers: [

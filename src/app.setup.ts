@@ -57,6 +57,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-webhook-secret', description: 'WEBHOOK_SECRET, for the identity provider\'s POST /events/webhook only' }, 'webhook-secret')
     .build();
   const document = SwaggerModule.createDocument(app, options, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
   document.components ??= {};

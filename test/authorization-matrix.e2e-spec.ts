@@ -58,11 +58,17 @@ describe('Authorization matrix from the OpenAPI document', () => {
       name: 'Admin approves everything',
       rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
     }).expect(201)).body.id;
+    // A public address (never reached here: there is no route out) so that the URL check passes.
+    foreign['webhook-subscriptions'] = (await as(other.admin).post('/webhook-subscriptions', { url: 'https://93.184.216.34/hooks', events: ['spend.submitted'] }).expect(201)).body.id;
     foreign.spends = (await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)).body.id;
     foreign.receipts = (await request(t.http).post(`/api/v1/spends/${foreign.spends}/receipts`).set(bearer(employee.accessToken))
       .attach('file', RECEIPT, 'receipt.jpg').expect(201)).body.id;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);
     foreign.approvals = approvals.body.items[0].id;
+    foreign.deliveries = await eventually(async () => {
+      const [row]: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM webhook_deliveries WHERE subscription_id = $1`, [foreign['webhook-subscriptions']]);
+      return row?.id;
+    });
     foreign.notifications = await eventually(async () => {
       const inbox = await request(t.http).get('/api/v1/notifications').set(bearer(other.admin.accessToken)).expect(200);
       return inbox.body.items[0]?.id as string | undefined;
@@ -84,7 +90,7 @@ describe('Authorization matrix from the OpenAPI document', () => {
     Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ method, path, operation, route: `${method.toUpperCase()} ${path}` })),
     );
-  const protectedOperations = () => operations().filter(({ operation }) => (operation.security ?? []).length > 0);
+  const protectedOperations = () => operations().filter(({ operation }) => (operation.security ?? []).some((s) => 'bearer' in (s as object)));
 
   /** The path with every parameter filled by `fill(name, path)`. */
   const concrete = (path: string, fill: (name: string, path: string) => string) => path.replace(/\{(\w+)\}/g, (_, name: string) => fill(name, path));

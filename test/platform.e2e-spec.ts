@@ -161,18 +161,21 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
     });
 
     it('keeps every problem documented for a status, whichever decorator named it', () => {
-      const codes = (path: string, status: string) => Object.keys(document.paths[path].post.responses[status].content['application/problem+json'].examples ?? {});
+      const codes = (path: string, status: string) => Object.keys(document.paths[path].post.responses[status].content?.['application/problem+json']?.examples ?? {});
       // The route's own (EXCHANGE_RATE_MISSING), @ApiValidation's, @Idempotent's: one response per status holds them all.
       expect(codes('/api/v1/spends', '422')).toEqual(expect.arrayContaining(['EXCHANGE_RATE_MISSING', 'VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED']));
       expect(codes('/api/v1/spends', '400')).toEqual(expect.arrayContaining(['MALFORMED_JSON', 'INVALID_IDEMPOTENCY_KEY']));
+      expect(codes('/api/v1/webhook-subscriptions', '422')).toEqual(expect.arrayContaining(['WEBHOOK_URL_FORBIDDEN', 'VALIDATION_FAILED']));
     });
 
     it('marks every non-public route with the bearer scheme and a 401 answer', () => {
       const publicRoutes = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout', 'GET /health', 'GET /health/ready'];
+      // The identity provider authenticates with the shared secret header instead of a token.
+      const schemeOf = (route: string) => (route === 'POST /api/v1/events/webhook' ? 'webhook-secret' : 'bearer');
       const gaps: string[] = [];
       for (const { route, operation } of operations()) {
         if (publicRoutes.includes(route)) continue;
-        if (!operation.security?.some((s) => 'bearer' in s)) gaps.push(`${route}: no bearer security`);
+        if (!operation.security?.some((s) => schemeOf(route) in s)) gaps.push(`${route}: no ${schemeOf(route)} security`);
         if (!operation.responses['401']) gaps.push(`${route}: no 401`);
       }
       expect(gaps).toEqual([]);

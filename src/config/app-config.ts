@@ -45,6 +45,12 @@ export class AppConfig {
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
   readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
+  /**
+   * Webhooks. `inboundSecret`: what the identity provider sends in `x-webhook-secret` (unset:
+   * every inbound event is refused). Outbound deliveries go only to public addresses unless
+   * `allowPrivateUrls`; retries wait `retryBaseMs`, doubling; each attempt waits `timeoutMs`.
+   */
+  readonly webhooks: { inboundSecret?: string; allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
 
   constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}) {
     const e = environment;
@@ -96,6 +102,12 @@ export class AppConfig {
     this.reports = {
       payablesAccount: e.JOURNAL_PAYABLES_ACCOUNT ?? '2100',
       fallbackExpenseAccount: e.JOURNAL_EXPENSE_ACCOUNT ?? '6000',
+    };
+    this.webhooks = {
+      inboundSecret: e.WEBHOOK_SECRET,
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? false,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS ?? 30_000,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 10_000,
     };
   }
 

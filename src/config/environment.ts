@@ -119,6 +119,18 @@ export class Environment {
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY?: boolean;
 
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET must be at least 32 characters' }) @MaxLength(255)
+  WEBHOOK_SECRET?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
+
+  @IsOptional() @Transform(toInt) @Min(10) @Max(3_600_000) @IsInt()
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional() @Transform(toInt) @Min(100) @Max(60_000) @IsInt()
+  WEBHOOK_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(blankAsUnset) @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$/, { message: 'JOURNAL_PAYABLES_ACCOUNT must be an account code of letters, digits, ".", "_", ":" or "-" (32 at most), such as 2100' })
   JOURNAL_PAYABLES_ACCOUNT?: string;
 

@@ -11,6 +11,7 @@ import { Spend } from '../spends/spend.entity';
 import { TeamMember } from '../users/team-member.entity';
 import { Team } from '../users/team.entity';
 import { User } from '../users/user.entity';
+import { WebhookDelivery, WebhookSubscription } from '../webhooks/webhook.entities';
 
 /** Every entity, listed explicitly (as the migrations are). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt, Notification];
+export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt, Notification, WebhookSubscription, WebhookDelivery];

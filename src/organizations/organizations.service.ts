@@ -32,6 +32,11 @@ export class OrganizationsService {
     return organization.baseCurrency;
   }
 
+  /** Whether an organization exists (for callers outside any organization: the identity provider). */
+  async exists(tx: EntityManager, organizationId: string): Promise<boolean> {
+    return tx.exists(Organization, { where: { id: organizationId } });
+  }
+
   async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
     const organization = await this.dataSource.transaction(async (tx) => {
       const current = await tx.getRepository(Organization).createQueryBuilder('o').setLock('pessimistic_write')

@@ -7,6 +7,8 @@ export class User {
   @Column('uuid') organizationId: string;
   /** Always stored lower-cased; unique across all organizations because login is by e-mail alone. */
   @Column('text') email: string;
+  /** The identity provider's id for the user, once its events have named one; unique across Spendin. */
+  @Column('text', { nullable: true }) externalId: string | null;
   @Column('text') fullName: string;
   @Column('text') role: Role;
   /** Argon2id; null until a password is set, and such a user cannot log in. */

@@ -3,6 +3,7 @@ import { defineErrors } from '../common/errors/domain-error';
 export const UserErrors = defineErrors({
   USER_NOT_FOUND: { status: 404, title: 'User not found' },
   EMAIL_TAKEN: { status: 409, title: 'E-mail already in use' },
+  EXTERNAL_ID_TAKEN: { status: 409, title: 'External id already linked to another user' },
   MANAGER_NOT_FOUND: { status: 422, title: 'Manager not found' },
   MANAGER_CYCLE: { status: 422, title: 'Reporting line would form a cycle' },
   LAST_ADMIN: { status: 409, title: 'The last active admin cannot be removed' },

@@ -43,6 +43,15 @@ export class UsersRepository {
     return this.dataSource.manager.findOneBy(User, { id });
   }
 
+  /** Unscoped on purpose: the identity provider's id and the e-mail are unique across organizations. */
+  async findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
+    if (ref.externalId !== undefined) {
+      const linked = await tx.findOneBy(User, { externalId: ref.externalId });
+      if (linked) return linked;
+    }
+    return ref.email === undefined ? null : tx.findOneBy(User, { email: ref.email.toLowerCase() });
+  }
+
   async emailExists(email: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
     return (await tx.countBy(User, { email: email.toLowerCase() })) > 0;
   }

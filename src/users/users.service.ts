@@ -18,7 +18,10 @@ import { toUserResponse } from './user.mapper';
 import { UserErrors } from './users.errors';
 import { UsersRepository } from './users.repository';
 
-const AUDITED_FIELDS: Array<keyof User> = ['fullName', 'role', 'managerId', 'isActive', 'emailNotifications'];
+const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications'];
+
+/** What an update may change: an admin's PATCH, or (e-mail and external id too) the identity provider. */
+export type UserChanges = UpdateUserDto & { email?: string; external_id?: string };
 
 @Injectable()
 export class UsersService {
@@ -53,8 +56,11 @@ export class UsersService {
     return this.respond(user);
   }
 
-  /** Also used by organization bootstrap, which creates the first admin in its own transaction. */
-  async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto): Promise<User> {
+  /**
+   * Also used by organization bootstrap, which creates the first admin in its own transaction,
+   * and by the identity provider's events, which bring the user's `externalId`.
+   */
+  async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto, identity: { externalId?: string } = {}): Promise<User> {
     const email = dto.email.toLowerCase();
     if (await this.users.emailExists(email, tx)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
@@ -65,61 +71,90 @@ export class UsersService {
       role: dto.role,
       managerId: dto.manager_id ?? null,
       passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
+      externalId: identity.externalId ?? null,
     });
     try {
       await tx.save(user);
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+      if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
       throw error;
     }
     await this.audit.record(tx, actor, {
       action: 'user.created', entityType: 'user', entityId: user.id,
-      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null },
+      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, ...(user.externalId ? { external_id: user.externalId } : {}) },
     });
     return user;
   }
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserResponseDto> {
-    const user = await this.dataSource.transaction(async (tx) => {
-      const current = await this.lockOrFail(tx, actor.organizationId, id);
-      const before = { ...current };
-      if (dto.manager_id !== undefined && dto.manager_id !== current.managerId) {
-        await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
-      }
-      const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
-      if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId);
-      Object.assign(current, {
-        fullName: dto.full_name ?? current.fullName,
-        role: dto.role ?? current.role,
-        managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
-      });
-      if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
-      if (dto.password !== undefined) {
-        current.passwordHash = await this.hasher.hash(dto.password);
-        current.tokenVersion += 1;
-      }
-      await tx.save(current);
-      const changes = diff(before, current, AUDITED_FIELDS);
-      if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
-      await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes } });
-      if (changes.role) {
-        await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
-      }
-      return current;
-    });
+    const user = await this.dataSource.transaction((tx) => this.updateInTransaction(tx, actor, id, dto));
     return this.respond(user);
+  }
+
+  /** Applies the changes and audits them; nothing changed records nothing. */
+  async updateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string, dto: UserChanges): Promise<User> {
+    const current = await this.lockOrFail(tx, actor.organizationId, id);
+    const before = { ...current };
+    if (dto.manager_id !== undefined && dto.manager_id !== current.managerId) {
+      await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
+    }
+    const email = dto.email?.toLowerCase();
+    if (email !== undefined && email !== current.email && (await this.users.emailExists(email, tx))) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
+    if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId);
+    Object.assign(current, {
+      email: email ?? current.email,
+      externalId: dto.external_id ?? current.externalId,
+      fullName: dto.full_name ?? current.fullName,
+      role: dto.role ?? current.role,
+      managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
+    });
+    if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
+    if (dto.password !== undefined) {
+      current.passwordHash = await this.hasher.hash(dto.password);
+      current.tokenVersion += 1;
+    }
+    const changes = diff(before, current, AUDITED_FIELDS);
+    if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
+    if (Object.keys(changes).length === 0) return current;
+    try {
+      await tx.save(current);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use`);
+      if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
+      throw error;
+    }
+    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes } });
+    if (changes.role) {
+      await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
+    }
+    return current;
   }
 
   /** Soft delete: the history stays, and every token of the user stops working at once. */
   async deactivate(actor: Actor, id: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      const user = await this.lockOrFail(tx, actor.organizationId, id);
-      if (!user.isActive) return;
-      if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
-      setActive(user, false);
-      await tx.save(user);
-      await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email } });
-    });
+    await this.dataSource.transaction((tx) => this.deactivateInTransaction(tx, actor, id));
+  }
+
+  /** false when the user was inactive already (nothing changes, nothing is audited). */
+  async deactivateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string): Promise<boolean> {
+    const user = await this.lockOrFail(tx, actor.organizationId, id);
+    if (!user.isActive) return false;
+    if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
+    setActive(user, false);
+    await tx.save(user);
+    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email } });
+    return true;
+  }
+
+  /**
+   * The user an identity provider's event names: by its own id when the user has been linked to
+   * it, else by e-mail. Unscoped on purpose: both are unique across Spendin, and the provider
+   * serves the whole installation.
+   */
+  findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
+    return this.users.findByIdentity(tx, ref);
   }
 
   async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserResponseDto> {

@@ -1,0 +1,132 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { OutboxService } from '../../common/outbox/outbox.service';
+import { AppConfig } from '../../config/app-config';
+import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { checkWebhookUrl } from '../delivery/address-policy';
+import { retryDelayMs } from '../delivery/retry-schedule';
+import { signatureHeader } from '../delivery/signature';
+import { postWebhook, WebhookAnswer } from '../delivery/webhook-http';
+
+/** A claimed attempt: the delivery, where it goes, and the event it carries. */
+interface Claimed {
+  id: string;
+  url: string;
+  secret: string;
+  live: boolean;
+  event_id: string;
+  type: string;
+  spend_id: string | null;
+  sequence: number | null;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+/**
+ * The `webhook-deliveries` job: one attempt at one delivery. Every attempt is its own outbox
+ * row (`{delivery_id, attempt}`), so the retry schedule (from 30 s doubling to 6 h, over
+ * about 26.5 hours) is the outbox's `available_at`, the same with Redis or without, and
+ * survives restarts. An attempt first claims the delivery (`pending` with the previous
+ * attempt's number → `delivering`): a job that runs twice, or a stale one after a manual
+ * retry, finds nothing to claim and does nothing. No transaction is open while the receiver
+ * is talked to. An attempt whose process died is taken over once it is clearly stale.
+ */
+@Injectable()
+export class DeliveryAttempts implements OnModuleInit {
+  private readonly logger = new Logger('WebhookDeliveries');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: JobRegistry,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({ name: 'webhook-deliveries', topics: ['webhook.delivery'], handle: (job) => this.attempt(job), attempts: 8, backoffMs: 5_000, concurrency: 4 });
+  }
+
+  async attempt(job: OutboxJob): Promise<void> {
+    const deliveryId = job.payload.delivery_id;
+    const attempt = job.payload.attempt;
+    if (typeof deliveryId !== 'string' || !isUUID(deliveryId) || typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) return;
+    const claimed = await this.claim(job.organizationId, deliveryId, attempt);
+    if (!claimed) return;
+    if (!claimed.live) {
+      await this.dataSource.query(
+        `UPDATE webhook_deliveries SET status = 'cancelled', updated_at = now() WHERE organization_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
+        [job.organizationId, deliveryId, attempt],
+      );
+      return;
+    }
+    const body = JSON.stringify({
+      id: claimed.event_id, type: claimed.type, created_at: claimed.occurred_at.toISOString(), organization_id: job.organizationId,
+      spend_id: claimed.spend_id, sequence: claimed.sequence, data: claimed.data,
+    });
+    const allowPrivate = this.config.webhooks.allowPrivateUrls;
+    const target = checkWebhookUrl(claimed.url, allowPrivate);
+    const answer: WebhookAnswer = target.ok
+      ? await postWebhook({
+        url: target.url, body, allowPrivate, timeoutMs: this.config.webhooks.timeoutMs,
+        headers: {
+          'content-type': 'application/json', 'user-agent': 'Spendin-Webhooks/1',
+          'x-spendin-event-id': claimed.event_id, 'x-spendin-event-type': claimed.type, 'x-spendin-delivery-id': deliveryId,
+          'x-spendin-signature': signatureHeader(claimed.secret, body, Math.floor(Date.now() / 1000)),
+        },
+      })
+      : { answered: false, error: `the url ${target.reason}`, durationMs: 0 };
+    await this.record(job.organizationId, deliveryId, attempt, answer);
+  }
+
+  /**
+   * Takes the delivery for this attempt. Throws when another process is in the middle of the
+   * same attempt (the transport retries the job later); null when there is nothing to do.
+   */
+  private async claim(organizationId: string, deliveryId: string, attempt: number): Promise<Claimed | null> {
+    const staleSeconds = Math.ceil(this.config.webhooks.timeoutMs / 1000) + 30;
+    const [rows]: [Claimed[], number] = await this.dataSource.query(
+      `UPDATE webhook_deliveries d SET status = 'delivering', attempts = $3, last_attempt_at = now(), next_attempt_at = NULL, updated_at = now()
+       FROM webhook_subscriptions s, webhook_events e
+       WHERE d.organization_id = $1 AND d.id = $2
+         AND s.organization_id = d.organization_id AND s.id = d.subscription_id AND e.organization_id = d.organization_id AND e.id = d.event_id
+         AND ((d.status = 'pending' AND d.attempts = $3 - 1)
+           OR (d.status = 'delivering' AND d.attempts = $3 AND d.last_attempt_at < now() - make_interval(secs => $4)))
+       RETURNING d.id, s.url, s.secret, (s.is_active AND s.deleted_at IS NULL) AS live, e.id AS event_id, e.type, e.spend_id, e.sequence, e.data, e.occurred_at`,
+      [organizationId, deliveryId, attempt, staleSeconds],
+    );
+    if (rows.length > 0) return rows[0];
+    const [current]: Array<{ status: string; attempts: number }> = await this.dataSource.query(
+      `SELECT status, attempts FROM webhook_deliveries WHERE organization_id = $1 AND id = $2`, [organizationId, deliveryId],
+    );
+    if (current?.status === 'delivering' && current.attempts === attempt) throw new Error(`attempt ${attempt} at webhook delivery ${deliveryId} is under way elsewhere`);
+    return null;
+  }
+
+  /** The attempt's outcome, and the next attempt's job when it failed and retries remain, in one transaction. */
+  private async record(organizationId: string, deliveryId: string, attempt: number, answer: WebhookAnswer): Promise<void> {
+    const succeeded = answer.answered && answer.status >= 200 && answer.status < 300;
+    const error = succeeded ? null : answer.answered ? `receiver answered ${answer.status}${answer.status >= 300 && answer.status < 400 ? ' (redirects are not followed)' : ''}` : answer.error;
+    const delayMs = succeeded ? null : retryDelayMs(attempt, this.config.webhooks.retryBaseMs);
+    const status = succeeded ? 'succeeded' : delayMs === null ? 'failed' : 'pending';
+    await this.dataSource.transaction(async (tx) => {
+      const [, updated]: [unknown, number] = await tx.query(
+        `UPDATE webhook_deliveries SET status = $4, response_status = $5, response_body = $6, error = $7, duration_ms = $8,
+           delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END,
+           next_attempt_at = CASE WHEN $4 = 'pending' THEN now() + make_interval(secs => $9) END, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
+        [organizationId, deliveryId, attempt, status, answer.answered ? answer.status : null, answer.answered ? scrub(answer.body) : null, error, answer.durationMs, (delayMs ?? 0) / 1000],
+      );
+      // Another process took the attempt over meanwhile (this one was stale): its outcome stands.
+      if (updated === 0 || delayMs === null) return;
+      await this.outbox.enqueue(tx, organizationId, 'webhook.delivery', { delivery_id: deliveryId, attempt: attempt + 1 }, { delaySeconds: delayMs / 1000 });
+    });
+    if (!succeeded) this.logger.warn(`webhook delivery ${deliveryId} attempt ${attempt} failed (${error}); ${delayMs === null ? 'giving up' : `next in ${Math.round(delayMs / 1000)} s`}`);
+  }
+}
+
+/** What of an answer's body can be stored as text (jsonb and text refuse NUL). */
+function scrub(body: string): string {
+  return (body.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { OutboxTopic } from '../common/outbox/outbox.service';
+
+/** The events an organization can subscribe to: outbox topics published beyond Spendin. */
+export const WEBHOOK_EVENT_TYPES = [
+  'spend.submitted', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'spend.cancelled', 'approval.assigned', 'receipt.processed',
+] as const satisfies readonly OutboxTopic[];
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * `pending`: waiting for its next attempt (`next_attempt_at`); `delivering`: an attempt is
+ * under way; `succeeded`: the receiver answered 2xx; `failed`: every attempt failed;
+ * `cancelled`: the subscription was deleted or paused before it went.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** An organization's subscription: where to send which events, and the secret that signs them. */
+@Entity('webhook_subscriptions')
+export class WebhookSubscription {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('text') url: string;
+  @Column('text', { array: true }) events: WebhookEventType[];
+  @Column('text') secret: string;
+  @Column('text', { nullable: true }) description: string | null;
+  @Column('boolean', { default: true }) isActive: boolean;
+  @Column('uuid', { nullable: true }) createdBy: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @Column('timestamptz', { nullable: true }) deletedAt: Date | null;
+}
+
+/** One subscription's copy of one event, with its attempts. */
+@Entity('webhook_deliveries')
+export class WebhookDelivery {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('uuid') subscriptionId: string;
+  @Column('uuid') eventId: string;
+  @Column('text', { default: 'pending' }) status: DeliveryStatus;
+  @Column('integer', { default: 0 }) attempts: number;
+  @Column('timestamptz', { nullable: true }) nextAttemptAt: Date | null;
+  @Column('timestamptz', { nullable: true }) lastAttemptAt: Date | null;
+  @Column('integer', { nullable: true }) responseStatus: number | null;
+  @Column('text', { nullable: true }) responseBody: string | null;
+  @Column('text', { nullable: true }) error: string | null;
+  @Column('integer', { nullable: true }) durationMs: number | null;
+  @Column('timestamptz', { nullable: true }) deliveredAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { IdentityEventsController, IdentityProviderGuard } from './inbound/identity-events.controller';
+import { IdentityEventsPipe } from './inbound/identity-events.pipe';
+import { IdentityEventsService } from './inbound/identity-events.service';
+import { DeliveryAttempts } from './use-cases/delivery-attempts';
+import { EventFanout } from './use-cases/event-fanout';
+import { WebhookSubscriptionsController } from './webhook-subscriptions.controller';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
+import { WebhooksRepository } from './webhooks.repository';
+
+/**
+ * Webhooks both ways. Outbound: admins subscribe URLs to events; the `webhooks` job turns
+ * outbox events into signed deliveries and `webhook-deliveries` makes each attempt. Nobody
+ * calls this module to send one: it reacts to the outbox, as notifications do. Inbound: the
+ * identity provider's user and role events, applied through the users module.
+ */
+@Module({
+  imports: [UsersModule, OrganizationsModule],
+  controllers: [WebhookSubscriptionsController, IdentityEventsController],
+  providers: [WebhookSubscriptionsService, WebhooksRepository, EventFanout, DeliveryAttempts, IdentityEventsService, IdentityProviderGuard, IdentityEventsPipe],
+})
+export class WebhooksModule {}
