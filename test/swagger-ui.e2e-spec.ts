@@ -102,12 +102,14 @@ describe('Swagger UI at /docs in a real browser', () => {
 
       await page.locator('.scheme-container button.authorize').click();
       const dialog = page.locator('.dialog-ux .modal-ux');
+      // Each security scheme has a form of its own in the dialog, headed by its name: use the bearer one's.
+      const bearerForm = dialog.locator('form').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
       // Swagger UI labels its controls for assistive technology: the field "auth-bearer-value",
       // "Authorize" as "Apply credentials" and, once authorized, "Logout" as "Remove authorization".
-      await dialog.getByLabel('auth-bearer-value').fill(tokens.access_token);
-      await dialog.getByRole('button', { name: 'Apply credentials' }).click();
-      await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
-      await dialog.getByRole('button', { name: 'Close' }).click();
+      await bearerForm.getByLabel('auth-bearer-value').fill(tokens.access_token);
+      await bearerForm.getByRole('button', { name: 'Apply credentials' }).click();
+      await bearerForm.getByRole('button', { name: 'Remove authorization' }).waitFor();
+      await bearerForm.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'detached' });
 
       const me = await tryItOut(operation(page, 'get', '/api/v1/users/me'));
