@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import type { TestUser } from './helpers/given';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/** Debian's chromium, which `.ci/run` installs; CHROMIUM_PATH points elsewhere (a Chrome on macOS, say). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = join(__dirname, '..', 'artifacts', 'swagger-ui.png');
+
+/**
+ * The docs as a person uses them: Swagger UI at /docs in headless Chromium, on the app listening
+ * on a real port. Log in with "Try it out", paste the token into "Authorize", call GET /users/me
+ * and read the user off the page. Catches what no HTTP-level test can: a Content-Security-Policy
+ * that blocks the UI's scripts or its fetches, a bearer scheme the UI does not send, a broken page.
+ */
+describe('Swagger UI at /docs in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}. This test drives Debian's chromium through playwright-core: ` +
+          'install it with `apt-get install -y --no-install-recommends chromium` (.ci/run does), ' +
+          'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+      );
+    }
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    const org = await t.given.organization();
+    user = await t.given.user(org, 'employee', { full_name: 'Ada Browser' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      // Playwright gives every launch a new empty profile (--user-data-dir). The machine has no
+      // network but loopback: keep Chromium from trying to reach anything else.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** The operation's block, found by method and path as the page shows them. */
+  const operation = (page: Page, method: 'get' | 'post', path: string): Locator =>
+    page.locator(`.opblock.opblock-${method}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+
+  /**
+   * Expands an operation, presses "Try it out", fills the body if given, executes, and reads the
+   * live response as the page renders it: the status cell, the whole details cell (a failed fetch
+   * shows its reason there) and the response body.
+   */
+  async function tryItOut(block: Locator, body?: string): Promise<{ status: string; shown: string; body: string }> {
+    await block.locator('.opblock-summary').first().click();
+    await block.getByRole('button', { name: 'Try it out' }).click();
+    if (body !== undefined) await block.locator('textarea.body-param__text').fill(body);
+    await block.getByRole('button', { name: 'Execute' }).click();
+    const response = block.locator('.live-responses-table .response').first();
+    const status = response.locator('.response-col_status');
+    await status.waitFor();
+    const bodyCell = response.locator('.response-col_description .highlight-code pre').first();
+    return {
+      status: (await status.innerText()).trim(),
+      shown: (await response.locator('.response-col_description').innerText()).trim().slice(0, 1_000),
+      body: (await bodyCell.count()) > 0 ? ((await bodyCell.textContent()) ?? '') : '',
+    };
+  }
+
+  /** The status the page shows; anything else fails with what the page shows instead (e.g. "Failed to fetch"). */
+  function expectStatus(result: { status: string; shown: string }, status: string): void {
+    if (result.status !== status) throw new Error(`Swagger UI shows ${result.status}, not ${status}:\n${result.shown}`);
+  }
+
+  it('logs in with "Try it out", authorizes with the token and shows GET /users/me', async () => {
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    // A script or fetch the page's Content-Security-Policy refuses shows up here, not as a failed request.
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    try {
+      await page.goto(`${baseUrl}/docs`);
+      await page.getByRole('heading', { name: /Spendin API/ }).waitFor();
+
+      const login = await tryItOut(operation(page, 'post', '/api/v1/auth/login'), JSON.stringify({ email: user.email, password: user.password }, null, 2));
+      expectStatus(login, '200');
+      const tokens = JSON.parse(login.body) as { access_token: string; token_type: string };
+      expect(tokens.token_type).toBe('Bearer');
+      expect(tokens.access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      await page.locator('.scheme-container button.authorize').click();
+      const dialog = page.locator('.dialog-ux .modal-ux');
+      // Each security scheme has a form of its own in the dialog, headed by its name: use the bearer one's.
+      const bearerForm = dialog.locator('form').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+      // Swagger UI labels its controls for assistive technology: the field "auth-bearer-value",
+      // "Authorize" as "Apply credentials" and, once authorized, "Logout" as "Remove authorization".
+      await bearerForm.getByLabel('auth-bearer-value').fill(tokens.access_token);
+      await bearerForm.getByRole('button', { name: 'Apply credentials' }).click();
+      await bearerForm.getByRole('button', { name: 'Remove authorization' }).waitFor();
+      await bearerForm.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      const me = await tryItOut(operation(page, 'get', '/api/v1/users/me'));
+      expectStatus(me, '200');
+      expect(JSON.parse(me.body)).toMatchObject({ id: user.id, email: user.email, full_name: 'Ada Browser', role: 'employee', organization_id: user.organizationId });
+      // What a person reads: the e-mail in the rendered body, and the request the UI sent with the token.
+      const block = operation(page, 'get', '/api/v1/users/me');
+      await expect(block.locator('.live-responses-table').innerText()).resolves.toContain(user.email);
+      await expect(block.locator('.curl-command').innerText()).resolves.toContain(`Authorization: Bearer ${tokens.access_token}`);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      // What the browser complained about (a refused script or fetch, say) explains most failures.
+      if (error instanceof Error && problems.length > 0) error.message += `\n\nIn the browser:\n${problems.join('\n')}`;
+      throw error;
+    } finally {
+      // On success it shows the /users/me answer; on failure, where the page stood.
+      await page.screenshot({ path: SCREENSHOT, fullPage: true }).catch(() => undefined);
+      await context.close();
+    }
+  });
+});
