@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
-import { runSql } from '../database/sql';
+import { runSql, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
 import { Spend, StoredEvaluation } from './spend.entity';
@@ -15,9 +15,8 @@ export class SpendsRepository {
   async findVisible(organizationId: string, scope: SpendScope, id: string): Promise<Spend | null> {
     const values: unknown[] = [organizationId, id];
     const visible = visibleTo(scope, (value) => `$${values.push(value)}`);
-    const [row] = await runSql<SpendRow>(this.dataSource, {
-      text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2${visible ? ` AND ${visible}` : ''}`,
-    }, values);
+    const [row] = await runSql<SpendRow>(this.dataSource,
+      variant('spends.find_visible', `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2${visible ? ` AND ${visible}` : ''}`), values);
     return row ? toSpend(row) : null;
   }
 
@@ -51,11 +50,10 @@ export class SpendsRepository {
     } else {
       page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
     }
-    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, {
-      text: `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
-             LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
-             ORDER BY p.spend_date DESC, p.id DESC`,
-    }, values);
+    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, variant('spends.list',
+      `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
+       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
+       ORDER BY p.spend_date DESC, p.id DESC`), values);
     const total = Number(rows[0]?.total ?? 0);
     const items = rows.filter((row) => row.id !== null).map(toSpend);
     return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
@@ -97,7 +95,9 @@ export class SpendsRepository {
  */
 function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
   if (scope.organizationWide) return null;
-  const any = [`s.user_id = ANY(${param(scope.userIds)})`];
+  // One user (an employee) by equality, so that (organization_id, user_id, spend_date, id)
+  // serves a page in order instead of sorting all of the user's spends.
+  const any = [scope.userIds.length === 1 ? `s.user_id = ${param(scope.userIds[0])}` : `s.user_id = ANY(${param(scope.userIds)})`];
   if (scope.teamIds.length > 0) any.push(`s.team_id = ANY(${param(scope.teamIds)})`);
   if (scope.spendIds.length > 0) any.push(`s.id = ANY(${param(scope.spendIds)})`);
   return `(${any.join(' OR ')})`;
