@@ -38,8 +38,7 @@ const Q = {
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, step, created_at, updated_at`),
   outbox1: named('outbox_1', 'INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, $2, $3)'),
   outbox2: named('outbox_2', 'INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, $2, $3), ($4, $5, $6)'),
-  lockChain: named('lock_chain', `SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))`),
-  chainHead: named('chain_head', 'SELECT (SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1) AS hash, clock_timestamp() AS now'),
+  chainHead: named('chain_head', 'SELECT hash, now FROM audit_chain_head($1)'),
   approvalsFor: named('approvals_for', `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`),
   receiptsFor: named('receipts_for', `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY created_at, id`),
   assignedTo: named('assigned_to', 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)'),
@@ -64,7 +63,6 @@ export async function rawContext(client, { employee, manager, finance }) {
 }
 
 async function appendAudit(c, organizationId, entries) {
-  await c.query(Q.lockChain([organizationId]));
   const { rows: [head] } = await c.query(Q.chainHead([organizationId]));
   let prevHash = head.hash;
   const params = [];
@@ -138,11 +136,14 @@ const listStatement = (where) => `SELECT c.total, p.* FROM (SELECT COUNT(*) AS t
   LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${where} ORDER BY s.spend_date DESC, s.id DESC LIMIT $LIMIT OFFSET $OFFSET) p ON true
   ORDER BY p.spend_date DESC, p.id DESC`;
 
+const listFinance = named('list_finance', listStatement('s.organization_id = $1').replace('$LIMIT', '$2').replace('$OFFSET', '$3'));
+const listEmployee = named('list_employee', listStatement('s.organization_id = $1 AND (s.user_id = $2)').replace('$LIMIT', '$3').replace('$OFFSET', '$4'));
+
 /** `GET /spends?limit=20` by finance: the whole organization. */
 export async function rawListFinance(c, ctx) {
   const org = ctx.organizationId;
   await c.query(Q.tokenSubject([ctx.financeId]));
-  const { rows } = await c.query(listStatement('s.organization_id = $1').replace('$LIMIT', '$2').replace('$OFFSET', '$3'), [org, 20, 0]);
+  const { rows } = await c.query(listFinance([org, 20, 0]));
   await pageDetails(c, org, rows.filter((r) => r.id !== null).map((r) => r.id));
 }
 
@@ -152,7 +153,7 @@ export async function rawListEmployee(c, ctx) {
   const me = ctx.employeeId;
   await c.query(Q.tokenSubject([me]));
   await c.query(Q.assignedTo([org, me]));
-  const { rows } = await c.query(listStatement('s.organization_id = $1 AND (s.user_id = ANY($2))').replace('$LIMIT', '$3').replace('$OFFSET', '$4'), [org, [me], 20, 0]);
+  const { rows } = await c.query(listEmployee([org, me, 20, 0]));
   await pageDetails(c, org, rows.filter((r) => r.id !== null).map((r) => r.id));
 }
 

@@ -86,14 +86,15 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
   }
 
   /**
-   * Everything between taking the lock and the commit is the part of a tenant's writes that
-   * runs one at a time, so it is kept to three prepared statements.
+   * Everything from taking the lock to the commit is the part of a tenant's writes that runs
+   * one at a time, so it is kept to two statements: audit_chain_head() takes the lock and then
+   * reads the head (with a snapshot taken after the lock is held; see its migration), and the
+   * INSERT of the entries.
    */
   private async append(tx: EntityManager, organizationId: string, entries: PendingEntry[]): Promise<void> {
-    await runSql(tx, LOCK_CHAIN, [organizationId]);
     // The database's clock, read under the lock: created_at then follows the chain's order,
     // whichever API process writes, and says when the change committed rather than began.
-    const [head] = await runSql<{ hash: string | null; now: Date }>(tx, CHAIN_HEAD, [organizationId]);
+    const [head] = await runSql<{ hash: string | null; now: Date }>(tx, LOCK_AND_READ_HEAD, [organizationId]);
     let prevHash = head.hash;
     const values = entries.flatMap((entry) => {
       const content: HashedContent = { ...entry, createdAt: head.now, prevHash };
@@ -108,11 +109,7 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
   }
 }
 
-const LOCK_CHAIN = { name: 'audit.lock_chain', text: `SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))` };
-const CHAIN_HEAD = {
-  name: 'audit.chain_head',
-  text: 'SELECT (SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1) AS hash, clock_timestamp() AS now',
-};
+const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
 const COLUMNS = 12;
 
 function appendStatement(entries: number) {
