@@ -5,9 +5,10 @@
 // the reports with autocannon from this process. Prints throughput, p50/p95/p99 latency and
 // errors per scenario, the API's resident memory sampled during the load, and the CPU time
 // per request of the API, of its PostgreSQL backends and of this load generator. Before each
-// workflow scenario it sends the same SQL statements straight through `pg` at the same
-// concurrency (bench/raw-sql.mjs) and prints the API's rate as a share of that raw rate. The
-// exports print their duration, size and the API process's peak memory.
+// workflow scenario it sends the same SQL statements straight through `pg` (bench/raw-sql.mjs),
+// at the benchmark's concurrency and at the API's pool size, and prints the API's rate as a
+// share of the better raw rate. The exports print their duration, size and the API process's
+// peak memory.
 //
 //   npm run bench:api                      # DATABASE_URL or PostgreSQL at 127.0.0.1:5432
 //   BENCH_SPENDS=200000 BENCH_SECONDS=10 npm run bench:api
