@@ -480,6 +480,26 @@ describe('Audit log under concurrent writes', () => {
     );
     expect(forks).toEqual([]);
   });
+
+  it('keeps one chain, and each spend\'s outbox rows in order, when spends are created concurrently', async () => {
+    const org = await t.given.organization('Busy spends');
+    const today = new Date().toISOString().slice(0, 10);
+    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+      as(org.admin).post('/spends', { amount: `${10 + i}.00`, currency: 'USD', spend_date: today, merchant: `Concurrent ${i}` })));
+    expect(responses.map((r) => r.status)).toEqual(Array(60).fill(201));
+
+    const spendIds = responses.map((r) => r.body.id as string);
+    const entries = await walk(org.admin, '&entity_type=spend');
+    for (const action of ['spend.created', 'spend.submitted']) {
+      expect(entries.filter((e) => e.action === action).map((e) => e.entity_id).sort()).toEqual([...spendIds].sort());
+    }
+    expect(await verify(org.admin)).toEqual({ valid: true, checked: (await idsInDatabase(org.id)).length });
+
+    // Without policies every spend is approved at once: submitted, then approved, each exactly once.
+    const rows: Array<{ spend_id: string; topic: string }> = await t.dataSource.query(
+      `SELECT payload->>'spend_id' AS spend_id, topic FROM outbox WHERE organization_id = $1 ORDER BY id`, [org.id]);
+    for (const id of spendIds) expect(rows.filter((r) => r.spend_id === id).map((r) => r.topic)).toEqual(['spend.submitted', 'spend.approved']);
+  });
 });
 
 type CsvRow = Record<(typeof CSV_HEADER)[number], string>;

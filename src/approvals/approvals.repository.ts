@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
 import { countMatches } from '../common/pagination/page';
+import { placeholders, runSql } from '../database/sql';
 import { Approval } from './approval.entity';
 
 /** Approval steps, always scoped by organization id. */
@@ -12,26 +13,45 @@ export class ApprovalsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Row-locked, so that concurrent decisions on one step are taken one after the other. */
-  lockForDecision(tx: EntityManager, organizationId: string, id: string): Promise<Approval | null> {
-    return tx.getRepository(Approval).createQueryBuilder('a').setLock('pessimistic_write')
-      .where('a.organization_id = :organizationId AND a.id = :id', { organizationId, id }).getOne();
+  async lockForDecision(tx: EntityManager, organizationId: string, id: string): Promise<Approval | null> {
+    const [row] = await runSql<ApprovalRow>(tx, LOCK_FOR_DECISION, [organizationId, id]);
+    return row ? toApproval(row) : null;
   }
 
-  findNextWaiting(tx: EntityManager, approval: Approval): Promise<Approval | null> {
-    return tx.findOne(Approval, {
-      where: { organizationId: approval.organizationId, spendId: approval.spendId, round: approval.round, status: 'waiting' },
-      order: { step: 'ASC' },
-    });
+  async findNextWaiting(tx: EntityManager, approval: Approval): Promise<Approval | null> {
+    const [row] = await runSql<ApprovalRow>(tx, NEXT_WAITING, [approval.organizationId, approval.spendId, approval.round]);
+    return row ? toApproval(row) : null;
   }
 
   /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   async cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
-    await tx.update(Approval, { organizationId, spendId, status: In(['waiting', 'pending']) }, { status: 'cancelled' });
+    await runSql(tx, CANCEL_OPEN, [organizationId, spendId]);
   }
 
-  forSpends(organizationId: string, spendIds: string[], tx: EntityManager = this.dataSource.manager): Promise<Approval[]> {
-    if (spendIds.length === 0) return Promise.resolve([]);
-    return tx.find(Approval, { where: { organizationId, spendId: In(spendIds) }, order: { round: 'ASC', step: 'ASC' } });
+  /** A round's steps, in one statement; sets their ids and timestamps. */
+  async insertChain(tx: EntityManager, steps: Approval[]): Promise<void> {
+    if (steps.length === 0) return;
+    const values = steps.flatMap((a) => [
+      a.organizationId, a.spendId, a.spendOwnerId, a.round, a.step, a.requirement, a.approverUserId, a.approverRole, a.status, a.note, a.policyId, a.ruleId,
+    ]);
+    const rows = await runSql<{ id: string; step: number; created_at: Date; updated_at: Date }>(tx, insertChainStatement(steps.length), values);
+    const byStep = new Map(rows.map((row) => [row.step, row]));
+    for (const approval of steps) {
+      const row = byStep.get(approval.step)!;
+      Object.assign(approval, { id: row.id, createdAt: row.created_at, updatedAt: row.updated_at });
+    }
+  }
+
+  /** Writes a step's status and decision (who, when, the comment). */
+  async saveDecision(tx: EntityManager, approval: Approval): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_DECISION,
+      [approval.organizationId, approval.id, approval.status, approval.decidedBy, approval.decidedAt, approval.comment]);
+    approval.updatedAt = row.updated_at;
+  }
+
+  async forSpends(organizationId: string, spendIds: string[], tx: EntityManager = this.dataSource.manager): Promise<Approval[]> {
+    if (spendIds.length === 0) return [];
+    return (await runSql<ApprovalRow>(tx, FOR_SPENDS, [organizationId, spendIds])).map(toApproval);
   }
 
   /**
@@ -55,10 +75,72 @@ export class ApprovalsRepository {
 
   /** Spends on which the user is (or was) a named approver: they may see those spends. */
   async spendIdsAssignedTo(organizationId: string, userId: string): Promise<string[]> {
-    const rows: Array<{ spend_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)`,
-      [organizationId, userId],
-    );
+    const rows = await runSql<{ spend_id: string }>(this.dataSource, SPENDS_ASSIGNED_TO, [organizationId, userId]);
     return rows.map((r) => r.spend_id);
   }
+}
+
+interface ApprovalRow {
+  id: string;
+  organization_id: string;
+  spend_id: string;
+  spend_owner_id: string;
+  round: number;
+  step: number;
+  requirement: string;
+  approver_user_id: string | null;
+  approver_role: Approval['approverRole'];
+  status: Approval['status'];
+  note: string | null;
+  policy_id: string | null;
+  rule_id: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  comment: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const APPROVAL_COLUMNS = 'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
+
+const LOCK_FOR_DECISION = { name: 'approvals.lock_for_decision', text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE` };
+const NEXT_WAITING = {
+  name: 'approvals.next_waiting',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
+};
+const CANCEL_OPEN = {
+  name: 'approvals.cancel_open',
+  text: `UPDATE approvals SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND spend_id = $2 AND status IN ('waiting', 'pending')`,
+};
+const SAVE_DECISION = {
+  name: 'approvals.save_decision',
+  text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+const FOR_SPENDS = {
+  name: 'approvals.for_spends',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
+};
+const SPENDS_ASSIGNED_TO = {
+  name: 'approvals.spends_assigned_to',
+  text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)',
+};
+
+const INSERT_COLUMNS = 12;
+function insertChainStatement(steps: number) {
+  const rows = Array.from({ length: steps }, (_, i) => `(${placeholders(INSERT_COLUMNS, i * INSERT_COLUMNS + 1)})`);
+  return {
+    name: `approvals.insert_chain_${steps}`,
+    text: `INSERT INTO approvals (organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id)
+           VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at`,
+  };
+}
+
+function toApproval(row: ApprovalRow): Approval {
+  return Object.assign(new Approval(), {
+    id: row.id, organizationId: row.organization_id, spendId: row.spend_id, spendOwnerId: row.spend_owner_id, round: row.round, step: row.step,
+    requirement: row.requirement, approverUserId: row.approver_user_id, approverRole: row.approver_role, status: row.status, note: row.note,
+    policyId: row.policy_id, ruleId: row.rule_id, decidedBy: row.decided_by, decidedAt: row.decided_at, comment: row.comment,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  });
 }

@@ -38,25 +38,24 @@ export class ApprovalsService {
    * transaction: step 1 is pending (and its approver told), later steps wait their turn.
    */
   async request(tx: EntityManager, actor: Actor | SystemActor, context: ChainContext & { spendId: string; round: number }, chain: ResolvedApprover[]): Promise<Approval[]> {
-    const created: Approval[] = [];
-    for (const [index, approver] of chain.entries()) {
-      const approval = tx.create(Approval, {
-        organizationId: context.organizationId,
-        spendId: context.spendId,
-        spendOwnerId: context.ownerId,
-        round: context.round,
-        step: index + 1,
-        requirement: approver.requirement.approver,
-        approverUserId: approver.userId,
-        approverRole: approver.role,
-        status: index === 0 ? 'pending' : 'waiting',
-        note: approver.note,
-        policyId: approver.requirement.policy_id,
-        ruleId: approver.requirement.rule_id,
-      });
-      await tx.save(approval);
-      created.push(approval);
-    }
+    const created = chain.map((approver, index) => Object.assign(new Approval(), {
+      organizationId: context.organizationId,
+      spendId: context.spendId,
+      spendOwnerId: context.ownerId,
+      round: context.round,
+      step: index + 1,
+      requirement: approver.requirement.approver,
+      approverUserId: approver.userId,
+      approverRole: approver.role,
+      status: index === 0 ? 'pending' : 'waiting',
+      note: approver.note,
+      policyId: approver.requirement.policy_id,
+      ruleId: approver.requirement.rule_id,
+      decidedBy: null,
+      decidedAt: null,
+      comment: null,
+    }));
+    await this.approvals.insertChain(tx, created);
     if (created[0]) await this.announceAssigned(tx, created[0]);
     await this.audit.record(tx, actor, {
       action: 'approval.requested', entityType: 'spend', entityId: context.spendId,
@@ -105,14 +104,14 @@ export class ApprovalsService {
       approval.decidedBy = actor.userId;
       approval.decidedAt = new Date();
       approval.comment = dto.comment ?? null;
-      await tx.save(approval);
+      await this.approvals.saveDecision(tx, approval);
 
       let result: ChainOutcome = dto.approved ? 'approved' : 'rejected';
       if (dto.approved) {
         const next = await this.approvals.findNextWaiting(tx, approval);
         if (next) {
           next.status = 'pending';
-          await tx.save(next);
+          await this.approvals.saveDecision(tx, next);
           await this.announceAssigned(tx, next);
           result = 'advanced';
         }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { ApprovalRequirement } from '../policies/engine/evaluate';
 import { TeamsRepository } from '../users/teams.repository';
+import type { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 
 export interface ResolvedApprover {
@@ -44,10 +45,13 @@ export class ApproverResolver {
     if (spec === 'finance' || spec === 'admin') return { requirement, userId: null, role: spec, note: null };
     const fallback = (why: string): ResolvedApprover => ({ requirement, userId: null, role: 'finance', note: `${spec}: ${why}; falls back to finance` });
     let candidate: string | null;
+    let user: User | null | undefined;
     if (spec === 'manager') {
-      const owner = await this.users.findById(context.organizationId, context.ownerId, tx);
-      candidate = owner?.managerId ?? null;
+      // The owner's manager_id and that user, in one read.
+      const line = await this.users.managerOf(tx, context.organizationId, context.ownerId);
+      candidate = line?.managerId ?? null;
       if (!candidate) return fallback('the owner has no manager');
+      user = line?.manager ?? null;
     } else if (spec === 'team_lead') {
       if (!context.teamId) return fallback('the spend has no team');
       candidate = (await this.teams.findById(context.organizationId, context.teamId, tx))?.leadId ?? null;
@@ -56,7 +60,7 @@ export class ApproverResolver {
       candidate = spec.slice('user:'.length);
     }
     if (candidate === context.ownerId) return fallback('that is the spend\'s owner, who cannot approve their own spend');
-    const user = await this.users.findById(context.organizationId, candidate, tx);
+    if (user === undefined) user = await this.users.findById(context.organizationId, candidate, tx);
     if (!user || !user.isActive) return fallback(`${candidate} is not an active user of this organization`);
     return { requirement, userId: user.id, role: null, note: null };
   }

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../common/auth/roles';
-import { AuditEntry } from './audit-entry.entity';
+import { placeholders, runSql } from '../database/sql';
 import { auditHash, HashedContent } from './audit-hash';
 
 export interface AuditEvent {
@@ -86,22 +85,40 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     this.pending.delete(event.queryRunner);
   }
 
+  /**
+   * Everything from taking the lock to the commit is the part of a tenant's writes that runs
+   * one at a time, so it is kept to two statements: audit_chain_head() takes the lock and then
+   * reads the head (with a snapshot taken after the lock is held; see its migration), and the
+   * INSERT of the entries.
+   */
   private async append(tx: EntityManager, organizationId: string, entries: PendingEntry[]): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_logs:' || $1, 0))`, [organizationId]);
     // The database's clock, read under the lock: created_at then follows the chain's order,
     // whichever API process writes, and says when the change committed rather than began.
-    const [head]: Array<{ hash: string | null; now: Date }> = await tx.query(
-      `SELECT (SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1) AS hash, clock_timestamp() AS now`,
-      [organizationId],
-    );
+    const [head] = await runSql<{ hash: string | null; now: Date }>(tx, LOCK_AND_READ_HEAD, [organizationId]);
     let prevHash = head.hash;
-    const rows = entries.map((entry) => {
+    const values = entries.flatMap((entry) => {
       const content: HashedContent = { ...entry, createdAt: head.now, prevHash };
-      prevHash = auditHash(content);
-      return { ...content, hash: prevHash };
+      const hash = auditHash(content);
+      const row = [content.id, content.organizationId, content.actorId, content.action, content.entityType, content.entityId,
+        JSON.stringify(content.metadata), content.requestId, content.ip, content.createdAt, prevHash, hash];
+      prevHash = hash;
+      return row;
     });
-    await tx.createQueryBuilder().insert().into(AuditEntry).values(rows as QueryDeepPartialEntity<AuditEntry>[]).execute();
+    // One row after the other in VALUES order, so seq follows the chain.
+    await runSql(tx, appendStatement(entries.length), values);
   }
+}
+
+const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
+const COLUMNS = 12;
+
+function appendStatement(entries: number) {
+  const rows = Array.from({ length: entries }, (_, i) => `(${placeholders(COLUMNS, i * COLUMNS + 1)})`);
+  return {
+    name: `audit.append_${entries}`,
+    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash)
+           VALUES ${rows.join(', ')}`,
+  };
 }
 
 /**

@@ -78,17 +78,35 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
        RETURNING id, organization_id, topic, payload, attempts`,
       [BATCH, LEASE_SECONDS],
     );
-    for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) await this.dispatch(row);
+    // Queued on Redis, a batch's rows are marked in one statement once all are handed over
+    // (under load every create-spend leaves two rows). Until then they stay leased; a crash
+    // before it hands them over again, which makes no second job: job ids come from the row.
+    // Run here (no Redis), each row is marked as soon as its jobs ran, as they may take long.
+    const delivered: string[] = [];
+    try {
+      for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+        if (!(await this.dispatch(row))) continue;
+        if (this.transport.queued) delivered.push(String(row.id));
+        else await this.markDispatched([String(row.id)]);
+      }
+    } finally {
+      if (delivered.length > 0) await this.markDispatched(delivered);
+    }
     return rows.length;
   }
 
-  private async dispatch(row: OutboxRow): Promise<void> {
+  private async markDispatched(ids: string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Hands the row to every consumer of its topic; answers false (and reschedules it) if one failed. */
+  private async dispatch(row: OutboxRow): Promise<boolean> {
     const job: OutboxJob = { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload };
     try {
       for (const consumer of this.registry.forTopic(row.topic)) {
         await this.transport.deliver(consumer, `${row.id}-${consumer.name}`, job);
       }
-      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id]);
+      return true;
     } catch (error) {
       const attempts = row.attempts + 1;
       const message = (error as Error).message?.slice(0, 2000) ?? String(error);
@@ -102,6 +120,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
         [row.id, attempts, message, delay, MAX_ATTEMPTS],
       );
       this.logger.warn(`outbox row ${row.id} (${row.topic}) attempt ${attempts} failed: ${message}`);
+      return false;
     }
   }
 }

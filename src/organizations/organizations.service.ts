@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
+import { runSql } from '../database/sql';
 import { OrganizationResponseDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { Organization } from './organization.entity';
 import { toOrganizationResponse } from './organization.mapper';
@@ -25,11 +26,12 @@ export class OrganizationsService {
   /**
    * The organization's base currency, read through the caller's transaction: a use case must
    * never wait for a second pool connection while holding one (enough of them deadlock the pool).
+   * Read on every spend that is created or edited.
    */
   async baseCurrency(tx: EntityManager, organizationId: string): Promise<string> {
-    const organization = await tx.findOne(Organization, { where: { id: organizationId }, select: { id: true, baseCurrency: true } });
+    const [organization] = await runSql<{ base_currency: string }>(tx, BASE_CURRENCY, [organizationId]);
     if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${organizationId} does not exist`);
-    return organization.baseCurrency;
+    return organization.base_currency;
   }
 
   /** Whether an organization exists (for callers outside any organization: the identity provider). */
@@ -64,3 +66,5 @@ export class OrganizationsService {
     return toOrganizationResponse(organization);
   }
 }
+
+const BASE_CURRENCY = { name: 'organizations.base_currency', text: 'SELECT base_currency FROM organizations WHERE id = $1' };

@@ -7,6 +7,7 @@ import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
 import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
+import { runSql } from '../database/sql';
 import { CreatePolicyDto, ListPoliciesQuery, PolicyResponseDto, UpdatePolicyDto } from './dto/policy.dto';
 import { PolicySnapshot } from './engine/evaluate';
 import { Rule, validateRules } from './engine/rules';
@@ -22,10 +23,7 @@ export class PoliciesService {
 
   /** The active policies' current versions, in a stable order, for the engine. */
   async activeSnapshots(tx: EntityManager, organizationId: string): Promise<PolicySnapshot[]> {
-    const policies = await tx.find(Policy, {
-      where: { organizationId, isActive: true, deletedAt: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    const policies = await runSql<{ id: string; version: number; rules: Rule[] }>(tx, ACTIVE_SNAPSHOTS, [organizationId]);
     return policies.map((p) => ({ policyId: p.id, policyVersion: p.version, rules: p.rules }));
   }
 
@@ -114,6 +112,12 @@ export class PoliciesService {
     }
   }
 }
+
+/** Read on every submission (policies_org_active_idx). */
+const ACTIVE_SNAPSHOTS = {
+  name: 'policies.active_snapshots',
+  text: 'SELECT id, version, rules FROM policies WHERE organization_id = $1 AND is_active AND deleted_at IS NULL ORDER BY created_at, id',
+};
 
 function checkedRules(raw: unknown[]): Rule[] {
   const { rules, problems } = validateRules(raw);

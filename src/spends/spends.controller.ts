@@ -40,7 +40,7 @@ export class SpendsController {
   @ApiValidation()
   @ApiProblems(RATE_MISSING, BAD_REFERENCE)
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateSpendDto): Promise<SpendResponseDto> {
-    return this.spends.respond(await this.createSpend.execute(actor, dto));
+    return this.spends.respondCreated(await this.createSpend.execute(actor, dto));
   }
 
   @Get()

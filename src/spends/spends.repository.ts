@@ -1,47 +1,61 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { runSql, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
-import { Spend } from './spend.entity';
+import { Spend, StoredEvaluation } from './spend.entity';
 
 /** Spends, always scoped by organization id and, for reads, by the caller's visibility. */
 @Injectable()
 export class SpendsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findVisible(organizationId: string, scope: SpendScope, id: string): Promise<Spend | null> {
-    const query = this.dataSource.manager.getRepository(Spend).createQueryBuilder('s')
-      .where('s.organization_id = :organizationId AND s.id = :id', { organizationId, id });
-    return restrictTo(query, scope).getOne();
+  async findVisible(organizationId: string, scope: SpendScope, id: string): Promise<Spend | null> {
+    const values: unknown[] = [organizationId, id];
+    const visible = visibleTo(scope, (value) => `$${values.push(value)}`);
+    const [row] = await runSql<SpendRow>(this.dataSource,
+      variant('spends.find_visible', `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2${visible ? ` AND ${visible}` : ''}`), values);
+    return row ? toSpend(row) : null;
   }
 
   /** Row-locked read for a change that depends on the spend's current state. */
-  lockById(tx: EntityManager, organizationId: string, id: string): Promise<Spend | null> {
-    return tx.getRepository(Spend).createQueryBuilder('s').setLock('pessimistic_write')
-      .where('s.organization_id = :organizationId AND s.id = :id', { organizationId, id }).getOne();
+  async lockById(tx: EntityManager, organizationId: string, id: string): Promise<Spend | null> {
+    const [row] = await runSql<SpendRow>(tx, LOCK_BY_ID, [organizationId, id]);
+    return row ? toSpend(row) : null;
   }
 
-  /** Newest spend_date first; `total` counts every match of the filter. */
+  /**
+   * Newest spend_date first; `total` counts every match of the filter. The count and the page
+   * are one statement (one round trip, one snapshot).
+   */
   async listVisible(organizationId: string, scope: SpendScope, filter: ListSpendsQuery): Promise<Page<Spend>> {
-    const query = this.dataSource.manager.getRepository(Spend).createQueryBuilder('s')
-      .where('s.organization_id = :organizationId', { organizationId });
-    restrictTo(query, scope);
-    if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
-    if (filter.user_id) query.andWhere('s.user_id = :userId', { userId: filter.user_id });
-    if (filter.team_id) query.andWhere('s.team_id = :teamId', { teamId: filter.team_id });
-    if (filter.category_id) query.andWhere('s.category_id = :categoryId', { categoryId: filter.category_id });
-    if (filter.from) query.andWhere('s.spend_date >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('s.spend_date <= :to', { to: filter.to });
-    const total = await countMatches(query);
+    const values: unknown[] = [organizationId];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const where = ['s.organization_id = $1'];
+    const visible = visibleTo(scope, param);
+    if (visible) where.push(visible);
+    if (filter.status) where.push(`s.status = ${param(filter.status)}`);
+    if (filter.user_id) where.push(`s.user_id = ${param(filter.user_id)}`);
+    if (filter.team_id) where.push(`s.team_id = ${param(filter.team_id)}`);
+    if (filter.category_id) where.push(`s.category_id = ${param(filter.category_id)}`);
+    if (filter.from) where.push(`s.spend_date >= ${param(filter.from)}`);
+    if (filter.to) where.push(`s.spend_date <= ${param(filter.to)}`);
+    const matches = where.join(' AND ');
+    let page: string;
     if (filter.cursor) {
       const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
-      query.andWhere('(s.spend_date, s.id) < (:date, :id)', { date, id });
+      page = `${matches} AND (s.spend_date, s.id) < (${param(date)}::date, ${param(id)}::uuid) ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)}`;
     } else {
-      query.offset(filter.offset);
+      page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
     }
-    const items = await query.orderBy('s.spend_date', 'DESC').addOrderBy('s.id', 'DESC').limit(filter.limit).getMany();
+    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, variant('spends.list',
+      `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
+       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
+       ORDER BY p.spend_date DESC, p.id DESC`), values);
+    const total = Number(rows[0]?.total ?? 0);
+    const items = rows.filter((row) => row.id !== null).map(toSpend);
     return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
   }
 
@@ -50,24 +64,127 @@ export class SpendsRepository {
    * (case-insensitive) or vendor: a likely double submission.
    */
   async hasDuplicate(tx: EntityManager, spend: Spend): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `SELECT 1 FROM spends
-       WHERE organization_id = $1 AND user_id = $2 AND spend_date = $3 AND amount_minor = $4 AND currency = $5
-         AND id <> $6 AND status <> 'cancelled'
-         AND (lower(merchant) IS NOT DISTINCT FROM lower($7) OR (vendor_id IS NOT NULL AND vendor_id = $8))
-       LIMIT 1`,
-      [spend.organizationId, spend.userId, spend.spendDate, spend.amountMinor, spend.currency, spend.id, spend.merchant, spend.vendorId],
-    );
+    const rows = await runSql(tx, HAS_DUPLICATE,
+      [spend.organizationId, spend.userId, spend.spendDate, spend.amountMinor, spend.currency, spend.id, spend.merchant, spend.vendorId]);
     return rows.length > 0;
   }
+
+  /** A new spend, written once in its final state (submitted or draft); sets its timestamps. */
+  async insert(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ created_at: Date; updated_at: Date }>(tx, INSERT, [
+      spend.id, spend.organizationId, spend.userId, spend.teamId, spend.categoryId, spend.vendorId, spend.merchant, spend.description,
+      spend.amountMinor, spend.currency, spend.baseAmountMinor, spend.baseCurrency, spend.exchangeRate, spend.spendDate, spend.source,
+      spend.status, spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation), spend.systemFlags, spend.flags,
+      spend.receiptCount, spend.receiptVerified, spend.approvalRound, spend.submittedAt, spend.decidedAt,
+    ]);
+    spend.createdAt = row.created_at;
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** Writes the status an approval chain's end gave the spend (approved, rejected) and when. */
+  async saveOutcome(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [spend.organizationId, spend.id, spend.status, spend.decidedAt]);
+    spend.updatedAt = row.updated_at;
+  }
+}
+
+/**
+ * The caller's visibility as a condition on alias `s`, its values added through `param`
+ * (which answers the placeholder); null when the caller sees the whole organization. The
+ * spends list and the reports both filter through it.
+ */
+function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
+  if (scope.organizationWide) return null;
+  // One user (an employee) by equality, so that (organization_id, user_id, spend_date, id)
+  // serves a page in order instead of sorting all of the user's spends.
+  const any = [scope.userIds.length === 1 ? `s.user_id = ${param(scope.userIds[0])}` : `s.user_id = ANY(${param(scope.userIds)})`];
+  if (scope.teamIds.length > 0) any.push(`s.team_id = ANY(${param(scope.teamIds)})`);
+  if (scope.spendIds.length > 0) any.push(`s.id = ANY(${param(scope.spendIds)})`);
+  return `(${any.join(' OR ')})`;
 }
 
 /** The caller's visibility as a WHERE clause on alias `s`; reports aggregate through the same one. */
 export function restrictTo(query: SelectQueryBuilder<Spend>, scope: SpendScope): SelectQueryBuilder<Spend> {
-  if (scope.organizationWide) return query;
-  return query.andWhere(new Brackets((visible) => {
-    visible.where('s.user_id = ANY(:scopeUsers)', { scopeUsers: scope.userIds });
-    if (scope.teamIds.length > 0) visible.orWhere('s.team_id = ANY(:scopeTeams)', { scopeTeams: scope.teamIds });
-    if (scope.spendIds.length > 0) visible.orWhere('s.id = ANY(:scopeSpends)', { scopeSpends: scope.spendIds });
-  }));
+  const parameters: Record<string, unknown> = {};
+  const visible = visibleTo(scope, (value) => {
+    const name = `scope${Object.keys(parameters).length}`;
+    parameters[name] = value;
+    return `:${name}`;
+  });
+  return visible ? query.andWhere(visible, parameters) : query;
+}
+
+interface SpendRow {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  team_id: string | null;
+  category_id: string | null;
+  vendor_id: string | null;
+  merchant: string | null;
+  description: string | null;
+  amount_minor: string;
+  currency: string;
+  base_amount_minor: string;
+  base_currency: string;
+  exchange_rate: string;
+  spend_date: string;
+  source: Spend['source'];
+  status: Spend['status'];
+  policy_evaluation: StoredEvaluation | null;
+  system_flags: string[];
+  flags: string[];
+  receipt_count: number;
+  receipt_verified: boolean;
+  approval_round: number;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+  paid_at: Date | null;
+  paid_by: string | null;
+  payment_reference: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Every column, `spend_date` as the `YYYY-MM-DD` text the entity holds (pg would make it a local-time Date). */
+const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
+  s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
+  s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
+  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
+
+const LOCK_BY_ID = { name: 'spends.lock_by_id', text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE` };
+
+const HAS_DUPLICATE = {
+  name: 'spends.has_duplicate',
+  text: `SELECT 1 FROM spends
+         WHERE organization_id = $1 AND user_id = $2 AND spend_date = $3 AND amount_minor = $4 AND currency = $5
+           AND id <> $6 AND status <> 'cancelled'
+           AND (lower(merchant) IS NOT DISTINCT FROM lower($7) OR (vendor_id IS NOT NULL AND vendor_id = $8))
+         LIMIT 1`,
+};
+
+const INSERT = {
+  name: 'spends.insert',
+  text: `INSERT INTO spends (id, organization_id, user_id, team_id, category_id, vendor_id, merchant, description, amount_minor, currency,
+           base_amount_minor, base_currency, exchange_rate, spend_date, source, status, policy_evaluation, system_flags, flags,
+           receipt_count, receipt_verified, approval_round, submitted_at, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+         RETURNING created_at, updated_at`,
+};
+
+const SAVE_OUTCOME = {
+  name: 'spends.save_outcome',
+  text: 'UPDATE spends SET status = $3, decided_at = $4, updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND id = $2 RETURNING updated_at',
+};
+
+function toSpend(row: SpendRow): Spend {
+  return Object.assign(new Spend(), {
+    id: row.id, organizationId: row.organization_id, userId: row.user_id, teamId: row.team_id, categoryId: row.category_id,
+    vendorId: row.vendor_id, merchant: row.merchant, description: row.description, amountMinor: row.amount_minor, currency: row.currency,
+    baseAmountMinor: row.base_amount_minor, baseCurrency: row.base_currency, exchangeRate: row.exchange_rate, spendDate: row.spend_date,
+    source: row.source, status: row.status, policyEvaluation: row.policy_evaluation, systemFlags: row.system_flags, flags: row.flags,
+    receiptCount: row.receipt_count, receiptVerified: row.receipt_verified, approvalRound: row.approval_round, submittedAt: row.submitted_at,
+    decidedAt: row.decided_at, paidAt: row.paid_at, paidBy: row.paid_by, paymentReference: row.payment_reference,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { toApprovalResponse } from '../approvals/approval.mapper';
 import { ApprovalsService } from '../approvals/approvals.service';
 import type { Actor } from '../common/auth/roles';
 import { formatAmount } from '../common/money/money';
@@ -15,6 +16,7 @@ import { Spend } from './spend.entity';
 import { toSpendResponse } from './spend.mapper';
 import { SpendErrors } from './spends.errors';
 import { SpendsRepository } from './spends.repository';
+import type { CreatedSpend } from './use-cases/create-spend';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 
@@ -48,6 +50,11 @@ export class SpendsService {
     const ids = page.items.map((s) => s.id);
     const [approvals, receipts] = await Promise.all([this.approvals.forSpends(actor.organizationId, ids), this.attachments.forSpends(actor.organizationId, ids)]);
     return { ...page, items: page.items.map((s) => toSpendResponse(s, approvals.get(s.id) ?? [], receipts.get(s.id) ?? [])) };
+  }
+
+  /** The answer to a create: everything is known from its transaction (a new spend has no receipts yet). */
+  respondCreated({ spend, approvals }: CreatedSpend): SpendResponseDto {
+    return toSpendResponse(spend, approvals.map(toApprovalResponse), []);
   }
 
   async respond(spend: Spend): Promise<SpendResponseDto> {

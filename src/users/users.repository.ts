@@ -3,7 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Role } from '../common/auth/roles';
 import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
+import { runSql } from '../database/sql';
 import { User } from './user.entity';
+
+/** What authenticating a token needs to know about its subject. */
+export type TokenSubject = Pick<User, 'id' | 'organizationId' | 'role' | 'isActive' | 'tokenVersion'>;
 
 export interface UserFilter {
   role?: Role;
@@ -23,8 +27,19 @@ export interface UserFilter {
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findById(organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<User | null> {
-    return tx.findOneBy(User, { organizationId, id });
+  async findById(organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<User | null> {
+    const [row] = await runSql<UserRow>(tx, FIND_BY_ID, [organizationId, id]);
+    return row ? toUser(row) : null;
+  }
+
+  /**
+   * The user's manager as named by `manager_id` (null when there is none, or the user does not
+   * exist), read in one statement: approval chains ask this on every submission.
+   */
+  async managerOf(tx: EntityManager, organizationId: string, userId: string): Promise<{ managerId: string; manager: User | null } | null> {
+    const [row] = await runSql<UserRow & { manager_id_of_user: string | null }>(tx, FIND_MANAGER_OF, [organizationId, userId]);
+    if (!row?.manager_id_of_user) return null;
+    return { managerId: row.manager_id_of_user, manager: row.id ? toUser(row) : null };
   }
 
   /** Row-locked read for a change that depends on the user's current state. */
@@ -38,9 +53,11 @@ export class UsersRepository {
     return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
   }
 
-  /** Unscoped on purpose: resolves a verified token's subject to the caller. */
-  findByIdForAuthentication(id: string): Promise<User | null> {
-    return this.dataSource.manager.findOneBy(User, { id });
+  /** Unscoped on purpose: resolves a verified token's subject to the caller (every request: one primary-key read). */
+  async findByIdForAuthentication(id: string): Promise<TokenSubject | null> {
+    const [row] = await runSql<{ id: string; organization_id: string; role: Role; is_active: boolean; token_version: number }>(
+      this.dataSource, FIND_TOKEN_SUBJECT, [id]);
+    return row ? { id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version } : null;
   }
 
   /** Unscoped on purpose: the identity provider's id and the e-mail are unique across organizations. */
@@ -118,6 +135,41 @@ export class UsersRepository {
     return result;
   }
 }
+
+interface UserRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  full_name: string;
+  role: Role;
+  password_hash: string | null;
+  manager_id: string | null;
+  is_active: boolean;
+  email_notifications: boolean;
+  token_version: number;
+  created_at: Date;
+  updated_at: Date;
+  deactivated_at: Date | null;
+}
+
+const USER_COLUMNS = 'id, organization_id, email, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
+const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
+const FIND_MANAGER_OF = {
+  name: 'users.manager_of',
+  text: `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+         FROM users u LEFT JOIN users m ON m.organization_id = u.organization_id AND m.id = u.manager_id
+         WHERE u.organization_id = $1 AND u.id = $2`,
+};
+
+function toUser(row: UserRow): User {
+  return Object.assign(new User(), {
+    id: row.id, organizationId: row.organization_id, email: row.email, fullName: row.full_name, role: row.role,
+    passwordHash: row.password_hash, managerId: row.manager_id, isActive: row.is_active, emailNotifications: row.email_notifications,
+    tokenVersion: row.token_version, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
+  });
+}
+
+const FIND_TOKEN_SUBJECT = { name: 'users.token_subject', text: 'SELECT id, organization_id, role, is_active, token_version FROM users WHERE id = $1' };
 
 /** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */
 function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {

@@ -35,7 +35,7 @@ export class ApprovalOutcome implements OnModuleInit {
     }
     spend.status = outcome === 'approved' ? 'approved' : 'rejected';
     spend.decidedAt = new Date();
-    await tx.save(spend);
+    await this.spends.saveOutcome(tx, spend);
     await this.audit.record(tx, actor, { action: `spend.${spend.status}`, entityType: 'spend', entityId: spendId, metadata: { comment } });
     await this.outbox.enqueue(tx, organizationId, outcome === 'approved' ? 'spend.approved' : 'spend.rejected', { spend_id: spendId, user_id: spend.userId, comment });
     return spend.status;
