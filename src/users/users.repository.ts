@@ -140,6 +140,7 @@ interface UserRow {
   id: string;
   organization_id: string;
   email: string;
+  external_id: string | null;
   full_name: string;
   role: Role;
   password_hash: string | null;
@@ -152,7 +153,7 @@ interface UserRow {
   deactivated_at: Date | null;
 }
 
-const USER_COLUMNS = 'id, organization_id, email, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
+const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
 const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
 const FIND_MANAGER_OF = {
   name: 'users.manager_of',
@@ -163,7 +164,7 @@ const FIND_MANAGER_OF = {
 
 function toUser(row: UserRow): User {
   return Object.assign(new User(), {
-    id: row.id, organizationId: row.organization_id, email: row.email, fullName: row.full_name, role: row.role,
+    id: row.id, organizationId: row.organization_id, email: row.email, externalId: row.external_id, fullName: row.full_name, role: row.role,
     passwordHash: row.password_hash, managerId: row.manager_id, isActive: row.is_active, emailNotifications: row.email_notifications,
     tokenVersion: row.token_version, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
   });
