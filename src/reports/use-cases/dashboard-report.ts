@@ -35,9 +35,9 @@ export class DashboardReport {
     // One after another: a report never holds more than one pool connection.
     const pending = await this.reports.pending(organizationId, scope);
     const months = await this.reports.totals(organizationId, scope, { from: monthRange(lastMonth).from, to: monthRange(thisMonth).to, statuses: REPORTED_STATUSES }, 'month');
-    const outcomes = await this.reports.periodOutcomes(organizationId, scope, period);
+    const outcomes = await this.reports.periodOutcomes(organizationId, scope, period, REPORTED_STATUSES);
     const flags = await this.reports.flagCounts(organizationId, scope, period);
-    const categories = await this.summaries.build(context, { ...period, statuses: REPORTED_STATUSES }, 'category');
+    const categories = await this.summaries.fromTotals(context, { ...period, statuses: REPORTED_STATUSES }, 'category', outcomes.byCategory);
 
     return {
       base_currency: context.baseCurrency,

@@ -7,7 +7,7 @@ import { SummaryResponseDto } from '../dto/report-response.dto';
 import { ReportAudience, ReportContext } from '../report-audience';
 import { Grouping, ReportFilter, reportFilter } from '../report-filter';
 import { monthLabel } from '../report-period';
-import { ReportsRepository } from '../reports.repository';
+import { GroupTotal, ReportsRepository } from '../reports.repository';
 
 export interface SummaryGroup {
   key: string | null;
@@ -46,7 +46,11 @@ export class SummaryReport {
   }
 
   async build(context: ReportContext, filter: ReportFilter, grouping: Grouping): Promise<Summary> {
-    const rows = await this.reports.totals(context.organizationId, context.scope, filter, grouping);
+    return this.fromTotals(context, filter, grouping, await this.reports.totals(context.organizationId, context.scope, filter, grouping));
+  }
+
+  /** The summary of totals already read with `filter` and `grouping` (labelled, sorted, split by base currency). */
+  async fromTotals(context: ReportContext, filter: ReportFilter, grouping: Grouping, rows: GroupTotal[]): Promise<Summary> {
     const own = rows.filter((row) => row.baseCurrency === context.baseCurrency);
     const labels = await this.reports.labels(context.organizationId, grouping, own.flatMap((row) => (row.key === null ? [] : [row.key])));
     const groups = sortGroups(grouping, own.map((row) => ({ key: row.key, label: labelOf(grouping, row.key, labels), totalMinor: row.totalMinor, count: row.count })));
