@@ -80,6 +80,38 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       }
     });
 
+    it('on SIGTERM answers the requests in flight before it closes the database, and exits 0', async () => {
+      const api = await startApi({ DATABASE_URL, JWT_SECRET });
+      const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'a@acme.test', password: PASSWORD }).expect(200);
+      const headers = { authorization: `Bearer ${login.body.access_token}` };
+      const statuses: number[] = [];
+      let stopped = false;
+      // Eight clients with keep-alive connections, each asking again as soon as it is answered,
+      // until the server stops taking them.
+      const client = async () => {
+        while (!stopped) {
+          try {
+            const response = await fetch(`${api.url}/api/v1/spends?limit=20`, { headers });
+            await response.arrayBuffer();
+            statuses.push(response.status);
+          } catch {
+            return; // refused: the server no longer takes connections
+          }
+        }
+      };
+      const clients = Array.from({ length: 8 }, client);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const answeredBefore = statuses.length;
+      const finished = await api.stop('SIGTERM');
+      stopped = true;
+      await Promise.all(clients);
+      expect(finished.code).toBe(0);
+      expect(answeredBefore).toBeGreaterThan(0);
+      // Every request the server took was answered, and none with a 5xx (the pool closed under it).
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      expect(finished.stdout).not.toContain('INTERNAL_ERROR');
+    });
+
     it('fails fast on bad configuration, naming the variable', async () => {
       const result = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, PORT: 'eighty' });
       expect(result.code).toBe(1);
