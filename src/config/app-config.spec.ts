@@ -79,4 +79,11 @@ describe('AppConfig', () => {
       .toEqual({ payablesAccount: '2000.10', fallbackExpenseAccount: 'EXP-99' });
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '=cmd' })).toThrow(/JOURNAL_PAYABLES_ACCOUNT: must be an account code/);
   });
+
+  it('keeps dispatched outbox rows and finished webhook deliveries 30 days unless told otherwise, and at least a day', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retention).toEqual({ outboxDays: 30, webhookDays: 30 });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '7', WEBHOOK_RETENTION_DAYS: '90' }).retention).toEqual({ outboxDays: 7, webhookDays: 90 });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(/WEBHOOK_RETENTION_DAYS/);
+  });
 });

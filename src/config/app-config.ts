@@ -33,6 +33,8 @@ export class AppConfig {
    * itself only without Redis (or with JOBS_IN_API=true); with Redis the worker does.
    */
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
+  /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
+  readonly retention: { outboxDays: number; webhookDays: number };
   /** Receipt files (content-addressed) and the OCR worker pool. */
   readonly receipts: { dir: string; ocrWorkers: number };
   /**
@@ -79,6 +81,7 @@ export class AppConfig {
       queuePrefix: e.QUEUE_PREFIX ?? 'spendin',
       lockSeconds: e.JOB_LOCK_SECONDS ?? 60,
     };
+    this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
     this.receipts = {
       dir: resolve(e.RECEIPTS_DIR ?? join(this.dataDir, 'receipts')),
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),

@@ -131,6 +131,12 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(100) @Max(60_000) @IsInt()
   WEBHOOK_TIMEOUT_MS?: number;
 
+  @IsOptional() @Transform(toInt) @Min(1) @Max(3650) @IsInt()
+  OUTBOX_RETENTION_DAYS?: number;
+
+  @IsOptional() @Transform(toInt) @Min(1) @Max(3650) @IsInt()
+  WEBHOOK_RETENTION_DAYS?: number;
+
   @IsOptional() @Transform(blankAsUnset) @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$/, { message: 'JOURNAL_PAYABLES_ACCOUNT must be an account code of letters, digits, ".", "_", ":" or "-" (32 at most), such as 2100' })
   JOURNAL_PAYABLES_ACCOUNT?: string;
 

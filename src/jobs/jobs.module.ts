@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
+import { Housekeeping } from './housekeeping';
 import { InProcessTransport } from './in-process-transport';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
@@ -17,13 +18,14 @@ import { JobTransport } from './transport';
   providers: [
     JobRegistry,
     OutboxDispatcher,
+    Housekeeping,
     {
       provide: JobTransport,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds) : new InProcessTransport()),
     },
   ],
-  exports: [JobRegistry, JobTransport, OutboxDispatcher],
+  exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(

@@ -75,7 +75,7 @@ export class WebhookSubscriptionsController {
   @Delete(':id')
   @HttpCode(200)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Delete a subscription', description: 'No event is sent to it any more and deliveries waiting for a retry are cancelled; its delivery history stays on record.' })
+  @ApiOperation({ summary: 'Delete a subscription', description: 'No event is sent to it any more and deliveries waiting for a retry are cancelled; its delivery history stays on record for `WEBHOOK_RETENTION_DAYS` (30 by default) like any other.' })
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)
@@ -86,7 +86,7 @@ export class WebhookSubscriptionsController {
 
   @Get(':id/deliveries')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'The subscription\'s deliveries, newest first', description: 'Each with its status, attempts, the receiver\'s last status code and answer, and when the next retry is due.' })
+  @ApiOperation({ summary: 'The subscription\'s deliveries, newest first', description: 'Each with its status, attempts, the receiver\'s last status code and answer, and when the next retry is due. Finished deliveries (succeeded, failed, cancelled) are kept for `WEBHOOK_RETENTION_DAYS` (30 by default), then deleted.' })
   @ApiPageResponse(WebhookDeliveryResponseDto, 'A page of deliveries')
   @ApiValidation()
   @ApiProblems(NOT_FOUND)

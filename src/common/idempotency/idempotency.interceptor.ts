@@ -12,7 +12,8 @@ import { IdempotencyErrors } from './idempotency.errors';
 import { IDEMPOTENT_KEY } from './idempotent.decorator';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-const REPLAY_WINDOW_HOURS = 24;
+/** How long a key's answer is replayed; past it the key is forgotten (and deleted by housekeeping). */
+export const REPLAY_WINDOW_HOURS = 24;
 /** A key still "in progress" after this long belongs to a request that died; it may be retried. */
 const STALE_IN_PROGRESS_SECONDS = 120;
 
