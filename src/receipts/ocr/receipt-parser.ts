@@ -3,98 +3,15 @@
  * Nest; it only sees the text (and, optionally, how sure OCR was of its words).
  */
 import { ReceiptExtraction } from './extraction';
-import { AmountToken, currencyDigits, findAmounts, formatMinor, repairNumbers, toMinor } from './receipt-amounts';
+import { AmountToken, currencyDigits, formatMinor, toMinor } from './receipt-amounts';
 import { detectCurrency } from './receipt-currency';
 import { DateCandidate, findDates, findDigitRunDates } from './receipt-dates';
+import { Line, toLines } from './receipt-lines';
+import { findMerchant } from './receipt-merchant';
 
 export interface ParseReceiptOptions {
   /** OCR's mean word confidence, 0..1; lowers every field's confidence when OCR was unsure. */
   wordConfidence?: number;
-}
-
-interface Line {
-  index: number;
-  raw: string;
-  /** The line with OCR digit confusions repaired. */
-  text: string;
-  amounts: AmountToken[];
-  /** Upper-case label before the first amount, letters and a few signs only ("TOTALDUE"). */
-  label: string;
-  kind: LineKind;
-}
-
-type LineKind = 'grand-total' | 'total' | 'weak-total' | 'subtotal' | 'tax' | 'card' | 'cash' | 'change' | 'other';
-
-/** O→[O0], L→[L1I|]…: label words as OCR tends to misspell them. */
-function fuzzy(word: string): string {
-  const classes: Record<string, string> = { O: '[O0Q]', L: '[L1I|]', I: '[I1L|]', S: '[S5]', B: '[B8]', E: '[EF]' };
-  return [...word].map((c) => classes[c] ?? c).join('');
-}
-const TOTAL = fuzzy('TOTAL');
-const re = (source: string) => new RegExp(source);
-
-const NOT_TOTAL = re(
-  `SUB-?${TOTAL}|${TOTAL}(?:QTY|QUANTITY|ITEM|ARTICLE|DISC|SAVING|TAX|GST|VAT|SST|EXCL|BEFORE|NUMBER|NO\\b|PCS|UNITS|WEIGHT)|SUPPL|EXVAT|EX\\.VAT|EXCL|BEFORETAX|ROUNDING|ROUNDADJ|NOOFITEMS|POINTS|SAVED|YOUSAVED|INCLUDES|\\d%(?:GST|TAX|VAT|SST)$`,
-);
-const GRAND_TOTAL = re(
-  [
-    `GRAND${TOTAL}`, `${TOTAL}DUE`, `AMOUNTDUE`, `AMTDUE`, `BALANCEDUE`, `${TOTAL}TOPAY`, `${TOTAL}PAYABLE`, `AMTPAYABLE`,
-    `AMOUNTPAYABLE`, `NETT?${TOTAL}`, `ROUNDED${TOTAL}`, `${TOTAL}ROUNDED`, `${TOTAL}AFTER`, `${TOTAL}TTC`, `MONTANTTTC`,
-    `NETAPAYER`, `APAYER`, `${TOTAL}\\(?(?:RM|MYR|EUR|USD|GBP|JPY)\\)?$`, `${TOTAL}AMOUNT`, `${TOTAL}AMT`, `${TOTAL}INCL`,
-    `${TOTAL}SALES`, `${TOTAL}SALE`, `合計`, `G[O0]KEI`, `SUMME`, `ZUZAHLEN`, `GESAMTBETRAG`, `${TOTAL}EUR`,
-    `${TOTAL}\\(INCL`, `INVOICE${TOTAL}`, `${TOTAL}CHARGE`,
-  ].join('|'),
-);
-const PLAIN_TOTAL = re(`^.{0,3}${TOTAL}|^.{0,3}T[O0]TA|^.{0,3}[O0]TAL$|GESAMT|TOTALE`);
-const WEAK_TOTAL = re(`^.{0,3}(?:AMOUNT|MONTANT|BALANCE|BETRAG|NETAMOUNT|PAYMENT|PAYABLE)`);
-const SUBTOTAL = re(`SUB-?${TOTAL}|SOUS${TOTAL}|ZWISCHENSUMME|SUBT[O0]TA`);
-const CARD = re(
-  `VISA|MASTER|MASTERCARD|AMEX|AMERICANEXPRESS|JCB|DINERS|DISCOVER|CONTACTLESS|CREDIT|DEBIT|CARD|KARTE|CARTE|^CB|EFTPOS|MAESTRO|UNIONPAY|PAYWAVE|APPLEPAY|GOOGLEPAY|EC-?CASH|GIROCARD`,
-);
-const CASH = re(`^.{0,2}(?:CASH|TENDER|ESP[EÈ]CES|BAR(?:GELD)?$|GEGEBEN|TUNAI|PAID|BAYAR|RECEIVED|AMOUNTTENDERED|CASHPAID)`);
-const CHANGE = re(`CHANGE|RENDU|RÜCKGELD|RUCKGELD|WECHSELGELD|BAKI|KEMBALIAN|お釣り|釣銭|おつり`);
-const TAX = re(
-  `TAX|VAT|GST|SST|MWST|UST|TVA|IVA|消費税|内税|税`,
-);
-const NOT_TAX = re(
-  `TAXINVOICE|INVOICE|(?:GST|VAT|SST|TAX|UST)-?(?:ID|REG|NO|NUMBER|#|IDNO|REGNO)|REGNO|SUMMARY|TAXCODE|TAX\\(|CODE|EXCL|EXVAT|BEFORE`,
-);
-
-function compactLabel(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^A-Z0-9%()\-|&.#@\u3040-\u30ff\u4e00-\u9fff]/g, '');
-}
-
-function classify(label: string, hasAmounts: boolean): LineKind {
-  if (!label) return 'other';
-  if (SUBTOTAL.test(label)) return 'subtotal';
-  if (CHANGE.test(label)) return 'change';
-  if (!NOT_TOTAL.test(label)) {
-    if (GRAND_TOTAL.test(label)) return 'grand-total';
-    if (PLAIN_TOTAL.test(label)) return 'total';
-  }
-  if (TAX.test(label) && !NOT_TAX.test(label) && !/^.{0,3}T[O0]TAL(?!TAX|GST|VAT|SST)/.test(label)) return 'tax';
-  if (CASH.test(label)) return 'cash';
-  if (CARD.test(label) && hasAmounts) return 'card';
-  if (!NOT_TOTAL.test(label) && WEAK_TOTAL.test(label)) return 'weak-total';
-  return 'other';
-}
-
-function toLines(text: string): Line[] {
-  return text
-    .split(/\r?\n/)
-    .map((raw) => raw.replace(/\s+/g, ' ').trim())
-    .filter((raw) => raw.length > 0)
-    .map((raw, index) => {
-      const repaired = repairNumbers(raw);
-      const amounts = findAmounts(repaired);
-      const labelEnd = amounts.length ? amounts[0].start : repaired.length;
-      const label = compactLabel(repaired.slice(0, labelEnd));
-      return { index, raw, text: repaired, amounts, label, kind: classify(label, amounts.length > 0) };
-    });
 }
 
 /** The amount a labelled line carries: its rightmost one, or a lone amount on the next line. */
@@ -223,88 +140,6 @@ function findTax(lines: Line[], money: MoneyContext, total: number, totalLine: n
     if (!best || score > best.score) best = { minor, confidence: found.token.decimals === money.digits ? 0.8 : 0.5, score };
   }
   return best;
-}
-
-const PREHEADER = new RegExp(
-  [
-    'CUSTOMER COPY', 'MERCHANT COPY', 'CUSTOMER\'?S COPY', 'DUPLICATE', 'REPRINT', 'WELCOME', 'BIENVENUE', 'WILLKOMMEN',
-    'TAX INVOICE', 'SIMPLIFIED TAX INVOICE', 'INVOICE', 'RECEIPT', 'SALES RECEIPT', 'CASH SALES?', 'OFFICIAL RECEIPT',
-    'TICKET DE CAISSE', 'TICKET', 'KASSENBON', 'QUITTUNG', 'RECHNUNG', 'FACTURE', 'ORDER', 'THANK YOU', 'COPY',
-    'STORE\\s*#?\\s*\\d*', 'MAGASIN\\s*\\d*', 'FILIALE\\s*\\d*', 'BRANCH\\s*\\d*', 'REG(?:ISTER)?\\s*#?\\s*\\d*',
-  ].join('|'),
-  'i',
-);
-const CONTACT_OR_ID = new RegExp(
-  [
-    '\\b(?:TEL|PHONE|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|TÉL|TEK|TELEPHONE)\\b', '@', '\\.COM\\b',
-    '\\b(?:GST|VAT|SST|TAX|CO|COMPANY|BUSINESS|ROC|SIRET|SIREN|ABN|UST-?ID|STEUER)\\s*\\.?\\s*(?:ID|REG|NO|NUMBER|#)',
-    '\\b(?:DATE|TIME|CASHIER|RECEIPT\\s*#|INVOICE\\s*#|TABLE|SERVER)\\b', '^[\\d\\s\\-/,.#()]+$',
-  ].join('|'),
-  'i',
-);
-/** A street line starts with a house number or names a street type next to a number; a city line has a postcode. */
-const ADDRESS = new RegExp(
-  [
-    '^\\s*(?:NO\\.?\\s*)?\\d+[A-Z]?\\b[\\s,-]', '^\\s*(?:LOT|NO\\.|BLOCK|UNIT|SUITE)\\b',
-    '\\b(?:JALAN|JLN|LORONG|TAMAN|PERSIARAN|KAMPUNG)\\b',
-    '\\b(?:STREET|ST\\.?|ROAD|RD\\.?|AVENUE|AVE\\.?|BLVD|LANE|DRIVE|DR\\.?|RUE|STRASSE|STR\\.|PLACE|SQUARE|HIGHWAY|WAY)\\b.*\\d|\\d.*\\b(?:STREET|ST|ROAD|RD|AVENUE|AVE|BLVD|LANE|DRIVE|RUE|STRASSE|PLACE|SQUARE|HIGHWAY|WAY)\\b',
-    '\\b\\d{4,6}\\b', '\\b[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}\\b', '\\b[A-Z]{2}\\s\\d{5}\\b',
-  ].join('|'),
-  'i',
-);
-/** Forms of a legal entity: the SROIE merchant is the line that carries one. */
-const LEGAL_FORM =
-  /\b(?:S[DO0]N\b|BHD|BERHAD|[S5]\/B|ENTERPRISES?|TRADING|SYARIKAT|PERNIAGAAN|HOLDINGS|LTD|LIMITED|LLC|INC|CORP|GMBH|SARL|PLC|CO\.|\(M\))(?=\W|$)/i;
-/** Words shop names are made of. */
-const SHOP_WORD =
-  /\b(?:RESTAURANT|RESTORAN|MART|MARKET|SUPERMARKET|STORE|HARDWARE|PHARMACY|BAKERY|BAKERIES|CAFE|KEDAI|STATIONERY|STATIONERS|BOOKS?|BOOKSTORE|ELECTRICAL|DINER|GRILL|DELI|KITCHEN|GROCERS?|CHEMIST|PHARMACIE|BOULANGERIE|BRASSERIE|LIBRAIRIE|EPICERIE|DRUGSTORE|ELECTRONICS|SHOP|BAR)\b/i;
-
-/**
- * The shop's name: among the first lines, the first that reads like a name rather than a
- * preheader ("CUSTOMER COPY"), an address, a phone or a registration number; a line with a
- * legal form (SDN BHD, LTD, ENTERPRISE …) wins over plainer ones near it.
- */
-function findMerchant(lines: Line[]): { name: string; confidence: number } | null {
-  const head = lines.slice(0, 10);
-  let best: { name: string; score: number } | null = null;
-  head.forEach((line, position) => {
-    const name = cleanMerchant(line.raw);
-    const letters = name.replace(/[^\p{L}]/gu, '');
-    if (letters.length < 3 || letters.length / Math.max(1, name.replace(/\s/g, '').length) < 0.55) return;
-    if (PREHEADER.test(name) && name.replace(PREHEADER, '').replace(/[^\p{L}]/gu, '').length < 3) return;
-    // A registration number beside the name, "(001451637-M)", marks the legal entity too.
-    const legal = LEGAL_FORM.test(name) || /\(\s*\d{5,}[\s-]*[A-Z]\s*\)/i.test(line.raw);
-    if (CONTACT_OR_ID.test(line.raw) && !legal) return;
-    if (ADDRESS.test(line.raw) && !legal) return;
-    if (line.amounts.some((a) => a.decimals === 2)) return;
-    const words = name.split(' ').filter((w) => /\p{L}{2,}/u.test(w));
-    if (!words.length) return;
-    // OCR garbage ("ee a Se oo") is many short fragments.
-    const shortWords = words.filter((w) => w.replace(/[^\p{L}]/gu, '').length <= 2).length;
-    if (shortWords / words.length > 0.5) return;
-    let score = 3 - position * 0.35;
-    if (legal) score += 2;
-    if (/\bS[DO0]N\b|BERHAD|\bBHD\b|\b[S5]\/B\b/i.test(name)) score += 1;
-    // Random letters from a logo or stamp: "abriede BEER io LEER aL".
-    if (words.some((w) => /\p{Ll}\p{Lu}/u.test(w))) score -= 1.5;
-    if (SHOP_WORD.test(name)) score += 0.5;
-    if (name === name.toUpperCase()) score += 0.3;
-    const next = head[position + 1];
-    const joined = /[&-]\s*$/.test(line.raw) && next ? `${name} ${line.raw.trim().slice(-1)} ${cleanMerchant(next.raw)}` : name;
-    if (!best || score > best.score) best = { name: joined, score };
-  });
-  if (!best) return null;
-  const found: { name: string; score: number } = best;
-  return { name: found.name, confidence: Math.max(0.3, Math.min(0.9, 0.45 + found.score / 10)) };
-}
-
-function cleanMerchant(raw: string): string {
-  return raw
-    .replace(/\([^()]*\d{4,}[^()]*\)?/g, '') // company number "(867388-U)", "(119386 X)"
-    .replace(/\(?\b\d{3,}[\s-]*[A-Z]?\)?\s*$/i, '')
-    .replace(/^[^\p{L}\d'"(]+|[^\p{L}\d.)']+$/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 function findDate(lines: Line[], currency: string | null): { iso: string; confidence: number } | null {
