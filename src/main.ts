@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -24,11 +25,41 @@ function boundHeapGrowth(percent: number): void {
   if (!given) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
+/** How long a stopping API lets requests in flight finish: orchestrators wait 10 s after SIGTERM by default. */
+const DRAIN_MS = 8_000;
+
+/**
+ * Stops taking connections and waits for the requests in flight, at most `DRAIN_MS`. Nest's
+ * `app.close()` waits for every connection to end before the database closes, and clients that
+ * keep a keep-alive connection busy would hold it open for good: so each answer from now on
+ * carries `Connection: close` (see `main`), idle connections close at once, and after the
+ * grace period the rest are cut.
+ */
+async function drain(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, DRAIN_MS);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 async function main(): Promise<void> {
   boundHeapGrowth(30);
   const database = await resolveDatabase();
   const { config } = database;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  let stopping = false;
+  app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (stopping) response.setHeader('Connection', 'close');
+    next();
+  });
   configureApp(app, config);
   const logger = new Logger('Startup');
   await prepareSchema(app.get(DataSource), config, logger);
@@ -36,11 +67,11 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.log(`Spendin API on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (docs at /docs)`);
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received; draining requests and shutting down`);
+    await drain(app.getHttpServer() as Server);
     await app.close();
     await database.stop();
     process.exit(0);
