@@ -5,6 +5,7 @@ import { REPLAY_WINDOW_HOURS } from '../common/idempotency/idempotency.intercept
 import { AppConfig } from '../config/app-config';
 
 const HOUR_MS = 3_600_000;
+const FIRST_RUN_MS = 60_000;
 /** Rows per DELETE: a backlog is worked off in short statements, never one long lock. */
 const BATCH = 5_000;
 
@@ -17,8 +18,9 @@ export interface HousekeepingResult {
 }
 
 /**
- * Deletes what has served its purpose, hourly in every API and worker process (the deletes
- * are idempotent, so processes doing it side by side only repeat a no-op):
+ * Deletes what has served its purpose, a minute after start and then hourly, in every API and
+ * worker process (the deletes are idempotent, so processes doing it side by side only repeat a
+ * no-op):
  * - outbox rows dispatched more than `OUTBOX_RETENTION_DAYS` ago (failed ones stay);
  * - `Idempotency-Key` records past their replay window;
  * - webhook deliveries finished (succeeded, failed, cancelled) more than
@@ -29,19 +31,31 @@ export interface HousekeepingResult {
 export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Housekeeping');
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
 
+  /** A minute after start (so that processes restarted more often than hourly still do it; not in start-up itself), then hourly. */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run().catch((error: Error) => this.logger.warn(`housekeeping failed: ${error.message}`)), HOUR_MS);
-    this.timer.unref();
+    this.schedule(FIRST_RUN_MS);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.run()
+        .catch((error: Error) => this.logger.warn(`housekeeping failed: ${error.message}`))
+        .finally(() => this.schedule(HOUR_MS));
+    }, delayMs);
+    this.timer.unref();
   }
 
   async run(): Promise<HousekeepingResult> {
