@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,12 @@ function postmasterOf(dataDir: string): number | null {
   }
 }
 
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `spendin-${name}-`));
+/** A data directory; as root the embedded PostgreSQL runs as the postgres OS user, which must enter it. */
+function scratch(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `spendin-${name}-`));
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 /**
  * The embedded default is one PostgreSQL per DATA_DIR, shared by every Spendin process that

@@ -24,14 +24,17 @@ export interface Finished {
 }
 
 /** The process environment minus anything that would point a child at another database. */
-export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
   for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT']) delete base[name];
-  return { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };
+  const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };
+  // `undefined` unsets a variable, DATA_DIR say, for a test where it must come from a `.env`.
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  return merged;
 }
 
 /** Runs the built CLI (`dist/src/cli.js`) to completion. */
-export async function runCli(args: string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<Finished> {
+export async function runCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   return collect(child);
 }
@@ -49,7 +52,7 @@ export interface RunningApi {
  * output. It gets a free PORT unless `env` names one; `PORT: ''` gives it none, for a port that
  * comes from a `.env`. The port it listens on is read off its start-up line.
  */
-export async function startApi(env: Record<string, string>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningApi> {
+export async function startApi(env: Record<string, string | undefined>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningApi> {
   const { PORT: givenPort, ...rest } = env;
   const port = givenPort ?? String(await freePort());
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
@@ -93,7 +96,7 @@ export interface RunningWorker {
 }
 
 /** Starts the built queue worker (`dist/src/worker.js`) and resolves once it runs. */
-export async function startWorker(env: Record<string, string>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningWorker> {
+export async function startWorker(env: Record<string, string | undefined>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningWorker> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   let stdout = '';
   let stderr = '';
@@ -119,7 +122,7 @@ export async function startWorker(env: Record<string, string>, timeoutMs = 60_00
   };
 }
 
-export async function runToExit(args: string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<Finished> {
+export async function runToExit(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
   const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
   return collect(child);
 }
