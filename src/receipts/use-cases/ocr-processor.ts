@@ -4,12 +4,12 @@ import { DataSource } from 'typeorm';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { AppConfig } from '../../config/app-config';
-import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { JobAttempt, JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { ReceiptEffects } from '../../spends/use-cases/receipt-effects';
 import type { ReceiptExtraction } from '../ocr/extraction';
 import { ReceiptReader } from '../ocr/receipt-reader';
 import { Receipt } from '../receipt.entity';
-import { ReceiptStorage } from '../receipt-storage';
+import { ReceiptStorage, StorageUnavailableError } from '../storage/receipt-storage';
 import { ReceiptsRepository } from '../receipts.repository';
 
 interface OcrRequest {
@@ -44,14 +44,14 @@ export class OcrProcessor implements OnModuleInit {
     this.registry.register({
       name: 'ocr',
       topics: ['receipt.ocr_requested'],
-      handle: (job) => this.process(job),
+      handle: (job, attempt) => this.process(job, attempt),
       attempts: 6,
       backoffMs: 2_000,
       concurrency: this.config.receipts.ocrWorkers,
     });
   }
 
-  async process(job: OutboxJob): Promise<void> {
+  async process(job: OutboxJob, attempt: JobAttempt = { number: 1, last: true }): Promise<void> {
     const { receipt_id: receiptId, run } = job.payload as unknown as OcrRequest;
     const receipt = await this.start(job.organizationId, receiptId, run);
     if (!receipt) return;
@@ -64,6 +64,11 @@ export class OcrProcessor implements OnModuleInit {
       extraction = read;
       if (!read.is_receipt) failure = 'The document does not look like a receipt: no total could be found';
     } catch (error) {
+      // Storage out of reach (a remote bucket) is retried; on the last try it is recorded.
+      if (error instanceof StorageUnavailableError && !attempt.last) {
+        this.logger.warn(`receipt ${receiptId}: storage unavailable on try ${attempt.number}, to be retried: ${error.message}`);
+        throw error;
+      }
       // A file OCR cannot read fails the same way every time: recorded, not retried.
       failure = `OCR could not read the file: ${(error as Error).message ?? String(error)}`.slice(0, 500);
       this.logger.warn(`receipt ${receiptId}: ${failure}`);
