@@ -64,6 +64,7 @@ export class ReceiptsService {
       const from = receipt.ocrStatus;
       receipt.ocrRun += 1;
       receipt.ocrStatus = 'queued';
+      receipt.ocrErrorCode = null;
       receipt.ocrError = null;
       await tx.save(receipt);
       await this.audit.record(tx, actor, { action: 'receipt.reprocess_requested', entityType: 'receipt', entityId: id, metadata: { from, run: receipt.ocrRun } });

@@ -66,7 +66,7 @@ export class UploadReceipt {
       const receipt = await tx.save(tx.create(Receipt, {
         organizationId: actor.organizationId, spendId, uploadedBy: actor.userId,
         filename: cleanFilename(file.originalname, mimeType), mimeType, size: file.buffer.length, sha256,
-        ocrStatus: 'queued', ocrRun: 1, ocrError: null, extracted: null, verified: false,
+        ocrStatus: 'queued', ocrRun: 1, ocrErrorCode: null, ocrError: null, extracted: null, verified: false,
         flags: original ? ['duplicate_receipt'] : [], duplicateOf: original?.id ?? null, processedAt: null,
       }));
       await this.audit.record(tx, actor, {
