@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { TestUser } from './helpers/given';
@@ -193,6 +194,27 @@ describe('Receipt storage that cannot be used', () => {
     expectProblem(response, 503, 'STORAGE_UNAVAILABLE');
     expect({ receipts, requests }).toEqual({ receipts: 0, requests: 0 });
     expect(ready.body.checks.details.storage).toEqual({ status: 'down', kind: 's3' });
+  });
+
+  it('a server that takes the connection and never answers: the same once S3_TIMEOUT_MS has passed, not a hung upload', async () => {
+    const silent = createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    silent.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const { response, receipts, ready } = await refusedUpload({
+        ...s3.env('spendin-present', `http://127.0.0.1:${(silent.address() as { port: number }).port}`), S3_TIMEOUT_MS: '300',
+      });
+      expectProblem(response, 503, 'STORAGE_UNAVAILABLE');
+      expect(receipts).toBe(0);
+      expect(ready.body.checks.details.storage).toEqual({ status: 'down', kind: 's3' });
+      // Three tries of 0.3 s for the upload and as many for the health check, app start included.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('credentials the server does not know: the same, and they are nowhere in the answer', async () => {

@@ -90,17 +90,19 @@ describe('AppConfig', () => {
     const dir = dataDir();
     expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({ storage: 'local', dir: join(dir, 'receipts'), s3: undefined });
     const s3 = AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts' }).receipts;
-    expect(s3).toMatchObject({ storage: 's3', s3: { bucket: 'spendin-receipts', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, prefix: '', credentials: undefined } });
+    expect(s3).toMatchObject({
+      storage: 's3', s3: { bucket: 'spendin-receipts', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, prefix: '', timeoutMs: 30_000, credentials: undefined },
+    });
     expect(AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts', RECEIPTS_STORAGE: 'local' }).receipts).toMatchObject({ storage: 'local', s3: undefined });
   });
 
   it('addresses an S3_ENDPOINT by path unless told otherwise, ends S3_PREFIX with a slash, and logs the bucket without its keys', () => {
     const { s3 } = AppConfig.fromEnv({
       DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'eu-west-1', S3_PREFIX: 'acme',
-      S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-s3cret',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-s3cret', S3_TIMEOUT_MS: '5000',
     }).receipts;
     expect(s3).toEqual({
-      bucket: 'receipts', region: 'eu-west-1', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'acme/',
+      bucket: 'receipts', region: 'eu-west-1', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'acme/', timeoutMs: 5_000,
       credentials: { accessKeyId: 'AKIAEXAMPLEKEYID', secretAccessKey: 'wJalrXUtnFEMI-s3cret' }, location: 's3://receipts/acme/ at http://minio:9000',
     });
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }).receipts.s3?.forcePathStyle).toBe(false);
@@ -121,6 +123,7 @@ describe('AppConfig', () => {
     expect(attempt({ S3_BUCKET: 'Receipts_2026' })).toContain('S3_BUCKET: must be a bucket name');
     expect(attempt({ S3_BUCKET: 'receipts', S3_ENDPOINT: 'minio:9000' })).toContain('S3_ENDPOINT: must be an http:// or https:// URL');
     expect(attempt({ S3_BUCKET: 'receipts', S3_PREFIX: '/abs' })).toContain('S3_PREFIX:');
+    expect(attempt({ S3_BUCKET: 'receipts', S3_TIMEOUT_MS: '10' })).toContain('S3_TIMEOUT_MS:');
     const half = attempt({ S3_BUCKET: 'receipts', S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID' });
     expect(half).toContain('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both');
     expect(half).not.toContain('AKIAEXAMPLEKEYID');

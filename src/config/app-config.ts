@@ -13,6 +13,8 @@ export interface S3Settings {
   forcePathStyle: boolean;
   /** Put before every key: empty, or ending in "/". */
   prefix: string;
+  /** How long one request may wait for the bucket (to answer, or to send more of a file) before it is abandoned. */
+  timeoutMs: number;
   /** Unset: the AWS SDK's default chain (AWS_* variables, shared files, an instance or task role). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** The bucket, prefix and endpoint without credentials: the only form of these settings that may be logged. */
@@ -182,6 +184,7 @@ function s3Settings(e: Environment): S3Settings {
     // Servers of one's own (MinIO and the like) are addressed by path; AWS by virtual host.
     forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
     prefix,
+    timeoutMs: e.S3_TIMEOUT_MS ?? 30_000,
     credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
     location: `s3://${bucket}/${prefix}${e.S3_ENDPOINT ? ` at ${e.S3_ENDPOINT}` : ` in ${region}`}`,
   };

@@ -107,6 +107,9 @@ export class Environment {
   })
   S3_PREFIX?: string;
 
+  @IsOptional() @Transform(toInt) @Min(100) @Max(600_000) @IsInt()
+  S3_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(blankAsUnset) @Matches(/^smtps?:\/\/[^\s/?#]+\/?(\?\S*)?$/, {
     message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587',
   })

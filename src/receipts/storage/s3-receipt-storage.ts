@@ -37,8 +37,12 @@ export class S3ReceiptStorage extends ReceiptStorage implements OnApplicationShu
       // every S3 server checks, and from the SHA-256 the key is made of.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // Without timeouts a bucket that stops answering would hold an upload forever.
-      requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+      // Without timeouts a bucket that stops answering would hold an upload forever. The
+      // handler's requestTimeout alone only warns on the console: it throws when told to.
+      // socketTimeout also ends a download whose bucket stopped sending halfway.
+      requestHandler: {
+        connectionTimeout: Math.min(3_000, settings.timeoutMs), requestTimeout: settings.timeoutMs, socketTimeout: settings.timeoutMs, throwOnRequestTimeout: true,
+      },
       maxAttempts: 3,
     });
   }
