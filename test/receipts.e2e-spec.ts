@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import request from 'supertest';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
@@ -209,7 +210,47 @@ describe('Receipts and OCR', () => {
   it('answers a page that is not a receipt as failed with a reason, never a made-up total', async () => {
     const draft = await spend(employee, { draft: true });
     const receipt = await settled(employee, (await upload(employee, draft.id, BLANK_PAGE, 'blank.png').expect(201)).body.id);
-    expect(receipt).toMatchObject({ ocr_status: 'failed', extracted: null, verified: false, ocr_error: expect.stringMatching(/not look like a receipt/) });
+    expect(receipt).toMatchObject({
+      ocr_status: 'failed', extracted: null, verified: false, ocr_error_code: 'NOT_A_RECEIPT', ocr_error: 'The document does not look like a receipt: no total could be found',
+    });
+  });
+
+  describe('a failure to read the stored file', () => {
+    /** A page of one colour: bytes no other test uploads, so that removing its file touches nobody else's receipt. */
+    const page = () => sharp({ create: { width: 64, height: 64, channels: 3, background: { r: randomInt(256), g: randomInt(256), b: randomInt(256) } } }).png().toBuffer();
+    const storedPath = (sha256: string) => join(t.config.receipts.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+
+    async function failedAfter(damage: (path: string) => void) {
+      const draft = await spend(employee, { draft: true });
+      const uploaded = (await upload(employee, draft.id, await page(), 'page.png').expect(201)).body;
+      await settled(employee, uploaded.id);
+      damage(storedPath(uploaded.sha256));
+      await post(employee, `/receipts/${uploaded.id}/reprocess`).expect(202);
+      return settled(employee, uploaded.id);
+    }
+
+    it('a file gone from the disk is FILE_MISSING with a sentence; the client never sees the path or the system error', async () => {
+      const receipt = await failedAfter((path) => rmSync(path));
+      expect(receipt).toMatchObject({ ocr_status: 'failed', ocr_error_code: 'FILE_MISSING', ocr_error: 'The receipt\'s file is missing from storage; upload it again' });
+      const shown = JSON.stringify([receipt, (await get(employee, `/spends/${receipt.spend_id}`).expect(200)).body]);
+      expect(shown).not.toMatch(/ENOENT|no such file/);
+      expect(shown).not.toContain(t.config.receipts.dir);
+      expect(shown).not.toContain(t.config.dataDir);
+      const [audit] = await t.dataSource.query(`SELECT metadata FROM audit_logs WHERE action = 'receipt.processed' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`, [receipt.id]);
+      expect(audit.metadata).toMatchObject({ ocr_status: 'failed', ocr_error_code: 'FILE_MISSING' });
+      expect(JSON.stringify(audit.metadata)).not.toContain(t.config.receipts.dir);
+      const download = await get(employee, `/receipts/${receipt.id}/file`);
+      expectProblem(download, 500, 'RECEIPT_FILE_MISSING');
+      expect(JSON.stringify(download.body)).not.toContain(t.config.receipts.dir);
+    });
+
+    it('bytes that no longer decode are UNREADABLE_FILE, with the decoder\'s message kept out of the answer', async () => {
+      const receipt = await failedAfter((path) => writeFileSync(path, randomBytes(4096)));
+      expect(receipt).toMatchObject({
+        ocr_status: 'failed', ocr_error_code: 'UNREADABLE_FILE', ocr_error: 'The file is damaged or cannot be decoded as an image or a PDF', extracted: null,
+      });
+      expect(JSON.stringify(receipt)).not.toMatch(/unsupported image format|Input buffer/i);
+    });
   });
 
   it('accepts the upload at POST /spends/{id}/receipts too, and replays it for the same Idempotency-Key', async () => {

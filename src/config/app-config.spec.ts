@@ -86,4 +86,50 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(/WEBHOOK_RETENTION_DAYS/);
   });
+  it('stores receipts on the local disk unless S3_BUCKET (or RECEIPTS_STORAGE=s3) names a bucket', () => {
+    const dir = dataDir();
+    expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({ storage: 'local', dir: join(dir, 'receipts'), s3: undefined });
+    const s3 = AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts' }).receipts;
+    expect(s3).toMatchObject({
+      storage: 's3', s3: { bucket: 'spendin-receipts', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, prefix: '', timeoutMs: 30_000, credentials: undefined },
+    });
+    expect(AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts', RECEIPTS_STORAGE: 'local' }).receipts).toMatchObject({ storage: 'local', s3: undefined });
+  });
+
+  it('addresses an S3_ENDPOINT by path unless told otherwise, ends S3_PREFIX with a slash, and logs the bucket without its keys', () => {
+    const { s3 } = AppConfig.fromEnv({
+      DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'eu-west-1', S3_PREFIX: 'acme',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-s3cret', S3_TIMEOUT_MS: '5000',
+    }).receipts;
+    expect(s3).toEqual({
+      bucket: 'receipts', region: 'eu-west-1', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'acme/', timeoutMs: 5_000,
+      credentials: { accessKeyId: 'AKIAEXAMPLEKEYID', secretAccessKey: 'wJalrXUtnFEMI-s3cret' }, location: 's3://receipts/acme/ at http://minio:9000',
+    });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }).receipts.s3?.forcePathStyle).toBe(false);
+  });
+
+  it('refuses S3 settings that cannot work, by name, and never shows the keys', () => {
+    const attempt = (env: Record<string, string>) => {
+      try {
+        AppConfig.fromEnv({ DATA_DIR: dataDir(), ...env });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(attempt({ RECEIPTS_STORAGE: 's3' })).toContain('S3_BUCKET: must be set when RECEIPTS_STORAGE=s3');
+    expect(attempt({ RECEIPTS_STORAGE: 'ftp' })).toContain('RECEIPTS_STORAGE: must be local or s3');
+    expect(attempt({ S3_BUCKET: 'Receipts_2026' })).toContain('S3_BUCKET: must be a bucket name');
+    expect(attempt({ S3_BUCKET: 'receipts', S3_ENDPOINT: 'minio:9000' })).toContain('S3_ENDPOINT: must be an http:// or https:// URL');
+    expect(attempt({ S3_BUCKET: 'receipts', S3_PREFIX: '/abs' })).toContain('S3_PREFIX:');
+    expect(attempt({ S3_BUCKET: 'receipts', S3_TIMEOUT_MS: '10' })).toContain('S3_TIMEOUT_MS:');
+    const half = attempt({ S3_BUCKET: 'receipts', S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID' });
+    expect(half).toContain('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both');
+    expect(half).not.toContain('AKIAEXAMPLEKEYID');
+    const long = attempt({ S3_BUCKET: 'receipts', S3_ACCESS_KEY_ID: 'k'.repeat(129), S3_SECRET_ACCESS_KEY: 's3cret'.repeat(50) });
+    expect(long).toMatch(/S3_ACCESS_KEY_ID: .*\(got \(hidden\)\)/);
+    expect(long).toMatch(/S3_SECRET_ACCESS_KEY: .*\(got \(hidden\)\)/);
+    expect(long).not.toMatch(/kkkk|s3crets3cret/);
+  });
 });

@@ -5,6 +5,23 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { Environment, parseEnvironment } from './environment';
 
+/** An S3-compatible bucket for receipt files. */
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  /** Unset: AWS itself. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Put before every key: empty, or ending in "/". */
+  prefix: string;
+  /** How long one request may wait for the bucket (to answer, or to send more of a file) before it is abandoned. */
+  timeoutMs: number;
+  /** Unset: the AWS SDK's default chain (AWS_* variables, shared files, an instance or task role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The bucket, prefix and endpoint without credentials: the only form of these settings that may be logged. */
+  location: string;
+}
+
 /** `api` serves HTTP; `worker` runs background jobs and serves nothing. */
 export type ProcessRole = 'api' | 'worker';
 
@@ -37,8 +54,11 @@ export class AppConfig {
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
   /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
   readonly retention: { outboxDays: number; webhookDays: number };
-  /** Receipt files (content-addressed) and the OCR worker pool. */
-  readonly receipts: { dir: string; ocrWorkers: number };
+  /**
+   * Receipt files (content-addressed) and the OCR worker pool. `storage`: the local directory
+   * `dir`, or the S3-compatible bucket `s3` (then `dir` is unused); see docs/storage.md.
+   */
+  readonly receipts: { storage: 'local' | 's3'; dir: string; s3?: S3Settings; ocrWorkers: number };
   /**
    * Outgoing e-mail (SMTP_URL); unset: notifications stay in-app only. `server` is the URL
    * without credentials, the only form of it that may be logged.
@@ -84,8 +104,11 @@ export class AppConfig {
       lockSeconds: e.JOB_LOCK_SECONDS ?? 60,
     };
     this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
+    const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
     this.receipts = {
+      storage,
       dir: resolve(e.RECEIPTS_DIR ?? join(this.dataDir, 'receipts')),
+      s3: storage === 's3' ? s3Settings(e) : undefined,
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
     this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
@@ -149,4 +172,27 @@ function smtpServer(url: string): string {
   }
   if (!parsed.hostname) throw new ConfigError(['SMTP_URL: must name a host, as in smtp://user:password@mail.example.com:587 (got (hidden))']);
   return `${parsed.protocol}//${parsed.host}`;
+}
+
+function s3Settings(e: Environment): S3Settings {
+  const problems: string[] = [];
+  if (!e.S3_BUCKET) problems.push('S3_BUCKET: must be set when RECEIPTS_STORAGE=s3');
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credential chain (got (hidden))');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const bucket = e.S3_BUCKET!;
+  const region = e.S3_REGION ?? 'us-east-1';
+  const prefix = e.S3_PREFIX ? e.S3_PREFIX.replace(/\/*$/, '/') : '';
+  return {
+    bucket,
+    region,
+    endpoint: e.S3_ENDPOINT,
+    // Servers of one's own (MinIO and the like) are addressed by path; AWS by virtual host.
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+    prefix,
+    timeoutMs: e.S3_TIMEOUT_MS ?? 30_000,
+    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+    location: `s3://${bucket}/${prefix}${e.S3_ENDPOINT ? ` at ${e.S3_ENDPOINT}` : ` in ${region}`}`,
+  };
 }

@@ -79,6 +79,40 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(1) @Max(32) @IsInt()
   OCR_WORKERS?: number;
 
+  @IsOptional() @Transform(blankAsUnset) @IsIn(['local', 's3'], { message: 'RECEIPTS_STORAGE must be local or s3' })
+  RECEIPTS_STORAGE?: 'local' | 's3';
+
+  // The rule for new AWS buckets; S3-compatible servers accept at least these names.
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET must be a bucket name of 3 to 63 lower-case letters, digits, "." and "-"',
+  })
+  S3_BUCKET?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^[a-z0-9-]{1,64}$/, { message: 'S3_REGION must be a region name such as us-east-1' })
+  S3_REGION?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/, {
+    message: 'S3_ENDPOINT must be an http:// or https:// URL such as http://minio:9000, without credentials',
+  })
+  S3_ENDPOINT?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE?: boolean;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MaxLength(128)
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MaxLength(256)
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._\-/]{1,200}$/, {
+    message: 'S3_PREFIX may hold letters, digits, ".", "_", "-" and "/" (200 at most), must not start with "/" nor contain ".."',
+  })
+  S3_PREFIX?: string;
+
+  @IsOptional() @Transform(toInt) @Min(100) @Max(600_000) @IsInt()
+  S3_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(blankAsUnset) @Matches(/^smtps?:\/\/[^\s/?#]+\/?(\?\S*)?$/, {
     message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587',
   })
@@ -163,8 +197,8 @@ export function parseEnvironment(given: NodeJS.ProcessEnv): Environment {
         const messages = Object.values(e.constraints ?? {})
           .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
           .join('; ');
-        // SMTP_URL may carry the mail server's password.
-        const shown = /SECRET|PASSWORD|SMTP_URL/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
+        // SMTP_URL may carry the mail server's password; S3 keys are credentials, the id included.
+        const shown = /SECRET|PASSWORD|SMTP_URL|ACCESS_KEY/.test(e.property) ? '(hidden)' : JSON.stringify(env[e.property]);
         return `${e.property}: ${messages} (got ${shown})`;
       }),
     );

@@ -54,7 +54,11 @@ export class BullTransport extends JobTransport {
 
   async work(consumers: Consumer[]): Promise<void> {
     for (const consumer of consumers) {
-      void this.queue(consumer.name).process(consumer.concurrency, (job) => consumer.handle(job.data));
+      void this.queue(consumer.name).process(consumer.concurrency, (job) => {
+        // Bull counts the tries that failed; a job taken over from a dead worker is not one.
+        const number = job.attemptsMade + 1;
+        return consumer.handle(job.data, { number, last: number >= (job.opts.attempts ?? 1) });
+      });
     }
   }
 

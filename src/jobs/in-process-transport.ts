@@ -1,4 +1,4 @@
-import type { Consumer, OutboxJob } from './job-registry';
+import type { Consumer, JobAttempt, OutboxJob } from './job-registry';
 import { JobTransport } from './transport';
 
 /**
@@ -8,8 +8,8 @@ import { JobTransport } from './transport';
 export class InProcessTransport extends JobTransport {
   readonly queued = false;
 
-  async deliver(consumer: Consumer, _jobId: string, job: OutboxJob): Promise<void> {
-    await consumer.handle(job);
+  async deliver(consumer: Consumer, _jobId: string, job: OutboxJob, attempt: JobAttempt): Promise<void> {
+    await consumer.handle(job, attempt);
   }
 
   async work(): Promise<void> {

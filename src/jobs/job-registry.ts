@@ -9,6 +9,14 @@ export interface OutboxJob {
   payload: Record<string, unknown>;
 }
 
+/** Which try of a job this is: a consumer may record a lasting failure on the last one instead of throwing. */
+export interface JobAttempt {
+  /** 1 on the first try. */
+  number: number;
+  /** No retry follows if this one throws. */
+  last: boolean;
+}
+
 /**
  * A consumer of outbox topics (OCR, notifications, webhook deliveries). Its handler must be
  * idempotent: a job can run more than once (a retry, a worker killed mid-way).
@@ -17,7 +25,8 @@ export interface Consumer {
   /** Also the Bull queue's name. */
   name: string;
   topics: OutboxTopic[];
-  handle: (job: OutboxJob) => Promise<void>;
+  /** `attempt` is given by the transports; a caller that leaves it out runs the job as its only try. */
+  handle: (job: OutboxJob, attempt?: JobAttempt) => Promise<void>;
   /** Tries before a job is given up on. */
   attempts: number;
   /** First retry delay; doubled each time. */

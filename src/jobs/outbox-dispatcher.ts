@@ -102,9 +102,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   /** Hands the row to every consumer of its topic; answers false (and reschedules it) if one failed. */
   private async dispatch(row: OutboxRow): Promise<boolean> {
     const job: OutboxJob = { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload };
+    const attempt = { number: row.attempts + 1, last: row.attempts + 1 >= MAX_ATTEMPTS };
     try {
       for (const consumer of this.registry.forTopic(row.topic)) {
-        await this.transport.deliver(consumer, `${row.id}-${consumer.name}`, job);
+        await this.transport.deliver(consumer, `${row.id}-${consumer.name}`, job, attempt);
       }
       return true;
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { Consumer, OutboxJob } from './job-registry';
+import type { Consumer, JobAttempt, OutboxJob } from './job-registry';
 
 /**
  * How jobs travel: through Redis and Bull to any number of worker processes (REDIS_URL), or
@@ -7,8 +7,11 @@ import type { Consumer, OutboxJob } from './job-registry';
 export abstract class JobTransport {
   /** true: `deliver` only hands the job over and the transport retries it; false: `deliver` runs it. */
   abstract readonly queued: boolean;
-  /** Hands one consumer's job over; throws when that is not possible right now. */
-  abstract deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void>;
+  /**
+   * Hands one consumer's job over; throws when that is not possible right now. `attempt` is
+   * the outbox row's: it counts the tries of a job run right here, not of one queued on Redis.
+   */
+  abstract deliver(consumer: Consumer, jobId: string, job: OutboxJob, attempt: JobAttempt): Promise<void>;
   /** Starts running consumers' jobs in this process (the worker; the API without Redis). */
   abstract work(consumers: Consumer[]): Promise<void>;
   abstract close(): Promise<void>;

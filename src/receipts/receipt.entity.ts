@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ReceiptExtraction, ReceiptMimeType } from './ocr/extraction';
+import type { OcrErrorCode } from './ocr/ocr-failure';
 
 export const OCR_STATUSES = ['queued', 'processing', 'done', 'failed'] as const;
 export type OcrStatus = (typeof OCR_STATUSES)[number];
@@ -18,6 +19,8 @@ export class Receipt {
   @Column('text') ocrStatus: OcrStatus;
   /** Bumped by every OCR request; a job for an older run is stale and does nothing. */
   @Column('integer', { default: 1 }) ocrRun: number;
+  /** Why OCR failed (ocr_status failed): a stable code, and the sentence for it that clients see. */
+  @Column('text', { nullable: true }) ocrErrorCode: OcrErrorCode | null;
   @Column('text', { nullable: true }) ocrError: string | null;
   @Column('jsonb', { nullable: true }) extracted: ReceiptExtraction | null;
   @Column('boolean', { default: false }) verified: boolean;

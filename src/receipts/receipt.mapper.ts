@@ -13,6 +13,7 @@ export function toReceiptResponse(receipt: Receipt): ReceiptResponseDto {
     size: receipt.size,
     sha256: receipt.sha256,
     ocr_status: receipt.ocrStatus,
+    ocr_error_code: receipt.ocrErrorCode,
     ocr_error: receipt.ocrError,
     extracted: extracted && receipt.ocrStatus === 'done'
       ? {

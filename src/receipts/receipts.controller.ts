@@ -30,6 +30,7 @@ const UPLOAD_PROBLEMS = [
   [ReceiptErrors.UNREADABLE_FILE, 'The image is damaged or truncated and cannot be read'],
   [CommonErrors.VALIDATION_FAILED, 'Send the receipt as the form field "file"'],
   [CommonErrors.UNSUPPORTED_CONTENT_TYPE, 'Content-Type application/json is not accepted here; send multipart/form-data'],
+  [ReceiptErrors.STORAGE_UNAVAILABLE, 'Receipt storage is unavailable; retry shortly'],
 ] as const;
 const UPLOAD_DESCRIPTION = 'Answers at once with `ocr_status: "queued"`; OCR runs in the background (poll GET /receipts/{id}). '
   + 'JPEG, PNG, WebP or PDF up to 10 MB, judged by the bytes. The spend\'s owner or finance may attach; '
@@ -82,12 +83,19 @@ export class ReceiptsController {
     content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'application/pdf'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
   })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND)
+  @ApiProblems(
+    NOT_FOUND,
+    [ReceiptErrors.RECEIPT_FILE_MISSING, 'The file of receipt 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d is missing from storage'],
+    [ReceiptErrors.STORAGE_UNAVAILABLE, 'Receipt storage is unavailable; retry shortly'],
+  )
   async file(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const { receipt, stream } = await this.receipts.file(actor, id);
+    // A client that goes away mid-download leaves the stream paused, not ended: without this
+    // its file handle, or its connection to the bucket, would stay open until collected.
+    response.once('close', () => stream.destroy());
     response.setHeader('Cache-Control', 'private, max-age=3600');
     response.setHeader('ETag', `"${receipt.sha256}"`);
-    return new StreamableFile(stream as never, {
+    return new StreamableFile(stream, {
       type: receipt.mimeType,
       length: receipt.size,
       disposition: `attachment; filename*=UTF-8''${encodeURIComponent(receipt.filename)}`,

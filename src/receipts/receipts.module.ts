@@ -3,18 +3,18 @@ import { SpendAttachments } from '../spends/spend-attachments';
 import { SpendsModule } from '../spends/spends.module';
 import { OcrModule } from './ocr/ocr.module';
 import { toReceiptResponse } from './receipt.mapper';
-import { ReceiptStorage } from './receipt-storage';
 import { ReceiptsController, SpendReceiptsController } from './receipts.controller';
 import { ReceiptsRepository } from './receipts.repository';
 import { ReceiptsService } from './receipts.service';
+import { ReceiptStorageModule } from './storage/storage.module';
 import { OcrProcessor } from './use-cases/ocr-processor';
 import { UploadReceipt } from './use-cases/upload-receipt';
 
 /** Receipts: upload, content-addressed storage, download, and the OCR job that reads them. */
 @Module({
-  imports: [SpendsModule, OcrModule],
+  imports: [SpendsModule, OcrModule, ReceiptStorageModule],
   controllers: [ReceiptsController, SpendReceiptsController],
-  providers: [ReceiptsService, ReceiptsRepository, ReceiptStorage, UploadReceipt, OcrProcessor],
+  providers: [ReceiptsService, ReceiptsRepository, UploadReceipt, OcrProcessor],
 })
 export class ReceiptsModule implements OnModuleInit {
   constructor(

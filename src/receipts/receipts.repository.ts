@@ -28,7 +28,7 @@ export class ReceiptsRepository {
     const rows = await runSql<ReceiptRow>(tx, FOR_SPENDS, [organizationId, spendIds]);
     return rows.map((row) => Object.assign(new Receipt(), {
       id: row.id, organizationId: row.organization_id, spendId: row.spend_id, uploadedBy: row.uploaded_by, filename: row.filename,
-      mimeType: row.mime_type, size: row.size, sha256: row.sha256, ocrStatus: row.ocr_status, ocrRun: row.ocr_run, ocrError: row.ocr_error,
+      mimeType: row.mime_type, size: row.size, sha256: row.sha256, ocrStatus: row.ocr_status, ocrRun: row.ocr_run, ocrErrorCode: row.ocr_error_code, ocrError: row.ocr_error,
       extracted: row.extracted, verified: row.verified, flags: row.flags, duplicateOf: row.duplicate_of, processedAt: row.processed_at,
       createdAt: row.created_at, updatedAt: row.updated_at,
     }));
@@ -54,6 +54,7 @@ interface ReceiptRow {
   sha256: string;
   ocr_status: Receipt['ocrStatus'];
   ocr_run: number;
+  ocr_error_code: Receipt['ocrErrorCode'];
   ocr_error: string | null;
   extracted: Receipt['extracted'];
   verified: boolean;
@@ -66,7 +67,7 @@ interface ReceiptRow {
 
 const FOR_SPENDS = {
   name: 'receipts.for_spends',
-  text: `SELECT id, organization_id, spend_id, uploaded_by, filename, mime_type, size, sha256, ocr_status, ocr_run, ocr_error, extracted,
+  text: `SELECT id, organization_id, spend_id, uploaded_by, filename, mime_type, size, sha256, ocr_status, ocr_run, ocr_error_code, ocr_error, extracted,
                 verified, flags, duplicate_of, processed_at, created_at, updated_at
          FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY created_at, id`,
 };

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -8,13 +9,15 @@ import { OutboxService } from '../common/outbox/outbox.service';
 import { SpendErrors } from '../spends/spends.errors';
 import { SpendsService } from '../spends/spends.service';
 import { Receipt } from './receipt.entity';
-import { ReceiptStorage } from './receipt-storage';
-import { ReceiptErrors } from './receipts.errors';
+import { ReceiptErrors, storageUnavailable } from './receipts.errors';
 import { ReceiptsRepository } from './receipts.repository';
+import { ReceiptStorage, StorageUnavailableError, StoredFileMissingError } from './storage/receipt-storage';
 
 /** Reading receipts and their files (whoever may see the spend), and asking for OCR again. */
 @Injectable()
 export class ReceiptsService {
+  private readonly logger = new Logger('ReceiptsService');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly receipts: ReceiptsRepository,
@@ -31,10 +34,18 @@ export class ReceiptsService {
     return receipt;
   }
 
-  async file(actor: Actor, id: string): Promise<{ receipt: Receipt; stream: NodeJS.ReadableStream }> {
+  async file(actor: Actor, id: string): Promise<{ receipt: Receipt; stream: Readable }> {
     const receipt = await this.get(actor, id);
-    if (!(await this.storage.has(receipt.sha256))) throw ReceiptErrors.RECEIPT_FILE_MISSING(`The file of receipt ${id} is missing from storage`);
-    return { receipt, stream: this.storage.open(receipt.sha256) };
+    try {
+      return { receipt, stream: await this.storage.open(receipt.sha256) };
+    } catch (error) {
+      if (error instanceof StoredFileMissingError) throw ReceiptErrors.RECEIPT_FILE_MISSING(`The file of receipt ${id} is missing from storage`);
+      if (error instanceof StorageUnavailableError) {
+        this.logger.warn(`download of receipt ${id}: ${error.message}`);
+        throw storageUnavailable();
+      }
+      throw error;
+    }
   }
 
   /** The spend's owner or finance; a new OCR run supersedes any earlier one. */
@@ -53,6 +64,7 @@ export class ReceiptsService {
       const from = receipt.ocrStatus;
       receipt.ocrRun += 1;
       receipt.ocrStatus = 'queued';
+      receipt.ocrErrorCode = null;
       receipt.ocrError = null;
       await tx.save(receipt);
       await this.audit.record(tx, actor, { action: 'receipt.reprocess_requested', entityType: 'receipt', entityId: id, metadata: { from, run: receipt.ocrRun } });

@@ -23,10 +23,12 @@ export interface Finished {
   stderr: string;
 }
 
-/** The process environment minus anything that would point a child at another database. */
+/** The process environment minus anything that would point a child at another database or bucket. */
 export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
   for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT']) delete base[name];
+  // Nor at a developer's own receipts bucket.
+  for (const name of Object.keys(base)) if (name === 'RECEIPTS_STORAGE' || name.startsWith('S3_')) delete base[name];
   const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };
   // `undefined` unsets a variable, DATA_DIR say, for a test where it must come from a `.env`.
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
+import { OCR_ERROR_CODES, OCR_ERROR_MESSAGES } from '../ocr/ocr-failure';
 import { OCR_STATUSES } from '../receipt.entity';
 
 export class UploadReceiptDto {
@@ -48,7 +49,16 @@ export class ReceiptResponseDto {
   @ApiProperty({ example: 184320, description: 'Bytes' }) size: number;
   @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }) sha256: string;
   @ApiProperty({ enum: OCR_STATUSES, example: 'done' }) ocr_status: string;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why OCR failed (ocr_status failed)' }) ocr_error: string | null;
+  @ApiProperty({
+    enum: OCR_ERROR_CODES, nullable: true, example: 'NOT_A_RECEIPT',
+    description: 'Why OCR failed, when ocr_status is failed: NOT_A_RECEIPT (read, but no total), UNREADABLE_FILE (damaged, or no image or PDF to decode), '
+      + 'TIMEOUT, FILE_MISSING (the file is gone from storage: upload it again), STORAGE_UNAVAILABLE and OCR_ENGINE_FAILED (on the server\'s side: '
+      + 'POST /receipts/{id}/reprocess later). Stable: branch on this, not on ocr_error.',
+  }) ocr_error_code: string | null;
+  @ApiProperty({
+    nullable: true, type: String, example: OCR_ERROR_MESSAGES.NOT_A_RECEIPT,
+    description: 'The sentence for ocr_error_code, to show a person; null unless ocr_status is failed. Never a path or an engine\'s message.',
+  }) ocr_error: string | null;
   @ApiProperty({ type: ExtractedDto, nullable: true, description: 'What OCR read; null until ocr_status is done' }) extracted: ExtractedDto | null;
   @ApiProperty({ example: true, description: 'The extracted total and date agree with the spend' }) verified: boolean;
   @ApiProperty({ type: [String], example: [], description: '`duplicate_receipt`: the same file was uploaded before in the organization' }) flags: string[];

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createScheduler, createWorker, OEM, PSM, Scheduler } from 'tesseract.js';
 import { AppConfig } from '../../config/app-config';
 import { ReceiptMimeType } from './extraction';
+import { OcrFailure } from './ocr-failure';
 import { readPdf } from './pdf-receipt';
 import { prepareReceiptImage } from './receipt-image';
 
@@ -34,11 +35,17 @@ export class OcrEngine implements OnApplicationShutdown {
       if (!pdf.pageImage) return { text: '', confidence: 0 };
       image = pdf.pageImage;
     }
-    const prepared = await prepareReceiptImage(image);
+    const prepared = await prepareReceiptImage(image).catch((error: Error) => {
+      throw new OcrFailure('UNREADABLE_FILE', `The image cannot be decoded: ${error.message}`, error);
+    });
     if (!prepared) return { text: '', confidence: 0 };
-    const scheduler = await this.scheduler();
-    const result = await scheduler.addJob('recognize', prepared.pgm);
-    return { text: result.data.text, confidence: (result.data.confidence ?? 0) / 100 };
+    try {
+      const scheduler = await this.scheduler();
+      const result = await scheduler.addJob('recognize', prepared.pgm);
+      return { text: result.data.text, confidence: (result.data.confidence ?? 0) / 100 };
+    } catch (error) {
+      throw new OcrFailure('OCR_ENGINE_FAILED', `Tesseract failed: ${(error as Error)?.message ?? String(error)}`, error);
+    }
   }
 
   /** After the jobs stopped (JobsModule, before shutdown): a running OCR job still has its workers. */

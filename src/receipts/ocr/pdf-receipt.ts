@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { OcrFailure } from './ocr-failure';
 
 /** What a PDF offers OCR: its text layer, or (when it has none) its first page as a PNG. */
 export interface PdfContent {
@@ -88,12 +89,17 @@ export function readPdf(bytes: Buffer): Promise<PdfContent> {
       void worker.terminate();
       outcome();
     };
-    const timer = setTimeout(() => finish(() => reject(new Error(`PDF not read within ${TIMEOUT_MS / 1000} s`))), TIMEOUT_MS);
+    const timer = setTimeout(() => finish(() => reject(new OcrFailure('TIMEOUT', `PDF not read within ${TIMEOUT_MS / 1000} s`))), TIMEOUT_MS);
     worker.once('message', (message: { text?: string; pageImage?: Uint8Array; error?: string }) => {
-      if (message.error !== undefined) finish(() => reject(new Error(`Unreadable PDF: ${message.error}`)));
+      if (message.error !== undefined) finish(() => reject(new OcrFailure('UNREADABLE_FILE', `Unreadable PDF: ${message.error}`)));
       else finish(() => resolve({ text: message.text ?? null, pageImage: message.pageImage ? Buffer.from(message.pageImage) : null }));
     });
-    worker.once('error', (error) => finish(() => reject(error)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`PDF reader stopped (exit ${code})`))));
+    worker.once('error', (error: NodeJS.ErrnoException) => finish(() => reject(
+      // Out of its heap: the document asks more of the reader than any receipt does.
+      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new OcrFailure('UNREADABLE_FILE', `PDF reader ran out of memory: ${error.message}`, error)
+        : new OcrFailure('OCR_ENGINE_FAILED', `PDF reader failed: ${error.message}`, error),
+    )));
+    worker.once('exit', (code) => finish(() => reject(new OcrFailure('OCR_ENGINE_FAILED', `PDF reader stopped (exit ${code})`))));
   });
 }

@@ -4,12 +4,13 @@ import { DataSource } from 'typeorm';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { AppConfig } from '../../config/app-config';
-import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { JobAttempt, JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { ReceiptEffects } from '../../spends/use-cases/receipt-effects';
 import type { ReceiptExtraction } from '../ocr/extraction';
+import { OCR_ERROR_MESSAGES, OcrErrorCode, OcrFailure } from '../ocr/ocr-failure';
 import { ReceiptReader } from '../ocr/receipt-reader';
 import { Receipt } from '../receipt.entity';
-import { ReceiptStorage } from '../receipt-storage';
+import { ReceiptStorage, StorageUnavailableError, StoredFileMissingError } from '../storage/receipt-storage';
 import { ReceiptsRepository } from '../receipts.repository';
 
 interface OcrRequest {
@@ -23,6 +24,11 @@ interface OcrRequest {
  * finished or superseded (a retry after success, a reprocess since). A job whose worker died
  * mid-way finds its receipt `processing` and simply runs again. No transaction is open while
  * OCR runs.
+ *
+ * A failure is recorded as a stable code and its sentence (`OCR_ERROR_MESSAGES`); what really
+ * went wrong is logged, never stored where a client reads it. A file OCR cannot read fails the
+ * same way every time, so it is recorded at once; storage that cannot be reached is retried
+ * (the job's backoff) and recorded as STORAGE_UNAVAILABLE only when the last try fails.
  */
 @Injectable()
 export class OcrProcessor implements OnModuleInit {
@@ -44,29 +50,33 @@ export class OcrProcessor implements OnModuleInit {
     this.registry.register({
       name: 'ocr',
       topics: ['receipt.ocr_requested'],
-      handle: (job) => this.process(job),
+      handle: (job, attempt) => this.process(job, attempt),
       attempts: 6,
       backoffMs: 2_000,
       concurrency: this.config.receipts.ocrWorkers,
     });
   }
 
-  async process(job: OutboxJob): Promise<void> {
+  async process(job: OutboxJob, attempt: JobAttempt = { number: 1, last: true }): Promise<void> {
     const { receipt_id: receiptId, run } = job.payload as unknown as OcrRequest;
     const receipt = await this.start(job.organizationId, receiptId, run);
     if (!receipt) return;
 
     let extraction: ReceiptExtraction | null = null;
-    let failure: string | null = null;
+    let failure: OcrErrorCode | null = null;
     try {
       const bytes = await this.storage.read(receipt.sha256);
       const read = await this.reader.extract(bytes, receipt.mimeType);
       extraction = read;
-      if (!read.is_receipt) failure = 'The document does not look like a receipt: no total could be found';
+      if (!read.is_receipt) failure = 'NOT_A_RECEIPT';
     } catch (error) {
-      // A file OCR cannot read fails the same way every time: recorded, not retried.
-      failure = `OCR could not read the file: ${(error as Error).message ?? String(error)}`.slice(0, 500);
-      this.logger.warn(`receipt ${receiptId}: ${failure}`);
+      failure = failureCode(error);
+      const message = (error as Error)?.message ?? String(error);
+      if (failure === 'STORAGE_UNAVAILABLE' && !attempt.last) {
+        this.logger.warn(`receipt ${receiptId}: storage unavailable on try ${attempt.number}, to be retried: ${message}`);
+        throw error;
+      }
+      this.logger.warn(`receipt ${receiptId}: OCR failed (${failure}): ${message}`);
     }
     await this.finish(job.organizationId, receiptId, run, extraction, failure);
   }
@@ -81,7 +91,7 @@ export class OcrProcessor implements OnModuleInit {
     });
   }
 
-  private async finish(organizationId: string, receiptId: string, run: number, extraction: ReceiptExtraction | null, failure: string | null): Promise<void> {
+  private async finish(organizationId: string, receiptId: string, run: number, extraction: ReceiptExtraction | null, failure: OcrErrorCode | null): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
       if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus !== 'processing') return;
@@ -91,7 +101,8 @@ export class OcrProcessor implements OnModuleInit {
       const outcome = await this.effects.applyReading(tx, actor, receipt.spendId, reading, otherVerified);
 
       receipt.ocrStatus = failure === null ? 'done' : 'failed';
-      receipt.ocrError = failure;
+      receipt.ocrErrorCode = failure;
+      receipt.ocrError = failure && OCR_ERROR_MESSAGES[failure];
       receipt.extracted = extraction;
       receipt.verified = outcome.verified;
       receipt.flags = [...new Set([...receipt.flags.filter((f) => f !== 'amount_mismatch'), ...(outcome.amountMismatch ? ['amount_mismatch'] : [])])].sort();
@@ -100,7 +111,7 @@ export class OcrProcessor implements OnModuleInit {
       await this.audit.record(tx, actor, {
         action: 'receipt.processed', entityType: 'receipt', entityId: receipt.id,
         metadata: {
-          spend_id: receipt.spendId, run, ocr_status: receipt.ocrStatus, error: failure, verified: outcome.verified,
+          spend_id: receipt.spendId, run, ocr_status: receipt.ocrStatus, ocr_error_code: failure, verified: outcome.verified,
           amount_mismatch: outcome.amountMismatch, filled: outcome.filled,
           extracted: reading ? { merchant: reading.merchant, date: reading.date, total: reading.total, currency: reading.currency } : null,
         },
@@ -110,4 +121,12 @@ export class OcrProcessor implements OnModuleInit {
       });
     });
   }
+}
+
+/** The class of a failure: known where it was seen (storage, the PDF reader, the engine), else the engine's. */
+function failureCode(error: unknown): OcrErrorCode {
+  if (error instanceof OcrFailure) return error.code;
+  if (error instanceof StoredFileMissingError) return 'FILE_MISSING';
+  if (error instanceof StorageUnavailableError) return 'STORAGE_UNAVAILABLE';
+  return 'OCR_ENGINE_FAILED';
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
@@ -11,8 +11,9 @@ import { SpendsService } from '../../spends/spends.service';
 import { ReceiptEffects } from '../../spends/use-cases/receipt-effects';
 import { inspectReceiptFile } from '../file-inspection';
 import { Receipt } from '../receipt.entity';
-import { ReceiptStorage } from '../receipt-storage';
+import { storageUnavailable } from '../receipts.errors';
 import { ReceiptsRepository } from '../receipts.repository';
+import { ReceiptStorage, StorageUnavailableError } from '../storage/receipt-storage';
 
 export interface UploadedFile {
   buffer: Buffer;
@@ -26,6 +27,8 @@ export interface UploadedFile {
  */
 @Injectable()
 export class UploadReceipt {
+  private readonly logger = new Logger('UploadReceipt');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly spends: SpendsService,
@@ -48,7 +51,12 @@ export class UploadReceipt {
     const mimeType = await inspectReceiptFile(file.buffer);
     // Stored before the transaction: if it then fails, an unreferenced file stays behind,
     // which is harmless (content-addressed, reused by the next upload of the same bytes).
-    const sha256 = await this.storage.put(file.buffer);
+    // If storing fails, nothing has been written to the database yet.
+    const sha256 = await this.storage.put(file.buffer).catch((error: unknown) => {
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      this.logger.warn(`upload for spend ${spendId}: ${error.message}`);
+      throw storageUnavailable();
+    });
 
     return this.dataSource.transaction(async (tx) => {
       // Two simultaneous uploads of the same file: the second must see the first.
@@ -58,7 +66,7 @@ export class UploadReceipt {
       const receipt = await tx.save(tx.create(Receipt, {
         organizationId: actor.organizationId, spendId, uploadedBy: actor.userId,
         filename: cleanFilename(file.originalname, mimeType), mimeType, size: file.buffer.length, sha256,
-        ocrStatus: 'queued', ocrRun: 1, ocrError: null, extracted: null, verified: false,
+        ocrStatus: 'queued', ocrRun: 1, ocrErrorCode: null, ocrError: null, extracted: null, verified: false,
         flags: original ? ['duplicate_receipt'] : [], duplicateOf: original?.id ?? null, processedAt: null,
       }));
       await this.audit.record(tx, actor, {
