@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { ConfigError } from './config/config-error';
 import { loadDotEnv } from './config/env-file';
 import { dataSourceOptions } from './database/data-source-options';
+import { grantApplicationRole } from './database/grants';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { pendingMigrations, runMigrations } from './database/migrations';
@@ -19,7 +20,10 @@ import { OrganizationsModule } from './organizations/organizations.module';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  migrate [--revert] [--status]   apply pending migrations (or revert the last one, or list pending ones)
+  migrate [--revert] [--status] [--grant-to ROLE]
+                                  apply pending migrations (or revert the last one, or list pending
+                                  ones); --grant-to then gives the application role ROLE what the
+                                  API and the worker need, and no more (run it as the schema owner)
   bootstrap --org NAME --email EMAIL --password PASSWORD [--full-name NAME] [--currency USD]
                                   create an organization with its first admin; running it again
                                   with the same organization and e-mail changes nothing
@@ -28,7 +32,7 @@ The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-async function migrate(config: AppConfig, flags: { revert?: boolean; status?: boolean }): Promise<void> {
+async function migrate(config: AppConfig, flags: { revert?: boolean; status?: boolean; 'grant-to'?: string }): Promise<void> {
   const dataSource = await new DataSource(dataSourceOptions(config.database.url!, 2)).initialize();
   try {
     if (flags.status) {
@@ -40,6 +44,13 @@ async function migrate(config: AppConfig, flags: { revert?: boolean; status?: bo
     } else {
       const applied = await runMigrations(dataSource);
       out(applied.length === 0 ? 'Schema is up to date; nothing to apply.' : `Applied: ${applied.join(', ')}`);
+    }
+    const role = flags['grant-to'];
+    if (role !== undefined && !flags.status) {
+      await grantApplicationRole(dataSource, role).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
+      out(`Granted ${role} what the API and the worker need.`);
     }
   } finally {
     await dataSource.destroy();
@@ -85,7 +96,7 @@ async function main(): Promise<number> {
     options: {
       org: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' },
       'full-name': { type: 'string' }, currency: { type: 'string' },
-      revert: { type: 'boolean' }, status: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      revert: { type: 'boolean' }, status: { type: 'boolean' }, 'grant-to': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const [command] = positionals;

@@ -9,6 +9,8 @@ import { loadDotEnv } from './config/env-file';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { pendingMigrations } from './database/migrations';
 import { resolveDatabase, ResolvedDatabase } from './database/runtime';
+import { Readiness } from './health/readiness';
+import { startWorkerHealthServer } from './health/worker-health-server';
 
 /**
  * The queue worker: the same modules as the API, no HTTP listener. It dispatches committed
@@ -37,6 +39,7 @@ async function work(database: ResolvedDatabase): Promise<void> {
   const logger = new Logger('Worker');
   const pending = await pendingMigrations(app.get(DataSource));
   if (pending.length > 0) throw new Error(`The database has pending migrations (${pending.join(', ')}); run \`npm run migration:run\` first`);
+  const health = config.worker.healthPort === undefined ? undefined : await startWorkerHealthServer(app.get(Readiness), config.worker.healthPort, config.host);
   logger.log('Spendin worker running');
 
   let stopping = false;
@@ -44,6 +47,7 @@ async function work(database: ResolvedDatabase): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal} received; finishing running jobs and shutting down`);
+    health?.close();
     await app.close();
     await database.stop();
     process.exit(0);

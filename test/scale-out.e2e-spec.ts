@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { eventually } from './helpers/eventually';
-import { runCli, RunningApi, RunningWorker, startApi, startWorker } from './helpers/processes';
+import { freePort, runCli, RunningApi, RunningWorker, startApi, startWorker } from './helpers/processes';
 import { cloneTemplate, dropDatabase } from './setup/suite-database';
 
 const PASSWORD = 'scale-out-password-123';
@@ -49,6 +49,7 @@ describe(`Two API processes${redisUrl ? ' and two workers (Redis)' : ' on one em
   let dataDir: string;
   let apis: RunningApi[] = [];
   let workers: RunningWorker[] = [];
+  let workerHealth: number[] = [];
   const receiver = new Receiver();
   let admin: string;
   let manager: { id: string; token: string };
@@ -68,7 +69,8 @@ describe(`Two API processes${redisUrl ? ' and two workers (Redis)' : ' on one em
       const shared = { ...common, DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: database, JOBS_IN_API: 'false', RECEIPTS_DIR: join(dataDir, 'receipts') };
       expect((await runCli(['bootstrap', '--org', 'Scale Co', '--email', 'admin@scale.test', '--password', PASSWORD], { DATABASE_URL: url })).code).toBe(0);
       apis = await Promise.all([startApi({ ...shared, DATA_DIR: join(dataDir, 'api-1') }), startApi({ ...shared, DATA_DIR: join(dataDir, 'api-2') })]);
-      workers = await Promise.all([startWorker({ ...shared, DATA_DIR: join(dataDir, 'worker-1') }), startWorker({ ...shared, DATA_DIR: join(dataDir, 'worker-2') })]);
+      workerHealth = [await freePort(), await freePort()];
+      workers = await Promise.all(workerHealth.map((port, i) => startWorker({ ...shared, DATA_DIR: join(dataDir, `worker-${i + 1}`), WORKER_HEALTH_PORT: String(port) })));
     } else {
       const shared = { ...common, DATA_DIR: dataDir };
       apis.push(await startApi({ ...shared, ORG_NAME: 'Scale Co', ADMIN_EMAIL: 'admin@scale.test', ADMIN_PASSWORD: PASSWORD }, 120_000));
@@ -95,6 +97,17 @@ describe(`Two API processes${redisUrl ? ' and two workers (Redis)' : ' on one em
     await receiver.stop();
     if (redisUrl) await dropDatabase(database);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  (redisUrl ? it : it.skip)('has each worker answer its health checks on its own port', async () => {
+    for (const port of workerHealth) {
+      const url = `http://127.0.0.1:${port}`;
+      await request(url).get('/health').expect(200, { status: 'ok' });
+      const ready = await request(url).get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up', transport: 'redis' } } });
+      await request(url).get('/api/v1/spends').expect(404);
+      await request(url).post('/health').expect(405);
+    }
   });
 
   it('counts failed logins across both processes', async () => {

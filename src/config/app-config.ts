@@ -52,6 +52,8 @@ export class AppConfig {
    * itself only without Redis (or with JOBS_IN_API=true); with Redis the worker does.
    */
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
+  /** The worker's health endpoint (GET /health, /health/ready) on WORKER_HEALTH_PORT; unset: none. */
+  readonly worker: { healthPort?: number };
   /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
   readonly retention: { outboxDays: number; webhookDays: number };
   /**
@@ -103,6 +105,7 @@ export class AppConfig {
       queuePrefix: e.QUEUE_PREFIX ?? 'spendin',
       lockSeconds: e.JOB_LOCK_SECONDS ?? 60,
     };
+    this.worker = { healthPort: e.WORKER_HEALTH_PORT };
     this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
     this.receipts = {

@@ -70,6 +70,9 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(2) @Max(3600) @IsInt()
   JOB_LOCK_SECONDS?: number;
 
+  @IsOptional() @Transform(toInt) @Min(1) @Max(65535) @IsInt()
+  WORKER_HEALTH_PORT?: number;
+
   @IsOptional() @Transform(toInt) @Min(1024) @Max(65535) @IsInt()
   EMBEDDED_DB_PORT?: number;
 
