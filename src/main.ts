@@ -10,7 +10,7 @@ import { configureApp } from './app.setup';
 import { ConfigError } from './config/environment';
 import { resolveDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
-import { firstRun, prepareSchema } from './startup';
+import { firstRun, localUrl, prepareSchema } from './startup';
 
 /**
  * V8 lets the old generation grow to up to about four times what survived the last full
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   await prepareSchema(app.get(DataSource), config, logger);
   await firstRun(app.get(BootstrapService), config);
   await app.listen(config.port, config.host);
-  logger.log(`Spendin API on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (docs at /docs)`);
+  logger.log(`Spendin API on ${localUrl(config)} (docs at /docs)`);
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
