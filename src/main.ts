@@ -12,7 +12,7 @@ import { loadDotEnv } from './config/env-file';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { resolveDatabase, ResolvedDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
-import { firstRun, prepareSchema } from './startup';
+import { firstRun, localUrl, prepareSchema } from './startup';
 
 /**
  * V8 lets the old generation grow to up to about four times what survived the last full
@@ -78,7 +78,7 @@ async function serve(database: ResolvedDatabase): Promise<void> {
   await prepareSchema(app.get(DataSource), config, logger);
   await firstRun(app.get(BootstrapService), config);
   await app.listen(config.port, config.host);
-  logger.log(`Spendin API on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (docs at /docs)`);
+  logger.log(`Spendin API on ${localUrl(config)} (docs at /docs)`);
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

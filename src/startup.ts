@@ -34,6 +34,7 @@ export async function firstRun(bootstrap: BootstrapService, config: AppConfig): 
     adminEmail: email,
     adminPassword: password,
   });
+  const url = localUrl(config);
   // Deliberately on stdout and not through the logger: shown once, to the person starting it.
   process.stdout.write(
     [
@@ -42,9 +43,17 @@ export async function firstRun(bootstrap: BootstrapService, config: AppConfig): 
       `    organization: ${config.firstRun.orgName}`,
       `    e-mail:       ${email}`,
       `    password:     ${config.firstRun.adminPassword ? '(ADMIN_PASSWORD)' : password}`,
-      '  This password is shown only once; change it after logging in.',
+      '  This password is shown only once; change it after logging in:',
+      `    curl -X POST ${url}/api/v1/users/me/password -H "authorization: Bearer <access_token>" \\`,
+      `      -H 'content-type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
+      `  or at ${url}/docs: POST /auth/login, Authorize, then POST /users/me/password.`,
       '',
       '',
     ].join('\n'),
   );
+}
+
+/** Where the API can be reached from this machine, for messages to the person starting it. */
+export function localUrl(config: AppConfig): string {
+  return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
 }

@@ -87,7 +87,7 @@ describe('Audit log', () => {
   afterAll(() => t.close());
 
   describe('what is recorded', () => {
-    it('records every kind of state change API.md lists, each in the log once', async () => {
+    it('records every kind of state change docs/api.md lists, each in the log once', async () => {
       const travel = await category(acme.admin, 'Travel');
       await as(acme.admin).patch(`/categories/${travel}`, { name: 'Travel & lodging' }).expect(200);
       await as(acme.admin).delete(`/categories/${travel}`).expect(200);

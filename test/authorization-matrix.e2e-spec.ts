@@ -23,7 +23,7 @@ const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-
 /**
  * The authorization matrix, generated from the OpenAPI document: every documented route ×
  * every role × the caller's own and another organization's ids. A route added later is in
- * the matrix without anyone writing a line, and fails it if it answers what API.md forbids:
+ * the matrix without anyone writing a line, and fails it if it answers what docs/api.md forbids:
  * - without a token, every protected route answers 401;
  * - below the route's `x-minimum-role`, 403, and nothing else;
  * - at or above it, never 401 or 403 (ids that do not exist answer 404 or a validation 422);

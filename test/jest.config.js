@@ -1,5 +1,5 @@
 // Jest runs our TypeScript and the ESM-only packages (NestJS 12 and friends) through SWC as
-// CommonJS; type-checking is `npm run typecheck`'s job. See ../shared/STACK.md.
+// CommonJS; type-checking is `npm run typecheck`'s job. See docs/development.md (Stack notes).
 const esmOnly = '(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|@apidevtools)';
 
 const base = {
@@ -34,7 +34,8 @@ module.exports = {
   // Suites are independent (one database each); use both cores of a CI machine.
   maxWorkers: 2,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // Pure cores beside their code, and checks of the repository itself (test/*.spec.ts: the docs' links).
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
     {
       ...base,
       displayName: 'e2e',

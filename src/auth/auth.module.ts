@@ -9,6 +9,8 @@ import { JwtAuthGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
+import { OwnPasswordController } from './own-password.controller';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokensService } from './tokens.service';
 
 @Module({
@@ -24,10 +26,11 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, OwnPasswordController],
   providers: [
     AuthService,
     TokensService,
+    RefreshTokensRepository,
     LoginThrottle,
     JwtStrategy,
     // Guards run in this order: who are you, then may you.

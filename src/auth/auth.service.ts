@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/roles';
+import { CommonErrors } from '../common/errors/common.errors';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
 import { LoginThrottle } from './login-throttle';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokensService } from './tokens.service';
 
 /** Where a request came from, for throttling and the audit log. */
@@ -22,6 +25,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
+    private readonly refreshTokens: RefreshTokensRepository,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
   ) {}
@@ -94,5 +98,38 @@ export class AuthService {
         action: 'auth.logout', entityType: 'user', entityId: stored.userId,
       });
     });
+  }
+
+  /**
+   * The caller's own password. The current one must verify, and a wrong one counts as a failed
+   * login for the throttle (so a stolen access token cannot be used to guess the password).
+   * Every session of the user then ends in the same transaction: the token version moves on, so
+   * older access tokens stop working at once, and every refresh token is revoked. The caller
+   * carries on with the new pair this answers, a family of its own.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<TokenResponseDto> {
+    const user = await this.users.findById(actor.organizationId, actor.userId);
+    // The token was verified against this very user a moment ago; only a forged claim gets here.
+    if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
+    const ip = actor.ip ?? 'unknown';
+    await this.throttle.assertAllowed(user.email, ip);
+    const issued = await this.dataSource.transaction(async (tx) => {
+      const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
+      // Verified against the locked row: of two changes at once, the second sees the first's hash.
+      if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
+      locked.tokenVersion = await this.users.setPassword(tx, actor.organizationId, actor.userId, await this.hasher.hash(newPassword));
+      const sessions = await this.refreshTokens.revokeAllOfUser(tx, actor.organizationId, actor.userId);
+      await this.audit.record(tx, actor, {
+        action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },
+      });
+      return this.tokens.issue(tx, locked);
+    });
+    // Recorded after the transaction: the throttle writes on a connection of its own.
+    if (!issued) {
+      await this.throttle.recordFailure(user.email, ip);
+      throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
+    }
+    await this.throttle.forgetFailures(user.email);
+    return issued;
   }
 }

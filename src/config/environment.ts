@@ -13,6 +13,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/auth/password.validators';
 import { ConfigError } from './config-error';
 import { resolveFileVariables } from './env-file';
 
@@ -144,7 +145,7 @@ export class Environment {
   @IsOptional() @Transform(blankAsUnset) @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
   ADMIN_EMAIL?: string;
 
-  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' }) @MaxLength(256)
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(PASSWORD_MIN_LENGTH, { message: `ADMIN_PASSWORD must be at least ${PASSWORD_MIN_LENGTH} characters` }) @MaxLength(PASSWORD_MAX_LENGTH)
   ADMIN_PASSWORD?: string;
 
   @IsOptional() @Transform(blankAsUnset) @IsString() @MaxLength(200)

@@ -48,6 +48,15 @@ export class UsersRepository {
       .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id }).getOne();
   }
 
+  /**
+   * Stores a new password hash and moves the token version on, so that every access token
+   * issued before stops working; answers the new version.
+   */
+  async setPassword(tx: EntityManager, organizationId: string, id: string, passwordHash: string): Promise<number> {
+    const [row] = await runSql<{ token_version: number }>(tx, SET_PASSWORD, [organizationId, id, passwordHash]);
+    return row.token_version;
+  }
+
   /** Unscoped on purpose: login knows only the e-mail, which is unique across organizations. */
   findByEmailForLogin(email: string): Promise<User | null> {
     return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
@@ -170,6 +179,11 @@ function toUser(row: UserRow): User {
   });
 }
 
+const SET_PASSWORD = {
+  name: 'users.set_password',
+  text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING token_version`,
+};
 const FIND_TOKEN_SUBJECT = { name: 'users.token_subject', text: 'SELECT id, organization_id, role, is_active, token_version FROM users WHERE id = $1' };
 
 /** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, MaxLength } from 'class-validator';
+import { IsNewPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../common/auth/password.validators';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@acme.test' })
@@ -9,6 +10,19 @@ export class LoginDto {
   @ApiProperty({ example: 'correct-horse-battery-staple', format: 'password' })
   @IsString() @Length(1, 256)
   password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ example: 'the-password-printed-at-first-start', format: 'password', description: 'The password the caller logs in with now' })
+  @IsString() @Length(1, PASSWORD_MAX_LENGTH)
+  current_password: string;
+
+  @ApiProperty({
+    example: 'a-passphrase-of-my-own', format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH,
+    description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as for any password`,
+  })
+  @IsNewPassword()
+  new_password: string;
 }
 
 export class RefreshTokenDto {

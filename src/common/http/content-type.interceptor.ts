@@ -11,7 +11,7 @@ export const AcceptsContentType = (mediaType: string) => SetMetadata(ACCEPTS_KEY
 
 /**
  * A body in a content type the route does not read would otherwise be ignored and answered
- * as a confusing validation failure; this refuses it with 400 up front, as API.md asks.
+ * as a confusing validation failure; this refuses it with 400 up front, as docs/api.md asks.
  */
 @Injectable()
 export class ContentTypeInterceptor implements NestInterceptor {

@@ -13,7 +13,7 @@ const policy = (rules: Array<Partial<Rule> & Pick<Rule, 'condition' | 'action'>>
 });
 
 describe('validateRules', () => {
-  it('accepts the example from API.md and assigns rule ids', () => {
+  it('accepts the example from docs/api.md and assigns rule ids', () => {
     const { rules, problems } = validateRules([{ condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 }]);
     expect(problems).toEqual([]);
     expect(rules[0]).toMatchObject({ id: 'rule-1', priority: 1 });

@@ -6,7 +6,7 @@ import { OcrEngine } from './ocr-engine';
 import { ReceiptReader } from './receipt-reader';
 
 // Real OCR (tesseract.js, offline language data) on a few receipts copied from the project's
-// receipt sets (shared/data/receipts); `npm run bench:ocr` measures the whole sets.
+// benchmark sets (see docs/receipts-ocr.md); `npm run bench:ocr` measures the whole sets.
 const fixtures = join(__dirname, '../../../test/fixtures/receipts');
 const fixture = (name: string) => readFileSync(join(fixtures, name));
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsNewPassword } from '../../common/auth/password.validators';
 import { Role, ROLES } from '../../common/auth/roles';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -19,7 +20,7 @@ export class CreateUserDto {
   role: Role;
 
   @ApiPropertyOptional({ example: 'correct-horse-battery-staple', minLength: 12, maxLength: 256, description: 'Without one the user cannot log in until it is set' })
-  @IsOptional() @IsString() @Length(12, 256)
+  @IsOptional() @IsNewPassword()
   password?: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e' })

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsNewPassword } from '../../common/auth/password.validators';
 import { Role, ROLES } from '../../common/auth/roles';
 
 export class UpdateUserDto {
@@ -21,6 +22,6 @@ export class UpdateUserDto {
   is_active?: boolean;
 
   @ApiPropertyOptional({ example: 'correct-horse-battery-staple', minLength: 12, maxLength: 256, description: 'Sets a new password and signs the user out everywhere' })
-  @IsOptional() @IsString() @Length(12, 256)
+  @IsOptional() @IsNewPassword()
   password?: string;
 }
