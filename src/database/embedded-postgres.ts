@@ -112,7 +112,7 @@ export class EmbeddedDatabase {
 
   private async listenSettings(): Promise<ListenSettings> {
     const asked = this.options.port;
-    const socketDir = socketDirFor(this.clusterDir, asked ?? SOCKET_PORT);
+    const socketDir = socketDirFor(join(this.dataDir, 'postgres-socket'), asked ?? SOCKET_PORT);
     if (asked !== undefined) return { port: asked, socketDir, tcp: true };
     if (socketDir) return { port: SOCKET_PORT, socketDir, tcp: false };
     this.logger.log(`DATA_DIR is too deep for a socket path; the embedded PostgreSQL listens on a free port of 127.0.0.1 instead`);

@@ -15,7 +15,12 @@ const SCRATCH = mkdtempSync(join(tmpdir(), 'spendin-proc-'));
 export interface SpawnOptions {
   /** The working directory, where the process looks for `.env` (default: an empty scratch directory). */
   cwd?: string;
+  /** Run as this OS user (when the test runs as root), as a container's non-root user would. */
+  uid?: number;
+  gid?: number;
 }
+
+const spawnOptions = (options: SpawnOptions) => ({ cwd: options.cwd ?? SCRATCH, uid: options.uid, gid: options.gid });
 
 export interface Finished {
   code: number | null;
@@ -37,7 +42,7 @@ export function cleanEnv(env: Record<string, string | undefined>): NodeJS.Proces
 
 /** Runs the built CLI (`dist/src/cli.js`) to completion. */
 export async function runCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), ...spawnOptions(options) });
   return collect(child);
 }
 
@@ -59,7 +64,7 @@ export async function startApi(env: Record<string, string | undefined>, timeoutM
   const port = givenPort ?? String(await freePort());
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
     env: cleanEnv(port === '' ? rest : { ...rest, PORT: port }),
-    cwd: options.cwd ?? SCRATCH,
+    ...spawnOptions(options),
   });
   let stdout = '';
   let stderr = '';
@@ -99,7 +104,7 @@ export interface RunningWorker {
 
 /** Starts the built queue worker (`dist/src/worker.js`) and resolves once it runs. */
 export async function startWorker(env: Record<string, string | undefined>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningWorker> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), ...spawnOptions(options) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -125,7 +130,7 @@ export async function startWorker(env: Record<string, string | undefined>, timeo
 }
 
 export async function runToExit(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
-  const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), cwd: options.cwd ?? SCRATCH });
+  const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), ...spawnOptions(options) });
   return collect(child);
 }
 

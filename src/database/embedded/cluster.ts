@@ -143,6 +143,14 @@ export async function startCluster(clusterDir: string, listen: ListenSettings): 
     `unix_socket_directories = ${quote(listen.socketDir ?? '')}`,
     '',
   ].join('\n'));
+  if (listen.socketDir) {
+    // Beside the cluster, not in it: the cluster directory is the postgres user's alone (0700),
+    // and other OS users (a CLI run as another user, a worker as a container's user) must reach
+    // the socket. They still need the password to connect.
+    mkdirSync(listen.socketDir, { recursive: true, mode: 0o755 });
+    chmodSync(listen.socketDir, 0o755);
+    if (user) chownSync(listen.socketDir, user.uid, user.gid);
+  }
   const log = join(clusterDir, 'server.log');
   rotate(log);
   if (user) {
