@@ -36,6 +36,8 @@ module.exports = {
   projects: [
     // Pure cores beside their code, and checks of the repository itself (test/*.spec.ts: the docs' links).
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
+    // Real OCR (tesseract.js on fixture images): tens of seconds, so not part of `test:unit`.
+    { ...base, displayName: 'ocr', testMatch: ['<rootDir>/src/**/*.ocr-spec.ts'] },
     {
       ...base,
       displayName: 'e2e',
