@@ -23,8 +23,12 @@ export class PrivatePostgres {
     const script = `
       const { EmbeddedDatabase } = require(${JSON.stringify(join(ROOT, 'dist/src/database/embedded-postgres.js'))});
       const db = new EmbeddedDatabase(${JSON.stringify(this.dataDir)}, { port: ${this.port}, role: 'test' });
-      db.start(${JSON.stringify(database)}).then((url) => process.stdout.write('URL ' + url + '\\n'), (e) => { console.error(e); process.exit(1); });
-      process.on('SIGTERM', () => db.stop().then(() => process.exit(0)));`;
+      // Over TCP, as production reaches PostgreSQL (the embedded default prefers its socket).
+      const overTcp = (url) => { const u = new URL(url); u.searchParams.delete('host'); u.hostname = '127.0.0.1'; u.port = '${this.port}'; return u.toString(); };
+      db.start(${JSON.stringify(database)}).then((url) => process.stdout.write('URL ' + overTcp(url) + '\\n'), (e) => { console.error(e); process.exit(1); });
+      // The server runs detached: this process stays only to stop it when told to.
+      const alive = setInterval(() => undefined, 60_000);
+      process.on('SIGTERM', () => db.stop().then(() => { clearInterval(alive); process.exit(0); }));`;
     const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let output = '';

@@ -57,14 +57,17 @@ export class ProblemFilter implements ExceptionFilter {
 function databaseUnavailable(exception: unknown): boolean {
   const errors = [exception, (exception as { driverError?: unknown })?.driverError];
   return errors.some((error) => {
-    const { code, message, name } = (error ?? {}) as { code?: string; message?: string; name?: string };
+    const { code, message, name, syscall } = (error ?? {}) as { code?: string; message?: string; name?: string; syscall?: string };
     return (code !== undefined && DATABASE_UNAVAILABLE_CODES.has(code)) || (message !== undefined && UNAVAILABLE_MESSAGES.has(message))
-      || (name !== undefined && UNAVAILABLE_ERROR_NAMES.has(name));
+      || (name !== undefined && UNAVAILABLE_ERROR_NAMES.has(name))
+      // Over a Unix socket (the embedded default) a stopped server is a missing socket file or a broken pipe.
+      || (code !== undefined && SOCKET_GONE_CODES.has(code) && (syscall === 'connect' || syscall === 'write'));
   });
 }
 
 /** TypeORM's, when the connection under a transaction died and its rollback found it gone. */
 const UNAVAILABLE_ERROR_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+const SOCKET_GONE_CODES = new Set(['ENOENT', 'EPIPE']);
 const UNAVAILABLE_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Connection terminated']);
 
 const HTTP_STATUS_ERRORS: Partial<Record<number, ErrorFactory>> = {
