@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
@@ -11,8 +12,13 @@ import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.sch
 import { AppConfig } from './config/app-config';
 
 export const API_PREFIX = 'api/v1';
-export const JSON_BODY_LIMIT = '1mb';
+/** Every JSON body but those below: the largest DTO (a team of 500 members) is a few kilobytes. */
+export const JSON_BODY_LIMIT = '100kb';
+/** Routes whose bodies are large by nature: a policy of up to 100 rules, a batch of 100 identity events. */
+export const LARGE_JSON_ROUTES = ['policies', 'events/webhook'];
+export const LARGE_JSON_BODY_LIMIT = '1mb';
 export const CSV_BODY_LIMIT = '5mb';
+const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * Everything about the HTTP surface that is not a route: shared by `main.ts` and the e2e
@@ -37,7 +43,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
       },
     }),
   );
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // The first parser that matches parses the body; the next ones see it parsed and pass.
+  app.use(LARGE_JSON_ROUTES.map((route) => `/${API_PREFIX}/${route}`), json({ limit: LARGE_JSON_BODY_LIMIT, type: JSON_TYPES }));
+  app.use(json({ limit: JSON_BODY_LIMIT, type: JSON_TYPES }));
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.use(guardInput);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CommonErrors } from './common.errors';
+import { MAX_REPORTED_ERRORS } from './validation';
 import { DomainError, ErrorFactory, problemTypeUri } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -107,7 +108,8 @@ export function writeProblem(response: Response, error: DomainError, requestId: 
     status: error.status,
     detail: error.detail ?? error.kind.title,
     code: error.code,
-    ...(error.extras.errors ? { errors: error.extras.errors } : {}),
+    // Whoever raised it, a problem lists at most MAX_REPORTED_ERRORS fields (the detail says how many failed).
+    ...(error.extras.errors ? { errors: error.extras.errors.slice(0, MAX_REPORTED_ERRORS) } : {}),
     ...(error.extras.body ?? {}),
     request_id: requestId,
   };

@@ -25,6 +25,9 @@ function humanize(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+/** A client fixes the first few; a list of thousands only costs both sides. */
+export const MAX_REPORTED_ERRORS = 20;
+
 /**
  * Validates and transforms every body, query and path DTO. Unknown fields are refused
  * (a typo never silently drops data); failures answer 422 with one entry per field.
@@ -40,9 +43,10 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const fieldErrors = flattenValidationErrors(errors);
+      const shown = fieldErrors.slice(0, MAX_REPORTED_ERRORS);
       return CommonErrors.VALIDATION_FAILED(
-        `${fieldErrors.length} field${fieldErrors.length === 1 ? '' : 's'} failed validation`,
-        { errors: fieldErrors },
+        `${fieldErrors.length} field${fieldErrors.length === 1 ? '' : 's'} failed validation${shown.length < fieldErrors.length ? `; the first ${shown.length} are listed` : ''}`,
+        { errors: shown },
       );
     },
   });
