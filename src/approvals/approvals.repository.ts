@@ -24,6 +24,12 @@ export class ApprovalsRepository {
   }
 
   /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
+  /** The step of the same spend and round that the user already decided, if any. */
+  async stepDecidedBy(tx: EntityManager, approval: Approval, userId: string): Promise<number | null> {
+    const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [approval.organizationId, approval.spendId, approval.round, userId, approval.id]);
+    return row?.step ?? null;
+  }
+
   async cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
     await runSql(tx, CANCEL_OPEN, [organizationId, spendId]);
   }
@@ -64,7 +70,11 @@ export class ApprovalsRepository {
       .where('a.organization_id = :organizationId AND a.status = :status', { organizationId: actor.organizationId, status })
       .andWhere(new Brackets((any) => {
         any.where('a.approver_user_id = :me', { me: actor.userId });
-        if (roles.length > 0) any.orWhere('a.approver_role IN (:...roles) AND a.spend_owner_id <> :me', { roles, me: actor.userId });
+        // A role's step is not offered to whoever decided another step of the same spend and round.
+        if (roles.length > 0) {
+          any.orWhere(`a.approver_role IN (:...roles) AND a.spend_owner_id <> :me AND NOT EXISTS (
+            SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = :me AND d.id <> a.id)`, { roles, me: actor.userId });
+        }
         if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
       }));
     const total = await countMatches(query);
@@ -103,6 +113,10 @@ interface ApprovalRow {
 
 const APPROVAL_COLUMNS = 'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
 
+const STEP_DECIDED_BY = {
+  name: 'approvals.step_decided_by',
+  text: 'SELECT step FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND decided_by = $4 AND id <> $5 ORDER BY step LIMIT 1',
+};
 const LOCK_FOR_DECISION = { name: 'approvals.lock_for_decision', text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE` };
 const NEXT_WAITING = {
   name: 'approvals.next_waiting',

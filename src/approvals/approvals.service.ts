@@ -99,6 +99,9 @@ export class ApprovalsService {
       if (!mayDecide(actor, approval)) throw ApprovalErrors.NOT_APPROVER('This step is assigned to someone else');
       if (approval.status === 'waiting') throw ApprovalErrors.APPROVAL_NOT_CURRENT(`Step ${approval.step - 1} of this spend is still open`);
       if (approval.status !== 'pending') throw ApprovalErrors.APPROVAL_ALREADY_DECIDED(`This step was already ${approval.status}`);
+      // Each step is a second pair of eyes: a manager who is also finance decides one of them, not both.
+      const earlier = await this.approvals.stepDecidedBy(tx, approval, actor.userId);
+      if (earlier !== null) throw ApprovalErrors.ALREADY_DECIDED_ANOTHER_STEP(`You decided step ${earlier} of this spend; someone else must decide step ${approval.step}`);
 
       approval.status = dto.approved ? 'approved' : 'rejected';
       approval.decidedBy = actor.userId;

@@ -19,6 +19,16 @@ export class TeamsRepository {
     return tx.findOneBy(Team, { organizationId, id });
   }
 
+  /** Whether the team exists in the organization and the user is one of its members or its lead. */
+  async hasMemberOrLead(organizationId: string, teamId: string, userId: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM teams t WHERE t.organization_id = $1 AND t.id = $2
+         AND (t.lead_id = $3 OR EXISTS (SELECT 1 FROM team_members m WHERE m.organization_id = t.organization_id AND m.team_id = t.id AND m.user_id = $3))`,
+      [organizationId, teamId, userId],
+    );
+    return rows.length > 0;
+  }
+
   lockById(tx: EntityManager, organizationId: string, id: string): Promise<Team | null> {
     return tx.getRepository(Team).createQueryBuilder('t').setLock('pessimistic_write')
       .where('t.organization_id = :organizationId AND t.id = :id', { organizationId, id }).getOne();

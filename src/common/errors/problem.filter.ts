@@ -43,6 +43,11 @@ export class ProblemFilter implements ExceptionFilter {
       return CommonErrors.UNSUPPORTED_CONTENT_TYPE('The request body encoding is not supported');
     }
     if (exception instanceof HttpException) return fromHttpException(exception, request);
+    if (rejectedValue(exception)) {
+      // The handler's own validation should have caught it; the database's constraints did.
+      this.logger.warn({ err: exception, requestId: request.id }, 'a value passed validation but broke a database constraint');
+      return CommonErrors.VALIDATION_FAILED('A value is out of the range Spendin accepts');
+    }
     if (databaseUnavailable(exception)) {
       return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
     }
@@ -64,6 +69,12 @@ function databaseUnavailable(exception: unknown): boolean {
       // Over a Unix socket (the embedded default) a stopped server is a missing socket file or a broken pipe.
       || (code !== undefined && SOCKET_GONE_CODES.has(code) && (syscall === 'connect' || syscall === 'write'));
   });
+}
+
+/** A CHECK constraint or a numeric range refused a value: bad input that got past validation, not an outage. */
+function rejectedValue(exception: unknown): boolean {
+  const code = ((exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string }))?.code;
+  return code === '23514' || code === '22003';
 }
 
 /** TypeORM's, when the connection under a transaction died and its rollback found it gone. */

@@ -39,8 +39,9 @@ export class SpendFields {
     if (fields.vendor_id && !(await this.catalog.findActive(VENDORS, organizationId, fields.vendor_id, tx))) {
       throw reference('vendor_id', 'an active vendor');
     }
-    if (fields.team_id && !(await this.teams.findById(organizationId, fields.team_id, tx))) {
-      throw reference('team_id', 'a team');
+    // A spend's team chooses its team-lead approver and who sees it: only a team its owner is in (or leads).
+    if (fields.team_id && !(await this.teams.hasMemberOrLead(organizationId, fields.team_id, spend.userId, tx))) {
+      throw reference('team_id', 'a team', 'that the spend\'s owner belongs to');
     }
     for (const [field, property] of [['category_id', 'categoryId'], ['vendor_id', 'vendorId'], ['team_id', 'teamId'], ['merchant', 'merchant'], ['description', 'description'], ['source', 'source'], ['spend_date', 'spendDate']] as const) {
       if (fields[field] !== undefined) (spend as unknown as Record<string, unknown>)[property] = fields[field];
@@ -50,12 +51,16 @@ export class SpendFields {
     }
     if (fields.amount !== undefined) {
       const currency = fields.currency ?? spend.currency;
+      let minor: bigint;
       try {
-        spend.amountMinor = parseAmount(fields.amount, currency).toString();
+        minor = parseAmount(fields.amount, currency);
       } catch (error) {
         if (!(error instanceof MoneyError)) throw error;
-        throw SpendErrors.INVALID_AMOUNT(`amount: ${error.message}`, { errors: [{ field: 'amount', message: error.message }] });
+        throw invalidAmount(error.message);
       }
+      // The DTO checks this only when the currency comes with the amount (an edit may send the amount alone).
+      if (minor <= 0n) throw invalidAmount('must be greater than 0');
+      spend.amountMinor = minor.toString();
       spend.currency = currency;
     }
     await this.convert(tx, spend);
@@ -67,10 +72,19 @@ export class SpendFields {
     const { rate } = await this.rates.rateFor(tx, spend.organizationId, spend.currency, baseCurrency, spend.spendDate);
     spend.baseCurrency = baseCurrency;
     spend.exchangeRate = formatRate(rate);
-    spend.baseAmountMinor = convert(BigInt(spend.amountMinor), spend.currency, baseCurrency, rate).toString();
+    const base = convert(BigInt(spend.amountMinor), spend.currency, baseCurrency, rate);
+    // A huge amount at a huge rate (a currency with many units to the base's one) would not fit bigint.
+    if (base > MAX_BIGINT) throw invalidAmount(`converted into ${baseCurrency} at ${formatRate(rate)}, it is larger than any expense Spendin accepts`);
+    spend.baseAmountMinor = base.toString();
   }
 }
 
-function reference(field: string, what: string) {
-  return SpendErrors.INVALID_REFERENCE(`${field} must name ${what} of this organization`, { errors: [{ field, message: `must name ${what} of this organization` }] });
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+function invalidAmount(message: string) {
+  return SpendErrors.INVALID_AMOUNT(`amount: ${message}`, { errors: [{ field: 'amount', message }] });
+}
+
+function reference(field: string, what: string, where = 'of this organization') {
+  return SpendErrors.INVALID_REFERENCE(`${field} must name ${what} ${where}`, { errors: [{ field, message: `must name ${what} ${where}` }] });
 }
