@@ -49,6 +49,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.use(guardInput);
+  // Answers of the API carry tokens, spends and receipts: no cache (a shared proxy, a browser's
+  // back button) keeps them. A route that may be cached says so itself.
+  app.use(`/${API_PREFIX}`, (_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    response.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   // The queue board is a web page for admins, at /admin/queues (see QueueBoardController).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());

@@ -67,7 +67,8 @@ describe('Reports', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Links written into exports use the configured address, whatever Host a client sends.
+    t = await createTestApp({ PUBLIC_URL: 'https://spendin.example.com' });
     org = await t.given.organization('Acme');
     admin = org.admin;
     finance = await t.given.user(org, 'finance', { full_name: 'Fay Finance' });
@@ -281,8 +282,11 @@ describe('Reports', () => {
         'flags', 'receipts', 'step_1_approver', 'step_1_decision', 'step_1_decided_at',
       ]);
       const byId = new Map(rows.map((r) => [r.spend_id, r]));
-      expect(byId.get(ids.s1)).toMatchObject({ spend_date: '2025-01-31', owner: 'Ann Smith', owner_email: ann.email, team: 'Sales', category: 'Travel', category_code: '6400', receipts: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/v1/receipts/${ids.receipt}/file$`)) });
+      expect(byId.get(ids.s1)).toMatchObject({ spend_date: '2025-01-31', owner: 'Ann Smith', owner_email: ann.email, team: 'Sales', category: 'Travel', category_code: '6400', receipts: `https://spendin.example.com/api/v1/receipts/${ids.receipt}/file` });
       expect(byId.get(ids.s2)).toMatchObject({ status: 'paid', payment_reference: 'SEPA-1', paid_at: expect.stringMatching(/Z$/) });
+      // A client's Host header never makes the links point elsewhere.
+      const spoofed = await as(finance).get(`/reports/export?format=csv&${Q1}`).set('Host', 'evil.example').buffer(true).parse(binary).expect(200);
+      expect((spoofed.body as Buffer).toString()).not.toContain('evil.example');
       expect(byId.get(ids.s3)).toMatchObject({ amount: '100.00', currency: 'EUR', base_amount: '108.23', base_currency: 'USD', exchange_rate: '1.0823', owner: 'Bob Jones', team: '' });
       expect(byId.get(ids.s4)).toMatchObject({ amount: '1200', currency: 'JPY', base_amount: '7.92', exchange_rate: '0.0066', category: '' });
       expect(byId.get(ids.s8)).toMatchObject({ status: 'approved', step_1_approver: 'Mary Major', step_1_decision: 'approved', step_1_decided_at: expect.stringMatching(/^\d{4}-.+Z$/) });

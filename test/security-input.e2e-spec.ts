@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { RunningApi, startApi } from './helpers/processes';
+import { createTestApp, TEST_JWT_SECRET, TestApp } from './helpers/test-app';
 
 /** A JSON object with `count` unknown fields, as one string (faster than JSON.stringify of a huge object). */
 const manyFields = (count: number, extra = '') => `{${extra}${Array.from({ length: count }, (_, i) => `"f${i}":0`).join(',')}}`;
@@ -78,3 +79,55 @@ describe('Security: input an attacker sends before authenticating', () => {
     expectProblem(policy, 403, 'INSUFFICIENT_PERMISSIONS');
   });
 });
+
+describe('Security: what reaches caches, logs and the audit log', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // One proxy in front (a load balancer): only the address it appends is believed.
+    t = await createTestApp({ TRUST_PROXY: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('records the address the trusted proxy saw, not one a client wrote into X-Forwarded-For', async () => {
+    const org = await t.given.organization();
+    for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+      await request(t.http).post('/api/v1/auth/login').set('X-Forwarded-For', `${spoofed}, 198.51.100.7`).send({ email: org.admin.email, password: 'not-the-password' }).expect(401);
+    }
+    const failed = (await request(t.http).get('/api/v1/audit-logs?action=auth.login_failed').set(bearer(org.admin.accessToken)).expect(200)).body.items;
+    expect(failed.map((entry: { ip: string }) => entry.ip)).toEqual(['198.51.100.7', '198.51.100.7', '198.51.100.7']);
+  });
+
+  it('tells caches to keep no API answer, public or authenticated', async () => {
+    const org = await t.given.organization();
+    const login = await request(t.http).post('/api/v1/auth/login').send({ email: org.admin.email, password: org.admin.password }).expect(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const me = await request(t.http).get('/api/v1/users/me').set(bearer(org.admin.accessToken)).expect(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+    expectProblem(await request(t.http).get('/api/v1/spends'), 401, 'AUTHENTICATION_REQUIRED');
+  });
+});
+
+describe('Security: credentials a client puts in a URL stay out of the logs', () => {
+  let t: TestApp;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    api = await startApi({ DATABASE_URL: t.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', REDIS_URL: undefined });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await t.close();
+  });
+
+  it('logs the request without the values of token-like query parameters', async () => {
+    await request(api.url).get('/api/v1/users/me?access_token=leaked-token-123&api_key=leaked-key-456&q=visible-789').expect(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const output = api.output();
+    expect(output).toContain('visible-789');
+    expect(output).toContain('access_token=[redacted]');
+    expect(output).not.toMatch(/leaked-token-123|leaked-key-456/);
+  });
+});
+

@@ -132,4 +132,14 @@ describe('AppConfig', () => {
     expect(long).toMatch(/S3_SECRET_ACCESS_KEY: .*\(got \(hidden\)\)/);
     expect(long).not.toMatch(/kkkk|s3crets3cret/);
   });
+
+  it('trusts a number of proxies or their addresses, never every hop', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).trustProxy).toBe(false);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+    for (const bad of ['true', 'yes-please', '10.0.0.0/33', '300.1.1.1', 'loopback,evil.example']) {
+      expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: .*true would trust any X-Forwarded-For/);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import { Environment, parseEnvironment } from './environment';
+import { Environment, parseEnvironment, parseTrustProxy } from './environment';
 
 /** An S3-compatible bucket for receipt files. */
 export interface S3Settings {
@@ -34,7 +34,10 @@ export class AppConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly trustProxy: boolean;
+  /** Express' `trust proxy`: false, a hop count, or the proxies' addresses (TRUST_PROXY). */
+  readonly trustProxy: false | number | string[];
+  /** PUBLIC_URL: the address clients use, for links Spendin writes into files (exports); unset: relative links. */
+  readonly publicUrl?: string;
   readonly logLevel: string;
   readonly database: {
     /** DATABASE_URL, or the embedded server's URL once it runs; unset before that. */
@@ -84,7 +87,8 @@ export class AppConfig {
     this.port = e.PORT ?? 3000;
     this.host = e.HOST ?? '0.0.0.0';
     this.dataDir = resolve(e.DATA_DIR ?? './data');
-    this.trustProxy = e.TRUST_PROXY ?? false;
+    this.publicUrl = e.PUBLIC_URL;
+    this.trustProxy = e.TRUST_PROXY === undefined ? false : (parseTrustProxy(e.TRUST_PROXY) ?? false);
     this.logLevel = e.LOG_LEVEL ?? (this.env === 'test' ? 'silent' : 'info');
     const embedded = e.DATABASE_URL === undefined;
     this.database = {

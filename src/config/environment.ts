@@ -11,8 +11,12 @@ import {
   MaxLength,
   Min,
   MinLength,
+  Validate,
   validateSync,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/auth/password.validators';
 import { ConfigError } from './config-error';
 import { resolveFileVariables } from './env-file';
@@ -27,6 +31,39 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const blankAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * TRUST_PROXY: `false`, the number of proxies in front of the API, or the proxies' addresses
+ * (IPs, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`). Not `true`: trusting every hop
+ * believes whatever X-Forwarded-For a client sends (spoofed audit addresses, the per-address
+ * login throttle bypassed).
+ */
+@ValidatorConstraint({ name: 'trustedProxies' })
+class TrustedProxies implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseTrustProxy(value) !== null;
+  }
+
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be false, the number of proxies in front of the API (e.g. 1), or their addresses (e.g. 10.0.0.0/8,loopback); true would trust any X-Forwarded-For a client sends';
+  }
+}
+
+/** TRUST_PROXY as Express takes it: false, a hop count, or a list of addresses; null when invalid. */
+export function parseTrustProxy(value: string): false | number | string[] | null {
+  const text = value.trim().toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  if (/^[1-9]\d{0,1}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const valid = (entry: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  };
+  return entries.length > 0 && entries.every(valid) ? entries : null;
+}
 
 /**
  * The process environment as the application reads it. Every variable is documented in
@@ -157,8 +194,11 @@ export class Environment {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'TRUST_PROXY must be true or false' })
-  TRUST_PROXY?: boolean;
+  @IsOptional() @Transform(blankAsUnset) @IsString() @Validate(TrustedProxies)
+  TRUST_PROXY?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*[^\s?#/])?$/, { message: 'PUBLIC_URL must be the http(s) address clients use, without a trailing slash, such as https://spendin.example.com' })
+  PUBLIC_URL?: string;
 
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET must be at least 32 characters' }) @MaxLength(255)
   WEBHOOK_SECRET?: string;

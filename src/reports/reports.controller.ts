@@ -1,10 +1,11 @@
-import { Controller, Get, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { ApiProblems } from '../common/swagger/api-problems.decorator';
+import { AppConfig } from '../config/app-config';
 import { ChartQuery, DashboardQuery, ExportQuery, SummaryQuery } from './dto/report-query.dto';
 import { DashboardResponseDto, SummaryResponseDto } from './dto/report-response.dto';
 import { CHART_HEIGHT, CHART_WIDTH } from './chart/bar-chart';
@@ -41,6 +42,7 @@ export class ReportsController {
     private readonly dashboard: DashboardReport,
     private readonly exports: SpendExport,
     private readonly chart: ChartReport,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('summary')
@@ -94,10 +96,9 @@ export class ReportsController {
     [CommonErrors.VALIDATION_FAILED, '1 field failed validation: format must be one of csv, xlsx, journal_csv'],
     [ReportErrors.EXPORT_TOO_LARGE, '1200000 spends match; a spreadsheet holds 1048000 at most. Narrow from/to or status, or use format=csv'],
   )
-  async export(@CurrentActor() actor: Actor, @Query() query: ExportQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
-    // Receipt links are absolute for the host the client called (relative when it named none).
-    const host = request.get('host');
-    const file = await this.exports.execute(actor, query, host ? `${request.protocol}://${host}` : '');
+  async export(@CurrentActor() actor: Actor, @Query() query: ExportQuery, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
+    // Receipt links use the configured public address, never the Host header a client chose.
+    const file = await this.exports.execute(actor, query, this.config.publicUrl ?? '');
     response.setHeader('Cache-Control', 'no-store');
     return new StreamableFile(file.stream, { type: file.contentType, disposition: `attachment; filename="${file.filename}"` });
   }
