@@ -35,6 +35,8 @@ module.exports = {
   maxWorkers: 2,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // Real OCR (tesseract.js on fixture images): tens of seconds, so not part of `test:unit`.
+    { ...base, displayName: 'ocr', testMatch: ['<rootDir>/src/**/*.ocr-spec.ts'] },
     {
       ...base,
       displayName: 'e2e',
