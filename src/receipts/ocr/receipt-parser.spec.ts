@@ -1,4 +1,5 @@
-import { parseReceipt } from './receipt-parser';
+import { ReceiptExtraction } from './extraction';
+import { parseReceipt, readFields, withholdUnsure } from './receipt-parser';
 
 const receipt = (lines: string[]) => lines.join('\n');
 
@@ -100,9 +101,12 @@ describe('parseReceipt', () => {
       expect(r.currency).toBe('MYR');
     });
 
-    it('uses the largest amount only as a last resort, with low confidence', () => {
-      const r = parseReceipt(receipt(['Maple Street Deli', 'Soup of the Day   8.35', 'Caesar Salad     12.00', 'Sparkling Water   3.68', '~~ ~~', '24.03']));
-      expect(r.total).toBe('24.03');
+    it('uses the largest amount only as a last resort, too unsure to be given', () => {
+      const text = receipt(['Maple Street Deli', 'Soup of the Day   8.35', 'Caesar Salad     12.00', 'Sparkling Water   3.68', '~~ ~~', '24.03']);
+      expect(readFields(text).total).toBe('24.03');
+      const r = parseReceipt(text);
+      expect(r).toMatchObject({ is_receipt: true, total: null });
+      expect(r.field_confidence.total).toBeGreaterThan(0);
       expect(r.field_confidence.total).toBeLessThan(0.5);
     });
 
@@ -242,8 +246,10 @@ describe('parseReceipt', () => {
       expect(dateOf('DD: 1609/2017 11:59', ['Shah Alam, Selangor'])).toBe('2017-09-16');
       expect(dateOf('Date: 16/092017', ['Shah Alam, Selangor'])).toBe('2017-09-16');
     });
-    it('falls back to a digit run whose slash OCR read as a 7 only when no date is printed otherwise', () => {
-      expect(dateOf('300372018 No. :CS-20322', ['SERI KEMBANGAN, SELANGOR'])).toBe('2018-03-30');
+    it('falls back to a digit run whose slash OCR read as a 7 only when no date is printed otherwise, and withholds it', () => {
+      const guessed = receipt(['Test Shop', 'SERI KEMBANGAN, SELANGOR', '300372018 No. :CS-20322', 'Item   4.00', 'TOTAL   4.00']);
+      expect(readFields(guessed).date).toBe('2018-03-30');
+      expect(parseReceipt(guessed).date).toBeNull();
       expect(dateOf('Invoice 300372018', ['SERI KEMBANGAN, SELANGOR', 'Date: 01/04/2018'])).toBe('2018-04-01');
     });
     it('does not read a long reference number as a date', () => expect(dateOf('Ref 123456789012', ['SELANGOR'])).toBeNull());
@@ -376,5 +382,35 @@ describe('parseReceipt', () => {
       }
       expect(r.field_confidence.tax).toBe(0);
     });
+  });
+});
+
+const reading = (confidence: Partial<ReceiptExtraction['field_confidence']>): ReceiptExtraction => ({
+  is_receipt: true,
+  merchant: 'CORNER SHOP',
+  date: '2018-03-14',
+  total: '12.50',
+  currency: 'MYR',
+  tax: '0.71',
+  confidence: 0.8,
+  raw_text: '',
+  field_confidence: { merchant: 0.8, date: 0.8, total: 0.8, currency: 0.8, tax: 0.7, ...confidence },
+});
+
+describe('withholdUnsure: a wrong value is worse than none', () => {
+  it('nulls each field under the threshold and keeps its confidence', () => {
+    const r = withholdUnsure(reading({ date: 0.3, merchant: 0.45 }));
+    expect(r).toMatchObject({ is_receipt: true, total: '12.50', date: null, merchant: null });
+    expect(r.field_confidence).toMatchObject({ date: 0.3, merchant: 0.45 });
+  });
+
+  it('withholds the tax with the total it was read beside', () => {
+    expect(withholdUnsure(reading({ total: 0.4, tax: 0.9 }))).toMatchObject({ total: null, tax: null });
+  });
+
+  it('is what parseReceipt applies', () => {
+    const text = ['Maple Street Deli', 'Soup   8.35', 'Salad   12.00', 'Water   3.68', '24.03'].join('\n');
+    expect(readFields(text).total).toBe('24.03');
+    expect(parseReceipt(text).total).toBeNull();
   });
 });

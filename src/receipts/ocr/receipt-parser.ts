@@ -1,7 +1,11 @@
 /**
  * Reads merchant, date, total, currency and tax out of a receipt's OCR text. Pure: no I/O, no
  * Nest; it only sees the text (and, optionally, how sure OCR was of its words).
-
+ *
+ * Every field comes with a confidence, and a field under `FIELD_THRESHOLD` is left empty
+ * (null) rather than guessed: a wrong total or date that fills a spend does more harm than an
+ * empty one the user types in. Its confidence stays in `field_confidence`, so a null field with
+ * a confidence above 0 says "read, but too unsure to give".
  */
 import { FieldConfidence, ReceiptExtraction } from './extraction';
 import { currencyDigits, formatMinor, toMinor } from './receipt-amounts';
@@ -51,7 +55,33 @@ function notAReceipt(text: string): ReceiptExtraction {
   };
 }
 
+/**
+ * Below this a field's value is withheld. Chosen on the development sets (SROIE train and
+ * synthetic, `bench/ocr.mjs`): the fields read below it were right less often than not.
+ */
+export const FIELD_THRESHOLD = 0.5;
+
+/** Reads a receipt's text: every field withheld whose confidence is under `FIELD_THRESHOLD`. */
 export function parseReceipt(ocrText: string, options: ParseReceiptOptions = {}): ReceiptExtraction {
+  return withholdUnsure(readFields(ocrText, options));
+}
+
+/** Nulls each field whose confidence is under `threshold` (the tax with the total it depends on). */
+export function withholdUnsure(extraction: ReceiptExtraction, threshold = FIELD_THRESHOLD): ReceiptExtraction {
+  if (!extraction.is_receipt) return extraction;
+  const unsure = (field: keyof ReceiptExtraction['field_confidence']) => extraction.field_confidence[field] < threshold;
+  return {
+    ...extraction,
+    merchant: unsure('merchant') ? null : extraction.merchant,
+    date: unsure('date') ? null : extraction.date,
+    total: unsure('total') ? null : extraction.total,
+    currency: unsure('currency') ? null : extraction.currency,
+    tax: unsure('tax') || unsure('total') ? null : extraction.tax,
+  };
+}
+
+/** Every field as read, however unsure: what `parseReceipt` and `mergeReadings` work from. */
+export function readFields(ocrText: string, options: ParseReceiptOptions = {}): ReceiptExtraction {
   // A PDF's text layer can hold NUL and broken surrogates; jsonb stores neither.
   const text = (ocrText.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
   const lines = toLines(text);

@@ -1,4 +1,4 @@
-import { parseReceipt } from './receipt-parser';
+import { parseReceipt, readFields } from './receipt-parser';
 
 // Each case is a kind of receipt, written for the test: what OCR typically makes of it.
 const receipt = (lines: string[]) => lines.join('\n');
@@ -33,7 +33,7 @@ describe('total: chosen by what the receipt agrees with', () => {
     });
 
     it('reads "FOUNDING ADJUSTMENT" (R read as F) as the rounding line, not as tax', () => {
-      const r = parseReceipt(receipt([...shop, 'TOTAL INCL. GST  RM 8.11', 'FOUNDING ADJUSTMENT  -RM 0.01', '[ITAL ROUNDED  RM 8.10', 'CASH  RM 50.00', 'CHANGE  RM 41.90']));
+      const r = readFields(receipt([...shop, 'TOTAL INCL. GST  RM 8.11', 'FOUNDING ADJUSTMENT  -RM 0.01', '[ITAL ROUNDED  RM 8.10', 'CASH  RM 50.00', 'CHANGE  RM 41.90']));
       expect(r).toMatchObject({ total: '8.10', tax: null });
     });
   });
@@ -55,8 +55,8 @@ describe('total: chosen by what the receipt agrees with', () => {
     });
 
     it('is unsure of a total the payments contradict', () => {
-      const agreed = parseReceipt(receipt([...shop, 'Total (RM) :   112.46', 'CASH :   112.46', 'Change (RM) :   0.00']));
-      const contradicted = parseReceipt(receipt([...shop, 'Total (RM) :   112.46', 'CASH :   112.48', 'Change (RM) :   0.00']));
+      const agreed = readFields(receipt([...shop, 'Total (RM) :   112.46', 'CASH :   112.46', 'Change (RM) :   0.00']));
+      const contradicted = readFields(receipt([...shop, 'Total (RM) :   112.46', 'CASH :   112.48', 'Change (RM) :   0.00']));
       expect(contradicted.total).toBe('112.46');
       expect(contradicted.field_confidence.total).toBeLessThan(agreed.field_confidence.total);
     });
