@@ -60,7 +60,7 @@ export class OcrProcessor implements OnModuleInit {
     let failure: string | null = null;
     try {
       const bytes = await this.storage.read(receipt.sha256);
-      const read = await this.reader.extract(bytes, receipt.mimeType);
+      const read = await this.reader.extract(bytes, receipt.mimeType, { receivedAt: receipt.createdAt });
       extraction = read;
       if (!read.is_receipt) failure = 'The document does not look like a receipt: no total could be found';
     } catch (error) {
