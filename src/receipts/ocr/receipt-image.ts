@@ -224,27 +224,52 @@ export function printedArea(pixels: Uint8Array, width: number, height: number): 
   return { left, top, width: right - left, height: bottom - top };
 }
 
+/** A horizontal band of the page: rows `top` (inclusive) to `bottom` (exclusive). */
+export interface Band {
+  top: number;
+  bottom: number;
+}
+
+/** The runs of inked rows (at least 4 rows tall): for a receipt, one per printed line. */
+export function inkedRuns(pixels: Uint8Array, width: number, height: number): Band[] {
+  const threshold = otsuThreshold(pixels);
+  const minInk = Math.max(2, width * 0.01);
+  const runs: Band[] = [];
+  let start = -1;
+  for (let y = 0; y <= height; y++) {
+    let inked = 0;
+    const row = y * width;
+    if (y < height) for (let x = 0; x < width; x++) if (pixels[row + x] <= threshold) inked++;
+    if (inked >= minInk) {
+      if (start < 0) start = y;
+    } else if (start >= 0) {
+      if (y - start >= 4) runs.push({ top: start, bottom: y });
+      start = -1;
+    }
+  }
+  return runs;
+}
+
 /**
  * Median height of the runs of inked rows: for a receipt (one column of text) that is the
  * height of a printed line. Null when there are too few lines to tell.
  */
 export function typicalLineHeight(pixels: Uint8Array, width: number, height: number): number | null {
-  const threshold = otsuThreshold(pixels);
-  const minInk = Math.max(2, width * 0.01);
-  const runs: number[] = [];
-  let run = 0;
-  for (let y = 0; y < height; y++) {
-    let inked = 0;
-    const row = y * width;
-    for (let x = 0; x < width; x++) if (pixels[row + x] <= threshold) inked++;
-    if (inked >= minInk) run++;
-    else {
-      if (run >= 4) runs.push(run);
-      run = 0;
-    }
-  }
-  if (run >= 4) runs.push(run);
-  if (runs.length < 3) return null;
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)];
+  const heights = inkedRuns(pixels, width, height).map((r) => r.bottom - r.top);
+  if (heights.length < 3) return null;
+  heights.sort((a, b) => a - b);
+  return heights[Math.floor(heights.length / 2)];
+}
+
+/** One band of the page, on its own, scaled so its print is `lineHeight` pixels tall. */
+export async function bandImage(page: PreparedPage, band: Band, lineHeight = TARGET_LINE_HEIGHT): Promise<PreparedImage> {
+  const pad = Math.round((page.lineHeight ?? band.bottom - band.top) / 3);
+  const top = Math.max(0, band.top - pad);
+  const height = Math.min(page.height, band.bottom + pad) - top;
+  const scale = lineHeight / (band.bottom - band.top);
+  const width = Math.max(MIN_SIDE, Math.round(page.width * scale));
+  const outHeight = Math.max(MIN_SIDE, Math.round(height * scale));
+  const resize = { width, height: outHeight, kernel: 'lanczos3' as const, fit: 'fill' as const };
+  const pixels = (await greyPixels(sharp(page.pixels, { raw: rawInfo(page.width, page.height) }).extract({ left: 0, top, width: page.width, height }).resize(resize))).data;
+  return { pgm: toPgm(pixels, width, outHeight), width, height: outHeight };
 }
