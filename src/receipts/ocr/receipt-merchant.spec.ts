@@ -40,6 +40,14 @@ describe('merchant: the name, however OCR printed it', () => {
     expect(merchantOf(["KING'S CONFECTIONERY §/B 273500-U (KSB)", 'NO.41, JALAN SERI BINTANG 2'])).toBe("KING'S CONFECTIONERY S/B 273500-U (KSB)");
   });
 
+  it('does not take a store-number line with OCR noise around it for the name', () => {
+    expect(merchantOf(['A » Store 042 23 er', '~~ Lone Star BBQ & Grill', '2375 Oak Ave', 'Raleigh, NC 27604'])).toBe('Lone Star BBQ & Grill');
+  });
+
+  it('does not take a lone short word with a stray letter for the name', () => {
+    expect(merchantOf(['| iis a', 'CUSTOMER COPY', 'WELCOME', 'TAX INVOICE', 'REPRINT', 'MAJU JAYA', 'LOT 5, JALAN BESAR'])).toBe('MAJU JAYA');
+  });
+
   it('does not take a misread "TAX INVOICE" heading for the name', () => {
     expect(merchantOf(['(GST ID = 000294040032)', 'Tax Imvoice va', 'CORNER BAKERY', 'NO.41, JALAN SERI BINTANG 2'])).toBe('CORNER BAKERY');
   });

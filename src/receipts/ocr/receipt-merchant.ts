@@ -98,8 +98,10 @@ function scoreLine(lines: Line[], i: number, position: number): Scored | null | 
   const shortWords = words.filter((w) => w.replace(/[^\p{L}]/gu, '').length <= 2).length;
   const mixed = words.filter((w) => /\p{L}\d|\d\p{L}/u.test(w) && !/^\d+[A-Z]?$/i.test(w)).length;
   if (shortWords / words.length > 0.5 || mixed / words.length > 0.3) return 'garbage';
-  if (words.length === 1 && letters.length < 4) return 'garbage';
-  if (PREHEADER.test(name) && name.replace(PREHEADER, '').replace(/[^\p{L}]/gu, '').length < 3) return null;
+  const wordLetters = words.join('').replace(/[^\p{L}]/gu, '').length;
+  if (words.length === 1 && wordLetters < 4) return 'garbage';
+  const preheader = PREHEADER.test(name);
+  if (preheader && name.replace(PREHEADER, '').replace(/[^\p{L}]/gu, '').length < 3) return null;
   const legal = LEGAL_FORM.test(name) || REGISTRATION.test(line.raw);
   if (CONTACT_OR_ID.test(line.raw) && !legal) return null;
   if (ADDRESS.test(line.raw) && !legal) return null;
@@ -111,7 +113,9 @@ function scoreLine(lines: Line[], i: number, position: number): Scored | null | 
   // Random letters from a logo or stamp: "abriede BEER io LEER aL".
   if (words.some((w) => /\p{Ll}\p{Lu}/u.test(w))) score -= 1.5;
   // A lone short word at the top is as often a logo read as letters ("Rodos", "gio").
-  if (words.length === 1 && letters.length <= 5) score -= 1;
+  if (words.length === 1 && wordLetters <= 5) score -= 1;
+  // "Store 042" with OCR noise around it ("A » Store 042 23 er") is still the store number line.
+  if (preheader && !legal) score -= 1.5;
   if (SHOP_WORD.test(name)) score += 0.5;
   if (name === name.toUpperCase()) score += 0.3;
   return { name: joinedName(lines, i, name), score };
