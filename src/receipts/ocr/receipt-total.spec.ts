@@ -77,6 +77,29 @@ describe('total: chosen by what the receipt agrees with', () => {
     });
   });
 
+  describe('no total line read', () => {
+    it('takes the subtotal and the tax added after it', () => {
+      const r = parseReceipt(receipt([...shop, 'PAINT 5L   68.87', 'Sub Total : RM 68.87', 'GST/TAX 6% : RM 4.13', 'TOTAL ;& ~~ 7', 'CHANGE: RM 0.00']));
+      expect(r.total).toBe('73.00');
+    });
+
+    it('takes the subtotal alone when the tax is printed as included', () => {
+      const r = parseReceipt(receipt([...shop, 'PADLOCK 72MM   3 x 8.00   24.00', 'SUB-TOTAL (GST)   24.00', 'GST @ 6% INCLUDED IN TOTAL   1.36', 'TOTAL =4 oe']));
+      expect(r.total).toBe('24.00');
+    });
+
+    it('ranks the subtotal below a total line that was read', () => {
+      const r = parseReceipt(receipt([...shop, 'Sub Total   68.87', 'GST 6%   4.13', 'TOTAL   73.00', 'CASH   100.00', 'CHANGE   27.00']));
+      expect(r.total).toBe('73.00');
+      expect(parseReceipt(receipt([...shop, 'Sub Total   20.00', 'Discount   -2.00', 'TOTAL   18.00'])).total).toBe('18.00');
+    });
+
+    it('does not take a "rounding" amount smaller than what was printed above it for the total', () => {
+      const r = parseReceipt(receipt([...shop, 'SOCKET 13A   16.00', 'SUB-TOTAL (GST)   16.00', 'ROUNDING   4.00', 'TOTAL 1G,:0O']));
+      expect(r.total).toBe('16.00');
+    });
+  });
+
   describe('the amount on a total line', () => {
     it('reads a "$" misread as "5" in front of the total on a dollar-marked receipt', () => {
       const r = parseReceipt(receipt(['BAR WANG RICE SDN BHD', '12, Jalan Tampoi 7/4, 81200 Johor Bahru', '12/03/2018', 'Meat + 3 Vege   $7.10', 'Vegetable   $1.10', 'Total Amount: $8.20', 'Nett Total: 58.20', 'Change $0.00']));

@@ -82,9 +82,10 @@ interface Candidate {
   crowded: boolean;
   /**
    * label: printed on a total line; derived: worked out from one (a total and its rounding,
-   * "$" read as "5"); paid: what the payment lines say was paid, when no total line says so.
+   * "$" read as "5"); paid: what the payment lines say was paid, when no total line says so;
+   * subtotal: the subtotal and the tax added to it.
    */
-  source: 'label' | 'derived' | 'paid';
+  source: 'label' | 'derived' | 'paid' | 'subtotal';
 }
 
 /** Rounding adjustments are less than one unit; a "rounding" line with more carries a total. */
@@ -111,7 +112,10 @@ function labelledCandidates(lines: Line[], money: MoneyContext, { paid, cashCeil
     const found = lineAmount(lines, line, money);
     if (!found) continue;
     const { minor, implied } = valueOf(found.token, money, paid, cashCeiling);
-    if (minor <= 0 || (line.kind === 'rounding' && minor < MAX_ROUNDING)) continue;
+    if (minor <= 0) continue;
+    // A "rounding" line carries a total ("Rounded total" misread) only when its amount is as
+    // large as what was printed above it; "ROUNDING 4.00" under a 16.00 subtotal is a misread 0.
+    if (line.kind === 'rounding' && (minor < MAX_ROUNDING || minor < 0.9 * largestAbove(lines, line, money))) continue;
     const bare = money.printsCents && found.token.decimals === 0 && !implied;
     const crowded = found.line === line && line.amounts.filter((a) => a.decimals === money.digits).length >= 2 && base < 3;
     out.push({ minor, line: found.line.index, base, implied, bare, crowded, source: 'label' });
@@ -130,6 +134,34 @@ function roundingStep(line: Line, money: MoneyContext): { step: number; negative
   if (!token || money.digits === 0) return null;
   const step = token.decimals === 2 || money.printsCents ? token.minor : -1;
   return step > 0 && step < MAX_ROUNDING ? { step, negative: token.negative } : null;
+}
+
+/** The largest amount with the currency's decimals on the lines above `line`. */
+function largestAbove(lines: Line[], line: Line, money: MoneyContext): number {
+  let largest = 0;
+  for (const l of lines.slice(0, line.index)) {
+    for (const a of l.amounts) if (a.decimals === money.digits && !a.negative) largest = Math.max(largest, toMinor(a, money.digits));
+  }
+  return largest;
+}
+
+/**
+ * The subtotal, plus the tax printed after it unless the tax line says it is included: what
+ * the total comes to when no total line was read. Ranked below every total line.
+ */
+function subtotalCandidates(lines: Line[], money: MoneyContext): Candidate[] {
+  const subtotal = [...lines].reverse().find((l) => l.kind === 'subtotal' && lineAmount(lines, l, money));
+  if (!subtotal) return [];
+  const found = lineAmount(lines, subtotal, money)!;
+  if (found.token.decimals !== money.digits) return [];
+  const minor = toMinor(found.token, money.digits);
+  const added = lines
+    .slice(subtotal.index + 1)
+    .filter((l) => l.kind === 'tax' && !/INCL|INCLUSIVE|INCLUDED|TERMASUK/.test(l.label))
+    .map((l) => lineAmount(lines, l, money))
+    .filter((a): a is NonNullable<typeof a> => a !== null && a.token.decimals === money.digits)
+    .reduce((sum, a) => sum + toMinor(a.token, money.digits), 0);
+  return [{ minor: minor + added, line: subtotal.index, base: 1, implied: false, bare: false, crowded: false, source: 'subtotal' }];
 }
 
 /** Rounding lines: each total just before one also stands for itself rounded, up or down. */
@@ -170,7 +202,7 @@ export function chooseTotal(lines: Line[], money: MoneyContext): TotalFound | nu
   const tolerance = lines.some((l) => l.kind === 'rounding') ? MAX_ROUNDING / 20 : 0;
   const firstChange = lines.find((l) => l.kind === 'change')?.index ?? Infinity;
   const labelled = labelledCandidates(lines, money, paying);
-  const candidates = [...labelled, ...roundedCandidates(lines, money, labelled)];
+  const candidates = [...labelled, ...roundedCandidates(lines, money, labelled), ...subtotalCandidates(lines, money)];
   // Paid, but printed on no total line that OCR read: the payment is a candidate of its own,
   // below a grand or plain total line (cash and change are misread as often as totals).
   const paidLine = lines.find((l) => l.kind === 'change' || l.kind === 'card')?.index ?? lines.length - 1;
