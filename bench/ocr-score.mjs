@@ -104,7 +104,7 @@ export function formatSplit(name, score, options) {
   }
   const refusal = score.nonReceipts ? `non-receipts refused ${score.refusedNonReceipts}/${score.nonReceipts}; ` : '';
   out.push(`   ${refusal}receipts wrongly refused ${score.refusedReceipts}/${score.receipts}`);
-  out.push(`   seconds per receipt: mean ${score.mean.toFixed(3)}, p95 ${score.p95.toFixed(3)}; wall ${options.wall.toFixed(1)} s with ${options.workers} worker(s); second look on ${score.secondLooks}/${score.receipts + score.nonReceipts}`);
+  out.push(`   seconds per receipt: mean ${score.mean.toFixed(3)}, p95 ${score.p95.toFixed(3)}; CPU ${options.cpuPerFile.toFixed(3)} s per file; wall ${options.wall.toFixed(1)} s with ${options.workers} worker(s); second look on ${score.secondLooks}/${score.receipts + score.nonReceipts}`);
   out.push(`   miss classes (wrong/empty)  ${FIELDS.map((f) => f.padStart(9)).join(' ')}`);
   for (const cls of CLASSES) {
     const cells = FIELDS.map((f) => `${score.fields[f].classes[cls].wrong}/${score.fields[f].classes[cls].empty}`.padStart(9));

@@ -88,6 +88,9 @@ for (const dir of dirs) {
   const cases = casesOf(dir);
   const results = [];
   const wallStart = Date.now();
+  // CPU time of the whole process (tesseract.js workers are threads of it): unlike the seconds
+  // per receipt, it hardly changes with what else the machine runs.
+  const cpuStart = process.cpuUsage();
   await runPool(cases, workers, async (c) => {
     const started = process.hrtime.bigint();
     let extraction;
@@ -102,16 +105,18 @@ for (const dir of dirs) {
     results.push({ ...c, extraction, readings, error, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
   });
   const wall = (Date.now() - wallStart) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuPerFile = (cpu.user + cpu.system) / 1e6 / Math.max(1, cases.length);
   results.sort((a, b) => a.file.localeCompare(b.file));
   const score = scoreSplit(results, parser, holdout.has(name) ? {} : (LABEL_NOTES[name] ?? {}));
-  splits.push({ name, dir, results, score, wall });
-  report({ name, dir, results, score, wall });
+  splits.push({ name, dir, results, score, wall, cpuPerFile });
+  report({ name, dir, results, score, wall, cpuPerFile });
 }
 await engine.terminate();
 
-function report({ name, dir, results, score, wall }) {
+function report({ name, dir, results, score, wall, cpuPerFile }) {
   log();
-  for (const line of formatSplit(name, score, { path: resolve(dir), wall, workers })) log(line);
+  for (const line of formatSplit(name, score, { path: resolve(dir), wall, workers, cpuPerFile })) log(line);
   for (const r of results) if (r.error) log(`   error ${r.file}: ${r.error}`);
   if (holdout.has(name)) {
     if (score.acceptedNonReceipts.length) log(`   non-receipts accepted: ${score.acceptedNonReceipts.length}`);
@@ -136,11 +141,11 @@ function report({ name, dir, results, score, wall }) {
 }
 
 log('\n== summary: accuracy (wrong/empty) per field; seconds per receipt');
-log(`   ${'split'.padEnd(14)} ${FIELDS.map((f) => f.padEnd(17)).join(' ')} non-receipts  mean s  p95 s`);
-for (const { name, score } of splits) {
+log(`   ${'split'.padEnd(14)} ${FIELDS.map((f) => f.padEnd(17)).join(' ')} non-receipts  mean s  p95 s  CPU s`);
+for (const { name, score, cpuPerFile } of splits) {
   const cells = FIELDS.map((f) => `${pct(score.fields[f].right, score.receipts)} (${score.fields[f].wrong}/${score.fields[f].empty})`.padEnd(17));
   const refusal = score.nonReceipts ? `${score.refusedNonReceipts}/${score.nonReceipts}` : '–';
-  log(`   ${name.padEnd(14)} ${cells.join(' ')} ${refusal.padEnd(12)}  ${score.mean.toFixed(3)}  ${score.p95.toFixed(3)}`);
+  log(`   ${name.padEnd(14)} ${cells.join(' ')} ${refusal.padEnd(12)}  ${score.mean.toFixed(3)}  ${score.p95.toFixed(3)}  ${cpuPerFile.toFixed(3)}`);
 }
 
 log(`   load average at the end: ${loadavg()[0].toFixed(2)}`);
