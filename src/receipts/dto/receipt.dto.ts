@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { OCR_ERROR_CODES, OCR_ERROR_MESSAGES } from '../ocr/ocr-failure';
+import { FIELD_THRESHOLD } from '../ocr/receipt-parser';
 import { OCR_STATUSES } from '../receipt.entity';
 
 export class UploadReceiptDto {
@@ -21,22 +22,25 @@ export class UploadSpendReceiptFormDto {
   file: unknown;
 }
 
+const FIELD_CONFIDENCE = `How sure OCR was of the field, 0 to 1: 0 when it was not found. Under ${FIELD_THRESHOLD} the field is withheld (null in \`extracted\`) rather than guessed.`;
+
+/** Per field; a null field with a confidence above 0 was read, but too unsure to be given. */
 export class FieldConfidenceDto {
-  @ApiProperty({ example: 0.91 }) merchant: number;
-  @ApiProperty({ example: 0.88 }) date: number;
-  @ApiProperty({ example: 0.95 }) total: number;
-  @ApiProperty({ example: 0.7 }) currency: number;
-  @ApiProperty({ example: 0.8 }) tax: number;
+  @ApiProperty({ example: 0.91, minimum: 0, maximum: 1, description: FIELD_CONFIDENCE }) merchant: number;
+  @ApiProperty({ example: 0.88, minimum: 0, maximum: 1, description: FIELD_CONFIDENCE }) date: number;
+  @ApiProperty({ example: 0.95, minimum: 0, maximum: 1, description: FIELD_CONFIDENCE }) total: number;
+  @ApiProperty({ example: 0.7, minimum: 0, maximum: 1, description: FIELD_CONFIDENCE }) currency: number;
+  @ApiProperty({ example: 0.8, minimum: 0, maximum: 1, description: FIELD_CONFIDENCE }) tax: number;
 }
 
 export class ExtractedDto {
-  @ApiProperty({ nullable: true, type: String, example: 'Pret A Manger' }) merchant: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date', example: '2026-03-02' }) date: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '12.50', description: 'Decimal string with the currency\'s minor digits' }) total: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'GBP' }) currency: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '2.08' }) tax: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Pret A Manger', description: 'Null when not found or withheld as unsure (see field_confidence)' }) merchant: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: '2026-03-02', description: 'Null when not found or withheld as unsure (see field_confidence)' }) date: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '12.50', description: 'Decimal string with the currency\'s minor digits; null when not found or withheld as unsure (see field_confidence)' }) total: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'GBP', description: 'ISO 4217; null when not found or withheld as unsure' }) currency: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2.08', description: 'Null when not found, or withheld with the total' }) tax: string | null;
   @ApiProperty({ example: 0.86, description: 'Overall confidence, 0 to 1' }) confidence: number;
-  @ApiProperty({ type: FieldConfidenceDto }) field_confidence: FieldConfidenceDto;
+  @ApiProperty({ type: FieldConfidenceDto, description: 'Per field; a withheld field keeps its confidence here' }) field_confidence: FieldConfidenceDto;
   @ApiProperty({ example: 'PRET A MANGER\n...\nTOTAL 12.50' }) raw_text: string;
 }
 
@@ -60,7 +64,7 @@ export class ReceiptResponseDto {
     description: 'The sentence for ocr_error_code, to show a person; null unless ocr_status is failed. Never a path or an engine\'s message.',
   }) ocr_error: string | null;
   @ApiProperty({ type: ExtractedDto, nullable: true, description: 'What OCR read; null until ocr_status is done' }) extracted: ExtractedDto | null;
-  @ApiProperty({ example: true, description: 'The extracted total and date agree with the spend' }) verified: boolean;
+  @ApiProperty({ example: true, description: 'The extracted total and date agree with the spend (a total or date withheld as unsure verifies nothing)' }) verified: boolean;
   @ApiProperty({ type: [String], example: [], description: '`duplicate_receipt`: the same file was uploaded before in the organization' }) flags: string[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'The earlier receipt with the same file' }) duplicate_of: string | null;
   @ApiProperty({ format: 'uuid', example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b' }) uploaded_by: string;

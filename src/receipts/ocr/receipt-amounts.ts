@@ -24,11 +24,20 @@ export interface AmountToken {
 const MARKERS = ['RM', 'USD', 'EUR', 'GBP', 'JPY', 'MYR', 'SGD', 'AUD', 'CAD', 'CHF', 'YEN', '$', '€', '£', '¥', '￥', '円'];
 const MARKER_SOURCE = `(?:RM|USD|EUR|GBP|JPY|MYR|SGD|AUD|CAD|CHF|YEN|[$€£¥￥])`;
 
+export interface RepairContext {
+  /**
+   * The receipt prints ringgit as "RM" elsewhere: letters glued to a price ("M1.00", "RI4.00",
+   * "R43.40", "fM0.00") are that marker misread, not a product code.
+   */
+  ringgit?: boolean;
+}
+
 /**
- * Undoes the usual OCR confusions inside numbers (O→0, l/I/|→1, S→5, B→8), joins amounts split
- * by a stray space ("12. 50", "50 ,00") and reads an "S" printed before a price as "$".
+ * Undoes the usual OCR confusions inside numbers (O/D→0, l/I/|→1, Z→2, S→5, B→8), joins
+ * amounts split by a stray space ("12. 50", "50 ,00"), reads an "S" printed before a price as
+ * "$" and, on ringgit receipts, a garbled "RM" glued to a price as "RM".
  */
-export function repairNumbers(line: string): string {
+export function repairNumbers(line: string, context: RepairContext = {}): string {
   let s = line;
   // "S8.20" is "$8.20" far more often than "58.20"; only when cents follow.
   s = s.replace(/(^|[\s:(])S(?=\d+[.,]\d{2}(?!\d))/g, '$1$$');
@@ -36,14 +45,22 @@ export function repairNumbers(line: string): string {
   for (let pass = 0; pass < 2; pass++) {
     s = s.replace(/(?<=\d[.,]?)[Oo](?=[.,]?\d|[.,]?\b)/g, '0');
     s = s.replace(/(?<=[\s$€£¥:]|^)[Oo](?=[.,]\d{2}\b)/g, '0');
+    s = s.replace(/(?<=\d[.,])D(?=\d|\b)|(?<=\d[.,]\d)D\b/g, '0');
     s = s.replace(/(?<=\d[.,]?)[Il|](?=[.,]?\d)/g, '1');
+    s = s.replace(/(?<=\d)[zZ](?=[.,]\s?\d{2}(?!\d))/g, '2');
     s = s.replace(/(?<=\d[.,]?)[S](?=[.,]?\d)/g, '5');
     s = s.replace(/(?<=\d[.,]?)[B](?=[.,]?\d)/g, '8');
   }
   // "12. 50", "12 .50", "50, 00": a separator and exactly two digits, split by one space.
   s = s.replace(/(\d)\s?([.,])\s?(\d{2})(?![\d.,])/g, (m, a: string, sep: string, b: string) => `${a}${sep}${b}`);
+  // "RM 64 13": after a currency marker, a space before the last two digits is a lost point.
+  s = s.replace(new RegExp(String.raw`(${MARKER_SOURCE}\s?\d{1,4}) (\d{2})(?![\d.,])`, 'g'), '$1.$2');
   // "RM 7.90" / "RM7.90" both fine; "kM7.90", "RN7.90" are RM.
   s = s.replace(/(?<![A-Za-z])[kKR][MNW](?=\s?\d+[.,]\d{2})/g, 'RM');
+  if (context.ringgit) {
+    // One to three marker-like letters glued to a price, with an R or an M among them.
+    s = s.replace(/(?<![A-Za-z])(?=[A-Za-z]{0,2}[RM])[RMHNIWfmlk]{1,3}(?=\d+[.,]\d{2}(?!\d))/g, 'RM');
+  }
   return s;
 }
 
@@ -54,7 +71,7 @@ export function findAmounts(line: string): AmountToken[] {
   const re = new RegExp(
     String.raw`(?<![\w.,:#*-])(?<!\d/)(?:(${MARKER_SOURCE})\s?)?(-|\()?(?:(${MARKER_SOURCE})\s?)?` +
       String.raw`(\d{1,3}(?:([,.'])\d{3})(?:\5\d{3})*|\d{1,3}(?: \d{3})+(?=[.,]\d{2}(?!\d))|\d+)` +
-      String.raw`(?:([.,])(\d{1,2}))?(?![\d]|[.,]\d|\s?%|[/:]\d|\s?[xX]\s?\d)(-)?(?:\s?(${MARKER_SOURCE}|円))?(?![A-Za-z])`,
+      String.raw`(?:([.,])(\d{1,2}))?(?![\d]|[.,]\d|\s?%|[/:]\d|\s?[xX]\s?\d)(-)?(?:\s?(${MARKER_SOURCE}|円)(?!\s?\d))?(?![A-Za-z])`,
     'giu',
   );
   for (const m of line.matchAll(re)) {

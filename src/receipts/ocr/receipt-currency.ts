@@ -85,11 +85,16 @@ export function detectCurrency(text: string, amounts: AmountToken[]): CurrencyGu
     [/[¥￥]/g, 'JPY'],
   ];
   const cueScores: Scores = new Map();
+  const localeScores: Scores = new Map();
   for (const [pattern, currency] of looseSymbols) {
     const count = text.match(pattern)?.length ?? 0;
     if (count) add(cueScores, currency, Math.min(count, 3));
   }
-  for (const cue of CUES) if (cue.pattern.test(text)) add(cueScores, cue.currency, cue.weight);
+  for (const cue of CUES) {
+    if (!cue.pattern.test(text)) continue;
+    add(cueScores, cue.currency, cue.weight);
+    add(localeScores, cue.currency, cue.weight);
+  }
 
   const withDecimals = amounts.filter((a) => a.decimals === 2).length;
   const wholeLooking = amounts.filter((a) => a.decimals === 0 && (a.grouped || a.marker)).length;
@@ -108,11 +113,15 @@ export function detectCurrency(text: string, amounts: AmountToken[]): CurrencyGu
   };
 
   const marked = best(markerScores);
-  if (marked && marked[1] >= 2 && marked[1] > marked[2]) {
+  // "@9.99" read as "€9.99", a 7 read as "£": symbols that OCR made up, on a receipt whose
+  // address, legal form and tax name all say another country. Then they only count as cues.
+  const locale = best(localeScores);
+  const contradicted = Boolean(marked && locale && locale[0] !== marked[0] && locale[1] >= 5 && !localeScores.get(marked[0]));
+  if (marked && !contradicted && marked[1] >= 2 && marked[1] > marked[2]) {
     return { code: marked[0], confidence: marked[2] === 0 ? 0.97 : 0.85 };
   }
   // A single marker is weighed together with the cues.
-  if (marked) add(cueScores, marked[0], 3 * marked[1]);
+  if (marked) add(cueScores, marked[0], (contradicted ? 1 : 3) * marked[1]);
   const cued = best(cueScores);
   if (!cued || cued[1] < 2 || cued[1] === cued[2]) return { code: null, confidence: 0 };
   const margin = (cued[1] - cued[2]) / cued[1];

@@ -14,6 +14,10 @@ export interface DateCandidate {
   unambiguous: boolean;
   /** The line carries a date label ("Date:", "Datum", "Tarikh", 日付). */
   labelled: boolean;
+  /** A time of day is printed beside it ("12-01-19 21:13"), as receipts print the sale's moment. */
+  timed: boolean;
+  /** Day and month of one digit each with a two-digit year ("3-7-15"): as often a code as a date. */
+  terse: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -31,17 +35,27 @@ const MONTHS: Record<string, number> = {
   dec: 12, december: 12, decembre: 12, dez: 12, dezember: 12, dis: 12, disember: 12,
 };
 
-const MONTH_WORD = String.raw`([A-Za-zÀ-ÿ]{3,9})\.?`;
-const LABEL = /\b(?:date|datum|tarikh|fecha|data)\b|日付|日時/i;
+/** A month word; its first letter may be a digit OCR misread ("0ct", "1an", "5ep"). */
+const MONTH_WORD = String.raw`([A-Za-zÀ-ÿ015|][A-Za-zÀ-ÿ]{2,8})\.?`;
+/** Date labels, and "Date" as OCR misreads it ("Dare:", "Dats", "fate", "TATE:") before a colon or digits. */
+const LABEL = /\b(?:date|datum|tarikh|fecha|data)\b|日付|日時|\b[DdFfTt][Aa][TtRr][EeSs]\b\s*[:.;]?\s*\d/i;
+/** "21:13", "14:03:22", "8.08.53" (a point only with seconds: "12.50" is a price). */
+const TIME = /(?<![\d.])(?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d)?|\.[0-5]\d\.[0-5]\d)(?!\d)/;
 const NOT_PURCHASE = /\b(?:exp(?:iry|ires|\.)?|valid|due|best before|warranty|member since|since)\b/i;
 
-/** Folds accents and case so "Févr." and "MÄRZ" find their month. */
+/**
+ * Folds accents and case so "Févr." and "MÄRZ" find their month; then tries the word as OCR
+ * misreads it: a J read as l, I, 1 or T ("lan", "1un"), a final l read as i or 1 ("Jui"),
+ * O read as 0, S as 5 ("0ct", "5ep").
+ */
 function monthNumber(word: string): number | undefined {
   const key = word
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
-  return MONTHS[key];
+  if (MONTHS[key]) return MONTHS[key];
+  const repaired = key.replace(/^[li1|t](?=[au])/, 'j').replace(/(?<=^ju)[i1|]$/, 'l').replace(/0/g, 'o').replace(/^5/, 's');
+  return MONTHS[repaired];
 }
 
 /** Digits misread as letters inside a date-looking token ("2O24", "O5/l2"). */
@@ -83,15 +97,37 @@ function repairedParts(a: string, b: string, year: string, valid: (a: number, b:
   return null;
 }
 
+/**
+ * The field order the receipt itself shows: a numeric date whose first part is above 12 is
+ * day-first, whose second is, month-first. Null when no date on it tells.
+ */
+export function printedOrder(lines: string[]): DateOrder | null {
+  let dayFirst = 0;
+  let monthFirst = 0;
+  for (const raw of lines) {
+    for (const m of repairDateDigits(raw).matchAll(/(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g)) {
+      const [a, b] = [Number(m[1]), Number(m[3])];
+      if (a > 12 && a <= 31 && b >= 1 && b <= 12) dayFirst++;
+      if (b > 12 && b <= 31 && a >= 1 && a <= 12) monthFirst++;
+    }
+  }
+  if (dayFirst === monthFirst) return null;
+  return dayFirst > monthFirst ? 'day-first' : 'month-first';
+}
+
 /** Every date printed on one line, read with `order` when the numbers alone can't tell. */
 export function findDates(rawLine: string, lineIndex: number, order: DateOrder): DateCandidate[] {
   const line = repairDateDigits(rawLine);
   if (NOT_PURCHASE.test(line) && !LABEL.test(line)) return [];
   const labelled = LABEL.test(line);
+  const timed = TIME.test(line.replace(/(?<!\d)\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?!\d)/g, ' '));
   const found: DateCandidate[] = [];
+  let terse = false;
   const push = (iso: string | null, unambiguous: boolean) => {
-    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous, labelled });
+    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous, labelled, timed, terse });
   };
+  // A date glued to letters ("HCO3-7-15", "SX-575-1") is a product or document code.
+  const inCode = (index: number) => /[A-Za-z]/.test(line[index - 1] ?? '') && !LABEL.test(line.slice(Math.max(0, index - 8), index + 1));
 
   // 2024-03-12, 2024/03/12, 2024.03.12
   for (const m of line.matchAll(/(?<!\d)((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)/g)) {
@@ -103,6 +139,8 @@ export function findDates(rawLine: string, lineIndex: number, order: DateOrder):
   }
   // 12/03/2024, 03-12-24, 12.03.2024
   for (const m of line.matchAll(/(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/]|\.\d)/g)) {
+    if (inCode(m.index)) continue;
+    terse = m[1].length === 1 && m[3].length === 1 && m[4].length === 2;
     const read = (a: number, b: number, year: number, repaired: boolean) => {
       if (a > 12 && b <= 12) return push(isoDate(year, b, a), !repaired);
       if (b > 12 && a <= 12) return push(isoDate(year, a, b), !repaired);
@@ -116,6 +154,14 @@ export function findDates(rawLine: string, lineIndex: number, order: DateOrder):
     else {
       const fixed = repairedParts(m[1], m[3], m[4], valid);
       if (fixed) read(fixed[0], fixed[1], fixed[2], true);
+    }
+    terse = false;
+  }
+  // "Date 12022018": every separator lost, but the label says what the digits are.
+  if (labelled) {
+    for (const m of line.matchAll(/(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])/g)) {
+      const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      push(a > 12 || (order === 'day-first' && b <= 12) ? isoDate(year, b, a) : isoDate(year, a, b), false);
     }
   }
   // One separator lost: 1609/2017, 16/092017 (OCR drops a thin slash). Never unambiguous.
@@ -147,7 +193,15 @@ export function findDigitRunDates(rawLine: string, lineIndex: number, order: Dat
   for (const m of rawLine.matchAll(/(?<![\d/.-])(\d{2})[17]?(\d{2})[17]((?:19|20)\d{2})(?![\d/.-])/g)) {
     const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const iso = a > 12 || (order === 'day-first' && b <= 12) ? isoDate(year, b, a) : isoDate(year, a, b);
-    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous: false, labelled: LABEL.test(rawLine) });
+    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous: false, labelled: LABEL.test(rawLine), timed: TIME.test(rawLine), terse: false });
   }
   return found;
+}
+
+/**
+ * Every date one line could stand for, read day-first and month-first, digit runs included:
+ * what `bench/ocr.mjs` checks to tell "OCR never read the date" from "the parser chose another".
+ */
+export function dateCandidates(rawLine: string, lineIndex: number): DateCandidate[] {
+  return (['day-first', 'month-first'] as const).flatMap((order) => [...findDates(rawLine, lineIndex, order), ...findDigitRunDates(rawLine, lineIndex, order)]);
 }

@@ -1,4 +1,4 @@
-import { parseReceipt } from './receipt-parser';
+import { parseReceipt, readFields } from './receipt-parser';
 
 const receipt = (lines: string[]) => lines.join('\n');
 
@@ -100,9 +100,12 @@ describe('parseReceipt', () => {
       expect(r.currency).toBe('MYR');
     });
 
-    it('uses the largest amount only as a last resort, with low confidence', () => {
-      const r = parseReceipt(receipt(['Maple Street Deli', 'Soup of the Day   8.35', 'Caesar Salad     12.00', 'Sparkling Water   3.68', '~~ ~~', '24.03']));
-      expect(r.total).toBe('24.03');
+    it('uses the largest amount only as a last resort, too unsure to be given', () => {
+      const text = receipt(['Maple Street Deli', 'Soup of the Day   8.35', 'Caesar Salad     12.00', 'Sparkling Water   3.68', '~~ ~~', '24.03']);
+      expect(readFields(text).total).toBe('24.03');
+      const r = parseReceipt(text);
+      expect(r).toMatchObject({ is_receipt: true, total: null });
+      expect(r.field_confidence.total).toBeGreaterThan(0);
       expect(r.field_confidence.total).toBeLessThan(0.5);
     });
 
@@ -242,8 +245,10 @@ describe('parseReceipt', () => {
       expect(dateOf('DD: 1609/2017 11:59', ['Shah Alam, Selangor'])).toBe('2017-09-16');
       expect(dateOf('Date: 16/092017', ['Shah Alam, Selangor'])).toBe('2017-09-16');
     });
-    it('falls back to a digit run whose slash OCR read as a 7 only when no date is printed otherwise', () => {
-      expect(dateOf('300372018 No. :CS-20322', ['SERI KEMBANGAN, SELANGOR'])).toBe('2018-03-30');
+    it('falls back to a digit run whose slash OCR read as a 7 only when no date is printed otherwise, and withholds it', () => {
+      const guessed = receipt(['Test Shop', 'SERI KEMBANGAN, SELANGOR', '300372018 No. :CS-20322', 'Item   4.00', 'TOTAL   4.00']);
+      expect(readFields(guessed).date).toBe('2018-03-30');
+      expect(parseReceipt(guessed).date).toBeNull();
       expect(dateOf('Invoice 300372018', ['SERI KEMBANGAN, SELANGOR', 'Date: 01/04/2018'])).toBe('2018-04-01');
     });
     it('does not read a long reference number as a date', () => expect(dateOf('Ref 123456789012', ['SELANGOR'])).toBeNull());

@@ -66,7 +66,7 @@ export class OcrProcessor implements OnModuleInit {
     let failure: OcrErrorCode | null = null;
     try {
       const bytes = await this.storage.read(receipt.sha256);
-      const read = await this.reader.extract(bytes, receipt.mimeType);
+      const read = await this.reader.extract(bytes, receipt.mimeType, { receivedAt: receipt.createdAt });
       extraction = read;
       if (!read.is_receipt) failure = 'NOT_A_RECEIPT';
     } catch (error) {
