@@ -13,7 +13,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { grantApplicationRole } from './database/grants';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
-import { pendingMigrations, runMigrations } from './database/migrations';
+import { migrateDatabase, pendingMigrations } from './database/migrations';
 import { resolveDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -34,24 +34,29 @@ The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function migrate(config: AppConfig, flags: { revert?: boolean; status?: boolean; 'grant-to'?: string }): Promise<void> {
-  const dataSource = await new DataSource(dataSourceOptions(config.database.url!, 2)).initialize();
+  // The embedded default migrates as its superuser, and always grants its application role.
+  const url = config.database.migrationUrl ?? config.database.url!;
+  const role = flags['grant-to'] ?? config.database.applicationRole;
+  if (!flags.status && !flags.revert) {
+    const applied = await migrateDatabase(url, { grantTo: role }).catch((error: Error) => {
+      throw /role/.test(error.message) ? new UsageError(error.message) : error;
+    });
+    out(applied.length === 0 ? 'Schema is up to date; nothing to apply.' : `Applied: ${applied.join(', ')}`);
+    if (flags['grant-to']) out(`Granted ${role} what the API and the worker need.`);
+    return;
+  }
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
     if (flags.status) {
       const pending = await pendingMigrations(dataSource);
       out(pending.length === 0 ? 'Schema is up to date.' : `Pending: ${pending.join(', ')}`);
-    } else if (flags.revert) {
+    } else {
       await dataSource.undoLastMigration({ transaction: 'each' });
       out('Reverted the last migration.');
-    } else {
-      const applied = await runMigrations(dataSource);
-      out(applied.length === 0 ? 'Schema is up to date; nothing to apply.' : `Applied: ${applied.join(', ')}`);
-    }
-    const role = flags['grant-to'];
-    if (role !== undefined && !flags.status) {
-      await grantApplicationRole(dataSource, role).catch((error: Error) => {
-        throw new UsageError(error.message);
-      });
-      out(`Granted ${role} what the API and the worker need.`);
+      if (role) {
+        await grantApplicationRole(dataSource, role);
+        if (flags['grant-to']) out(`Granted ${role} what the API and the worker need.`);
+      }
     }
   } finally {
     await dataSource.destroy();

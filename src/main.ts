@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { ChainKeying } from './audit/chain-keying';
 import { configureApp } from './app.setup';
 import { ConfigError } from './config/config-error';
 import { loadDotEnv } from './config/env-file';
@@ -76,6 +77,7 @@ async function serve(database: ResolvedDatabase): Promise<void> {
   configureApp(app, config);
   const logger = new Logger('Startup');
   await prepareSchema(app.get(DataSource), config, logger);
+  await app.get(ChainKeying).keyUnkeyedChains();
   await firstRun(app.get(BootstrapService), config);
   await app.listen(config.port, config.host);
   logger.log(`Spendin API on ${localUrl(config)} (docs at /docs)`);

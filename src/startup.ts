@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config/app-config';
-import { pendingMigrations, runMigrations } from './database/migrations';
+import { migrateDatabase, pendingMigrations } from './database/migrations';
 import { BootstrapService } from './organizations/bootstrap.service';
 
 /**
@@ -10,7 +10,9 @@ import { BootstrapService } from './organizations/bootstrap.service';
  */
 export async function prepareSchema(dataSource: DataSource, config: AppConfig, logger: Logger): Promise<void> {
   if (config.database.migrateOnStart) {
-    const applied = await runMigrations(dataSource);
+    // The embedded default migrates as its superuser and then serves as its application role.
+    const url = config.database.migrationUrl ?? config.database.url!;
+    const applied = await migrateDatabase(url, { grantTo: config.database.applicationRole });
     if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
     return;
   }

@@ -1,7 +1,9 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { auditHash } from '../src/audit/audit-hash';
+import { auditHash, auditKeyOf, canonicalJson, HashedContent } from '../src/audit/audit-hash';
 import { AuditService, SystemActor } from '../src/audit/audit.service';
+import { ChainKeying } from '../src/audit/chain-keying';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -343,17 +345,73 @@ describe('Audit log', () => {
       expect(await verify(globex.admin)).toMatchObject({ valid: true });
     });
 
-    it('names the entry after one rewritten with a hash that matches its new content', async () => {
+    it('names an entry rewritten by the database owner, who recomputed its hash and every later one without the key', async () => {
       const { org, ids } = await organizationWithEntries('Rewritten entry');
-      // A careful forger recomputes the entry's hash; the next entry still names the old one.
-      const [row] = await t.dataSource.query(`SELECT * FROM audit_logs WHERE id = $1`, [ids[2]]);
-      const metadata = { ...row.metadata, name: 'Forged' };
-      const hash = auditHash({
-        id: row.id, organizationId: row.organization_id, actorId: row.actor_id, action: row.action, entityType: row.entity_type, entityId: row.entity_id,
-        metadata, requestId: row.request_id, ip: row.ip, createdAt: row.created_at, prevHash: row.prev_hash,
-      });
-      await tamper(`UPDATE audit_logs SET metadata = $2, hash = $3 WHERE id = $1`, [ids[2], metadata, hash]);
-      expect(await verify(org.admin)).toEqual({ valid: false, checked: 4, first_invalid_id: ids[3], reason: expect.stringMatching(/prev_hash/) });
+      // The owner's attack: with the trigger off, edit an entry, then re-hash it and every entry
+      // after it so that each links to the one before. Without AUDIT_KEY the hashes can only be
+      // plain SHA-256 (as entries were before the chain was keyed), or an HMAC with a guessed key.
+      const rows = await t.dataSource.query(`SELECT * FROM audit_logs WHERE organization_id = $1 ORDER BY seq`, [org.id]);
+      const rewrite = async (keyId: string | null, hashOf: (content: HashedContent) => string) => {
+        let prevHash: string | null = rows[1].hash;
+        for (const row of rows.slice(2)) {
+          const content: HashedContent = {
+            id: row.id, organizationId: row.organization_id, actorId: row.actor_id, action: row.action, entityType: row.entity_type, entityId: row.entity_id,
+            metadata: row.id === ids[2] ? { ...row.metadata, name: 'Forged' } : row.metadata, requestId: row.request_id, ip: row.ip, createdAt: row.created_at, prevHash, keyId,
+          };
+          const hash = hashOf(content);
+          await tamper(`UPDATE audit_logs SET metadata = $2, prev_hash = $3, hash = $4, key_id = $5 WHERE id = $1`, [row.id, content.metadata, prevHash, hash, keyId]);
+          prevHash = hash;
+        }
+      };
+      await rewrite(null, (content) => auditHash(content, null));
+      expect(await verify(org.admin)).toEqual({ valid: false, checked: 3, first_invalid_id: ids[2], reason: expect.stringMatching(/not keyed/) });
+      const guessed = auditKeyOf('the-database-owner-guesses-a-key-0123456789');
+      await rewrite(rows[2].key_id, (content) => createHmac('sha256', guessed.secret).update(canonicalJson(content)).digest('hex'));
+      expect(await verify(org.admin)).toEqual({ valid: false, checked: 3, first_invalid_id: ids[2], reason: expect.stringMatching(/altered/) });
+    });
+
+    it('refuses an entry the database owner appends with plain SHA-256, as entries were hashed before keying', async () => {
+      const org = await t.given.organization('Appended forgery');
+      const [head] = await t.dataSource.query(`SELECT hash FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`, [org.id]);
+      const content: HashedContent = {
+        id: randomUUID(), organizationId: org.id, actorId: null, action: 'spend.paid', entityType: 'spend', entityId: randomUUID(),
+        metadata: { amount: '9999.00' }, requestId: null, ip: null, createdAt: new Date(), prevHash: head.hash, keyId: null,
+      };
+      await t.dataSource.query(`INSERT INTO audit_logs (id, organization_id, action, entity_type, entity_id, metadata, created_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [content.id, org.id, content.action, content.entityType, content.entityId, content.metadata, content.createdAt, content.prevHash, auditHash(content, null)]);
+      expect(await verify(org.admin)).toMatchObject({ valid: false, first_invalid_id: content.id, reason: expect.stringMatching(/not keyed/) });
+    });
+
+    it('keys, at start, a chain written before keying, so that its old entries can no longer be rewritten', async () => {
+      const { org, ids } = await organizationWithEntries('Before keying');
+      // As the previous version wrote them: plain SHA-256 and no key_id, all of them.
+      const rehash = async (edit: (metadata: Record<string, unknown>, id: string) => Record<string, unknown>) => {
+        const rows = await t.dataSource.query(`SELECT * FROM audit_logs WHERE organization_id = $1 AND action <> 'audit.chain_keyed' ORDER BY seq`, [org.id]);
+        let prevHash: string | null = null;
+        for (const row of rows) {
+          const content: HashedContent = {
+            id: row.id, organizationId: row.organization_id, actorId: row.actor_id, action: row.action, entityType: row.entity_type, entityId: row.entity_id,
+            metadata: edit(row.metadata, row.id), requestId: row.request_id, ip: row.ip, createdAt: row.created_at, prevHash, keyId: null,
+          };
+          prevHash = auditHash(content, null);
+          await tamper(`UPDATE audit_logs SET metadata = $2, prev_hash = $3, hash = $4, key_id = NULL WHERE id = $1`, [row.id, content.metadata, content.prevHash, prevHash]);
+        }
+      };
+      await rehash((metadata) => metadata);
+      expect(await verify(org.admin)).toEqual({ valid: true, checked: ids.length });
+
+      expect(await t.app.get(ChainKeying).keyUnkeyedChains()).toBeGreaterThanOrEqual(1);
+      const [newest] = await t.dataSource.query(`SELECT action, key_id FROM audit_logs WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1`, [org.id]);
+      expect(newest).toEqual({ action: 'audit.chain_keyed', key_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(await verify(org.admin)).toEqual({ valid: true, checked: ids.length + 1 });
+      // A second start finds nothing left to key.
+      await t.app.get(ChainKeying).keyUnkeyedChains();
+      expect(await verify(org.admin)).toEqual({ valid: true, checked: ids.length + 1 });
+
+      // The owner rewrites an old entry and re-hashes the old part: the keyed entry no longer links.
+      await rehash((metadata, id) => (id === ids[1] ? { ...metadata, name: 'Forged' } : metadata));
+      const keyedEntry = (await t.dataSource.query(`SELECT id FROM audit_logs WHERE organization_id = $1 AND action = 'audit.chain_keyed'`, [org.id]))[0].id;
+      expect(await verify(org.admin)).toMatchObject({ valid: false, first_invalid_id: keyedEntry, reason: expect.stringMatching(/prev_hash/) });
     });
 
     it('names an entry whose prev_hash was pointed elsewhere', async () => {

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
 import { eventually } from './helpers/eventually';
 import { freePort, runCli, RunningApi, startApi } from './helpers/processes';
@@ -66,6 +67,23 @@ describe('The embedded PostgreSQL, shared and never killed', () => {
     expect(org.body.name).toBe('Second Co');
     // The first organization is untouched.
     await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@first.test', password: PASSWORD }).expect(200);
+  }, 240_000);
+
+  it('serves the API as a role that owns nothing and is no superuser, so it cannot switch the audit log off', async () => {
+    const dataDir = scratch('roles');
+    dirs.push(dataDir);
+    await start({ DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@roles.test', ADMIN_PASSWORD: PASSWORD });
+    const { password } = JSON.parse(readFileSync(join(dataDir, 'postgres-credentials.json'), 'utf8')) as { password: string };
+    const client = new Client({ host: join(dataDir, 'postgres-socket'), port: 5432, user: 'postgres', password, database: 'spendin' });
+    await client.connect();
+    try {
+      const sessions = await client.query(`SELECT DISTINCT r.rolname, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid WHERE a.application_name = 'spendin' AND a.datname = 'spendin'`);
+      expect(sessions.rows).toEqual([{ rolname: 'spendin_app', rolsuper: false }]);
+      const [owner] = (await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_logs'`)).rows;
+      expect(owner.tableowner).toBe('postgres');
+    } finally {
+      await client.end();
+    }
   }, 240_000);
 
   it('serves a second API on the same DATA_DIR; the database stops only when the last one leaves', async () => {

@@ -1,4 +1,7 @@
-import { auditHash, canonicalJson, HashedContent } from './audit-hash';
+import { createHash } from 'node:crypto';
+import { auditHash, auditKeyOf, canonicalJson, HashedContent } from './audit-hash';
+
+const KEY = auditKeyOf('an-audit-key-for-the-unit-tests-0123456789');
 
 describe('canonicalJson', () => {
   it('orders keys at every depth so that equal content serialises equally', () => {
@@ -24,23 +27,38 @@ describe('auditHash', () => {
     ip: '127.0.0.1',
     createdAt: new Date('2026-03-01T12:00:00.000Z'),
     prevHash: null,
+    keyId: KEY.id,
   };
 
-  it('is a stable SHA-256 hex digest of the content', () => {
-    expect(auditHash(entry)).toMatch(/^[0-9a-f]{64}$/);
-    expect(auditHash({ ...entry, metadata: { role: 'employee' } })).toBe(auditHash(entry));
+  it('is a stable HMAC of the content with the key the entry names', () => {
+    expect(auditHash(entry, KEY)).toMatch(/^[0-9a-f]{64}$/);
+    expect(auditHash({ ...entry, metadata: { role: 'employee' } }, KEY)).toBe(auditHash(entry, KEY));
+    expect(KEY.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(KEY.id).not.toContain('an-audit-key');
+  });
+
+  it('cannot be recomputed without the key: another key, or plain SHA-256, gives another hash', () => {
+    const other = auditKeyOf('somebody-elses-key-that-is-long-enough-0123');
+    expect(auditHash({ ...entry, keyId: other.id }, other)).not.toBe(auditHash(entry, KEY));
+    expect(createHash('sha256').update(canonicalJson(entry)).digest('hex')).not.toBe(auditHash(entry, KEY));
+    expect(() => auditHash(entry, other)).toThrow(/names key/);
+  });
+
+  it('keeps the plain SHA-256 of entries written before the chain was keyed', () => {
+    const { keyId: _keyId, ...legacy } = entry;
+    expect(auditHash({ ...entry, keyId: null }, null)).toBe(createHash('sha256').update(canonicalJson(legacy)).digest('hex'));
   });
 
   it('covers exactly the hashed fields, so a stored row hashes as the entry it was written from', () => {
-    expect(auditHash({ ...entry, seq: 42, hash: 'f'.repeat(64) } as HashedContent)).toBe(auditHash(entry));
+    expect(auditHash({ ...entry, seq: 42, hash: 'f'.repeat(64) } as HashedContent, KEY)).toBe(auditHash(entry, KEY));
   });
 
-  it('changes when any field or the previous hash changes', () => {
-    const base = auditHash(entry);
+  it('changes when any field, the previous hash or the key id changes', () => {
+    const base = auditHash(entry, KEY);
     const variants: Array<Partial<HashedContent>> = [
       { action: 'user.updated' }, { actorId: 'someone' }, { metadata: { role: 'admin' } }, { prevHash: 'a'.repeat(64) },
       { createdAt: new Date('2026-03-01T12:00:00.001Z') }, { entityId: 'u2' }, { ip: '10.0.0.1' },
     ];
-    for (const variant of variants) expect(auditHash({ ...entry, ...variant })).not.toBe(base);
+    for (const variant of variants) expect(auditHash({ ...entry, ...variant }, KEY)).not.toBe(base);
   });
 });

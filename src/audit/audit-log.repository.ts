@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { HashedContent } from './audit-hash';
 import type { InstantRange } from './audit-time-range';
 
@@ -32,9 +32,10 @@ interface AuditLogRow {
   created_at: Date;
   prev_hash: string | null;
   hash: string;
+  key_id: string | null;
 }
 
-const COLUMNS = 'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash';
+const COLUMNS = 'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id';
 
 /**
  * Reads of the audit log, in plain SQL: the rows go straight to the reader (a list page, a CSV
@@ -68,6 +69,22 @@ export class AuditLogRepository {
   }
 
   /** The chain in order, `limit` entries after `afterSeq` (0: from the first). */
+  /** The installation-wide lock of chain keying, for the rest of `tx`; false when another process holds it. */
+  async tryKeyingLock(tx: EntityManager): Promise<boolean> {
+    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('spendin:audit-chain-keying', 0)) AS locked`);
+    return locked;
+  }
+
+  /** Organizations whose newest audit entry is not keyed (written before the chain was keyed). */
+  async organizationsWithUnkeyedHead(tx: EntityManager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await tx.query(
+      `SELECT o.id FROM organizations o
+        CROSS JOIN LATERAL (SELECT a.key_id FROM audit_logs a WHERE a.organization_id = o.id ORDER BY a.seq DESC LIMIT 1) head
+        WHERE head.key_id IS NULL`,
+    );
+    return rows.map((row) => row.id);
+  }
+
   async chainAfter(organizationId: string, afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
     const rows: AuditLogRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM audit_logs WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -105,5 +122,6 @@ function toStoredEntry(row: AuditLogRow): StoredAuditEntry {
     createdAt: row.created_at,
     prevHash: row.prev_hash,
     hash: row.hash,
+    keyId: row.key_id,
   };
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
 import { ChainCheck, ChainVerdict } from './audit-chain';
+import { AuditKeys } from './audit-keys';
 import { AuditLogFilter, AuditLogRepository, StoredAuditEntry } from './audit-log.repository';
 import { CSV_COLUMNS, toAuditLogResponse, toCsvRecord } from './audit-log.mapper';
 import { instantRange } from './audit-time-range';
@@ -18,7 +19,10 @@ const BATCH_SIZE = 1000;
 export class AuditLogService {
   private readonly logger = new Logger('AuditLog');
 
-  constructor(private readonly entries: AuditLogRepository) {}
+  constructor(
+    private readonly entries: AuditLogRepository,
+    private readonly keys: AuditKeys,
+  ) {}
 
   /** Newest first; `total` counts every match of the filter. */
   async list(actor: Actor, query: ListAuditLogsQuery): Promise<Page<AuditLogEntryDto>> {
@@ -35,7 +39,7 @@ export class AuditLogService {
    * is read while the current one is hashed, so the database and the CPU work side by side.
    */
   async verify(actor: Actor): Promise<ChainVerdict> {
-    const check = new ChainCheck();
+    const check = new ChainCheck(this.keys.all);
     let next = this.entries.chainAfter(actor.organizationId, 0, BATCH_SIZE);
     for (;;) {
       const batch = await next;

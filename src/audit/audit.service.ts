@@ -5,6 +5,7 @@ import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, Tran
 import type { Actor } from '../common/auth/roles';
 import { placeholders, runSql } from '../database/sql';
 import { auditHash, HashedContent } from './audit-hash';
+import { AuditKeys } from './audit-keys';
 
 export interface AuditEvent {
   /** `<entity>.<verb>`, e.g. `user.created`, `auth.login_failed`. */
@@ -26,7 +27,7 @@ export interface SystemActor {
   ip?: string;
 }
 
-type PendingEntry = Omit<HashedContent, 'prevHash' | 'createdAt'>;
+type PendingEntry = Omit<HashedContent, 'prevHash' | 'createdAt' | 'keyId'>;
 
 /**
  * Appends entries to each organization's hash-chained audit log, in the transaction of the
@@ -39,7 +40,10 @@ type PendingEntry = Omit<HashedContent, 'prevHash' | 'createdAt'>;
 export class AuditService implements EntitySubscriberInterface, OnModuleInit {
   private readonly pending = new WeakMap<QueryRunner, PendingEntry[]>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: AuditKeys,
+  ) {}
 
   onModuleInit(): void {
     this.dataSource.subscribers.push(this);
@@ -96,11 +100,12 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     // whichever API process writes, and says when the change committed rather than began.
     const [head] = await runSql<{ hash: string | null; now: Date }>(tx, LOCK_AND_READ_HEAD, [organizationId]);
     let prevHash = head.hash;
+    const key = this.keys.current;
     const values = entries.flatMap((entry) => {
-      const content: HashedContent = { ...entry, createdAt: head.now, prevHash };
-      const hash = auditHash(content);
+      const content: HashedContent = { ...entry, createdAt: head.now, prevHash, keyId: key.id };
+      const hash = auditHash(content, key);
       const row = [content.id, content.organizationId, content.actorId, content.action, content.entityType, content.entityId,
-        JSON.stringify(content.metadata), content.requestId, content.ip, content.createdAt, prevHash, hash];
+        JSON.stringify(content.metadata), content.requestId, content.ip, content.createdAt, prevHash, hash, key.id];
       prevHash = hash;
       return row;
     });
@@ -110,13 +115,13 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
 }
 
 const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
-const COLUMNS = 12;
+const COLUMNS = 13;
 
 function appendStatement(entries: number) {
   const rows = Array.from({ length: entries }, (_, i) => `(${placeholders(COLUMNS, i * COLUMNS + 1)})`);
   return {
     name: `audit.append_${entries}`,
-    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash)
+    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id)
            VALUES ${rows.join(', ')}`,
   };
 }

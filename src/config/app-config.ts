@@ -25,6 +25,12 @@ export interface S3Settings {
 /** `api` serves HTTP; `worker` runs background jobs and serves nothing. */
 export type ProcessRole = 'api' | 'worker';
 
+export interface AppConfigOverrides {
+  /** The embedded server's URLs once it runs: its owner's, and the application role's. */
+  embeddedDatabase?: { owner: string; application: string; role: string };
+  role?: ProcessRole;
+}
+
 /**
  * Typed settings, read once from the environment at boot. Injected by class, e.g.
  * `constructor(private readonly config: AppConfig)`.
@@ -40,8 +46,15 @@ export class AppConfig {
   readonly publicUrl?: string;
   readonly logLevel: string;
   readonly database: {
-    /** DATABASE_URL, or the embedded server's URL once it runs; unset before that. */
+    /** DATABASE_URL, or the embedded server's (as its application role) once it runs; unset before that. */
     url?: string;
+    /**
+     * Who migrates: the embedded server's superuser, who owns the schema. Unset with DATABASE_URL:
+     * its role migrates when MIGRATE_ON_START=true, otherwise `npm run migration:run` does.
+     */
+    migrationUrl?: string;
+    /** The role `url` connects as, granted what it needs after migrating (the embedded default's). */
+    applicationRole?: string;
     /** True when DATABASE_URL is unset: the embedded PostgreSQL under `dataDir` is used. */
     embedded: boolean;
     /** EMBEDDED_DB_PORT: also listen on 127.0.0.1 there. Unset: only a Unix socket in DATA_DIR. */
@@ -70,6 +83,11 @@ export class AppConfig {
    */
   readonly smtp?: { url: string; from: string; server: string };
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  /**
+   * The audit chain's key (AUDIT_KEY), kept outside the database, and earlier keys that entries
+   * may still name (AUDIT_PREVIOUS_KEYS), for verification only.
+   */
+  readonly audit: { key: string; previousKeys: string[] };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
@@ -81,7 +99,7 @@ export class AppConfig {
    */
   readonly webhooks: { inboundSecret?: string; allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
 
-  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}) {
+  constructor(environment: Environment, overrides: AppConfigOverrides = {}) {
     const e = environment;
     this.env = e.NODE_ENV ?? 'development';
     this.port = e.PORT ?? 3000;
@@ -92,7 +110,9 @@ export class AppConfig {
     this.logLevel = e.LOG_LEVEL ?? (this.env === 'test' ? 'silent' : 'info');
     const embedded = e.DATABASE_URL === undefined;
     this.database = {
-      url: e.DATABASE_URL ?? overrides.embeddedDatabaseUrl,
+      url: e.DATABASE_URL ?? overrides.embeddedDatabase?.application,
+      migrationUrl: e.DATABASE_URL === undefined ? overrides.embeddedDatabase?.owner : undefined,
+      applicationRole: e.DATABASE_URL === undefined ? overrides.embeddedDatabase?.role : undefined,
       embedded,
       embeddedPort: e.EMBEDDED_DB_PORT,
       poolSize: e.DATABASE_POOL_SIZE ?? 10,
@@ -120,9 +140,13 @@ export class AppConfig {
     };
     this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
     this.jwt = {
-      secret: e.JWT_SECRET ?? this.developmentJwtSecret(),
+      secret: e.JWT_SECRET ?? this.developmentSecret('JWT_SECRET', 'jwt-secret'),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
+    };
+    this.audit = {
+      key: e.AUDIT_KEY ?? this.developmentSecret('AUDIT_KEY', 'audit-key'),
+      previousKeys: e.AUDIT_PREVIOUS_KEYS ? e.AUDIT_PREVIOUS_KEYS.split(',') : [],
     };
     this.login = {
       maxFailures: e.LOGIN_MAX_FAILURES ?? 5,
@@ -146,16 +170,16 @@ export class AppConfig {
     };
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}): AppConfig {
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: AppConfigOverrides = {}): AppConfig {
     return new AppConfig(parseEnvironment(env), overrides);
   }
 
-  /** Outside production a missing JWT_SECRET is generated once and kept under the data dir. */
-  private developmentJwtSecret(): string {
+  /** Outside production a missing secret (JWT_SECRET, AUDIT_KEY) is generated once and kept under the data dir. */
+  private developmentSecret(variable: string, fileName: string): string {
     if (this.env === 'production') {
-      throw new ConfigError(['JWT_SECRET: must be set in production (at least 32 characters)']);
+      throw new ConfigError([`${variable}: must be set in production (at least 32 characters)`]);
     }
-    const file = join(this.dataDir, 'jwt-secret');
+    const file = join(this.dataDir, fileName);
     if (!existsSync(file)) {
       mkdirSync(this.dataDir, { recursive: true });
       try {

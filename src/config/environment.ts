@@ -167,6 +167,12 @@ export class Environment {
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'AUDIT_KEY must be at least 32 characters' }) @MaxLength(512)
+  AUDIT_KEY?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @Matches(/^[^,\s]{32,512}(,[^,\s]{32,512})*$/, { message: 'AUDIT_PREVIOUS_KEYS must be earlier AUDIT_KEY values (at least 32 characters each), separated by commas' })
+  AUDIT_PREVIOUS_KEYS?: string;
+
   @IsOptional() @Transform(toInt) @Min(60) @Max(86_400) @IsInt()
   JWT_ACCESS_TTL_SECONDS?: number;
 

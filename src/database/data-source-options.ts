@@ -18,6 +18,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     uuidExtension: 'pgcrypto',
+    // The migrations create pgcrypto; the application role may not (and need not) try at every connect.
+    installExtensions: false,
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5_000,

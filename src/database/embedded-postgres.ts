@@ -28,6 +28,9 @@ export interface EmbeddedDatabaseOptions {
   role?: string;
 }
 
+/** The role the embedded default's API, worker and CLI connect as: no superuser, owns nothing. */
+export const APPLICATION_ROLE = 'spendin_app';
+
 /** The socket's port number when no TCP port is asked for: it only names the socket file. */
 const SOCKET_PORT = 5432;
 
@@ -60,11 +63,12 @@ export class EmbeddedDatabase {
   async start(database = 'spendin'): Promise<string> {
     mkdirSync(this.dataDir, { recursive: true });
     assertReachableByPostgresUser(this.dataDir);
-    const { password } = this.credentials();
-    const cluster = await this.users.exclusively(async () => {
+    // Read (or first written) under the lock, as another process may be writing them.
+    const { cluster, password } = await this.users.exclusively(async () => {
+      const { password } = this.credentials();
       const running = await this.attachOrStart(password);
       this.users.join(this.options.role ?? 'api');
-      return running;
+      return { cluster: running, password };
     });
     this.joined = true;
     const serverUrl = urlOf(cluster, password);
@@ -75,6 +79,37 @@ export class EmbeddedDatabase {
       throw error;
     }
     return withDatabase(serverUrl, database);
+  }
+
+  /**
+   * Starts (or attaches to) the cluster and answers two URLs of `database`: the superuser's,
+   * which owns the schema and runs the migrations, and the application role's
+   * (`APPLICATION_ROLE`: no superuser, owns nothing), which the API, the worker and the CLI's
+   * other commands use, so that they cannot switch the audit log's triggers off.
+   */
+  async startWithRoles(database = 'spendin'): Promise<{ owner: string; application: string }> {
+    const owner = await this.start(database);
+    const { appPassword } = this.credentials();
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: owner });
+    await client.connect();
+    try {
+      const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APPLICATION_ROLE]);
+      const password = client.escapeLiteral(appPassword);
+      if (found.rowCount === 0) {
+        await client.query(`CREATE ROLE ${APPLICATION_ROLE} LOGIN PASSWORD ${password} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`)
+          .catch((error: { code?: string }) => {
+            // Another process on this DATA_DIR created it at the same moment.
+            if (error.code !== '42710' && error.code !== '23505') throw error;
+          });
+      }
+    } finally {
+      await client.end();
+    }
+    const application = new URL(owner);
+    application.username = APPLICATION_ROLE;
+    application.password = encodeURIComponent(appPassword);
+    return { owner, application: application.toString() };
   }
 
   /** This process is done with the cluster; it stops when no other Spendin process uses it. */
@@ -119,17 +154,24 @@ export class EmbeddedDatabase {
     return { port: await freeLocalPort(), socketDir: null, tcp: true };
   }
 
-  private credentials(): { password: string } {
+  private credentials(): { password: string; appPassword: string } {
     const file = join(this.dataDir, 'postgres-credentials.json');
+    const secret = () => randomBytes(24).toString('base64url');
     if (!existsSync(file)) {
       try {
-        writeFileSync(file, JSON.stringify({ password: randomBytes(24).toString('base64url') }), { mode: 0o600, flag: 'wx' });
+        writeFileSync(file, JSON.stringify({ password: secret(), appPassword: secret() }), { mode: 0o600, flag: 'wx' });
       } catch (error) {
         // Another process starting at the same moment wrote it first: use theirs.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
     }
-    return JSON.parse(readFileSync(file, 'utf8')) as { password: string };
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as { password: string; appPassword?: string };
+    if (!credentials.appPassword) {
+      // A data directory from before the application role: add its password, keep the superuser's.
+      credentials.appPassword = secret();
+      writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+    }
+    return credentials as { password: string; appPassword: string };
   }
 }
 

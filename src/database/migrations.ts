@@ -1,9 +1,28 @@
 import { DataSource } from 'typeorm';
+import { withAdvisoryLock } from './advisory-lock';
+import { dataSourceOptions } from './data-source-options';
+import { grantApplicationRole } from './grants';
 
 /** Applies every pending migration, each in its own transaction; answers their names. */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   return applied.map((m) => m.name);
+}
+
+/**
+ * Migrates the database at `url` (as the role that owns the schema) on a small pool of its own,
+ * one process at a time (two APIs starting on one database both try), then grants `grantTo`
+ * what the application needs.
+ */
+export async function migrateDatabase(url: string, options: { grantTo?: string } = {}): Promise<string[]> {
+  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  try {
+    const applied = (await withAdvisoryLock(dataSource, 'spendin:migrations', { wait: true }, () => runMigrations(dataSource))) ?? [];
+    if (options.grantTo) await grantApplicationRole(dataSource, options.grantTo);
+    return applied;
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { AppConfig, ProcessRole } from '../config/app-config';
-import { EmbeddedDatabase } from './embedded-postgres';
+import { APPLICATION_ROLE, EmbeddedDatabase } from './embedded-postgres';
 
 export interface ResolvedDatabase {
   /** The config with `database.url` set: the given DATABASE_URL or the embedded server's. */
@@ -17,6 +17,6 @@ export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, role
   const config = AppConfig.fromEnv(env, { role });
   if (!config.database.embedded) return { config, stop: async () => undefined };
   const embedded = new EmbeddedDatabase(config.dataDir, { port: config.database.embeddedPort, role: user });
-  const url = await embedded.start();
-  return { config: AppConfig.fromEnv(env, { embeddedDatabaseUrl: url, role }), stop: () => embedded.stop() };
+  const urls = await embedded.startWithRoles();
+  return { config: AppConfig.fromEnv(env, { embeddedDatabase: { ...urls, role: APPLICATION_ROLE }, role }), stop: () => embedded.stop() };
 }
