@@ -41,7 +41,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.use(guardInput);
-  // The queue board is a web page for admins, at /admin/queues (see QueueBoardController).
+  // The queue board is a web page for the installation's operator, at /admin/queues (see QueueBoardController).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());
   return setupSwagger(app);

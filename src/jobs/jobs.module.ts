@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
 import { Housekeeping } from './housekeeping';
@@ -14,7 +14,6 @@ import { JobTransport } from './transport';
  */
 @Global()
 @Module({
-  controllers: [QueueBoardController],
   providers: [
     JobRegistry,
     OutboxDispatcher,
@@ -28,6 +27,11 @@ import { JobTransport } from './transport';
   exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** With QUEUE_BOARD off (the default) the board is not mounted at all: /admin/queues is a 404 like any path that names nothing. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: JobsModule, controllers: config.queueBoard.mode === 'off' ? [] : [QueueBoardController] };
+  }
+
   constructor(
     @Inject(JobTransport) private readonly transport: JobTransport,
     private readonly registry: JobRegistry,
