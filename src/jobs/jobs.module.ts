@@ -5,6 +5,7 @@ import { Housekeeping } from './housekeeping';
 import { InProcessTransport } from './in-process-transport';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
+import { OutboxRepository } from './outbox.repository';
 import { QueueBoardController } from './queue-board.controller';
 import { JobTransport } from './transport';
 
@@ -16,12 +17,14 @@ import { JobTransport } from './transport';
 @Module({
   providers: [
     JobRegistry,
+    OutboxRepository,
     OutboxDispatcher,
     Housekeeping,
     {
       provide: JobTransport,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds) : new InProcessTransport()),
+      inject: [AppConfig, OutboxRepository],
+      useFactory: (config: AppConfig, outbox: OutboxRepository) =>
+        (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds, outbox) : new InProcessTransport()),
     },
   ],
   exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],

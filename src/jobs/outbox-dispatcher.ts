@@ -1,17 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { JobRegistry, OutboxJob } from './job-registry';
+import { JobRegistry } from './job-registry';
+import { LeasedRow, OutboxRepository } from './outbox.repository';
 import { JobTransport } from './transport';
-
-interface OutboxRow {
-  id: string;
-  organization_id: string;
-  topic: OutboxJob['topic'];
-  payload: Record<string, unknown>;
-  attempts: number;
-}
 
 /** A claimed row is invisible to other dispatchers for this long; after a crash it comes back. */
 const LEASE_SECONDS = 300;
@@ -32,7 +23,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly registry: JobRegistry,
     private readonly transport: JobTransport,
     private readonly config: AppConfig,
@@ -69,58 +60,39 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async dispatchBatch(): Promise<number> {
-    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
-    const [rows]: [OutboxRow[], number] = await this.dataSource.query(
-      `UPDATE outbox SET available_at = now() + make_interval(secs => $2)
-       WHERE id IN (
-         SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
-         ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, organization_id, topic, payload, attempts`,
-      [BATCH, LEASE_SECONDS],
-    );
+    const rows = await this.outbox.leaseDue(BATCH, LEASE_SECONDS);
     // Queued on Redis, a batch's rows are marked in one statement once all are handed over
     // (under load every create-spend leaves two rows). Until then they stay leased; a crash
     // before it hands them over again, which makes no second job: job ids come from the row.
     // Run here (no Redis), each row is marked as soon as its jobs ran, as they may take long.
     const delivered: string[] = [];
     try {
-      for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+      for (const row of rows) {
         if (!(await this.dispatch(row))) continue;
-        if (this.transport.queued) delivered.push(String(row.id));
-        else await this.markDispatched([String(row.id)]);
+        if (this.transport.queued) delivered.push(row.outboxId);
+        else await this.outbox.markDispatched([row.outboxId]);
       }
     } finally {
-      if (delivered.length > 0) await this.markDispatched(delivered);
+      if (delivered.length > 0) await this.outbox.markDispatched(delivered);
     }
     return rows.length;
   }
 
-  private async markDispatched(ids: string[]): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
-  }
-
   /** Hands the row to every consumer of its topic; answers false (and reschedules it) if one failed. */
-  private async dispatch(row: OutboxRow): Promise<boolean> {
-    const job: OutboxJob = { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload };
-    const attempt = { number: row.attempts + 1, last: row.attempts + 1 >= MAX_ATTEMPTS };
+  private async dispatch(row: LeasedRow): Promise<boolean> {
+    const { attempts: before, ...job } = row;
+    const attempt = { number: before + 1, last: before + 1 >= MAX_ATTEMPTS };
     try {
-      for (const consumer of this.registry.forTopic(row.topic)) {
-        await this.transport.deliver(consumer, `${row.id}-${consumer.name}`, job, attempt);
+      for (const consumer of this.registry.forTopic(job.topic)) {
+        await this.transport.deliver(consumer, `${job.outboxId}-${consumer.name}`, job, attempt);
       }
       return true;
     } catch (error) {
-      const attempts = row.attempts + 1;
+      const attempts = before + 1;
       const message = (error as Error).message?.slice(0, 2000) ?? String(error);
       // Exponential backoff from 1 s, capped at 10 minutes.
-      const delay = Math.min(600, 2 ** (attempts - 1));
-      await this.dataSource.query(
-        `UPDATE outbox SET attempts = $2::int, last_error = $3,
-           available_at = now() + make_interval(secs => $4::int),
-           failed_at = CASE WHEN $2::int >= $5::int THEN now() END
-         WHERE id = $1`,
-        [row.id, attempts, message, delay, MAX_ATTEMPTS],
-      );
-      this.logger.warn(`outbox row ${row.id} (${row.topic}) attempt ${attempts} failed: ${message}`);
+      await this.outbox.reschedule(job.outboxId, attempts, message, Math.min(600, 2 ** (attempts - 1)), MAX_ATTEMPTS);
+      this.logger.warn(`outbox row ${job.outboxId} (${job.topic}) attempt ${attempts} failed: ${message}`);
       return false;
     }
   }
