@@ -311,6 +311,14 @@ describe('Receipts and OCR', () => {
       expect(await count()).toBe(0);
     });
 
+    it('takes a long till roll as a PDF (80 mm wide, 4 m long), and OCR gets to the end of it', async () => {
+      const roll = await upload(employee, (await spend(employee, { draft: true })).id, blankPagePdf(227, 11340), 'roll.pdf').expect(201);
+      expect(roll.body).toMatchObject({ mime_type: 'application/pdf', ocr_status: 'queued' });
+      // Rendered as asked (6 px a point), the page would be 1362×68040 px, 93 megapixels; the
+      // cap makes it 327×16,384 (src/receipts/ocr/pdf-receipt.ocr-spec.ts measures that).
+      expect(await settled(employee, roll.body.id)).toMatchObject({ ocr_status: 'failed', ocr_error_code: 'NOT_A_RECEIPT' });
+    });
+
     it('refuses another organization\'s spend and a spend the caller cannot see with 404', async () => {
       const foreign = await spend(outsider.admin, { draft: true });
       expectProblem(await upload(employee, foreign.id), 404, 'SPEND_NOT_FOUND');
