@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { JobLane } from './job-lane';
 import { JobRegistry } from './job-registry';
 import { LeasedRow, OutboxRepository } from './outbox.repository';
 import { JobTransport } from './transport';
@@ -14,6 +15,11 @@ const MAX_ATTEMPTS = 12;
  * API and worker processes can dispatch side by side; a row is marked dispatched only once
  * every consumer of its topic has its job (queued on Redis, or run here without Redis).
  * When Redis is down, rows simply wait and are retried with backoff: nothing is lost.
+ *
+ * Run here (no Redis), jobs run one after another as rows are taken, except those of a
+ * consumer with a lane of its own (OCR): they run beside, and the dispatcher goes on at once.
+ * Such a row stays leased until its job has run and is marked only then, so a crash meanwhile
+ * loses nothing: the lease lapses and the row comes back.
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,6 +27,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** By consumer name; made on first use. */
+  private readonly lanes = new Map<string, JobLane>();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -38,11 +46,18 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     poll();
   }
 
-  /** Before shutdown, while the database and the job processors still work: finish what runs. */
+  /**
+   * Before shutdown, while the database and the job processors still work: finish what runs.
+   * Rows waiting in a lane are handed back at once rather than when their lease lapses.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await Promise.all([...this.lanes.values()].map(async (lane) => {
+      const waiting = await lane.stop();
+      await this.outbox.release(waiting).catch((error: Error) => this.logger.warn(`outbox rows ${waiting.join(', ')} stay leased: ${error.message}`));
+    }));
   }
 
   /** Dispatches everything that is due now; resolves when the outbox has nothing due. */
@@ -68,6 +83,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     const delivered: string[] = [];
     try {
       for (const row of rows) {
+        const lane = this.transport.queued ? undefined : this.laneFor(row.topic);
+        if (lane) {
+          // A row the lane has already (leased again after its lease lapsed while it waited or
+          // ran) is not added twice; the new lease keeps it from the other dispatchers.
+          lane.add(row.outboxId, () => this.runInLane(row));
+          continue;
+        }
         if (!(await this.dispatch(row))) continue;
         if (this.transport.queued) delivered.push(row.outboxId);
         else await this.outbox.markDispatched([row.outboxId]);
@@ -76,6 +98,25 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
       if (delivered.length > 0) await this.outbox.markDispatched(delivered);
     }
     return rows.length;
+  }
+
+  /** The lane for rows of a topic that a consumer with a lane of its own takes; all of such a row's jobs run there. */
+  private laneFor(topic: LeasedRow['topic']): JobLane | undefined {
+    const consumer = this.registry.forTopic(topic).find((c) => c.ownLane);
+    if (!consumer) return undefined;
+    let lane = this.lanes.get(consumer.name);
+    if (!lane) this.lanes.set(consumer.name, (lane = new JobLane(consumer.concurrency)));
+    return lane;
+  }
+
+  /** A row's jobs in its lane; the row is marked once they ran, or rescheduled when one failed. */
+  private async runInLane(row: LeasedRow): Promise<void> {
+    try {
+      if (await this.dispatch(row)) await this.outbox.markDispatched([row.outboxId]);
+    } catch (error) {
+      // The bookkeeping failed (the database went away): the lease lapses and the row runs again, which consumers are idempotent for.
+      this.logger.warn(`outbox row ${row.outboxId} (${row.topic}): ${(error as Error).message}`);
+    }
   }
 
   /** Hands the row to every consumer of its topic; answers false (and reschedules it) if one failed. */

@@ -74,4 +74,10 @@ export class OutboxRepository {
       [id, attempts, error, delaySeconds, maxAttempts],
     );
   }
+
+  /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */
+  async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`, [ids]);
+  }
 }
