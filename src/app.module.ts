@@ -38,7 +38,7 @@ export class AppModule {
         DatabaseModule,
         AuditModule,
         OutboxModule,
-        JobsModule,
+        JobsModule.forRoot(config),
         UsersModule,
         OrganizationsModule,
         AuthModule,

@@ -55,7 +55,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
     response.setHeader('Cache-Control', 'no-store');
     next();
   });
-  // The queue board is a web page for admins, at /admin/queues (see QueueBoardController).
+  // The queue board is a web page for the installation's operator, at /admin/queues (see QueueBoardController).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());
   return setupSwagger(app);

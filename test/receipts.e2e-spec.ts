@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import request from 'supertest';
 import type { TestOrganization, TestUser } from './helpers/given';
+import { blankPagePdf, pdfOf } from './helpers/pdf';
 import { bearer, expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -290,6 +291,32 @@ describe('Receipts and OCR', () => {
       const response = await upload(employee, draftId, pngClaiming(30_000, 30_000), 'bomb.png');
       expectProblem(response, 422, 'IMAGE_TOO_LARGE');
       expect(response.body.detail).toMatch(/30000×30000/);
+    });
+
+    it('refuses a PDF of a few hundred bytes whose page OCR would render 264,000 pixels long, by its bytes alone', async () => {
+      // Accepted before: OCR rendered it at 2000×264,000 px, 4 GB of memory, and (without Redis)
+      // every job behind it waited.
+      const bomb = blankPagePdf(333, 44000);
+      expect(bomb.length).toBeLessThan(500);
+      const response = await upload(employee, draftId, bomb, 'receipt.pdf');
+      expectProblem(response, 422, 'PAGE_TOO_LARGE');
+      expect(response.body.detail).toBe('A page of the PDF is 333×44000 points; receipts may have pages of at most 14400 points (200 inches) a side, at most 50 times as long as wide');
+      // As long as it may be, but far narrower: a strip.
+      expectProblem(await upload(employee, draftId, blankPagePdf(100, 6000), 'strip.pdf'), 422, 'PAGE_TOO_LARGE');
+      // The page size given by reference, or scaled by UserUnit, is the page size too.
+      const referenced = pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox 4 0 R >>', '[0 0 333 44000]']);
+      expectProblem(await upload(employee, draftId, referenced, 'referenced.pdf'), 422, 'PAGE_TOO_LARGE');
+      const scaled = pdfOf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /UserUnit 75000 >>']);
+      expectProblem(await upload(employee, draftId, scaled, 'scaled.pdf'), 422, 'PAGE_TOO_LARGE');
+      expect(await count()).toBe(0);
+    });
+
+    it('takes a long till roll as a PDF (80 mm wide, 4 m long), and OCR gets to the end of it', async () => {
+      const roll = await upload(employee, (await spend(employee, { draft: true })).id, blankPagePdf(227, 11340), 'roll.pdf').expect(201);
+      expect(roll.body).toMatchObject({ mime_type: 'application/pdf', ocr_status: 'queued' });
+      // Rendered as asked (6 px a point), the page would be 1362×68040 px, 93 megapixels; the
+      // cap makes it 327×16,384 (src/receipts/ocr/pdf-receipt.ocr-spec.ts measures that).
+      expect(await settled(employee, roll.body.id)).toMatchObject({ ocr_status: 'failed', ocr_error_code: 'NOT_A_RECEIPT' });
     });
 
     it('refuses another organization\'s spend and a spend the caller cannot see with 404', async () => {

@@ -1,13 +1,11 @@
 import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { AppConfig } from '../config/app-config';
 import { UsersRepository } from '../users/users.repository';
-import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from '../jobs/queue-board.controller';
 import type { AccessTokenClaims } from './tokens.service';
 
 /**
@@ -21,7 +19,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly users: UsersRepository,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), queueBoardCookie]),
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // A KeyObject, made once: given the secret as a string, jsonwebtoken first tries to read it
       // as a PEM public key on every verification and throws, which cost ~1 ms per request.
       secretOrKey: createSecretKey(Buffer.from(config.jwt.secret)) as unknown as string,
@@ -37,11 +35,4 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     return { userId: user.id, organizationId: user.organizationId, role: user.role };
   }
-}
-
-/** The queue board's cookie, read on the board's own pages only (a browser opens them without headers). */
-function queueBoardCookie(request: Request): string | null {
-  if (!request.path.startsWith(QUEUE_BOARD_PATH)) return null;
-  const match = (request.headers.cookie ?? '').match(new RegExp(`(?:^|;\\s*)${QUEUE_BOARD_COOKIE}=([^;]+)`));
-  return match ? decodeURIComponent(match[1]) : null;
 }

@@ -86,6 +86,24 @@ describe('AppConfig', () => {
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(/WEBHOOK_RETENTION_DAYS/);
   });
+  it('keeps the queue board off unless QUEUE_BOARD turns it on, read-only or read-write, with an operator password of 32 characters or more', () => {
+    const password = 'an-operator-password-of-32-chars-at-least';
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).queueBoard).toEqual({ mode: 'off' });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'off' });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only', QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'read-only', password });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-write', QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'read-write', password });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only' })).toThrow(/QUEUE_BOARD_PASSWORD: must be set .* when QUEUE_BOARD=read-only/);
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'on', QUEUE_BOARD_PASSWORD: password })).toThrow(/QUEUE_BOARD: must be off, read-only or read-write/);
+    let message = '';
+    try {
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-write', QUEUE_BOARD_PASSWORD: 'hunter2-is-short' });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain('QUEUE_BOARD_PASSWORD: must be at least 32 characters (got (hidden))');
+    expect(message).not.toContain('hunter2');
+  });
+
   it('stores receipts on the local disk unless S3_BUCKET (or RECEIPTS_STORAGE=s3) names a bucket', () => {
     const dir = dataDir();
     expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({ storage: 'local', dir: join(dir, 'receipts'), s3: undefined });

@@ -22,6 +22,12 @@ export interface S3Settings {
   location: string;
 }
 
+/**
+ * Bull Board at /admin/queues, for the installation's operator alone (never an organization's
+ * user): off, or on behind HTTP Basic with `password`, read-only unless read-write is chosen.
+ */
+export type QueueBoardSettings = { mode: 'off' } | { mode: 'read-only' | 'read-write'; password: string };
+
 /** `api` serves HTTP; `worker` runs background jobs and serves nothing. */
 export type ProcessRole = 'api' | 'worker';
 
@@ -68,6 +74,7 @@ export class AppConfig {
    * itself only without Redis (or with JOBS_IN_API=true); with Redis the worker does.
    */
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
+  readonly queueBoard: QueueBoardSettings;
   /** The worker's health endpoint (GET /health, /health/ready) on WORKER_HEALTH_PORT; unset: none. */
   readonly worker: { healthPort?: number };
   /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
@@ -129,6 +136,7 @@ export class AppConfig {
       queuePrefix: e.QUEUE_PREFIX ?? 'spendin',
       lockSeconds: e.JOB_LOCK_SECONDS ?? 60,
     };
+    this.queueBoard = queueBoardSettings(e);
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
     this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
@@ -191,6 +199,15 @@ export class AppConfig {
     }
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+function queueBoardSettings(e: Environment): QueueBoardSettings {
+  const mode = e.QUEUE_BOARD ?? 'off';
+  if (mode === 'off') return { mode };
+  if (!e.QUEUE_BOARD_PASSWORD) {
+    throw new ConfigError([`QUEUE_BOARD_PASSWORD: must be set (at least 32 characters) when QUEUE_BOARD=${mode}; generate one with openssl rand -base64 36`]);
+  }
+  return { mode, password: e.QUEUE_BOARD_PASSWORD };
 }
 
 /** The SMTP server an SMTP_URL names, without user or password: `smtp://mail.example.com:587`. */

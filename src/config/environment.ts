@@ -108,6 +108,12 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(2) @Max(3600) @IsInt()
   JOB_LOCK_SECONDS?: number;
 
+  @IsOptional() @Transform(blankAsUnset) @IsIn(['off', 'read-only', 'read-write'], { message: 'QUEUE_BOARD must be off, read-only or read-write' })
+  QUEUE_BOARD?: 'off' | 'read-only' | 'read-write';
+
+  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'QUEUE_BOARD_PASSWORD must be at least 32 characters' }) @MaxLength(256)
+  QUEUE_BOARD_PASSWORD?: string;
+
   @IsOptional() @Transform(toInt) @Min(1) @Max(65535) @IsInt()
   WORKER_HEALTH_PORT?: number;
 

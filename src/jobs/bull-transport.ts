@@ -1,33 +1,45 @@
 import { Logger } from '@nestjs/common';
 import Bull from 'bull';
 import type { Consumer, OutboxJob } from './job-registry';
+import { OutboxRepository } from './outbox.repository';
 import { JobTransport } from './transport';
+
+/**
+ * What a job on Redis carries: its outbox row's id, and nothing a worker acts on. Anyone who
+ * can write to Redis (or to a queue board) can put a job there; what it does is read from the
+ * committed row, so a job made by hand can at most repeat what a row already said.
+ */
+export interface QueuedJob {
+  outboxId: string;
+}
 
 /** How long a stopping process waits for its running jobs (below Kubernetes' default 30 s). */
 const SHUTDOWN_GRACE_MS = 25_000;
 
 /**
  * Bull queues on Redis, one per consumer. A job's id is derived from its outbox row, so a
- * row dispatched twice (a crash between enqueue and bookkeeping) still makes one job.
+ * row dispatched twice (a crash between enqueue and bookkeeping) still makes one job. A job
+ * holds only that row's id; the worker loads the row and hands the consumer what it says.
  */
 export class BullTransport extends JobTransport {
   readonly queued = true;
   private readonly logger = new Logger('BullTransport');
-  private readonly queues = new Map<string, Bull.Queue<OutboxJob>>();
+  private readonly queues = new Map<string, Bull.Queue<QueuedJob>>();
 
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly lockSeconds: number,
+    private readonly outbox: OutboxRepository,
   ) {
     super();
   }
 
   /** The queue of one consumer (created on first use); for the queue board. */
-  queue(name: string): Bull.Queue<OutboxJob> {
+  queue(name: string): Bull.Queue<QueuedJob> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Bull<OutboxJob>(name, this.redisUrl, {
+      queue = new Bull<QueuedJob>(name, this.redisUrl, {
         prefix: this.prefix,
         // A job whose worker died (SIGKILL, OOM) is picked up again once its lock expires.
         settings: { lockDuration: this.lockSeconds * 1000, stalledInterval: this.lockSeconds * 500, maxStalledCount: 3 },
@@ -40,7 +52,7 @@ export class BullTransport extends JobTransport {
 
   async deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void> {
     await withTimeout(
-      this.queue(consumer.name).add(job, {
+      this.queue(consumer.name).add({ outboxId: job.outboxId }, {
         jobId,
         attempts: consumer.attempts,
         backoff: { type: 'exponential', delay: consumer.backoffMs },
@@ -54,12 +66,38 @@ export class BullTransport extends JobTransport {
 
   async work(consumers: Consumer[]): Promise<void> {
     for (const consumer of consumers) {
-      void this.queue(consumer.name).process(consumer.concurrency, (job) => {
+      void this.queue(consumer.name).process(consumer.concurrency, async (job) => {
+        const row = await this.rowOf(consumer, job);
+        if (!row) return;
         // Bull counts the tries that failed; a job taken over from a dead worker is not one.
         const number = job.attemptsMade + 1;
-        return consumer.handle(job.data, { number, last: number >= (job.opts.attempts ?? 1) });
+        await consumer.handle(row, { number, last: number >= (job.opts.attempts ?? 1) });
       });
     }
+  }
+
+  /**
+   * The outbox row a job stands for, when the job is one the dispatcher could have made: its
+   * id is `<row id>-<consumer>` and the row exists, of a topic this consumer takes. Anything
+   * else completes without effect (and is logged): a job put on the queue by hand, or one
+   * whose row housekeeping has deleted (dispatched more than OUTBOX_RETENTION_DAYS ago).
+   */
+  private async rowOf(consumer: Consumer, job: Bull.Job<QueuedJob>): Promise<OutboxJob | null> {
+    const outboxId = (job.data as Partial<QueuedJob> | null)?.outboxId;
+    if (typeof outboxId !== 'string' || String(job.id) !== `${outboxId}-${consumer.name}`) {
+      this.logger.warn(`queue ${consumer.name}: job ${job.id} was not made from an outbox row; ignored`);
+      return null;
+    }
+    const row = await this.outbox.findForJob(outboxId);
+    if (!row) {
+      this.logger.warn(`queue ${consumer.name}: job ${job.id} names outbox row ${outboxId}, which does not exist (never did, or housekeeping deleted it); ignored`);
+      return null;
+    }
+    if (!(consumer.topics as string[]).includes(row.topic)) {
+      this.logger.warn(`queue ${consumer.name}: job ${job.id} names outbox row ${outboxId} of topic ${row.topic}, which this consumer does not take; ignored`);
+      return null;
+    }
+    return row;
   }
 
   async ping(): Promise<boolean> {

@@ -2,8 +2,9 @@ import type { Consumer, JobAttempt, OutboxJob } from './job-registry';
 import { JobTransport } from './transport';
 
 /**
- * Without Redis, the dispatcher runs each job itself, in the API process; the outbox row is
- * the job's record, retried with backoff until every consumer of it has succeeded.
+ * Without Redis, the dispatcher runs each job itself, in the API process, from the outbox row
+ * it has just leased (so a job is never anything but a committed row); the row is the job's
+ * record, retried with backoff until every consumer of it has succeeded.
  */
 export class InProcessTransport extends JobTransport {
   readonly queued = false;

@@ -33,6 +33,13 @@ export interface Consumer {
   backoffMs: number;
   /** Jobs of this consumer run at once per process. */
   concurrency: number;
+  /**
+   * Without Redis, run this consumer's jobs in a lane of their own (`concurrency` at once)
+   * beside the dispatcher, rather than one after another with every other job: for jobs that
+   * take seconds (OCR), which notifications and webhooks must not wait for. With Redis every
+   * consumer has a queue of its own anyway.
+   */
+  ownLane?: boolean;
 }
 
 /** Modules register their consumers here at start-up; the transports read them. */

@@ -1,10 +1,11 @@
-import { BeforeApplicationShutdown, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
 import { Housekeeping } from './housekeeping';
 import { InProcessTransport } from './in-process-transport';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
+import { OutboxRepository } from './outbox.repository';
 import { QueueBoardController } from './queue-board.controller';
 import { JobTransport } from './transport';
 
@@ -14,20 +15,26 @@ import { JobTransport } from './transport';
  */
 @Global()
 @Module({
-  controllers: [QueueBoardController],
   providers: [
     JobRegistry,
+    OutboxRepository,
     OutboxDispatcher,
     Housekeeping,
     {
       provide: JobTransport,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds) : new InProcessTransport()),
+      inject: [AppConfig, OutboxRepository],
+      useFactory: (config: AppConfig, outbox: OutboxRepository) =>
+        (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds, outbox) : new InProcessTransport()),
     },
   ],
   exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** With QUEUE_BOARD off (the default) the board is not mounted at all: /admin/queues is a 404 like any path that names nothing. */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: JobsModule, controllers: config.queueBoard.mode === 'off' ? [] : [QueueBoardController] };
+  }
+
   constructor(
     @Inject(JobTransport) private readonly transport: JobTransport,
     private readonly registry: JobRegistry,

@@ -27,13 +27,15 @@ const UPLOAD_PROBLEMS = [
   [ReceiptErrors.UNSUPPORTED_FILE_TYPE, 'The file\'s content is image/gif (.gif); receipts may be JPEG, PNG, WebP or PDF'],
   [CommonErrors.FILE_TOO_LARGE, 'The file exceeds 10 MB'],
   [ReceiptErrors.IMAGE_TOO_LARGE, 'The image is 30000×30000 pixels; receipts may have at most 50 megapixels and 16384 pixels a side'],
+  [ReceiptErrors.PAGE_TOO_LARGE, 'A page of the PDF is 333×44000 points; receipts may have pages of at most 14400 points (200 inches) a side, at most 50 times as long as wide'],
   [ReceiptErrors.UNREADABLE_FILE, 'The image is damaged or truncated and cannot be read'],
   [CommonErrors.VALIDATION_FAILED, 'Send the receipt as the form field "file"'],
   [CommonErrors.UNSUPPORTED_CONTENT_TYPE, 'Content-Type application/json is not accepted here; send multipart/form-data'],
   [ReceiptErrors.STORAGE_UNAVAILABLE, 'Receipt storage is unavailable; retry shortly'],
 ] as const;
 const UPLOAD_DESCRIPTION = 'Answers at once with `ocr_status: "queued"`; OCR runs in the background (poll GET /receipts/{id}). '
-  + 'JPEG, PNG, WebP or PDF up to 10 MB, judged by the bytes. The spend\'s owner or finance may attach; '
+  + 'JPEG, PNG, WebP or PDF up to 10 MB, judged by the bytes (images up to 50 megapixels and 16,384 pixels a side; '
+  + 'PDF pages up to 14,400 points a side and 50 times as long as wide). The spend\'s owner or finance may attach; '
   + 'the same file uploaded before in the organization is flagged `duplicate_receipt`.';
 
 function upload(actor: Actor, spendId: string, request: Request, uploader: UploadReceipt): Promise<ReceiptResponseDto> {

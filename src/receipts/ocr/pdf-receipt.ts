@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OcrFailure } from './ocr-failure';
+import { RenderLimits, renderSize } from './pdf-render-size';
 
 /** What a PDF offers OCR: its text layer, or (when it has none) its first page as a PNG. */
 export interface PdfContent {
@@ -11,8 +12,16 @@ export interface PdfContent {
 
 /** Fewer printable characters than this and the "text layer" is a scan's stray label. */
 const MIN_TEXT_LAYER = 20;
-/** Rendered width of a text-less page, in pixels: enough for small print on a full page. */
-const RENDER_WIDTH = 2000;
+/**
+ * A text-less page is rendered 2000 px wide (small print on a full page stays legible), but
+ * never past 12 megapixels nor 16,384 px a side, whatever its MediaBox says: the canvas is
+ * native memory, outside the worker's heap limit, and a 333×44,000-point page rendered as asked
+ * was 2000×264,000 px and 4 GB. At the cap a page is shrunk to fit (a till roll 4 m long comes
+ * out 327×16,384).
+ */
+export const RENDER_LIMITS: RenderLimits = { width: 2000, maxScale: 6, maxPixels: 12_000_000, maxSide: 16_384 };
+/** Embedded images past this are skipped rather than decoded: the limit for uploaded images (file-inspection.ts). */
+const MAX_IMAGE_PIXELS = 50_000_000;
 const TIMEOUT_MS = 30_000;
 
 /**
@@ -22,15 +31,17 @@ const TIMEOUT_MS = 30_000;
  *   which cannot load an ES module. Code evaluated inside a worker is loaded by Node itself,
  *   so the same path runs in the built app and under Jest.
  * - A malformed or hostile PDF can only exhaust the worker's own heap (`resourceLimits`) or
- *   its time budget, never the API process.
+ *   its time budget, never the API process's heap. What lives outside any heap (the canvas, in
+ *   native memory) is bounded by RENDER_LIMITS and MAX_IMAGE_PIXELS.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const renderSize = ${renderSize.toString()};
 (async () => {
   const pdfjs = await import(workerData.pdfjsUrl);
   const doc = await pdfjs.getDocument({
     data: workerData.bytes, verbosity: 0, isEvalSupported: false, useSystemFonts: false,
-    standardFontDataUrl: workerData.standardFontDataUrl,
+    standardFontDataUrl: workerData.standardFontDataUrl, maxImageSize: workerData.maxImageSize,
   }).promise;
   const lines = [];
   for (let p = 1; p <= Math.min(doc.numPages, 5); p++) {
@@ -56,8 +67,9 @@ const { parentPort, workerData } = require('node:worker_threads');
   }
   const page = await doc.getPage(1);
   const base = page.getViewport({ scale: 1 });
-  const viewport = page.getViewport({ scale: Math.min(6, workerData.renderWidth / base.width) });
-  const canvas = doc.canvasFactory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const size = renderSize(base.width, base.height, workerData.limits);
+  const viewport = page.getViewport({ scale: size.scale });
+  const canvas = doc.canvasFactory.create(size.width, size.height);
   canvas.context.fillStyle = '#ffffff';
   canvas.context.fillRect(0, 0, canvas.canvas.width, canvas.canvas.height);
   await page.render({ canvasContext: canvas.context, canvas: canvas.canvas, viewport }).promise;
@@ -76,7 +88,7 @@ export function readPdf(bytes: Buffer): Promise<PdfContent> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { bytes: new Uint8Array(bytes), minText: MIN_TEXT_LAYER, renderWidth: RENDER_WIDTH, ...pdfjsLocation() },
+      workerData: { bytes: new Uint8Array(bytes), minText: MIN_TEXT_LAYER, limits: RENDER_LIMITS, maxImageSize: MAX_IMAGE_PIXELS, ...pdfjsLocation() },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
       stdout: true,
       stderr: true,

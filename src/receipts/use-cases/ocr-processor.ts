@@ -54,6 +54,7 @@ export class OcrProcessor implements OnModuleInit {
       attempts: 6,
       backoffMs: 2_000,
       concurrency: this.config.receipts.ocrWorkers,
+      ownLane: true,
     });
   }
 

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { OutboxJob } from './job-registry';
+
+/** A row leased for dispatch: the job it makes, and how often handing it over failed before. */
+export interface LeasedRow extends OutboxJob {
+  attempts: number;
+}
+
+interface Row {
+  id: string;
+  organization_id: string;
+  topic: OutboxJob['topic'];
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+const toLeased = (row: Row): LeasedRow => ({ outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload, attempts: row.attempts });
+
+/** A bigint id as PostgreSQL takes it: anything else names no row (and must not reach SQL as one). */
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+const isRowId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= BIGINT_MAX;
+
+/**
+ * The outbox as the jobs side reads it: leasing rows for dispatch and the bookkeeping of
+ * handing them over. The rows themselves are written by OutboxService, in the transaction of
+ * the change they announce. These lookups are by row id across organizations on purpose: a
+ * row is what says which organization a job belongs to.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Leases up to `limit` due rows, oldest first, for `leaseSeconds`: SKIP LOCKED, so several
+   * dispatchers never take the same row; after a crash a leased row comes back once its lease lapses.
+   */
+  async leaseDue(limit: number, leaseSeconds: number): Promise<LeasedRow[]> {
+    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE outbox SET available_at = now() + make_interval(secs => $2)
+       WHERE id IN (
+         SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
+         ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, organization_id, topic, payload, attempts`,
+      [limit, leaseSeconds],
+    );
+    return rows.map(toLeased).sort((a, b) => Number(a.outboxId) - Number(b.outboxId));
+  }
+
+  /**
+   * The committed row a queued job names, which is all a job is trusted with: its organization,
+   * topic and payload come from here, never from Redis. Null when there is no such row (a job
+   * made by hand, or one whose row housekeeping deleted after OUTBOX_RETENTION_DAYS).
+   */
+  async findForJob(outboxId: string): Promise<OutboxJob | null> {
+    if (!isRowId(outboxId)) return null;
+    const [row]: Array<Omit<Row, 'attempts'>> = await this.dataSource.query(`SELECT id, organization_id, topic, payload FROM outbox WHERE id = $1`, [outboxId]);
+    return row ? { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload } : null;
+  }
+
+  async markDispatched(ids: string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Handing the row over failed: try again in `delaySeconds`, or give up on it (kept with its error) after `maxAttempts`. */
+  async reschedule(id: string, attempts: number, error: string, delaySeconds: number, maxAttempts: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET attempts = $2::int, last_error = $3,
+         available_at = now() + make_interval(secs => $4::int),
+         failed_at = CASE WHEN $2::int >= $5::int THEN now() END
+       WHERE id = $1`,
+      [id, attempts, error, delaySeconds, maxAttempts],
+    );
+  }
+
+  /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */
+  async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`, [ids]);
+  }
+}
