@@ -462,7 +462,9 @@ describe('Webhooks with the defaults: public receivers only, no inbound secret',
 
   it('refuses URLs of loopback, private, link-local and unresolvable hosts', async () => {
     for (const url of [receiver.url(), 'http://localhost:8080/in', 'http://[::1]/in', 'http://[::ffff:127.0.0.1]/in', 'http://169.254.169.254/latest/meta-data/',
-      'http://10.0.0.8/in', 'http://192.168.1.20/in', 'http://2130706433/in', 'http://does-not-exist.invalid/in']) {
+      'http://10.0.0.8/in', 'http://192.168.1.20/in', 'http://2130706433/in', 'http://0x7f.1/in', 'http://does-not-exist.invalid/in',
+      // IPv4-compatible and IPv4-translated spellings of 127.0.0.1, which the hand-written parser let through.
+      'http://[::127.0.0.1]/in', 'http://[::ffff:0:127.0.0.1]/in', 'http://[::]/in', 'http://0.0.0.0/in']) {
       const response = await request(t.http).post('/api/v1/webhook-subscriptions').set(bearer(org.admin.accessToken)).send({ url, events: ['spend.paid'] });
       expectProblem(response, 422, 'WEBHOOK_URL_FORBIDDEN');
       expect(response.body.errors).toEqual([{ field: 'url', message: expect.stringMatching(/not a public internet address|cannot be resolved/) }]);
@@ -471,17 +473,25 @@ describe('Webhooks with the defaults: public receivers only, no inbound secret',
     expect(Number(n)).toBe(0);
   });
 
-  it('still refuses to deliver to a private address saved before (when it was allowed)', async () => {
-    const [{ id }]: Array<{ id: string }> = await t.dataSource.query(
-      `INSERT INTO webhook_subscriptions (organization_id, url, events, secret) VALUES ($1, $2, '{spend.submitted}', $3) RETURNING id`, [org.id, receiver.url(), SIGNING_SECRET],
-    );
+  it('still refuses to deliver to a private address saved before (when it was allowed), in any spelling', async () => {
+    const port = new URL(receiver.url()).port;
+    const saved = [[receiver.url(), /points at 127\.0\.0\.1, which is not a public internet address/], [`http://[::ffff:0:127.0.0.1]:${port}/in`, /points at ::ffff:0:7f00:1, which is not a public internet address/]] as const;
+    const ids: string[] = [];
+    for (const [url] of saved) {
+      const [{ id }]: Array<{ id: string }> = await t.dataSource.query(
+        `INSERT INTO webhook_subscriptions (organization_id, url, events, secret) VALUES ($1, $2, '{spend.submitted}', $3) RETURNING id`, [org.id, url, SIGNING_SECRET],
+      );
+      ids.push(id);
+    }
     await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken)).send({ amount: '10.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Internal' }).expect(201);
-    await until(async () => {
-      const [row]: Array<{ attempts: number }> = await t.dataSource.query(`SELECT attempts FROM webhook_deliveries WHERE subscription_id = $1`, [id]);
-      return (row?.attempts ?? 0) >= 2;
-    }, 'two refused attempts');
-    const [row]: Array<{ error: string; response_status: number | null }> = await t.dataSource.query(`SELECT error, response_status FROM webhook_deliveries WHERE subscription_id = $1`, [id]);
-    expect(row).toEqual({ error: expect.stringMatching(/127\.0\.0\.1.*not a public internet address/), response_status: null });
+    for (const [i, [, error]] of saved.entries()) {
+      await until(async () => {
+        const [row]: Array<{ attempts: number }> = await t.dataSource.query(`SELECT attempts FROM webhook_deliveries WHERE subscription_id = $1`, [ids[i]]);
+        return (row?.attempts ?? 0) >= 2;
+      }, 'two refused attempts');
+      const [row]: Array<{ error: string; response_status: number | null }> = await t.dataSource.query(`SELECT error, response_status FROM webhook_deliveries WHERE subscription_id = $1`, [ids[i]]);
+      expect(row).toEqual({ error: expect.stringMatching(error), response_status: null });
+    }
     expect(receiver.received).toEqual([]);
   });
 
