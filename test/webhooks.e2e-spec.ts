@@ -1,6 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { canonicalJson } from '../src/audit/audit-hash';
+import { SecretBox } from '../src/common/secrets/secret-box';
 import { JobRegistry, OutboxJob } from '../src/jobs/job-registry';
 import { verifySignature } from '../src/webhooks/delivery/signature';
 import type { TestOrganization, TestUser } from './helpers/given';
@@ -190,6 +193,71 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(Number(row.n)).toBe(0);
       expect(receiver.received.length).toBe(before);
+    });
+  });
+
+  describe('secrets at rest', () => {
+    /** Every column of the subscription's row, as text: where a plain secret would show. */
+    const storedRow = async (id: string) => {
+      const [row]: Array<{ secret: string | null; secret_ciphertext: string; secret_hint: string; everything: string }> = await t.dataSource.query(
+        `SELECT secret, secret_ciphertext, secret_hint, row_to_json(s)::text AS everything FROM webhook_subscriptions s WHERE id = $1`, [id],
+      );
+      return row;
+    };
+    const secretForms = (secret: string) => [secret, secret.slice(6), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')];
+
+    it('stores a subscription secret sealed: no column holds it, in any encoding, whether given or generated', async () => {
+      const given = await subscribe({ events: ['spend.paid'] });
+      const generated = (await as(admin).post('/webhook-subscriptions', { url: receiver.url(), events: ['spend.paid'] }).expect(201)).body;
+      for (const [created, secret] of [[given, SIGNING_SECRET], [generated, generated.secret]] as const) {
+        expect(created.secret).toBe(secret);
+        const row = await storedRow(created.id);
+        expect(row).toMatchObject({ secret: null, secret_hint: secret.slice(-4), secret_ciphertext: expect.stringMatching(/^v1\.[0-9a-f]{12}\.[\w-]+\.[\w-]+$/) });
+        for (const form of secretForms(secret)) expect(row.everything).not.toContain(form);
+        await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      }
+    });
+
+    it('rotates a secret: sealed anew, and the next delivery is signed with the new secret only', async () => {
+      const created = await subscribe({ events: ['spend.submitted'], url: receiver.url('/rotating') });
+      const sealedBefore = (await storedRow(created.id)).secret_ciphertext;
+      const rotatedSecret = 'whsec_rotated_at_rest_0123456789abcdef';
+      await as(admin).patch(`/webhook-subscriptions/${created.id}`, { secret: rotatedSecret }).expect(200);
+      const row = await storedRow(created.id);
+      expect(row.secret_ciphertext).not.toBe(sealedBefore);
+      for (const form of secretForms(rotatedSecret)) expect(row.everything).not.toContain(form);
+      const marker = await spend(employee, { merchant: 'After rotation' });
+      await until(() => receiver.received.some((r) => r.headers['x-spendin-event-type'] === 'spend.submitted' && JSON.parse(r.body).spend_id === marker.id), 'the delivery after rotation');
+      const sent = receiver.received.find((r) => JSON.parse(r.body).spend_id === marker.id && r.headers['x-spendin-event-type'] === 'spend.submitted')!;
+      const now = Math.floor(Date.now() / 1000);
+      expect(verifySignature(String(sent.headers['x-spendin-signature']), sent.body, rotatedSecret, now)).toBe(true);
+      expect(verifySignature(String(sent.headers['x-spendin-signature']), sent.body, SIGNING_SECRET, now)).toBe(false);
+      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+    });
+
+    it('replays an Idempotency-Key create without the secret, says so, and stores neither the secret nor a plain digest of it', async () => {
+      const key = `idem-${Date.now()}`;
+      const body = { url: receiver.url('/idempotent'), events: ['spend.paid'], secret: 'whsec_idempotent_secret_0123456789ab' };
+      const first = await as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
+      expect(first.body.secret).toBe(body.secret);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const replay = await as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.headers['idempotent-redacted']).toBe('secret');
+      expect(replay.body).toEqual({ ...first.body, secret: null });
+      const [stored]: Array<{ everything: string; request_hash: string; response_body: Record<string, unknown> }> = await t.dataSource.query(
+        `SELECT row_to_json(k)::text AS everything, request_hash, response_body FROM idempotency_keys k WHERE user_id = $1 AND key = $2`, [admin.id, key],
+      );
+      expect(stored.response_body).toMatchObject({ id: first.body.id, secret: null });
+      for (const form of secretForms(body.secret)) expect(stored.everything).not.toContain(form);
+      // The fingerprint is keyed: the plain SHA-256 of the request, which a guess at the secret would reproduce, is not what is stored.
+      const plain = createHash('sha256').update(`POST /api/v1/webhook-subscriptions\n${canonicalJson(body)}\n`).digest('hex');
+      expect(stored.request_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored.request_hash).not.toBe(plain);
+      // It still tells another body apart.
+      expectProblem(await as(admin).post('/webhook-subscriptions', { ...body, secret: 'whsec_another_secret_0123456789abcdef' }).set('Idempotency-Key', key), 422, 'IDEMPOTENCY_KEY_REUSED');
+      expect((await as(admin).get(`/webhook-subscriptions?limit=100`).expect(200)).body.items.filter((s: { url: string }) => s.url === body.url)).toHaveLength(1);
+      await as(admin).delete(`/webhook-subscriptions/${first.body.id}`).expect(200);
     });
   });
 
@@ -498,6 +566,67 @@ describe('Webhooks with the defaults: public receivers only, no inbound secret',
   it('refuses every inbound event when no WEBHOOK_SECRET is set', async () => {
     for (const secret of ['', 'anything', INBOUND_SECRET]) {
       expectProblem(await request(t.http).post('/api/v1/events/webhook').set('x-webhook-secret', secret).send([{ type: 'user.deleted', data: { email: 'a@acme.test' } }]), 401, 'WEBHOOK_UNAUTHORIZED');
+    }
+  });
+});
+
+describe('Webhook secrets when SECRETS_KEY changes', () => {
+  const receiver = new Receiver();
+  const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+  const settings = { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '1000' };
+  let first: TestApp;
+  let org: TestOrganization;
+  let subscriptionId: string;
+  const stored = async (app: TestApp) =>
+    (await app.dataSource.query(`SELECT secret, secret_ciphertext FROM webhook_subscriptions WHERE id = $1`, [subscriptionId]))[0] as { secret: string | null; secret_ciphertext: string };
+  const keyIdOf = (sealed: string) => sealed.split('.')[1];
+  const submit = async (app: TestApp, merchant: string) =>
+    (await request(app.http).post('/api/v1/spends').set(bearer(org.admin.accessToken)).send({ amount: '5.00', currency: 'USD', spend_date: '2026-03-02', merchant }).expect(201)).body.id as string;
+
+  beforeAll(async () => {
+    await receiver.start();
+    first = await createTestApp({ ...settings, SECRETS_KEY: oldKey.toString('base64') });
+    org = await first.given.organization('Rotating keys');
+    subscriptionId = (await request(first.http).post('/api/v1/webhook-subscriptions').set(bearer(org.admin.accessToken))
+      .send({ url: receiver.url(), events: ['spend.submitted'], secret: SIGNING_SECRET }).expect(201)).body.id;
+    expect(keyIdOf((await stored(first)).secret_ciphertext)).toBe(new SecretBox(oldKey).keyId);
+    await first.close({ keepDatabase: true });
+  });
+
+  afterAll(async () => {
+    await receiver.stop();
+  });
+
+  it('re-seals every secret under the new key at start and keeps signing with the same secret; without that key the attempt says why', async () => {
+    const rotated = await createTestApp({ ...settings, SECRETS_KEY: newKey.toString('base64'), SECRETS_PREVIOUS_KEYS: oldKey.toString('base64') }, first);
+    try {
+      const row = await stored(rotated);
+      expect(row.secret).toBeNull();
+      expect(keyIdOf(row.secret_ciphertext)).toBe(new SecretBox(newKey).keyId);
+      const spendId = await submit(rotated, 'After a key rotation');
+      await until(() => receiver.events().some((e) => e.spend_id === spendId), 'the delivery under the new key');
+      const sent = receiver.events().find((e) => e.spend_id === spendId)!.raw;
+      expect(verifySignature(String(sent.headers['x-spendin-signature']), sent.body, SIGNING_SECRET, Math.floor(Date.now() / 1000))).toBe(true);
+    } finally {
+      await rotated.close({ keepDatabase: true });
+    }
+
+    // Started again with only the old key: what the new key sealed cannot be opened, and nothing is sent.
+    const lost = await createTestApp({ ...settings, SECRETS_KEY: oldKey.toString('base64') }, first);
+    try {
+      const spendId = await submit(lost, 'Key lost');
+      const error = async () => {
+        const [row]: Array<{ error: string | null }> = await lost.dataSource.query(
+          `SELECT d.error FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE e.spend_id = $1`, [spendId],
+        );
+        return row?.error ?? null;
+      };
+      await until(async () => (await error()) !== null, 'the failed attempt');
+      expect(await error()).toBe(`the subscription's secret cannot be read: sealed under key ${new SecretBox(newKey).keyId}, which is neither SECRETS_KEY nor one of SECRETS_PREVIOUS_KEYS`);
+      expect(receiver.events().some((e) => e.spend_id === spendId)).toBe(false);
+      expect(keyIdOf((await stored(lost)).secret_ciphertext)).toBe(new SecretBox(newKey).keyId);
+    } finally {
+      await lost.close();
     }
   });
 });

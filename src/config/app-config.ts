@@ -67,6 +67,12 @@ export class AppConfig {
    */
   readonly smtp?: { url: string; from: string; server: string };
   readonly jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  /**
+   * What seals the secrets Spendin stores and must read back (webhook signing secrets; see
+   * src/common/secrets/secret-box.ts): `key` seals and opens, `previousKeys` only open, until
+   * what they sealed is sealed again under `key` at the next start.
+   */
+  readonly secrets: { key: Buffer; previousKeys: Buffer[] };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
@@ -115,10 +121,15 @@ export class AppConfig {
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
     this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
+    if (this.env === 'production') requireProductionSecrets(e);
     this.jwt = {
-      secret: e.JWT_SECRET ?? this.developmentJwtSecret(),
+      secret: e.JWT_SECRET ?? this.generatedSecret('jwt-secret', () => randomBytes(48).toString('base64url')),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
+    };
+    this.secrets = {
+      key: Buffer.from(e.SECRETS_KEY ?? this.generatedSecret('secrets-key', () => randomBytes(32).toString('base64')), 'base64'),
+      previousKeys: (e.SECRETS_PREVIOUS_KEYS?.split(',') ?? []).map((key) => Buffer.from(key, 'base64')),
     };
     this.login = {
       maxFailures: e.LOGIN_MAX_FAILURES ?? 5,
@@ -146,16 +157,16 @@ export class AppConfig {
     return new AppConfig(parseEnvironment(env), overrides);
   }
 
-  /** Outside production a missing JWT_SECRET is generated once and kept under the data dir. */
-  private developmentJwtSecret(): string {
-    if (this.env === 'production') {
-      throw new ConfigError(['JWT_SECRET: must be set in production (at least 32 characters)']);
-    }
-    const file = join(this.dataDir, 'jwt-secret');
+  /**
+   * Outside production a missing JWT_SECRET or SECRETS_KEY is generated once and kept under the
+   * data dir, so that every process on one DATA_DIR shares it and restarts keep it.
+   */
+  private generatedSecret(name: string, generate: () => string): string {
+    const file = join(this.dataDir, name);
     if (!existsSync(file)) {
       mkdirSync(this.dataDir, { recursive: true });
       try {
-        writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+        writeFileSync(file, generate(), { mode: 0o600, flag: 'wx' });
       } catch (error) {
         // A process on the same DATA_DIR starting at the same moment wrote it first: share theirs.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -163,6 +174,17 @@ export class AppConfig {
     }
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/**
+ * Production never generates a secret into DATA_DIR: each container would make its own, and
+ * a lost volume would lose the key to every stored webhook secret.
+ */
+function requireProductionSecrets(e: Environment): void {
+  const missing: string[] = [];
+  if (!e.JWT_SECRET) missing.push('JWT_SECRET: must be set in production (at least 32 characters)');
+  if (!e.SECRETS_KEY) missing.push('SECRETS_KEY: must be set in production (32 random bytes in base64: openssl rand -base64 32), the same for every process');
+  if (missing.length > 0) throw new ConfigError(missing);
 }
 
 /** The SMTP server an SMTP_URL names, without user or password: `smtp://mail.example.com:587`. */

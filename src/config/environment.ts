@@ -27,6 +27,13 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const blankAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+/**
+ * 32 bytes in base64 (or base64url): 42 characters, one whose low two bits are zero, and an
+ * optional "=". `openssl rand -base64 32` writes one.
+ */
+const SECRETS_KEY_TEXT = '[A-Za-z0-9+/_-]{42}[AEIMQUYcgkosw048]=?';
+const SECRETS_KEY_FORMAT = new RegExp(`^${SECRETS_KEY_TEXT}$`);
+const SECRETS_KEY_MESSAGE = (name: string, what = 'a key') => `${name} must be ${what} of 32 random bytes in base64, as written by openssl rand -base64 32`;
 
 /**
  * The process environment as the application reads it. Every variable is documented in
@@ -129,6 +136,12 @@ export class Environment {
 
   @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(SECRETS_KEY_FORMAT, { message: SECRETS_KEY_MESSAGE('SECRETS_KEY') })
+  SECRETS_KEY?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(new RegExp(`^${SECRETS_KEY_TEXT}(,${SECRETS_KEY_TEXT})*$`), { message: SECRETS_KEY_MESSAGE('SECRETS_PREVIOUS_KEYS', 'a comma-separated list of keys, each') })
+  SECRETS_PREVIOUS_KEYS?: string;
 
   @IsOptional() @Transform(toInt) @Min(60) @Max(86_400) @IsInt()
   JWT_ACCESS_TTL_SECONDS?: number;

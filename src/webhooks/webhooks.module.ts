@@ -4,6 +4,7 @@ import { UsersModule } from '../users/users.module';
 import { IdentityEventsController, IdentityProviderGuard } from './inbound/identity-events.controller';
 import { IdentityEventsPipe } from './inbound/identity-events.pipe';
 import { IdentityEventsService } from './inbound/identity-events.service';
+import { SecretsAtRest } from './secrets-at-rest';
 import { DeliveryAttempts } from './use-cases/delivery-attempts';
 import { EventFanout } from './use-cases/event-fanout';
 import { WebhookSubscriptionsController } from './webhook-subscriptions.controller';
@@ -19,6 +20,6 @@ import { WebhooksRepository } from './webhooks.repository';
 @Module({
   imports: [UsersModule, OrganizationsModule],
   controllers: [WebhookSubscriptionsController, IdentityEventsController],
-  providers: [WebhookSubscriptionsService, WebhooksRepository, EventFanout, DeliveryAttempts, IdentityEventsService, IdentityProviderGuard, IdentityEventsPipe],
+  providers: [WebhookSubscriptionsService, WebhooksRepository, SecretsAtRest, EventFanout, DeliveryAttempts, IdentityEventsService, IdentityProviderGuard, IdentityEventsPipe],
 })
 export class WebhooksModule {}

@@ -31,7 +31,7 @@ export interface Finished {
 /** The process environment minus anything that would point a child at another database or bucket. */
 export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
-  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT']) delete base[name];
+  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'SECRETS_KEY', 'SECRETS_PREVIOUS_KEYS', 'PORT']) delete base[name];
   // Nor at a developer's own receipts bucket.
   for (const name of Object.keys(base)) if (name === 'RECEIPTS_STORAGE' || name.startsWith('S3_')) delete base[name];
   const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };

@@ -22,16 +22,18 @@ export interface TestApp {
   /** The suite's database URL, for tests that talk SQL or start processes against it. */
   databaseUrl: string;
   given: Given;
-  close: () => Promise<void>;
+  /** Stops the app and drops its database, unless `keepDatabase` (for another app to start on it). */
+  close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
 
 /**
  * Boots the real application (every module, the same HTTP setup as `main.ts`) against a
- * fresh clone of the migrated template database. `env` overrides settings for one suite.
+ * fresh clone of the migrated template database, or against `on` (the database of an app
+ * closed with `keepDatabase`, as a restart would). `env` overrides settings for one suite.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = `spendin_test_${randomBytes(6).toString('hex')}`;
-  const databaseUrl = await cloneTemplate(database);
+export async function createTestApp(env: Record<string, string> = {}, on?: TestApp): Promise<TestApp> {
+  const database = on ? new URL(on.databaseUrl).pathname.slice(1) : `spendin_test_${randomBytes(6).toString('hex')}`;
+  const databaseUrl = on ? on.databaseUrl : await cloneTemplate(database);
   const config = AppConfig.fromEnv({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -60,9 +62,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dataSource,
     databaseUrl,
     given: new Given(app, http),
-    close: async () => {
+    close: async (options = {}) => {
       await app.close();
-      await dropDatabase(database);
+      if (!options.keepDatabase) await dropDatabase(database);
     },
   };
 }
