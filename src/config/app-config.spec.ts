@@ -49,6 +49,16 @@ describe('AppConfig', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('names WEBHOOK_SECRET, in either form, as retired (it is not read), and nothing when it is unset', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retired).toEqual([]);
+    for (const env of [{ WEBHOOK_SECRET: 'an-old-shared-secret-of-32-characters!!' }, { WEBHOOK_SECRET_FILE: '/run/secrets/webhook' }]) {
+      const [warning, ...more] = AppConfig.fromEnv({ DATA_DIR: dataDir(), ...env }).retired;
+      expect(more).toEqual([]);
+      expect(warning).toMatch(/^WEBHOOK_SECRET is no longer read: .*\/api\/v1\/organization\/identity-provider\/secret/);
+      expect(warning).not.toContain('an-old-shared-secret');
+    }
+  });
+
   it('generates a development SECRETS_KEY of 32 bytes once, under the data dir, readable by its owner only', () => {
     const dir = dataDir();
     const first = AppConfig.fromEnv({ DATA_DIR: dir }).secrets.key;

@@ -78,13 +78,15 @@ export class AppConfig {
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
   readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
   /**
-   * Webhooks. `inboundSecret`: what the identity provider sends in `x-webhook-secret` (unset:
-   * every inbound event is refused). Outbound deliveries go only to public addresses unless
-   * `allowPrivateUrls`; retries wait `retryBaseMs`, doubling; each attempt waits `timeoutMs`.
+   * Outbound webhooks: deliveries go only to public addresses unless `allowPrivateUrls`;
+   * retries wait `retryBaseMs`, doubling; each attempt waits `timeoutMs`. (Inbound identity
+   * events are signed with each organization's own secret, kept in the database.)
    */
-  readonly webhooks: { inboundSecret?: string; allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
+  readonly webhooks: { allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
+  /** Variables set in the environment that Spendin no longer reads, each with what replaced it: logged at start. */
+  readonly retired: string[];
 
-  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}) {
+  constructor(environment: Environment, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole; retired?: string[] } = {}) {
     const e = environment;
     this.env = e.NODE_ENV ?? 'development';
     this.port = e.PORT ?? 3000;
@@ -145,8 +147,8 @@ export class AppConfig {
       payablesAccount: e.JOURNAL_PAYABLES_ACCOUNT ?? '2100',
       fallbackExpenseAccount: e.JOURNAL_EXPENSE_ACCOUNT ?? '6000',
     };
+    this.retired = overrides.retired ?? [];
     this.webhooks = {
-      inboundSecret: e.WEBHOOK_SECRET,
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? false,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS ?? 30_000,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 10_000,
@@ -154,7 +156,7 @@ export class AppConfig {
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: { embeddedDatabaseUrl?: string; role?: ProcessRole } = {}): AppConfig {
-    return new AppConfig(parseEnvironment(env), overrides);
+    return new AppConfig(parseEnvironment(env), { ...overrides, retired: retiredVariables(env) });
   }
 
   /**
@@ -174,6 +176,15 @@ export class AppConfig {
     }
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/** Settings that were removed, and why an operator who still sets one should act. */
+const RETIRED: Record<string, string> = {
+  WEBHOOK_SECRET: 'WEBHOOK_SECRET is no longer read: each organization\'s identity provider now signs its events with a secret of that organization (POST /api/v1/organization/identity-provider/secret) and sends them to /api/v1/events/webhook/<organization id>; see docs/webhooks.md',
+};
+
+function retiredVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(RETIRED).filter(([name]) => env[name] !== undefined || env[`${name}_FILE`] !== undefined).map(([, why]) => why);
 }
 
 /**

@@ -173,9 +173,6 @@ export class Environment {
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY?: boolean;
 
-  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET must be at least 32 characters' }) @MaxLength(255)
-  WEBHOOK_SECRET?: string;
-
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
 

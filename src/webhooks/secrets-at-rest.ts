@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SecretBox, SecretBoxError } from '../common/secrets/secret-box';
+import { identityProviderSecretContext } from './inbound/identity-provider.service';
+import { IdentityProvidersRepository } from './inbound/identity-providers.repository';
 import { openSecret, subscriptionSecretContext } from './subscription-secrets';
 import { StoredSubscriptionSecret, WebhooksRepository } from './webhooks.repository';
 
@@ -13,11 +15,12 @@ export interface SealingReport {
 const PAGE = 200;
 
 /**
- * Keeps every stored webhook secret sealed under the current SECRETS_KEY. A migration cannot
- * do it (the key is never in the database), so every process that starts with the key does:
- * subscription secrets still in plain text (from before secrets were sealed, or written by a
- * process of the previous version during an upgrade) are sealed, and secrets sealed under a
- * previous key (SECRETS_PREVIOUS_KEYS) are sealed again under the current one. Each row is
+ * Keeps every stored webhook secret (subscriptions', organizations' identity providers') sealed
+ * under the current SECRETS_KEY. A migration cannot do it (the key is never in the database),
+ * so every process that starts with the key does: subscription secrets still in plain text
+ * (from before secrets were sealed, or written by a process of the previous version during an
+ * upgrade) are sealed, and secrets sealed under a previous key (SECRETS_PREVIOUS_KEYS) are
+ * sealed again under the current one. Each row is
  * changed in one statement that only applies if the row still holds what was read, so that
  * two processes starting at once, or a rotation meanwhile, lose nothing.
  */
@@ -27,6 +30,7 @@ export class SecretsAtRest implements OnApplicationBootstrap {
 
   constructor(
     private readonly webhooks: WebhooksRepository,
+    private readonly identityProviders: IdentityProvidersRepository,
     private readonly box: SecretBox,
   ) {}
 
@@ -49,8 +53,26 @@ export class SecretsAtRest implements OnApplicationBootstrap {
         const outcome = await this.sealSubscription(stored.organizationId, stored);
         if (outcome !== 'unchanged') report[outcome] += 1;
       }
-      if (page.length < PAGE) return report;
+      if (page.length < PAGE) break;
       after = page[page.length - 1].id;
+    }
+    after = null;
+    for (;;) {
+      const page = await this.identityProviders.sealedUnderOtherKeys(this.box.keyId, after, PAGE);
+      for (const provider of page) {
+        const context = identityProviderSecretContext(provider.organizationId);
+        let secret: string;
+        try {
+          secret = this.box.open(provider.secretCiphertext, context);
+        } catch (error) {
+          if (!(error instanceof SecretBoxError)) throw error;
+          report.unreadable += 1;
+          continue;
+        }
+        if (await this.identityProviders.storeResealed(provider.organizationId, provider.secretCiphertext, this.box.seal(secret, context))) report.resealed += 1;
+      }
+      if (page.length < PAGE) return report;
+      after = page[page.length - 1].organizationId;
     }
   }
 
