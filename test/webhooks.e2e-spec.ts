@@ -235,6 +235,19 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
+    it('delivers for a row an older process wrote in plain text during an upgrade, and seals it then', async () => {
+      const plain = 'whsec_written_by_the_previous_version_01';
+      const [{ id }]: Array<{ id: string }> = await t.dataSource.query(
+        `INSERT INTO webhook_subscriptions (organization_id, url, events, secret) VALUES ($1, $2, '{spend.submitted}', $3) RETURNING id`, [org.id, receiver.url('/legacy'), plain],
+      );
+      const marker = await spend(employee, { merchant: 'Mid-upgrade' });
+      await until(() => receiver.received.some((r) => JSON.parse(r.body).spend_id === marker.id && r.headers['x-spendin-event-type'] === 'spend.submitted' && r.body.length > 0 && verifySignature(String(r.headers['x-spendin-signature']), r.body, plain, Math.floor(Date.now() / 1000))), 'the delivery signed with the plain secret');
+      const row = await storedRow(id);
+      expect(row).toMatchObject({ secret: null, secret_hint: plain.slice(-4), secret_ciphertext: expect.stringMatching(/^v1\./) });
+      expect(row.everything).not.toContain(plain);
+      await as(admin).delete(`/webhook-subscriptions/${id}`).expect(200);
+    });
+
     it('replays an Idempotency-Key create without the secret, says so, and stores neither the secret nor a plain digest of it', async () => {
       const key = `idem-${Date.now()}`;
       const body = { url: receiver.url('/idempotent'), events: ['spend.paid'], secret: 'whsec_idempotent_secret_0123456789ab' };
