@@ -10,6 +10,7 @@ import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
 import { UploadInterceptor } from './common/http/upload.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { OutboxModule } from './common/outbox/outbox.module';
+import { SecretsModule } from './common/secrets/secrets.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -34,6 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        SecretsModule,
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule,
         AuditModule,

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { json, type Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
@@ -43,9 +43,16 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
       },
     }),
   );
-  // The first parser that matches parses the body; the next ones see it parsed and pass.
-  app.use(LARGE_JSON_ROUTES.map((route) => `/${API_PREFIX}/${route}`), json({ limit: LARGE_JSON_BODY_LIMIT, type: JSON_TYPES }));
-  app.use(json({ limit: JSON_BODY_LIMIT, type: JSON_TYPES }));
+  // The bytes of a JSON body are kept beside what they parse to: a signature (the identity
+  // provider's) is over the exact bytes sent, which re-serializing the parsed body would not
+  // give. Express's parser itself, since Nest's useBodyParser keeps `verify` to NestFactory's
+  // rawBody option, which each caller of configureApp would have to remember. The first parser
+  // that matches parses the body; the next ones see it parsed and pass.
+  const keepBytes = (request: Request & { rawBody?: Buffer }, _response: unknown, bytes: Buffer) => {
+    request.rawBody = bytes;
+  };
+  app.use(LARGE_JSON_ROUTES.map((route) => `/${API_PREFIX}/${route}`), json({ limit: LARGE_JSON_BODY_LIMIT, type: JSON_TYPES, verify: keepBytes }));
+  app.use(json({ limit: JSON_BODY_LIMIT, type: JSON_TYPES, verify: keepBytes }));
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.use(guardInput);
@@ -71,7 +78,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-webhook-secret', description: 'WEBHOOK_SECRET, for the identity provider\'s POST /events/webhook only' }, 'webhook-secret')
+    .addApiKey({
+      type: 'apiKey', in: 'header', name: 'webhook-signature',
+      description: 'For the identity provider\'s POST /events/webhook/{organization_id} only: a Standard Webhooks signature (`v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<body>`) made with the organization\'s identity-provider secret, sent with `webhook-id` and `webhook-timestamp`',
+    }, 'webhook-signature')
     .build();
   const document = SwaggerModule.createDocument(app, options, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
   document.components ??= {};

@@ -15,6 +15,7 @@ export function loggerOptions(config: AppConfig): Params {
         paths: [
           'req.headers.authorization',
           'req.headers.cookie',
+          // Retired with WEBHOOK_SECRET; a provider not moved to signatures yet may still send it.
           'req.headers["x-webhook-secret"]',
           'res.headers["set-cookie"]',
           '*.password',

@@ -170,8 +170,8 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
 
     it('marks every non-public route with the bearer scheme and a 401 answer', () => {
       const publicRoutes = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout', 'GET /health', 'GET /health/ready'];
-      // The identity provider authenticates with the shared secret header instead of a token.
-      const schemeOf = (route: string) => (route === 'POST /api/v1/events/webhook' ? 'webhook-secret' : 'bearer');
+      // The identity provider authenticates with its organization's signature instead of a token.
+      const schemeOf = (route: string) => (route === 'POST /api/v1/events/webhook/{organization_id}' ? 'webhook-signature' : 'bearer');
       const gaps: string[] = [];
       for (const { route, operation } of operations()) {
         if (publicRoutes.includes(route)) continue;

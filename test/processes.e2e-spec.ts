@@ -120,6 +120,11 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       const production = await runToExit(['dist/src/main.js'], { DATABASE_URL, NODE_ENV: 'production' });
       expect(production.code).toBe(1);
       expect(production.stderr).toContain('JWT_SECRET');
+      // The key that seals stored webhook secrets is never generated in production: without it the API does not start.
+      const withoutKey = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, NODE_ENV: 'production' });
+      expect(withoutKey.code).toBe(1);
+      expect(withoutKey.stderr).toContain('SECRETS_KEY: must be set in production');
+      expect(withoutKey.stdout).not.toContain('Spendin API on');
     });
   });
 

@@ -11,6 +11,8 @@ import { cloneTemplate, dropDatabase } from './setup/suite-database';
 
 const PASSWORD = 'scale-out-password-123';
 const JWT_SECRET = 'scale-out-jwt-secret-0123456789-0123456789';
+// Every process seals and opens webhook secrets with the same key, as JWT_SECRET signs tokens alike.
+const SECRETS_KEY = randomBytes(32).toString('base64');
 const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-usd-38.34.jpg'));
 const redisUrl = process.env.REDIS_URL;
 
@@ -62,7 +64,7 @@ describe(`Two API processes${redisUrl ? ' and two workers (Redis)' : ' on one em
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'spendin-scale-'));
     chmodSync(dataDir, 0o755);
-    const common = { JWT_SECRET, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '200', OUTBOX_POLL_MS: '100', OCR_WORKERS: '1', LOGIN_MAX_FAILURES: '5' };
+    const common = { JWT_SECRET, SECRETS_KEY, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '200', OUTBOX_POLL_MS: '100', OCR_WORKERS: '1', LOGIN_MAX_FAILURES: '5' };
     if (redisUrl) {
       const url = await cloneTemplate(database);
       // Processes of one machine: their own DATA_DIRs, one receipts directory.

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from './app-config';
@@ -28,8 +29,69 @@ describe('AppConfig', () => {
     expect(AppConfig.fromEnv({ DATA_DIR: dir }).jwt.secret).toBe(first);
   });
 
-  it('requires JWT_SECRET in production', () => {
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  it('requires JWT_SECRET, AUDIT_KEY and SECRETS_KEY in production, naming each one missing, and generates none there', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        AppConfig.fromEnv({ DATA_DIR: dataDir(), NODE_ENV: 'production', ...env });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+      return null;
+    };
+    expect(refusal({})).toEqual(expect.stringMatching(/JWT_SECRET: must be set in production[\s\S]*AUDIT_KEY: must be set in production[\s\S]*SECRETS_KEY: must be set in production/));
+    const withJwt = refusal({ JWT_SECRET: 'a-production-jwt-secret-of-32-characters-or-more' });
+    expect(withJwt).toContain('SECRETS_KEY: must be set in production');
+    expect(withJwt).toContain('AUDIT_KEY: must be set in production');
+    expect(withJwt).not.toContain('JWT_SECRET');
+    const dir = dataDir();
+    const config = AppConfig.fromEnv({
+      DATA_DIR: dir, NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-of-32-characters-or-more',
+      AUDIT_KEY: 'a-production-audit-key-of-32-characters-or-more', SECRETS_KEY: randomBytes(32).toString('base64'),
+    });
+    expect(config.secrets.key).toHaveLength(32);
+    expect(config.audit.key).toBe('a-production-audit-key-of-32-characters-or-more');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('names WEBHOOK_SECRET, in either form, as retired (it is not read), and nothing when it is unset', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retired).toEqual([]);
+    for (const env of [{ WEBHOOK_SECRET: 'an-old-shared-secret-of-32-characters!!' }, { WEBHOOK_SECRET_FILE: '/run/secrets/webhook' }]) {
+      const [warning, ...more] = AppConfig.fromEnv({ DATA_DIR: dataDir(), ...env }).retired;
+      expect(more).toEqual([]);
+      expect(warning).toMatch(/^WEBHOOK_SECRET is no longer read: .*\/api\/v1\/organization\/identity-provider\/secret/);
+      expect(warning).not.toContain('an-old-shared-secret');
+    }
+  });
+
+  it('generates a development SECRETS_KEY of 32 bytes once, under the data dir, readable by its owner only', () => {
+    const dir = dataDir();
+    const first = AppConfig.fromEnv({ DATA_DIR: dir }).secrets.key;
+    expect(first).toHaveLength(32);
+    expect(Buffer.from(readFileSync(join(dir, 'secrets-key'), 'utf8'), 'base64').equals(first)).toBe(true);
+    expect(statSync(join(dir, 'secrets-key')).mode & 0o777).toBe(0o600);
+    expect(AppConfig.fromEnv({ DATA_DIR: dir }).secrets.key.equals(first)).toBe(true);
+  });
+
+  it('takes SECRETS_KEY and SECRETS_PREVIOUS_KEYS as 32-byte base64 keys and refuses anything else without showing it', () => {
+    const [key, old1, old2] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const config = AppConfig.fromEnv({ DATA_DIR: dataDir(), SECRETS_KEY: key.toString('base64'), SECRETS_PREVIOUS_KEYS: `${old1.toString('base64')},${old2.toString('base64url')}` });
+    expect(config.secrets.key.equals(key)).toBe(true);
+    expect(config.secrets.previousKeys.map((k) => k.toString('hex'))).toEqual([old1.toString('hex'), old2.toString('hex')]);
+    for (const [name, value] of [
+      ['SECRETS_KEY', randomBytes(16).toString('base64')], ['SECRETS_KEY', randomBytes(33).toString('base64')], ['SECRETS_KEY', 'not base64 at all, but 44 characters long!!'],
+      ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},short`], ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},`],
+    ]) {
+      let message = '';
+      try {
+        AppConfig.fromEnv({ DATA_DIR: dataDir(), [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect([name, message]).toEqual([name, expect.stringContaining(`${name}: must be`)]);
+      expect(message).toContain('(got (hidden))');
+      expect(message).not.toContain(value.split(',')[0]);
+    }
   });
 
   it('sends e-mail only with SMTP_URL, from SMTP_FROM or a default sender, and keeps the password out of what may be logged', () => {

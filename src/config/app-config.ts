@@ -35,6 +35,8 @@ export interface AppConfigOverrides {
   /** The embedded server's URLs once it runs: its owner's, and the application role's. */
   embeddedDatabase?: { owner: string; application: string; role: string };
   role?: ProcessRole;
+  /** Removed settings the environment still sets, each with what to do instead (logged at start). */
+  retired?: string[];
 }
 
 /**
@@ -95,16 +97,24 @@ export class AppConfig {
    * may still name (AUDIT_PREVIOUS_KEYS), for verification only.
    */
   readonly audit: { key: string; previousKeys: string[] };
+  /**
+   * What seals the secrets Spendin stores and must read back (webhook signing secrets; see
+   * src/common/secrets/secret-box.ts): `key` seals and opens, `previousKeys` only open, until
+   * what they sealed is sealed again under `key` at the next start.
+   */
+  readonly secrets: { key: Buffer; previousKeys: Buffer[] };
   readonly login: { maxFailures: number; windowSeconds: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
   readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
   /**
-   * Webhooks. `inboundSecret`: what the identity provider sends in `x-webhook-secret` (unset:
-   * every inbound event is refused). Outbound deliveries go only to public addresses unless
-   * `allowPrivateUrls`; retries wait `retryBaseMs`, doubling; each attempt waits `timeoutMs`.
+   * Outbound webhooks: deliveries go only to public addresses unless `allowPrivateUrls`;
+   * retries wait `retryBaseMs`, doubling; each attempt waits `timeoutMs`. (Inbound identity
+   * events are signed with each organization's own secret, kept in the database.)
    */
-  readonly webhooks: { inboundSecret?: string; allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
+  readonly webhooks: { allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
+  /** Variables set in the environment that Spendin no longer reads, each with what replaced it: logged at start. */
+  readonly retired: string[];
 
   constructor(environment: Environment, overrides: AppConfigOverrides = {}) {
     const e = environment;
@@ -147,14 +157,19 @@ export class AppConfig {
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
     this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
+    if (this.env === 'production') requireProductionSecrets(e);
     this.jwt = {
-      secret: e.JWT_SECRET ?? this.developmentSecret('JWT_SECRET', 'jwt-secret'),
+      secret: e.JWT_SECRET ?? this.generatedSecret('jwt-secret', () => randomBytes(48).toString('base64url')),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS ?? 900,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
     };
     this.audit = {
-      key: e.AUDIT_KEY ?? this.developmentSecret('AUDIT_KEY', 'audit-key'),
+      key: e.AUDIT_KEY ?? this.generatedSecret('audit-key', () => randomBytes(48).toString('base64url')),
       previousKeys: e.AUDIT_PREVIOUS_KEYS ? e.AUDIT_PREVIOUS_KEYS.split(',') : [],
+    };
+    this.secrets = {
+      key: Buffer.from(e.SECRETS_KEY ?? this.generatedSecret('secrets-key', () => randomBytes(32).toString('base64')), 'base64'),
+      previousKeys: (e.SECRETS_PREVIOUS_KEYS?.split(',') ?? []).map((key) => Buffer.from(key, 'base64')),
     };
     this.login = {
       maxFailures: e.LOGIN_MAX_FAILURES ?? 5,
@@ -170,8 +185,8 @@ export class AppConfig {
       payablesAccount: e.JOURNAL_PAYABLES_ACCOUNT ?? '2100',
       fallbackExpenseAccount: e.JOURNAL_EXPENSE_ACCOUNT ?? '6000',
     };
+    this.retired = overrides.retired ?? [];
     this.webhooks = {
-      inboundSecret: e.WEBHOOK_SECRET,
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? false,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS ?? 30_000,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 10_000,
@@ -179,19 +194,19 @@ export class AppConfig {
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: AppConfigOverrides = {}): AppConfig {
-    return new AppConfig(parseEnvironment(env), overrides);
+    return new AppConfig(parseEnvironment(env), { ...overrides, retired: retiredVariables(env) });
   }
 
-  /** Outside production a missing secret (JWT_SECRET, AUDIT_KEY) is generated once and kept under the data dir. */
-  private developmentSecret(variable: string, fileName: string): string {
-    if (this.env === 'production') {
-      throw new ConfigError([`${variable}: must be set in production (at least 32 characters)`]);
-    }
-    const file = join(this.dataDir, fileName);
+  /**
+   * Outside production a missing JWT_SECRET, AUDIT_KEY or SECRETS_KEY is generated once and kept under the
+   * data dir, so that every process on one DATA_DIR shares it and restarts keep it.
+   */
+  private generatedSecret(name: string, generate: () => string): string {
+    const file = join(this.dataDir, name);
     if (!existsSync(file)) {
       mkdirSync(this.dataDir, { recursive: true });
       try {
-        writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+        writeFileSync(file, generate(), { mode: 0o600, flag: 'wx' });
       } catch (error) {
         // A process on the same DATA_DIR starting at the same moment wrote it first: share theirs.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -208,6 +223,27 @@ function queueBoardSettings(e: Environment): QueueBoardSettings {
     throw new ConfigError([`QUEUE_BOARD_PASSWORD: must be set (at least 32 characters) when QUEUE_BOARD=${mode}; generate one with openssl rand -base64 36`]);
   }
   return { mode, password: e.QUEUE_BOARD_PASSWORD };
+}
+
+/** Settings that were removed, and why an operator who still sets one should act. */
+const RETIRED: Record<string, string> = {
+  WEBHOOK_SECRET: 'WEBHOOK_SECRET is no longer read: each organization\'s identity provider now signs its events with a secret of that organization (POST /api/v1/organization/identity-provider/secret) and sends them to /api/v1/events/webhook/<organization id>; see docs/webhooks.md',
+};
+
+function retiredVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(RETIRED).filter(([name]) => env[name] !== undefined || env[`${name}_FILE`] !== undefined).map(([, why]) => why);
+}
+
+/**
+ * Production never generates a secret into DATA_DIR: each container would make its own, and
+ * a lost volume would lose the key to every stored webhook secret.
+ */
+function requireProductionSecrets(e: Environment): void {
+  const missing: string[] = [];
+  if (!e.JWT_SECRET) missing.push('JWT_SECRET: must be set in production (at least 32 characters)');
+  if (!e.AUDIT_KEY) missing.push('AUDIT_KEY: must be set in production (at least 32 characters), the same for every process, kept apart from the database');
+  if (!e.SECRETS_KEY) missing.push('SECRETS_KEY: must be set in production (32 random bytes in base64: openssl rand -base64 32), the same for every process');
+  if (missing.length > 0) throw new ConfigError(missing);
 }
 
 /** The SMTP server an SMTP_URL names, without user or password: `smtp://mail.example.com:587`. */

@@ -31,6 +31,13 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const blankAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+/**
+ * 32 bytes in base64 (or base64url): 42 characters, one whose low two bits are zero, and an
+ * optional "=". `openssl rand -base64 32` writes one.
+ */
+const SECRETS_KEY_TEXT = '[A-Za-z0-9+/_-]{42}[AEIMQUYcgkosw048]=?';
+const SECRETS_KEY_FORMAT = new RegExp(`^${SECRETS_KEY_TEXT}$`);
+const SECRETS_KEY_MESSAGE = (name: string, what = 'a key') => `${name} must be ${what} of 32 random bytes in base64, as written by openssl rand -base64 32`;
 
 /**
  * TRUST_PROXY: `false`, the number of proxies in front of the API, or the proxies' addresses
@@ -179,6 +186,12 @@ export class Environment {
   @IsOptional() @Transform(blankAsUnset) @IsString() @Matches(/^[^,\s]{32,512}(,[^,\s]{32,512})*$/, { message: 'AUDIT_PREVIOUS_KEYS must be earlier AUDIT_KEY values (at least 32 characters each), separated by commas' })
   AUDIT_PREVIOUS_KEYS?: string;
 
+  @IsOptional() @Transform(blankAsUnset) @Matches(SECRETS_KEY_FORMAT, { message: SECRETS_KEY_MESSAGE('SECRETS_KEY') })
+  SECRETS_KEY?: string;
+
+  @IsOptional() @Transform(blankAsUnset) @Matches(new RegExp(`^${SECRETS_KEY_TEXT}(,${SECRETS_KEY_TEXT})*$`), { message: SECRETS_KEY_MESSAGE('SECRETS_PREVIOUS_KEYS', 'a comma-separated list of keys, each') })
+  SECRETS_PREVIOUS_KEYS?: string;
+
   @IsOptional() @Transform(toInt) @Min(60) @Max(86_400) @IsInt()
   JWT_ACCESS_TTL_SECONDS?: number;
 
@@ -211,9 +224,6 @@ export class Environment {
 
   @IsOptional() @Transform(blankAsUnset) @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*[^\s?#/])?$/, { message: 'PUBLIC_URL must be the http(s) address clients use, without a trailing slash, such as https://spendin.example.com' })
   PUBLIC_URL?: string;
-
-  @IsOptional() @Transform(blankAsUnset) @IsString() @MinLength(32, { message: 'WEBHOOK_SECRET must be at least 32 characters' }) @MaxLength(255)
-  WEBHOOK_SECRET?: string;
 
   @IsOptional() @Transform(toBoolean) @IsIn([true, false], { message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
   WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;

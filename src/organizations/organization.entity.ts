@@ -5,6 +5,8 @@ export interface OrganizationSettings {
   timezone?: string;
   /** First month (1-12) of the fiscal year. */
   fiscal_year_start_month?: number;
+  /** Whether the organization's identity provider may make someone an admin (unset: it may not). */
+  identity_provider_grants_admin?: boolean;
 }
 
 @Entity('organizations')

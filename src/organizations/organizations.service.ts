@@ -6,7 +6,7 @@ import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
 import { runSql } from '../database/sql';
 import { OrganizationResponseDto, UpdateOrganizationDto } from './dto/organization.dto';
-import { Organization } from './organization.entity';
+import { Organization, OrganizationSettings } from './organization.entity';
 import { toOrganizationResponse } from './organization.mapper';
 import { OrganizationErrors } from './organizations.errors';
 
@@ -34,9 +34,10 @@ export class OrganizationsService {
     return organization.base_currency;
   }
 
-  /** Whether an organization exists (for callers outside any organization: the identity provider). */
-  async exists(tx: EntityManager, organizationId: string): Promise<boolean> {
-    return tx.exists(Organization, { where: { id: organizationId } });
+  /** The organization's settings, read through the caller's transaction (empty for an unknown organization). */
+  async settings(tx: EntityManager, organizationId: string): Promise<OrganizationSettings> {
+    const [organization] = await runSql<{ settings: OrganizationSettings }>(tx, SETTINGS, [organizationId]);
+    return organization?.settings ?? {};
   }
 
   async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
@@ -68,3 +69,4 @@ export class OrganizationsService {
 }
 
 const BASE_CURRENCY = { name: 'organizations.base_currency', text: 'SELECT base_currency FROM organizations WHERE id = $1' };
+const SETTINGS = { name: 'organizations.settings', text: 'SELECT settings FROM organizations WHERE id = $1' };

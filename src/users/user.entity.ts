@@ -7,7 +7,7 @@ export class User {
   @Column('uuid') organizationId: string;
   /** Always stored lower-cased; unique across all organizations because login is by e-mail alone. */
   @Column('text') email: string;
-  /** The identity provider's id for the user, once its events have named one; unique across Spendin. */
+  /** The organization's identity provider's id for the user, once its events have named one; unique in the organization. */
   @Column('text', { nullable: true }) externalId: string | null;
   @Column('text') fullName: string;
   @Column('text') role: Role;

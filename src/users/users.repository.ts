@@ -69,13 +69,13 @@ export class UsersRepository {
     return row ? { id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version } : null;
   }
 
-  /** Unscoped on purpose: the identity provider's id and the e-mail are unique across organizations. */
-  async findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
+  /** A user of the organization by its identity provider's id (unique in the organization), else by e-mail. */
+  async findByIdentity(tx: EntityManager, organizationId: string, ref: { externalId?: string; email?: string }): Promise<User | null> {
     if (ref.externalId !== undefined) {
-      const linked = await tx.findOneBy(User, { externalId: ref.externalId });
+      const linked = await tx.findOneBy(User, { organizationId, externalId: ref.externalId });
       if (linked) return linked;
     }
-    return ref.email === undefined ? null : tx.findOneBy(User, { email: ref.email.toLowerCase() });
+    return ref.email === undefined ? null : tx.findOneBy(User, { organizationId, email: ref.email.toLowerCase() });
   }
 
   async emailExists(email: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {

@@ -149,12 +149,12 @@ export class UsersService {
   }
 
   /**
-   * The user an identity provider's event names: by its own id when the user has been linked to
-   * it, else by e-mail. Unscoped on purpose: both are unique across Spendin, and the provider
-   * serves the whole installation.
+   * The user of the organization an identity provider's event names: by the provider's id when
+   * the user has been linked to it, else by e-mail. Each organization has its own provider, so
+   * a user of another organization is never found.
    */
-  findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
-    return this.users.findByIdentity(tx, ref);
+  findByIdentity(tx: EntityManager, organizationId: string, ref: { externalId?: string; email?: string }): Promise<User | null> {
+    return this.users.findByIdentity(tx, organizationId, ref);
   }
 
   async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserResponseDto> {

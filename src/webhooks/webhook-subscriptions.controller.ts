@@ -43,9 +43,19 @@ export class WebhookSubscriptionsController {
 
   @Post()
   @Authenticated({ role: 'admin' })
-  @Idempotent()
-  @ApiOperation({ summary: 'Subscribe a URL to events', description: `${DELIVERY_DOC}\n\nThe answer carries the signing \`secret\`, this once.` })
-  @ApiCreatedResponse({ type: CreatedWebhookSubscriptionDto })
+  @Idempotent({ secretFields: ['secret'] })
+  @ApiOperation({
+    summary: 'Subscribe a URL to events',
+    description: `${DELIVERY_DOC}\n\nThe answer carries the signing \`secret\`, this once: it is stored only sealed (AES-256-GCM under SECRETS_KEY), and an `
+      + '`Idempotency-Key` replay of this answer has `secret: null` and `Idempotent-Redacted: secret` (rotate it with PATCH if the first answer was lost).',
+  })
+  @ApiCreatedResponse({
+    type: CreatedWebhookSubscriptionDto,
+    headers: {
+      'Idempotent-Replayed': { description: '`true` on a replay of the first answer to this Idempotency-Key', schema: { type: 'string', example: 'true' } },
+      'Idempotent-Redacted': { description: 'On a replay: the fields given as null because they held a secret', schema: { type: 'string', example: 'secret' } },
+    },
+  })
   @ApiValidation()
   @ApiProblems(URL_FORBIDDEN)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookSubscriptionDto): Promise<CreatedWebhookSubscriptionDto> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,6 +8,7 @@ import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
 import { OutboxService } from '../common/outbox/outbox.service';
 import { Page } from '../common/pagination/page';
+import { SecretBox, SecretBoxError } from '../common/secrets/secret-box';
 import { AppConfig } from '../config/app-config';
 import { checkWebhookUrl } from './delivery/address-policy';
 import { resolvePublicHost } from './delivery/webhook-http';
@@ -20,6 +21,7 @@ import {
   WebhookDeliveryResponseDto,
   WebhookSubscriptionResponseDto,
 } from './dto/webhook-subscription.dto';
+import { openSecret, sealedSecret } from './subscription-secrets';
 import { WebhookSubscription } from './webhook.entities';
 import { toDeliveryResponse, toSubscriptionResponse } from './webhook.mapper';
 import { WebhookErrors } from './webhooks.errors';
@@ -36,6 +38,7 @@ export class WebhookSubscriptionsService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly box: SecretBox,
   ) {}
 
   async list(actor: Actor, query: ListWebhookSubscriptionsQuery): Promise<Page<WebhookSubscriptionResponseDto>> {
@@ -50,9 +53,11 @@ export class WebhookSubscriptionsService {
   async create(actor: Actor, dto: CreateWebhookSubscriptionDto): Promise<CreatedWebhookSubscriptionDto> {
     const url = await this.acceptableUrl(dto.url);
     const secret = dto.secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
+    // The id is made here because the sealed secret is bound to it.
+    const id = randomUUID();
     const subscription = await this.dataSource.transaction(async (tx) => {
       const created = await tx.save(tx.create(WebhookSubscription, {
-        organizationId: actor.organizationId, url, events: dto.events, secret, description: dto.description ?? null, createdBy: actor.userId,
+        id, organizationId: actor.organizationId, url, events: dto.events, ...sealedSecret(this.box, id, secret), description: dto.description ?? null, createdBy: actor.userId,
       }));
       await this.audit.record(tx, actor, {
         action: 'webhook_subscription.created', entityType: 'webhook_subscription', entityId: created.id,
@@ -71,15 +76,16 @@ export class WebhookSubscriptionsService {
       const current = await this.webhooks.lockSubscription(tx, actor.organizationId, id);
       if (!current) throw notFound(id);
       const before = { ...current };
+      const rotated = dto.secret !== undefined && dto.secret !== this.currentSecret(current);
       Object.assign(current, {
         url: url ?? current.url,
         events: dto.events ?? current.events,
         description: dto.description === undefined ? current.description : dto.description,
         isActive: dto.is_active ?? current.isActive,
-        secret: dto.secret ?? current.secret,
+        ...(rotated ? sealedSecret(this.box, id, dto.secret!) : {}),
       });
       const changes = diff(before, current, AUDITED_FIELDS);
-      if (dto.secret !== undefined && dto.secret !== before.secret) changes.secret = { from: '(hidden)', to: '(rotated)' };
+      if (rotated) changes.secret = { from: '(hidden)', to: '(rotated)' };
       if (Object.keys(changes).length === 0) return current;
       await tx.save(current);
       const cancelled = before.isActive && !current.isActive ? await this.webhooks.cancelWaiting(tx, actor.organizationId, id) : 0;
@@ -137,6 +143,16 @@ export class WebhookSubscriptionsService {
     });
     const row = await this.webhooks.findDelivery(actor.organizationId, subscriptionId, deliveryId);
     return toDeliveryResponse(row!);
+  }
+
+  /** The secret in force, to tell a rotation from a PATCH that sends the same one; null when it cannot be opened (any secret then replaces it). */
+  private currentSecret(subscription: WebhookSubscription): string | null {
+    try {
+      return openSecret(this.box, subscription);
+    } catch (error) {
+      if (error instanceof SecretBoxError) return null;
+      throw error;
+    }
   }
 
   private async subscriptionOrFail(actor: Actor, id: string): Promise<WebhookSubscription> {

@@ -22,7 +22,15 @@ export class WebhookSubscription {
   @Column('uuid') organizationId: string;
   @Column('text') url: string;
   @Column('text', { array: true }) events: WebhookEventType[];
-  @Column('text') secret: string;
+  /**
+   * The signing secret in plain text: only in rows written before secrets were sealed (or by a
+   * process of that version), until a process with the key seals it (secrets-at-rest.ts).
+   */
+  @Column('text', { nullable: true }) secret: string | null;
+  /** The signing secret sealed with SECRETS_KEY, for the context `subscriptionSecretContext(id)`. */
+  @Column('text', { nullable: true }) secretCiphertext: string | null;
+  /** The secret's last four characters, to tell secrets apart; null only in a row not sealed yet. */
+  @Column('text', { nullable: true }) secretHint: string | null;
   @Column('text', { nullable: true }) description: string | null;
   @Column('boolean', { default: true }) isActive: boolean;
   @Column('uuid', { nullable: true }) createdBy: string | null;

@@ -3,7 +3,7 @@ import type { WebhookDelivery, WebhookEventType, WebhookSubscription } from './w
 
 export function toSubscriptionResponse(s: WebhookSubscription): WebhookSubscriptionResponseDto {
   return {
-    id: s.id, url: s.url, events: s.events, description: s.description, is_active: s.isActive, secret_hint: `…${s.secret.slice(-4)}`,
+    id: s.id, url: s.url, events: s.events, description: s.description, is_active: s.isActive, secret_hint: `…${s.secretHint ?? s.secret?.slice(-4) ?? ''}`,
     created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString(),
   };
 }

@@ -8,4 +8,5 @@ export const WebhookErrors = defineErrors({
   WEBHOOK_SUBSCRIPTION_PAUSED: { status: 409, title: 'Webhook subscription paused' },
   WEBHOOK_UNAUTHORIZED: { status: 401, title: 'Unauthorized webhook source' },
   IDENTITY_EVENT_REJECTED: { status: 422, title: 'Identity event rejected' },
+  IDENTITY_ADMIN_GRANT_DISABLED: { status: 403, title: 'The identity provider may not grant the admin role' },
 });

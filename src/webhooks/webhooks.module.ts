@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
-import { IdentityEventsController, IdentityProviderGuard } from './inbound/identity-events.controller';
+import { IdentityEventsController } from './inbound/identity-events.controller';
 import { IdentityEventsPipe } from './inbound/identity-events.pipe';
 import { IdentityEventsService } from './inbound/identity-events.service';
+import { IdentityProviderController } from './inbound/identity-provider.controller';
+import { IdentityProviderService } from './inbound/identity-provider.service';
+import { IdentityProvidersRepository } from './inbound/identity-providers.repository';
+import { IdentitySignatureGuard } from './inbound/identity-signature.guard';
+import { SecretsAtRest } from './secrets-at-rest';
 import { DeliveryAttempts } from './use-cases/delivery-attempts';
 import { EventFanout } from './use-cases/event-fanout';
 import { WebhookSubscriptionsController } from './webhook-subscriptions.controller';
@@ -13,12 +18,16 @@ import { WebhooksRepository } from './webhooks.repository';
 /**
  * Webhooks both ways. Outbound: admins subscribe URLs to events; the `webhooks` job turns
  * outbox events into signed deliveries and `webhook-deliveries` makes each attempt. Nobody
- * calls this module to send one: it reacts to the outbox, as notifications do. Inbound: the
- * identity provider's user and role events, applied through the users module.
+ * calls this module to send one: it reacts to the outbox, as notifications do. Inbound: each
+ * organization's identity provider's user and role events, signed with that organization's
+ * secret, applied through the users module.
  */
 @Module({
   imports: [UsersModule, OrganizationsModule],
-  controllers: [WebhookSubscriptionsController, IdentityEventsController],
-  providers: [WebhookSubscriptionsService, WebhooksRepository, EventFanout, DeliveryAttempts, IdentityEventsService, IdentityProviderGuard, IdentityEventsPipe],
+  controllers: [WebhookSubscriptionsController, IdentityEventsController, IdentityProviderController],
+  providers: [
+    WebhookSubscriptionsService, WebhooksRepository, SecretsAtRest, EventFanout, DeliveryAttempts,
+    IdentityEventsService, IdentityProviderService, IdentityProvidersRepository, IdentitySignatureGuard, IdentityEventsPipe,
+  ],
 })
 export class WebhooksModule {}

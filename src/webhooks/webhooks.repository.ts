@@ -78,6 +78,42 @@ export class WebhooksRepository {
   async lockDelivery(tx: EntityManager, organizationId: string, subscriptionId: string, id: string): Promise<WebhookDelivery | null> {
     return tx.findOne(WebhookDelivery, { where: { organizationId, subscriptionId, id }, lock: { mode: 'pessimistic_write' } });
   }
+
+  /**
+   * Installation-wide on purpose (a maintenance pass at start, like housekeeping): a page of
+   * the subscriptions, deleted ones included, whose secret is in plain text or sealed under
+   * another key than `keyId`, after `afterId`.
+   */
+  async secretsToSeal(keyId: string, afterId: string | null, limit: number): Promise<StoredSubscriptionSecret[]> {
+    const rows: Array<{ id: string; organization_id: string; secret: string | null; secret_ciphertext: string | null }> = await this.dataSource.query(
+      `SELECT id, organization_id, secret, secret_ciphertext FROM webhook_subscriptions
+       WHERE (secret IS NOT NULL OR secret_ciphertext NOT LIKE 'v1.' || $1 || '.%') AND ($2::uuid IS NULL OR id > $2::uuid)
+       ORDER BY id LIMIT $3`,
+      [keyId, afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, organizationId: r.organization_id, secret: r.secret, secretCiphertext: r.secret_ciphertext }));
+  }
+
+  /**
+   * Replaces a stored secret by its sealed form, in one statement that also empties the plain
+   * text; only if the row still holds what was read (a rotation meanwhile wins). True if it did.
+   */
+  async storeSealedSecret(organizationId: string, read: StoredSubscriptionSecret, sealed: string, hint: string): Promise<boolean> {
+    const [, updated]: [unknown, number] = await this.dataSource.query(
+      `UPDATE webhook_subscriptions SET secret = NULL, secret_ciphertext = $3, secret_hint = coalesce(secret_hint, $4)
+       WHERE organization_id = $1 AND id = $2 AND secret IS NOT DISTINCT FROM $5 AND secret_ciphertext IS NOT DISTINCT FROM $6`,
+      [organizationId, read.id, sealed, hint, read.secret, read.secretCiphertext],
+    );
+    return updated === 1;
+  }
+}
+
+/** A subscription's secret as stored, plain (not sealed yet) or sealed. */
+export interface StoredSubscriptionSecret {
+  id: string;
+  organizationId: string;
+  secret: string | null;
+  secretCiphertext: string | null;
 }
 
 const DELIVERY_SELECT = `

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_AUDIT_KEY, TEST_SECRETS_KEY } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 /**
@@ -31,10 +32,11 @@ export interface Finished {
 /** The process environment minus anything that would point a child at another database or bucket. */
 export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
-  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'PORT']) delete base[name];
+  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'AUDIT_KEY', 'AUDIT_PREVIOUS_KEYS', 'SECRETS_KEY', 'SECRETS_PREVIOUS_KEYS', 'PORT']) delete base[name];
   // Nor at a developer's own receipts bucket.
   for (const name of Object.keys(base)) if (name === 'RECEIPTS_STORAGE' || name.startsWith('S3_')) delete base[name];
-  const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env };
+  // The keys a deployment's processes share, the same as the suites' in-process apps (unless a test sets its own).
+  const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', AUDIT_KEY: TEST_AUDIT_KEY, SECRETS_KEY: TEST_SECRETS_KEY, ...env };
   // `undefined` unsets a variable, DATA_DIR say, for a test where it must come from a `.env`.
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return merged;

@@ -13,6 +13,13 @@ import { cloneTemplate, dropDatabase } from '../setup/suite-database';
 import { Given } from './given';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+/**
+ * The keys every process of a deployment shares. The suites' in-process apps and the processes
+ * they start (test/helpers/processes.ts) use these, so that an API and a worker of one test,
+ * each with a DATA_DIR of its own, key the audit chain and seal webhook secrets alike.
+ */
+export const TEST_AUDIT_KEY = 'test-audit-key-that-is-long-enough-0123456789abcdef';
+export const TEST_SECRETS_KEY = Buffer.from('test-secrets-key-32-bytes-long!!').toString('base64');
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -22,20 +29,24 @@ export interface TestApp {
   /** The suite's database URL, for tests that talk SQL or start processes against it. */
   databaseUrl: string;
   given: Given;
-  close: () => Promise<void>;
+  /** Stops the app and drops its database, unless `keepDatabase` (for another app to start on it). */
+  close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
 
 /**
  * Boots the real application (every module, the same HTTP setup as `main.ts`) against a
- * fresh clone of the migrated template database. `env` overrides settings for one suite.
+ * fresh clone of the migrated template database, or against `on` (the database of an app
+ * closed with `keepDatabase`, as a restart would). `env` overrides settings for one suite.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = `spendin_test_${randomBytes(6).toString('hex')}`;
-  const databaseUrl = await cloneTemplate(database);
+export async function createTestApp(env: Record<string, string> = {}, on?: TestApp): Promise<TestApp> {
+  const database = on ? new URL(on.databaseUrl).pathname.slice(1) : `spendin_test_${randomBytes(6).toString('hex')}`;
+  const databaseUrl = on ? on.databaseUrl : await cloneTemplate(database);
   const config = AppConfig.fromEnv({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: TEST_JWT_SECRET,
+    AUDIT_KEY: TEST_AUDIT_KEY,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'spendin-test-data-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // One connection: a use case that asks for a second connection while holding one (a
@@ -60,9 +71,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     dataSource,
     databaseUrl,
     given: new Given(app, http),
-    close: async () => {
+    close: async (options = {}) => {
       await app.close();
-      await dropDatabase(database);
+      if (!options.keepDatabase) await dropDatabase(database);
     },
   };
 }

@@ -8,8 +8,9 @@ import { catchError, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { canonicalJson } from '../../audit/audit-hash';
+import { SecretBox } from '../secrets/secret-box';
 import { IdempotencyErrors } from './idempotency.errors';
-import { IDEMPOTENT_KEY } from './idempotent.decorator';
+import { IDEMPOTENT_KEY, IdempotentOptions, REDACTED_HEADER } from './idempotent.decorator';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 /** How long a key's answer is replayed; past it the key is forgotten (and deleted by housekeeping). */
@@ -24,17 +25,22 @@ const STALE_IN_PROGRESS_SECONDS = 120;
  * - its successful answer is stored and replayed, status and body, for 24 h;
  * - the same key with a different method, path or body answers 422 IDEMPOTENCY_KEY_REUSED.
  * A request that fails (a problem answer) created nothing and releases the key, so a
- * corrected retry with the same key runs.
+ * corrected retry with the same key runs. A route's `secretFields` never reach the table:
+ * the stored answer has them as null (the replay says so in `Idempotent-Redacted`), and the
+ * fingerprint of a request that may carry one is an HMAC under a key derived from SECRETS_KEY.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
+    const options = this.reflector.get<IdempotentOptions | undefined>(IDEMPOTENT_KEY, context.getHandler());
+    if (!options) return next.handle();
+    const secretFields = options.secretFields ?? [];
     const request = context.switchToHttp().getRequest<Request>();
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();
@@ -43,17 +49,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const actor = request.user as Actor;
     const response = context.switchToHttp().getResponse<Response>();
-    const fingerprint = createHash('sha256').update(`${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}\n${fileDigest(request)}`).digest('hex');
+    const described = `${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}\n${fileDigest(request)}`;
+    const fingerprint = secretFields.length > 0 ? this.box.fingerprint(described) : createHash('sha256').update(described).digest('hex');
 
     return from(this.claim(actor, header, request, fingerprint)).pipe(
       mergeMap((replay) => {
         if (replay) {
           response.status(replay.status);
           response.setHeader('Idempotent-Replayed', 'true');
+          if (secretFields.length > 0) response.setHeader(REDACTED_HEADER, secretFields.join(', '));
           return of(replay.body);
         }
         return next.handle().pipe(
-          mergeMap((body) => from(this.complete(actor, header, response.statusCode, body)).pipe(mergeMap(() => of(body)))),
+          mergeMap((body) => from(this.complete(actor, header, response.statusCode, redact(body, secretFields))).pipe(mergeMap(() => of(body)))),
           catchError((error: unknown) => from(this.release(actor, header)).pipe(mergeMap(() => { throw error; }))),
         );
       }),
@@ -98,6 +106,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async release(actor: Actor, key: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [actor.userId, key]);
   }
+}
+
+/** The answer as it may be stored: each secret field present replaced by null. */
+function redact(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const stored: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of fields) if (field in stored) stored[field] = null;
+  return stored;
 }
 
 /** An uploaded file takes part in the fingerprint: the same key with other bytes is a different request. */

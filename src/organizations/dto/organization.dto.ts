@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsCurrencyCode } from '../../common/money/money.validators';
 
 export class OrganizationSettingsDto {
@@ -11,6 +11,13 @@ export class OrganizationSettingsDto {
   @ApiPropertyOptional({ example: 1, minimum: 1, maximum: 12, description: 'First month of the fiscal year' })
   @IsOptional() @IsInt() @Min(1) @Max(12)
   fiscal_year_start_month?: number;
+
+  @ApiPropertyOptional({
+    example: false, default: false,
+    description: 'Whether the identity provider\'s events (POST /events/webhook/{organization_id}) may make a user an active admin: create one, promote one, or reactivate one. Off unless set to true; the provider manages every other role either way.',
+  })
+  @IsOptional() @IsBoolean()
+  identity_provider_grants_admin?: boolean;
 }
 
 export class OrganizationResponseDto {

@@ -1,56 +1,65 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * Which addresses a webhook may be delivered to: public unicast only. Everything a server
- * could reach that the internet cannot is refused, so that a subscription cannot be used to
- * make Spendin call its own network: loopback, private (RFC 1918, unique local), link-local
- * (cloud metadata at 169.254.169.254), CGNAT, "this network", benchmarking, documentation,
- * multicast and reserved ranges. IPv6 forms that carry an IPv4 address (mapped, NAT64,
- * 6to4) are judged by that address.
+ * Which addresses a webhook may be delivered to: global unicast only, so that a subscription
+ * cannot make Spendin call its own network. The ranges are ipaddr.js's (IANA's special-purpose
+ * registries), not hand-written: an IPv4 address must be `unicast` (not loopback, private,
+ * link-local with the cloud metadata at 169.254.169.254, CGNAT, "this network", broadcast,
+ * multicast, documentation, benchmarking or reserved); an IPv6 address must be `unicast` and
+ * inside 2000::/3, the only block IANA allocates for global unicast. That second rule is what
+ * ipaddr.js alone misses: it calls `::7f00:1` (written `[::127.0.0.1]`, the deprecated
+ * IPv4-compatible form, which some stacks route to 127.0.0.1) plain unicast.
+ *
+ * IPv6 forms that carry an IPv4 address (mapped ::ffff:0:0/96, translated ::ffff:0:0:0/96,
+ * NAT64 64:ff9b::/96, 6to4 2002::/16, Teredo 2001::/32 with its server and its obfuscated
+ * client) are judged by every IPv4 address inside; the local-use NAT64 prefix 64:ff9b:1::/48
+ * translates to whatever the operator's gateway decides, so it is refused outright.
  */
-const FORBIDDEN = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) FORBIDDEN.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) FORBIDDEN.addSubnet(network, prefix, 'ipv6');
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
 /** True for an address a webhook may be sent to. Anything that is not an IP address is false. */
 export function isPublicAddress(address: string): boolean {
   const version = isIP(address);
-  if (version === 4) return !FORBIDDEN.check(address, 'ipv4');
+  if (version === 4) return isGlobalUnicast(ipaddr.IPv4.parse(address));
   if (version !== 6) return false;
-  const words = ipv6Words(address);
-  const embedded = embeddedIpv4(words);
-  if (embedded) return isPublicAddress(embedded);
-  return !FORBIDDEN.check(address, 'ipv6');
+  // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d` (mapped) on purpose; the address really is
+  // `::` + 32 bits. The URL parser writes every IPv6 address canonically in hex, which
+  // ipaddr.js then reads as it is. A zone (`fe80::1%eth0`) says which interface, not where.
+  const canonical = new URL(`http://[${address.split('%')[0]}]/`).hostname.slice(1, -1);
+  return isGlobalUnicast(ipaddr.IPv6.parse(canonical));
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:0:0/96), NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
-function embeddedIpv4(w: number[]): string | null {
-  const v4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) return v4(w[6], w[7]);
-  if (w[0] === 0x64 && w[1] === 0xff9b && w.slice(2, 6).every((x) => x === 0)) return v4(w[6], w[7]);
-  if (w[0] === 0x2002) return v4(w[1], w[2]);
-  return null;
+function isGlobalUnicast(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.kind() === 'ipv4') return address.range() === 'unicast';
+  const v6 = address as ipaddr.IPv6;
+  const embedded = embeddedIpv4(v6);
+  if (embedded !== null) return embedded.length > 0 && embedded.every((v4) => v4.range() === 'unicast');
+  return v6.range() === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
 }
 
-/** The eight 16-bit words of a valid IPv6 address (with `::` and a dotted IPv4 tail expanded). */
-function ipv6Words(address: string): number[] {
-  let text = address.split('%')[0];
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number);
-    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/**
+ * The IPv4 addresses an IPv6 address stands for; null when it carries none, and an empty list
+ * for a form that carries one but must not be judged by it (local-use NAT64).
+ */
+function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4[] | null {
+  const w = address.parts;
+  const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  switch (address.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6145':
+      return [v4(w[6], w[7])];
+    case 'rfc6052':
+      return address.match(NAT64_WELL_KNOWN) ? [v4(w[6], w[7])] : [];
+    case '6to4':
+      return [v4(w[1], w[2])];
+    case 'teredo':
+      // Server in bits 32-63; the client's address in the last 32 bits, every bit inverted.
+      return [v4(w[2], w[3]), v4(~w[6] & 0xffff, ~w[7] & 0xffff)];
+    default:
+      return null;
   }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((word) => parseInt(word, 16));
 }
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };

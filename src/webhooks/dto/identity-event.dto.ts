@@ -9,11 +9,11 @@ export type IdentityEventType = (typeof IDENTITY_EVENT_TYPES)[number];
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class IdentityUserData {
-  @ApiPropertyOptional({ format: 'uuid', example: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e', description: 'The organization; required by user.created, optional elsewhere (then the user must belong to it)' })
+  @ApiPropertyOptional({ format: 'uuid', example: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e', description: 'Optional: the endpoint names the organization. When given it must be that one (422 IDENTITY_EVENT_REJECTED otherwise)' })
   @IsOptional() @IsUUID('all')
   organization_id?: string;
 
-  @ApiPropertyOptional({ example: '00u1a2b3c4D5e6F7g8h9', maxLength: 255, description: 'The provider\'s own id for the user; once linked, it finds the user even after an e-mail change' })
+  @ApiPropertyOptional({ example: '00u1a2b3c4D5e6F7g8h9', maxLength: 255, description: 'The provider\'s own id for the user (unique in the organization); once linked, it finds the user even after an e-mail change' })
   @IsOptional() @Transform(trim) @IsString() @Length(1, 255)
   external_id?: string;
 
@@ -25,7 +25,7 @@ export class IdentityUserData {
   @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
   full_name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES, example: 'manager', description: 'Required by role.assigned; user.created defaults to employee' })
+  @ApiPropertyOptional({ enum: ROLES, example: 'manager', description: 'Required by role.assigned; user.created defaults to employee. admin only if the organization allows it (settings.identity_provider_grants_admin)' })
   @IsOptional() @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
@@ -35,15 +35,15 @@ export class IdentityUserData {
 }
 
 export class IdentityEventDto {
-  @ApiPropertyOptional({ example: 'evt_01HQ3Z8K9W', maxLength: 255, description: 'The provider\'s event id. An id seen before is skipped, so a redelivered event changes nothing' })
-  @IsOptional() @IsString() @Length(1, 255)
-  id?: string;
+  @ApiProperty({ example: 'evt_01HQ3Z8K9W', maxLength: 255, description: 'The provider\'s event id, required. An id the organization\'s provider sent before is answered `duplicate` and not applied again, so a redelivered or replayed event changes nothing' })
+  @IsString() @Length(1, 255)
+  id: string;
 
   @ApiProperty({ enum: IDENTITY_EVENT_TYPES, example: 'user.created' })
   @IsIn(IDENTITY_EVENT_TYPES, { message: `must be one of ${IDENTITY_EVENT_TYPES.join(', ')}` })
   type: IdentityEventType;
 
-  @ApiProperty({ type: IdentityUserData, example: { organization_id: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e', external_id: '00u1a2b3c4D5e6F7g8h9', email: 'jane.doe@acme.test', full_name: 'Jane Doe', role: 'employee' } })
+  @ApiProperty({ type: IdentityUserData, example: { external_id: '00u1a2b3c4D5e6F7g8h9', email: 'jane.doe@acme.test', full_name: 'Jane Doe', role: 'employee' } })
   @IsDefined() @IsObject() @ValidateNested() @Type(() => IdentityUserData)
   data: IdentityUserData;
 }

@@ -65,8 +65,11 @@ export class WebhookSubscriptionResponseDto {
 }
 
 export class CreatedWebhookSubscriptionDto extends WebhookSubscriptionResponseDto {
-  @ApiProperty({ example: 'whsec_5mZQ1bX3yPq8L2vN7cR0tK4wJ6hF9sD1aG3eU8iO', description: 'The signing secret, shown only in this answer (and when rotated): keep it now' })
-  secret: string;
+  @ApiProperty({
+    example: 'whsec_5mZQ1bX3yPq8L2vN7cR0tK4wJ6hF9sD1aG3eU8iO', nullable: true, type: String,
+    description: 'The signing secret, shown only in this answer: keep it now. null in an Idempotency-Key replay (`Idempotent-Redacted: secret`), which never carries it; rotate with PATCH if it was lost',
+  })
+  secret: string | null;
 }
 
 export class ListWebhookSubscriptionsQuery extends CursorPageQueryDto {}

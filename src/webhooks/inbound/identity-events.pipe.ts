@@ -41,7 +41,7 @@ function required(event: IdentityEventDto, index: number): FieldError[] {
   const { data } = event;
   const errors: FieldError[] = [];
   if (event.type === 'user.created') {
-    for (const field of ['organization_id', 'email', 'full_name'] as const) if (data[field] === undefined) errors.push({ field: at(field), message: 'is required for user.created' });
+    for (const field of ['email', 'full_name'] as const) if (data[field] === undefined) errors.push({ field: at(field), message: 'is required for user.created' });
   } else if (data.external_id === undefined && data.email === undefined) {
     errors.push({ field: at('external_id'), message: `external_id or email is required for ${event.type}` });
   }

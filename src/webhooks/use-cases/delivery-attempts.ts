@@ -3,18 +3,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { OutboxService } from '../../common/outbox/outbox.service';
+import { SecretBox } from '../../common/secrets/secret-box';
 import { AppConfig } from '../../config/app-config';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { checkWebhookUrl } from '../delivery/address-policy';
 import { retryDelayMs } from '../delivery/retry-schedule';
 import { signatureHeader } from '../delivery/signature';
 import { postWebhook, WebhookAnswer } from '../delivery/webhook-http';
+import { SecretsAtRest } from '../secrets-at-rest';
+import { openSecret } from '../subscription-secrets';
 
 /** A claimed attempt: the delivery, where it goes, and the event it carries. */
 interface Claimed {
   id: string;
+  subscription_id: string;
   url: string;
-  secret: string;
+  secret: string | null;
+  secret_ciphertext: string | null;
   live: boolean;
   event_id: string;
   type: string;
@@ -42,6 +47,8 @@ export class DeliveryAttempts implements OnModuleInit {
     private readonly registry: JobRegistry,
     private readonly outbox: OutboxService,
     private readonly config: AppConfig,
+    private readonly box: SecretBox,
+    private readonly secretsAtRest: SecretsAtRest,
   ) {}
 
   onModuleInit(): void {
@@ -67,17 +74,38 @@ export class DeliveryAttempts implements OnModuleInit {
     });
     const allowPrivate = this.config.webhooks.allowPrivateUrls;
     const target = checkWebhookUrl(claimed.url, allowPrivate);
-    const answer: WebhookAnswer = target.ok
-      ? await postWebhook({
-        url: target.url, body, allowPrivate, timeoutMs: this.config.webhooks.timeoutMs,
-        headers: {
-          'content-type': 'application/json', 'user-agent': 'Spendin-Webhooks/1',
-          'x-spendin-event-id': claimed.event_id, 'x-spendin-event-type': claimed.type, 'x-spendin-delivery-id': deliveryId,
-          'x-spendin-signature': signatureHeader(claimed.secret, body, Math.floor(Date.now() / 1000)),
-        },
-      })
-      : { answered: false, error: `the url ${target.reason}`, durationMs: 0 };
+    const secret = await this.secretOf(job.organizationId, claimed);
+    const answer: WebhookAnswer = !target.ok
+      ? { answered: false, error: `the url ${target.reason}`, durationMs: 0 }
+      : !secret.ok
+        ? { answered: false, error: secret.error, durationMs: 0 }
+        : await postWebhook({
+          url: target.url, body, allowPrivate, timeoutMs: this.config.webhooks.timeoutMs,
+          headers: {
+            'content-type': 'application/json', 'user-agent': 'Spendin-Webhooks/1',
+            'x-spendin-event-id': claimed.event_id, 'x-spendin-event-type': claimed.type, 'x-spendin-delivery-id': deliveryId,
+            'x-spendin-signature': signatureHeader(secret.value, body, Math.floor(Date.now() / 1000)),
+          },
+        });
     await this.record(job.organizationId, deliveryId, attempt, answer);
+  }
+
+  /**
+   * The subscription's signing secret. A row still in plain text (written by a process of the
+   * previous version during an upgrade) is used, and sealed now. A secret sealed under a key
+   * this process lacks makes a failed attempt that says so, and retries follow as for any
+   * failure, so that restarting with the right SECRETS_PREVIOUS_KEYS lets them through.
+   */
+  private async secretOf(organizationId: string, claimed: Claimed): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+    const stored = { id: claimed.subscription_id, secret: claimed.secret, secretCiphertext: claimed.secret_ciphertext };
+    let value: string;
+    try {
+      value = openSecret(this.box, stored);
+    } catch (error) {
+      return { ok: false, error: `the subscription's secret cannot be read: ${(error as Error).message}` };
+    }
+    if (stored.secretCiphertext === null) await this.secretsAtRest.sealSubscription(organizationId, stored);
+    return { ok: true, value };
   }
 
   /**
@@ -93,7 +121,7 @@ export class DeliveryAttempts implements OnModuleInit {
          AND s.organization_id = d.organization_id AND s.id = d.subscription_id AND e.organization_id = d.organization_id AND e.id = d.event_id
          AND ((d.status = 'pending' AND d.attempts = $3 - 1)
            OR (d.status = 'delivering' AND d.attempts = $3 AND d.last_attempt_at < now() - make_interval(secs => $4)))
-       RETURNING d.id, s.url, s.secret, (s.is_active AND s.deleted_at IS NULL) AS live, e.id AS event_id, e.type, e.spend_id, e.sequence, e.data, e.occurred_at`,
+       RETURNING d.id, s.id AS subscription_id, s.url, s.secret, s.secret_ciphertext, (s.is_active AND s.deleted_at IS NULL) AS live, e.id AS event_id, e.type, e.spend_id, e.sequence, e.data, e.occurred_at`,
       [organizationId, deliveryId, attempt, staleSeconds],
     );
     if (rows.length > 0) return rows[0];
