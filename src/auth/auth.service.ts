@@ -8,8 +8,8 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
+import { Sessions } from '../sessions/sessions';
 import { LoginThrottle } from './login-throttle';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { TokensService } from './tokens.service';
 
 /** Where a request came from, for throttling and the audit log. */
@@ -25,7 +25,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
-    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly sessions: Sessions,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
   ) {}
@@ -60,8 +60,11 @@ export class AuthService {
 
   /**
    * Spends the presented refresh token and answers a new pair in the same family. A token
-   * presented a second time means it leaked (or a client raced itself): the whole family is
-   * revoked, and that revocation is committed before the 401 goes out.
+   * presented a second time means it leaked (or a client raced itself), and nothing tells which
+   * of the user's devices it leaked from: every session of the user ends, and that revocation
+   * is committed before the 401 goes out. A token issued before the user's token version moved
+   * on (a password set, a deactivation, a role change) is refused even if a revocation raced
+   * its issue.
    */
   async refresh(client: ClientContext, token: string): Promise<TokenResponseDto> {
     const presented = this.tokens.parse(token);
@@ -70,30 +73,35 @@ export class AuthService {
       const stored = await this.tokens.lock(tx, presented);
       if (!stored || stored.revokedAt) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
       if (stored.usedAt) {
-        await this.tokens.revokeFamily(tx, stored.familyId);
+        const sessions = await this.sessions.revokeAll(tx, { organizationId: stored.organizationId, id: stored.userId });
         await this.audit.record(tx, { organizationId: stored.organizationId, userId: null, ...client }, {
-          action: 'auth.refresh_token_reused', entityType: 'user', entityId: stored.userId, metadata: { family_id: stored.familyId },
+          action: 'auth.refresh_token_reused', entityType: 'user', entityId: stored.userId,
+          metadata: { family_id: stored.familyId, sessions_signed_out: sessions },
         });
-        return { error: AuthErrors.REFRESH_TOKEN_REUSED('This refresh token was already used; every session of its family is now signed out') };
+        return { error: AuthErrors.REFRESH_TOKEN_REUSED('This refresh token was already used; every session of the user is now signed out') };
       }
       if (stored.expiresAt.getTime() <= Date.now()) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token has expired; log in again') };
       const user = await this.users.findById(stored.organizationId, stored.userId, tx);
       if (!user?.isActive) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The user is deactivated') };
-      await this.tokens.markUsed(tx, stored);
+      if (user.tokenVersion !== stored.tokenVersion) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
+      await this.sessions.markRefreshTokenUsed(tx, stored.id);
       return { tokens: await this.tokens.issue(tx, user, stored.familyId) };
     });
     if ('error' in outcome) throw outcome.error;
     return outcome.tokens;
   }
 
-  /** Revokes the token's whole family. Unknown or already revoked tokens are fine: logout is idempotent. */
+  /**
+   * Ends the token's session (its family), and with it the session's access tokens; the user's
+   * other sessions go on. Unknown or already revoked tokens are fine: logout is idempotent.
+   */
   async logout(client: ClientContext, token: string): Promise<void> {
     const presented = this.tokens.parse(token);
     if (!presented) return;
     await this.dataSource.transaction(async (tx) => {
       const stored = await this.tokens.lock(tx, presented);
       if (!stored || stored.revokedAt) return;
-      await this.tokens.revokeFamily(tx, stored.familyId);
+      await this.sessions.revoke(tx, stored.familyId);
       await this.audit.record(tx, { organizationId: stored.organizationId, userId: stored.userId, ...client }, {
         action: 'auth.logout', entityType: 'user', entityId: stored.userId,
       });
@@ -118,7 +126,7 @@ export class AuthService {
       // Verified against the locked row: of two changes at once, the second sees the first's hash.
       if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
       locked.tokenVersion = await this.users.setPassword(tx, actor.organizationId, actor.userId, await this.hasher.hash(newPassword));
-      const sessions = await this.refreshTokens.revokeAllOfUser(tx, actor.organizationId, actor.userId);
+      const sessions = await this.sessions.revokeAll(tx, locked);
       await this.audit.record(tx, actor, {
         action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },
       });

@@ -6,9 +6,6 @@ import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/p
 import { runSql } from '../database/sql';
 import { User } from './user.entity';
 
-/** What authenticating a token needs to know about its subject. */
-export type TokenSubject = Pick<User, 'id' | 'organizationId' | 'role' | 'isActive' | 'tokenVersion'>;
-
 export interface UserFilter {
   role?: Role;
   isActive?: boolean;
@@ -21,7 +18,7 @@ export interface UserFilter {
 
 /**
  * Every query here is scoped by organization id, passed first. The only exceptions are the
- * lookups that establish who a caller is (by e-mail at login, by token subject), which say so.
+ * lookups that establish who a caller is (by e-mail at login), which say so.
  */
 @Injectable()
 export class UsersRepository {
@@ -60,13 +57,6 @@ export class UsersRepository {
   /** Unscoped on purpose: login knows only the e-mail, which is unique across organizations. */
   findByEmailForLogin(email: string): Promise<User | null> {
     return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
-  }
-
-  /** Unscoped on purpose: resolves a verified token's subject to the caller (every request: one primary-key read). */
-  async findByIdForAuthentication(id: string): Promise<TokenSubject | null> {
-    const [row] = await runSql<{ id: string; organization_id: string; role: Role; is_active: boolean; token_version: number }>(
-      this.dataSource, FIND_TOKEN_SUBJECT, [id]);
-    return row ? { id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version } : null;
   }
 
   /** Unscoped on purpose: the identity provider's id and the e-mail are unique across organizations. */
@@ -184,7 +174,6 @@ const SET_PASSWORD = {
   text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, updated_at = now()
          WHERE organization_id = $1 AND id = $2 RETURNING token_version`,
 };
-const FIND_TOKEN_SUBJECT = { name: 'users.token_subject', text: 'SELECT id, organization_id, role, is_active, token_version FROM users WHERE id = $1' };
 
 /** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */
 function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {

@@ -6,6 +6,7 @@ import { diff } from '../common/changes';
 import type { Actor } from '../common/auth/roles';
 import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
+import { Sessions } from '../sessions/sessions';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly reportingLine: ReportingLine,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: Sessions,
     private readonly audit: AuditService,
   ) {}
 
@@ -92,7 +94,11 @@ export class UsersService {
     return this.respond(user);
   }
 
-  /** Applies the changes and audits them; nothing changed records nothing. */
+  /**
+   * Applies the changes and audits them; nothing changed records nothing. A new password, a
+   * new role or a deactivation ends every session of the user (whoever asked: an admin or the
+   * identity provider), so that nothing issued under the old state outlives it.
+   */
   async updateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string, dto: UserChanges): Promise<User> {
     const current = await this.lockOrFail(tx, actor.organizationId, id);
     const before = { ...current };
@@ -111,13 +117,12 @@ export class UsersService {
       managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
     });
     if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
-    if (dto.password !== undefined) {
-      current.passwordHash = await this.hasher.hash(dto.password);
-      current.tokenVersion += 1;
-    }
+    if (dto.password !== undefined) current.passwordHash = await this.hasher.hash(dto.password);
     const changes = diff(before, current, AUDITED_FIELDS);
     if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
     if (Object.keys(changes).length === 0) return current;
+    const endsSessions = dto.password !== undefined || changes.role !== undefined || (changes.isActive !== undefined && !current.isActive);
+    if (endsSessions) current.tokenVersion = before.tokenVersion + 1;
     try {
       await tx.save(current);
     } catch (error) {
@@ -125,7 +130,8 @@ export class UsersService {
       if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
       throw error;
     }
-    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes } });
+    const signedOut = endsSessions ? { sessions_signed_out: await this.sessions.revokeAll(tx, current) } : {};
+    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes, ...signedOut } });
     if (changes.role) {
       await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
     }
@@ -143,8 +149,10 @@ export class UsersService {
     if (!user.isActive) return false;
     if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
     setActive(user, false);
+    user.tokenVersion += 1;
     await tx.save(user);
-    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email } });
+    const sessions = await this.sessions.revokeAll(tx, user);
+    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email, sessions_signed_out: sessions } });
     return true;
   }
 
@@ -194,5 +202,4 @@ export class UsersService {
 function setActive(user: User, active: boolean): void {
   user.isActive = active;
   user.deactivatedAt = active ? null : new Date();
-  if (!active) user.tokenVersion += 1;
 }
