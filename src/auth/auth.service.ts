@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
+import { DomainError } from '../common/errors/domain-error';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
@@ -30,14 +31,17 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The same 401 for an unknown e-mail, a wrong password, no password set and a deactivated user. */
+  /**
+   * The same 401 for an unknown e-mail, a wrong password, no password set and a deactivated
+   * user. The attempt is counted before the password is checked, so a burst of guesses sent at
+   * once gets no more checks than the limit.
+   */
   async login(client: ClientContext, emailInput: string, password: string): Promise<TokenResponseDto> {
     const email = emailInput.trim().toLowerCase();
-    await this.throttle.assertAllowed(email, client.ip);
+    await this.throttle.attempt(email, client.ip);
     const user = await this.users.findByEmailForLogin(email);
-    const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, password);
+    const passwordOk = await this.unlessBusy(email, client.ip, () => this.hasher.verify(user?.passwordHash ?? null, password));
     if (!user || !passwordOk || !user.isActive) {
-      await this.throttle.recordFailure(email, client.ip);
       if (user) {
         await this.dataSource.transaction((tx) =>
           this.audit.record(tx, { organizationId: user.organizationId, ...client }, {
@@ -48,7 +52,7 @@ export class AuthService {
       }
       throw AuthErrors.INVALID_CREDENTIALS('E-mail or password is wrong');
     }
-    await this.throttle.forgetFailures(email);
+    await this.throttle.succeeded(email, client.ip);
     return this.dataSource.transaction(async (tx) => {
       const issued = await this.tokens.issue(tx, user);
       await this.audit.record(tx, { userId: user.id, organizationId: user.organizationId, role: user.role, ...client }, {
@@ -120,8 +124,8 @@ export class AuthService {
     // The token was verified against this very user a moment ago; only a forged claim gets here.
     if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
     const ip = actor.ip ?? 'unknown';
-    await this.throttle.assertAllowed(user.email, ip);
-    const issued = await this.dataSource.transaction(async (tx) => {
+    await this.throttle.attempt(user.email, ip);
+    const issued = await this.unlessBusy(user.email, ip, () => this.dataSource.transaction(async (tx) => {
       const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
       // Verified against the locked row: of two changes at once, the second sees the first's hash.
       if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
@@ -131,13 +135,24 @@ export class AuthService {
         action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },
       });
       return this.tokens.issue(tx, locked);
-    });
-    // Recorded after the transaction: the throttle writes on a connection of its own.
-    if (!issued) {
-      await this.throttle.recordFailure(user.email, ip);
-      throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
-    }
-    await this.throttle.forgetFailures(user.email);
+    }));
+    if (!issued) throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
+    // After the transaction: the throttle writes on a connection of its own.
+    await this.throttle.succeeded(user.email, ip);
     return issued;
+  }
+
+  /**
+   * Runs a password check; when the server is too busy to run it (503), the attempt counted for
+   * it is given back, so that a burst of other people's logins cannot use up someone's limit.
+   * Outside any transaction: the throttle writes on a connection of its own.
+   */
+  private async unlessBusy<T>(email: string, ip: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') await this.throttle.release(email, ip);
+      throw error;
+    }
   }
 }

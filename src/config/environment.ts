@@ -142,6 +142,12 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(1) @Max(86_400) @IsInt()
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
+  @IsOptional() @Transform(toInt) @Min(1) @Max(64) @IsInt()
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @Min(0) @Max(10_000) @IsInt()
+  PASSWORD_HASH_QUEUE?: number;
+
   @IsOptional() @Transform(blankAsUnset) @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
   ADMIN_EMAIL?: string;
 
