@@ -72,8 +72,14 @@ export class UsersRepository {
     return (await tx.countBy(User, { email: email.toLowerCase() })) > 0;
   }
 
-  async countActiveAdmins(tx: EntityManager, organizationId: string): Promise<number> {
-    return tx.countBy(User, { organizationId, role: 'admin', isActive: true });
+  /**
+   * Active admins other than `exceptId` who can log in: with a password, or linked to the
+   * identity provider (which sets their password or signs them in elsewhere). An admin made
+   * without either holds the role but cannot use it.
+   */
+  async countOtherAdminsWhoCanLogIn(tx: EntityManager, organizationId: string, exceptId: string): Promise<number> {
+    const [row] = await runSql<{ n: number }>(tx, COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN, [organizationId, exceptId]);
+    return row.n;
   }
 
   /** The user's managers, nearest first, following manager_id upwards. */
@@ -169,6 +175,11 @@ function toUser(row: UserRow): User {
   });
 }
 
+const COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN = {
+  name: 'users.count_other_admins_who_can_log_in',
+  text: `SELECT count(*)::int AS n FROM users
+         WHERE organization_id = $1 AND role = 'admin' AND is_active AND id <> $2 AND (password_hash IS NOT NULL OR external_id IS NOT NULL)`,
+};
 const SET_PASSWORD = {
   name: 'users.set_password',
   text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, updated_at = now()

@@ -108,7 +108,7 @@ export class UsersService {
     const email = dto.email?.toLowerCase();
     if (email !== undefined && email !== current.email && (await this.users.emailExists(email, tx))) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
     const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
-    if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId);
+    if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId, id);
     Object.assign(current, {
       email: email ?? current.email,
       externalId: dto.external_id ?? current.externalId,
@@ -147,7 +147,7 @@ export class UsersService {
   async deactivateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string): Promise<boolean> {
     const user = await this.lockOrFail(tx, actor.organizationId, id);
     if (!user.isActive) return false;
-    if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
+    if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId, id);
     setActive(user, false);
     user.tokenVersion += 1;
     await tx.save(user);
@@ -185,11 +185,16 @@ export class UsersService {
     return user;
   }
 
-  /** Serialized per organization so that two admins cannot demote each other at once. */
-  private async assertAnotherAdmin(tx: EntityManager, organizationId: string): Promise<void> {
+  /**
+   * The admin `leavingId` may stop being one only while another active admin who can log in
+   * remains: one without a password or identity link would leave the organization with nobody
+   * able to administer it. Serialized per organization so that two admins cannot demote each
+   * other at once.
+   */
+  private async assertAnotherAdmin(tx: EntityManager, organizationId: string, leavingId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`, [organizationId]);
-    if ((await this.users.countActiveAdmins(tx, organizationId)) <= 1) {
-      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin; promote another user first');
+    if ((await this.users.countOtherAdminsWhoCanLogIn(tx, organizationId, leavingId)) === 0) {
+      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin who can log in; promote another user first');
     }
   }
 
