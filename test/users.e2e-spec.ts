@@ -82,6 +82,7 @@ describe('Users and teams: who is in the organization and how they are organized
         is_active: true,
         email_notifications: true,
         has_password: true,
+        must_change_password: false,
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
     });
@@ -283,6 +284,7 @@ describe('Users and teams: who is in the organization and how they are organized
         is_active: true,
         email_notifications: true,
         has_password: true,
+        must_change_password: false,
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
       const fetched = await as(acme.admin).get(`/admin/users/${response.body.id}`).expect(200);
@@ -529,8 +531,10 @@ describe('Users and teams: who is in the organization and how they are organized
     });
 
     it('can step down once a second admin exists, who then is the last one', async () => {
-      const successor = await t.given.user(org, 'employee');
-      await as(org.admin).patch(`/admin/users/${successor.id}`, { role: 'admin' }).expect(200);
+      const employee = await t.given.user(org, 'employee');
+      await as(org.admin).patch(`/admin/users/${employee.id}`, { role: 'admin' }).expect(200);
+      // The promotion ended the employee's sessions: the successor logs in as an admin.
+      const successor = { ...employee, ...(await t.given.login(employee.email, employee.password)) };
       const stepped = await as(org.admin).patch(`/admin/users/${org.admin.id}`, { role: 'finance' }).expect(200);
       expect(stepped.body.role).toBe('finance');
       // Stepping down ended the former admin's own sessions too.

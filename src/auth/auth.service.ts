@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
+import { assertAcceptablePassword } from '../common/auth/password.validators';
 import { CommonErrors } from '../common/errors/common.errors';
 import { DomainError } from '../common/errors/domain-error';
 import { PasswordHasher } from '../users/password-hasher';
@@ -123,6 +124,10 @@ export class AuthService {
     const user = await this.users.findById(actor.organizationId, actor.userId);
     // The token was verified against this very user a moment ago; only a forged claim gets here.
     if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
+    if (newPassword === currentPassword) {
+      throw CommonErrors.VALIDATION_FAILED('new_password must differ from the current password', { errors: [{ field: 'new_password', message: 'must differ from the current password' }] });
+    }
+    assertAcceptablePassword(newPassword, user.email, 'new_password');
     const ip = actor.ip ?? 'unknown';
     await this.throttle.attempt(user.email, ip);
     const issued = await this.unlessBusy(user.email, ip, () => this.dataSource.transaction(async (tx) => {
@@ -130,6 +135,7 @@ export class AuthService {
       // Verified against the locked row: of two changes at once, the second sees the first's hash.
       if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
       locked.tokenVersion = await this.users.setPassword(tx, actor.organizationId, actor.userId, await this.hasher.hash(newPassword));
+      locked.mustChangePassword = false;
       const sessions = await this.sessions.revokeAll(tx, locked);
       await this.audit.record(tx, actor, {
         action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { Actor } from '../common/auth/roles';
+import type { AuthenticatedUser } from '../common/auth/decorators';
 import { CommonErrors } from '../common/errors/common.errors';
 import { AppConfig } from '../config/app-config';
 import { Sessions } from '../sessions/sessions';
@@ -33,14 +33,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<Omit<Actor, 'requestId' | 'ip'>> {
+  async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser> {
     // Tokens issued before sessions were named (no `sid`) are refused like revoked ones.
     const named = typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.sid === 'string' && UUID.test(claims.sid);
     const user = named ? await this.sessions.findCaller(claims.sub, claims.sid) : null;
     if (!user || !user.isActive || !user.sessionOpen || user.organizationId !== claims.org || user.tokenVersion !== claims.ver) {
       throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
     }
-    return { userId: user.id, organizationId: user.organizationId, role: user.role };
+    return { userId: user.id, organizationId: user.organizationId, role: user.role, mustChangePassword: user.mustChangePassword };
   }
 }
 

@@ -53,6 +53,7 @@ export class TokensService {
       refresh_token: `${id}.${secret}`,
       token_type: 'Bearer',
       expires_in: this.config.jwt.accessTtlSeconds,
+      password_change_required: user.mustChangePassword,
     };
   }
 

@@ -13,7 +13,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/auth/password.validators';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../common/auth/password.validators';
 import { ConfigError } from './config-error';
 import { resolveFileVariables } from './env-file';
 
@@ -213,5 +213,11 @@ export function parseEnvironment(given: NodeJS.ProcessEnv): Environment {
       }),
     );
   }
+  // The first admin's password follows the rule of every password, e-mail included.
+  const problem = parsed.ADMIN_PASSWORD !== undefined ? passwordProblem(parsed.ADMIN_PASSWORD, parsed.ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL) : null;
+  if (problem) throw new ConfigError([`ADMIN_PASSWORD: ${problem} (got (hidden))`]);
   return parsed;
 }
+
+/** The first admin's e-mail when ADMIN_EMAIL is unset. */
+export const FIRST_ADMIN_EMAIL = 'admin@spendin.local';

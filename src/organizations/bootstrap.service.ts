@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { passwordProblem } from '../common/auth/password.validators';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { Organization } from './organization.entity';
@@ -14,6 +15,8 @@ export interface BootstrapRequest {
   adminEmail: string;
   adminPassword: string;
   adminFullName?: string;
+  /** The admin must choose a new password at first login (a generated one, handed over in a file). */
+  mustChangePassword?: boolean;
 }
 
 export interface BootstrapResult {
@@ -57,6 +60,7 @@ export class BootstrapService {
       });
       const admin = await this.users.createInTransaction(tx, system, {
         email, full_name: request.adminFullName ?? 'Administrator', role: 'admin', password: request.adminPassword,
+        must_change_password: request.mustChangePassword ?? false,
       });
       return { created: true, organizationId: organization.id, adminId: admin.id };
     });
@@ -66,7 +70,11 @@ export class BootstrapService {
     return (await this.dataSource.manager.count(Organization)) === 0;
   }
 
-  static generatePassword(): string {
-    return randomBytes(18).toString('base64url');
+  /** 24 random characters, drawn again in the unlikely case that they break the password rule. */
+  static generatePassword(email: string): string {
+    for (;;) {
+      const password = randomBytes(18).toString('base64url');
+      if (passwordProblem(password, email) === null) return password;
+    }
   }
 }

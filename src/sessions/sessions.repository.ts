@@ -12,6 +12,7 @@ export interface SessionCaller {
   role: Role;
   isActive: boolean;
   tokenVersion: number;
+  mustChangePassword: boolean;
   /** The token's session (refresh-token family) is still open: neither logged out nor revoked. */
   sessionOpen: boolean;
 }
@@ -80,7 +81,7 @@ export class SessionsRepository {
     const [row] = await runSql<CallerRow>(this.dataSource, FIND_CALLER, [userId, familyId]);
     return row ? {
       id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version,
-      sessionOpen: row.session_open,
+      mustChangePassword: row.must_change_password, sessionOpen: row.session_open,
     } : null;
   }
 }
@@ -91,6 +92,7 @@ interface CallerRow {
   role: Role;
   is_active: boolean;
   token_version: number;
+  must_change_password: boolean;
   session_open: boolean;
 }
 
@@ -122,7 +124,7 @@ const REVOKE_ALL_OF_USER = {
 // Revocation marks every token of a family at once, so any one unrevoked row of it means open.
 const FIND_CALLER = {
   name: 'sessions.caller',
-  text: `SELECT u.id, u.organization_id, u.role, u.is_active, u.token_version,
+  text: `SELECT u.id, u.organization_id, u.role, u.is_active, u.token_version, u.must_change_password,
                 EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_open
          FROM users u WHERE u.id = $1`,
 };

@@ -16,7 +16,9 @@ export class User {
   @Column('uuid', { nullable: true }) managerId: string | null;
   @Column('boolean', { default: true }) isActive: boolean;
   @Column('boolean', { default: true }) emailNotifications: boolean;
-  /** Bumped when a user is deactivated or changes password: older access tokens stop working. */
+  /** Set by an admin: until the user changes their password, only that change and GET /users/me answer them. */
+  @Column('boolean', { default: false }) mustChangePassword: boolean;
+  /** Bumped when the user's sessions end (a password set, a deactivation, a role change): older tokens stop working. */
   @Column('integer', { default: 0 }) tokenVersion: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

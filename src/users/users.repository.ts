@@ -46,8 +46,9 @@ export class UsersRepository {
   }
 
   /**
-   * Stores a new password hash and moves the token version on, so that every access token
-   * issued before stops working; answers the new version.
+   * Stores the user's own new password hash, clears an admin's demand for one, and moves the
+   * token version on, so that every access token issued before stops working; answers the new
+   * version.
    */
   async setPassword(tx: EntityManager, organizationId: string, id: string, passwordHash: string): Promise<number> {
     const [row] = await runSql<{ token_version: number }>(tx, SET_PASSWORD, [organizationId, id, passwordHash]);
@@ -153,12 +154,13 @@ interface UserRow {
   is_active: boolean;
   email_notifications: boolean;
   token_version: number;
+  must_change_password: boolean;
   created_at: Date;
   updated_at: Date;
   deactivated_at: Date | null;
 }
 
-const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
+const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
 const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
 const FIND_MANAGER_OF = {
   name: 'users.manager_of',
@@ -171,7 +173,7 @@ function toUser(row: UserRow): User {
   return Object.assign(new User(), {
     id: row.id, organizationId: row.organization_id, email: row.email, externalId: row.external_id, fullName: row.full_name, role: row.role,
     passwordHash: row.password_hash, managerId: row.manager_id, isActive: row.is_active, emailNotifications: row.email_notifications,
-    tokenVersion: row.token_version, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
+    tokenVersion: row.token_version, mustChangePassword: row.must_change_password, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
   });
 }
 
@@ -182,7 +184,7 @@ const COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN = {
 };
 const SET_PASSWORD = {
   name: 'users.set_password',
-  text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, updated_at = now()
+  text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, must_change_password = false, updated_at = now()
          WHERE organization_id = $1 AND id = $2 RETURNING token_version`,
 };
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SystemActor } from '../audit/audit.service';
 import { diff } from '../common/changes';
+import { assertAcceptablePassword } from '../common/auth/password.validators';
 import type { Actor } from '../common/auth/roles';
 import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
@@ -19,7 +20,7 @@ import { toUserResponse } from './user.mapper';
 import { UserErrors } from './users.errors';
 import { UsersRepository } from './users.repository';
 
-const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications'];
+const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications', 'mustChangePassword'];
 
 /** What an update may change: an admin's PATCH, or (e-mail and external id too) the identity provider. */
 export type UserChanges = UpdateUserDto & { email?: string; external_id?: string };
@@ -64,6 +65,7 @@ export class UsersService {
    */
   async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto, identity: { externalId?: string } = {}): Promise<User> {
     const email = dto.email.toLowerCase();
+    if (dto.password !== undefined) assertAcceptablePassword(dto.password, email, 'password');
     if (await this.users.emailExists(email, tx)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
     const user = tx.create(User, {
@@ -74,6 +76,7 @@ export class UsersService {
       managerId: dto.manager_id ?? null,
       passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
       externalId: identity.externalId ?? null,
+      mustChangePassword: dto.must_change_password ?? false,
     });
     try {
       await tx.save(user);
@@ -84,7 +87,7 @@ export class UsersService {
     }
     await this.audit.record(tx, actor, {
       action: 'user.created', entityType: 'user', entityId: user.id,
-      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, ...(user.externalId ? { external_id: user.externalId } : {}) },
+      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, must_change_password: user.mustChangePassword, ...(user.externalId ? { external_id: user.externalId } : {}) },
     });
     return user;
   }
@@ -115,9 +118,13 @@ export class UsersService {
       fullName: dto.full_name ?? current.fullName,
       role: dto.role ?? current.role,
       managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
+      mustChangePassword: dto.must_change_password ?? current.mustChangePassword,
     });
     if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
-    if (dto.password !== undefined) current.passwordHash = await this.hasher.hash(dto.password);
+    if (dto.password !== undefined) {
+      assertAcceptablePassword(dto.password, current.email, 'password');
+      current.passwordHash = await this.hasher.hash(dto.password);
+    }
     const changes = diff(before, current, AUDITED_FIELDS);
     if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
     if (Object.keys(changes).length === 0) return current;

@@ -43,4 +43,10 @@ export class TokenResponseDto {
 
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
   expires_in: number;
+
+  @ApiProperty({
+    example: false,
+    description: 'An admin requires a new password: until POST /users/me/password changes it, every other route but GET /users/me answers 403 PASSWORD_CHANGE_REQUIRED',
+  })
+  password_change_required: boolean;
 }
