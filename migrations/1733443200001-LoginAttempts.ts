@@ -2,9 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Login throttling counts attempts before checking the password, in one counter row per
- * e-mail and per client address, instead of logging failures after the check: thirty wrong
- * passwords sent at once all passed the old check before any failure was logged. Counts of
- * the old table are not carried over; a lockout in force ends with the upgrade.
+ * account (`user`: a user id; `email`: an address no user has) and per client address (`ip`),
+ * instead of logging failures after the check: thirty wrong passwords sent at once all passed
+ * the old check before any failure was logged. Counts of the old table are not carried over;
+ * a lockout in force ends with the upgrade.
  */
 export class LoginAttempts1733443200001 implements MigrationInterface {
   name = 'LoginAttempts1733443200001';
@@ -12,7 +13,7 @@ export class LoginAttempts1733443200001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE login_attempts (
-        kind text NOT NULL CHECK (kind IN ('email', 'ip')),
+        kind text NOT NULL CHECK (kind IN ('user', 'email', 'ip')),
         key text NOT NULL,
         window_started_at timestamptz(3) NOT NULL,
         attempts integer NOT NULL CHECK (attempts >= 0),

@@ -52,7 +52,7 @@ describe('Login throttle and password-check concurrency under bursts', () => {
 
     // Move the window into the past, as 600 seconds would: the right password works again.
     await t.dataSource.query(
-      `UPDATE login_attempts SET window_started_at = window_started_at - interval '601 seconds' WHERE kind = 'email' AND key = $1`, [victim.email]);
+      `UPDATE login_attempts SET window_started_at = window_started_at - interval '601 seconds' WHERE kind = 'user' AND key = $1`, [victim.id]);
     await login(victim.email, victim.password).expect(200);
   });
 
@@ -80,17 +80,28 @@ describe('Login throttle and password-check concurrency under bursts', () => {
       expect(answer.headers['retry-after']).toBe('1');
     }
     // A turned-away attempt was given back: nobody's count grew.
-    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'email' AND key = ANY($1) AND attempts > 0`, [users.map((u) => u.email)]);
+    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = ANY($1) AND attempts > 0`, [users.map((u) => u.id)]);
     expect(rows[0].n).toBe(0);
   });
 
-  it('a successful login clears the e-mail\'s count and gives the address its attempt back', async () => {
+  it('locks an address nobody has out after the same number of attempts, with the same answers, as one that exists', async () => {
+    const user = await t.given.user(org);
+    const answers = async (email: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await login(email, `wrong-password-${i}`)).status);
+      return statuses;
+    };
+    expect(await answers('nobody.here@acme.test')).toEqual(await answers(user.email));
+    expect(await answers('nobody.else@acme.test')).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('a successful login clears the account\'s count and gives the address its attempt back', async () => {
     const user = await t.given.user(org);
     for (let i = 0; i < 4; i++) expectProblem(await login(user.email, `wrong-password-${i}`), 401, 'INVALID_CREDENTIALS');
     await login(user.email, user.password).expect(200);
     for (let i = 0; i < 4; i++) expectProblem(await login(user.email, `wrong-password-again-${i}`), 401, 'INVALID_CREDENTIALS');
     await login(user.email, user.password).expect(200);
-    const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'email' AND key = $1`, [user.email]);
+    const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = $1`, [user.id]);
     expect(row.n).toBe(0);
   });
 });

@@ -301,14 +301,26 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(response.body).toMatchObject({ has_password: false, manager_id: null, role: 'employee' });
     });
 
-    it('refuses an e-mail already in use, whatever its case and whichever organization uses it', async () => {
+    it('refuses an e-mail already in use in the organization, whatever its case', async () => {
       const existing = await t.given.user(acme, 'employee');
       const attempt = (email: string, admin: TestUser) => as(admin).post('/admin/users', { email, full_name: 'Copy Cat', role: 'employee' });
       expectProblem(await attempt(existing.email, acme.admin), 409, 'EMAIL_TAKEN');
       expectProblem(await attempt(existing.email.toUpperCase(), acme.admin), 409, 'EMAIL_TAKEN');
-      expectProblem(await attempt(existing.email, globex.admin), 409, 'EMAIL_TAKEN');
       const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE email = $1`, [existing.email]);
       expect(count).toBe(1);
+    });
+
+    it('answers another organization\'s admin exactly as for an address nobody has: it does not tell that the address exists elsewhere', async () => {
+      const existing = await t.given.user(acme, 'employee');
+      const taken = await as(globex.admin).post('/admin/users', { email: existing.email, full_name: 'Same Address', role: 'employee' });
+      const fresh = await as(globex.admin).post('/admin/users', { email: uniqueEmail('fresh'), full_name: 'Same Address', role: 'employee' });
+      expect(taken.status).toBe(201);
+      const shape = (body: Record<string, unknown>) => ({ ...body, id: typeof body.id, email: typeof body.email, created_at: typeof body.created_at });
+      expect(shape(taken.body)).toEqual(shape(fresh.body));
+      expect(taken.body.organization_id).toBe(globex.id);
+      // Two users now, one per organization; each admin sees only their own.
+      expect((await as(acme.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([existing.id]);
+      expect((await as(globex.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([taken.body.id]);
     });
 
     it('answers exactly one 201 when the same e-mail is created twice at once', async () => {

@@ -425,13 +425,12 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
     });
 
     it('applies a batch together or not at all', async () => {
-      const taken = other.admin.email;
       const response = await inbound([
         { type: 'user.created', data: { organization_id: org.id, email: 'batch.first@acme.test', full_name: 'Batch First' } },
-        { type: 'user.created', data: { organization_id: org.id, email: taken, full_name: 'Thief' } },
+        { type: 'role.assigned', data: { email: 'batch.ghost@acme.test', role: 'admin' } },
       ]);
-      expectProblem(response, 409, 'EMAIL_TAKEN');
-      expect(response.body.detail).toMatch(/^Event \[1\] \(user\.created\)/);
+      expectProblem(response, 404, 'USER_NOT_FOUND');
+      expect(response.body.detail).toMatch(/^Event \[1\] \(role\.assigned\)/);
       expect(await userByEmail('batch.first@acme.test')).toBeUndefined();
     });
 

@@ -11,7 +11,7 @@ import { UsersRepository } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
 import { Sessions } from '../sessions/sessions';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, ThrottleKey } from './login-throttle';
 import { TokensService } from './tokens.service';
 
 /** Where a request came from, for throttling and the audit log. */
@@ -34,16 +34,28 @@ export class AuthService {
 
   /**
    * The same 401 for an unknown e-mail, a wrong password, no password set and a deactivated
-   * user. The attempt is counted before the password is checked, so a burst of guesses sent at
+   * user. Each attempt is counted before the password is checked, so a burst of guesses sent at
    * once gets no more checks than the limit.
+   *
+   * An e-mail is unique within an organization, so without `organizationId` it may name a user
+   * in each of several: the password is checked against each of them (side by side), and the
+   * one it opens is logged in; when it opens more than one, 409 ORGANIZATION_REQUIRED lists
+   * those organizations (the caller has just proved the password of each). Whether an address
+   * is also used elsewhere is never part of an answer.
    */
-  async login(client: ClientContext, emailInput: string, password: string): Promise<TokenResponseDto> {
+  async login(client: ClientContext, emailInput: string, password: string, organizationId?: string): Promise<TokenResponseDto> {
     const email = emailInput.trim().toLowerCase();
-    await this.throttle.attempt(email, client.ip);
-    const user = await this.users.findByEmailForLogin(email);
-    const passwordOk = await this.unlessBusy(email, client.ip, () => this.hasher.verify(user?.passwordHash ?? null, password));
-    if (!user || !passwordOk || !user.isActive) {
-      if (user) {
+    const candidates = await this.users.findLoginCandidates(email, organizationId);
+    const accounts: ThrottleKey[] = candidates.length > 0 ? candidates.map((c) => ({ kind: 'user', key: c.user.id })) : [{ kind: 'email', key: email }];
+    const open = await this.throttle.attempt(accounts, client.ip);
+    const checked = candidates.filter((c) => open.has(c.user.id));
+    const results = await this.unlessBusy(accounts, client.ip, () => candidates.length === 0
+      ? this.hasher.verify(null, password).then(() => [])
+      : Promise.all(checked.map((c) => this.hasher.verify(c.user.passwordHash, password))));
+    const opened = checked.filter((c, i) => results[i] && c.user.isActive);
+
+    if (opened.length === 0) {
+      for (const { user } of checked) {
         await this.dataSource.transaction((tx) =>
           this.audit.record(tx, { organizationId: user.organizationId, ...client }, {
             action: 'auth.login_failed', entityType: 'user', entityId: user.id,
@@ -53,7 +65,13 @@ export class AuthService {
       }
       throw AuthErrors.INVALID_CREDENTIALS('E-mail or password is wrong');
     }
-    await this.throttle.succeeded(email, client.ip);
+    await this.throttle.succeeded(opened.map((c) => ({ kind: 'user', key: c.user.id })), client.ip);
+    if (opened.length > 1) {
+      throw AuthErrors.ORGANIZATION_REQUIRED('This e-mail and password open accounts in several organizations; log in again with organization_id', {
+        body: { organizations: opened.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
+      });
+    }
+    const { user } = opened[0];
     return this.dataSource.transaction(async (tx) => {
       const issued = await this.tokens.issue(tx, user);
       await this.audit.record(tx, { userId: user.id, organizationId: user.organizationId, role: user.role, ...client }, {
@@ -129,8 +147,9 @@ export class AuthService {
     }
     assertAcceptablePassword(newPassword, user.email, 'new_password');
     const ip = actor.ip ?? 'unknown';
-    await this.throttle.attempt(user.email, ip);
-    const issued = await this.unlessBusy(user.email, ip, () => this.dataSource.transaction(async (tx) => {
+    const account: ThrottleKey[] = [{ kind: 'user', key: user.id }];
+    await this.throttle.attempt(account, ip);
+    const issued = await this.unlessBusy(account, ip, () => this.dataSource.transaction(async (tx) => {
       const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
       // Verified against the locked row: of two changes at once, the second sees the first's hash.
       if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
@@ -144,7 +163,7 @@ export class AuthService {
     }));
     if (!issued) throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
     // After the transaction: the throttle writes on a connection of its own.
-    await this.throttle.succeeded(user.email, ip);
+    await this.throttle.succeeded(account, ip);
     return issued;
   }
 
@@ -153,11 +172,11 @@ export class AuthService {
    * it is given back, so that a burst of other people's logins cannot use up someone's limit.
    * Outside any transaction: the throttle writes on a connection of its own.
    */
-  private async unlessBusy<T>(email: string, ip: string, check: () => Promise<T>): Promise<T> {
+  private async unlessBusy<T>(accounts: ThrottleKey[], ip: string, check: () => Promise<T>): Promise<T> {
     try {
       return await check();
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') await this.throttle.release(email, ip);
+      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') await this.throttle.release(accounts, ip);
       throw error;
     }
   }

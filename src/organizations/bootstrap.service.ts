@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { passwordProblem } from '../common/auth/password.validators';
-import { User } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { Organization } from './organization.entity';
 import { OrganizationErrors } from './organizations.errors';
@@ -31,6 +31,7 @@ export class BootstrapService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly usersRepository: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -42,12 +43,16 @@ export class BootstrapService {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('bootstrap', 0))`);
       const email = request.adminEmail.toLowerCase();
-      const existing = await tx.findOneBy(User, { email });
-      if (existing) {
-        const organization = await tx.findOneBy(Organization, { id: existing.organizationId });
-        if (organization?.name === request.organizationName && existing.role === 'admin') {
-          return { created: false, organizationId: organization.id, adminId: existing.id };
+      // E-mails are unique per organization, but an operator's bootstrap that finds the address
+      // anywhere else stops rather than start a second organization by mistake.
+      const existing = await this.usersRepository.findAllByEmail(tx, email);
+      for (const user of existing) {
+        const organization = await tx.findOneBy(Organization, { id: user.organizationId });
+        if (organization?.name === request.organizationName && user.role === 'admin') {
+          return { created: false, organizationId: organization.id, adminId: user.id };
         }
+      }
+      if (existing.length > 0) {
         throw OrganizationErrors.ADMIN_EMAIL_IN_OTHER_ORGANIZATION(`${email} already belongs to another organization or is not an admin there`);
       }
       const organization = await tx.save(tx.create(Organization, {

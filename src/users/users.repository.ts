@@ -6,6 +6,12 @@ import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/p
 import { runSql } from '../database/sql';
 import { User } from './user.entity';
 
+/** A user that a login's e-mail names, with their organization's name (for a choice between several). */
+export interface LoginCandidate {
+  user: User;
+  organizationName: string;
+}
+
 export interface UserFilter {
   role?: Role;
   isActive?: boolean;
@@ -55,22 +61,40 @@ export class UsersRepository {
     return row.token_version;
   }
 
-  /** Unscoped on purpose: login knows only the e-mail, which is unique across organizations. */
-  findByEmailForLogin(email: string): Promise<User | null> {
-    return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
+  /**
+   * Unscoped on purpose unless `organizationId` is given: login may know only the e-mail, which
+   * is unique within an organization, so it can name one user in each of several. Oldest first.
+   */
+  async findLoginCandidates(email: string, organizationId?: string): Promise<LoginCandidate[]> {
+    const rows = organizationId === undefined
+      ? await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATES, [email.toLowerCase()])
+      : await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATE_IN, [email.toLowerCase(), organizationId]);
+    return rows.map((row) => ({ user: toUser(row), organizationName: row.organization_name }));
   }
 
-  /** Unscoped on purpose: the identity provider's id and the e-mail are unique across organizations. */
-  async findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
+  /**
+   * Unscoped on purpose: the identity provider's id is unique across organizations, and the
+   * provider serves the whole installation. An e-mail is unique only within an organization, so
+   * without `organizationId` it may name several users: all of them are answered.
+   */
+  async findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string; organizationId?: string }): Promise<User[]> {
     if (ref.externalId !== undefined) {
       const linked = await tx.findOneBy(User, { externalId: ref.externalId });
-      if (linked) return linked;
+      if (linked) return [linked];
     }
-    return ref.email === undefined ? null : tx.findOneBy(User, { email: ref.email.toLowerCase() });
+    if (ref.email === undefined) return [];
+    const email = ref.email.toLowerCase();
+    return tx.findBy(User, ref.organizationId === undefined ? { email } : { email, organizationId: ref.organizationId });
   }
 
-  async emailExists(email: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return (await tx.countBy(User, { email: email.toLowerCase() })) > 0;
+  /** Whether the organization has a user with this e-mail (unique per organization, any case). */
+  async emailExists(tx: EntityManager, organizationId: string, email: string): Promise<boolean> {
+    return (await tx.countBy(User, { organizationId, email: email.toLowerCase() })) > 0;
+  }
+
+  /** Unscoped on purpose: bootstrap (an operator's command) looks for the admin it would create in any organization. */
+  findAllByEmail(tx: EntityManager, email: string): Promise<User[]> {
+    return tx.findBy(User, { email: email.toLowerCase() });
   }
 
   /**
@@ -161,6 +185,16 @@ interface UserRow {
 }
 
 const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
+const LOGIN_CANDIDATES = {
+  name: 'users.login_candidates',
+  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 ORDER BY u.created_at, u.id`,
+};
+const LOGIN_CANDIDATE_IN = {
+  name: 'users.login_candidate_in',
+  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
+};
 const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
 const FIND_MANAGER_OF = {
   name: 'users.manager_of',

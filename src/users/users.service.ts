@@ -66,7 +66,8 @@ export class UsersService {
   async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto, identity: { externalId?: string } = {}): Promise<User> {
     const email = dto.email.toLowerCase();
     if (dto.password !== undefined) assertAcceptablePassword(dto.password, email, 'password');
-    if (await this.users.emailExists(email, tx)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    // Within the organization only: whether another organization has the address is not this admin's to learn.
+    if (await this.users.emailExists(tx, actor.organizationId, email)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
     const user = tx.create(User, {
       organizationId: actor.organizationId,
@@ -81,7 +82,7 @@ export class UsersService {
     try {
       await tx.save(user);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
       if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
       throw error;
     }
@@ -109,7 +110,9 @@ export class UsersService {
       await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
     }
     const email = dto.email?.toLowerCase();
-    if (email !== undefined && email !== current.email && (await this.users.emailExists(email, tx))) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    if (email !== undefined && email !== current.email && (await this.users.emailExists(tx, actor.organizationId, email))) {
+      throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
+    }
     const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
     if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId, id);
     Object.assign(current, {
@@ -133,7 +136,7 @@ export class UsersService {
     try {
       await tx.save(current);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use`);
+      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use in this organization`);
       if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
       throw error;
     }
@@ -165,11 +168,15 @@ export class UsersService {
 
   /**
    * The user an identity provider's event names: by its own id when the user has been linked to
-   * it, else by e-mail. Unscoped on purpose: both are unique across Spendin, and the provider
-   * serves the whole installation.
+   * it, else by e-mail within `organizationId`. Without the organization an e-mail that several
+   * organizations use names nobody for sure: 404, asking for the organization.
    */
-  findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string }): Promise<User | null> {
-    return this.users.findByIdentity(tx, ref);
+  async findByIdentity(tx: EntityManager, ref: { externalId?: string; email?: string; organizationId?: string }): Promise<User | null> {
+    const found = await this.users.findByIdentity(tx, ref);
+    if (found.length > 1) {
+      throw UserErrors.USER_NOT_FOUND(`E-mail ${ref.email} belongs to users of several organizations; name the organization_id`);
+    }
+    return found[0] ?? null;
   }
 
   async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserResponseDto> {

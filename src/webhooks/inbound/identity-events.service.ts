@@ -69,7 +69,7 @@ export class IdentityEventsService {
       if (fresh.length === 0) return { outcome: 'duplicate', user_id: null };
     }
     const { data } = event;
-    const user = await this.users.findByIdentity(tx, { externalId: data.external_id, email: data.email });
+    const user = await this.users.findByIdentity(tx, { externalId: data.external_id, email: data.email, organizationId: data.organization_id });
     const known = user && (data.organization_id === undefined || data.organization_id === user.organizationId) ? user : null;
     const as = (organizationId: string): SystemActor => ({ organizationId, userId: null, requestId: request.requestId, ip: request.ip });
 
