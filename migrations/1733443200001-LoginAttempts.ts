@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * account (`user`: a user id; `email`: an address no user has) and per client address (`ip`),
  * instead of logging failures after the check: thirty wrong passwords sent at once all passed
  * the old check before any failure was logged. Counts of the old table are not carried over;
- * a lockout in force ends with the upgrade.
+ * a lockout in force ends with the upgrade. login_failures stays for the previous version,
+ * which still writes to it during a rolling upgrade; a later release drops it.
  */
 export class LoginAttempts1733443200001 implements MigrationInterface {
   name = 'LoginAttempts1733443200001';
@@ -19,19 +20,9 @@ export class LoginAttempts1733443200001 implements MigrationInterface {
         attempts integer NOT NULL CHECK (attempts >= 0),
         PRIMARY KEY (kind, key)
       )`);
-    await q.query(`DROP TABLE login_failures`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE login_failures (
-        id bigserial PRIMARY KEY,
-        email text NOT NULL,
-        ip text NOT NULL,
-        created_at timestamptz(3) NOT NULL DEFAULT now()
-      )`);
-    await q.query(`CREATE INDEX login_failures_email_idx ON login_failures (email, created_at)`);
-    await q.query(`CREATE INDEX login_failures_ip_idx ON login_failures (ip, created_at)`);
     await q.query(`DROP TABLE login_attempts`);
   }
 }

@@ -76,7 +76,7 @@ describe('Database roles from docs/operations.md', () => {
       expect(row.tableowner).toBe(names.owner);
       // The sequences the page names are the ones the application uses (the migrations' own is the owner's business).
       const sequences = (await client.query(`SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public' AND sequence_name <> 'schema_migrations_id_seq' ORDER BY 1`)).rows.map((r) => r.sequence_name);
-      expect(sequences).toEqual(['audit_logs_seq_seq', 'outbox_id_seq']);
+      expect(sequences).toEqual(['audit_logs_seq_seq', 'login_failures_id_seq', 'outbox_id_seq']);
       for (const name of sequences) expect(readFileSync(OPERATIONS, 'utf8')).toContain(`\`${name}\``);
     });
   });
