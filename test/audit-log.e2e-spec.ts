@@ -93,6 +93,8 @@ describe('Audit log', () => {
       await as(acme.admin).delete(`/categories/${travel}`).expect(200);
       await as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'finance' }).expect(200);
       await as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'manager' }).expect(200);
+      // The role changes ended the manager's sessions: later tests use a new one.
+      manager = { ...manager, ...(await t.given.login(manager.email, manager.password)) };
       await request(t.http).post('/api/v1/auth/login').send({ email: employee.email, password: 'not-the-password' }).expect(401);
       await t.given.login(employee.email, employee.password);
       const policy = (await as(acme.admin).post('/policies', {
