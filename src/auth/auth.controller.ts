@@ -43,13 +43,13 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
-    description: 'The presented refresh token stops working. Presenting a spent refresh token again revokes its whole family (401 REFRESH_TOKEN_REUSED).',
+    description: 'The presented refresh token stops working. Presenting a spent refresh token again ends every session of its user (401 REFRESH_TOKEN_REUSED). A token issued before the user\'s password, role or active state changed is refused.',
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiValidation()
   @ApiProblems(
     [AuthErrors.REFRESH_TOKEN_INVALID, 'The refresh token is unknown or revoked'],
-    [AuthErrors.REFRESH_TOKEN_REUSED, 'This refresh token was already used; every session of its family is now signed out'],
+    [AuthErrors.REFRESH_TOKEN_REUSED, 'This refresh token was already used; every session of the user is now signed out'],
   )
   refresh(@Req() request: Request, @Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
     return this.auth.refresh(client(request), dto.refresh_token);
@@ -58,7 +58,7 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Log out', description: 'Revokes the refresh token and every token rotated from the same login. Idempotent.' })
+  @ApiOperation({ summary: 'Log out', description: 'Ends the session of the refresh token (every token rotated from the same login, and their access tokens); the user\'s other sessions go on. Idempotent.' })
   @ApiNoContentResponse({ description: 'Logged out' })
   @ApiValidation()
   async logout(@Req() request: Request, @Body() dto: RefreshTokenDto): Promise<void> {

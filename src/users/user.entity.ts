@@ -5,7 +5,7 @@ import type { Role } from '../common/auth/roles';
 export class User {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
-  /** Always stored lower-cased; unique across all organizations because login is by e-mail alone. */
+  /** Always stored lower-cased; unique within the organization (another organization may have the same address). */
   @Column('text') email: string;
   /** The identity provider's id for the user, once its events have named one; unique across Spendin. */
   @Column('text', { nullable: true }) externalId: string | null;

@@ -7,7 +7,7 @@ import { Role, ROLES } from '../../common/auth/roles';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
-  @ApiProperty({ format: 'email', example: 'jane.doe@acme.test', description: 'Unique across Spendin; stored lower-cased' })
+  @ApiProperty({ format: 'email', example: 'jane.doe@acme.test', description: 'Unique within the organization; stored lower-cased' })
   @Transform(trim) @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254)
   email: string;
 
