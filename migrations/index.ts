@@ -9,6 +9,10 @@ import { Webhooks1733011200000 } from './1733011200000-Webhooks';
 import { AuditChainHead1733097600000 } from './1733097600000-AuditChainHead';
 import { Housekeeping1733184000000 } from './1733184000000-Housekeeping';
 import { OcrErrorCodes1733270400000 } from './1733270400000-OcrErrorCodes';
+import { SessionRevocation1733443200000 } from './1733443200000-SessionRevocation';
+import { LoginAttempts1733443200001 } from './1733443200001-LoginAttempts';
+import { MustChangePassword1733443200002 } from './1733443200002-MustChangePassword';
+import { EmailPerOrganization1733443200003 } from './1733443200003-EmailPerOrganization';
 import { WebhookSecretsAtRest1733529600000 } from './1733529600000-WebhookSecretsAtRest';
 import { IdentityProviderPerOrganization1733529700000 } from './1733529700000-IdentityProviderPerOrganization';
 import { AuditKey1733616000000 } from './1733616000000-AuditKey';
@@ -17,6 +21,7 @@ import { AuditKey1733616000000 } from './1733616000000-AuditKey';
 export const MIGRATIONS = [
   Foundation1732320000000, SpendsPoliciesApprovals1732406400000, OutboxDelivery1732492800000, Receipts1732579200000, AuditLogApi1732665600000,
   Notifications1732752000000, Reports1732924800000, Webhooks1733011200000, AuditChainHead1733097600000,
-  Housekeeping1733184000000, OcrErrorCodes1733270400000, WebhookSecretsAtRest1733529600000,
+  Housekeeping1733184000000, OcrErrorCodes1733270400000, SessionRevocation1733443200000, LoginAttempts1733443200001,
+  MustChangePassword1733443200002, EmailPerOrganization1733443200003, WebhookSecretsAtRest1733529600000,
   IdentityProviderPerOrganization1733529700000, AuditKey1733616000000,
 ];

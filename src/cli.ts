@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './common/auth/password.validators';
+import { passwordProblem } from './common/auth/password.validators';
 import { DomainError } from './common/errors/domain-error';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -67,9 +67,8 @@ async function bootstrap(config: AppConfig, flags: Record<string, string | boole
   const missing = ['org', 'email', 'password'].filter((name) => typeof flags[name] !== 'string' || flags[name] === '');
   if (missing.length > 0) throw new UsageError(`bootstrap needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const password = String(flags.password);
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw new UsageError(`--password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
-  }
+  const problem = passwordProblem(password, String(flags.email));
+  if (problem) throw new UsageError(`--password ${problem}`);
   const currency = String(flags.currency ?? 'USD').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw new UsageError('--currency must be an ISO-4217 code such as USD');
 

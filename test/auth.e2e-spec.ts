@@ -25,6 +25,7 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
       refresh_token: expect.stringMatching(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/),
       token_type: 'Bearer',
       expires_in: 900,
+      password_change_required: false,
     });
     const claims = new JwtService({ secret: TEST_JWT_SECRET }).verify(response.body.access_token);
     expect(claims.sub).toBe(org.admin.id);

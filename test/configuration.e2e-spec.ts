@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { freePort, runCli, RunningApi, startApi, startWorker } from './helpers/processes';
 
-const PASSWORD = 'dotenv-admin-password';
+const PASSWORD = 'dotenv-first-start-password';
 const SECRET = 'jwt-secret-read-from-a-secrets-file-0123456789';
 
 /** A working directory with a `.env`, as a user keeps one beside their checkout. */

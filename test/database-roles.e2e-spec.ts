@@ -120,7 +120,7 @@ describe('Database roles from docs/operations.md', () => {
     // Housekeeping's deletes, which run an hour apart in a live process: allowed to this role.
     await withClient(appUrl, async (client) => {
       await client.query('BEGIN');
-      for (const table of ['outbox', 'idempotency_keys', 'webhook_deliveries', 'webhook_events', 'login_failures']) await client.query(`DELETE FROM ${table} WHERE false`);
+      for (const table of ['outbox', 'idempotency_keys', 'webhook_deliveries', 'webhook_events', 'login_attempts']) await client.query(`DELETE FROM ${table} WHERE false`);
       await client.query('ROLLBACK');
     });
   }, 180_000);

@@ -47,7 +47,7 @@ function filesUnder(dir: string): string[] {
   const names = { owner: `spendin_owner_${suffix}`, app: `spendin_app_${suffix}`, database: `spendin_test_compose_${suffix}` };
   const secrets = {
     SPENDIN_OWNER_PASSWORD: `owner-${suffix}`, SPENDIN_APP_PASSWORD: `app-${suffix}`, REDIS_PASSWORD: `redis-${suffix}`,
-    JWT_SECRET: `compose-jwt-secret-${suffix}-0123456789abcdef`, AUDIT_KEY: `compose-audit-key-${suffix}-0123456789abcdef`, ADMIN_PASSWORD: `compose-admin-${suffix}`, S3_SECRET_ACCESS_KEY: 'unused', MINIO_ROOT_PASSWORD: 'unused', POSTGRES_PASSWORD: 'unused',
+    JWT_SECRET: `compose-jwt-secret-${suffix}-0123456789abcdef`, AUDIT_KEY: `compose-audit-key-${suffix}-0123456789abcdef`, ADMIN_PASSWORD: `compose-first-start-${suffix}`, S3_SECRET_ACCESS_KEY: 'unused', MINIO_ROOT_PASSWORD: 'unused', POSTGRES_PASSWORD: 'unused',
     SECRETS_KEY: randomBytes(32).toString('base64'),
   };
   const asRoot = process.getuid?.() === 0;

@@ -67,7 +67,7 @@ describe('Fuzzing every route with malformed requests', () => {
     for (const { name } of tables) {
       // A wrong password is a rejected request that is meant to leave a trace (throttling, audit).
       const where = name === 'audit_logs' ? `WHERE action <> 'auth.login_failed'` : '';
-      if (name === 'login_failures') continue;
+      if (name === 'login_attempts') continue;
       const [row] = await t.dataSource.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${name}" x ${where}`);
       result[name] = `${row.n}:${row.h}`;
     }

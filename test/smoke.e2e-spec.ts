@@ -5,7 +5,7 @@ import request from 'supertest';
 import { eventually } from './helpers/eventually';
 import { RunningApi, startApi } from './helpers/processes';
 
-const PASSWORD = 'smoke-admin-password';
+const PASSWORD = 'smoke-first-start-password';
 const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-usd-38.34.jpg'));
 
 /**

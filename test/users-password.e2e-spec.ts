@@ -33,6 +33,7 @@ describe('Users: changing one\'s own password (POST /users/me/password)', () => 
       refresh_token: expect.stringMatching(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/),
       token_type: 'Bearer',
       expires_in: 900,
+      password_change_required: false,
     });
     expect((await me(response.body.access_token).expect(200)).body.id).toBe(user.id);
     await refresh(response.body.refresh_token).expect(200);
@@ -129,5 +130,92 @@ describe('Users: changing one\'s own password (POST /users/me/password)', () => 
     const password = winner === first ? 'first-new-passphrase' : 'second-new-passphrase';
     await login(user.email, password).expect(200);
     expect((await audit(user)).filter((e) => e.action === 'user.password_changed')).toHaveLength(1);
+  });
+
+  describe('weak passwords are refused wherever a password is set', () => {
+    const admin = () => request(t.http).post('/api/v1/admin/users').set(bearer(acme.admin.accessToken));
+    const patchUser = (id: string, body: object) => request(t.http).patch(`/api/v1/admin/users/${id}`).set(bearer(acme.admin.accessToken)).send(body);
+    const expectRefused = (response: request.Response, field: string, message: RegExp) => {
+      expectProblem(response, 422, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field, message: expect.stringMatching(message) }]);
+    };
+
+    it('refuses common passwords (any case, with digits or symbols around them) on create, admin PATCH and own change', async () => {
+      expectRefused(await admin().send({ email: 'common.one@acme.test', full_name: 'C', role: 'employee', password: 'Password1234' }), 'password', /too common/);
+      expectRefused(await admin().send({ email: 'common.two@acme.test', full_name: 'C', role: 'employee', password: 'QWERTY123456' }), 'password', /too common/);
+      const user = await t.given.user(acme, 'employee');
+      expectRefused(await patchUser(user.id, { password: 'iloveyou2024!!' }), 'password', /too common/);
+      expectRefused(await change(user.accessToken, { current_password: user.password, new_password: 'passwordpassword' }), 'new_password', /too common/);
+      await login(user.email, user.password).expect(200);
+      expect(await t.dataSource.query(`SELECT id FROM users WHERE email LIKE 'common.%'`)).toEqual([]);
+    });
+
+    it('refuses a password that contains the e-mail\'s local part, on create, admin PATCH and own change', async () => {
+      expectRefused(await admin().send({ email: 'marguerite@acme.test', full_name: 'M', role: 'employee', password: 'Marguerite-rocks-2026' }), 'password', /before @/);
+      const created = await admin().send({ email: 'bartholomew@acme.test', full_name: 'B', role: 'employee', password: NEW_PASSWORD }).expect(201);
+      expectRefused(await patchUser(created.body.id, { password: 'my-name-is-bartholomew' }), 'password', /before @/);
+      const tokens = await t.given.login('bartholomew@acme.test', NEW_PASSWORD);
+      expectRefused(await change(tokens.accessToken, { current_password: NEW_PASSWORD, new_password: 'BARTHOLOMEW-the-first' }), 'new_password', /before @/);
+      await login('bartholomew@acme.test', NEW_PASSWORD).expect(200);
+    });
+
+    it('refuses a "new" password that is the current one', async () => {
+      const user = await t.given.user(acme, 'employee');
+      expectRefused(await change(user.accessToken, { current_password: user.password, new_password: user.password }), 'new_password', /differ from the current/);
+    });
+  });
+
+  describe('an admin can require a new password at next login (must_change_password)', () => {
+    const spends = (token: string) => request(t.http).get('/api/v1/spends').set(bearer(token));
+
+    it('is off by default', async () => {
+      const user = await t.given.user(acme, 'employee');
+      expect((await me(user.accessToken).expect(200)).body.must_change_password).toBe(false);
+      expect((await login(user.email, user.password).expect(200)).body.password_change_required).toBe(false);
+    });
+
+    it('set on create: login succeeds and says so; only GET /users/me and the change answer until the password is changed', async () => {
+      const created = await request(t.http).post('/api/v1/admin/users').set(bearer(acme.admin.accessToken))
+        .send({ email: 'handed.over@acme.test', full_name: 'Handed Over', role: 'finance', password: 'handed-over-by-the-admin', must_change_password: true }).expect(201);
+      expect(created.body.must_change_password).toBe(true);
+      const session = (await login('handed.over@acme.test', 'handed-over-by-the-admin').expect(200)).body;
+      expect(session.password_change_required).toBe(true);
+
+      expect((await me(session.access_token).expect(200)).body).toMatchObject({ email: 'handed.over@acme.test', must_change_password: true });
+      expectProblem(await spends(session.access_token), 403, 'PASSWORD_CHANGE_REQUIRED');
+      expectProblem(await request(t.http).patch('/api/v1/users/me').set(bearer(session.access_token)).send({ full_name: 'X' }), 403, 'PASSWORD_CHANGE_REQUIRED');
+      expectProblem(await request(t.http).get('/api/v1/audit-logs').set(bearer(session.access_token)), 403, 'PASSWORD_CHANGE_REQUIRED');
+      // A refreshed pair is held to the same.
+      const refreshed = (await refresh(session.refresh_token).expect(200)).body;
+      expect(refreshed.password_change_required).toBe(true);
+      expectProblem(await spends(refreshed.access_token), 403, 'PASSWORD_CHANGE_REQUIRED');
+
+      const changed = (await change(refreshed.access_token, { current_password: 'handed-over-by-the-admin', new_password: NEW_PASSWORD }).expect(200)).body;
+      expect(changed.password_change_required).toBe(false);
+      await spends(changed.access_token).expect(200);
+      expect((await me(changed.access_token).expect(200)).body.must_change_password).toBe(false);
+    });
+
+    it('set by PATCH: the user\'s current token is held at once, and lifting it frees it; audited', async () => {
+      const user = await t.given.user(acme, 'employee');
+      await spends(user.accessToken).expect(200);
+      const patched = await request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(acme.admin.accessToken)).send({ must_change_password: true }).expect(200);
+      expect(patched.body.must_change_password).toBe(true);
+      expectProblem(await spends(user.accessToken), 403, 'PASSWORD_CHANGE_REQUIRED');
+      await request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(acme.admin.accessToken)).send({ must_change_password: false }).expect(200);
+      await spends(user.accessToken).expect(200);
+      const entries = (await audit(user)).filter((e) => e.action === 'user.updated');
+      expect(entries.map((e) => (e.metadata as { changes: object }).changes)).toEqual([
+        { mustChangePassword: { from: false, to: true } },
+        { mustChangePassword: { from: true, to: false } },
+      ]);
+    });
+
+    it('refuses a non-boolean value', async () => {
+      const user = await t.given.user(acme, 'employee');
+      const response = await request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(acme.admin.accessToken)).send({ must_change_password: 'yes' });
+      expectProblem(response, 422, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([expect.objectContaining({ field: 'must_change_password' })]);
+    });
   });
 });

@@ -82,6 +82,7 @@ describe('Users and teams: who is in the organization and how they are organized
         is_active: true,
         email_notifications: true,
         has_password: true,
+        must_change_password: false,
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
     });
@@ -283,6 +284,7 @@ describe('Users and teams: who is in the organization and how they are organized
         is_active: true,
         email_notifications: true,
         has_password: true,
+        must_change_password: false,
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
       const fetched = await as(acme.admin).get(`/admin/users/${response.body.id}`).expect(200);
@@ -299,14 +301,26 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(response.body).toMatchObject({ has_password: false, manager_id: null, role: 'employee' });
     });
 
-    it('refuses an e-mail already in use, whatever its case and whichever organization uses it', async () => {
+    it('refuses an e-mail already in use in the organization, whatever its case', async () => {
       const existing = await t.given.user(acme, 'employee');
       const attempt = (email: string, admin: TestUser) => as(admin).post('/admin/users', { email, full_name: 'Copy Cat', role: 'employee' });
       expectProblem(await attempt(existing.email, acme.admin), 409, 'EMAIL_TAKEN');
       expectProblem(await attempt(existing.email.toUpperCase(), acme.admin), 409, 'EMAIL_TAKEN');
-      expectProblem(await attempt(existing.email, globex.admin), 409, 'EMAIL_TAKEN');
       const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE email = $1`, [existing.email]);
       expect(count).toBe(1);
+    });
+
+    it('answers another organization\'s admin exactly as for an address nobody has: it does not tell that the address exists elsewhere', async () => {
+      const existing = await t.given.user(acme, 'employee');
+      const taken = await as(globex.admin).post('/admin/users', { email: existing.email, full_name: 'Same Address', role: 'employee' });
+      const fresh = await as(globex.admin).post('/admin/users', { email: uniqueEmail('fresh'), full_name: 'Same Address', role: 'employee' });
+      expect(taken.status).toBe(201);
+      const shape = (body: Record<string, unknown>) => ({ ...body, id: typeof body.id, email: typeof body.email, created_at: typeof body.created_at });
+      expect(shape(taken.body)).toEqual(shape(fresh.body));
+      expect(taken.body.organization_id).toBe(globex.id);
+      // Two users now, one per organization; each admin sees only their own.
+      expect((await as(acme.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([existing.id]);
+      expect((await as(globex.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([taken.body.id]);
     });
 
     it('answers exactly one 201 when the same e-mail is created twice at once', async () => {
@@ -374,13 +388,16 @@ describe('Users and teams: who is in the organization and how they are organized
       expectProblem(await request(t.http).post('/api/v1/admin/users').send({ email: uniqueEmail('anon'), full_name: 'Anon', role: 'admin' }), 401, 'AUTHENTICATION_REQUIRED');
     });
 
-    it('applies a role change to the user\'s existing token at once', async () => {
+    it('ends the user\'s sessions on a role change: the old token stops at once, a new login carries the new role', async () => {
       const user = await t.given.user(acme, 'employee');
       expectProblem(await as(user).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
       await as(acme.admin).patch(`/admin/users/${user.id}`, { role: 'admin' }).expect(200);
-      await as(user).get('/admin/users').expect(200);
+      expectProblem(await as(user).get('/admin/users'), 401, 'INVALID_TOKEN');
+      const promoted = await t.given.login(user.email, user.password);
+      await as(promoted).get('/admin/users').expect(200);
       await as(acme.admin).patch(`/admin/users/${user.id}`, { role: 'finance' }).expect(200);
-      expectProblem(await as(user).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(await as(promoted).get('/admin/users'), 401, 'INVALID_TOKEN');
+      expectProblem(await as(await t.given.login(user.email, user.password)).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
     });
   });
 
@@ -509,12 +526,32 @@ describe('Users and teams: who is in the organization and how they are organized
       expectProblem(await as(org.admin).patch(`/admin/users/${org.admin.id}`, { role: 'employee' }), 409, 'LAST_ADMIN');
     });
 
+    it('does not count an admin who cannot log in (no password, no identity link) as another admin', async () => {
+      const solo = await t.given.organization('Paper Admin Ltd');
+      const paper = await as(solo.admin).post('/admin/users', { email: uniqueEmail('paper.admin'), full_name: 'Paper Admin', role: 'admin' }).expect(201);
+      expect(paper.body).toMatchObject({ role: 'admin', is_active: true, has_password: false });
+      expectProblem(await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { role: 'employee' }), 409, 'LAST_ADMIN');
+      expectProblem(await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { is_active: false }), 409, 'LAST_ADMIN');
+      expectProblem(await as(solo.admin).delete(`/admin/users/${solo.admin.id}`), 409, 'LAST_ADMIN');
+      expect(await userRow(solo.admin.id)).toMatchObject({ role: 'admin', is_active: true });
+      // The admin without a credential may go: the one who can log in stays.
+      await as(solo.admin).delete(`/admin/users/${paper.body.id}`).expect(200);
+      // Once the second admin has a password, the first may step down.
+      const real = await t.given.user(solo, 'admin');
+      await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { role: 'employee' }).expect(200);
+      await as(real).get('/admin/users').expect(200);
+    });
+
     it('can step down once a second admin exists, who then is the last one', async () => {
-      const successor = await t.given.user(org, 'employee');
-      await as(org.admin).patch(`/admin/users/${successor.id}`, { role: 'admin' }).expect(200);
+      const employee = await t.given.user(org, 'employee');
+      await as(org.admin).patch(`/admin/users/${employee.id}`, { role: 'admin' }).expect(200);
+      // The promotion ended the employee's sessions: the successor logs in as an admin.
+      const successor = { ...employee, ...(await t.given.login(employee.email, employee.password)) };
       const stepped = await as(org.admin).patch(`/admin/users/${org.admin.id}`, { role: 'finance' }).expect(200);
       expect(stepped.body.role).toBe('finance');
-      expectProblem(await as(org.admin).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
+      // Stepping down ended the former admin's own sessions too.
+      expectProblem(await as(org.admin).get('/admin/users'), 401, 'INVALID_TOKEN');
+      expectProblem(await as(await t.given.login(org.admin.email, org.admin.password)).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
 
       expectProblem(await as(successor).delete(`/admin/users/${successor.id}`), 409, 'LAST_ADMIN');
       // Promoting another admin lets the successor leave.

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { IS_PUBLIC_KEY, MINIMUM_ROLE_KEY } from '../common/auth/decorators';
+import { AuthenticatedUser, BEFORE_PASSWORD_CHANGE_KEY, IS_PUBLIC_KEY, MINIMUM_ROLE_KEY } from '../common/auth/decorators';
 import { Actor, hasAtLeast, Role } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 
@@ -31,6 +31,26 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   private isPublic(context: ExecutionContext): boolean {
     return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+}
+
+/**
+ * While an admin requires a user to change their password, that user reaches only the routes
+ * `@Authenticated({ beforePasswordChange: true })` marks (their own user and the password
+ * change); the flag is read with the user on every request, so the change frees them at once.
+ */
+@Injectable()
+export class PasswordChangeGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
+    if (user?.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE_KEY, targets)) {
+      throw CommonErrors.PASSWORD_CHANGE_REQUIRED('An admin requires you to choose a new password: change it with POST /users/me/password first');
+    }
+    return true;
   }
 }
 

@@ -3,13 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
+import { assertAcceptablePassword } from '../common/auth/password.validators';
 import { CommonErrors } from '../common/errors/common.errors';
+import { DomainError } from '../common/errors/domain-error';
 import { PasswordHasher } from '../users/password-hasher';
 import { UsersRepository } from '../users/users.repository';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
-import { LoginThrottle } from './login-throttle';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { Sessions } from '../sessions/sessions';
+import { LoginThrottle, ThrottleKey } from './login-throttle';
 import { TokensService } from './tokens.service';
 
 /** Where a request came from, for throttling and the audit log. */
@@ -25,20 +27,35 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
-    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly sessions: Sessions,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
   ) {}
 
-  /** The same 401 for an unknown e-mail, a wrong password, no password set and a deactivated user. */
-  async login(client: ClientContext, emailInput: string, password: string): Promise<TokenResponseDto> {
+  /**
+   * The same 401 for an unknown e-mail, a wrong password, no password set and a deactivated
+   * user. Each attempt is counted before the password is checked, so a burst of guesses sent at
+   * once gets no more checks than the limit.
+   *
+   * An e-mail is unique within an organization, so without `organizationId` it may name a user
+   * in each of several: the password is checked against each of them (side by side), and the
+   * one it opens is logged in; when it opens more than one, 409 ORGANIZATION_REQUIRED lists
+   * those organizations (the caller has just proved the password of each). Whether an address
+   * is also used elsewhere is never part of an answer.
+   */
+  async login(client: ClientContext, emailInput: string, password: string, organizationId?: string): Promise<TokenResponseDto> {
     const email = emailInput.trim().toLowerCase();
-    await this.throttle.assertAllowed(email, client.ip);
-    const user = await this.users.findByEmailForLogin(email);
-    const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, password);
-    if (!user || !passwordOk || !user.isActive) {
-      await this.throttle.recordFailure(email, client.ip);
-      if (user) {
+    const candidates = await this.users.findLoginCandidates(email, organizationId);
+    const accounts: ThrottleKey[] = candidates.length > 0 ? candidates.map((c) => ({ kind: 'user', key: c.user.id })) : [{ kind: 'email', key: email }];
+    const open = await this.throttle.attempt(accounts, client.ip);
+    const checked = candidates.filter((c) => open.has(c.user.id));
+    const results = await this.unlessBusy(accounts, client.ip, () => candidates.length === 0
+      ? this.hasher.verify(null, password).then(() => [])
+      : Promise.all(checked.map((c) => this.hasher.verify(c.user.passwordHash, password))));
+    const opened = checked.filter((c, i) => results[i] && c.user.isActive);
+
+    if (opened.length === 0) {
+      for (const { user } of checked) {
         await this.dataSource.transaction((tx) =>
           this.audit.record(tx, { organizationId: user.organizationId, ...client }, {
             action: 'auth.login_failed', entityType: 'user', entityId: user.id,
@@ -48,7 +65,13 @@ export class AuthService {
       }
       throw AuthErrors.INVALID_CREDENTIALS('E-mail or password is wrong');
     }
-    await this.throttle.forgetFailures(email);
+    await this.throttle.succeeded(opened.map((c) => ({ kind: 'user', key: c.user.id })), client.ip);
+    if (opened.length > 1) {
+      throw AuthErrors.ORGANIZATION_REQUIRED('This e-mail and password open accounts in several organizations; log in again with organization_id', {
+        body: { organizations: opened.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
+      });
+    }
+    const { user } = opened[0];
     return this.dataSource.transaction(async (tx) => {
       const issued = await this.tokens.issue(tx, user);
       await this.audit.record(tx, { userId: user.id, organizationId: user.organizationId, role: user.role, ...client }, {
@@ -60,8 +83,11 @@ export class AuthService {
 
   /**
    * Spends the presented refresh token and answers a new pair in the same family. A token
-   * presented a second time means it leaked (or a client raced itself): the whole family is
-   * revoked, and that revocation is committed before the 401 goes out.
+   * presented a second time means it leaked (or a client raced itself), and nothing tells which
+   * of the user's devices it leaked from: every session of the user ends, and that revocation
+   * is committed before the 401 goes out. A token issued before the user's token version moved
+   * on (a password set, a deactivation, a role change) is refused even if a revocation raced
+   * its issue.
    */
   async refresh(client: ClientContext, token: string): Promise<TokenResponseDto> {
     const presented = this.tokens.parse(token);
@@ -70,30 +96,35 @@ export class AuthService {
       const stored = await this.tokens.lock(tx, presented);
       if (!stored || stored.revokedAt) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
       if (stored.usedAt) {
-        await this.tokens.revokeFamily(tx, stored.familyId);
+        const sessions = await this.sessions.revokeAll(tx, { organizationId: stored.organizationId, id: stored.userId });
         await this.audit.record(tx, { organizationId: stored.organizationId, userId: null, ...client }, {
-          action: 'auth.refresh_token_reused', entityType: 'user', entityId: stored.userId, metadata: { family_id: stored.familyId },
+          action: 'auth.refresh_token_reused', entityType: 'user', entityId: stored.userId,
+          metadata: { family_id: stored.familyId, sessions_signed_out: sessions },
         });
-        return { error: AuthErrors.REFRESH_TOKEN_REUSED('This refresh token was already used; every session of its family is now signed out') };
+        return { error: AuthErrors.REFRESH_TOKEN_REUSED('This refresh token was already used; every session of the user is now signed out') };
       }
       if (stored.expiresAt.getTime() <= Date.now()) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token has expired; log in again') };
       const user = await this.users.findById(stored.organizationId, stored.userId, tx);
       if (!user?.isActive) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The user is deactivated') };
-      await this.tokens.markUsed(tx, stored);
+      if (user.tokenVersion !== stored.tokenVersion) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
+      await this.sessions.markRefreshTokenUsed(tx, stored.id);
       return { tokens: await this.tokens.issue(tx, user, stored.familyId) };
     });
     if ('error' in outcome) throw outcome.error;
     return outcome.tokens;
   }
 
-  /** Revokes the token's whole family. Unknown or already revoked tokens are fine: logout is idempotent. */
+  /**
+   * Ends the token's session (its family), and with it the session's access tokens; the user's
+   * other sessions go on. Unknown or already revoked tokens are fine: logout is idempotent.
+   */
   async logout(client: ClientContext, token: string): Promise<void> {
     const presented = this.tokens.parse(token);
     if (!presented) return;
     await this.dataSource.transaction(async (tx) => {
       const stored = await this.tokens.lock(tx, presented);
       if (!stored || stored.revokedAt) return;
-      await this.tokens.revokeFamily(tx, stored.familyId);
+      await this.sessions.revoke(tx, stored.familyId);
       await this.audit.record(tx, { organizationId: stored.organizationId, userId: stored.userId, ...client }, {
         action: 'auth.logout', entityType: 'user', entityId: stored.userId,
       });
@@ -111,25 +142,42 @@ export class AuthService {
     const user = await this.users.findById(actor.organizationId, actor.userId);
     // The token was verified against this very user a moment ago; only a forged claim gets here.
     if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
+    if (newPassword === currentPassword) {
+      throw CommonErrors.VALIDATION_FAILED('new_password must differ from the current password', { errors: [{ field: 'new_password', message: 'must differ from the current password' }] });
+    }
+    assertAcceptablePassword(newPassword, user.email, 'new_password');
     const ip = actor.ip ?? 'unknown';
-    await this.throttle.assertAllowed(user.email, ip);
-    const issued = await this.dataSource.transaction(async (tx) => {
+    const account: ThrottleKey[] = [{ kind: 'user', key: user.id }];
+    await this.throttle.attempt(account, ip);
+    const issued = await this.unlessBusy(account, ip, () => this.dataSource.transaction(async (tx) => {
       const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
       // Verified against the locked row: of two changes at once, the second sees the first's hash.
       if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
       locked.tokenVersion = await this.users.setPassword(tx, actor.organizationId, actor.userId, await this.hasher.hash(newPassword));
-      const sessions = await this.refreshTokens.revokeAllOfUser(tx, actor.organizationId, actor.userId);
+      locked.mustChangePassword = false;
+      const sessions = await this.sessions.revokeAll(tx, locked);
       await this.audit.record(tx, actor, {
         action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },
       });
       return this.tokens.issue(tx, locked);
-    });
-    // Recorded after the transaction: the throttle writes on a connection of its own.
-    if (!issued) {
-      await this.throttle.recordFailure(user.email, ip);
-      throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
-    }
-    await this.throttle.forgetFailures(user.email);
+    }));
+    if (!issued) throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
+    // After the transaction: the throttle writes on a connection of its own.
+    await this.throttle.succeeded(account, ip);
     return issued;
+  }
+
+  /**
+   * Runs a password check; when the server is too busy to run it (503), the attempt counted for
+   * it is given back, so that a burst of other people's logins cannot use up someone's limit.
+   * Outside any transaction: the throttle writes on a connection of its own.
+   */
+  private async unlessBusy<T>(accounts: ThrottleKey[], ip: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') await this.throttle.release(accounts, ip);
+      throw error;
+    }
   }
 }

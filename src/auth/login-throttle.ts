@@ -2,12 +2,28 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { runSql } from '../database/sql';
 import { AuthErrors } from './auth.errors';
 
+/** What one count is kept for: a user (by id), an e-mail no user has, or a client address. */
+export interface ThrottleKey {
+  kind: 'user' | 'email';
+  key: string;
+}
+
 /**
- * Counts failed logins per e-mail (and, ten times more leniently, per client address) in
- * PostgreSQL, so that the limit holds across any number of API processes and restarts.
- * Past the limit, login answers 429 with Retry-After until the oldest counted failure ages out.
+ * Counts password checks per account (a user, or an e-mail no user has) and, ten times more
+ * leniently, per client address, in PostgreSQL, so that the limit holds across any number of
+ * API processes and restarts. Per account rather than per e-mail: one e-mail can name a user in
+ * each of several organizations, and a login that checks the password against all of them must
+ * spend an attempt of each, whichever of them it lets in.
+ *
+ * An attempt is counted before its password is checked, in one statement that increments every
+ * counter it concerns under their row locks and answers the new counts: of any number of
+ * requests sent at once, only the first `maxFailures` in the window get a check, and the rest
+ * are answered 429 with Retry-After until the window that the first counted attempt opened has
+ * passed. A successful check clears the account's count and gives the address its attempt back,
+ * so people who type their password right are never locked out by it.
  */
 @Injectable()
 export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
@@ -27,41 +43,66 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.cleanup);
   }
 
-  async assertAllowed(email: string, ip: string): Promise<void> {
+  /**
+   * Counts one attempt for each account and for the address, and answers the keys of the
+   * accounts still under their limit (whose password may be checked). 429 when the address is
+   * past its limit or no account is left.
+   */
+  async attempt(accounts: ThrottleKey[], ip: string): Promise<Set<string>> {
     const { maxFailures, windowSeconds } = this.config.login;
-    const [byEmail, byIp] = await Promise.all([
-      this.lockedUntil('email', email, maxFailures, windowSeconds),
-      this.lockedUntil('ip', ip, maxFailures * 10, windowSeconds),
-    ]);
-    const until = Math.max(byEmail, byIp);
-    if (until > 0) {
+    const keys = [...accounts, { kind: 'ip' as const, key: ip }];
+    const rows = await runSql<{ kind: 'user' | 'email' | 'ip'; key: string; attempts: number; until: Date }>(
+      this.dataSource, COUNT_ATTEMPT, [keys.map((k) => k.kind), keys.map((k) => k.key), windowSeconds]);
+    const over = rows.filter((row) => row.attempts > (row.kind === 'ip' ? maxFailures * 10 : maxFailures));
+    const open = new Set(rows.filter((row) => row.kind !== 'ip' && !over.includes(row)).map((row) => row.key));
+    const ipOver = over.find((row) => row.kind === 'ip');
+    if (ipOver || open.size === 0) {
+      // The earliest moment a check could happen again: the address's window, or the first account's.
+      const until = ipOver ? new Date(ipOver.until).getTime() : Math.min(...over.map((row) => new Date(row.until).getTime()));
       const retryAfter = Math.max(1, Math.ceil((until - Date.now()) / 1000));
       throw AuthErrors.TOO_MANY_LOGIN_ATTEMPTS(`Too many failed logins; try again in ${retryAfter} seconds`, {
         headers: { 'Retry-After': String(retryAfter) },
       });
     }
+    return open;
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO login_failures (email, ip) VALUES ($1, $2)`, [email, ip]);
+  /** The password was right for these accounts: they start afresh, and the address gets its attempt back. */
+  async succeeded(accounts: ThrottleKey[], ip: string): Promise<void> {
+    for (const account of accounts) await runSql(this.dataSource, FORGET, [account.kind, account.key]);
+    await runSql(this.dataSource, GIVE_BACK, ['ip', ip]);
   }
 
-  async forgetFailures(email: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_failures WHERE email = $1`, [email]);
+  /** The attempts were counted but no password was checked (the server was too busy): give them back. */
+  async release(accounts: ThrottleKey[], ip: string): Promise<void> {
+    for (const key of [...accounts, { kind: 'ip', key: ip }]) await runSql(this.dataSource, GIVE_BACK, [key.kind, key.key]);
   }
 
   private async forgetOld(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_failures WHERE created_at < now() - make_interval(secs => $1)`, [this.config.login.windowSeconds]);
-  }
-
-  /** Epoch ms until which the key is locked out, or 0 when it is not. */
-  private async lockedUntil(column: 'email' | 'ip', value: string, limit: number, windowSeconds: number): Promise<number> {
-    const rows: Array<{ until: Date }> = await this.dataSource.query(
-      `SELECT created_at + make_interval(secs => $3) AS until FROM login_failures
-       WHERE ${column} = $1 AND created_at > now() - make_interval(secs => $3)
-       ORDER BY created_at DESC OFFSET $2 - 1 LIMIT 1`,
-      [value, limit, windowSeconds],
-    );
-    return rows.length > 0 ? new Date(rows[0].until).getTime() : 0;
+    await runSql(this.dataSource, FORGET_OLD, [this.config.login.windowSeconds]);
   }
 }
+
+// Rows are locked in (kind, key) order by every statement here, so two attempts never wait for
+// each other's rows in opposite orders. A window that has passed starts again at this attempt.
+const COUNT_ATTEMPT = {
+  name: 'login_attempts.count',
+  text: `INSERT INTO login_attempts AS a (kind, key, window_started_at, attempts)
+         SELECT k.kind, k.key, now(), 1 FROM unnest($1::text[], $2::text[]) AS k(kind, key) ORDER BY k.kind, k.key
+         ON CONFLICT (kind, key) DO UPDATE SET
+           attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE a.attempts + 1 END,
+           window_started_at = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN now() ELSE a.window_started_at END
+         RETURNING kind, key, attempts, window_started_at + make_interval(secs => $3) AS until`,
+};
+// One row per statement: a statement that locked several rows in an order of its own could
+// deadlock with COUNT_ATTEMPT.
+const FORGET = { name: 'login_attempts.forget', text: `DELETE FROM login_attempts WHERE kind = $1 AND key = $2` };
+const GIVE_BACK = {
+  name: 'login_attempts.give_back',
+  text: `UPDATE login_attempts SET attempts = attempts - 1 WHERE kind = $1 AND key = $2 AND attempts > 0`,
+};
+const FORGET_OLD = {
+  name: 'login_attempts.forget_old',
+  text: `DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)`,
+};
+

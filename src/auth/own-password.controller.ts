@@ -17,14 +17,15 @@ export class OwnPasswordController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('password')
-  @Authenticated()
+  @Authenticated({ beforePasswordChange: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Change your own password',
     description:
       'The current password must be right; wrong ones count as failed logins (429 with Retry-After past the limit). ' +
       'Every session of the user ends: access tokens issued before stop working at once and every refresh token is revoked. ' +
-      'The answer is a new token pair for the caller, as login answers.',
+      'The answer is a new token pair for the caller, as login answers. ' +
+      'This is the way out of an admin\'s demand for a new password (403 PASSWORD_CHANGE_REQUIRED elsewhere); the new password must differ from the current one.',
   })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Changed; continue with this token pair' })
   @ApiValidation()

@@ -3,15 +3,20 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import type { RefreshToken } from '../sessions/refresh-token.entity';
+import { Sessions } from '../sessions/sessions';
 import type { User } from '../users/user.entity';
 import { TokenResponseDto } from './dto/auth.dto';
-import { RefreshToken } from './refresh-token.entity';
 
-/** What an access token carries: the user, their organization and the token version. */
+/**
+ * What an access token carries: the user, their organization, the token version and the
+ * session (refresh-token family) it belongs to, so that ending the session ends the token.
+ */
 export interface AccessTokenClaims {
   sub: string;
   org: string;
   ver: number;
+  sid: string;
 }
 
 export interface PresentedRefreshToken {
@@ -28,24 +33,27 @@ export class TokensService {
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly sessions: Sessions,
   ) {}
 
+  /** A new pair for the user: in a new session (login), or the next of `familyId` (refresh). */
   async issue(tx: EntityManager, user: User, familyId: string = randomUUID()): Promise<TokenResponseDto> {
     const secret = randomBytes(32).toString('base64url');
-    const refresh = tx.create(RefreshToken, {
+    const id = await this.sessions.storeRefreshToken(tx, {
       organizationId: user.organizationId,
       userId: user.id,
       familyId,
+      tokenVersion: user.tokenVersion,
       secretHash: sha256(secret),
       expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
     });
-    await tx.insert(RefreshToken, refresh);
-    const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, ver: user.tokenVersion };
+    const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, ver: user.tokenVersion, sid: familyId };
     return {
       access_token: await this.jwt.signAsync(claims),
-      refresh_token: `${refresh.id}.${secret}`,
+      refresh_token: `${id}.${secret}`,
       token_type: 'Bearer',
       expires_in: this.config.jwt.accessTtlSeconds,
+      password_change_required: user.mustChangePassword,
     };
   }
 
@@ -54,24 +62,13 @@ export class TokensService {
     return match ? { id: match[1], secret: match[2] } : null;
   }
 
-  /** Row-locked, so that two refreshes with the same token are decided one after the other. */
+  /** The presented token's row, locked, when its secret matches; null otherwise. */
   async lock(tx: EntityManager, presented: PresentedRefreshToken): Promise<RefreshToken | null> {
-    const row = await tx.getRepository(RefreshToken).createQueryBuilder('t').setLock('pessimistic_write')
-      .where('t.id = :id', { id: presented.id }).getOne();
+    const row = await this.sessions.lockRefreshToken(tx, presented.id);
     if (!row) return null;
     const expected = Buffer.from(row.secretHash, 'hex');
     const actual = Buffer.from(sha256(presented.secret), 'hex');
     return expected.length === actual.length && timingSafeEqual(expected, actual) ? row : null;
-  }
-
-  async markUsed(tx: EntityManager, token: RefreshToken): Promise<void> {
-    await tx.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
-  }
-
-  async revokeFamily(tx: EntityManager, familyId: string): Promise<number> {
-    const result = await tx.createQueryBuilder().update(RefreshToken).set({ revokedAt: () => 'now()' })
-      .where('family_id = :familyId AND revoked_at IS NULL', { familyId }).execute();
-    return result.affected ?? 0;
   }
 }
 

@@ -103,7 +103,12 @@ export class AppConfig {
    * what they sealed is sealed again under `key` at the next start.
    */
   readonly secrets: { key: Buffer; previousKeys: Buffer[] };
-  readonly login: { maxFailures: number; windowSeconds: number };
+  /**
+   * Login throttling: attempts per e-mail (and ten times as many per client address) within a
+   * window. `hashConcurrency` Argon2 hashes or verifications run at once per process, with at
+   * most `hashQueue` more waiting; beyond that a request is answered 503 with Retry-After.
+   */
+  readonly login: { maxFailures: number; windowSeconds: number; hashConcurrency: number; hashQueue: number };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
   readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
@@ -174,6 +179,8 @@ export class AppConfig {
     this.login = {
       maxFailures: e.LOGIN_MAX_FAILURES ?? 5,
       windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS ?? 900,
+      hashConcurrency: e.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism()),
+      hashQueue: e.PASSWORD_HASH_QUEUE ?? 32,
     };
     this.firstRun = {
       orgName: e.ORG_NAME ?? 'Spendin',

@@ -17,7 +17,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { isIP } from 'node:net';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/auth/password.validators';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../common/auth/password.validators';
 import { ConfigError } from './config-error';
 import { resolveFileVariables } from './env-file';
 
@@ -204,6 +204,12 @@ export class Environment {
   @IsOptional() @Transform(toInt) @Min(1) @Max(86_400) @IsInt()
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
+  @IsOptional() @Transform(toInt) @Min(1) @Max(64) @IsInt()
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @Min(0) @Max(10_000) @IsInt()
+  PASSWORD_HASH_QUEUE?: number;
+
   @IsOptional() @Transform(blankAsUnset) @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
   ADMIN_EMAIL?: string;
 
@@ -269,5 +275,11 @@ export function parseEnvironment(given: NodeJS.ProcessEnv): Environment {
       }),
     );
   }
+  // The first admin's password follows the rule of every password, e-mail included.
+  const problem = parsed.ADMIN_PASSWORD !== undefined ? passwordProblem(parsed.ADMIN_PASSWORD, parsed.ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL) : null;
+  if (problem) throw new ConfigError([`ADMIN_PASSWORD: ${problem} (got (hidden))`]);
   return parsed;
 }
+
+/** The first admin's e-mail when ADMIN_EMAIL is unset. */
+export const FIRST_ADMIN_EMAIL = 'admin@spendin.local';

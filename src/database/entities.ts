@@ -1,6 +1,6 @@
 import { Approval } from '../approvals/approval.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
-import { RefreshToken } from '../auth/refresh-token.entity';
+import { RefreshToken } from '../sessions/refresh-token.entity';
 import { Category, Vendor } from '../catalog/catalog-item.entity';
 import { ExchangeRate } from '../exchange-rates/exchange-rate.entity';
 import { Notification } from '../notifications/notification.entity';

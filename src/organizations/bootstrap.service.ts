@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { User } from '../users/user.entity';
+import { passwordProblem } from '../common/auth/password.validators';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { Organization } from './organization.entity';
 import { OrganizationErrors } from './organizations.errors';
@@ -14,6 +15,8 @@ export interface BootstrapRequest {
   adminEmail: string;
   adminPassword: string;
   adminFullName?: string;
+  /** The admin must choose a new password at first login (a generated one, handed over in a file). */
+  mustChangePassword?: boolean;
 }
 
 export interface BootstrapResult {
@@ -28,6 +31,7 @@ export class BootstrapService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly usersRepository: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -39,12 +43,16 @@ export class BootstrapService {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('bootstrap', 0))`);
       const email = request.adminEmail.toLowerCase();
-      const existing = await tx.findOneBy(User, { email });
-      if (existing) {
-        const organization = await tx.findOneBy(Organization, { id: existing.organizationId });
-        if (organization?.name === request.organizationName && existing.role === 'admin') {
-          return { created: false, organizationId: organization.id, adminId: existing.id };
+      // E-mails are unique per organization, but an operator's bootstrap that finds the address
+      // anywhere else stops rather than start a second organization by mistake.
+      const existing = await this.usersRepository.findAllByEmail(tx, email);
+      for (const user of existing) {
+        const organization = await tx.findOneBy(Organization, { id: user.organizationId });
+        if (organization?.name === request.organizationName && user.role === 'admin') {
+          return { created: false, organizationId: organization.id, adminId: user.id };
         }
+      }
+      if (existing.length > 0) {
         throw OrganizationErrors.ADMIN_EMAIL_IN_OTHER_ORGANIZATION(`${email} already belongs to another organization or is not an admin there`);
       }
       const organization = await tx.save(tx.create(Organization, {
@@ -57,6 +65,7 @@ export class BootstrapService {
       });
       const admin = await this.users.createInTransaction(tx, system, {
         email, full_name: request.adminFullName ?? 'Administrator', role: 'admin', password: request.adminPassword,
+        must_change_password: request.mustChangePassword ?? false,
       });
       return { created: true, organizationId: organization.id, adminId: admin.id };
     });
@@ -66,7 +75,11 @@ export class BootstrapService {
     return (await this.dataSource.manager.count(Organization)) === 0;
   }
 
-  static generatePassword(): string {
-    return randomBytes(18).toString('base64url');
+  /** 24 random characters, drawn again in the unlikely case that they break the password rule. */
+  static generatePassword(email: string): string {
+    for (;;) {
+      const password = randomBytes(18).toString('base64url');
+      if (passwordProblem(password, email) === null) return password;
+    }
   }
 }

@@ -60,7 +60,7 @@ export class AdminUsersController {
     NOT_FOUND,
     [UserErrors.MANAGER_CYCLE, 'User 5a7d… reports to 0b8e…, directly or through others'],
     [UserErrors.MANAGER_NOT_FOUND, 'manager_id must name an active user of this organization'],
-    [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin; promote another user first'],
+    [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin who can log in; promote another user first'],
   )
   update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateUserDto): Promise<UserResponseDto> {
     return this.users.update(actor, id, dto);
@@ -72,7 +72,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Deactivate a user', description: 'Soft delete: the user\'s history stays and every token of theirs stops working at once.' })
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin; promote another user first'])
+  @ApiProblems(NOT_FOUND, [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin who can log in; promote another user first'])
   async remove(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<DeletedResponseDto> {
     await this.users.deactivate(actor, id);
     return { message: 'Deleted successfully' };

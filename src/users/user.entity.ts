@@ -5,7 +5,7 @@ import type { Role } from '../common/auth/roles';
 export class User {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
-  /** Always stored lower-cased; unique across all organizations because login is by e-mail alone. */
+  /** Always stored lower-cased; unique within the organization (another organization may have the same address). */
   @Column('text') email: string;
   /** The organization's identity provider's id for the user, once its events have named one; unique in the organization. */
   @Column('text', { nullable: true }) externalId: string | null;
@@ -16,7 +16,9 @@ export class User {
   @Column('uuid', { nullable: true }) managerId: string | null;
   @Column('boolean', { default: true }) isActive: boolean;
   @Column('boolean', { default: true }) emailNotifications: boolean;
-  /** Bumped when a user is deactivated or changes password: older access tokens stop working. */
+  /** Set by an admin: until the user changes their password, only that change and GET /users/me answer them. */
+  @Column('boolean', { default: false }) mustChangePassword: boolean;
+  /** Bumped when the user's sessions end (a password set, a deactivation, a role change): older tokens stop working. */
   @Column('integer', { default: 0 }) tokenVersion: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -13,6 +13,7 @@ export function toUserResponse(user: User, teamIds: string[]): UserResponseDto {
     is_active: user.isActive,
     email_notifications: user.emailNotifications,
     has_password: user.passwordHash !== null,
+    must_change_password: user.mustChangePassword,
     created_at: user.createdAt.toISOString(),
   };
 }

@@ -13,7 +13,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @Authenticated()
+  @Authenticated({ beforePasswordChange: true })
   @ApiOperation({ summary: 'The caller\'s own user' })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AdminUsersController } from './admin-users.controller';
 import { PasswordHasher } from './password-hasher';
 import { ReportingLine } from './reporting-line';
@@ -11,6 +12,7 @@ import { UsersService } from './users.service';
 
 /** People and how they are organized: users, the reporting line (manager_id) and teams. */
 @Module({
+  imports: [SessionsModule],
   controllers: [UsersController, AdminUsersController, TeamsController],
   providers: [UsersService, UsersRepository, ReportingLine, PasswordHasher, TeamsService, TeamsRepository],
   exports: [UsersService, UsersRepository, PasswordHasher, TeamsRepository],

@@ -6,8 +6,11 @@ import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/p
 import { runSql } from '../database/sql';
 import { User } from './user.entity';
 
-/** What authenticating a token needs to know about its subject. */
-export type TokenSubject = Pick<User, 'id' | 'organizationId' | 'role' | 'isActive' | 'tokenVersion'>;
+/** A user that a login's e-mail names, with their organization's name (for a choice between several). */
+export interface LoginCandidate {
+  user: User;
+  organizationName: string;
+}
 
 export interface UserFilter {
   role?: Role;
@@ -21,7 +24,7 @@ export interface UserFilter {
 
 /**
  * Every query here is scoped by organization id, passed first. The only exceptions are the
- * lookups that establish who a caller is (by e-mail at login, by token subject), which say so.
+ * lookups that establish who a caller is (by e-mail at login), which say so.
  */
 @Injectable()
 export class UsersRepository {
@@ -49,24 +52,24 @@ export class UsersRepository {
   }
 
   /**
-   * Stores a new password hash and moves the token version on, so that every access token
-   * issued before stops working; answers the new version.
+   * Stores the user's own new password hash, clears an admin's demand for one, and moves the
+   * token version on, so that every access token issued before stops working; answers the new
+   * version.
    */
   async setPassword(tx: EntityManager, organizationId: string, id: string, passwordHash: string): Promise<number> {
     const [row] = await runSql<{ token_version: number }>(tx, SET_PASSWORD, [organizationId, id, passwordHash]);
     return row.token_version;
   }
 
-  /** Unscoped on purpose: login knows only the e-mail, which is unique across organizations. */
-  findByEmailForLogin(email: string): Promise<User | null> {
-    return this.dataSource.manager.findOneBy(User, { email: email.toLowerCase() });
-  }
-
-  /** Unscoped on purpose: resolves a verified token's subject to the caller (every request: one primary-key read). */
-  async findByIdForAuthentication(id: string): Promise<TokenSubject | null> {
-    const [row] = await runSql<{ id: string; organization_id: string; role: Role; is_active: boolean; token_version: number }>(
-      this.dataSource, FIND_TOKEN_SUBJECT, [id]);
-    return row ? { id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version } : null;
+  /**
+   * Unscoped on purpose unless `organizationId` is given: login may know only the e-mail, which
+   * is unique within an organization, so it can name one user in each of several. Oldest first.
+   */
+  async findLoginCandidates(email: string, organizationId?: string): Promise<LoginCandidate[]> {
+    const rows = organizationId === undefined
+      ? await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATES, [email.toLowerCase()])
+      : await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATE_IN, [email.toLowerCase(), organizationId]);
+    return rows.map((row) => ({ user: toUser(row), organizationName: row.organization_name }));
   }
 
   /** A user of the organization by its identity provider's id (unique in the organization), else by e-mail. */
@@ -78,12 +81,24 @@ export class UsersRepository {
     return ref.email === undefined ? null : tx.findOneBy(User, { organizationId, email: ref.email.toLowerCase() });
   }
 
-  async emailExists(email: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return (await tx.countBy(User, { email: email.toLowerCase() })) > 0;
+  /** Whether the organization has a user with this e-mail (unique per organization, any case). */
+  async emailExists(tx: EntityManager, organizationId: string, email: string): Promise<boolean> {
+    return (await tx.countBy(User, { organizationId, email: email.toLowerCase() })) > 0;
   }
 
-  async countActiveAdmins(tx: EntityManager, organizationId: string): Promise<number> {
-    return tx.countBy(User, { organizationId, role: 'admin', isActive: true });
+  /** Unscoped on purpose: bootstrap (an operator's command) looks for the admin it would create in any organization. */
+  findAllByEmail(tx: EntityManager, email: string): Promise<User[]> {
+    return tx.findBy(User, { email: email.toLowerCase() });
+  }
+
+  /**
+   * Active admins other than `exceptId` who can log in: with a password, or linked to the
+   * identity provider (which sets their password or signs them in elsewhere). An admin made
+   * without either holds the role but cannot use it.
+   */
+  async countOtherAdminsWhoCanLogIn(tx: EntityManager, organizationId: string, exceptId: string): Promise<number> {
+    const [row] = await runSql<{ n: number }>(tx, COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN, [organizationId, exceptId]);
+    return row.n;
   }
 
   /** The user's managers, nearest first, following manager_id upwards. */
@@ -157,12 +172,23 @@ interface UserRow {
   is_active: boolean;
   email_notifications: boolean;
   token_version: number;
+  must_change_password: boolean;
   created_at: Date;
   updated_at: Date;
   deactivated_at: Date | null;
 }
 
-const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
+const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
+const LOGIN_CANDIDATES = {
+  name: 'users.login_candidates',
+  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 ORDER BY u.created_at, u.id`,
+};
+const LOGIN_CANDIDATE_IN = {
+  name: 'users.login_candidate_in',
+  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
+};
 const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
 const FIND_MANAGER_OF = {
   name: 'users.manager_of',
@@ -175,16 +201,20 @@ function toUser(row: UserRow): User {
   return Object.assign(new User(), {
     id: row.id, organizationId: row.organization_id, email: row.email, externalId: row.external_id, fullName: row.full_name, role: row.role,
     passwordHash: row.password_hash, managerId: row.manager_id, isActive: row.is_active, emailNotifications: row.email_notifications,
-    tokenVersion: row.token_version, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
+    tokenVersion: row.token_version, mustChangePassword: row.must_change_password, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
   });
 }
 
+const COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN = {
+  name: 'users.count_other_admins_who_can_log_in',
+  text: `SELECT count(*)::int AS n FROM users
+         WHERE organization_id = $1 AND role = 'admin' AND is_active AND id <> $2 AND (password_hash IS NOT NULL OR external_id IS NOT NULL)`,
+};
 const SET_PASSWORD = {
   name: 'users.set_password',
-  text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, updated_at = now()
+  text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, must_change_password = false, updated_at = now()
          WHERE organization_id = $1 AND id = $2 RETURNING token_version`,
 };
-const FIND_TOKEN_SUBJECT = { name: 'users.token_subject', text: 'SELECT id, organization_id, role, is_active, token_version FROM users WHERE id = $1' };
 
 /** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */
 function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SystemActor } from '../audit/audit.service';
 import { diff } from '../common/changes';
+import { assertAcceptablePassword } from '../common/auth/password.validators';
 import type { Actor } from '../common/auth/roles';
 import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
+import { Sessions } from '../sessions/sessions';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -18,7 +20,7 @@ import { toUserResponse } from './user.mapper';
 import { UserErrors } from './users.errors';
 import { UsersRepository } from './users.repository';
 
-const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications'];
+const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications', 'mustChangePassword'];
 
 /** What an update may change: an admin's PATCH, or (e-mail and external id too) the identity provider. */
 export type UserChanges = UpdateUserDto & { email?: string; external_id?: string };
@@ -30,6 +32,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly reportingLine: ReportingLine,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: Sessions,
     private readonly audit: AuditService,
   ) {}
 
@@ -62,7 +65,9 @@ export class UsersService {
    */
   async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto, identity: { externalId?: string } = {}): Promise<User> {
     const email = dto.email.toLowerCase();
-    if (await this.users.emailExists(email, tx)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    if (dto.password !== undefined) assertAcceptablePassword(dto.password, email, 'password');
+    // Within the organization only: whether another organization has the address is not this admin's to learn.
+    if (await this.users.emailExists(tx, actor.organizationId, email)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
     const user = tx.create(User, {
       organizationId: actor.organizationId,
@@ -72,17 +77,18 @@ export class UsersService {
       managerId: dto.manager_id ?? null,
       passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
       externalId: identity.externalId ?? null,
+      mustChangePassword: dto.must_change_password ?? false,
     });
     try {
       await tx.save(user);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
       if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
       throw error;
     }
     await this.audit.record(tx, actor, {
       action: 'user.created', entityType: 'user', entityId: user.id,
-      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, ...(user.externalId ? { external_id: user.externalId } : {}) },
+      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, must_change_password: user.mustChangePassword, ...(user.externalId ? { external_id: user.externalId } : {}) },
     });
     return user;
   }
@@ -92,7 +98,11 @@ export class UsersService {
     return this.respond(user);
   }
 
-  /** Applies the changes and audits them; nothing changed records nothing. */
+  /**
+   * Applies the changes and audits them; nothing changed records nothing. A new password, a
+   * new role or a deactivation ends every session of the user (whoever asked: an admin or the
+   * identity provider), so that nothing issued under the old state outlives it.
+   */
   async updateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string, dto: UserChanges): Promise<User> {
     const current = await this.lockOrFail(tx, actor.organizationId, id);
     const before = { ...current };
@@ -100,32 +110,38 @@ export class UsersService {
       await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
     }
     const email = dto.email?.toLowerCase();
-    if (email !== undefined && email !== current.email && (await this.users.emailExists(email, tx))) throw UserErrors.EMAIL_TAKEN(`${email} is already in use`);
+    if (email !== undefined && email !== current.email && (await this.users.emailExists(tx, actor.organizationId, email))) {
+      throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
+    }
     const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
-    if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId);
+    if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId, id);
     Object.assign(current, {
       email: email ?? current.email,
       externalId: dto.external_id ?? current.externalId,
       fullName: dto.full_name ?? current.fullName,
       role: dto.role ?? current.role,
       managerId: dto.manager_id === undefined ? current.managerId : dto.manager_id,
+      mustChangePassword: dto.must_change_password ?? current.mustChangePassword,
     });
     if (dto.is_active !== undefined && dto.is_active !== current.isActive) setActive(current, dto.is_active);
     if (dto.password !== undefined) {
+      assertAcceptablePassword(dto.password, current.email, 'password');
       current.passwordHash = await this.hasher.hash(dto.password);
-      current.tokenVersion += 1;
     }
     const changes = diff(before, current, AUDITED_FIELDS);
     if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
     if (Object.keys(changes).length === 0) return current;
+    const endsSessions = dto.password !== undefined || changes.role !== undefined || (changes.isActive !== undefined && !current.isActive);
+    if (endsSessions) current.tokenVersion = before.tokenVersion + 1;
     try {
       await tx.save(current);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use`);
+      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use in this organization`);
       if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
       throw error;
     }
-    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes } });
+    const signedOut = endsSessions ? { sessions_signed_out: await this.sessions.revokeAll(tx, current) } : {};
+    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes, ...signedOut } });
     if (changes.role) {
       await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
     }
@@ -141,10 +157,12 @@ export class UsersService {
   async deactivateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string): Promise<boolean> {
     const user = await this.lockOrFail(tx, actor.organizationId, id);
     if (!user.isActive) return false;
-    if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId);
+    if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId, id);
     setActive(user, false);
+    user.tokenVersion += 1;
     await tx.save(user);
-    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email } });
+    const sessions = await this.sessions.revokeAll(tx, user);
+    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email, sessions_signed_out: sessions } });
     return true;
   }
 
@@ -177,11 +195,16 @@ export class UsersService {
     return user;
   }
 
-  /** Serialized per organization so that two admins cannot demote each other at once. */
-  private async assertAnotherAdmin(tx: EntityManager, organizationId: string): Promise<void> {
+  /**
+   * The admin `leavingId` may stop being one only while another active admin who can log in
+   * remains: one without a password or identity link would leave the organization with nobody
+   * able to administer it. Serialized per organization so that two admins cannot demote each
+   * other at once.
+   */
+  private async assertAnotherAdmin(tx: EntityManager, organizationId: string, leavingId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`, [organizationId]);
-    if ((await this.users.countActiveAdmins(tx, organizationId)) <= 1) {
-      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin; promote another user first');
+    if ((await this.users.countOtherAdminsWhoCanLogIn(tx, organizationId, leavingId)) === 0) {
+      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin who can log in; promote another user first');
     }
   }
 
@@ -194,5 +217,4 @@ export class UsersService {
 function setActive(user: User, active: boolean): void {
   user.isActive = active;
   user.deactivatedAt = active ? null : new Date();
-  if (!active) user.tokenVersion += 1;
 }

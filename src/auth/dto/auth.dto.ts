@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { IsNewPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../common/auth/password.validators';
 
 export class LoginDto {
@@ -10,7 +10,15 @@ export class LoginDto {
   @ApiProperty({ example: 'correct-horse-battery-staple', format: 'password' })
   @IsString() @Length(1, 256)
   password: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid', example: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
+    description: 'The organization to log in to. Needed only by someone whose e-mail and password open accounts in several organizations (409 ORGANIZATION_REQUIRED lists them)',
+  })
+  @IsOptional() @IsUUID('all')
+  organization_id?: string;
 }
+
 
 export class ChangePasswordDto {
   @ApiProperty({ example: 'the-password-printed-at-first-start', format: 'password', description: 'The password the caller logs in with now' })
@@ -43,4 +51,10 @@ export class TokenResponseDto {
 
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
   expires_in: number;
+
+  @ApiProperty({
+    example: false,
+    description: 'An admin requires a new password: until POST /users/me/password changes it, every other route but GET /users/me answers 403 PASSWORD_CHANGE_REQUIRED',
+  })
+  password_change_required: boolean;
 }

@@ -7,6 +7,12 @@ import { Actor, Role } from './roles';
 
 export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
+export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
+
+/** What the JWT strategy puts on the request: the caller, and whether an admin requires a new password first. */
+export interface AuthenticatedUser extends Omit<Actor, 'requestId' | 'ip'> {
+  mustChangePassword: boolean;
+}
 
 /** Opts a route out of the global bearer-token guard (login, refresh, health, webhooks). */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
@@ -20,16 +26,22 @@ const UNAUTHENTICATED = [
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
  * is given, at least that role. It also documents the bearer scheme, the 401/403 answers and
- * the role in the operation's `x-minimum-role`.
+ * the role in the operation's `x-minimum-role`. While an admin requires a user to change their
+ * password, only routes with `beforePasswordChange` answer that user (GET /users/me and
+ * POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
  */
-export function Authenticated(options: { role?: Role } = {}) {
+export function Authenticated(options: { role?: Role; beforePasswordChange?: boolean } = {}) {
   const minimum = options.role ?? 'employee';
   const problems: Array<[typeof CommonErrors.INVALID_TOKEN, string]> = UNAUTHENTICATED.map(([f, d]) => [f, d]);
   if (minimum !== 'employee') {
     problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
   }
+  if (!options.beforePasswordChange) {
+    problems.push([CommonErrors.PASSWORD_CHANGE_REQUIRED, 'An admin requires a new password: change it with POST /users/me/password first']);
+  }
   return applyDecorators(
     SetMetadata(MINIMUM_ROLE_KEY, minimum),
+    SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, options.beforePasswordChange === true),
     ApiBearerAuth('bearer'),
     // Machine-readable for clients and for the generated authorization matrix test.
     ApiExtension('x-minimum-role', minimum),
@@ -40,6 +52,6 @@ export function Authenticated(options: { role?: Role } = {}) {
 /** The authenticated caller, as set on the request by the JWT strategy. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const request = context.switchToHttp().getRequest<Request>();
-  const user = request.user as Omit<Actor, 'requestId' | 'ip'>;
-  return { ...user, requestId: String(request.id), ip: request.ip };
+  const user = request.user as AuthenticatedUser;
+  return { userId: user.userId, organizationId: user.organizationId, role: user.role, requestId: String(request.id), ip: request.ip };
 });

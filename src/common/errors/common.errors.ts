@@ -14,6 +14,7 @@ export const CommonErrors = defineErrors({
   INVALID_TOKEN: { status: 401, title: 'Invalid access token' },
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
   INSUFFICIENT_PERMISSIONS: { status: 403, title: 'Insufficient permissions' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Password change required' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

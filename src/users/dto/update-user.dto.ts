@@ -21,7 +21,14 @@ export class UpdateUserDto {
   @IsOptional() @IsBoolean()
   is_active?: boolean;
 
-  @ApiPropertyOptional({ example: 'correct-horse-battery-staple', minLength: 12, maxLength: 256, description: 'Sets a new password and signs the user out everywhere' })
+  @ApiPropertyOptional({
+    example: 'correct-horse-battery-staple', minLength: 12, maxLength: 256,
+    description: 'Sets a new password and signs the user out everywhere. Not a common password, and not containing the e-mail\'s part before @',
+  })
   @IsOptional() @IsNewPassword()
   password?: string;
+
+  @ApiPropertyOptional({ example: true, description: 'true: the user must choose a new password (POST /users/me/password) before anything else; false lifts that' })
+  @IsOptional() @IsBoolean()
+  must_change_password?: boolean;
 }

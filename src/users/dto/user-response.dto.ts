@@ -12,5 +12,6 @@ export class UserResponseDto {
   @ApiProperty({ example: true }) is_active: boolean;
   @ApiProperty({ example: true, description: 'Whether the user receives e-mail notifications' }) email_notifications: boolean;
   @ApiProperty({ example: false, description: 'Whether a password is set (a user without one cannot log in)' }) has_password: boolean;
+  @ApiProperty({ example: false, description: 'An admin requires the user to change their password before anything else' }) must_change_password: boolean;
   @ApiProperty({ format: 'date-time', example: '2026-03-01T12:00:00.000Z' }) created_at: string;
 }
