@@ -117,12 +117,14 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('Invalid configuration');
       expect(result.stderr).toContain('PORT');
-      const production = await runToExit(['dist/src/main.js'], { DATABASE_URL, NODE_ENV: 'production' });
+      // The keys are never generated in production: without them the API does not start, and says which.
+      const noKeys = { AUDIT_KEY: undefined, SECRETS_KEY: undefined };
+      const production = await runToExit(['dist/src/main.js'], { DATABASE_URL, NODE_ENV: 'production', ...noKeys });
       expect(production.code).toBe(1);
       expect(production.stderr).toContain('JWT_SECRET');
-      // The key that seals stored webhook secrets is never generated in production: without it the API does not start.
-      const withoutKey = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, NODE_ENV: 'production' });
+      const withoutKey = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, NODE_ENV: 'production', ...noKeys });
       expect(withoutKey.code).toBe(1);
+      expect(withoutKey.stderr).toContain('AUDIT_KEY: must be set in production');
       expect(withoutKey.stderr).toContain('SECRETS_KEY: must be set in production');
       expect(withoutKey.stdout).not.toContain('Spendin API on');
     });
