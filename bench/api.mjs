@@ -54,16 +54,26 @@ const QUEUE_PREFIX = `bench-${process.env.BENCH_DATABASE ?? 'spendin_bench'}`;
 // PostgreSQL beside the API: create-spend 83-92 req/s at 40 connections, 122-124 at 20,
 // 143-161 at 10, 144-152 at 6; lists within the noise of each other.
 const POOL = process.env.BENCH_POOL ?? '10';
-const RAW_CONNECTIONS = [...new Set((process.env.BENCH_RAW_CONNECTIONS ?? `${CONNECTIONS},${POOL}`).split(',').map(Number))];
+const RAW_CONNECTIONS = [
+  ...new Set((process.env.BENCH_RAW_CONNECTIONS ?? `${CONNECTIONS},${POOL}`).split(',').map(Number)),
+];
 const PASSWORD = 'bench-password-123';
 
-const databaseUrl = (name) => { const url = new URL(SERVER); url.pathname = `/${name}`; return url.toString(); };
+const databaseUrl = (name) => {
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
 const log = (line) => process.stdout.write(`${line}\n`);
 
 async function sql(url, work) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  try { return await work(client); } finally { await client.end(); }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function freePort() {
@@ -97,25 +107,44 @@ async function seed() {
   const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id });
   const started = Date.now();
   await sql(databaseUrl(DATABASE), async (c) => {
-    await c.query(`INSERT INTO organizations (name, base_currency) SELECT 'Bench ' || g, 'USD' FROM generate_series(1, $1) g`, [ORGS]);
+    await c.query(
+      `INSERT INTO organizations (name, base_currency) SELECT 'Bench ' || g, 'USD' FROM generate_series(1, $1) g`,
+      [ORGS],
+    );
     // Per organization: 1 admin, 2 finance, 4 managers, 40 employees reporting to the managers.
-    await c.query(`
+    await c.query(
+      `
       INSERT INTO users (organization_id, email, full_name, role, password_hash)
       SELECT o.id, lower(r.role) || r.n || '.' || o.num || '@bench.test', initcap(r.role) || ' ' || r.n, r.role, $1
       FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS num FROM organizations) o
       CROSS JOIN (
         SELECT 'admin' AS role, 1 AS n UNION ALL SELECT 'finance', g FROM generate_series(1, 2) g
         UNION ALL SELECT 'manager', g FROM generate_series(1, 4) g UNION ALL SELECT 'employee', g FROM generate_series(1, 40) g
-      ) r`, [hash]);
+      ) r`,
+      [hash],
+    );
     await c.query(`
       UPDATE users e SET manager_id = m.id FROM users m
       WHERE e.role = 'employee' AND m.role = 'manager' AND m.organization_id = e.organization_id
         AND m.email = 'manager' || (1 + (split_part(split_part(e.email, '.', 1), 'employee', 2)::int % 4)) || '.' || split_part(split_part(e.email, '@', 1), '.', 2) || '@bench.test'`);
     await c.query(`INSERT INTO categories (organization_id, name, code) SELECT o.id, c.name, c.code FROM organizations o
       CROSS JOIN (VALUES ('Travel', '6400'), ('Meals', '6410'), ('Software', '6500'), ('Office', '6600')) c(name, code)`);
-    await c.query(`INSERT INTO policies (organization_id, name, rules) SELECT id, 'HighValue', $1::jsonb FROM organizations`,
-      [JSON.stringify([{ id: 'big', condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 }])]);
-    await c.query(`INSERT INTO policy_versions (organization_id, policy_id, version, name, is_active, rules) SELECT organization_id, id, 1, name, true, rules FROM policies`);
+    await c.query(
+      `INSERT INTO policies (organization_id, name, rules) SELECT id, 'HighValue', $1::jsonb FROM organizations`,
+      [
+        JSON.stringify([
+          {
+            id: 'big',
+            condition: { amount_gt: 500 },
+            action: { type: 'require_approval', approver: 'manager' },
+            priority: 1,
+          },
+        ]),
+      ],
+    );
+    await c.query(
+      `INSERT INTO policy_versions (organization_id, policy_id, version, name, is_active, rules) SELECT organization_id, id, 1, name, true, rules FROM policies`,
+    );
     await c.query(`
       CREATE TEMP TABLE bench_people AS
       SELECT organization_id, array_agg(id ORDER BY email) AS ids FROM users WHERE role = 'employee' GROUP BY organization_id`);
@@ -123,7 +152,8 @@ async function seed() {
       CREATE TEMP TABLE bench_categories AS
       SELECT organization_id, array_agg(id ORDER BY name) AS ids FROM categories GROUP BY organization_id`);
     const perOrg = Math.floor(SPENDS / ORGS);
-    await c.query(`
+    await c.query(
+      `
       INSERT INTO spends (organization_id, user_id, category_id, merchant, amount_minor, currency, base_amount_minor, base_currency,
                           exchange_rate, spend_date, source, status, flags, approval_round, submitted_at, decided_at, created_at)
       SELECT p.organization_id, p.ids[1 + (g % 40)], k.ids[1 + (g % 4)], 'Merchant ' || (g % 997),
@@ -132,25 +162,44 @@ async function seed() {
              now() - make_interval(days => g % 730), now() - make_interval(days => g % 730), now() - make_interval(days => g % 730)
       FROM bench_people p JOIN bench_categories k USING (organization_id)
       CROSS JOIN generate_series(1, $1) g
-      CROSS JOIN LATERAL (SELECT (500 + (g::bigint * 7919) % 120000) AS amount) a`, [perOrg]);
+      CROSS JOIN LATERAL (SELECT (500 + (g::bigint * 7919) % 120000) AS amount) a`,
+      [perOrg],
+    );
     // As autovacuum would have by now: fresh visibility maps let counts use index-only scans.
     await c.query('VACUUM ANALYZE');
   });
-  log(`seeded ${ORGS} organizations, ${SPENDS.toLocaleString('en')} spends in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${ORGS} organizations, ${SPENDS.toLocaleString('en')} spends in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function startApi() {
   const port = await freePort();
   const env = {
-    DATABASE_URL: databaseUrl(DATABASE), PORT: String(port), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'warn', NODE_ENV: 'production', DATABASE_POOL_SIZE: POOL,
+    DATABASE_URL: databaseUrl(DATABASE),
+    PORT: String(port),
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    DATABASE_POOL_SIZE: POOL,
     ...(REDIS === 'off' ? {} : { REDIS_URL: REDIS, QUEUE_PREFIX }),
   };
-  const api = run(process.execPath, [...(process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], env);
-  const worker = process.env.BENCH_WORKER === '1' && REDIS !== 'off' ? run(process.execPath, ['dist/src/worker.js'], env) : undefined;
+  const api = run(
+    process.execPath,
+    [...(process.env.BENCH_API_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'],
+    env,
+  );
+  const worker =
+    process.env.BENCH_WORKER === '1' && REDIS !== 'off'
+      ? run(process.execPath, ['dist/src/worker.js'], env)
+      : undefined;
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${url}/health`)).ok) return { url, api, worker }; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, api, worker };
+    } catch {
+      /* not up yet */
+    }
     if (api.child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -175,7 +224,11 @@ async function dropQueues() {
 }
 
 async function login(url, email) {
-  const response = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
   if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
   return (await response.json()).access_token;
 }
@@ -212,7 +265,9 @@ function machineMs() {
  */
 function monitor({ apiPid, backendPids }) {
   const backends = new Map();
-  const sampleBackends = async () => { for (const pid of await backendPids()) if (!backends.has(pid)) backends.set(pid, cpuMs(pid)); };
+  const sampleBackends = async () => {
+    for (const pid of await backendPids()) if (!backends.has(pid)) backends.set(pid, cpuMs(pid));
+  };
   const start = { api: apiPid ? cpuMs(apiPid) : 0, self: process.cpuUsage(), machine: machineMs() };
   const rss = [];
   const timer = apiPid ? setInterval(() => rss.push(memory(apiPid).rss), 100) : undefined;
@@ -233,9 +288,16 @@ function monitor({ apiPid, backendPids }) {
       const busy = machine.busy - start.machine.busy;
       const perRequest = (ms) => (requests > 0 ? ms / requests : NaN);
       return {
-        cpu: { api: perRequest(used.api), db: perRequest(used.db), load: perRequest(used.load), other: perRequest(Math.max(0, busy - used.api - used.db - used.load)) },
+        cpu: {
+          api: perRequest(used.api),
+          db: perRequest(used.db),
+          load: perRequest(used.load),
+          other: perRequest(Math.max(0, busy - used.api - used.db - used.load)),
+        },
         busy: busy / (machine.total - start.machine.total),
-        rss: rss.length ? { max: Math.max(...rss), mean: Math.round(rss.reduce((a, b) => a + b, 0) / rss.length) } : undefined,
+        rss: rss.length
+          ? { max: Math.max(...rss), mean: Math.round(rss.reduce((a, b) => a + b, 0) / rss.length) }
+          : undefined,
       };
     },
   };
@@ -244,14 +306,19 @@ function monitor({ apiPid, backendPids }) {
 function formatRow(name, row, resources) {
   const cpu = resources.cpu;
   const rss = resources.rss ? `   API RSS max ${resources.rss.max} MB (mean ${resources.rss.mean})` : '';
-  return `${name.padEnd(31)} ${String(row['req/s']).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p95 ${row.p95.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms   errors ${row.errors}   ${JSON.stringify(row.statuses)}`
-    + `\n${''.padEnd(31)} CPU ms/request: API ${cpu.api.toFixed(2)}, PostgreSQL ${cpu.db.toFixed(2)}, load generator ${cpu.load.toFixed(2)}, other ${cpu.other.toFixed(2)}; machine ${(resources.busy * 100).toFixed(0)}% busy${rss}`;
+  return (
+    `${name.padEnd(31)} ${String(row['req/s']).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p95 ${row.p95.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms   errors ${row.errors}   ${JSON.stringify(row.statuses)}` +
+    `\n${''.padEnd(31)} CPU ms/request: API ${cpu.api.toFixed(2)}, PostgreSQL ${cpu.db.toFixed(2)}, load generator ${cpu.load.toFixed(2)}, other ${cpu.other.toFixed(2)}; machine ${(resources.busy * 100).toFixed(0)}% busy${rss}`
+  );
 }
 
 let api;
 
 async function apiBackendPids(monitorClient) {
-  const { rows } = await monitorClient.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'spendin'`, [DATABASE]);
+  const { rows } = await monitorClient.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'spendin'`,
+    [DATABASE],
+  );
   return rows.map((r) => r.pid);
 }
 
@@ -271,7 +338,9 @@ async function scenario(name, options, monitorClient) {
   const row = {
     scenario: name,
     'req/s': Math.round(result.requests.average),
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
     requests: latencies.length,
     errors: result.errors + result.timeouts + result.non2xx,
     statuses: Object.fromEntries(statuses),
@@ -285,11 +354,13 @@ async function scenario(name, options, monitorClient) {
  * for SECONDS or until `amount` operations are done. Answers what `scenario` does.
  */
 async function rawScenario(name, connections, work, { amount } = {}) {
-  const clients = await Promise.all(Array.from({ length: connections }, async () => {
-    const client = new pg.Client({ connectionString: databaseUrl(DATABASE), application_name: 'spendin-raw' });
-    await client.connect();
-    return client;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl(DATABASE), application_name: 'spendin-raw' });
+      await client.connect();
+      return client;
+    }),
+  );
   const latencies = [];
   let errors = 0;
   let started = 0;
@@ -298,27 +369,35 @@ async function rawScenario(name, connections, work, { amount } = {}) {
   await watch.ready;
   const begin = performance.now();
   const deadline = begin + SECONDS * 1000;
-  await Promise.all(clients.map(async (client) => {
-    while (performance.now() < deadline && (amount === undefined || started < amount)) {
-      const n = started++;
-      const t0 = performance.now();
-      try {
-        await work(client, n);
-        latencies.push(performance.now() - t0);
-      } catch (error) {
-        errors++;
-        firstError ??= error;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < deadline && (amount === undefined || started < amount)) {
+        const n = started++;
+        const t0 = performance.now();
+        try {
+          await work(client, n);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          errors++;
+          firstError ??= error;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - begin) / 1000;
   const resources = await watch.stop(latencies.length + errors);
   await Promise.all(clients.map((c) => c.end()));
   latencies.sort((a, b) => a - b);
   const row = {
-    scenario: name, connections, 'req/s': Math.round(latencies.length / elapsed),
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
-    requests: latencies.length, errors, statuses: {},
+    scenario: name,
+    connections,
+    'req/s': Math.round(latencies.length / elapsed),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    requests: latencies.length,
+    errors,
+    statuses: {},
   };
   log(formatRow(`${name} [raw pg, ${connections} conn.]`, row, resources));
   if (firstError) log(`${''.padEnd(31)} first raw error: ${firstError.message}`);
@@ -333,9 +412,14 @@ async function raw(name, work, { items } = {}) {
   if (!RAW) return undefined;
   let best;
   for (const [i, connections] of RAW_CONNECTIONS.entries()) {
-    const share = items?.slice(Math.floor((i * items.length) / RAW_CONNECTIONS.length), Math.floor(((i + 1) * items.length) / RAW_CONNECTIONS.length));
+    const share = items?.slice(
+      Math.floor((i * items.length) / RAW_CONNECTIONS.length),
+      Math.floor(((i + 1) * items.length) / RAW_CONNECTIONS.length),
+    );
     const row = share
-      ? await rawScenario(`${name} (${share.length})`, connections, (c, n) => work(c, share[n]), { amount: share.length })
+      ? await rawScenario(`${name} (${share.length})`, connections, (c, n) => work(c, share[n]), {
+          amount: share.length,
+        })
       : await rawScenario(name, connections, work);
     if (!best || row['req/s'] > best['req/s']) best = row;
   }
@@ -344,17 +428,26 @@ async function raw(name, work, { items } = {}) {
 
 function ratio(apiRow, rawRow) {
   if (!rawRow) return;
-  log(`${''.padEnd(31)} API / best raw SQL rate (${rawRow.connections} conn.): ${apiRow['req/s']} / ${rawRow['req/s']} = ${((100 * apiRow['req/s']) / rawRow['req/s']).toFixed(0)}%`);
+  log(
+    `${''.padEnd(31)} API / best raw SQL rate (${rawRow.connections} conn.): ${apiRow['req/s']} / ${rawRow['req/s']} = ${((100 * apiRow['req/s']) / rawRow['req/s']).toFixed(0)}%`,
+  );
 }
 
 async function main() {
-  log(`bench:api — ${SPENDS.toLocaleString('en')} spends in ${ORGS} organization${ORGS === 1 ? '' : 's'}, ${CONNECTIONS} connections (reports ${REPORT_CONNECTIONS}), ${SECONDS} s per scenario, server ${new URL(SERVER).host}`);
-  log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; API pool ${POOL}, Redis ${REDIS === 'off' ? 'off (jobs run in the API)' : `on${process.env.BENCH_WORKER === '1' ? ', with a worker' : ', no worker'}`}`);
+  log(
+    `bench:api — ${SPENDS.toLocaleString('en')} spends in ${ORGS} organization${ORGS === 1 ? '' : 's'}, ${CONNECTIONS} connections (reports ${REPORT_CONNECTIONS}), ${SECONDS} s per scenario, server ${new URL(SERVER).host}`,
+  );
+  log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; API pool ${POOL}, Redis ${REDIS === 'off' ? 'off (jobs run in the API)' : `on${process.env.BENCH_WORKER === '1' ? ', with a worker' : ', no worker'}`}`,
+  );
   await prepareDatabase();
   await seed();
   const started = await startApi();
   ({ api, worker } = started);
-  const monitorClient = new pg.Client({ connectionString: databaseUrl(DATABASE), application_name: 'spendin-bench-monitor' });
+  const monitorClient = new pg.Client({
+    connectionString: databaseUrl(DATABASE),
+    application_name: 'spendin-bench-monitor',
+  });
   await monitorClient.connect();
   try {
     const { url } = started;
@@ -367,7 +460,9 @@ async function main() {
     if (SCENARIOS.has('workflow')) await workflow(url, { employee, finance, manager, auth, today, monitorClient });
     if (SCENARIOS.has('reports')) await reports(url, { finance, manager, auth, today, monitorClient });
     if (SCENARIOS.has('exports')) await exports(url, api, { finance, auth });
-    log(`API peak RSS over the whole run: ${memory(api.child.pid).peak} MB; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    log(
+      `API peak RSS over the whole run: ${memory(api.child.pid).peak} MB; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    );
   } finally {
     await monitorClient.end();
     for (const process of [api, worker]) {
@@ -382,41 +477,112 @@ async function main() {
 let worker;
 
 async function workflow(url, { employee, finance, manager, auth, today, monitorClient }) {
-  const ctx = await rawContext(monitorClient, { employee: 'employee1.1@bench.test', manager: 'manager2.1@bench.test', finance: 'finance1.1@bench.test' });
+  const ctx = await rawContext(monitorClient, {
+    employee: 'employee1.1@bench.test',
+    manager: 'manager2.1@bench.test',
+    finance: 'finance1.1@bench.test',
+  });
   // Each workflow scenario runs on the same data: first its SQL straight through pg, then the API.
   // Lists come first, on the seeded database: after the creates, an organization holds
   // thousands of new spends whose pages are not yet all-visible, and counting them costs heap
   // fetches in proportion to how fast the creates ran (a faster API would get a harder list).
   const rawFinance = await raw('list-spends (finance, org)', (c) => rawListFinance(c, ctx));
-  ratio(await scenario('list-spends (finance, org)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(finance) }, monitorClient), rawFinance);
+  ratio(
+    await scenario(
+      'list-spends (finance, org)',
+      { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(finance) },
+      monitorClient,
+    ),
+    rawFinance,
+  );
   const rawEmployee = await raw('list-spends (employee)', (c) => rawListEmployee(c, ctx));
-  ratio(await scenario('list-spends (employee)', { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(employee) }, monitorClient), rawEmployee);
+  ratio(
+    await scenario(
+      'list-spends (employee)',
+      { url: `${url}/api/v1/spends?limit=20`, method: 'GET', headers: auth(employee) },
+      monitorClient,
+    ),
+    rawEmployee,
+  );
 
   const rawPending = [];
-  const rawCreate = await raw('create-spend (650 USD)', async (c, n) => rawPending.push(await rawCreateSpend(c, ctx, n)));
+  const rawCreate = await raw('create-spend (650 USD)', async (c, n) =>
+    rawPending.push(await rawCreateSpend(c, ctx, n)),
+  );
   let counter = 0;
-  ratio(await scenario('create-spend (650 USD)', {
-    url: `${url}/api/v1/spends`, method: 'POST', headers: auth(employee),
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ amount: `${600 + (counter++ % 5000)}.00`, currency: 'USD', spend_date: today, merchant: `Bench ${counter}` }) }) }],
-  }, monitorClient), rawCreate);
+  ratio(
+    await scenario(
+      'create-spend (650 USD)',
+      {
+        url: `${url}/api/v1/spends`,
+        method: 'POST',
+        headers: auth(employee),
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                amount: `${600 + (counter++ % 5000)}.00`,
+                currency: 'USD',
+                spend_date: today,
+                merchant: `Bench ${counter}`,
+              }),
+            }),
+          },
+        ],
+      },
+      monitorClient,
+    ),
+    rawCreate,
+  );
 
-  const rawDecisions = rawPending.length > 0 ? await raw('decision', (c, approvalId) => rawDecision(c, ctx, approvalId), { items: rawPending }) : undefined;
+  const rawDecisions =
+    rawPending.length > 0
+      ? await raw('decision', (c, approvalId) => rawDecision(c, ctx, approvalId), { items: rawPending })
+      : undefined;
   const rawIds = new Set(rawPending);
-  const pending = (await monitorClient.query(
-    `SELECT a.id FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE u.email = 'manager2.1@bench.test' AND a.status = 'pending' ORDER BY a.created_at`,
-  )).rows.map((r) => r.id).filter((id) => !rawIds.has(id));
+  const pending = (
+    await monitorClient.query(
+      `SELECT a.id FROM approvals a JOIN users u ON u.id = a.approver_user_id WHERE u.email = 'manager2.1@bench.test' AND a.status = 'pending' ORDER BY a.created_at`,
+    )
+  ).rows
+    .map((r) => r.id)
+    .filter((id) => !rawIds.has(id));
   if (pending.length === 0) throw new Error('create-spend made no pending approvals to decide');
   let next = 0;
-  ratio(await scenario(`decision (${pending.length} pending)`, {
-    url, method: 'POST', headers: auth(manager), amount: pending.length,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/approvals/${pending[next++ % pending.length]}/decision`, body: JSON.stringify({ approved: true }) }) }],
-  }, monitorClient), rawDecisions);
+  ratio(
+    await scenario(
+      `decision (${pending.length} pending)`,
+      {
+        url,
+        method: 'POST',
+        headers: auth(manager),
+        amount: pending.length,
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              path: `/api/v1/approvals/${pending[next++ % pending.length]}/decision`,
+              body: JSON.stringify({ approved: true }),
+            }),
+          },
+        ],
+      },
+      monitorClient,
+    ),
+    rawDecisions,
+  );
 }
 
 /** Summary and dashboard over a whole organization's spends (all of them with BENCH_ORGS=1). */
 async function reports(url, { finance, manager, auth, today, monitorClient }) {
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-  const get = (name, path, token) => scenario(name, { url: `${url}/api/v1${path}`, method: 'GET', headers: auth(token), connections: REPORT_CONNECTIONS }, monitorClient);
+  const get = (name, path, token) =>
+    scenario(
+      name,
+      { url: `${url}/api/v1${path}`, method: 'GET', headers: auth(token), connections: REPORT_CONNECTIONS },
+      monitorClient,
+    );
   await get('summary by category (finance)', '/reports/summary?group_by=category', finance);
   await get('summary by month (finance)', '/reports/summary?group_by=month', finance);
   await get('summary by user, 1 year (fin.)', `/reports/summary?group_by=user&from=${yearAgo}&to=${today}`, finance);
@@ -446,8 +612,10 @@ async function exports(url, api, { finance, auth }) {
     }
     const seconds = (performance.now() - started) / 1000;
     const after = memory(api.child.pid);
-    log(`${`export ${format} (finance, org)`.padEnd(31)} ${seconds.toFixed(1).padStart(6)} s   ${(bytes / 1e6).toFixed(1)} MB${format === 'xlsx' ? '' : `   ${(lines - 1).toLocaleString('en')} rows`}`
-      + `   API RSS ${before.rss} → ${after.rss} MB, peak ${before.peak} → ${after.peak} MB`);
+    log(
+      `${`export ${format} (finance, org)`.padEnd(31)} ${seconds.toFixed(1).padStart(6)} s   ${(bytes / 1e6).toFixed(1)} MB${format === 'xlsx' ? '' : `   ${(lines - 1).toLocaleString('en')} rows`}` +
+        `   API RSS ${before.rss} → ${after.rss} MB, peak ${before.peak} → ${after.peak} MB`,
+    );
   }
 }
 

@@ -47,7 +47,9 @@ for (const file of args) {
   const print = (title, map) => {
     process.stdout.write(`\n${title}\n`);
     for (const [name, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      process.stdout.write(`${(micros / 1000).toFixed(0).padStart(8)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${name}\n`);
+      process.stdout.write(
+        `${(micros / 1000).toFixed(0).padStart(8)} ms ${((100 * micros) / total).toFixed(1).padStart(5)}%  ${name}\n`,
+      );
     }
   };
   process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
@@ -71,7 +73,9 @@ for (const file of args) {
       const frames = [];
       for (let id = parents.get(node.id); id !== undefined && frames.length < 12; id = parents.get(id)) {
         const { callFrame } = byId.get(id);
-        frames.push(`${callFrame.functionName || '(anonymous)'} ${shortUrl(callFrame.url)}:${callFrame.lineNumber + 1}`);
+        frames.push(
+          `${callFrame.functionName || '(anonymous)'} ${shortUrl(callFrame.url)}:${callFrame.lineNumber + 1}`,
+        );
       }
       const key = frames.join('\n      < ');
       stacks.set(key, (stacks.get(key) ?? 0) + sum(node.id));

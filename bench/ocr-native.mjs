@@ -25,7 +25,11 @@ export async function compareWithNative(jsResults, { root, require, log }) {
   try {
     const tessdata = join(work, 'tessdata');
     mkdirSync(tessdata);
-    const traineddata = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int', 'eng.traineddata.gz');
+    const traineddata = join(
+      dirname(require.resolve('@tesseract.js-data/eng/package.json')),
+      '4.0.0_best_int',
+      'eng.traineddata.gz',
+    );
     writeFileSync(join(tessdata, 'eng.traineddata'), gunzipSync(readFileSync(traineddata)));
     const images = jsResults.filter((r) => r.mime !== 'application/pdf');
     const nativeSeconds = [];
@@ -38,10 +42,14 @@ export async function compareWithNative(jsResults, { root, require, log }) {
       if (prepared) {
         const input = join(work, 'page.pgm');
         writeFileSync(input, prepared.pgm);
-        const run = spawnSync('tesseract', [input, 'stdout', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', '6', '--dpi', '300'], {
-          encoding: 'utf8',
-          env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-        });
+        const run = spawnSync(
+          'tesseract',
+          [input, 'stdout', '--tessdata-dir', tessdata, '-l', 'eng', '--oem', '1', '--psm', '6', '--dpi', '300'],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+          },
+        );
         text = run.stdout ?? '';
       }
       const extraction = parseReceipt(text);
@@ -58,7 +66,9 @@ export async function compareWithNative(jsResults, { root, require, log }) {
     log();
     log(`native comparison (${images.length} images, 1 thread each, ${version.stdout.split('\n')[0]}):`);
     log(`  tesseract.js: mean ${jsMean.toFixed(3)} s, p95 ${percentile(jsSeconds, 95).toFixed(3)} s per receipt`);
-    log(`  native CLI:   mean ${nativeMean.toFixed(3)} s, p95 ${percentile(nativeSeconds, 95).toFixed(3)} s per receipt (total ${totalsRight}/${receiptsOnly}, date ${datesRight}/${receiptsOnly})`);
+    log(
+      `  native CLI:   mean ${nativeMean.toFixed(3)} s, p95 ${percentile(nativeSeconds, 95).toFixed(3)} s per receipt (total ${totalsRight}/${receiptsOnly}, date ${datesRight}/${receiptsOnly})`,
+    );
     log(`  ratio tesseract.js / native: ${(jsMean / nativeMean).toFixed(2)}×`);
   } finally {
     rmSync(work, { recursive: true, force: true });

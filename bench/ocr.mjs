@@ -35,24 +35,42 @@ const parser = {
 /** Truth labels judged wrong or arguable by looking at the receipt (development splits only). */
 const LABEL_NOTES = JSON.parse(readFileSync(join(ROOT, 'bench/ocr-label-notes.json'), 'utf8'));
 
-const MIME = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.pdf': 'application/pdf' };
+const MIME = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+};
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 const args = process.argv.slice(2);
 const dumpAt = args.indexOf('--dump');
 const dumpDir = dumpAt >= 0 ? args[dumpAt + 1] : null;
 const flags = new Set(args.filter((a) => a.startsWith('--')));
-const holdout = new Set((process.env.OCR_BENCH_HOLDOUT ?? 'sroie').split(',').map((s) => s.trim()).filter(Boolean));
+const holdout = new Set(
+  (process.env.OCR_BENCH_HOLDOUT ?? 'sroie')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 let dirs = args.filter((a, i) => !a.startsWith('--') && (dumpAt < 0 || i !== dumpAt + 1));
 if (!dirs.length) {
   // OCR_BENCH_DATA: a folder of split folders. The receipt sets are research data that may not be
   // redistributed, so they are not in the repository; the project keeps them beside the checkout.
   const shared = resolve(ROOT, process.env.OCR_BENCH_DATA ?? '../shared/data/receipts');
-  dirs = existsSync(shared) ? readdirSync(shared).map((d) => join(shared, d)).filter((d) => statSync(d).isDirectory()).sort() : [];
+  dirs = existsSync(shared)
+    ? readdirSync(shared)
+        .map((d) => join(shared, d))
+        .filter((d) => statSync(d).isDirectory())
+        .sort()
+    : [];
 }
 const missing = dirs.filter((d) => !existsSync(d));
 if (!dirs.length || missing.length) {
-  log(`usage: npm run bench:ocr -- [<dir with receipts and .json truth files> …] [--raw] [--dump <dir>] [--native]${missing.length ? `\nnot found: ${missing.join(', ')}` : ''}`);
+  log(
+    `usage: npm run bench:ocr -- [<dir with receipts and .json truth files> …] [--raw] [--dump <dir>] [--native]${missing.length ? `\nnot found: ${missing.join(', ')}` : ''}`,
+  );
   process.exit(2);
 }
 const native = flags.has('--native');
@@ -64,16 +82,23 @@ function casesOf(dir) {
     .sort()
     .map((file) => {
       const truthFile = join(dir, file.replace(/\.[^.]+$/, '.json'));
-      return { file, path: join(dir, file), mime: MIME[extname(file).toLowerCase()], truth: existsSync(truthFile) ? JSON.parse(readFileSync(truthFile, 'utf8')) : null };
+      return {
+        file,
+        path: join(dir, file),
+        mime: MIME[extname(file).toLowerCase()],
+        truth: existsSync(truthFile) ? JSON.parse(readFileSync(truthFile, 'utf8')) : null,
+      };
     })
     .filter((c) => c.truth);
 }
 
 async function runPool(items, size, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 const engine = new OcrEngine({ receipts: { ocrWorkers: workers } });
@@ -82,7 +107,9 @@ const poolStart = Date.now();
 // Start the pool before timing receipts (the app pays this once, on its first receipt).
 await engine['workers']();
 // Seconds per receipt depend on what else the machine runs: the load is printed with them.
-log(`OCR bench: ${dirs.length} split(s), ${workers} worker(s), pool started in ${((Date.now() - poolStart) / 1000).toFixed(2)} s; load average ${loadavg()[0].toFixed(2)}; holdout (aggregates only): ${[...holdout].join(', ') || 'none'}`);
+log(
+  `OCR bench: ${dirs.length} split(s), ${workers} worker(s), pool started in ${((Date.now() - poolStart) / 1000).toFixed(2)} s; load average ${loadavg()[0].toFixed(2)}; holdout (aggregates only): ${[...holdout].join(', ') || 'none'}`,
+);
 
 const splits = [];
 for (const dir of dirs) {
@@ -102,7 +129,17 @@ for (const dir of dirs) {
       ({ extraction, readings } = await reader.extractWithReadings(readFileSync(c.path), c.mime));
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
-      extraction = { is_receipt: false, merchant: null, date: null, total: null, currency: null, tax: null, confidence: 0, field_confidence: {}, raw_text: '' };
+      extraction = {
+        is_receipt: false,
+        merchant: null,
+        date: null,
+        total: null,
+        currency: null,
+        tax: null,
+        confidence: 0,
+        field_confidence: {},
+        raw_text: '',
+      };
     }
     results.push({ ...c, extraction, readings, error, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
   });
@@ -125,31 +162,50 @@ function report({ name, dir, results, score, wall, cpuPerFile }) {
     return;
   }
   for (const file of score.acceptedNonReceipts) log(`   accepted non-receipt ${file}`);
-  if (score.misses.length) log(`   misses (${score.misses.length}): file field class kind expected → got (field confidence)`);
+  if (score.misses.length)
+    log(`   misses (${score.misses.length}): file field class kind expected → got (field confidence)`);
   for (const m of score.misses) {
-    log(`     ${m.file} ${m.field.padEnd(8)} ${m.cls.padEnd(7)} ${m.kind.padEnd(5)} ${JSON.stringify(m.expected)} → ${JSON.stringify(m.got)} (${m.confidence ?? '–'})${m.note ? `  [${m.note}]` : ''}`);
+    log(
+      `     ${m.file} ${m.field.padEnd(8)} ${m.cls.padEnd(7)} ${m.kind.padEnd(5)} ${JSON.stringify(m.expected)} → ${JSON.stringify(m.got)} (${m.confidence ?? '–'})${m.note ? `  [${m.note}]` : ''}`,
+    );
   }
   if (flags.has('--raw')) {
     for (const file of new Set(score.misses.map((m) => m.file))) {
       const r = results.find((x) => x.file === file);
-      r.readings.forEach((reading, i) => log(`\n----- ${name}/${file} reading ${i + 1} (OCR confidence ${reading.confidence.toFixed(2)}) -----\n${reading.text}`));
+      r.readings.forEach((reading, i) =>
+        log(
+          `\n----- ${name}/${file} reading ${i + 1} (OCR confidence ${reading.confidence.toFixed(2)}) -----\n${reading.text}`,
+        ),
+      );
     }
   }
   if (dumpDir) {
     const out = join(dumpDir, name);
     mkdirSync(out, { recursive: true });
-    for (const r of results) writeFileSync(join(out, `${r.file}.json`), JSON.stringify({ truth: r.truth, extraction: r.extraction, readings: r.readings, seconds: r.seconds }, null, 2));
+    for (const r of results)
+      writeFileSync(
+        join(out, `${r.file}.json`),
+        JSON.stringify({ truth: r.truth, extraction: r.extraction, readings: r.readings, seconds: r.seconds }, null, 2),
+      );
   }
 }
 
 log('\n== summary: accuracy (wrong/empty) per field; seconds per receipt');
 log(`   ${'split'.padEnd(14)} ${FIELDS.map((f) => f.padEnd(17)).join(' ')} non-receipts  mean s  p95 s  CPU s`);
 for (const { name, score, cpuPerFile } of splits) {
-  const cells = FIELDS.map((f) => `${pct(score.fields[f].right, score.receipts)} (${score.fields[f].wrong}/${score.fields[f].empty})`.padEnd(17));
+  const cells = FIELDS.map((f) =>
+    `${pct(score.fields[f].right, score.receipts)} (${score.fields[f].wrong}/${score.fields[f].empty})`.padEnd(17),
+  );
   const refusal = score.nonReceipts ? `${score.refusedNonReceipts}/${score.nonReceipts}` : '–';
-  log(`   ${name.padEnd(14)} ${cells.join(' ')} ${refusal.padEnd(12)}  ${score.mean.toFixed(3)}  ${score.p95.toFixed(3)}  ${cpuPerFile.toFixed(3)}`);
+  log(
+    `   ${name.padEnd(14)} ${cells.join(' ')} ${refusal.padEnd(12)}  ${score.mean.toFixed(3)}  ${score.p95.toFixed(3)}  ${cpuPerFile.toFixed(3)}`,
+  );
 }
 
 log(`   load average at the end: ${loadavg()[0].toFixed(2)}`);
 
-if (native) await compareWithNative(splits.flatMap((s) => s.results), { root: ROOT, require, log });
+if (native)
+  await compareWithNative(
+    splits.flatMap((s) => s.results),
+    { root: ROOT, require, log },
+  );

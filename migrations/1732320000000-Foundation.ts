@@ -43,7 +43,9 @@ export class Foundation1732320000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX users_email_key ON users (email)`);
     await q.query(`CREATE INDEX users_org_created_idx ON users (organization_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX users_org_manager_idx ON users (organization_id, manager_id) WHERE manager_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX users_org_manager_idx ON users (organization_id, manager_id) WHERE manager_id IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE teams (
@@ -84,7 +86,9 @@ export class Foundation1732320000000 implements MigrationInterface {
           CONSTRAINT ${table}_org_id_key UNIQUE (organization_id, id)
         )`);
       await q.query(`CREATE UNIQUE INDEX ${table}_org_name_key ON ${table} (organization_id, lower(name))`);
-      await q.query(`CREATE UNIQUE INDEX ${table}_org_code_key ON ${table} (organization_id, code) WHERE code IS NOT NULL`);
+      await q.query(
+        `CREATE UNIQUE INDEX ${table}_org_code_key ON ${table} (organization_id, code) WHERE code IS NOT NULL`,
+      );
     }
 
     await q.query(`
@@ -130,7 +134,9 @@ export class Foundation1732320000000 implements MigrationInterface {
         hash text NOT NULL
       )`);
     await q.query(`CREATE INDEX audit_logs_org_seq_idx ON audit_logs (organization_id, seq DESC)`);
-    await q.query(`CREATE INDEX audit_logs_org_entity_idx ON audit_logs (organization_id, entity_type, entity_id, seq DESC)`);
+    await q.query(
+      `CREATE INDEX audit_logs_org_entity_idx ON audit_logs (organization_id, entity_type, entity_id, seq DESC)`,
+    );
     await q.query(`CREATE INDEX audit_logs_org_actor_idx ON audit_logs (organization_id, actor_id, seq DESC)`);
     // The log is append-only for everyone who goes through SQL, the application included.
     await q.query(`
@@ -147,7 +153,17 @@ export class Foundation1732320000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_logs', 'login_failures', 'refresh_tokens', 'vendors', 'categories', 'team_members', 'teams', 'users', 'organizations']) {
+    for (const table of [
+      'audit_logs',
+      'login_failures',
+      'refresh_tokens',
+      'vendors',
+      'categories',
+      'team_members',
+      'teams',
+      'users',
+      'organizations',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
     await q.query(`DROP FUNCTION IF EXISTS audit_logs_append_only()`);

@@ -36,8 +36,12 @@ export class SpendsPoliciesApprovals1732406400000 implements MigrationInterface 
         deleted_at timestamptz(3),
         CONSTRAINT policies_org_id_key UNIQUE (organization_id, id)
       )`);
-    await q.query(`CREATE UNIQUE INDEX policies_org_name_key ON policies (organization_id, lower(name)) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX policies_org_active_idx ON policies (organization_id) WHERE is_active AND deleted_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX policies_org_name_key ON policies (organization_id, lower(name)) WHERE deleted_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX policies_org_active_idx ON policies (organization_id) WHERE is_active AND deleted_at IS NULL`,
+    );
     // Every saved state of a policy, so that an evaluation can always name what it ran.
     await q.query(`
       CREATE TABLE policy_versions (
@@ -93,12 +97,22 @@ export class SpendsPoliciesApprovals1732406400000 implements MigrationInterface 
         CONSTRAINT spends_vendor_fk FOREIGN KEY (organization_id, vendor_id) REFERENCES vendors (organization_id, id)
       )`);
     await q.query(`CREATE INDEX spends_org_date_idx ON spends (organization_id, spend_date DESC, id DESC)`);
-    await q.query(`CREATE INDEX spends_org_user_date_idx ON spends (organization_id, user_id, spend_date DESC, id DESC)`);
-    await q.query(`CREATE INDEX spends_org_status_date_idx ON spends (organization_id, status, spend_date DESC, id DESC)`);
-    await q.query(`CREATE INDEX spends_org_team_date_idx ON spends (organization_id, team_id, spend_date DESC, id DESC) WHERE team_id IS NOT NULL`);
-    await q.query(`CREATE INDEX spends_org_category_date_idx ON spends (organization_id, category_id, spend_date DESC, id DESC) WHERE category_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX spends_org_user_date_idx ON spends (organization_id, user_id, spend_date DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX spends_org_status_date_idx ON spends (organization_id, status, spend_date DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX spends_org_team_date_idx ON spends (organization_id, team_id, spend_date DESC, id DESC) WHERE team_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX spends_org_category_date_idx ON spends (organization_id, category_id, spend_date DESC, id DESC) WHERE category_id IS NOT NULL`,
+    );
     // Duplicate detection looks up the same owner, date, amount and currency.
-    await q.query(`CREATE INDEX spends_duplicate_idx ON spends (organization_id, user_id, spend_date, amount_minor, currency)`);
+    await q.query(
+      `CREATE INDEX spends_duplicate_idx ON spends (organization_id, user_id, spend_date, amount_minor, currency)`,
+    );
 
     await q.query(`
       CREATE TABLE approvals (
@@ -125,9 +139,15 @@ export class SpendsPoliciesApprovals1732406400000 implements MigrationInterface 
         CONSTRAINT approvals_one_approver CHECK ((approver_user_id IS NULL) <> (approver_role IS NULL))
       )`);
     await q.query(`CREATE INDEX approvals_org_spend_idx ON approvals (organization_id, spend_id, round, step)`);
-    await q.query(`CREATE INDEX approvals_org_user_status_idx ON approvals (organization_id, approver_user_id, status, created_at DESC) WHERE approver_user_id IS NOT NULL`);
-    await q.query(`CREATE INDEX approvals_org_role_status_idx ON approvals (organization_id, approver_role, status, created_at DESC) WHERE approver_role IS NOT NULL`);
-    await q.query(`CREATE INDEX approvals_org_decider_idx ON approvals (organization_id, decided_by, decided_at DESC) WHERE decided_by IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX approvals_org_user_status_idx ON approvals (organization_id, approver_user_id, status, created_at DESC) WHERE approver_user_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX approvals_org_role_status_idx ON approvals (organization_id, approver_role, status, created_at DESC) WHERE approver_role IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX approvals_org_decider_idx ON approvals (organization_id, decided_by, decided_at DESC) WHERE decided_by IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE idempotency_keys (
@@ -161,7 +181,15 @@ export class SpendsPoliciesApprovals1732406400000 implements MigrationInterface 
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['outbox', 'idempotency_keys', 'approvals', 'spends', 'policy_versions', 'policies', 'exchange_rates']) {
+    for (const table of [
+      'outbox',
+      'idempotency_keys',
+      'approvals',
+      'spends',
+      'policy_versions',
+      'policies',
+      'exchange_rates',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -11,7 +11,9 @@ export class OutboxDelivery1732492800000 implements MigrationInterface {
     await q.query(`ALTER TABLE outbox ADD COLUMN available_at timestamptz(3) NOT NULL DEFAULT now()`);
     await q.query(`ALTER TABLE outbox ADD COLUMN failed_at timestamptz(3)`);
     await q.query(`DROP INDEX outbox_pending_idx`);
-    await q.query(`CREATE INDEX outbox_pending_idx ON outbox (available_at, id) WHERE dispatched_at IS NULL AND failed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX outbox_pending_idx ON outbox (available_at, id) WHERE dispatched_at IS NULL AND failed_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -33,13 +33,17 @@ export class AuditLogApi1732665600000 implements MigrationInterface {
     await q.query(`CREATE INDEX audit_logs_org_entity_id_idx ON audit_logs (organization_id, entity_id, seq DESC)`);
     await q.query(`DROP INDEX audit_logs_org_entity_idx`);
     await q.query(`CREATE INDEX audit_logs_org_created_idx ON audit_logs (organization_id, created_at)`);
-    await q.query(`ALTER TABLE audit_logs ADD CONSTRAINT audit_logs_chain_key UNIQUE NULLS NOT DISTINCT (organization_id, prev_hash)`);
+    await q.query(
+      `ALTER TABLE audit_logs ADD CONSTRAINT audit_logs_chain_key UNIQUE NULLS NOT DISTINCT (organization_id, prev_hash)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE audit_logs DROP CONSTRAINT audit_logs_chain_key`);
     await q.query(`DROP INDEX audit_logs_org_created_idx`);
-    await q.query(`CREATE INDEX audit_logs_org_entity_idx ON audit_logs (organization_id, entity_type, entity_id, seq DESC)`);
+    await q.query(
+      `CREATE INDEX audit_logs_org_entity_idx ON audit_logs (organization_id, entity_type, entity_id, seq DESC)`,
+    );
     await q.query(`DROP INDEX audit_logs_org_entity_id_idx`);
     await q.query(`DROP INDEX audit_logs_org_entity_type_idx`);
     await q.query(`DROP INDEX audit_logs_org_action_idx`);

@@ -30,8 +30,12 @@ export class Notifications1732752000000 implements MigrationInterface {
         CONSTRAINT notifications_user_fk FOREIGN KEY (organization_id, user_id) REFERENCES users (organization_id, id),
         CONSTRAINT notifications_source_key UNIQUE (organization_id, user_id, source_key, type)
       )`);
-    await q.query(`CREATE INDEX notifications_inbox_idx ON notifications (organization_id, user_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX notifications_unread_idx ON notifications (organization_id, user_id, created_at DESC, id DESC) WHERE read_at IS NULL`);
+    await q.query(
+      `CREATE INDEX notifications_inbox_idx ON notifications (organization_id, user_id, created_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX notifications_unread_idx ON notifications (organization_id, user_id, created_at DESC, id DESC) WHERE read_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

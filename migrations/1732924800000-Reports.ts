@@ -15,8 +15,12 @@ export class Reports1732924800000 implements MigrationInterface {
   name = 'Reports1732924800000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX spends_org_pending_idx ON spends (organization_id, submitted_at) WHERE status = 'pending_approval'`);
-    await q.query(`CREATE INDEX spends_org_flagged_idx ON spends (organization_id, spend_date) WHERE cardinality(flags) > 0`);
+    await q.query(
+      `CREATE INDEX spends_org_pending_idx ON spends (organization_id, submitted_at) WHERE status = 'pending_approval'`,
+    );
+    await q.query(
+      `CREATE INDEX spends_org_flagged_idx ON spends (organization_id, spend_date) WHERE cardinality(flags) > 0`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -52,7 +52,9 @@ export class Webhooks1733011200000 implements MigrationInterface {
         deleted_at timestamptz(3),
         CONSTRAINT webhook_subscriptions_org_id_key UNIQUE (organization_id, id)
       )`);
-    await q.query(`CREATE INDEX webhook_subscriptions_list_idx ON webhook_subscriptions (organization_id, created_at DESC, id DESC) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX webhook_subscriptions_list_idx ON webhook_subscriptions (organization_id, created_at DESC, id DESC) WHERE deleted_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE webhook_events (
@@ -90,7 +92,9 @@ export class Webhooks1733011200000 implements MigrationInterface {
         CONSTRAINT webhook_deliveries_event_fk FOREIGN KEY (organization_id, event_id) REFERENCES webhook_events (organization_id, id),
         CONSTRAINT webhook_deliveries_once UNIQUE (subscription_id, event_id)
       )`);
-    await q.query(`CREATE INDEX webhook_deliveries_list_idx ON webhook_deliveries (organization_id, subscription_id, created_at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX webhook_deliveries_list_idx ON webhook_deliveries (organization_id, subscription_id, created_at DESC, id DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -13,7 +13,9 @@ export class Housekeeping1733184000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX outbox_dispatched_idx ON outbox (dispatched_at) WHERE dispatched_at IS NOT NULL`);
     await q.query(`CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (organization_id, event_id)`);
-    await q.query(`CREATE INDEX webhook_deliveries_finished_idx ON webhook_deliveries (updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled')`);
+    await q.query(
+      `CREATE INDEX webhook_deliveries_finished_idx ON webhook_deliveries (updated_at) WHERE status IN ('succeeded', 'failed', 'cancelled')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

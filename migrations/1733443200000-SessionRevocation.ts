@@ -17,7 +17,9 @@ export class SessionRevocation1733443200000 implements MigrationInterface {
     await q.query(`UPDATE refresh_tokens r SET token_version = u.token_version FROM users u WHERE u.id = r.user_id`);
     // The previous version, still running during a rolling upgrade, inserts tokens without a
     // version: -1 never matches a user's, so this version refuses them (its users log in again).
-    await q.query(`ALTER TABLE refresh_tokens ALTER COLUMN token_version SET DEFAULT -1, ALTER COLUMN token_version SET NOT NULL`);
+    await q.query(
+      `ALTER TABLE refresh_tokens ALTER COLUMN token_version SET DEFAULT -1, ALTER COLUMN token_version SET NOT NULL`,
+    );
     await q.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL`);
   }
 

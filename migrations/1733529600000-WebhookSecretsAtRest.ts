@@ -19,10 +19,14 @@ export class WebhookSecretsAtRest1733529600000 implements MigrationInterface {
   name = 'WebhookSecretsAtRest1733529600000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE webhook_subscriptions ADD COLUMN secret_ciphertext text, ADD COLUMN secret_hint text CHECK (length(secret_hint) <= 4)`);
+    await q.query(
+      `ALTER TABLE webhook_subscriptions ADD COLUMN secret_ciphertext text, ADD COLUMN secret_hint text CHECK (length(secret_hint) <= 4)`,
+    );
     await q.query(`UPDATE webhook_subscriptions SET secret_hint = right(secret, 4)`);
     await q.query(`ALTER TABLE webhook_subscriptions ALTER COLUMN secret DROP NOT NULL`);
-    await q.query(`ALTER TABLE webhook_subscriptions ADD CONSTRAINT webhook_subscriptions_secret_kept CHECK (secret IS NOT NULL OR secret_ciphertext IS NOT NULL)`);
+    await q.query(
+      `ALTER TABLE webhook_subscriptions ADD CONSTRAINT webhook_subscriptions_secret_kept CHECK (secret IS NOT NULL OR secret_ciphertext IS NOT NULL)`,
+    );
     await q.query(`
       UPDATE idempotency_keys SET response_body = jsonb_set(response_body, '{secret}', 'null')
       WHERE method = 'POST' AND path = '/api/v1/webhook-subscriptions' AND jsonb_typeof(response_body) = 'object' AND response_body ? 'secret'`);
@@ -30,9 +34,13 @@ export class WebhookSecretsAtRest1733529600000 implements MigrationInterface {
 
   /** Only while no secret is stored sealed alone: the key is not here to open them. */
   async down(q: QueryRunner): Promise<void> {
-    const [{ sealed }]: Array<{ sealed: number }> = await q.query(`SELECT count(*)::int AS sealed FROM webhook_subscriptions WHERE secret IS NULL`);
+    const [{ sealed }]: Array<{ sealed: number }> = await q.query(
+      `SELECT count(*)::int AS sealed FROM webhook_subscriptions WHERE secret IS NULL`,
+    );
     if (sealed > 0) {
-      throw new Error(`${sealed} webhook subscription secret(s) are stored only sealed with SECRETS_KEY; reverting would lose them. Rotate those subscriptions' secrets after reverting instead, or do not revert.`);
+      throw new Error(
+        `${sealed} webhook subscription secret(s) are stored only sealed with SECRETS_KEY; reverting would lose them. Rotate those subscriptions' secrets after reverting instead, or do not revert.`,
+      );
     }
     await q.query(`ALTER TABLE webhook_subscriptions DROP CONSTRAINT webhook_subscriptions_secret_kept`);
     await q.query(`ALTER TABLE webhook_subscriptions ALTER COLUMN secret SET NOT NULL`);

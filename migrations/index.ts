@@ -19,9 +19,22 @@ import { AuditKey1733616000000 } from './1733616000000-AuditKey';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
-  Foundation1732320000000, SpendsPoliciesApprovals1732406400000, OutboxDelivery1732492800000, Receipts1732579200000, AuditLogApi1732665600000,
-  Notifications1732752000000, Reports1732924800000, Webhooks1733011200000, AuditChainHead1733097600000,
-  Housekeeping1733184000000, OcrErrorCodes1733270400000, SessionRevocation1733443200000, LoginAttempts1733443200001,
-  MustChangePassword1733443200002, EmailPerOrganization1733443200003, WebhookSecretsAtRest1733529600000,
-  IdentityProviderPerOrganization1733529700000, AuditKey1733616000000,
+  Foundation1732320000000,
+  SpendsPoliciesApprovals1732406400000,
+  OutboxDelivery1732492800000,
+  Receipts1732579200000,
+  AuditLogApi1732665600000,
+  Notifications1732752000000,
+  Reports1732924800000,
+  Webhooks1733011200000,
+  AuditChainHead1733097600000,
+  Housekeeping1733184000000,
+  OcrErrorCodes1733270400000,
+  SessionRevocation1733443200000,
+  LoginAttempts1733443200001,
+  MustChangePassword1733443200002,
+  EmailPerOrganization1733443200003,
+  WebhookSecretsAtRest1733529600000,
+  IdentityProviderPerOrganization1733529700000,
+  AuditKey1733616000000,
 ];

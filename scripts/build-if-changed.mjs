@@ -34,7 +34,8 @@ function fingerprint() {
 }
 
 const before = fingerprint();
-const built = existsSync(STAMP) && readFileSync(STAMP, 'utf8') === before && existsSync(join(ROOT, 'dist', 'src', 'main.js'));
+const built =
+  existsSync(STAMP) && readFileSync(STAMP, 'utf8') === before && existsSync(join(ROOT, 'dist', 'src', 'main.js'));
 if (!built) {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });

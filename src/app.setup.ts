@@ -51,17 +51,23 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   const keepBytes = (request: Request & { rawBody?: Buffer }, _response: unknown, bytes: Buffer) => {
     request.rawBody = bytes;
   };
-  app.use(LARGE_JSON_ROUTES.map((route) => `/${API_PREFIX}/${route}`), json({ limit: LARGE_JSON_BODY_LIMIT, type: JSON_TYPES, verify: keepBytes }));
+  app.use(
+    LARGE_JSON_ROUTES.map((route) => `/${API_PREFIX}/${route}`),
+    json({ limit: LARGE_JSON_BODY_LIMIT, type: JSON_TYPES, verify: keepBytes }),
+  );
   app.use(json({ limit: JSON_BODY_LIMIT, type: JSON_TYPES, verify: keepBytes }));
   // CSV imports (exchange rates) arrive as text; only routes marked @AcceptsContentType take them.
   app.useBodyParser('text', { limit: CSV_BODY_LIMIT, type: ['text/csv'] });
   app.use(guardInput);
   // Answers of the API carry tokens, spends and receipts: no cache (a shared proxy, a browser's
   // back button) keeps them. A route that may be cached says so itself.
-  app.use(`/${API_PREFIX}`, (_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
-    response.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(
+    `/${API_PREFIX}`,
+    (_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+      response.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+  );
   // The queue board is a web page for the installation's operator, at /admin/queues (see QueueBoardController).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
   app.useGlobalPipes(createValidationPipe());
@@ -77,13 +83,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' }, 'bearer')
-    .addApiKey({
-      type: 'apiKey', in: 'header', name: 'webhook-signature',
-      description: 'For the identity provider\'s POST /events/webhook/{organization_id} only: a Standard Webhooks signature (`v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<body>`) made with the organization\'s identity-provider secret, sent with `webhook-id` and `webhook-timestamp`',
-    }, 'webhook-signature')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' },
+      'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'webhook-signature',
+        description:
+          "For the identity provider's POST /events/webhook/{organization_id} only: a Standard Webhooks signature (`v1,<base64 HMAC-SHA256>` over `<webhook-id>.<webhook-timestamp>.<body>`) made with the organization's identity-provider secret, sent with `webhook-id` and `webhook-timestamp`",
+      },
+      'webhook-signature',
+    )
     .build();
-  const document = SwaggerModule.createDocument(app, options, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, options, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[PROBLEM_SCHEMA_NAME] = problemSchema as never;

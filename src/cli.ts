@@ -33,7 +33,10 @@ The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-async function migrate(config: AppConfig, flags: { revert?: boolean; status?: boolean; 'grant-to'?: string }): Promise<void> {
+async function migrate(
+  config: AppConfig,
+  flags: { revert?: boolean; status?: boolean; 'grant-to'?: string },
+): Promise<void> {
   // The embedded default migrates as its superuser, and always grants its application role.
   const url = config.database.migrationUrl ?? config.database.url!;
   const role = flags['grant-to'] ?? config.database.applicationRole;
@@ -73,7 +76,10 @@ async function bootstrap(config: AppConfig, flags: Record<string, string | boole
   if (!/^[A-Z]{3}$/.test(currency)) throw new UsageError('--currency must be an ISO-4217 code such as USD');
 
   const context = await NestFactory.createApplicationContext(
-    { module: class CliModule {}, imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, OrganizationsModule] },
+    {
+      module: class CliModule {},
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, OrganizationsModule],
+    },
     { logger: ['error', 'warn'] },
   );
   try {
@@ -86,9 +92,11 @@ async function bootstrap(config: AppConfig, flags: Record<string, string | boole
       adminFullName: typeof flags['full-name'] === 'string' ? flags['full-name'] : undefined,
       baseCurrency: currency,
     });
-    out(result.created
-      ? `Created organization "${String(flags.org)}" (${result.organizationId}) with admin ${String(flags.email)} (${result.adminId}).`
-      : `Organization "${String(flags.org)}" with admin ${String(flags.email)} already exists; nothing changed.`);
+    out(
+      result.created
+        ? `Created organization "${String(flags.org)}" (${result.organizationId}) with admin ${String(flags.email)} (${result.adminId}).`
+        : `Organization "${String(flags.org)}" with admin ${String(flags.email)} already exists; nothing changed.`,
+    );
   } finally {
     await context.close();
   }
@@ -101,9 +109,15 @@ async function main(): Promise<number> {
     allowPositionals: true,
     strict: true,
     options: {
-      org: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' },
-      'full-name': { type: 'string' }, currency: { type: 'string' },
-      revert: { type: 'boolean' }, status: { type: 'boolean' }, 'grant-to': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      org: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'full-name': { type: 'string' },
+      currency: { type: 'string' },
+      revert: { type: 'boolean' },
+      status: { type: 'boolean' },
+      'grant-to': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const [command] = positionals;
@@ -125,9 +139,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError)
+      process.stderr.write(`${error.message}\n`);
     else if (error instanceof DomainError) process.stderr.write(`${error.code}: ${error.message}\n`);
-    else if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    else if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     else process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     process.exit(1);
   },

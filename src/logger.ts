@@ -26,7 +26,10 @@ export function loggerOptions(config: AppConfig): Params {
       },
       serializers: {
         req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: request.id, method: request.method, url: redactQuery(request.url), remoteAddress: request.remoteAddress,
+          id: request.id,
+          method: request.method,
+          url: redactQuery(request.url),
+          remoteAddress: request.remoteAddress,
         }),
       },
       autoLogging: { ignore: (request) => request.url === '/health' },
@@ -41,15 +44,18 @@ const SECRET_PARAMETER = /token|secret|password|passwd|key|signature|sig|code|au
 export function redactQuery(url: string): string {
   const start = url.indexOf('?');
   if (start === -1) return url;
-  const redacted = url.slice(start + 1).split('&').map((pair) => {
-    const name = pair.split('=')[0];
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name);
-    } catch {
-      // A malformed escape: judge the name as it is.
-    }
-    return SECRET_PARAMETER.test(decoded) && pair.includes('=') ? `${name}=[redacted]` : pair;
-  });
+  const redacted = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=')[0];
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // A malformed escape: judge the name as it is.
+      }
+      return SECRET_PARAMETER.test(decoded) && pair.includes('=') ? `${name}=[redacted]` : pair;
+    });
   return `${url.slice(0, start)}?${redacted.join('&')}`;
 }

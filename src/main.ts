@@ -24,7 +24,9 @@ import { firstRun, localUrl, prepareSchema } from './startup';
  * given on the command line or in NODE_OPTIONS wins.
  */
 function boundHeapGrowth(percent: number): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => /^--heap[-_]growing[-_]percent/.test(arg));
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) =>
+    /^--heap[-_]growing[-_]percent/.test(arg),
+  );
   if (!given) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
@@ -68,7 +70,10 @@ async function main(): Promise<void> {
 
 async function serve(database: ResolvedDatabase): Promise<void> {
   const { config } = database;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   let stopping = false;
   app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
     if (stopping) response.setHeader('Connection', 'close');
@@ -96,7 +101,10 @@ async function serve(database: ResolvedDatabase): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError || error instanceof EmbeddedDatabaseError ? error.message : `Spendin failed to start: ${(error as Error)?.stack ?? String(error)}`;
+  const message =
+    error instanceof ConfigError || error instanceof EmbeddedDatabaseError
+      ? error.message
+      : `Spendin failed to start: ${(error as Error)?.stack ?? String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

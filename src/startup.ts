@@ -21,7 +21,9 @@ export async function prepareSchema(dataSource: DataSource, config: AppConfig, l
   }
   const pending = await pendingMigrations(dataSource);
   if (pending.length > 0) {
-    throw new Error(`The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npm run migration:run\` first, or set MIGRATE_ON_START=true.`);
+    throw new Error(
+      `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npm run migration:run\` first, or set MIGRATE_ON_START=true.`,
+    );
   }
 }
 
@@ -71,11 +73,11 @@ export async function firstRun(bootstrap: BootstrapService, config: AppConfig): 
   const after = file
     ? ['  Log in with it, choose a new password as asked (POST /users/me/password), then delete the file.']
     : [
-      '  This password is shown only once; change it after logging in:',
-      `    curl -X POST ${url}/api/v1/users/me/password -H "authorization: Bearer <access_token>" \\`,
-      `      -H 'content-type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
-      `  or at ${url}/docs: POST /auth/login, Authorize, then POST /users/me/password.`,
-    ];
+        '  This password is shown only once; change it after logging in:',
+        `    curl -X POST ${url}/api/v1/users/me/password -H "authorization: Bearer <access_token>" \\`,
+        `      -H 'content-type: application/json' -d '{"current_password":"…","new_password":"…"}'`,
+        `  or at ${url}/docs: POST /auth/login, Authorize, then POST /users/me/password.`,
+      ];
   // Deliberately on stdout and not through the logger: shown once, to the person starting it.
   process.stdout.write(
     [

@@ -21,7 +21,9 @@ import { startWorkerHealthServer } from './health/worker-health-server';
 async function main(): Promise<void> {
   loadDotEnv();
   if (!process.env.REDIS_URL) {
-    throw new ConfigError(['REDIS_URL: the worker takes its jobs from Redis; without Redis the API runs jobs itself and no worker is needed']);
+    throw new ConfigError([
+      'REDIS_URL: the worker takes its jobs from Redis; without Redis the API runs jobs itself and no worker is needed',
+    ]);
   }
   const database = await resolveDatabase(process.env, 'worker');
   try {
@@ -38,8 +40,12 @@ async function work(database: ResolvedDatabase): Promise<void> {
   app.useLogger(app.get(PinoLogger));
   const logger = new Logger('Worker');
   const pending = await pendingMigrations(app.get(DataSource));
-  if (pending.length > 0) throw new Error(`The database has pending migrations (${pending.join(', ')}); run \`npm run migration:run\` first`);
-  const health = config.worker.healthPort === undefined ? undefined : await startWorkerHealthServer(app.get(Readiness), config.worker.healthPort, config.host);
+  if (pending.length > 0)
+    throw new Error(`The database has pending migrations (${pending.join(', ')}); run \`npm run migration:run\` first`);
+  const health =
+    config.worker.healthPort === undefined
+      ? undefined
+      : await startWorkerHealthServer(app.get(Readiness), config.worker.healthPort, config.host);
   logger.log('Spendin worker running');
 
   let stopping = false;
@@ -58,6 +64,8 @@ async function work(database: ResolvedDatabase): Promise<void> {
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof EmbeddedDatabaseError;
-  process.stderr.write(`${known ? error.message : `Spendin worker failed to start: ${(error as Error)?.stack ?? String(error)}`}\n`);
+  process.stderr.write(
+    `${known ? error.message : `Spendin worker failed to start: ${(error as Error)?.stack ?? String(error)}`}\n`,
+  );
   process.exit(1);
 });

@@ -24,7 +24,8 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
   const refresh = (token: string) => request(t.http).post('/api/v1/auth/refresh').send({ refresh_token: token });
   const logout = (token: string) => request(t.http).post('/api/v1/auth/logout').send({ refresh_token: token });
   const me = (token: string) => request(t.http).get('/api/v1/users/me').set(bearer(token));
-  const patch = (user: TestUser, body: object) => request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(org.admin.accessToken)).send(body);
+  const patch = (user: TestUser, body: object) =>
+    request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(org.admin.accessToken)).send(body);
   /** Both tokens of a session kept by an attacker are refused. */
   const expectEnded = async (session: { accessToken: string; refreshToken: string }) => {
     expectProblem(await me(session.accessToken), 401, 'INVALID_TOKEN');
@@ -32,7 +33,7 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
   };
 
   describe('a change to the user ends every session of theirs', () => {
-    it('an admin\'s password reset: the old refresh token no longer mints tokens', async () => {
+    it("an admin's password reset: the old refresh token no longer mints tokens", async () => {
       const user = await t.given.user(org);
       const laptop = await t.given.login(user.email, user.password);
       await patch(user, { password: 'reset-by-the-admin-2026' }).expect(200);
@@ -62,8 +63,13 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
       await patch(user, { role: 'employee' }).expect(200);
       await expectEnded(user);
       const [entry] = await t.dataSource.query(
-        `SELECT metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.updated' ORDER BY seq DESC LIMIT 1`, [user.id]);
-      expect(entry.metadata).toMatchObject({ changes: { role: { from: 'finance', to: 'employee' } }, sessions_signed_out: 1 });
+        `SELECT metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.updated' ORDER BY seq DESC LIMIT 1`,
+        [user.id],
+      );
+      expect(entry.metadata).toMatchObject({
+        changes: { role: { from: 'finance', to: 'employee' } },
+        sessions_signed_out: 1,
+      });
     });
 
     it('a change that ends nothing (the name) keeps the sessions', async () => {
@@ -73,19 +79,27 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
       await refresh(user.refreshToken).expect(200);
     });
 
-    it('the identity provider\'s role change and deactivation → reactivation end sessions too', async () => {
+    it("the identity provider's role change and deactivation → reactivation end sessions too", async () => {
       const events = t.app.get(IdentityEventsService);
       const promoted = await t.given.user(org);
-      await events.apply(org.id, [{ id: 'evt-promote', type: 'role.assigned', data: { email: promoted.email, role: 'manager' } }], {});
+      await events.apply(
+        org.id,
+        [{ id: 'evt-promote', type: 'role.assigned', data: { email: promoted.email, role: 'manager' } }],
+        {},
+      );
       await expectEnded(promoted);
 
       const cycled = await t.given.user(org);
       await events.apply(org.id, [{ id: 'evt-delete', type: 'user.deleted', data: { email: cycled.email } }], {});
-      await events.apply(org.id, [{ id: 'evt-reactivate', type: 'user.updated', data: { email: cycled.email, is_active: true } }], {});
+      await events.apply(
+        org.id,
+        [{ id: 'evt-reactivate', type: 'user.updated', data: { email: cycled.email, is_active: true } }],
+        {},
+      );
       await expectEnded(cycled);
     });
 
-    it('a refresh racing an admin\'s password reset yields nothing that works after the reset', async () => {
+    it("a refresh racing an admin's password reset yields nothing that works after the reset", async () => {
       for (let round = 0; round < 5; round++) {
         const user = await t.given.user(org);
         const password = `raced-reset-password-${round}`;
@@ -108,13 +122,16 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
       expectProblem(await refresh(user.refreshToken), 401, 'REFRESH_TOKEN_REUSED');
       await expectEnded({ accessToken: rotated.body.access_token, refreshToken: rotated.body.refresh_token });
       await expectEnded(phone);
-      const [entry] = await t.dataSource.query(`SELECT metadata FROM audit_logs WHERE entity_id = $1 AND action = 'auth.refresh_token_reused'`, [user.id]);
+      const [entry] = await t.dataSource.query(
+        `SELECT metadata FROM audit_logs WHERE entity_id = $1 AND action = 'auth.refresh_token_reused'`,
+        [user.id],
+      );
       expect(entry.metadata).toMatchObject({ sessions_signed_out: 2 });
     });
   });
 
   describe('logout', () => {
-    it('stops that session\'s access token at once, and only that session', async () => {
+    it("stops that session's access token at once, and only that session", async () => {
       const user = await t.given.user(org);
       const other = await t.given.login(user.email, user.password);
       const rotated = await refresh(user.refreshToken).expect(200);
@@ -131,11 +148,13 @@ describe('Sessions: what ends them, and that nothing outlives the end', () => {
 
     it('carries the session id (sid) of its refresh-token family', async () => {
       const claims = new JwtService({ secret: TEST_JWT_SECRET }).verify(org.admin.accessToken);
-      const [row] = await t.dataSource.query(`SELECT family_id FROM refresh_tokens WHERE id = $1`, [org.admin.refreshToken.split('.')[0]]);
+      const [row] = await t.dataSource.query(`SELECT family_id FROM refresh_tokens WHERE id = $1`, [
+        org.admin.refreshToken.split('.')[0],
+      ]);
       expect(claims.sid).toBe(row.family_id);
     });
 
-    it('refuses a correctly signed token without a session, or naming a session that is not the user\'s', async () => {
+    it("refuses a correctly signed token without a session, or naming a session that is not the user's", async () => {
       const user = await t.given.user(org);
       const { ver } = new JwtService({ secret: TEST_JWT_SECRET }).verify(user.accessToken);
       expectProblem(await me(sign({ sub: user.id, org: org.id, ver })), 401, 'INVALID_TOKEN');

@@ -17,7 +17,11 @@ describe('Login throttle and password-check concurrency under bursts', () => {
     // One Argon2 check at a time and one waiting, so that a burst overflows; four connections
     // so that the burst reaches the throttle side by side, as it would in production.
     t = await createTestApp({
-      LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_SECONDS: '600', PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1', DATABASE_POOL_SIZE: '4',
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_FAILURE_WINDOW_SECONDS: '600',
+      PASSWORD_HASH_CONCURRENCY: '1',
+      PASSWORD_HASH_QUEUE: '1',
+      DATABASE_POOL_SIZE: '4',
     });
     org = await t.given.organization('Acme');
   });
@@ -25,9 +29,15 @@ describe('Login throttle and password-check concurrency under bursts', () => {
   // Every request here comes from 127.0.0.1: each test starts with that address's count at zero.
   beforeEach(() => t.dataSource.query(`DELETE FROM login_attempts WHERE kind = 'ip'`));
 
-  const login = (email: string, password: string) => request(t.http).post('/api/v1/auth/login').send({ email, password });
+  const login = (email: string, password: string) =>
+    request(t.http).post('/api/v1/auth/login').send({ email, password });
   const failedLogins = async (userId: string): Promise<number> =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1 AND action = 'auth.login_failed'`, [userId]))[0].n;
+    (
+      await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1 AND action = 'auth.login_failed'`,
+        [userId],
+      )
+    )[0].n;
   const expectRefusal = (response: Response) => {
     expect([401, 429, 503]).toContain(response.status);
     if (response.status === 401) expectProblem(response, 401, 'INVALID_CREDENTIALS');
@@ -38,7 +48,9 @@ describe('Login throttle and password-check concurrency under bursts', () => {
 
   it('30 wrong passwords sent at once: at most 5 are checked, the rest are 429 (or 503), none is a 500', async () => {
     const victim = await t.given.user(org);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(victim.email, `guess-number-${i}-wrong`)));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login(victim.email, `guess-number-${i}-wrong`)),
+    );
     for (const answer of answers) expectRefusal(answer);
     const checked = answers.filter((a) => a.status === 401).length;
     expect(checked).toBeGreaterThan(0);
@@ -63,15 +75,22 @@ describe('Login throttle and password-check concurrency under bursts', () => {
 
     // Move the window into the past, as 600 seconds would: the right password works again.
     await t.dataSource.query(
-      `UPDATE login_attempts SET window_started_at = window_started_at - interval '601 seconds' WHERE kind = 'user' AND key = $1`, [victim.id]);
+      `UPDATE login_attempts SET window_started_at = window_started_at - interval '601 seconds' WHERE kind = 'user' AND key = $1`,
+      [victim.id],
+    );
     await login(victim.email, victim.password).expect(200);
   });
 
   it('a wrong current password to POST /users/me/password is counted before it is checked too', async () => {
     const user = await t.given.user(org);
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      request(t.http).post('/api/v1/users/me/password').set(bearer(user.accessToken))
-        .send({ current_password: `guess-number-${i}-wrong`, new_password: 'a-new-long-passphrase' })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(t.http)
+          .post('/api/v1/users/me/password')
+          .set(bearer(user.accessToken))
+          .send({ current_password: `guess-number-${i}-wrong`, new_password: 'a-new-long-passphrase' }),
+      ),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 403).length).toBeLessThanOrEqual(5);
     expect(statuses.every((s) => [403, 429, 503].includes(s))).toBe(true);
@@ -91,7 +110,10 @@ describe('Login throttle and password-check concurrency under bursts', () => {
       expect(answer.headers['retry-after']).toBe('1');
     }
     // A turned-away attempt was given back: nobody's count grew.
-    const rows = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = ANY($1) AND attempts > 0`, [users.map((u) => u.id)]);
+    const rows = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = ANY($1) AND attempts > 0`,
+      [users.map((u) => u.id)],
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -106,13 +128,18 @@ describe('Login throttle and password-check concurrency under bursts', () => {
     expect(await answers('nobody.else@acme.test')).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
-  it('a successful login clears the account\'s count and gives the address its attempt back', async () => {
+  it("a successful login clears the account's count and gives the address its attempt back", async () => {
     const user = await t.given.user(org);
-    for (let i = 0; i < 4; i++) expectProblem(await login(user.email, `wrong-password-${i}`), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 4; i++)
+      expectProblem(await login(user.email, `wrong-password-${i}`), 401, 'INVALID_CREDENTIALS');
     await login(user.email, user.password).expect(200);
-    for (let i = 0; i < 4; i++) expectProblem(await login(user.email, `wrong-password-again-${i}`), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 4; i++)
+      expectProblem(await login(user.email, `wrong-password-again-${i}`), 401, 'INVALID_CREDENTIALS');
     await login(user.email, user.password).expect(200);
-    const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = $1`, [user.id]);
+    const [row] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM login_attempts WHERE kind = 'user' AND key = $1`,
+      [user.id],
+    );
     expect(row.n).toBe(0);
   });
 });

@@ -14,7 +14,10 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
   });
   afterAll(() => t.close());
 
-  const login = (body: unknown) => request(t.http).post('/api/v1/auth/login').send(body as object);
+  const login = (body: unknown) =>
+    request(t.http)
+      .post('/api/v1/auth/login')
+      .send(body as object);
   const refresh = (token: string) => request(t.http).post('/api/v1/auth/refresh').send({ refresh_token: token });
   const me = (token: string) => request(t.http).get('/api/v1/users/me').set(bearer(token));
 
@@ -42,10 +45,17 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
   });
 
   it('refuses a user without a password and a deactivated user with that same 401', async () => {
-    const created = await request(t.http).post('/api/v1/admin/users').set(bearer(org.admin.accessToken))
-      .send({ email: 'nopass@example.test', full_name: 'No Pass', role: 'employee' }).expect(201);
+    const created = await request(t.http)
+      .post('/api/v1/admin/users')
+      .set(bearer(org.admin.accessToken))
+      .send({ email: 'nopass@example.test', full_name: 'No Pass', role: 'employee' })
+      .expect(201);
     expect(created.body.has_password).toBe(false);
-    expectProblem(await login({ email: 'nopass@example.test', password: 'anything-at-all' }), 401, 'INVALID_CREDENTIALS');
+    expectProblem(
+      await login({ email: 'nopass@example.test', password: 'anything-at-all' }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
 
     const gone = await t.given.user(org);
     await request(t.http).delete(`/api/v1/admin/users/${gone.id}`).set(bearer(org.admin.accessToken)).expect(200);
@@ -54,7 +64,8 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
 
   it('locks an e-mail out after repeated failures with 429 and Retry-After, even for the right password', async () => {
     const victim = await t.given.user(org);
-    for (let i = 0; i < 3; i++) expectProblem(await login({ email: victim.email, password: 'wrong-password' }), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 3; i++)
+      expectProblem(await login({ email: victim.email, password: 'wrong-password' }), 401, 'INVALID_CREDENTIALS');
     const locked = await login({ email: victim.email, password: victim.password });
     expectProblem(locked, 429, 'TOO_MANY_LOGIN_ATTEMPTS');
     const retryAfter = Number(locked.headers['retry-after']);
@@ -91,7 +102,10 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
     expectProblem(await refresh(user.refreshToken), 401, 'REFRESH_TOKEN_REUSED');
     // The thief's reuse also signs out the legitimate holder of the newer token.
     expectProblem(await refresh(rotated.body.refresh_token), 401, 'REFRESH_TOKEN_INVALID');
-    const [audit] = await t.dataSource.query(`SELECT action FROM audit_logs WHERE entity_id = $1 AND action = 'auth.refresh_token_reused'`, [user.id]);
+    const [audit] = await t.dataSource.query(
+      `SELECT action FROM audit_logs WHERE entity_id = $1 AND action = 'auth.refresh_token_reused'`,
+      [user.id],
+    );
     expect(audit).toBeDefined();
     // Logging in again starts a new, working family.
     const again = await t.given.login(user.email, user.password);
@@ -107,7 +121,11 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
 
   it('refuses malformed, unknown and validation-failing refresh requests', async () => {
     expectProblem(await refresh('not-a-token'), 401, 'REFRESH_TOKEN_INVALID');
-    expectProblem(await refresh(`00000000-0000-4000-8000-000000000000.${'a'.repeat(43)}`), 401, 'REFRESH_TOKEN_INVALID');
+    expectProblem(
+      await refresh(`00000000-0000-4000-8000-000000000000.${'a'.repeat(43)}`),
+      401,
+      'REFRESH_TOKEN_INVALID',
+    );
     const [id] = org.admin.refreshToken.split('.');
     expectProblem(await refresh(`${id}.${'b'.repeat(43)}`), 401, 'REFRESH_TOKEN_INVALID');
     expectProblem(await request(t.http).post('/api/v1/auth/refresh').send({}), 422, 'VALIDATION_FAILED');
@@ -129,7 +147,8 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
   });
 
   describe('bearer tokens on protected routes', () => {
-    const sign = (claims: object, options: object = {}) => new JwtService({ secret: TEST_JWT_SECRET }).sign(claims, options);
+    const sign = (claims: object, options: object = {}) =>
+      new JwtService({ secret: TEST_JWT_SECRET }).sign(claims, options);
 
     it('401 AUTHENTICATION_REQUIRED without a token', async () => {
       expectProblem(await request(t.http).get('/api/v1/users/me'), 401, 'AUTHENTICATION_REQUIRED');
@@ -142,19 +161,33 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
 
     it('401 INVALID_TOKEN for a garbage token, a forged signature and a token of an unknown user', async () => {
       expectProblem(await me('garbage'), 401, 'INVALID_TOKEN');
-      const forged = new JwtService({ secret: 'another-secret-another-secret-another-secret' }).sign({ sub: org.admin.id, org: org.id, ver: 0 });
+      const forged = new JwtService({ secret: 'another-secret-another-secret-another-secret' }).sign({
+        sub: org.admin.id,
+        org: org.id,
+        ver: 0,
+      });
       expectProblem(await me(forged), 401, 'INVALID_TOKEN');
-      expectProblem(await me(sign({ sub: '00000000-0000-4000-8000-000000000000', org: org.id, ver: 0 })), 401, 'INVALID_TOKEN');
-      expectProblem(await request(t.http).get('/api/v1/users/me').set('Authorization', 'Basic abc'), 401, 'INVALID_TOKEN');
+      expectProblem(
+        await me(sign({ sub: '00000000-0000-4000-8000-000000000000', org: org.id, ver: 0 })),
+        401,
+        'INVALID_TOKEN',
+      );
+      expectProblem(
+        await request(t.http).get('/api/v1/users/me').set('Authorization', 'Basic abc'),
+        401,
+        'INVALID_TOKEN',
+      );
     });
 
     it('refuses an unsigned (alg none) token', async () => {
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-      const payload = Buffer.from(JSON.stringify({ sub: org.admin.id, org: org.id, ver: 0, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ sub: org.admin.id, org: org.id, ver: 0, exp: Math.floor(Date.now() / 1000) + 600 }),
+      ).toString('base64url');
       expectProblem(await me(`${header}.${payload}.`), 401, 'INVALID_TOKEN');
     });
 
-    it('stops a deactivated user\'s access token at once', async () => {
+    it("stops a deactivated user's access token at once", async () => {
       const user = await t.given.user(org);
       await me(user.accessToken).expect(200);
       await request(t.http).delete(`/api/v1/admin/users/${user.id}`).set(bearer(org.admin.accessToken)).expect(200);
@@ -163,8 +196,11 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
 
     it('stops older access tokens when the password changes', async () => {
       const user = await t.given.user(org);
-      await request(t.http).patch(`/api/v1/admin/users/${user.id}`).set(bearer(org.admin.accessToken))
-        .send({ password: 'a-brand-new-password' }).expect(200);
+      await request(t.http)
+        .patch(`/api/v1/admin/users/${user.id}`)
+        .set(bearer(org.admin.accessToken))
+        .send({ password: 'a-brand-new-password' })
+        .expect(200);
       expectProblem(await me(user.accessToken), 401, 'INVALID_TOKEN');
       const fresh = await t.given.login(user.email, 'a-brand-new-password');
       await me(fresh.accessToken).expect(200);
@@ -173,7 +209,10 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
 
   describe('bad input', () => {
     it('400 MALFORMED_JSON for a broken body', async () => {
-      const response = await request(t.http).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ');
+      const response = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email": ');
       expectProblem(response, 400, 'MALFORMED_JSON');
     });
 
@@ -185,10 +224,12 @@ describe('Auth: login, refresh rotation, logout, token checks', () => {
     it('422 with one entry per field, unknown fields included', async () => {
       const response = await login({ email: 42, password: 'x', remember_me: true });
       expectProblem(response, 422, 'VALIDATION_FAILED');
-      expect(response.body.errors).toEqual(expect.arrayContaining([
-        { field: 'remember_me', message: 'is not a recognised field' },
-        expect.objectContaining({ field: 'email' }),
-      ]));
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'remember_me', message: 'is not a recognised field' },
+          expect.objectContaining({ field: 'email' }),
+        ]),
+      );
     });
 
     it('413 for a body over the size limit', async () => {

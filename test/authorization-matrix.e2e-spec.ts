@@ -7,7 +7,14 @@ import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; example?: unknown; items?: Schema };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  example?: unknown;
+  items?: Schema;
+};
 type Operation = {
   operationId: string;
   security?: unknown[];
@@ -46,7 +53,8 @@ describe('Authorization matrix from the OpenAPI document', () => {
 
     const other = await t.given.organization('Other Co');
     const as = (user: TestUser) => ({
-      post: (path: string, body: object) => request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+      post: (path: string, body: object) =>
+        request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
     });
     const employee = await t.given.user(other, 'employee');
     foreign['admin/users'] = employee.id;
@@ -54,19 +62,37 @@ describe('Authorization matrix from the OpenAPI document', () => {
     foreign.teams = (await as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
     foreign.categories = (await as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
     foreign.vendors = (await as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
-    foreign.policies = (await as(other.admin).post('/policies', {
-      name: 'Admin approves everything',
-      rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
-    }).expect(201)).body.id;
+    foreign.policies = (
+      await as(other.admin)
+        .post('/policies', {
+          name: 'Admin approves everything',
+          rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
+        })
+        .expect(201)
+    ).body.id;
     // A public address (never reached here: there is no route out) so that the URL check passes.
-    foreign['webhook-subscriptions'] = (await as(other.admin).post('/webhook-subscriptions', { url: 'https://93.184.216.34/hooks', events: ['spend.submitted'] }).expect(201)).body.id;
-    foreign.spends = (await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)).body.id;
-    foreign.receipts = (await request(t.http).post(`/api/v1/spends/${foreign.spends}/receipts`).set(bearer(employee.accessToken))
-      .attach('file', RECEIPT, 'receipt.jpg').expect(201)).body.id;
+    foreign['webhook-subscriptions'] = (
+      await as(other.admin)
+        .post('/webhook-subscriptions', { url: 'https://93.184.216.34/hooks', events: ['spend.submitted'] })
+        .expect(201)
+    ).body.id;
+    foreign.spends = (
+      await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
+    ).body.id;
+    foreign.receipts = (
+      await request(t.http)
+        .post(`/api/v1/spends/${foreign.spends}/receipts`)
+        .set(bearer(employee.accessToken))
+        .attach('file', RECEIPT, 'receipt.jpg')
+        .expect(201)
+    ).body.id;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);
     foreign.approvals = approvals.body.items[0].id;
     foreign.deliveries = await eventually(async () => {
-      const [row]: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM webhook_deliveries WHERE subscription_id = $1`, [foreign['webhook-subscriptions']]);
+      const [row]: Array<{ id: string }> = await t.dataSource.query(
+        `SELECT id FROM webhook_deliveries WHERE subscription_id = $1`,
+        [foreign['webhook-subscriptions']],
+      );
       return row?.id;
     });
     foreign.notifications = await eventually(async () => {
@@ -88,12 +114,19 @@ describe('Authorization matrix from the OpenAPI document', () => {
 
   const operations = () =>
     Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ method, path, operation, route: `${method.toUpperCase()} ${path}` })),
+      Object.entries(methods).map(([method, operation]) => ({
+        method,
+        path,
+        operation,
+        route: `${method.toUpperCase()} ${path}`,
+      })),
     );
-  const protectedOperations = () => operations().filter(({ operation }) => (operation.security ?? []).some((s) => 'bearer' in (s as object)));
+  const protectedOperations = () =>
+    operations().filter(({ operation }) => (operation.security ?? []).some((s) => 'bearer' in (s as object)));
 
   /** The path with every parameter filled by `fill(name, path)`. */
-  const concrete = (path: string, fill: (name: string, path: string) => string) => path.replace(/\{(\w+)\}/g, (_, name: string) => fill(name, path));
+  const concrete = (path: string, fill: (name: string, path: string) => string) =>
+    path.replace(/\{(\w+)\}/g, (_, name: string) => fill(name, path));
 
   /** A request body made of the documented examples: the smallest valid call a client would send. */
   function exampleBody(operation: Operation): Record<string, unknown> {
@@ -112,12 +145,15 @@ describe('Authorization matrix from the OpenAPI document', () => {
     if (token) pending = pending.set(bearer(token));
     const content = operation.requestBody?.content ?? {};
     if (content['multipart/form-data']) return pending.attach('file', RECEIPT, 'receipt.jpg');
-    if (content['text/csv']) return pending.set('Content-Type', 'text/csv').send('date,currency,rate\n2026-08-13,EUR,1.1\n');
+    if (content['text/csv'])
+      return pending.set('Content-Type', 'text/csv').send('date,currency,rate\n2026-08-13,EUR,1.1\n');
     return operation.requestBody ? pending.send(body) : pending;
   }
 
   it('documents the minimum role of every protected route', () => {
-    const missing = protectedOperations().filter(({ operation }) => !ROLES.includes(operation['x-minimum-role']!)).map((o) => o.route);
+    const missing = protectedOperations()
+      .filter(({ operation }) => !ROLES.includes(operation['x-minimum-role']!))
+      .map((o) => o.route);
     expect(missing).toEqual([]);
     expect(protectedOperations().length).toBeGreaterThan(40);
   });
@@ -125,7 +161,13 @@ describe('Authorization matrix from the OpenAPI document', () => {
   it('answers 401 to every protected route without a token', async () => {
     const wrong: string[] = [];
     for (const { method, path, operation, route } of protectedOperations()) {
-      const response = await call(method, concrete(path, () => randomUUID()), null, operation, {});
+      const response = await call(
+        method,
+        concrete(path, () => randomUUID()),
+        null,
+        operation,
+        {},
+      );
       if (response.status !== 401 || !String(response.headers['content-type']).startsWith('application/problem+json')) {
         wrong.push(`${route}: ${response.status}`);
       }
@@ -139,11 +181,20 @@ describe('Authorization matrix from the OpenAPI document', () => {
       const minimum = operation['x-minimum-role']!;
       for (const role of ROLES) {
         // Ids that exist nowhere and an empty body: nothing can change, only the gate answers.
-        const response = await call(method, concrete(path, () => randomUUID()), callers[role].accessToken, operation, {});
+        const response = await call(
+          method,
+          concrete(path, () => randomUUID()),
+          callers[role].accessToken,
+          operation,
+          {},
+        );
         const allowed = RANK[role] >= RANK[minimum];
-        if (!allowed && (response.status !== 403 || response.body.code !== 'INSUFFICIENT_PERMISSIONS')) wrong.push(`${route} as ${role}: ${response.status}, expected 403`);
-        if (allowed && (response.status === 401 || response.status === 403 || response.status >= 500)) wrong.push(`${route} as ${role}: ${response.status}`);
-        if (allowed && /\{\w+\}/.test(path) && ![404, 422].includes(response.status)) wrong.push(`${route} as ${role} with unknown ids: ${response.status}`);
+        if (!allowed && (response.status !== 403 || response.body.code !== 'INSUFFICIENT_PERMISSIONS'))
+          wrong.push(`${route} as ${role}: ${response.status}, expected 403`);
+        if (allowed && (response.status === 401 || response.status === 403 || response.status >= 500))
+          wrong.push(`${route} as ${role}: ${response.status}`);
+        if (allowed && /\{\w+\}/.test(path) && ![404, 422].includes(response.status))
+          wrong.push(`${route} as ${role} with unknown ids: ${response.status}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -156,12 +207,22 @@ describe('Authorization matrix from the OpenAPI document', () => {
     for (const { method, path, operation, route } of withIds) {
       // Each parameter names a resource of the segment before it: /teams/{id}/members/{user_id}.
       const fill = (name: string, template: string) => {
-        const before = template.slice(0, template.indexOf(`{${name}}`)).replace(/\/$/, '').replace(/^\/api\/v1\//, '');
+        const before = template
+          .slice(0, template.indexOf(`{${name}}`))
+          .replace(/\/$/, '')
+          .replace(/^\/api\/v1\//, '');
         const resource = before.split('/{')[0] === before ? before : before.split('/').pop()!;
-        if (!foreign[resource]) throw new Error(`${route}: no foreign fixture for "${resource}" ({${name}}); add one to this suite`);
+        if (!foreign[resource])
+          throw new Error(`${route}: no foreign fixture for "${resource}" ({${name}}); add one to this suite`);
         return foreign[resource];
       };
-      const response = await call(method, concrete(path, fill), own.admin.accessToken, operation, exampleBody(operation));
+      const response = await call(
+        method,
+        concrete(path, fill),
+        own.admin.accessToken,
+        operation,
+        exampleBody(operation),
+      );
       if (response.status !== 404) wrong.push(`${route}: ${response.status} ${response.body?.code ?? ''}`);
     }
     expect(wrong).toEqual([]);

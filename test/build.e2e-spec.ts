@@ -12,12 +12,22 @@ const ROOT = join(__dirname, '..');
  */
 describe('Build before start, only when sources changed', () => {
   let copy: string;
-  const buildIfChanged = () => spawnSync(process.execPath, [join(copy, 'scripts/build-if-changed.mjs')], { cwd: copy, encoding: 'utf8' });
+  const buildIfChanged = () =>
+    spawnSync(process.execPath, [join(copy, 'scripts/build-if-changed.mjs')], { cwd: copy, encoding: 'utf8' });
   const probe = () => join(copy, 'dist/src/build-probe.js');
 
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), 'spendin-build-'));
-    for (const path of ['src', 'migrations', 'scripts', 'dist', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json']) {
+    for (const path of [
+      'src',
+      'migrations',
+      'scripts',
+      'dist',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'package.json',
+      'package-lock.json',
+    ]) {
       cpSync(join(ROOT, path), join(copy, path), { recursive: true, preserveTimestamps: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));

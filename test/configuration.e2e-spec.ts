@@ -42,20 +42,29 @@ describe('Configuration from .env and *_FILE variables', () => {
     const port = await freePort();
     const cwd = directoryWith({ 'jwt.secret': `${SECRET}\n` });
     dirs.push(cwd);
-    writeFileSync(join(cwd, '.env'), [
-      '# as in .env.example',
-      `PORT=${port}`,
-      `DATA_DIR=${join(cwd, 'data')}`,
-      'ADMIN_EMAIL=admin@dotenv.test',
-      `ADMIN_PASSWORD="${PASSWORD}"`,
-      `JWT_SECRET_FILE=${join(cwd, 'jwt.secret')}`,
-      'ORG_NAME="Dot Env Ltd"',
-    ].join('\n'));
+    writeFileSync(
+      join(cwd, '.env'),
+      [
+        '# as in .env.example',
+        `PORT=${port}`,
+        `DATA_DIR=${join(cwd, 'data')}`,
+        'ADMIN_EMAIL=admin@dotenv.test',
+        `ADMIN_PASSWORD="${PASSWORD}"`,
+        `JWT_SECRET_FILE=${join(cwd, 'jwt.secret')}`,
+        'ORG_NAME="Dot Env Ltd"',
+      ].join('\n'),
+    );
     api = await startApi({ PORT: '', DATA_DIR: undefined }, 120_000, { cwd });
     expect(api.port).toBe(port);
-    const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@dotenv.test', password: PASSWORD }).expect(200);
+    const login = await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@dotenv.test', password: PASSWORD })
+      .expect(200);
     expect(signedWith(login.body.access_token, SECRET)).toBe(true);
-    const org = await request(api.url).get('/api/v1/organization').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+    const org = await request(api.url)
+      .get('/api/v1/organization')
+      .set('Authorization', `Bearer ${login.body.access_token}`)
+      .expect(200);
     expect(org.body.name).toBe('Dot Env Ltd');
   }, 180_000);
 
@@ -63,7 +72,11 @@ describe('Configuration from .env and *_FILE variables', () => {
     const [fromFile, fromEnvironment] = [await freePort(), await freePort()];
     const cwd = directoryWith({ '.env': `PORT=${fromFile}\nORG_NAME=From the file\n` });
     dirs.push(cwd);
-    api = await startApi({ PORT: String(fromEnvironment), DATA_DIR: join(cwd, 'data'), ORG_NAME: 'From the environment' }, 120_000, { cwd });
+    api = await startApi(
+      { PORT: String(fromEnvironment), DATA_DIR: join(cwd, 'data'), ORG_NAME: 'From the environment' },
+      120_000,
+      { cwd },
+    );
     expect(api.port).toBe(fromEnvironment);
     expect(api.output()).toContain('organization: From the environment');
   }, 180_000);
@@ -82,7 +95,11 @@ describe('Configuration from .env and *_FILE variables', () => {
     writeFileSync(join(cwd, '.env'), `DATA_DIR=${join(cwd, 'cli-data')}\n`);
     const migrated = await runCli(['migrate'], { DATA_DIR: undefined }, { cwd });
     expect(migrated.code).toBe(0);
-    const bootstrapped = await runCli(['bootstrap', '--org', 'CLI Co', '--email', 'admin@cli.test', '--password', PASSWORD], { DATA_DIR: undefined }, { cwd });
+    const bootstrapped = await runCli(
+      ['bootstrap', '--org', 'CLI Co', '--email', 'admin@cli.test', '--password', PASSWORD],
+      { DATA_DIR: undefined },
+      { cwd },
+    );
     expect(bootstrapped.stdout).toContain('Created organization "CLI Co"');
     // The API started on that DATA_DIR finds what the CLI made there.
     api = await startApi({ DATA_DIR: join(cwd, 'cli-data') }, 120_000);
@@ -90,14 +107,21 @@ describe('Configuration from .env and *_FILE variables', () => {
   }, 180_000);
 
   // The worker needs Redis (the first pass of .ci/run has it).
-  (process.env.REDIS_URL ? it : it.skip)('starts the worker with REDIS_URL from .env', async () => {
-    const cwd = directoryWith({});
-    dirs.push(cwd);
-    const dataDir = join(cwd, 'data');
-    api = await startApi({ DATA_DIR: dataDir }, 120_000);
-    writeFileSync(join(cwd, '.env'), `REDIS_URL=${process.env.REDIS_URL}\nDATA_DIR=${dataDir}\nQUEUE_PREFIX=dotenv_${process.pid}\n`);
-    const worker = await startWorker({ REDIS_URL: undefined, DATA_DIR: undefined }, 120_000, { cwd });
-    expect((await worker.stop()).code).toBe(0);
-    await request(api.url).get('/health/ready').expect(200);
-  }, 180_000);
+  (process.env.REDIS_URL ? it : it.skip)(
+    'starts the worker with REDIS_URL from .env',
+    async () => {
+      const cwd = directoryWith({});
+      dirs.push(cwd);
+      const dataDir = join(cwd, 'data');
+      api = await startApi({ DATA_DIR: dataDir }, 120_000);
+      writeFileSync(
+        join(cwd, '.env'),
+        `REDIS_URL=${process.env.REDIS_URL}\nDATA_DIR=${dataDir}\nQUEUE_PREFIX=dotenv_${process.pid}\n`,
+      );
+      const worker = await startWorker({ REDIS_URL: undefined, DATA_DIR: undefined }, 120_000, { cwd });
+      expect((await worker.stop()).code).toBe(0);
+      await request(api.url).get('/health/ready').expect(200);
+    },
+    180_000,
+  );
 });

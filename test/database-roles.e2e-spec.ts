@@ -31,7 +31,11 @@ async function refusal(client: Client, sql: string): Promise<string> {
  */
 describe('Database roles from docs/operations.md', () => {
   const suffix = randomBytes(4).toString('hex');
-  const names = { owner: `spendin_owner_${suffix}`, app: `spendin_app_${suffix}`, database: `spendin_test_roles_${suffix}` };
+  const names = {
+    owner: `spendin_owner_${suffix}`,
+    app: `spendin_app_${suffix}`,
+    database: `spendin_test_roles_${suffix}`,
+  };
   let adminUrl: string;
   let ownerUrl: string;
   let appUrl: string;
@@ -75,14 +79,21 @@ describe('Database roles from docs/operations.md', () => {
       const [row] = (await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_logs'`)).rows;
       expect(row.tableowner).toBe(names.owner);
       // The sequences the page names are the ones the application uses (the migrations' own is the owner's business).
-      const sequences = (await client.query(`SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public' AND sequence_name <> 'schema_migrations_id_seq' ORDER BY 1`)).rows.map((r) => r.sequence_name);
+      const sequences = (
+        await client.query(
+          `SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public' AND sequence_name <> 'schema_migrations_id_seq' ORDER BY 1`,
+        )
+      ).rows.map((r) => r.sequence_name);
       expect(sequences).toEqual(['audit_logs_seq_seq', 'login_failures_id_seq', 'outbox_id_seq']);
       for (const name of sequences) expect(readFileSync(OPERATIONS, 'utf8')).toContain(`\`${name}\``);
     });
   });
 
   it('runs the API and the CLI as the application role through a whole spend', async () => {
-    const bootstrap = await runCli(['bootstrap', '--org', 'Roles Co', '--email', 'admin@roles.test', '--password', PASSWORD], { DATABASE_URL: appUrl });
+    const bootstrap = await runCli(
+      ['bootstrap', '--org', 'Roles Co', '--email', 'admin@roles.test', '--password', PASSWORD],
+      { DATABASE_URL: appUrl },
+    );
     expect({ code: bootstrap.code, stderr: bootstrap.stderr }).toMatchObject({ code: 0 });
     const env: Record<string, string> = { DATABASE_URL: appUrl, JWT_SECRET, OCR_WORKERS: '1' };
     if (process.env.REDIS_URL) Object.assign(env, { JOBS_IN_API: 'true', QUEUE_PREFIX: names.database });
@@ -91,36 +102,78 @@ describe('Database roles from docs/operations.md', () => {
     const send = (method: 'post' | 'patch' | 'put' | 'delete', token: string, path: string, body?: object) =>
       http[method](`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body);
     const get = (token: string, path: string) => http.get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`);
-    const login = async (email: string, password = PASSWORD) => (await http.post('/api/v1/auth/login').send({ email, password }).expect(200)).body.access_token as string;
+    const login = async (email: string, password = PASSWORD) =>
+      (await http.post('/api/v1/auth/login').send({ email, password }).expect(200)).body.access_token as string;
 
     await http.post('/api/v1/auth/login').send({ email: 'admin@roles.test', password: 'a-wrong-password' }).expect(401);
     const admin = await login('admin@roles.test');
-    const manager = (await send('post', admin, '/admin/users', { email: 'manager@roles.test', full_name: 'M', role: 'manager', password: PASSWORD }).expect(201)).body.id;
-    const employee = (await send('post', admin, '/admin/users', { email: 'employee@roles.test', full_name: 'E', role: 'employee', password: PASSWORD, manager_id: manager }).expect(201)).body.id;
+    const manager = (
+      await send('post', admin, '/admin/users', {
+        email: 'manager@roles.test',
+        full_name: 'M',
+        role: 'manager',
+        password: PASSWORD,
+      }).expect(201)
+    ).body.id;
+    const employee = (
+      await send('post', admin, '/admin/users', {
+        email: 'employee@roles.test',
+        full_name: 'E',
+        role: 'employee',
+        password: PASSWORD,
+        manager_id: manager,
+      }).expect(201)
+    ).body.id;
     const team = (await send('post', admin, '/teams', { name: 'Vans', member_ids: [employee] }).expect(201)).body.id;
     await send('delete', admin, `/teams/${team}/members/${employee}`).expect(200);
-    await http.post('/api/v1/exchange-rates/import').set('Authorization', `Bearer ${admin}`).set('Content-Type', 'text/csv').send('date,currency,rate\n2026-08-13,EUR,1.1\n').expect(200);
-    await send('post', admin, '/policies', { name: 'Manager', rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }] }).expect(201);
+    await http
+      .post('/api/v1/exchange-rates/import')
+      .set('Authorization', `Bearer ${admin}`)
+      .set('Content-Type', 'text/csv')
+      .send('date,currency,rate\n2026-08-13,EUR,1.1\n')
+      .expect(200);
+    await send('post', admin, '/policies', {
+      name: 'Manager',
+      rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }],
+    }).expect(201);
 
     const employeeToken = await login('employee@roles.test');
-    const spend = (await send('post', employeeToken, '/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).set('Idempotency-Key', 'roles-1').expect(201)).body.id;
-    const receipt = (await http.post(`/api/v1/spends/${spend}/receipts`).set('Authorization', `Bearer ${employeeToken}`).attach('file', RECEIPT, 'r.jpg').expect(201)).body.id;
-    for (let i = 0; i < 120 && (await get(employeeToken, `/receipts/${receipt}`)).body.ocr_status !== 'done'; i++) await new Promise((r) => setTimeout(r, 500));
-    expect((await get(employeeToken, `/receipts/${receipt}`).expect(200)).body).toMatchObject({ ocr_status: 'done', verified: true });
+    const spend = (
+      await send('post', employeeToken, '/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' })
+        .set('Idempotency-Key', 'roles-1')
+        .expect(201)
+    ).body.id;
+    const receipt = (
+      await http
+        .post(`/api/v1/spends/${spend}/receipts`)
+        .set('Authorization', `Bearer ${employeeToken}`)
+        .attach('file', RECEIPT, 'r.jpg')
+        .expect(201)
+    ).body.id;
+    for (let i = 0; i < 120 && (await get(employeeToken, `/receipts/${receipt}`)).body.ocr_status !== 'done'; i++)
+      await new Promise((r) => setTimeout(r, 500));
+    expect((await get(employeeToken, `/receipts/${receipt}`).expect(200)).body).toMatchObject({
+      ocr_status: 'done',
+      verified: true,
+    });
 
     const managerToken = await login('manager@roles.test');
     const step = (await get(managerToken, '/approvals').expect(200)).body.items[0].id;
     await send('post', managerToken, `/approvals/${step}/decision`, { approved: true }).expect(200);
     await send('post', admin, `/spends/${spend}/pay`, { reference: 'R-1' }).expect(200);
     await send('post', employeeToken, '/notifications/read-all').expect(200);
-    await send('post', employeeToken, '/users/me/password', { current_password: PASSWORD, new_password: 'another-long-password' }).expect(200);
+    await send('post', employeeToken, '/users/me/password', {
+      current_password: PASSWORD,
+      new_password: 'another-long-password',
+    }).expect(200);
     expect((await get(admin, '/audit-logs/verify').expect(200)).body).toMatchObject({ valid: true });
     expect((await get(admin, `/spends/${spend}`).expect(200)).body.status).toBe('paid');
 
     // Housekeeping's deletes, which run an hour apart in a live process: allowed to this role.
     await withClient(appUrl, async (client) => {
       await client.query('BEGIN');
-      for (const table of ['outbox', 'idempotency_keys', 'webhook_deliveries', 'webhook_events', 'login_attempts']) await client.query(`DELETE FROM ${table} WHERE false`);
+      for (const table of ['outbox', 'idempotency_keys', 'webhook_deliveries', 'webhook_events', 'login_attempts'])
+        await client.query(`DELETE FROM ${table} WHERE false`);
       await client.query('ROLLBACK');
     });
   }, 180_000);
@@ -138,13 +191,18 @@ describe('Database roles from docs/operations.md', () => {
         'CREATE TABLE audit_logs_copy (id int)',
         `INSERT INTO schema_migrations (timestamp, name) VALUES (1, 'Forged1')`,
       ];
-      for (const sql of refused) expect(`${sql}: ${await refusal(client, sql)}`).toMatch(new RegExp(`^${sql.replace(/[()*]/g, '\\$&')}: 42501 (permission denied|must be owner)`));
+      for (const sql of refused)
+        expect(`${sql}: ${await refusal(client, sql)}`).toMatch(
+          new RegExp(`^${sql.replace(/[()*]/g, '\\$&')}: 42501 (permission denied|must be owner)`),
+        );
     });
   });
 
   it('refuses changes to the owner too, through the triggers, which the owner alone could disable', async () => {
     await withClient(ownerUrl, async (client) => {
-      expect(await refusal(client, 'UPDATE audit_logs SET action = action')).toMatch(/^42501 audit_logs is append-only: UPDATE/);
+      expect(await refusal(client, 'UPDATE audit_logs SET action = action')).toMatch(
+        /^42501 audit_logs is append-only: UPDATE/,
+      );
       expect(await refusal(client, 'DELETE FROM audit_logs')).toMatch(/^42501 audit_logs is append-only: DELETE/);
       await client.query('BEGIN');
       await client.query('ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_no_update_delete');

@@ -23,14 +23,18 @@ interface ComposeService {
 
 /** docker/docker-compose.yml's services, with `${VAR:?…}` and `${VAR:-default}` filled from `vars`. */
 function composeServices(vars: Record<string, string>): Record<string, ComposeService> {
-  const text = readFileSync(join(ROOT, 'docker', 'docker-compose.yml'), 'utf8')
-    .replace(/\$\{(\w+)(?::[?-]([^}]*))?\}/g, (_, name: string, fallback?: string) => vars[name] ?? fallback ?? '');
+  const text = readFileSync(join(ROOT, 'docker', 'docker-compose.yml'), 'utf8').replace(
+    /\$\{(\w+)(?::[?-]([^}]*))?\}/g,
+    (_, name: string, fallback?: string) => vars[name] ?? fallback ?? '',
+  );
   return (parse(text, { merge: true }) as { services: Record<string, ComposeService> }).services;
 }
 
 /** Everything under `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1));
 }
 
 /**
@@ -44,14 +48,28 @@ function filesUnder(dir: string): string[] {
  */
 (PrivateRedis.available() ? describe : describe.skip)('The compose deployment, as processes', () => {
   const suffix = randomBytes(4).toString('hex');
-  const names = { owner: `spendin_owner_${suffix}`, app: `spendin_app_${suffix}`, database: `spendin_test_compose_${suffix}` };
+  const names = {
+    owner: `spendin_owner_${suffix}`,
+    app: `spendin_app_${suffix}`,
+    database: `spendin_test_compose_${suffix}`,
+  };
   const secrets = {
-    SPENDIN_OWNER_PASSWORD: `owner-${suffix}`, SPENDIN_APP_PASSWORD: `app-${suffix}`, REDIS_PASSWORD: `redis-${suffix}`,
-    JWT_SECRET: `compose-jwt-secret-${suffix}-0123456789abcdef`, AUDIT_KEY: `compose-audit-key-${suffix}-0123456789abcdef`, ADMIN_PASSWORD: `compose-first-start-${suffix}`, S3_SECRET_ACCESS_KEY: 'unused', MINIO_ROOT_PASSWORD: 'unused', POSTGRES_PASSWORD: 'unused',
+    SPENDIN_OWNER_PASSWORD: `owner-${suffix}`,
+    SPENDIN_APP_PASSWORD: `app-${suffix}`,
+    REDIS_PASSWORD: `redis-${suffix}`,
+    JWT_SECRET: `compose-jwt-secret-${suffix}-0123456789abcdef`,
+    AUDIT_KEY: `compose-audit-key-${suffix}-0123456789abcdef`,
+    ADMIN_PASSWORD: `compose-first-start-${suffix}`,
+    S3_SECRET_ACCESS_KEY: 'unused',
+    MINIO_ROOT_PASSWORD: 'unused',
+    POSTGRES_PASSWORD: 'unused',
     SECRETS_KEY: randomBytes(32).toString('base64'),
   };
   const asRoot = process.getuid?.() === 0;
-  const dirs = { api: mkdtempSync(join(tmpdir(), 'spendin-compose-api-')), worker: mkdtempSync(join(tmpdir(), 'spendin-compose-worker-')) };
+  const dirs = {
+    api: mkdtempSync(join(tmpdir(), 'spendin-compose-api-')),
+    worker: mkdtempSync(join(tmpdir(), 'spendin-compose-worker-')),
+  };
   const user: SpawnOptions = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
   let services: Record<string, ComposeService>;
   let redis: PrivateRedis;
@@ -102,7 +120,10 @@ function filesUnder(dir: string): string[] {
     workerHealth = `http://127.0.0.1:${port}`;
     [api, worker] = await Promise.all([
       startApi({ ...environmentOf('api'), DATA_DIR: dirs.api }, 120_000, { ...user, cwd: dirs.api }),
-      startWorker({ ...environmentOf('worker'), DATA_DIR: dirs.worker, WORKER_HEALTH_PORT: String(port) }, 120_000, { ...user, cwd: dirs.worker }),
+      startWorker({ ...environmentOf('worker'), DATA_DIR: dirs.worker, WORKER_HEALTH_PORT: String(port) }, 120_000, {
+        ...user,
+        cwd: dirs.worker,
+      }),
     ]);
   }, 240_000);
 
@@ -131,22 +152,45 @@ function filesUnder(dir: string): string[] {
 
   it('has the worker report the database, Redis and the bucket ready on its health port', async () => {
     const ready = await request(workerHealth).get('/health/ready').expect(200);
-    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, queue: { status: 'up', transport: 'redis' }, storage: { status: 'up', kind: 's3' } });
+    expect(ready.body.info).toMatchObject({
+      database: { status: 'up' },
+      queue: { status: 'up', transport: 'redis' },
+      storage: { status: 'up', kind: 's3' },
+    });
     expect(await redis.ask('PING')).toMatch(/^-NOAUTH/);
   });
 
   it('takes a receipt on the API, reads it in the worker, and writes nothing to either data directory', async () => {
-    const login = await request(api.url).post('/api/v1/auth/login').send({ email: services.api.environment!.ADMIN_EMAIL, password: secrets.ADMIN_PASSWORD }).expect(200);
+    const login = await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: services.api.environment!.ADMIN_EMAIL, password: secrets.ADMIN_PASSWORD })
+      .expect(200);
     const auth = { Authorization: `Bearer ${login.body.access_token}` };
-    const spend = await request(api.url).post('/api/v1/spends').set(auth).send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true }).expect(201);
-    const uploaded = await request(api.url).post('/api/v1/receipts').set(auth).field('spend_id', spend.body.id).attach('file', RECEIPT, 'evergreen.jpg').expect(201);
-    const done = await eventually(async () => {
-      const receipt = await request(api.url).get(`/api/v1/receipts/${uploaded.body.id}`).set(auth).expect(200);
-      expect(receipt.body.ocr_status).toBe('done');
-      return receipt.body;
-    }, { timeoutMs: 90_000, intervalMs: 250 });
+    const spend = await request(api.url)
+      .post('/api/v1/spends')
+      .set(auth)
+      .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
+      .expect(201);
+    const uploaded = await request(api.url)
+      .post('/api/v1/receipts')
+      .set(auth)
+      .field('spend_id', spend.body.id)
+      .attach('file', RECEIPT, 'evergreen.jpg')
+      .expect(201);
+    const done = await eventually(
+      async () => {
+        const receipt = await request(api.url).get(`/api/v1/receipts/${uploaded.body.id}`).set(auth).expect(200);
+        expect(receipt.body.ocr_status).toBe('done');
+        return receipt.body;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
     expect(done.extracted.total).toBe('38.34');
-    const file = await request(api.url).get(`/api/v1/receipts/${uploaded.body.id}/file`).set(auth).buffer(true).expect(200);
+    const file = await request(api.url)
+      .get(`/api/v1/receipts/${uploaded.body.id}/file`)
+      .set(auth)
+      .buffer(true)
+      .expect(200);
     expect(Buffer.compare(file.body as Buffer, RECEIPT)).toBe(0);
     expect(await s3.keys(services.api.environment!.S3_BUCKET)).toHaveLength(1);
     expect({ api: filesUnder(dirs.api), worker: filesUnder(dirs.worker) }).toEqual({ api: [], worker: [] });
@@ -154,7 +198,11 @@ function filesUnder(dir: string): string[] {
   }, 120_000);
 
   (asRoot ? it : it.skip)('runs as a user that cannot write the application directory', () => {
-    const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'dist'))}, require('fs').constants.W_OK)`], { uid: NOBODY, gid: NOBODY, cwd: dirs.api });
+    const probe = spawnSync(
+      process.execPath,
+      ['-e', `require('fs').accessSync(${JSON.stringify(join(ROOT, 'dist'))}, require('fs').constants.W_OK)`],
+      { uid: NOBODY, gid: NOBODY, cwd: dirs.api },
+    );
     expect(probe.status).not.toBe(0);
     expect(String(probe.stderr)).toContain('EACCES');
   });

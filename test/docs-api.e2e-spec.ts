@@ -8,7 +8,9 @@ const API_DOC = join(ROOT, 'docs', 'api.md');
 
 /** `METHOD /path` of every endpoint-table row of docs/api.md: `| GET | \`/spends/{id}\` | …`. */
 function documentedRoutes(markdown: string): string[] {
-  return [...markdown.matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \|/gm)].map(([, method, path]) => `${method} ${path}`);
+  return [...markdown.matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \|/gm)].map(
+    ([, method, path]) => `${method} ${path}`,
+  );
 }
 
 /** Every problem code a module declares: `CODE: { status: …` in src/**\/*.errors.ts. */
@@ -30,17 +32,22 @@ describe('docs/api.md matches the code', () => {
     // Only the OpenAPI document is needed: no queue. (An app closed moments after it started on
     // Redis sees Bull's connections still opening, and ioredis rejects them as closed.)
     t = await createTestApp({ REDIS_URL: '' });
-    const document = (await request(t.http).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await request(t.http).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     served = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1(?=\/)/, '')}`));
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1(?=\/)/, '')}`),
+    );
   });
   afterAll(() => t.close());
 
   it('lists every route of the OpenAPI document, and no route that does not exist', () => {
     const documented = documentedRoutes(readFileSync(API_DOC, 'utf8'));
     expect(served.length).toBeGreaterThan(60);
-    expect({ undocumented: served.filter((r) => !documented.includes(r)), unknown: documented.filter((r) => !served.includes(r)) })
-      .toEqual({ undocumented: [], unknown: [] });
+    expect({
+      undocumented: served.filter((r) => !documented.includes(r)),
+      unknown: documented.filter((r) => !served.includes(r)),
+    }).toEqual({ undocumented: [], unknown: [] });
     expect(documented.filter((route, index) => documented.indexOf(route) !== index)).toEqual([]);
   });
 

@@ -55,29 +55,51 @@ describe('The embedded PostgreSQL, shared and never killed', () => {
     const postmaster = postmasterOf(dataDir);
     expect(postmaster).not.toBeNull();
 
-    const cli = await runCli(['bootstrap', '--org', 'Second Co', '--email', 'admin@second.test', '--password', PASSWORD], { DATA_DIR: dataDir });
+    const cli = await runCli(
+      ['bootstrap', '--org', 'Second Co', '--email', 'admin@second.test', '--password', PASSWORD],
+      { DATA_DIR: dataDir },
+    );
     expect(cli.stderr).not.toMatch(/leftover/i);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('Created organization "Second Co"');
 
     expect(postmasterOf(dataDir)).toBe(postmaster);
     await request(api.url).get('/health/ready').expect(200);
-    const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@second.test', password: PASSWORD }).expect(200);
-    const org = await request(api.url).get('/api/v1/organization').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+    const login = await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@second.test', password: PASSWORD })
+      .expect(200);
+    const org = await request(api.url)
+      .get('/api/v1/organization')
+      .set('Authorization', `Bearer ${login.body.access_token}`)
+      .expect(200);
     expect(org.body.name).toBe('Second Co');
     // The first organization is untouched.
-    await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@first.test', password: PASSWORD }).expect(200);
+    await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@first.test', password: PASSWORD })
+      .expect(200);
   }, 240_000);
 
   it('serves the API as a role that owns nothing and is no superuser, so it cannot switch the audit log off', async () => {
     const dataDir = scratch('roles');
     dirs.push(dataDir);
     await start({ DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@roles.test', ADMIN_PASSWORD: PASSWORD });
-    const { password } = JSON.parse(readFileSync(join(dataDir, 'postgres-credentials.json'), 'utf8')) as { password: string };
-    const client = new Client({ host: join(dataDir, 'postgres-socket'), port: 5432, user: 'postgres', password, database: 'spendin' });
+    const { password } = JSON.parse(readFileSync(join(dataDir, 'postgres-credentials.json'), 'utf8')) as {
+      password: string;
+    };
+    const client = new Client({
+      host: join(dataDir, 'postgres-socket'),
+      port: 5432,
+      user: 'postgres',
+      password,
+      database: 'spendin',
+    });
     await client.connect();
     try {
-      const sessions = await client.query(`SELECT DISTINCT r.rolname, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid WHERE a.application_name = 'spendin' AND a.datname = 'spendin'`);
+      const sessions = await client.query(
+        `SELECT DISTINCT r.rolname, r.rolsuper FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid WHERE a.application_name = 'spendin' AND a.datname = 'spendin'`,
+      );
       expect(sessions.rows).toEqual([{ rolname: 'spendin_app', rolsuper: false }]);
       const [owner] = (await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'audit_logs'`)).rows;
       expect(owner.tableowner).toBe('postgres');
@@ -97,7 +119,10 @@ describe('The embedded PostgreSQL, shared and never killed', () => {
     expect((await first.stop()).code).toBe(0);
     expect(postmasterOf(dataDir)).toBe(postmaster);
     await request(second.url).get('/health/ready').expect(200);
-    await request(second.url).post('/api/v1/auth/login').send({ email: 'admin@two.test', password: PASSWORD }).expect(200);
+    await request(second.url)
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@two.test', password: PASSWORD })
+      .expect(200);
 
     expect((await second.stop()).code).toBe(0);
     await eventually(() => expect(postmasterOf(dataDir)).toBeNull(), { timeoutMs: 10_000 });

@@ -26,7 +26,10 @@ describe('First start: where the generated admin password goes', () => {
   });
 
   it('in production, writes it to DATA_DIR/first-admin-password (mode 600), never to the output, and demands a new one at login', async () => {
-    const api = await startApi({ NODE_ENV: 'production', DATABASE_URL, MIGRATE_ON_START: 'true', JWT_SECRET, DATA_DIR: dataDir }, 120_000);
+    const api = await startApi(
+      { NODE_ENV: 'production', DATABASE_URL, MIGRATE_ON_START: 'true', JWT_SECRET, DATA_DIR: dataDir },
+      120_000,
+    );
     let output: string;
     try {
       const file = join(dataDir, 'first-admin-password');
@@ -35,14 +38,26 @@ describe('First start: where the generated admin password goes', () => {
       const password = readFileSync(file, 'utf8').trim();
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
-      const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@spendin.local', password }).expect(200);
+      const login = await request(api.url)
+        .post('/api/v1/auth/login')
+        .send({ email: 'admin@spendin.local', password })
+        .expect(200);
       expect(login.body.password_change_required).toBe(true);
       const token = login.body.access_token as string;
-      const blocked = await request(api.url).get('/api/v1/organization').set('Authorization', `Bearer ${token}`).expect(403);
+      const blocked = await request(api.url)
+        .get('/api/v1/organization')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(403);
       expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
-      const changed = await request(api.url).post('/api/v1/users/me/password').set('Authorization', `Bearer ${token}`)
-        .send({ current_password: password, new_password: 'my-own-lantern-passphrase' }).expect(200);
-      await request(api.url).get('/api/v1/organization').set('Authorization', `Bearer ${changed.body.access_token}`).expect(200);
+      const changed = await request(api.url)
+        .post('/api/v1/users/me/password')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ current_password: password, new_password: 'my-own-lantern-passphrase' })
+        .expect(200);
+      await request(api.url)
+        .get('/api/v1/organization')
+        .set('Authorization', `Bearer ${changed.body.access_token}`)
+        .expect(200);
       output = api.output();
       expect(output).toContain(`password:     in ${file} (readable by this user only)`);
       expect(output).not.toContain(password);

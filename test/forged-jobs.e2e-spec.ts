@@ -60,26 +60,57 @@ class Receiver {
     return job.getState();
   };
   const outboxRow = async (topic: string) => {
-    const [row]: Array<{ id: string }> = await t.dataSource.query(`SELECT id FROM outbox WHERE organization_id = $1 AND topic = $2 ORDER BY id DESC LIMIT 1`, [victim.id, topic]);
+    const [row]: Array<{ id: string }> = await t.dataSource.query(
+      `SELECT id FROM outbox WHERE organization_id = $1 AND topic = $2 ORDER BY id DESC LIMIT 1`,
+      [victim.id, topic],
+    );
     return String(row.id);
   };
   const events = async (type: string) =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM webhook_events WHERE organization_id = $1 AND type = $2`, [victim.id, type]))[0].n as number;
-  const inbox = async () => (await request(t.http).get('/api/v1/notifications?limit=100').set(bearer(owner.accessToken)).expect(200)).body.items as Array<{ type: string; entity_id: string }>;
+    (
+      await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM webhook_events WHERE organization_id = $1 AND type = $2`,
+        [victim.id, type],
+      )
+    )[0].n as number;
+  const inbox = async () =>
+    (await request(t.http).get('/api/v1/notifications?limit=100').set(bearer(owner.accessToken)).expect(200)).body
+      .items as Array<{ type: string; entity_id: string }>;
 
   beforeAll(async () => {
     await receiver.start();
-    t = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '1000' });
-    t.app.get(JobRegistry).register({ name: 'test-recorder', topics: ['spend.cancelled'], attempts: 1, backoffMs: 10, concurrency: 1, handle: async (job) => { recorded.push(job); } });
+    t = await createTestApp({
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
+    t.app.get(JobRegistry).register({
+      name: 'test-recorder',
+      topics: ['spend.cancelled'],
+      attempts: 1,
+      backoffMs: 10,
+      concurrency: 1,
+      handle: async (job) => {
+        recorded.push(job);
+      },
+    });
     await t.given.organization('Attacker');
     victim = await t.given.organization('Victim');
     owner = await t.given.user(victim, 'employee');
     finance = await t.given.user(victim, 'finance');
-    await request(t.http).post('/api/v1/webhook-subscriptions').set(bearer(victim.admin.accessToken))
-      .send({ url: receiver.url, events: ['spend.submitted', 'spend.paid'] }).expect(201);
+    await request(t.http)
+      .post('/api/v1/webhook-subscriptions')
+      .set(bearer(victim.admin.accessToken))
+      .send({ url: receiver.url, events: ['spend.submitted', 'spend.paid'] })
+      .expect(201);
     // Approved at once (no policy), and announced to the receiver: a real webhook.delivery row exists.
-    spendId = (await request(t.http).post('/api/v1/spends').set(bearer(owner.accessToken))
-      .send({ amount: '42.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Cafe' }).expect(201)).body.id;
+    spendId = (
+      await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(owner.accessToken))
+        .send({ amount: '42.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Cafe' })
+        .expect(201)
+    ).body.id;
     await eventually(() => expect(receiver.types).toEqual(['spend.submitted']));
   });
   afterAll(async () => {
@@ -90,7 +121,10 @@ class Receiver {
   it('a spend.paid webhook job naming a real outbox row of another topic delivers nothing', async () => {
     const row = await outboxRow('webhook.delivery');
     const state = await forge('webhooks', `${row}-webhooks`, {
-      outboxId: row, organizationId: victim.id, topic: 'spend.paid', payload: { spend_id: spendId, reference: 'FORGED-PAYOUT' },
+      outboxId: row,
+      organizationId: victim.id,
+      topic: 'spend.paid',
+      payload: { spend_id: spendId, reference: 'FORGED-PAYOUT' },
     });
     expect(state).toBe('completed');
     expect(await events('spend.paid')).toBe(0);
@@ -100,19 +134,32 @@ class Receiver {
 
   it('a notification job naming no outbox row at all notifies nobody', async () => {
     const state = await forge('notifications', '987654321-notifications', {
-      outboxId: '987654321', organizationId: victim.id, topic: 'spend.paid', payload: { spend_id: spendId, reference: 'FORGED-PAYOUT' },
+      outboxId: '987654321',
+      organizationId: victim.id,
+      topic: 'spend.paid',
+      payload: { spend_id: spendId, reference: 'FORGED-PAYOUT' },
     });
     expect(state).toBe('completed');
     expect((await inbox()).filter((n) => n.type === 'spend.paid')).toEqual([]);
   });
 
-  it('a job whose id the dispatcher would not have made is ignored, and a matching one gets the row\'s payload, never its own', async () => {
-    const spend = (await request(t.http).post('/api/v1/spends').set(bearer(owner.accessToken))
-      .send({ amount: '5.00', currency: 'USD', spend_date: '2026-03-02', draft: true }).expect(201)).body.id as string;
+  it("a job whose id the dispatcher would not have made is ignored, and a matching one gets the row's payload, never its own", async () => {
+    const spend = (
+      await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(owner.accessToken))
+        .send({ amount: '5.00', currency: 'USD', spend_date: '2026-03-02', draft: true })
+        .expect(201)
+    ).body.id as string;
     await request(t.http).post(`/api/v1/spends/${spend}/cancel`).set(bearer(owner.accessToken)).expect(200);
     await eventually(() => expect(recorded.map((job) => job.payload.spend_id)).toEqual([spend]));
     const row = recorded[0].outboxId;
-    const forgedData = { outboxId: row, organizationId: victim.id, topic: 'spend.cancelled', payload: { spend_id: '00000000-0000-4000-8000-000000000000' } };
+    const forgedData = {
+      outboxId: row,
+      organizationId: victim.id,
+      topic: 'spend.cancelled',
+      payload: { spend_id: '00000000-0000-4000-8000-000000000000' },
+    };
     expect(await forge('test-recorder', 'hand-made-1', forgedData)).toBe('completed');
     expect(recorded).toHaveLength(1);
     // The dispatcher's own job was trimmed away, say: the same id again runs the row as committed.
@@ -123,7 +170,11 @@ class Receiver {
   });
 
   it('what really happens still goes out: the spend paid for real is announced once, with its own reference', async () => {
-    await request(t.http).post(`/api/v1/spends/${spendId}/pay`).set(bearer(finance.accessToken)).send({ reference: 'SEPA-2026-0042' }).expect(200);
+    await request(t.http)
+      .post(`/api/v1/spends/${spendId}/pay`)
+      .set(bearer(finance.accessToken))
+      .send({ reference: 'SEPA-2026-0042' })
+      .expect(200);
     await eventually(() => expect(receiver.types).toEqual(['spend.submitted', 'spend.paid']));
     const paid = await eventually(async () => {
       const found = (await inbox()).filter((n) => n.type === 'spend.paid');

@@ -13,12 +13,17 @@ describe('Housekeeping', () => {
   let org: TestOrganization;
 
   beforeAll(async () => {
-    t = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', OUTBOX_RETENTION_DAYS: '7', WEBHOOK_RETENTION_DAYS: '30' });
+    t = await createTestApp({
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      OUTBOX_RETENTION_DAYS: '7',
+      WEBHOOK_RETENTION_DAYS: '30',
+    });
     org = await t.given.organization();
   });
   afterAll(() => t.close());
 
-  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> => t.dataSource.query(text, values);
+  const sql = <T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> =>
+    t.dataSource.query(text, values);
 
   it('deletes dispatched outbox rows, expired idempotency keys and finished webhook deliveries past retention, and nothing else', async () => {
     const orgId = org.id;
@@ -41,20 +46,29 @@ describe('Housekeeping', () => {
       [adminId, orgId],
     );
     // Webhooks: a subscription to an event nothing here triggers, and events and deliveries of every age and state.
-    const subscription = (await request(t.http).post('/api/v1/webhook-subscriptions').set(bearer(org.admin.accessToken))
-      .send({ url: 'http://127.0.0.1:9/hooks', events: ['spend.paid'] }).expect(201)).body as { id: string };
+    const subscription = (
+      await request(t.http)
+        .post('/api/v1/webhook-subscriptions')
+        .set(bearer(org.admin.accessToken))
+        .send({ url: 'http://127.0.0.1:9/hooks', events: ['spend.paid'] })
+        .expect(201)
+    ).body as { id: string };
     const event = async (outboxId: number, ageDays: number): Promise<string> =>
-      (await sql<{ id: string }>(
-        `INSERT INTO webhook_events (organization_id, outbox_id, type, data, occurred_at, created_at)
+      (
+        await sql<{ id: string }>(
+          `INSERT INTO webhook_events (organization_id, outbox_id, type, data, occurred_at, created_at)
          VALUES ($1, $2, 'spend.paid', '{}', now() - make_interval(days => $3), now() - make_interval(days => $3)) RETURNING id`,
-        [orgId, outboxId, ageDays],
-      ))[0].id;
+          [orgId, outboxId, ageDays],
+        )
+      )[0].id;
     const delivery = async (eventId: string, status: string, ageDays: number): Promise<string> =>
-      (await sql<{ id: string }>(
-        `INSERT INTO webhook_deliveries (organization_id, subscription_id, event_id, status, created_at, updated_at)
+      (
+        await sql<{ id: string }>(
+          `INSERT INTO webhook_deliveries (organization_id, subscription_id, event_id, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, now() - make_interval(days => $5), now() - make_interval(days => $5)) RETURNING id`,
-        [orgId, subscription.id, eventId, status, ageDays],
-      ))[0].id;
+          [orgId, subscription.id, eventId, status, ageDays],
+        )
+      )[0].id;
     const oldDelivered = await event(-1, 40);
     const oldPending = await event(-2, 40);
     const recentlyFailed = await event(-3, 40);
@@ -70,12 +84,22 @@ describe('Housekeeping', () => {
     const housekeeping = t.app.get(Housekeeping);
     expect(await housekeeping.run()).toEqual({ outbox: 1, idempotencyKeys: 1, webhookDeliveries: 2, webhookEvents: 1 });
 
-    const outboxLeft = await sql<{ name: string }>(`SELECT payload->>'housekeeping_test' AS name FROM outbox WHERE payload ? 'housekeeping_test' ORDER BY 1`);
+    const outboxLeft = await sql<{ name: string }>(
+      `SELECT payload->>'housekeeping_test' AS name FROM outbox WHERE payload ? 'housekeeping_test' ORDER BY 1`,
+    );
     expect(outboxLeft.map((row) => row.name)).toEqual(['dispatched-recent', 'failed-old', 'waiting']);
-    expect((await sql<{ key: string }>(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [adminId])).map((row) => row.key)).toEqual(['hk-fresh']);
-    const deliveriesLeft = (await sql<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE subscription_id = $1`, [subscription.id])).map((row) => row.id);
+    expect(
+      (await sql<{ key: string }>(`SELECT key FROM idempotency_keys WHERE user_id = $1`, [adminId])).map(
+        (row) => row.key,
+      ),
+    ).toEqual(['hk-fresh']);
+    const deliveriesLeft = (
+      await sql<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE subscription_id = $1`, [subscription.id])
+    ).map((row) => row.id);
     expect(deliveriesLeft.sort()).toEqual([deliveries.pendingOld, deliveries.failedRecent].sort());
-    const eventsLeft = (await sql<{ id: string }>(`SELECT id FROM webhook_events WHERE organization_id = $1`, [orgId])).map((row) => row.id);
+    const eventsLeft = (
+      await sql<{ id: string }>(`SELECT id FROM webhook_events WHERE organization_id = $1`, [orgId])
+    ).map((row) => row.id);
     expect(eventsLeft.sort()).toEqual([oldPending, recentlyFailed, youngEvent].sort());
     expect((await sql<{ count: number }>(`SELECT count(*)::int AS count FROM audit_logs`))[0].count).toBe(auditBefore);
 

@@ -19,9 +19,22 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
   beforeAll(async () => {
     t = await createTestApp();
     const registry = t.app.get(JobRegistry);
-    registry.register({ name: 'test-recorder', topics: ['spend.submitted'], attempts: 3, backoffMs: 10, concurrency: 1, handle: async (job) => { seen.push(job); } });
     registry.register({
-      name: 'test-flaky', topics: ['spend.approved'], attempts: 5, backoffMs: 10, concurrency: 1,
+      name: 'test-recorder',
+      topics: ['spend.submitted'],
+      attempts: 3,
+      backoffMs: 10,
+      concurrency: 1,
+      handle: async (job) => {
+        seen.push(job);
+      },
+    });
+    registry.register({
+      name: 'test-flaky',
+      topics: ['spend.approved'],
+      attempts: 5,
+      backoffMs: 10,
+      concurrency: 1,
       handle: async (job) => {
         if (failuresLeft-- > 0) throw new Error('receiver is down');
         flaky.push(job);
@@ -39,12 +52,19 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     }
   };
 
-  it('runs a job for each committed outbox row of a consumer\'s topics, and marks the row dispatched', async () => {
-    const created = await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken))
-      .send({ amount: '10.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) }).expect(201);
+  it("runs a job for each committed outbox row of a consumer's topics, and marks the row dispatched", async () => {
+    const created = await request(t.http)
+      .post('/api/v1/spends')
+      .set(bearer(org.admin.accessToken))
+      .send({ amount: '10.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) })
+      .expect(201);
     await until(() => seen.some((job) => job.payload.spend_id === created.body.id));
     const job = seen.find((j) => j.payload.spend_id === created.body.id)!;
-    expect(job).toMatchObject({ organizationId: org.id, topic: 'spend.submitted', payload: { spend_id: created.body.id, status: 'approved' } });
+    expect(job).toMatchObject({
+      organizationId: org.id,
+      topic: 'spend.submitted',
+      payload: { spend_id: created.body.id, status: 'approved' },
+    });
     await until(async () => {
       const [row] = await t.dataSource.query(`SELECT dispatched_at FROM outbox WHERE id = $1`, [job.outboxId]);
       return row.dispatched_at !== null;
@@ -52,8 +72,11 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
   });
 
   it('retries a failing consumer with backoff until it succeeds', async () => {
-    const created = await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken))
-      .send({ amount: '11.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) }).expect(201);
+    const created = await request(t.http)
+      .post('/api/v1/spends')
+      .set(bearer(org.admin.accessToken))
+      .send({ amount: '11.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) })
+      .expect(201);
     await until(() => flaky.some((job) => job.payload.spend_id === created.body.id), 30_000);
     // The first two runs threw (this spend's, or the previous test's approval before it).
     expect(failuresLeft).toBeLessThan(0);
@@ -62,9 +85,14 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
   it('creates no job for a transaction that rolled back', async () => {
     const before = seen.length;
-    await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken))
-      .send({ amount: '12.00', currency: 'GBP', spend_date: new Date().toISOString().slice(0, 10) }).expect(422);
-    const [{ count }] = await t.dataSource.query(`SELECT count(*) FROM outbox WHERE payload->>'status' IS NULL AND topic = 'spend.submitted'`);
+    await request(t.http)
+      .post('/api/v1/spends')
+      .set(bearer(org.admin.accessToken))
+      .send({ amount: '12.00', currency: 'GBP', spend_date: new Date().toISOString().slice(0, 10) })
+      .expect(422);
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*) FROM outbox WHERE payload->>'status' IS NULL AND topic = 'spend.submitted'`,
+    );
     expect(Number(count)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seen.length).toBe(before);
@@ -72,6 +100,9 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
   it('reports the queue in /health/ready', async () => {
     const response = await request(t.http).get('/health/ready').expect(200);
-    expect(response.body.details.queue).toEqual({ status: 'up', transport: t.app.get(JobTransport).queued ? 'redis' : 'in-process' });
+    expect(response.body.details.queue).toEqual({
+      status: 'up',
+      transport: t.app.get(JobTransport).queued ? 'redis' : 'in-process',
+    });
   });
 });

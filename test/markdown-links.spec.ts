@@ -36,7 +36,12 @@ export function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   for (const [, title] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = title.replace(/<[^>]+>/g, '').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+    const base = title
+      .replace(/<[^>]+>/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     anchors.add(count === 0 ? base : `${base}-${count}`);
@@ -52,7 +57,8 @@ export function linkProblems(file: string, markdown: string, root: string = ROOT
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
     const [path, fragment] = target.split('#', 2) as [string, string | undefined];
     if (path === '') {
-      if (fragment && !headingAnchors(markdown).has(fragment)) problems.push(`${name}: ${target}: no heading #${fragment} in ${name}`);
+      if (fragment && !headingAnchors(markdown).has(fragment))
+        problems.push(`${name}: ${target}: no heading #${fragment} in ${name}`);
       continue;
     }
     const resolved = resolve(dirname(file), decodeURIComponent(path));
@@ -76,12 +82,17 @@ describe('Markdown links', () => {
   it('finds outside links, missing files and missing headings', () => {
     const file = join(ROOT, 'docs', 'example.md');
     const markdown = [
-      '# Title', '## Side effects: outbox, queue, worker', '## Title',
+      '# Title',
+      '## Side effects: outbox, queue, worker',
+      '## Title',
       'See [the contract](../../shared/API.md), [design](../shared/DESIGN.md) and [gone](missing.md).',
       '[ok](api.md#conventions) [bad anchor](api.md#no-such-heading) [here](#side-effects-outbox-queue-worker) [again](#title-1) [nowhere](#nope)',
       '[web](https://example.com/x.md) [mail](mailto:a@example.com)',
       '[ref]: ../../elsewhere.md',
-      '```md', '[inside a code block](../shared/ignored.md)', '```', 'and `[inline code](../shared/ignored.md)`',
+      '```md',
+      '[inside a code block](../shared/ignored.md)',
+      '```',
+      'and `[inline code](../shared/ignored.md)`',
     ].join('\n');
     expect(linkProblems(file, markdown)).toEqual([
       'docs/example.md: ../../shared/API.md: points outside the repository',
@@ -94,19 +105,24 @@ describe('Markdown links', () => {
   });
 
   it('numbers repeated headings and drops punctuation as GitHub does', () => {
-    expect([...headingAnchors('# Browser test of /docs\n## Users, organization, teams\n## Notes\n### Notes\n')])
-      .toEqual(['browser-test-of-docs', 'users-organization-teams', 'notes', 'notes-1']);
+    expect([
+      ...headingAnchors('# Browser test of /docs\n## Users, organization, teams\n## Notes\n### Notes\n'),
+    ]).toEqual(['browser-test-of-docs', 'users-organization-teams', 'notes', 'notes-1']);
   });
 
   it('holds for every Markdown file of the repository', () => {
     const files = markdownFiles(ROOT);
-    expect(files.map((f) => relative(ROOT, f))).toEqual(expect.arrayContaining(['README.md', join('docs', 'api.md'), join('docs', 'architecture.md')]));
+    expect(files.map((f) => relative(ROOT, f))).toEqual(
+      expect.arrayContaining(['README.md', join('docs', 'api.md'), join('docs', 'architecture.md')]),
+    );
     const problems = files.flatMap((file) => linkProblems(file, readFileSync(file, 'utf8')));
     expect(problems).toEqual([]);
   });
 
   it('names no ../shared notes anywhere, linked or not', () => {
-    const mentions = markdownFiles(ROOT).filter((file) => /\.\.\/shared\//.test(readFileSync(file, 'utf8'))).map((f) => relative(ROOT, f));
+    const mentions = markdownFiles(ROOT)
+      .filter((file) => /\.\.\/shared\//.test(readFileSync(file, 'utf8')))
+      .map((f) => relative(ROOT, f));
     expect(mentions).toEqual([]);
   });
 });

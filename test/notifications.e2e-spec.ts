@@ -29,10 +29,13 @@ interface NotificationItem {
 function helpers(t: () => TestApp) {
   const api = (user: TestUser) => ({
     get: (path: string) => request(t().http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body?: object) => request(t().http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) => request(t().http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    post: (path: string, body?: object) =>
+      request(t().http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    patch: (path: string, body: object) =>
+      request(t().http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
   });
-  const all = async (user: TestUser): Promise<NotificationItem[]> => (await api(user).get('/notifications?limit=100').expect(200)).body.items;
+  const all = async (user: TestUser): Promise<NotificationItem[]> =>
+    (await api(user).get('/notifications?limit=100').expect(200)).body.items;
   /** Polls the user's inbox until a notification of this type about this entity arrives (the job ran). */
   const notified = async (user: TestUser, type: string, entityId: string): Promise<NotificationItem> => {
     const deadline = Date.now() + 45_000;
@@ -51,18 +54,38 @@ function helpers(t: () => TestApp) {
     }
   };
   const spend = async (user: TestUser, body: object) =>
-    (await api(user).post('/spends', { currency: 'USD', spend_date: '2026-03-02', ...body }).expect(201)).body as {
-      id: string; status: string; approvals: Array<{ id: string; step: number; status: string }>;
+    (
+      await api(user)
+        .post('/spends', { currency: 'USD', spend_date: '2026-03-02', ...body })
+        .expect(201)
+    ).body as {
+      id: string;
+      status: string;
+      approvals: Array<{ id: string; step: number; status: string }>;
     };
   /** The outbox rows of a spend or receipt, as the job they make. */
   const jobsAbout = async (topic: string, key: string, id: string): Promise<OutboxJob[]> => {
-    const rows: Array<{ id: string; organization_id: string; topic: OutboxJob['topic']; payload: Record<string, unknown> }> = await t().dataSource.query(
-      `SELECT id, organization_id, topic, payload FROM outbox WHERE topic = $1 AND payload->>$2 = $3 ORDER BY id`, [topic, key, id],
+    const rows: Array<{
+      id: string;
+      organization_id: string;
+      topic: OutboxJob['topic'];
+      payload: Record<string, unknown>;
+    }> = await t().dataSource.query(
+      `SELECT id, organization_id, topic, payload FROM outbox WHERE topic = $1 AND payload->>$2 = $3 ORDER BY id`,
+      [topic, key, id],
     );
-    return rows.map((r) => ({ outboxId: String(r.id), organizationId: r.organization_id, topic: r.topic, payload: r.payload }));
+    return rows.map((r) => ({
+      outboxId: String(r.id),
+      organizationId: r.organization_id,
+      topic: r.topic,
+      payload: r.payload,
+    }));
   };
   const consumer = (name: string) => {
-    const found = t().app.get(JobRegistry).all().find((c) => c.name === name);
+    const found = t()
+      .app.get(JobRegistry)
+      .all()
+      .find((c) => c.name === name);
     if (!found) throw new Error(`no consumer ${name}`);
     return found;
   };
@@ -94,18 +117,35 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     finance = await t.given.user(org, 'finance', { full_name: 'Fin One' });
     finance2 = await t.given.user(org, 'finance', { full_name: 'Fin Two' });
     outsider = await t.given.organization('Other Co');
-    await api(admin).post('/policies', {
-      name: 'Approvals and blocks',
-      rules: [
-        { id: 'casino', condition: { merchant_contains: 'casino' }, action: { type: 'block', message: 'Gambling is never reimbursed' }, priority: 0 },
-        { id: 'big', condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 },
-        { id: 'huge', condition: { amount_gt: 5000 }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
-      ],
-    }).expect(201);
+    await api(admin)
+      .post('/policies', {
+        name: 'Approvals and blocks',
+        rules: [
+          {
+            id: 'casino',
+            condition: { merchant_contains: 'casino' },
+            action: { type: 'block', message: 'Gambling is never reimbursed' },
+            priority: 0,
+          },
+          {
+            id: 'big',
+            condition: { amount_gt: 500 },
+            action: { type: 'require_approval', approver: 'manager' },
+            priority: 1,
+          },
+          {
+            id: 'huge',
+            condition: { amount_gt: 5000 },
+            action: { type: 'require_approval', approver: 'finance' },
+            priority: 2,
+          },
+        ],
+      })
+      .expect(201);
   });
   afterAll(() => t.close());
 
-  describe('a spend\'s way from submission to payment', () => {
+  describe("a spend's way from submission to payment", () => {
     let hotel: Awaited<ReturnType<typeof h.spend>>;
 
     it('tells the manager an approval was assigned to them, naming the spend, its owner, amount and date', async () => {
@@ -127,7 +167,9 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('tells the owner when the manager approves', async () => {
-      await api(manager).post(`/approvals/${hotel.approvals[0].id}/decision`, { approved: true, comment: 'Enjoy the trip' }).expect(200);
+      await api(manager)
+        .post(`/approvals/${hotel.approvals[0].id}/decision`, { approved: true, comment: 'Enjoy the trip' })
+        .expect(200);
       const notification = await notified(employee, 'spend.approved', hotel.id);
       expect(notification).toMatchObject({
         title: 'Spend approved: Hotel Lux, USD 650.00',
@@ -148,7 +190,12 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     it('tells the owner who rejected their spend and why', async () => {
       const dinner = await h.spend(employee, { amount: '720.50', merchant: 'Bar & Grill', spend_date: '2026-03-05' });
       await notified(manager, 'approval.assigned', dinner.approvals[0].id);
-      await api(manager).post(`/approvals/${dinner.approvals[0].id}/decision`, { approved: false, comment: 'Split the bar tab from the meal' }).expect(200);
+      await api(manager)
+        .post(`/approvals/${dinner.approvals[0].id}/decision`, {
+          approved: false,
+          comment: 'Split the bar tab from the meal',
+        })
+        .expect(200);
       const notification = await notified(employee, 'spend.rejected', dinner.id);
       expect(notification).toMatchObject({
         title: 'Spend rejected: Bar & Grill, USD 720.50',
@@ -156,7 +203,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       });
     });
 
-    it('tells the owner a policy blocked their spend, with the policy\'s message', async () => {
+    it("tells the owner a policy blocked their spend, with the policy's message", async () => {
       const casino = await h.spend(employee, { amount: '80.00', merchant: 'Lucky Casino', spend_date: '2026-03-06' });
       expect(casino.status).toBe('blocked');
       const notification = await notified(employee, 'spend.blocked', casino.id);
@@ -168,24 +215,37 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
     it('names the category when a spend has no merchant', async () => {
       const category = await api(admin).post('/categories', { name: 'Office supplies' }).expect(201);
-      const paper = await h.spend(employee, { amount: '12.00', category_id: category.body.id, spend_date: '2026-03-07' });
+      const paper = await h.spend(employee, {
+        amount: '12.00',
+        category_id: category.body.id,
+        spend_date: '2026-03-07',
+      });
       expect(paper.status).toBe('approved');
-      expect((await notified(employee, 'spend.approved', paper.id)).title).toBe('Spend approved: Office supplies, USD 12.00');
+      expect((await notified(employee, 'spend.approved', paper.id)).title).toBe(
+        'Spend approved: Office supplies, USD 12.00',
+      );
     });
 
     it('sends a step assigned to a role to every active holder of it, not to admins or the owner', async () => {
       const fleet = await h.spend(employee, { amount: '6000.00', merchant: 'Fleet Motors', spend_date: '2026-03-08' });
       await notified(manager, 'approval.assigned', fleet.approvals[0].id);
       await api(manager).post(`/approvals/${fleet.approvals[0].id}/decision`, { approved: true }).expect(200);
-      const financeStep = (await api(employee).get(`/spends/${fleet.id}`).expect(200)).body.approvals.find((a: { step: number }) => a.step === 2);
-      const [one, two] = [await notified(finance, 'approval.assigned', financeStep.id), await notified(finance2, 'approval.assigned', financeStep.id)];
+      const financeStep = (await api(employee).get(`/spends/${fleet.id}`).expect(200)).body.approvals.find(
+        (a: { step: number }) => a.step === 2,
+      );
+      const [one, two] = [
+        await notified(finance, 'approval.assigned', financeStep.id),
+        await notified(finance2, 'approval.assigned', financeStep.id),
+      ];
       expect(one.body).toContain('The step is assigned to the finance role; anyone holding it may decide.');
       expect(two.title).toBe('Approval needed: Fleet Motors, USD 6,000.00');
       expect((await h.all(admin)).some((n) => n.entity_id === financeStep.id)).toBe(false);
     });
 
     it('makes no e-mail without SMTP_URL', async () => {
-      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM outbox WHERE topic = 'notification.email'`);
+      const [{ count }] = await t.dataSource.query(
+        `SELECT count(*)::int AS count FROM outbox WHERE topic = 'notification.email'`,
+      );
       expect(count).toBe(0);
       const statuses = await t.dataSource.query(`SELECT DISTINCT email_status FROM notifications`);
       expect(statuses).toEqual([{ email_status: 'none' }]);
@@ -194,30 +254,57 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
   describe('receipts read by OCR', () => {
     it('tells the owner what was read off their receipt and that it is verified', async () => {
-      const parts = await h.spend(employee, { amount: '38.34', merchant: 'Evergreen Auto Parts', spend_date: '2026-08-13' });
-      const upload = await request(t.http).post('/api/v1/receipts').set(bearer(employee.accessToken)).field('spend_id', parts.id).attach('file', EVERGREEN, 'evergreen.jpg').expect(201);
+      const parts = await h.spend(employee, {
+        amount: '38.34',
+        merchant: 'Evergreen Auto Parts',
+        spend_date: '2026-08-13',
+      });
+      const upload = await request(t.http)
+        .post('/api/v1/receipts')
+        .set(bearer(employee.accessToken))
+        .field('spend_id', parts.id)
+        .attach('file', EVERGREEN, 'evergreen.jpg')
+        .expect(201);
       const notification = await notified(employee, 'receipt.processed', upload.body.id);
       expect(notification.title).toBe('Receipt verified: Evergreen Auto Parts, USD 38.34');
-      expect(notification.body).toMatch(/^The receipt evergreen\.jpg for your spend Evergreen Auto Parts \(USD 38\.34, 13 Aug 2026\) was read: merchant [^,]*evergreen auto parts[^,]*, total USD 38\.34, date 13 Aug 2026\. It matches the spend: the receipt is verified\.$/i);
+      expect(notification.body).toMatch(
+        /^The receipt evergreen\.jpg for your spend Evergreen Auto Parts \(USD 38\.34, 13 Aug 2026\) was read: merchant [^,]*evergreen auto parts[^,]*, total USD 38\.34, date 13 Aug 2026\. It matches the spend: the receipt is verified\.$/i,
+      );
     });
 
-    it('says so when the total read differs from the spend\'s amount', async () => {
-      const parts = await h.spend(employee, { amount: '45.00', merchant: 'Evergreen (again)', spend_date: '2026-08-13' });
-      const upload = await request(t.http).post('/api/v1/receipts').set(bearer(employee.accessToken)).field('spend_id', parts.id).attach('file', EVERGREEN, 'evergreen.jpg').expect(201);
+    it("says so when the total read differs from the spend's amount", async () => {
+      const parts = await h.spend(employee, {
+        amount: '45.00',
+        merchant: 'Evergreen (again)',
+        spend_date: '2026-08-13',
+      });
+      const upload = await request(t.http)
+        .post('/api/v1/receipts')
+        .set(bearer(employee.accessToken))
+        .field('spend_id', parts.id)
+        .attach('file', EVERGREEN, 'evergreen.jpg')
+        .expect(201);
       const notification = await notified(employee, 'receipt.processed', upload.body.id);
       expect(notification.title).toBe('Receipt read: Evergreen (again), USD 45.00');
       expect(notification.body).toContain('total USD 38.34');
-      expect(notification.body).toContain('does not match the spend\'s amount of USD 45.00 (amount mismatch)');
+      expect(notification.body).toContain("does not match the spend's amount of USD 45.00 (amount mismatch)");
     });
 
     it('tells the owner, and finance who uploaded it, that OCR failed and why', async () => {
       const taxi = await h.spend(employee, { amount: '23.00', merchant: 'City Taxi', spend_date: '2026-03-09' });
-      const upload = await request(t.http).post('/api/v1/receipts').set(bearer(finance.accessToken)).field('spend_id', taxi.id).attach('file', BLANK_PAGE, 'scan.png').expect(201);
+      const upload = await request(t.http)
+        .post('/api/v1/receipts')
+        .set(bearer(finance.accessToken))
+        .field('spend_id', taxi.id)
+        .attach('file', BLANK_PAGE, 'scan.png')
+        .expect(201);
       const forOwner = await notified(employee, 'receipt.failed', upload.body.id);
       expect(forOwner.title).toBe('Receipt could not be read: City Taxi, USD 23.00');
-      expect(forOwner.body).toMatch(/^The receipt scan\.png for your spend City Taxi \(USD 23\.00, 9 Mar 2026\) could not be read: The document does not look like a receipt/);
+      expect(forOwner.body).toMatch(
+        /^The receipt scan\.png for your spend City Taxi \(USD 23\.00, 9 Mar 2026\) could not be read: The document does not look like a receipt/,
+      );
       const forUploader = await notified(finance, 'receipt.failed', upload.body.id);
-      expect(forUploader.body).toContain('for Jane Doe\'s spend City Taxi (USD 23.00, 9 Mar 2026)');
+      expect(forUploader.body).toContain("for Jane Doe's spend City Taxi (USD 23.00, 9 Mar 2026)");
     });
   });
 
@@ -228,16 +315,28 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     beforeAll(async () => {
       reader = await t.given.user(org, 'employee', { full_name: 'Rita Reader' });
       for (const [index, merchant] of ['Alpha Cafe', 'Beta Books', 'Gamma Gym'].entries()) {
-        const created = await h.spend(reader, { amount: `${index + 1}.00`, merchant, spend_date: `2026-04-0${index + 1}` });
+        const created = await h.spend(reader, {
+          amount: `${index + 1}.00`,
+          merchant,
+          spend_date: `2026-04-0${index + 1}`,
+        });
         await notified(reader, 'spend.approved', created.id);
       }
       items = await h.all(reader);
     });
 
-    it('lists only the caller\'s notifications, newest first, with a total, and pages', async () => {
-      expect(items.map((n) => n.title)).toEqual(['Spend approved: Gamma Gym, USD 3.00', 'Spend approved: Beta Books, USD 2.00', 'Spend approved: Alpha Cafe, USD 1.00']);
+    it("lists only the caller's notifications, newest first, with a total, and pages", async () => {
+      expect(items.map((n) => n.title)).toEqual([
+        'Spend approved: Gamma Gym, USD 3.00',
+        'Spend approved: Beta Books, USD 2.00',
+        'Spend approved: Alpha Cafe, USD 1.00',
+      ]);
       const first = await api(reader).get('/notifications?limit=2').expect(200);
-      expect(first.body).toMatchObject({ total: 3, items: [{ id: items[0].id }, { id: items[1].id }], next_cursor: expect.any(String) });
+      expect(first.body).toMatchObject({
+        total: 3,
+        items: [{ id: items[0].id }, { id: items[1].id }],
+        next_cursor: expect.any(String),
+      });
       const byOffset = await api(reader).get('/notifications?limit=2&offset=2').expect(200);
       expect(byOffset.body.items.map((n: NotificationItem) => n.id)).toEqual([items[2].id]);
       const byCursor = await api(reader).get(`/notifications?limit=2&cursor=${first.body.next_cursor}`).expect(200);
@@ -246,7 +345,12 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('marks one read (twice is fine, the first read_at stays), audited once, and filters unread_only', async () => {
-      expect(await api(reader).post(`/notifications/${items[1].id}/read`).expect(200).then((r) => r.body)).toEqual({ status: 'ok' });
+      expect(
+        await api(reader)
+          .post(`/notifications/${items[1].id}/read`)
+          .expect(200)
+          .then((r) => r.body),
+      ).toEqual({ status: 'ok' });
       const readAt = (await h.all(reader)).find((n) => n.id === items[1].id)!.read_at;
       expect(readAt).toEqual(expect.any(String));
       await api(reader).post(`/notifications/${items[1].id}/read`).expect(200);
@@ -254,42 +358,75 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       const unread = await api(reader).get('/notifications?unread_only=true').expect(200);
       expect(unread.body.total).toBe(2);
       expect(unread.body.items.map((n: NotificationItem) => n.id)).toEqual([items[0].id, items[2].id]);
-      const audited = await t.dataSource.query(`SELECT actor_id FROM audit_logs WHERE action = 'notification.read' AND entity_id = $1`, [items[1].id]);
+      const audited = await t.dataSource.query(
+        `SELECT actor_id FROM audit_logs WHERE action = 'notification.read' AND entity_id = $1`,
+        [items[1].id],
+      );
       expect(audited).toEqual([{ actor_id: reader.id }]);
     });
 
     it('marks all read and says how many were unread', async () => {
-      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({ status: 'ok', updated: 2 });
-      expect((await api(reader).get('/notifications?unread_only=true').expect(200)).body).toMatchObject({ total: 0, items: [] });
-      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({ status: 'ok', updated: 0 });
-      const audited = await t.dataSource.query(`SELECT metadata FROM audit_logs WHERE action = 'notification.read_all' AND actor_id = $1`, [reader.id]);
+      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({
+        status: 'ok',
+        updated: 2,
+      });
+      expect((await api(reader).get('/notifications?unread_only=true').expect(200)).body).toMatchObject({
+        total: 0,
+        items: [],
+      });
+      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({
+        status: 'ok',
+        updated: 0,
+      });
+      const audited = await t.dataSource.query(
+        `SELECT metadata FROM audit_logs WHERE action = 'notification.read_all' AND actor_id = $1`,
+        [reader.id],
+      );
       expect(audited).toEqual([{ metadata: { updated: 2 } }]);
     });
 
-    it('answers 404 for someone else\'s notification or another organization\'s, and changes nothing', async () => {
+    it("answers 404 for someone else's notification or another organization's, and changes nothing", async () => {
       const managers = await h.all(manager);
       expectProblem(await api(reader).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
       expectProblem(await api(admin).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
-      expectProblem(await api(outsider.admin).post(`/notifications/${items[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
-      expectProblem(await api(reader).post('/notifications/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/read'), 404, 'NOTIFICATION_NOT_FOUND');
-      expect((await api(outsider.admin).get('/notifications').expect(200)).body).toEqual({ total: 0, items: [], next_cursor: null });
+      expectProblem(
+        await api(outsider.admin).post(`/notifications/${items[0].id}/read`),
+        404,
+        'NOTIFICATION_NOT_FOUND',
+      );
+      expectProblem(
+        await api(reader).post('/notifications/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/read'),
+        404,
+        'NOTIFICATION_NOT_FOUND',
+      );
+      expect((await api(outsider.admin).get('/notifications').expect(200)).body).toEqual({
+        total: 0,
+        items: [],
+        next_cursor: null,
+      });
       expect((await h.all(manager)).find((n) => n.id === managers[0].id)!.read_at).toBeNull();
     });
 
     it('refuses a request without a token, a path id that is not a UUID, and bad or unknown query fields', async () => {
       expectProblem(await request(t.http).get('/api/v1/notifications'), 401, 'AUTHENTICATION_REQUIRED');
-      expectProblem(await request(t.http).post(`/api/v1/notifications/${items[0].id}/read`), 401, 'AUTHENTICATION_REQUIRED');
+      expectProblem(
+        await request(t.http).post(`/api/v1/notifications/${items[0].id}/read`),
+        401,
+        'AUTHENTICATION_REQUIRED',
+      );
       expectProblem(await request(t.http).post('/api/v1/notifications/read-all'), 401, 'AUTHENTICATION_REQUIRED');
       const notUuid = await api(reader).post('/notifications/not-a-uuid/read');
       expectProblem(notUuid, 422, 'VALIDATION_FAILED');
       expect(notUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
       const bad = await api(reader).get('/notifications?unread_only=maybe&limit=0&colour=red');
       expectProblem(bad, 422, 'VALIDATION_FAILED');
-      expect(bad.body.errors).toEqual(expect.arrayContaining([
-        { field: 'unread_only', message: 'must be true or false' },
-        expect.objectContaining({ field: 'limit' }),
-        { field: 'colour', message: 'is not a recognised field' },
-      ]));
+      expect(bad.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'unread_only', message: 'must be true or false' },
+          expect.objectContaining({ field: 'limit' }),
+          { field: 'colour', message: 'is not a recognised field' },
+        ]),
+      );
       expectProblem(await api(reader).get('/notifications?cursor=forged'), 422, 'INVALID_CURSOR');
     });
 
@@ -297,7 +434,10 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       const off = await api(reader).patch('/users/me', { email_notifications: false }).expect(200);
       expect(off.body.email_notifications).toBe(false);
       expect((await api(reader).get('/users/me').expect(200)).body.email_notifications).toBe(false);
-      const [audit] = await t.dataSource.query(`SELECT metadata FROM audit_logs WHERE action = 'user.updated' AND entity_id = $1`, [reader.id]);
+      const [audit] = await t.dataSource.query(
+        `SELECT metadata FROM audit_logs WHERE action = 'user.updated' AND entity_id = $1`,
+        [reader.id],
+      );
       expect(audit.metadata).toEqual({ changes: { emailNotifications: { from: true, to: false } } });
       const unknown = await api(reader).patch('/users/me', { email_notification: true });
       expectProblem(unknown, 422, 'VALIDATION_FAILED');
@@ -311,7 +451,13 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       await notified(manager, 'approval.assigned', lunch.approvals[0].id);
       await api(manager).post(`/approvals/${lunch.approvals[0].id}/decision`, { approved: true }).expect(200);
       await notified(employee, 'spend.approved', lunch.id);
-      const count = async () => (await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications WHERE entity_id IN ($1, $2)`, [lunch.id, lunch.approvals[0].id]))[0].count;
+      const count = async () =>
+        (
+          await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications WHERE entity_id IN ($1, $2)`, [
+            lunch.id,
+            lunch.approvals[0].id,
+          ])
+        )[0].count;
       expect(await count()).toBe(2);
       const notifications = h.consumer('notifications');
       for (const topic of ['approval.assigned', 'spend.approved', 'spend.submitted']) {
@@ -329,8 +475,18 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       const theirs = await h.spend(employee, { amount: '1.00', merchant: 'Pencil Shop', spend_date: '2026-03-11' });
       await notified(employee, 'spend.approved', theirs.id);
       const before = (await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications`))[0].count;
-      await notifications.handle({ outboxId: '999999', organizationId: org.id, topic: 'spend.paid', payload: { spend_id: 'not-a-uuid' } });
-      await notifications.handle({ outboxId: '999998', organizationId: outsider.id, topic: 'spend.paid', payload: { spend_id: theirs.id, user_id: employee.id } });
+      await notifications.handle({
+        outboxId: '999999',
+        organizationId: org.id,
+        topic: 'spend.paid',
+        payload: { spend_id: 'not-a-uuid' },
+      });
+      await notifications.handle({
+        outboxId: '999998',
+        organizationId: outsider.id,
+        topic: 'spend.paid',
+        payload: { spend_id: theirs.id, user_id: employee.id },
+      });
       expect((await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications`))[0].count).toBe(before);
     });
   });
@@ -366,7 +522,8 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
       disabledCommands: ['STARTTLS'],
       logger: false,
       onAuth(auth, _session, callback) {
-        if (auth.username === 'spendin' && auth.password === 's3cret-pass') return callback(null, { user: auth.username });
+        if (auth.username === 'spendin' && auth.password === 's3cret-pass')
+          return callback(null, { user: auth.username });
         return callback(new Error('Invalid username or password'));
       },
       onMailFrom(_address, _session, callback) {
@@ -386,39 +543,63 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     port = (smtp.server.address() as AddressInfo).port;
-    t = await createTestApp({ SMTP_URL: `smtp://spendin:s3cret-pass@127.0.0.1:${port}`, SMTP_FROM: 'Acme Expenses <expenses@acme.test>' });
+    t = await createTestApp({
+      SMTP_URL: `smtp://spendin:s3cret-pass@127.0.0.1:${port}`,
+      SMTP_FROM: 'Acme Expenses <expenses@acme.test>',
+    });
     org = await t.given.organization('Acme');
     admin = org.admin;
     manager = await t.given.user(org, 'manager', { full_name: 'Mary Major' });
     employee = await t.given.user(org, 'employee', { manager_id: manager.id, full_name: 'Jane Doe' });
-    await api(admin).post('/policies', { name: 'Manager approves', rules: [{ condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' } }] }).expect(201);
+    await api(admin)
+      .post('/policies', {
+        name: 'Manager approves',
+        rules: [{ condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' } }],
+      })
+      .expect(201);
   });
   afterAll(async () => {
     await t.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   });
 
-  const mailsTo = (user: TestUser, subject?: string) => received.filter((r) => r.to.includes(user.email) && (subject === undefined || r.mail.subject === subject));
+  const mailsTo = (user: TestUser, subject?: string) =>
+    received.filter((r) => r.to.includes(user.email) && (subject === undefined || r.mail.subject === subject));
   const emailState = async (id: string) =>
-    (await t.dataSource.query(`SELECT email_status, email_attempts, email_error, emailed_at FROM notifications WHERE id = $1`, [id]))[0] as {
-      email_status: string; email_attempts: number; email_error: string | null; emailed_at: Date | null;
+    (
+      await t.dataSource.query(
+        `SELECT email_status, email_attempts, email_error, emailed_at FROM notifications WHERE id = $1`,
+        [id],
+      )
+    )[0] as {
+      email_status: string;
+      email_attempts: number;
+      email_error: string | null;
+      emailed_at: Date | null;
     };
 
   it('e-mails the approver: subject is the title, text and HTML name the spend, sent from SMTP_FROM', async () => {
     const hotel = await h.spend(employee, { amount: '650.00', merchant: 'Hotel Lux' });
     const notification = await notified(manager, 'approval.assigned', hotel.approvals[0].id);
-    await until(() => mailsTo(manager, notification.title).length > 0, 'the approver\'s e-mail');
+    await until(() => mailsTo(manager, notification.title).length > 0, "the approver's e-mail");
     const [{ mail }] = mailsTo(manager, notification.title);
     expect(mail.subject).toBe('Approval needed: Hotel Lux, USD 650.00');
     expect(mail.from?.value).toEqual([{ address: 'expenses@acme.test', name: 'Acme Expenses' }]);
     expect(mail.to).toMatchObject({ value: [{ address: manager.email }] });
     expect(mail.text).toContain('Hello Mary Major,');
-    expect(mail.text).toContain('Jane Doe submitted Hotel Lux (USD 650.00, 2 Mar 2026), and it waits for your approval (step 1).');
+    expect(mail.text).toContain(
+      'Jane Doe submitted Hotel Lux (USD 650.00, 2 Mar 2026), and it waits for your approval (step 1).',
+    );
     expect(mail.html).toContain('Hotel Lux (USD 650.00, 2 Mar 2026)');
     expect(mail.messageId).toBe(`<${notification.id}@acme.test>`);
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
     await until(async () => (await emailState(notification.id)).email_status === 'sent', 'the e-mail recorded as sent');
-    expect(await emailState(notification.id)).toMatchObject({ email_status: 'sent', email_attempts: 1, email_error: null, emailed_at: expect.any(Date) });
+    expect(await emailState(notification.id)).toMatchObject({
+      email_status: 'sent',
+      email_attempts: 1,
+      email_error: null,
+      emailed_at: expect.any(Date),
+    });
   });
 
   it('e-mails the owner when the spend is approved, and sends an e-mail only once however often its job runs', async () => {
@@ -426,8 +607,10 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     await notified(manager, 'approval.assigned', dinner.approvals[0].id);
     await api(manager).post(`/approvals/${dinner.approvals[0].id}/decision`, { approved: true }).expect(200);
     const notification = await notified(employee, 'spend.approved', dinner.id);
-    await until(() => mailsTo(employee, notification.title).length > 0, 'the owner\'s e-mail');
-    expect(mailsTo(employee, notification.title)[0].mail.text).toContain('Your spend Bar & Grill (USD 600.00, 5 Mar 2026) was approved.');
+    await until(() => mailsTo(employee, notification.title).length > 0, "the owner's e-mail");
+    expect(mailsTo(employee, notification.title)[0].mail.text).toContain(
+      'Your spend Bar & Grill (USD 600.00, 5 Mar 2026) was approved.',
+    );
     expect(mailsTo(employee, notification.title)[0].mail.html).toContain('Bar &amp; Grill');
     await until(async () => (await emailState(notification.id)).email_status === 'sent', 'the e-mail recorded as sent');
 
@@ -468,7 +651,11 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     await until(() => mailsTo(employee, notification.title).length > 0, 'the e-mail after retries', 50_000);
     expect(refused).toBe(2);
     await until(async () => (await emailState(notification.id)).email_status === 'sent', 'the e-mail recorded as sent');
-    expect(await emailState(notification.id)).toMatchObject({ email_status: 'sent', email_attempts: 3, email_error: null });
+    expect(await emailState(notification.id)).toMatchObject({
+      email_status: 'sent',
+      email_attempts: 3,
+      email_error: null,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(mailsTo(employee, notification.title)).toHaveLength(1);
   });

@@ -56,20 +56,33 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
 
   const api = (user: TestUser) => ({
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    post: (path: string, body?: object) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
   });
-  const receipt = async (id: string) => (await api(employee).get(`/receipts/${id}`).expect(200)).body as { ocr_status: string; extracted: { total: string } | null };
+  const receipt = async (id: string) =>
+    (await api(employee).get(`/receipts/${id}`).expect(200)).body as {
+      ocr_status: string;
+      extracted: { total: string } | null;
+    };
   const ocrRow = async (receiptId: string) =>
-    (await t.dataSource.query(`SELECT dispatched_at FROM outbox WHERE topic = 'receipt.ocr_requested' AND payload->>'receipt_id' = $1`, [receiptId]))[0] as { dispatched_at: Date | null };
+    (
+      await t.dataSource.query(
+        `SELECT dispatched_at FROM outbox WHERE topic = 'receipt.ocr_requested' AND payload->>'receipt_id' = $1`,
+        [receiptId],
+      )
+    )[0] as { dispatched_at: Date | null };
 
   beforeAll(async () => {
     t = await createTestApp();
     org = await t.given.organization();
     manager = await t.given.user(org, 'manager');
     employee = await t.given.user(org, 'employee', { manager_id: manager.id });
-    await api(org.admin).post('/policies', {
-      name: 'The manager approves', rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }],
-    }).expect(201);
+    await api(org.admin)
+      .post('/policies', {
+        name: 'The manager approves',
+        rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }],
+      })
+      .expect(201);
     // Where local storage keeps these bytes: a FIFO there is taken for the stored file.
     fifo = join(t.config.receipts.dir, ...contentPath(createHash('sha256').update(EVERGREEN).digest('hex')).split('/'));
     mkdirSync(dirname(fifo), { recursive: true });
@@ -83,16 +96,38 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
   });
 
   it('delivers a notification while an OCR job runs, and the OCR job finishes when it can', async () => {
-    const draft = (await api(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true }).expect(201)).body.id as string;
-    const uploaded = (await request(t.http).post(`/api/v1/spends/${draft}/receipts`).set(bearer(employee.accessToken)).attach('file', EVERGREEN, 'r.jpg').expect(201)).body.id as string;
+    const draft = (
+      await api(employee)
+        .post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
+        .expect(201)
+    ).body.id as string;
+    const uploaded = (
+      await request(t.http)
+        .post(`/api/v1/spends/${draft}/receipts`)
+        .set(bearer(employee.accessToken))
+        .attach('file', EVERGREEN, 'r.jpg')
+        .expect(201)
+    ).body.id as string;
     // OCR has begun, and waits for the file.
     await eventually(async () => expect((await receipt(uploaded)).ocr_status).toBe('processing'));
 
-    const submitted = (await api(employee).post('/spends', { amount: '12.00', currency: 'USD', spend_date: '2026-08-14', merchant: 'Parking' }).expect(201)).body as { id: string; approvals: Array<{ id: string }> };
-    await eventually(async () => {
-      const items = (await api(manager).get('/notifications').expect(200)).body.items as Array<{ type: string; entity_id: string }>;
-      expect(items.find((n) => n.type === 'approval.assigned' && n.entity_id === submitted.approvals[0].id)).toBeDefined();
-    }, { timeoutMs: 15_000 });
+    const submitted = (
+      await api(employee)
+        .post('/spends', { amount: '12.00', currency: 'USD', spend_date: '2026-08-14', merchant: 'Parking' })
+        .expect(201)
+    ).body as { id: string; approvals: Array<{ id: string }> };
+    await eventually(
+      async () => {
+        const items = (await api(manager).get('/notifications').expect(200)).body.items as Array<{
+          type: string;
+          entity_id: string;
+        }>;
+        expect(
+          items.find((n) => n.type === 'approval.assigned' && n.entity_id === submitted.approvals[0].id),
+        ).toBeDefined();
+      },
+      { timeoutMs: 15_000 },
+    );
     expect((await receipt(uploaded)).ocr_status).toBe('processing');
     // Run here, the row is the job's record: marked only once the job has run.
     if (!withRedis) expect((await ocrRow(uploaded)).dispatched_at).toBeNull();
@@ -101,11 +136,14 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
       expect(await feed(fifo, EVERGREEN)).toBe(true);
       return true;
     });
-    const read = await eventually(async () => {
-      const now = await receipt(uploaded);
-      expect(now.ocr_status).toBe('done');
-      return now;
-    }, { timeoutMs: 45_000 });
+    const read = await eventually(
+      async () => {
+        const now = await receipt(uploaded);
+        expect(now.ocr_status).toBe('done');
+        return now;
+      },
+      { timeoutMs: 45_000 },
+    );
     expect(read.extracted).toMatchObject({ total: '38.34' });
     await eventually(async () => expect((await ocrRow(uploaded)).dispatched_at).not.toBeNull());
   });

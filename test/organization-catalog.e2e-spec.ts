@@ -49,14 +49,22 @@ describe('Organization settings, categories and vendors', () => {
   /** Requests on behalf of one caller (its bearer token) against the versioned API. */
   const as = (caller: { accessToken: string }) => ({
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    post: (path: string, body: object = {}) => request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    patch: (path: string, body: object) => request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
+    post: (path: string, body: object = {}) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
+    patch: (path: string, body: object) =>
+      request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
     delete: (path: string) => request(t.http).delete(`/api/v1${path}`).set(bearer(caller.accessToken)),
   });
   const anonymous = () => request(t.http);
 
-  const auditOf = async (organizationId: string, entityId: string): Promise<Array<{ action: string; actor_id: string | null; metadata: Record<string, unknown> }>> =>
-    t.dataSource.query(`SELECT action, actor_id, metadata FROM audit_logs WHERE organization_id = $1 AND entity_id = $2 ORDER BY seq`, [organizationId, entityId]);
+  const auditOf = async (
+    organizationId: string,
+    entityId: string,
+  ): Promise<Array<{ action: string; actor_id: string | null; metadata: Record<string, unknown> }>> =>
+    t.dataSource.query(
+      `SELECT action, actor_id, metadata FROM audit_logs WHERE organization_id = $1 AND entity_id = $2 ORDER BY seq`,
+      [organizationId, entityId],
+    );
   const fieldsOf = (errors: Array<{ field: string }>) => [...new Set(errors.map((e) => e.field))].sort();
   const suffix = () => Math.random().toString(16).slice(2, 8);
 
@@ -64,14 +72,25 @@ describe('Organization settings, categories and vendors', () => {
     it.each<Role>(['employee', 'manager', 'finance', 'admin'])('shows a(n) %s their own organization', async (role) => {
       const response = await as(byRole(role)).get('/organization').expect(200);
       expect(response.body).toEqual({
-        id: acme.id, name: 'Acme', base_currency: 'USD', settings: {}, created_at: expect.stringMatching(ISO_TIMESTAMP),
+        id: acme.id,
+        name: 'Acme',
+        base_currency: 'USD',
+        settings: {},
+        created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
-      expect((await as(globex.admin).get('/organization').expect(200)).body).toMatchObject({ id: globex.id, name: 'Globex' });
+      expect((await as(globex.admin).get('/organization').expect(200)).body).toMatchObject({
+        id: globex.id,
+        name: 'Globex',
+      });
     });
 
     it('refuses a caller without a token with 401', async () => {
       expectProblem(await anonymous().get('/api/v1/organization'), 401, 'AUTHENTICATION_REQUIRED');
-      expectProblem(await anonymous().patch('/api/v1/organization').send({ name: 'Anon Inc' }), 401, 'AUTHENTICATION_REQUIRED');
+      expectProblem(
+        await anonymous().patch('/api/v1/organization').send({ name: 'Anon Inc' }),
+        401,
+        'AUTHENTICATION_REQUIRED',
+      );
     });
 
     describe('changing it (admin)', () => {
@@ -85,21 +104,39 @@ describe('Organization settings, categories and vendors', () => {
 
       it('renames the organization; everyone in it sees the new name, nobody else is touched; audited', async () => {
         const response = await as(org.admin).patch('/organization', { name: '  Initech Global  ' }).expect(200);
-        expect(response.body).toEqual({ id: org.id, name: 'Initech Global', base_currency: 'USD', settings: {}, created_at: expect.stringMatching(ISO_TIMESTAMP) });
+        expect(response.body).toEqual({
+          id: org.id,
+          name: 'Initech Global',
+          base_currency: 'USD',
+          settings: {},
+          created_at: expect.stringMatching(ISO_TIMESTAMP),
+        });
         expect((await as(member).get('/organization').expect(200)).body).toEqual(response.body);
         expect((await as(acme.admin).get('/organization').expect(200)).body.name).toBe('Acme');
         const audit = await auditOf(org.id, org.id);
-        expect(audit.at(-1)).toEqual({ action: 'organization.updated', actor_id: org.admin.id, metadata: { changes: { name: { from: 'Initech', to: 'Initech Global' } } } });
+        expect(audit.at(-1)).toEqual({
+          action: 'organization.updated',
+          actor_id: org.admin.id,
+          metadata: { changes: { name: { from: 'Initech', to: 'Initech Global' } } },
+        });
       });
 
       it('merges settings into the current ones, and resets a setting sent as null', async () => {
-        const zone = await as(org.admin).patch('/organization', { settings: { timezone: 'Europe/Berlin' } }).expect(200);
+        const zone = await as(org.admin)
+          .patch('/organization', { settings: { timezone: 'Europe/Berlin' } })
+          .expect(200);
         expect(zone.body.settings).toEqual({ timezone: 'Europe/Berlin' });
-        const fiscal = await as(org.admin).patch('/organization', { settings: { fiscal_year_start_month: 4 } }).expect(200);
+        const fiscal = await as(org.admin)
+          .patch('/organization', { settings: { fiscal_year_start_month: 4 } })
+          .expect(200);
         expect(fiscal.body.settings).toEqual({ timezone: 'Europe/Berlin', fiscal_year_start_month: 4 });
-        const reset = await as(org.admin).patch('/organization', { settings: { timezone: null } }).expect(200);
+        const reset = await as(org.admin)
+          .patch('/organization', { settings: { timezone: null } })
+          .expect(200);
         expect(reset.body.settings).toEqual({ fiscal_year_start_month: 4 });
-        expect((await as(member).get('/organization').expect(200)).body.settings).toEqual({ fiscal_year_start_month: 4 });
+        expect((await as(member).get('/organization').expect(200)).body.settings).toEqual({
+          fiscal_year_start_month: 4,
+        });
         const [row] = await t.dataSource.query(`SELECT settings FROM organizations WHERE id = $1`, [org.id]);
         expect(row.settings).toEqual({ fiscal_year_start_month: 4 });
       });
@@ -116,7 +153,11 @@ describe('Organization settings, categories and vendors', () => {
         ['a fractional month', { settings: { fiscal_year_start_month: 1.5 } }, ['settings.fiscal_year_start_month']],
         ['an unknown setting', { settings: { week_starts_on: 'monday' } }, ['settings.week_starts_on']],
         ['settings that are not an object', { settings: 'none' }, ['settings']],
-        ['fields that cannot be changed', { id: UNKNOWN_ID, created_at: '2020-01-01T00:00:00.000Z' }, ['created_at', 'id']],
+        [
+          'fields that cannot be changed',
+          { id: UNKNOWN_ID, created_at: '2020-01-01T00:00:00.000Z' },
+          ['created_at', 'id'],
+        ],
       ])('refuses %s with 422 naming the field, and changes nothing', async (_, body, fields) => {
         const before = (await as(org.admin).get('/organization').expect(200)).body;
         const response = await as(org.admin).patch('/organization', body);
@@ -127,14 +168,25 @@ describe('Organization settings, categories and vendors', () => {
 
       it('names an unknown setting as not recognised', async () => {
         const response = await as(org.admin).patch('/organization', { settings: { week_starts_on: 'monday' } });
-        expect(response.body.errors).toEqual([{ field: 'settings.week_starts_on', message: 'is not a recognised field' }]);
+        expect(response.body.errors).toEqual([
+          { field: 'settings.week_starts_on', message: 'is not a recognised field' },
+        ]);
       });
 
-      it.each<Role>(['employee', 'manager', 'finance'])('refuses a(n) %s any change with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
-        const response = await as(byRole(role)).patch('/organization', { name: `Taken over by ${role}`, base_currency: 'EUR' });
-        expectProblem(response, 403, 'INSUFFICIENT_PERMISSIONS');
-        expect((await as(acme.admin).get('/organization').expect(200)).body).toMatchObject({ name: 'Acme', base_currency: 'USD' });
-      });
+      it.each<Role>(['employee', 'manager', 'finance'])(
+        'refuses a(n) %s any change with 403 INSUFFICIENT_PERMISSIONS',
+        async (role) => {
+          const response = await as(byRole(role)).patch('/organization', {
+            name: `Taken over by ${role}`,
+            base_currency: 'EUR',
+          });
+          expectProblem(response, 403, 'INSUFFICIENT_PERMISSIONS');
+          expect((await as(acme.admin).get('/organization').expect(200)).body).toMatchObject({
+            name: 'Acme',
+            base_currency: 'USD',
+          });
+        },
+      );
     });
 
     describe('changing the base currency', () => {
@@ -146,7 +198,9 @@ describe('Organization settings, categories and vendors', () => {
       });
 
       it('converts new spends into the new base currency and takes rates into it from then on', async () => {
-        const before = await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today }).expect(200);
+        const before = await as(org.admin)
+          .post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today })
+          .expect(200);
         expect(before.body).toMatchObject({ base_amount: '110.00', base_currency: 'USD' });
 
         const response = await as(org.admin).patch('/organization', { base_currency: 'EUR' }).expect(200);
@@ -154,14 +208,28 @@ describe('Organization settings, categories and vendors', () => {
         const [audit] = (await auditOf(org.id, org.id)).filter((entry) => entry.action === 'organization.updated');
         expect(audit.metadata).toEqual({ changes: { baseCurrency: { from: 'USD', to: 'EUR' } } });
 
-        const euro = await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today }).expect(200);
+        const euro = await as(org.admin)
+          .post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today })
+          .expect(200);
         expect(euro.body).toMatchObject({ base_amount: '100.00', base_currency: 'EUR' });
         // The USD-based rate does not convert into EUR: dollars now need a rate of their own.
-        expectProblem(await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today }), 422, 'EXCHANGE_RATE_MISSING');
-        expectProblem(await as(org.admin).post('/exchange-rates', { currency: 'EUR', rate: '1', date: today }), 422, 'SAME_AS_BASE_CURRENCY');
-        const usd = await as(org.admin).post('/exchange-rates', { currency: 'USD', rate: '0.92', date: today }).expect(201);
+        expectProblem(
+          await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today }),
+          422,
+          'EXCHANGE_RATE_MISSING',
+        );
+        expectProblem(
+          await as(org.admin).post('/exchange-rates', { currency: 'EUR', rate: '1', date: today }),
+          422,
+          'SAME_AS_BASE_CURRENCY',
+        );
+        const usd = await as(org.admin)
+          .post('/exchange-rates', { currency: 'USD', rate: '0.92', date: today })
+          .expect(201);
         expect(usd.body).toMatchObject({ currency: 'USD', base_currency: 'EUR', rate: '0.92', date: today });
-        const dollars = await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today }).expect(200);
+        const dollars = await as(org.admin)
+          .post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today })
+          .expect(200);
         expect(dollars.body).toMatchObject({ base_amount: '92.00', base_currency: 'EUR' });
         // Earlier rates stay listed with the base currency they were set for.
         const rates = (await as(org.admin).get('/exchange-rates').expect(200)).body as Listed;
@@ -176,21 +244,36 @@ describe('Organization settings, categories and vendors', () => {
   ] as const)('/$path', ({ path, noun, prefix, reference }) => {
     const url = `/${path}`;
     const create = async (org: TestOrganization, body: object = {}): Promise<CatalogItemBody> =>
-      (await as(org.admin).post(url, { name: `${noun} ${suffix()}`, ...body }).expect(201)).body;
-    const spendWith = (user: TestUser, itemId: string) => as(user).post('/spends', { amount: '9.50', currency: 'USD', spend_date: today, [reference]: itemId });
+      (
+        await as(org.admin)
+          .post(url, { name: `${noun} ${suffix()}`, ...body })
+          .expect(201)
+      ).body;
+    const spendWith = (user: TestUser, itemId: string) =>
+      as(user).post('/spends', { amount: '9.50', currency: 'USD', spend_date: today, [reference]: itemId });
 
     describe('creating and reading', () => {
       it(`creates a ${noun}: 201, trimmed, active, readable by anyone in the organization, audited`, async () => {
         const name = `Travel ${suffix()}`;
         const code = `T-${suffix()}`;
-        const response = await as(acme.admin).post(url, { name: `  ${name} `, code: ` ${code} ` }).expect(201);
-        expect(response.body).toEqual({ id: expect.stringMatching(UUID), name, code, is_active: true, created_at: expect.stringMatching(ISO_TIMESTAMP) });
+        const response = await as(acme.admin)
+          .post(url, { name: `  ${name} `, code: ` ${code} ` })
+          .expect(201);
+        expect(response.body).toEqual({
+          id: expect.stringMatching(UUID),
+          name,
+          code,
+          is_active: true,
+          created_at: expect.stringMatching(ISO_TIMESTAMP),
+        });
         for (const reader of [employee, manager, finance, acme.admin]) {
           expect((await as(reader).get(`${url}/${response.body.id}`).expect(200)).body).toEqual(response.body);
         }
         const listed = (await as(employee).get(`${url}?limit=100`).expect(200)).body as Listed;
         expect(listed.items).toEqual(expect.arrayContaining([response.body]));
-        expect(await auditOf(acme.id, response.body.id)).toEqual([{ action: `${noun}.created`, actor_id: acme.admin.id, metadata: { name, code } }]);
+        expect(await auditOf(acme.id, response.body.id)).toEqual([
+          { action: `${noun}.created`, actor_id: acme.admin.id, metadata: { name, code } },
+        ]);
       });
 
       it(`creates a ${noun} without a code, or with code null`, async () => {
@@ -208,7 +291,10 @@ describe('Organization settings, categories and vendors', () => {
         const existing = await create(acme);
         const response = await as(acme.admin).post(url, { name: ` ${existing.name.toUpperCase()} ` });
         expectProblem(response, 409, `${prefix}_NAME_TAKEN`);
-        const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM ${path} WHERE organization_id = $1 AND lower(name) = lower($2)`, [acme.id, existing.name]);
+        const [{ count }] = await t.dataSource.query(
+          `SELECT count(*)::int AS count FROM ${path} WHERE organization_id = $1 AND lower(name) = lower($2)`,
+          [acme.id, existing.name],
+        );
         expect(count).toBe(1);
         await as(globex.admin).post(url, { name: existing.name }).expect(201);
       });
@@ -225,7 +311,11 @@ describe('Organization settings, categories and vendors', () => {
         const body = { name: `Racer ${suffix()}` };
         const answers = await Promise.all([as(acme.admin).post(url, body), as(acme.admin).post(url, body)]);
         expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
-        expectProblem(answers.find((a) => a.status === 409)!, 409, `${prefix}_NAME_TAKEN`);
+        expectProblem(
+          answers.find((a) => a.status === 409)!,
+          409,
+          `${prefix}_NAME_TAKEN`,
+        );
       });
 
       it.each<[string, object, string[]]>([
@@ -246,18 +336,22 @@ describe('Organization settings, categories and vendors', () => {
 
       it('says what is wrong', async () => {
         const response = await as(acme.admin).post(url, { code: 'a b', colour: 'red' });
-        expect(response.body.errors).toEqual(expect.arrayContaining([
-          { field: 'name', message: 'is required' },
-          { field: 'code', message: 'may contain letters, digits and . _ - / only' },
-          { field: 'colour', message: 'is not a recognised field' },
-        ]));
+        expect(response.body.errors).toEqual(
+          expect.arrayContaining([
+            { field: 'name', message: 'is required' },
+            { field: 'code', message: 'may contain letters, digits and . _ - / only' },
+            { field: 'colour', message: 'is not a recognised field' },
+          ]),
+        );
       });
     });
 
     describe('changing', () => {
       it(`renames a ${noun}, changes its code and removes it with null; audited with what changed`, async () => {
         const item = await create(acme, { code: `OLD-${suffix()}` });
-        const renamed = await as(acme.admin).patch(`${url}/${item.id}`, { name: ' Renamed ', code: 'NEW/1' }).expect(200);
+        const renamed = await as(acme.admin)
+          .patch(`${url}/${item.id}`, { name: ' Renamed ', code: 'NEW/1' })
+          .expect(200);
         const name = 'Renamed';
         expect(renamed.body).toEqual({ ...item, name, code: 'NEW/1' });
         const uncoded = await as(acme.admin).patch(`${url}/${item.id}`, { code: null }).expect(200);
@@ -265,22 +359,40 @@ describe('Organization settings, categories and vendors', () => {
         expect((await as(employee).get(`${url}/${item.id}`).expect(200)).body).toEqual(uncoded.body);
         const audit = await auditOf(acme.id, item.id);
         expect(audit.map((a) => a.action)).toEqual([`${noun}.created`, `${noun}.updated`, `${noun}.updated`]);
-        expect(audit[1].metadata).toEqual({ changes: { name: { from: item.name, to: name }, code: { from: item.code, to: 'NEW/1' } } });
+        expect(audit[1].metadata).toEqual({
+          changes: { name: { from: item.name, to: name }, code: { from: item.code, to: 'NEW/1' } },
+        });
         expect(audit[2].metadata).toEqual({ changes: { code: { from: 'NEW/1', to: null } } });
       });
 
-      it('lets an item change the case of its own name, but not take another\'s name or code', async () => {
+      it("lets an item change the case of its own name, but not take another's name or code", async () => {
         const item = await create(acme);
         const other = await create(acme, { code: `O-${suffix()}` });
         await as(acme.admin).patch(`${url}/${item.id}`, { name: item.name.toUpperCase() }).expect(200);
-        expectProblem(await as(acme.admin).patch(`${url}/${item.id}`, { name: other.name.toLowerCase() }), 409, `${prefix}_NAME_TAKEN`);
-        expectProblem(await as(acme.admin).patch(`${url}/${item.id}`, { code: other.code }), 409, `${prefix}_CODE_TAKEN`);
-        expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toMatchObject({ name: item.name.toUpperCase(), code: null });
+        expectProblem(
+          await as(acme.admin).patch(`${url}/${item.id}`, { name: other.name.toLowerCase() }),
+          409,
+          `${prefix}_NAME_TAKEN`,
+        );
+        expectProblem(
+          await as(acme.admin).patch(`${url}/${item.id}`, { code: other.code }),
+          409,
+          `${prefix}_CODE_TAKEN`,
+        );
+        expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toMatchObject({
+          name: item.name.toUpperCase(),
+          code: null,
+        });
       });
 
       it('refuses bad values and unknown fields with 422, changing nothing', async () => {
         const item = await create(acme);
-        const response = await as(acme.admin).patch(`${url}/${item.id}`, { name: '', code: 'bad code', is_active: 'no', created_at: '2020-01-01' });
+        const response = await as(acme.admin).patch(`${url}/${item.id}`, {
+          name: '',
+          code: 'bad code',
+          is_active: 'no',
+          created_at: '2020-01-01',
+        });
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['code', 'created_at', 'is_active', 'name']);
         expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
@@ -298,7 +410,9 @@ describe('Organization settings, categories and vendors', () => {
         expect((await as(employee).get(`/spends/${earlier.id}`).expect(200)).body[reference]).toBe(item.id);
         const refused = await spendWith(employee, item.id);
         expectProblem(refused, 422, 'INVALID_REFERENCE');
-        expect(refused.body.errors).toEqual([{ field: reference, message: `must name an active ${noun} of this organization` }]);
+        expect(refused.body.errors).toEqual([
+          { field: reference, message: `must name an active ${noun} of this organization` },
+        ]);
         expect((await auditOf(acme.id, item.id)).map((a) => a.action)).toEqual([`${noun}.created`, `${noun}.deleted`]);
       });
 
@@ -310,11 +424,15 @@ describe('Organization settings, categories and vendors', () => {
         expect((await auditOf(acme.id, item.id)).map((a) => a.action)).toEqual([`${noun}.created`, `${noun}.deleted`]);
       });
 
-      it('keeps a retired item\'s name and code taken', async () => {
+      it("keeps a retired item's name and code taken", async () => {
         const item = await create(acme, { code: `R-${suffix()}` });
         await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
         expectProblem(await as(acme.admin).post(url, { name: item.name }), 409, `${prefix}_NAME_TAKEN`);
-        expectProblem(await as(acme.admin).post(url, { name: `Fresh ${suffix()}`, code: item.code }), 409, `${prefix}_CODE_TAKEN`);
+        expectProblem(
+          await as(acme.admin).post(url, { name: `Fresh ${suffix()}`, code: item.code }),
+          409,
+          `${prefix}_CODE_TAKEN`,
+        );
       });
 
       it('brings a retired item back with is_active: true, and retires it with is_active: false', async () => {
@@ -330,35 +448,50 @@ describe('Organization settings, categories and vendors', () => {
     });
 
     describe('who may change them', () => {
-      it.each<Role>(['employee', 'manager', 'finance'])('refuses a(n) %s every change with 403, changing nothing, but lets them read', async (role) => {
-        const caller = byRole(role);
-        const item = await create(acme);
-        const name = `By ${role} ${suffix()}`;
-        expectProblem(await as(caller).post(url, { name }), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await as(caller).patch(`${url}/${item.id}`, { name: 'Renamed' }), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await as(caller).delete(`${url}/${item.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
-        expect(await t.dataSource.query(`SELECT id FROM ${path} WHERE name = $1`, [name])).toEqual([]);
-        expect((await as(caller).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
-        await as(caller).get(url).expect(200);
-      });
+      it.each<Role>(['employee', 'manager', 'finance'])(
+        'refuses a(n) %s every change with 403, changing nothing, but lets them read',
+        async (role) => {
+          const caller = byRole(role);
+          const item = await create(acme);
+          const name = `By ${role} ${suffix()}`;
+          expectProblem(await as(caller).post(url, { name }), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(
+            await as(caller).patch(`${url}/${item.id}`, { name: 'Renamed' }),
+            403,
+            'INSUFFICIENT_PERMISSIONS',
+          );
+          expectProblem(await as(caller).delete(`${url}/${item.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+          expect(await t.dataSource.query(`SELECT id FROM ${path} WHERE name = $1`, [name])).toEqual([]);
+          expect((await as(caller).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
+          await as(caller).get(url).expect(200);
+        },
+      );
 
       it('refuses a caller without a token with 401', async () => {
         const item = await create(acme);
         expectProblem(await anonymous().get(`/api/v1${url}`), 401, 'AUTHENTICATION_REQUIRED');
         expectProblem(await anonymous().get(`/api/v1${url}/${item.id}`), 401, 'AUTHENTICATION_REQUIRED');
         expectProblem(await anonymous().post(`/api/v1${url}`).send({ name: 'Anon' }), 401, 'AUTHENTICATION_REQUIRED');
-        expectProblem(await anonymous().patch(`/api/v1${url}/${item.id}`).send({ name: 'Anon' }), 401, 'AUTHENTICATION_REQUIRED');
+        expectProblem(
+          await anonymous().patch(`/api/v1${url}/${item.id}`).send({ name: 'Anon' }),
+          401,
+          'AUTHENTICATION_REQUIRED',
+        );
         expectProblem(await anonymous().delete(`/api/v1${url}/${item.id}`), 401, 'AUTHENTICATION_REQUIRED');
         expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
       });
     });
 
-    describe('tenancy: another organization\'s items do not exist', () => {
+    describe("tenancy: another organization's items do not exist", () => {
       it(`answers 404 ${prefix}_NOT_FOUND to read, change or retire another organization's ${noun}, and changes nothing`, async () => {
         const foreign = await create(globex, { code: `G-${suffix()}` });
         expectProblem(await as(acme.admin).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
         expectProblem(await as(employee).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
-        expectProblem(await as(acme.admin).patch(`${url}/${foreign.id}`, { name: 'Hijacked', is_active: false }), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(
+          await as(acme.admin).patch(`${url}/${foreign.id}`, { name: 'Hijacked', is_active: false }),
+          404,
+          `${prefix}_NOT_FOUND`,
+        );
         expectProblem(await as(acme.admin).delete(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
         expect((await as(globex.admin).get(`${url}/${foreign.id}`).expect(200)).body).toEqual(foreign);
         const acmeList = (await as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
@@ -369,7 +502,11 @@ describe('Organization settings, categories and vendors', () => {
 
       it('answers the same 404 for an id that exists nowhere, and 422 for one that is not a UUID', async () => {
         expectProblem(await as(acme.admin).get(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
-        expectProblem(await as(acme.admin).patch(`${url}/${UNKNOWN_ID}`, { name: 'Nobody' }), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(
+          await as(acme.admin).patch(`${url}/${UNKNOWN_ID}`, { name: 'Nobody' }),
+          404,
+          `${prefix}_NOT_FOUND`,
+        );
         expectProblem(await as(acme.admin).delete(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
         for (const response of [
           await as(acme.admin).get(`${url}/travel`),
@@ -389,7 +526,13 @@ describe('Organization settings, categories and vendors', () => {
       beforeAll(async () => {
         org = await t.given.organization(`${noun} lister`);
         items = {};
-        for (const [name, code] of [['delta', 'D-4'], ['Alpha', null], ['charlie', 'GL_6400'], ['Echo', 'E-5'], ['bravo 100%', 'B-2']] as const) {
+        for (const [name, code] of [
+          ['delta', 'D-4'],
+          ['Alpha', null],
+          ['charlie', 'GL_6400'],
+          ['Echo', 'E-5'],
+          ['bravo 100%', 'B-2'],
+        ] as const) {
           items[name] = await create(org, { name, code });
         }
         await as(org.admin).delete(`${url}/${items.Echo.id}`).expect(200);
@@ -435,7 +578,7 @@ describe('Organization settings, categories and vendors', () => {
         expect(pages).toBe(3);
       });
 
-      it('is the organization\'s own: another organization lists only its own items', async () => {
+      it("is the organization's own: another organization lists only its own items", async () => {
         const page = (await as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
         const ids = page.items.map((item) => item.id);
         for (const item of Object.values(items)) expect(ids).not.toContain(item.id);
@@ -445,7 +588,9 @@ describe('Organization settings, categories and vendors', () => {
         const response = await as(org.admin).get(`${url}?is_active=maybe&limit=0&sort=name`);
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['is_active', 'limit', 'sort']);
-        expect(response.body.errors).toEqual(expect.arrayContaining([{ field: 'is_active', message: 'must be true or false' }]));
+        expect(response.body.errors).toEqual(
+          expect.arrayContaining([{ field: 'is_active', message: 'must be true or false' }]),
+        );
         expectProblem(await as(org.admin).get(`${url}?limit=101`), 422, 'VALIDATION_FAILED');
         expectProblem(await as(org.admin).get(`${url}?cursor=garbage`), 422, 'INVALID_CURSOR');
         const forged = Buffer.from(JSON.stringify(['alpha', 'not-a-uuid'])).toString('base64url');

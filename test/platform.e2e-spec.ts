@@ -7,7 +7,12 @@ type Operation = {
   operationId: string;
   security?: Array<Record<string, string[]>>;
   requestBody?: { content: Record<string, { schema?: unknown }> };
-  responses: Record<string, { content?: Record<string, { schema?: { format?: string }; example?: unknown; examples?: Record<string, unknown> }> }>;
+  responses: Record<
+    string,
+    {
+      content?: Record<string, { schema?: { format?: string }; example?: unknown; examples?: Record<string, unknown> }>;
+    }
+  >;
 };
 
 describe('Platform: health, request ids, errors, OpenAPI document', () => {
@@ -69,22 +74,35 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
       const org = await t.given.organization();
       let nested: unknown = 'bottom';
       for (let i = 0; i < 200; i++) nested = { a: nested };
-      const response = await request(t.http).post('/api/v1/spends').set(bearer(org.admin.accessToken)).send({ amount: '1.00', merchant: nested });
+      const response = await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(org.admin.accessToken))
+        .send({ amount: '1.00', merchant: nested });
       expectProblem(response, 400, 'MALFORMED_JSON');
       expect(response.body.detail).toMatch(/deeper than 32/);
     });
 
     it('refuses text PostgreSQL cannot store (NUL, unpaired surrogates) with 422 naming the field, in bodies and queries', async () => {
       const org = await t.given.organization();
-      const nul = await request(t.http).post('/api/v1/categories').set(bearer(org.admin.accessToken)).send({ name: 'Travel\u0000' });
+      const nul = await request(t.http)
+        .post('/api/v1/categories')
+        .set(bearer(org.admin.accessToken))
+        .send({ name: 'Travel\u0000' });
       expectProblem(nul, 422, 'VALIDATION_FAILED');
-      expect(nul.body.errors).toEqual([{ field: 'name', message: 'must not contain NUL characters or unpaired surrogates' }]);
-      const surrogate = await request(t.http).post('/api/v1/teams').set(bearer(org.admin.accessToken)).set('Content-Type', 'application/json')
+      expect(nul.body.errors).toEqual([
+        { field: 'name', message: 'must not contain NUL characters or unpaired surrogates' },
+      ]);
+      const surrogate = await request(t.http)
+        .post('/api/v1/teams')
+        .set(bearer(org.admin.accessToken))
+        .set('Content-Type', 'application/json')
         .send('{"name": "Team \\ud800"}');
       expectProblem(surrogate, 422, 'VALIDATION_FAILED');
       const query = await request(t.http).get('/api/v1/admin/users?q=%00').set(bearer(org.admin.accessToken));
       expectProblem(query, 422, 'VALIDATION_FAILED');
-      expect(query.body.errors).toEqual([{ field: 'q', message: 'must not contain NUL characters or unpaired surrogates' }]);
+      expect(query.body.errors).toEqual([
+        { field: 'q', message: 'must not contain NUL characters or unpaired surrogates' },
+      ]);
     });
 
     it('answers a request line too long for the HTTP parser with a 431 problem, not a bare status line', async () => {
@@ -107,7 +125,11 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
   });
 
   describe('OpenAPI document', () => {
-    let document: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
+    let document: {
+      openapi: string;
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
 
     beforeAll(async () => {
       const response = await request(t.http).get('/docs-json').expect(200);
@@ -125,13 +147,24 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
 
     const operations = () =>
       Object.entries(document.paths).flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, path, operation })),
+        Object.entries(methods).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          path,
+          operation,
+        })),
       );
 
     it('documents every route under /api/v1 and the health checks', () => {
       const routes = operations().map((o) => o.route);
-      for (const expected of ['POST /api/v1/auth/login', 'GET /api/v1/users/me', 'GET /api/v1/admin/users', 'PATCH /api/v1/organization',
-        'PUT /api/v1/teams/{id}/members/{user_id}', 'DELETE /api/v1/vendors/{id}', 'GET /health/ready']) {
+      for (const expected of [
+        'POST /api/v1/auth/login',
+        'GET /api/v1/users/me',
+        'GET /api/v1/admin/users',
+        'PATCH /api/v1/organization',
+        'PUT /api/v1/teams/{id}/members/{user_id}',
+        'DELETE /api/v1/vendors/{id}',
+        'GET /health/ready',
+      ]) {
         expect(routes).toContain(expected);
       }
     });
@@ -145,8 +178,12 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
         for (const status of success) {
           const content = operation.responses[status].content;
           // A download documents its media types with a binary schema instead of JSON.
-          const download = content && Object.values(content).length > 0 && Object.values(content).every((media) => media.schema?.format === 'binary');
-          if (status !== '204' && !download && !content?.['application/json']?.schema) gaps.push(`${route}: ${status} has no JSON schema`);
+          const download =
+            content &&
+            Object.values(content).length > 0 &&
+            Object.values(content).every((media) => media.schema?.format === 'binary');
+          if (status !== '204' && !download && !content?.['application/json']?.schema)
+            gaps.push(`${route}: ${status} has no JSON schema`);
         }
         if (route.startsWith('GET /health')) continue;
         const problems = statuses.filter((s) => /^[45]/.test(s));
@@ -154,28 +191,44 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
         for (const status of problems) {
           const problem = operation.responses[status].content?.['application/problem+json'];
           if (!problem?.schema) gaps.push(`${route}: ${status} is not a problem+json response`);
-          if (!problem?.examples || Object.keys(problem.examples).length === 0) gaps.push(`${route}: ${status} has no example`);
+          if (!problem?.examples || Object.keys(problem.examples).length === 0)
+            gaps.push(`${route}: ${status} has no example`);
         }
       }
       expect(gaps).toEqual([]);
     });
 
     it('keeps every problem documented for a status, whichever decorator named it', () => {
-      const codes = (path: string, status: string) => Object.keys(document.paths[path].post.responses[status].content?.['application/problem+json']?.examples ?? {});
+      const codes = (path: string, status: string) =>
+        Object.keys(document.paths[path].post.responses[status].content?.['application/problem+json']?.examples ?? {});
       // The route's own (EXCHANGE_RATE_MISSING), @ApiValidation's, @Idempotent's: one response per status holds them all.
-      expect(codes('/api/v1/spends', '422')).toEqual(expect.arrayContaining(['EXCHANGE_RATE_MISSING', 'VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED']));
-      expect(codes('/api/v1/spends', '400')).toEqual(expect.arrayContaining(['MALFORMED_JSON', 'INVALID_IDEMPOTENCY_KEY']));
-      expect(codes('/api/v1/webhook-subscriptions', '422')).toEqual(expect.arrayContaining(['WEBHOOK_URL_FORBIDDEN', 'VALIDATION_FAILED']));
+      expect(codes('/api/v1/spends', '422')).toEqual(
+        expect.arrayContaining(['EXCHANGE_RATE_MISSING', 'VALIDATION_FAILED', 'IDEMPOTENCY_KEY_REUSED']),
+      );
+      expect(codes('/api/v1/spends', '400')).toEqual(
+        expect.arrayContaining(['MALFORMED_JSON', 'INVALID_IDEMPOTENCY_KEY']),
+      );
+      expect(codes('/api/v1/webhook-subscriptions', '422')).toEqual(
+        expect.arrayContaining(['WEBHOOK_URL_FORBIDDEN', 'VALIDATION_FAILED']),
+      );
     });
 
     it('marks every non-public route with the bearer scheme and a 401 answer', () => {
-      const publicRoutes = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout', 'GET /health', 'GET /health/ready'];
+      const publicRoutes = [
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/refresh',
+        'POST /api/v1/auth/logout',
+        'GET /health',
+        'GET /health/ready',
+      ];
       // The identity provider authenticates with its organization's signature instead of a token.
-      const schemeOf = (route: string) => (route === 'POST /api/v1/events/webhook/{organization_id}' ? 'webhook-signature' : 'bearer');
+      const schemeOf = (route: string) =>
+        route === 'POST /api/v1/events/webhook/{organization_id}' ? 'webhook-signature' : 'bearer';
       const gaps: string[] = [];
       for (const { route, operation } of operations()) {
         if (publicRoutes.includes(route)) continue;
-        if (!operation.security?.some((s) => schemeOf(route) in s)) gaps.push(`${route}: no ${schemeOf(route)} security`);
+        if (!operation.security?.some((s) => schemeOf(route) in s))
+          gaps.push(`${route}: no ${schemeOf(route)} security`);
         if (!operation.responses['401']) gaps.push(`${route}: no 401`);
       }
       expect(gaps).toEqual([]);
@@ -183,7 +236,11 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
 
     it('documents request bodies with schemas that carry examples', () => {
       const gaps: string[] = [];
-      const schemas = (document.components as unknown as { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string }> }> }).schemas;
+      const schemas = (
+        document.components as unknown as {
+          schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string }> }>;
+        }
+      ).schemas;
       for (const { route, operation } of operations()) {
         const schema = operation.requestBody?.content['application/json']?.schema as { $ref?: string } | undefined;
         if (!schema?.$ref) continue;

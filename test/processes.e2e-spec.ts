@@ -25,7 +25,11 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
     afterAll(() => dropDatabase(name));
 
     it('refuses to start on an unmigrated database and names the command that fixes it', async () => {
-      const result = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, PORT: String(await freePort()) });
+      const result = await runToExit(['dist/src/main.js'], {
+        DATABASE_URL,
+        JWT_SECRET,
+        PORT: String(await freePort()),
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('pending migration');
       expect(result.stderr).toContain('npm run migration:run');
@@ -49,7 +53,10 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       const second = await runCli(args, { DATABASE_URL });
       expect(second.code).toBe(0);
       expect(second.stdout).toContain('already exists; nothing changed');
-      const elsewhere = await runCli(['bootstrap', '--org', 'Other', '--email', 'a@acme.test', '--password', PASSWORD], { DATABASE_URL });
+      const elsewhere = await runCli(
+        ['bootstrap', '--org', 'Other', '--email', 'a@acme.test', '--password', PASSWORD],
+        { DATABASE_URL },
+      );
       expect(elsewhere.code).toBe(1);
       expect(elsewhere.stderr).toContain('ADMIN_EMAIL_IN_OTHER_ORGANIZATION');
     });
@@ -66,12 +73,21 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
     it('starts the API on the migrated database; the bootstrapped admin logs in', async () => {
       const api = await startApi({ DATABASE_URL, JWT_SECRET });
       try {
-        const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'a@acme.test', password: PASSWORD }).expect(200);
-        const me = await request(api.url).get('/api/v1/users/me').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+        const login = await request(api.url)
+          .post('/api/v1/auth/login')
+          .send({ email: 'a@acme.test', password: PASSWORD })
+          .expect(200);
+        const me = await request(api.url)
+          .get('/api/v1/users/me')
+          .set('Authorization', `Bearer ${login.body.access_token}`)
+          .expect(200);
         expect(me.body).toMatchObject({ email: 'a@acme.test', role: 'admin' });
         await request(api.url).get('/health/ready').expect(200);
         // Logs are JSON lines with the request id, and never the password.
-        const lines = api.output().split('\n').filter((line) => line.startsWith('{'));
+        const lines = api
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{'));
         expect(lines.length).toBeGreaterThan(0);
         expect(lines.some((line) => JSON.parse(line).req?.id)).toBe(true);
         expect(api.output()).not.toContain(PASSWORD);
@@ -82,7 +98,10 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
 
     it('on SIGTERM answers the requests in flight before it closes the database, and exits 0', async () => {
       const api = await startApi({ DATABASE_URL, JWT_SECRET });
-      const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'a@acme.test', password: PASSWORD }).expect(200);
+      const login = await request(api.url)
+        .post('/api/v1/auth/login')
+        .send({ email: 'a@acme.test', password: PASSWORD })
+        .expect(200);
       const headers = { authorization: `Bearer ${login.body.access_token}` };
       const statuses: number[] = [];
       let stopped = false;
@@ -122,7 +141,12 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       const production = await runToExit(['dist/src/main.js'], { DATABASE_URL, NODE_ENV: 'production', ...noKeys });
       expect(production.code).toBe(1);
       expect(production.stderr).toContain('JWT_SECRET');
-      const withoutKey = await runToExit(['dist/src/main.js'], { DATABASE_URL, JWT_SECRET, NODE_ENV: 'production', ...noKeys });
+      const withoutKey = await runToExit(['dist/src/main.js'], {
+        DATABASE_URL,
+        JWT_SECRET,
+        NODE_ENV: 'production',
+        ...noKeys,
+      });
       expect(withoutKey.code).toBe(1);
       expect(withoutKey.stderr).toContain('AUDIT_KEY: must be set in production');
       expect(withoutKey.stderr).toContain('SECRETS_KEY: must be set in production');
@@ -147,8 +171,14 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
         const printed = /e-mail:\s+(\S+)\n\s+password:\s+(\S+)/.exec(first.output());
         expect(printed).not.toBeNull();
         password = printed![2];
-        const login = await request(first.url).post('/api/v1/auth/login').send({ email: printed![1], password }).expect(200);
-        const org = await request(first.url).get('/api/v1/organization').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+        const login = await request(first.url)
+          .post('/api/v1/auth/login')
+          .send({ email: printed![1], password })
+          .expect(200);
+        const org = await request(first.url)
+          .get('/api/v1/organization')
+          .set('Authorization', `Bearer ${login.body.access_token}`)
+          .expect(200);
         expect(org.body.name).toBe('Laptop Co');
       } finally {
         expect((await first.stop()).code).toBe(0);
@@ -157,7 +187,10 @@ describe('Processes: start-up, migrations, bootstrap CLI, embedded default', () 
       const second = await startApi(env, 60_000);
       try {
         expect(second.output()).not.toContain('password:');
-        await request(second.url).post('/api/v1/auth/login').send({ email: 'admin@spendin.local', password }).expect(200);
+        await request(second.url)
+          .post('/api/v1/auth/login')
+          .send({ email: 'admin@spendin.local', password })
+          .expect(200);
       } finally {
         expect((await second.stop()).code).toBe(0);
       }

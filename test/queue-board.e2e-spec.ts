@@ -7,7 +7,9 @@ import { createTestApp, TestApp } from './helpers/test-app';
 
 const withRedis = Boolean(process.env.REDIS_URL);
 const PASSWORD = 'the-operator-password-of-this-installation-0123';
-const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` });
+const basic = (user: string, password: string) => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`,
+});
 const OPERATOR = basic('operator', PASSWORD);
 
 function expectChallenge(response: request.Response): void {
@@ -31,7 +33,7 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
     });
     afterAll(() => t.close());
 
-    it('is not mounted: 404 to anyone, an organization admin and the operator\'s credentials included', async () => {
+    it("is not mounted: 404 to anyone, an organization admin and the operator's credentials included", async () => {
       for (const headers of [{}, bearer(org.admin.accessToken), OPERATOR]) {
         for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
           expectProblem(await request(t.http).get(path).set(headers), 404, 'ROUTE_NOT_FOUND');
@@ -40,8 +42,10 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
       }
     });
 
-    it('no longer has the route that turned an admin\'s token into a board cookie', async () => {
-      const response = await request(t.http).post('/api/v1/admin/queue-board/session').set(bearer(org.admin.accessToken));
+    it("no longer has the route that turned an admin's token into a board cookie", async () => {
+      const response = await request(t.http)
+        .post('/api/v1/admin/queue-board/session')
+        .set(bearer(org.admin.accessToken));
       expectProblem(response, 404, 'ROUTE_NOT_FOUND');
       expect(response.headers['set-cookie']).toBeUndefined();
     });
@@ -56,20 +60,29 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
     });
     afterAll(() => t.close());
 
-    it('asks a browser for the operator\'s credentials: 401 with WWW-Authenticate: Basic', async () => {
+    it("asks a browser for the operator's credentials: 401 with WWW-Authenticate: Basic", async () => {
       expectChallenge(await request(t.http).get('/admin/queues'));
       expectChallenge(await request(t.http).get('/admin/queues/api/queues'));
     });
 
-    it('refuses an organization admin\'s bearer token, and the token as the old board cookie', async () => {
+    it("refuses an organization admin's bearer token, and the token as the old board cookie", async () => {
       expectChallenge(await request(t.http).get('/admin/queues/api/queues').set(bearer(org.admin.accessToken)));
-      expectChallenge(await request(t.http).get('/admin/queues/api/queues').set('Cookie', `spendin_queue_board=${org.admin.accessToken}`));
+      expectChallenge(
+        await request(t.http)
+          .get('/admin/queues/api/queues')
+          .set('Cookie', `spendin_queue_board=${org.admin.accessToken}`),
+      );
     });
 
     it('refuses a wrong password, another user name and a malformed header alike', async () => {
       for (const headers of [
-        basic('operator', `${PASSWORD}x`), basic('operator', PASSWORD.slice(0, -1)), basic('admin', PASSWORD), basic('', PASSWORD),
-        { Authorization: `Basic ${Buffer.from(PASSWORD).toString('base64')}` }, { Authorization: 'Basic !!!' }, { Authorization: `Bearer ${PASSWORD}` },
+        basic('operator', `${PASSWORD}x`),
+        basic('operator', PASSWORD.slice(0, -1)),
+        basic('admin', PASSWORD),
+        basic('', PASSWORD),
+        { Authorization: `Basic ${Buffer.from(PASSWORD).toString('base64')}` },
+        { Authorization: 'Basic !!!' },
+        { Authorization: `Bearer ${PASSWORD}` },
       ]) {
         expectChallenge(await request(t.http).get('/admin/queues/api/queues').set(headers));
       }
@@ -77,13 +90,18 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
 
     if (withRedis) {
       const queue = (name: string) => (t.app.get(JobTransport) as BullTransport).queue(name);
-      const jobCount = async (name: string) => Object.values(await queue(name).getJobCounts()).reduce((sum, n) => sum + n, 0);
+      const jobCount = async (name: string) =>
+        Object.values(await queue(name).getJobCounts()).reduce((sum, n) => sum + n, 0);
 
       it('serves the page and its queue API to the operator, every queue marked read-only', async () => {
         const page = await request(t.http).get('/admin/queues').set(OPERATOR).expect(200);
         expect(page.headers['content-type']).toMatch(/text\/html/);
-        const { queues } = (await request(t.http).get('/admin/queues/api/queues').set(OPERATOR).expect(200)).body as { queues: Array<{ name: string; readOnlyMode: boolean; allowRetries: boolean }> };
-        expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['ocr', 'notifications', 'email', 'webhooks', 'webhook-deliveries']));
+        const { queues } = (await request(t.http).get('/admin/queues/api/queues').set(OPERATOR).expect(200)).body as {
+          queues: Array<{ name: string; readOnlyMode: boolean; allowRetries: boolean }>;
+        };
+        expect(queues.map((q) => q.name)).toEqual(
+          expect.arrayContaining(['ocr', 'notifications', 'email', 'webhooks', 'webhook-deliveries']),
+        );
         for (const q of queues) expect(q).toMatchObject({ readOnlyMode: true, allowRetries: false });
       });
 
@@ -99,7 +117,10 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
           ['patch', '/admin/queues/api/queues/notifications/1-notifications/update-data', { data: {} }],
         ];
         for (const [method, path, body] of changes) {
-          const response = await (request(t.http) as unknown as Record<string, (path: string) => request.Test>)[method](path).set(OPERATOR).send(body);
+          const response = await (request(t.http) as unknown as Record<string, (path: string) => request.Test>)
+            [method](path)
+            .set(OPERATOR)
+            .send(body);
           expectProblem(response, 405, 'METHOD_NOT_ALLOWED');
           expect(response.headers.allow).toBe('GET, HEAD');
         }
@@ -123,23 +144,32 @@ describe(`Queue board (${withRedis ? 'Bull on Redis' : 'no Redis'})`, () => {
     afterAll(() => t.close());
     const queue = () => (t.app.get(JobTransport) as BullTransport).queue('email');
 
-    it('lets the operator pause and resume a queue from the board\'s own pages', async () => {
-      await request(t.http).put('/admin/queues/api/queues/email/pause').set(OPERATOR).set('Sec-Fetch-Site', 'same-origin').expect(200);
+    it("lets the operator pause and resume a queue from the board's own pages", async () => {
+      await request(t.http)
+        .put('/admin/queues/api/queues/email/pause')
+        .set(OPERATOR)
+        .set('Sec-Fetch-Site', 'same-origin')
+        .expect(200);
       expect(await queue().isPaused()).toBe(true);
       await request(t.http).put('/admin/queues/api/queues/email/resume').set(OPERATOR).expect(200);
       expect(await queue().isPaused()).toBe(false);
     });
 
-    it('refuses a change another site makes the operator\'s browser send (with the Basic credentials it keeps)', async () => {
+    it("refuses a change another site makes the operator's browser send (with the Basic credentials it keeps)", async () => {
       for (const site of ['cross-site', 'same-site']) {
-        const response = await request(t.http).put('/admin/queues/api/queues/email/pause').set(OPERATOR).set('Sec-Fetch-Site', site);
+        const response = await request(t.http)
+          .put('/admin/queues/api/queues/email/pause')
+          .set(OPERATOR)
+          .set('Sec-Fetch-Site', site);
         expectProblem(response, 403, 'INSUFFICIENT_PERMISSIONS');
       }
       expect(await queue().isPaused()).toBe(false);
     });
 
-    it('still wants the operator\'s credentials for every change', async () => {
-      expectChallenge(await request(t.http).put('/admin/queues/api/queues/email/pause').set('Sec-Fetch-Site', 'same-origin'));
+    it("still wants the operator's credentials for every change", async () => {
+      expectChallenge(
+        await request(t.http).put('/admin/queues/api/queues/email/pause').set('Sec-Fetch-Site', 'same-origin'),
+      );
       expect(await queue().isPaused()).toBe(false);
     });
   });

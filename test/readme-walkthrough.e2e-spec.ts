@@ -62,7 +62,12 @@ describe('README walkthrough: from nothing to a paid spend', () => {
     const script = ['set -euo pipefail', ...walkthroughBlocks(readFileSync(README, 'utf8'))].join('\n');
     const bash = spawn('bash', ['-c', script], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), API: `${api.url}/api/v1`, ADMIN_PASSWORD: password },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? tmpdir(),
+        API: `${api.url}/api/v1`,
+        ADMIN_PASSWORD: password,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -73,17 +78,34 @@ describe('README walkthrough: from nothing to a paid spend', () => {
     expect(stdout).toContain('"spend_status": "approved"');
     expect(stdout).toContain('"valid": true');
 
-    const login = await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@spendin.local', password }).expect(200);
-    const as = (path: string) => request(api!.url).get(`/api/v1${path}`).set('Authorization', `Bearer ${login.body.access_token}`);
+    const login = await request(api.url)
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@spendin.local', password })
+      .expect(200);
+    const as = (path: string) =>
+      request(api!.url).get(`/api/v1${path}`).set('Authorization', `Bearer ${login.body.access_token}`);
     const paid = (await as('/spends?status=paid').expect(200)).body;
-    expect(paid.items).toEqual([expect.objectContaining({
-      amount: '38.34', currency: 'USD', merchant: 'Evergreen Auto Parts', payment_reference: 'SEPA-2026-0042', flags: [],
-    })]);
+    expect(paid.items).toEqual([
+      expect.objectContaining({
+        amount: '38.34',
+        currency: 'USD',
+        merchant: 'Evergreen Auto Parts',
+        payment_reference: 'SEPA-2026-0042',
+        flags: [],
+      }),
+    ]);
     const spend = (await as(`/spends/${paid.items[0].id}`).expect(200)).body;
     expect(spend.receipts).toEqual([expect.objectContaining({ ocr_status: 'done', verified: true })]);
-    expect(spend.approvals).toEqual([expect.objectContaining({ status: 'approved', comment: 'Thanks, the van is back on the road' })]);
+    expect(spend.approvals).toEqual([
+      expect.objectContaining({ status: 'approved', comment: 'Thanks, the van is back on the road' }),
+    ]);
 
-    const users = (await as('/admin/users?q=example.com').expect(200)).body.items as Array<{ email: string; id: string; role: string; manager_id: string | null }>;
+    const users = (await as('/admin/users?q=example.com').expect(200)).body.items as Array<{
+      email: string;
+      id: string;
+      role: string;
+      manager_id: string | null;
+    }>;
     const mary = users.find((u) => u.email === 'mary@example.com');
     expect(users.find((u) => u.email === 'emma@example.com')).toMatchObject({ role: 'employee', manager_id: mary?.id });
     expect(spend.approvals[0].approver.user_id).toBe(mary?.id);

@@ -21,11 +21,15 @@ const keyOf = (prefix: string, bytes: Buffer) => {
 };
 
 const download = (t: TestApp, user: TestUser, id: string) =>
-  request(t.http).get(`/api/v1/receipts/${id}/file`).set(bearer(user.accessToken)).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  request(t.http)
+    .get(`/api/v1/receipts/${id}/file`)
+    .set(bearer(user.accessToken))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
 
 async function settled(t: TestApp, user: TestUser, id: string) {
   const deadline = Date.now() + 45_000;
@@ -62,11 +66,23 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     await s3.close();
   });
 
-  const spend = async () => (await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken))
-    .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true }).expect(201)).body.id as string;
+  const spend = async () =>
+    (
+      await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(employee.accessToken))
+        .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
+        .expect(201)
+    ).body.id as string;
   const upload = (spendId: string, file: Buffer, headers: Record<string, string> = {}) =>
-    request(t.http).post('/api/v1/receipts').set(bearer(employee.accessToken)).set(headers).field('spend_id', spendId).attach('file', file, 'receipt.jpg');
-  const get = (id: string) => request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(employee.accessToken)).expect(200);
+    request(t.http)
+      .post('/api/v1/receipts')
+      .set(bearer(employee.accessToken))
+      .set(headers)
+      .field('spend_id', spendId)
+      .attach('file', file, 'receipt.jpg');
+  const get = (id: string) =>
+    request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(employee.accessToken)).expect(200);
 
   it('stores the upload in the bucket under the prefix, reads it for OCR and serves it back byte for byte', async () => {
     const created = await upload(await spend(), EVERGREEN).expect(201);
@@ -79,7 +95,11 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     expect(receipt.extracted).toMatchObject({ total: '38.34', date: '2026-08-13', currency: 'USD' });
 
     const file = await download(t, employee, created.body.id).expect(200);
-    expect(file.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String(EVERGREEN.length), etag: `"${sha256(EVERGREEN)}"` });
+    expect(file.headers).toMatchObject({
+      'content-type': 'image/jpeg',
+      'content-length': String(EVERGREEN.length),
+      etag: `"${sha256(EVERGREEN)}"`,
+    });
     expect(Buffer.compare(file.body as Buffer, EVERGREEN)).toBe(0);
   });
 
@@ -100,14 +120,23 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     expect((await settled(t, employee, created.body.id)).ocr_error_code).toBe('NOT_A_RECEIPT');
     await s3.remove(BUCKET, keyOf(PREFIX, BLANK_PAGE));
 
-    await request(t.http).post(`/api/v1/receipts/${created.body.id}/reprocess`).set(bearer(employee.accessToken)).expect(202);
+    await request(t.http)
+      .post(`/api/v1/receipts/${created.body.id}/reprocess`)
+      .set(bearer(employee.accessToken))
+      .expect(202);
     const failed = await settled(t, employee, created.body.id);
     expect(failed).toMatchObject({
-      ocr_status: 'failed', ocr_error_code: 'FILE_MISSING', ocr_error: 'The receipt\'s file is missing from storage; upload it again', extracted: null,
+      ocr_status: 'failed',
+      ocr_error_code: 'FILE_MISSING',
+      ocr_error: "The receipt's file is missing from storage; upload it again",
+      extracted: null,
     });
     const shown = JSON.stringify((await get(created.body.id)).body);
-    for (const internal of [BUCKET, `${PREFIX}receipts/`, String(link.port), 'NoSuchKey']) expect(shown).not.toContain(internal);
-    const missing = await request(t.http).get(`/api/v1/receipts/${created.body.id}/file`).set(bearer(employee.accessToken));
+    for (const internal of [BUCKET, `${PREFIX}receipts/`, String(link.port), 'NoSuchKey'])
+      expect(shown).not.toContain(internal);
+    const missing = await request(t.http)
+      .get(`/api/v1/receipts/${created.body.id}/file`)
+      .set(bearer(employee.accessToken));
     expectProblem(missing, 500, 'RECEIPT_FILE_MISSING');
     expect(JSON.stringify(missing.body)).not.toContain(BUCKET);
   });
@@ -117,7 +146,10 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     await settled(t, employee, created.body.id);
     await link.down();
     try {
-      await request(t.http).post(`/api/v1/receipts/${created.body.id}/reprocess`).set(bearer(employee.accessToken)).expect(202);
+      await request(t.http)
+        .post(`/api/v1/receipts/${created.body.id}/reprocess`)
+        .set(bearer(employee.accessToken))
+        .expect(202);
       const deadline = Date.now() + 15_000;
       while ((await get(created.body.id)).body.ocr_status !== 'processing') {
         if (Date.now() > deadline) throw new Error('OCR never started');
@@ -129,7 +161,11 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     } finally {
       await link.up();
     }
-    expect(await settled(t, employee, created.body.id)).toMatchObject({ ocr_status: 'done', ocr_error_code: null, extracted: expect.objectContaining({ total: '38.34' }) });
+    expect(await settled(t, employee, created.body.id)).toMatchObject({
+      ocr_status: 'done',
+      ocr_error_code: null,
+      extracted: expect.objectContaining({ total: '38.34' }),
+    });
   });
 
   it('answers an upload while the bucket is unreachable with 503, writes nothing, and takes the same Idempotency-Key once it is back', async () => {
@@ -146,9 +182,18 @@ describe('Receipts stored in an S3-compatible bucket', () => {
     expect(refused.headers['retry-after']).toBe('5');
     expect(refused.body.detail).toBe('Receipt storage is unavailable; retry shortly');
     expect(JSON.stringify(refused.body)).not.toMatch(new RegExp(`${BUCKET}|${link.port}|ECONNREFUSED`));
-    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM receipts WHERE spend_id = $1`, [spendId])).toEqual([{ n: 0 }]);
-    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'receipt.uploaded' AND metadata->>'spend_id' = $1`, [spendId])).toEqual([{ n: 0 }]);
-    const spendNow = (await request(t.http).get(`/api/v1/spends/${spendId}`).set(bearer(employee.accessToken)).expect(200)).body;
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM receipts WHERE spend_id = $1`, [spendId])).toEqual([
+      { n: 0 },
+    ]);
+    expect(
+      await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'receipt.uploaded' AND metadata->>'spend_id' = $1`,
+        [spendId],
+      ),
+    ).toEqual([{ n: 0 }]);
+    const spendNow = (
+      await request(t.http).get(`/api/v1/spends/${spendId}`).set(bearer(employee.accessToken)).expect(200)
+    ).body;
     expect(spendNow.receipts).toEqual([]);
 
     const accepted = await upload(spendId, other, { 'Idempotency-Key': `s3-down-${spendId}` }).expect(201);
@@ -168,11 +213,22 @@ describe('Receipt storage that cannot be used', () => {
     const t = await createTestApp(env);
     try {
       const employee = await t.given.user(await t.given.organization(), 'employee');
-      const spendId = (await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken))
-        .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true }).expect(201)).body.id;
-      const response = await request(t.http).post('/api/v1/receipts').set(bearer(employee.accessToken)).field('spend_id', spendId).attach('file', EVERGREEN, 'r.jpg');
+      const spendId = (
+        await request(t.http)
+          .post('/api/v1/spends')
+          .set(bearer(employee.accessToken))
+          .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
+          .expect(201)
+      ).body.id;
+      const response = await request(t.http)
+        .post('/api/v1/receipts')
+        .set(bearer(employee.accessToken))
+        .field('spend_id', spendId)
+        .attach('file', EVERGREEN, 'r.jpg');
       const [{ receipts }] = await t.dataSource.query(`SELECT count(*)::int AS receipts FROM receipts`);
-      const [{ requests }] = await t.dataSource.query(`SELECT count(*)::int AS requests FROM outbox WHERE topic = 'receipt.ocr_requested'`);
+      const [{ requests }] = await t.dataSource.query(
+        `SELECT count(*)::int AS requests FROM outbox WHERE topic = 'receipt.ocr_requested'`,
+      );
       const ready = await request(t.http).get('/health/ready');
       return { response, receipts, requests, ready };
     } finally {
@@ -190,7 +246,9 @@ describe('Receipt storage that cannot be used', () => {
   });
 
   it('a server nobody listens on: the same', async () => {
-    const { response, receipts, requests, ready } = await refusedUpload(s3.env('spendin-present', `http://127.0.0.1:${await freePort()}`));
+    const { response, receipts, requests, ready } = await refusedUpload(
+      s3.env('spendin-present', `http://127.0.0.1:${await freePort()}`),
+    );
     expectProblem(response, 503, 'STORAGE_UNAVAILABLE');
     expect({ receipts, requests }).toEqual({ receipts: 0, requests: 0 });
     expect(ready.body.checks.details.storage).toEqual({ status: 'down', kind: 's3' });
@@ -204,7 +262,8 @@ describe('Receipt storage that cannot be used', () => {
     try {
       const started = Date.now();
       const { response, receipts, ready } = await refusedUpload({
-        ...s3.env('spendin-present', `http://127.0.0.1:${(silent.address() as { port: number }).port}`), S3_TIMEOUT_MS: '300',
+        ...s3.env('spendin-present', `http://127.0.0.1:${(silent.address() as { port: number }).port}`),
+        S3_TIMEOUT_MS: '300',
       });
       expectProblem(response, 503, 'STORAGE_UNAVAILABLE');
       expect(receipts).toBe(0);
@@ -218,7 +277,11 @@ describe('Receipt storage that cannot be used', () => {
   });
 
   it('credentials the server does not know: the same, and they are nowhere in the answer', async () => {
-    const { response, receipts, ready } = await refusedUpload({ ...s3.env('spendin-present'), S3_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY', S3_SECRET_ACCESS_KEY: 'not-the-secret-at-all' });
+    const { response, receipts, ready } = await refusedUpload({
+      ...s3.env('spendin-present'),
+      S3_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY',
+      S3_SECRET_ACCESS_KEY: 'not-the-secret-at-all',
+    });
     expectProblem(response, 503, 'STORAGE_UNAVAILABLE');
     expect(JSON.stringify(response.body)).not.toMatch(/AKIAUNKNOWNKEY|not-the-secret-at-all|InvalidAccessKeyId/);
     expect(receipts).toBe(0);

@@ -38,20 +38,34 @@ jest.setTimeout(150_000);
 
   const worker = async () => {
     const started = await startWorker({
-      DATABASE_URL: t.databaseUrl, REDIS_URL: link.url, QUEUE_PREFIX: t.config.jobs.queuePrefix, JWT_SECRET: TEST_JWT_SECRET,
-      RECEIPTS_DIR: t.config.receipts.dir, OCR_WORKERS: '1', JOB_LOCK_SECONDS: '4', OUTBOX_POLL_MS: '100',
+      DATABASE_URL: t.databaseUrl,
+      REDIS_URL: link.url,
+      QUEUE_PREFIX: t.config.jobs.queuePrefix,
+      JWT_SECRET: TEST_JWT_SECRET,
+      RECEIPTS_DIR: t.config.receipts.dir,
+      OCR_WORKERS: '1',
+      JOB_LOCK_SECONDS: '4',
+      OUTBOX_POLL_MS: '100',
     });
     workers.push(started);
     return started;
   };
   const upload = async () => {
-    const spend = await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken))
-      .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true }).expect(201);
-    const receipt = await request(t.http).post('/api/v1/receipts').set(bearer(employee.accessToken))
-      .field('spend_id', spend.body.id).attach('file', RECEIPT, 'r.jpg').expect(201);
+    const spend = await request(t.http)
+      .post('/api/v1/spends')
+      .set(bearer(employee.accessToken))
+      .send({ amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
+      .expect(201);
+    const receipt = await request(t.http)
+      .post('/api/v1/receipts')
+      .set(bearer(employee.accessToken))
+      .field('spend_id', spend.body.id)
+      .attach('file', RECEIPT, 'r.jpg')
+      .expect(201);
     return receipt.body.id as string;
   };
-  const status = async (id: string) => (await request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(employee.accessToken)).expect(200)).body;
+  const status = async (id: string) =>
+    (await request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(employee.accessToken)).expect(200)).body;
   async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -69,7 +83,10 @@ jest.setTimeout(150_000);
       const receipt = await status(id);
       return receipt.ocr_status === 'done' ? receipt : undefined;
     });
-    expect(done).toMatchObject({ verified: true, extracted: expect.objectContaining({ total: '38.34', date: '2026-08-13' }) });
+    expect(done).toMatchObject({
+      verified: true,
+      extracted: expect.objectContaining({ total: '38.34', date: '2026-08-13' }),
+    });
     await first.stop('SIGTERM');
   });
 
@@ -93,14 +110,20 @@ jest.setTimeout(150_000);
     const ids = [await upload(), await upload(), await upload()];
     // The rows wait in the outbox; the dispatcher keeps failing to reach Redis meanwhile.
     await until('a failed dispatch attempt', async () => {
-      const [row] = await t.dataSource.query(`SELECT max(attempts)::int AS attempts FROM outbox WHERE topic = 'receipt.ocr_requested' AND dispatched_at IS NULL`);
+      const [row] = await t.dataSource.query(
+        `SELECT max(attempts)::int AS attempts FROM outbox WHERE topic = 'receipt.ocr_requested' AND dispatched_at IS NULL`,
+      );
       return row.attempts > 0 ? true : undefined;
     });
     for (const id of ids) expect((await status(id)).ocr_status).toBe('queued');
 
     await link.up();
     for (const id of ids) {
-      await until(`OCR of ${id} after Redis returned`, async () => ((await status(id)).ocr_status === 'done' ? true : undefined), 90_000);
+      await until(
+        `OCR of ${id} after Redis returned`,
+        async () => ((await status(id)).ocr_status === 'done' ? true : undefined),
+        90_000,
+      );
     }
     const [{ pending }] = await t.dataSource.query(
       `SELECT count(*)::int AS pending FROM outbox WHERE topic = 'receipt.ocr_requested' AND dispatched_at IS NULL`,

@@ -5,7 +5,8 @@ import { RunningApi, startApi } from './helpers/processes';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from './helpers/test-app';
 
 /** A JSON object with `count` unknown fields, as one string (faster than JSON.stringify of a huge object). */
-const manyFields = (count: number, extra = '') => `{${extra}${Array.from({ length: count }, (_, i) => `"f${i}":0`).join(',')}}`;
+const manyFields = (count: number, extra = '') =>
+  `{${extra}${Array.from({ length: count }, (_, i) => `"f${i}":0`).join(',')}}`;
 
 /** CPU seconds this process spends while `work` runs (the in-process app included). */
 async function cpuSecondsOf(work: () => Promise<unknown>): Promise<number> {
@@ -56,14 +57,29 @@ describe('Security: input an attacker sends before authenticating', () => {
   });
 
   it('refuses too many fields and items across levels, and in the query string', async () => {
-    const nested = JSON.stringify({ email: 'a@b.test', password: 'x', list: Array.from({ length: 60 }, () => Array.from({ length: 190 }, (_, i) => i)) });
-    expectProblem(await request(t.http).post('/api/v1/auth/login').set('content-type', 'application/json').send(nested), 413, 'PAYLOAD_TOO_LARGE');
+    const nested = JSON.stringify({
+      email: 'a@b.test',
+      password: 'x',
+      list: Array.from({ length: 60 }, () => Array.from({ length: 190 }, (_, i) => i)),
+    });
+    expectProblem(
+      await request(t.http).post('/api/v1/auth/login').set('content-type', 'application/json').send(nested),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     const query = Array.from({ length: 300 }, (_, i) => `q${i}=1`).join('&');
-    expectProblem(await request(t.http).get(`/api/v1/spends?${query}`).set(bearer(employee.accessToken)), 413, 'PAYLOAD_TOO_LARGE');
+    expectProblem(
+      await request(t.http).get(`/api/v1/spends?${query}`).set(bearer(employee.accessToken)),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('lists at most 20 failed fields, and says how many failed', async () => {
-    const response = await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken)).set('content-type', 'application/json')
+    const response = await request(t.http)
+      .post('/api/v1/spends')
+      .set(bearer(employee.accessToken))
+      .set('content-type', 'application/json')
       .send(manyFields(150, '"amount":"1.00","currency":"USD","spend_date":"2026-08-13",'));
     expectProblem(response, 422, 'VALIDATION_FAILED');
     expect(response.body.errors).toHaveLength(20);
@@ -72,10 +88,24 @@ describe('Security: input an attacker sends before authenticating', () => {
 
   it('keeps the default JSON limit at 100 KB, and 1 MB for policies and identity events only', async () => {
     const padding = 'x'.repeat(150 * 1024);
-    expectProblem(await request(t.http).post('/api/v1/auth/login').send({ email: 'a@b.test', password: padding }), 413, 'PAYLOAD_TOO_LARGE');
-    expectProblem(await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken)).send({ amount: '1.00', currency: 'USD', spend_date: '2026-08-13', description: padding }), 413, 'PAYLOAD_TOO_LARGE');
+    expectProblem(
+      await request(t.http).post('/api/v1/auth/login').send({ email: 'a@b.test', password: padding }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expectProblem(
+      await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(employee.accessToken))
+        .send({ amount: '1.00', currency: 'USD', spend_date: '2026-08-13', description: padding }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     // A large policy body reaches validation (and the role check) instead of the size limit.
-    const policy = await request(t.http).post('/api/v1/policies').set(bearer(employee.accessToken)).send({ name: 'Big', rules: [{ condition: { merchant_eq: padding }, action: { type: 'flag', flag: 'big' } }] });
+    const policy = await request(t.http)
+      .post('/api/v1/policies')
+      .set(bearer(employee.accessToken))
+      .send({ name: 'Big', rules: [{ condition: { merchant_eq: padding }, action: { type: 'flag', flag: 'big' } }] });
     expectProblem(policy, 403, 'INSUFFICIENT_PERMISSIONS');
   });
 });
@@ -92,15 +122,27 @@ describe('Security: what reaches caches, logs and the audit log', () => {
   it('records the address the trusted proxy saw, not one a client wrote into X-Forwarded-For', async () => {
     const org = await t.given.organization();
     for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-      await request(t.http).post('/api/v1/auth/login').set('X-Forwarded-For', `${spoofed}, 198.51.100.7`).send({ email: org.admin.email, password: 'not-the-password' }).expect(401);
+      await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', `${spoofed}, 198.51.100.7`)
+        .send({ email: org.admin.email, password: 'not-the-password' })
+        .expect(401);
     }
-    const failed = (await request(t.http).get('/api/v1/audit-logs?action=auth.login_failed').set(bearer(org.admin.accessToken)).expect(200)).body.items;
+    const failed = (
+      await request(t.http)
+        .get('/api/v1/audit-logs?action=auth.login_failed')
+        .set(bearer(org.admin.accessToken))
+        .expect(200)
+    ).body.items;
     expect(failed.map((entry: { ip: string }) => entry.ip)).toEqual(['198.51.100.7', '198.51.100.7', '198.51.100.7']);
   });
 
   it('tells caches to keep no API answer, public or authenticated', async () => {
     const org = await t.given.organization();
-    const login = await request(t.http).post('/api/v1/auth/login').send({ email: org.admin.email, password: org.admin.password }).expect(200);
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: org.admin.email, password: org.admin.password })
+      .expect(200);
     expect(login.headers['cache-control']).toBe('no-store');
     const me = await request(t.http).get('/api/v1/users/me').set(bearer(org.admin.accessToken)).expect(200);
     expect(me.headers['cache-control']).toBe('no-store');
@@ -114,7 +156,12 @@ describe('Security: credentials a client puts in a URL stay out of the logs', ()
 
   beforeAll(async () => {
     t = await createTestApp();
-    api = await startApi({ DATABASE_URL: t.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', REDIS_URL: undefined });
+    api = await startApi({
+      DATABASE_URL: t.databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: 'info',
+      REDIS_URL: undefined,
+    });
   });
   afterAll(async () => {
     await api?.stop();
@@ -122,7 +169,9 @@ describe('Security: credentials a client puts in a URL stay out of the logs', ()
   });
 
   it('logs the request without the values of token-like query parameters', async () => {
-    await request(api.url).get('/api/v1/users/me?access_token=leaked-token-123&api_key=leaked-key-456&q=visible-789').expect(401);
+    await request(api.url)
+      .get('/api/v1/users/me?access_token=leaked-token-123&api_key=leaked-key-456&q=visible-789')
+      .expect(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const output = api.output();
     expect(output).toContain('visible-789');
@@ -130,4 +179,3 @@ describe('Security: credentials a client puts in a URL stay out of the logs', ()
     expect(output).not.toMatch(/leaked-token-123|leaked-key-456/);
   });
 });
-

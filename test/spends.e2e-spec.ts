@@ -32,27 +32,43 @@ describe('Spends, policies and approvals', () => {
   afterAll(() => t.close());
 
   const api = (user: TestUser) => ({
-    post: (path: string, body: object = {}) => request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) => request(t.http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    post: (path: string, body: object = {}) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    patch: (path: string, body: object) =>
+      request(t.http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
   });
-  const spend = (user: TestUser, body: object) => api(user).post('/spends', { amount: '42.00', currency: 'USD', spend_date: today, merchant: 'Cafe', ...body });
+  const spend = (user: TestUser, body: object) =>
+    api(user).post('/spends', { amount: '42.00', currency: 'USD', spend_date: today, merchant: 'Cafe', ...body });
   const policy = async (name: string, rules: object[]) => {
     const response = await api(admin).post('/policies', { name, rules }).expect(201);
     return response.body as { id: string; version: number };
   };
-  const removePolicy = (id: string) => request(t.http).delete(`/api/v1/policies/${id}`).set(bearer(admin.accessToken)).expect(200);
+  const removePolicy = (id: string) =>
+    request(t.http).delete(`/api/v1/policies/${id}`).set(bearer(admin.accessToken)).expect(200);
   const count = async (sql: string, params: unknown[] = []) => Number((await t.dataSource.query(sql, params))[0].count);
 
   describe('money and exchange rates', () => {
     it('approves a spend no policy objects to, with amounts as decimal strings in the base currency', async () => {
       const response = await spend(employee, { amount: 12.5 }).expect(201);
       expect(response.body).toMatchObject({
-        status: 'approved', amount: '12.50', currency: 'USD', base_amount: '12.50', base_currency: 'USD', exchange_rate: '1',
-        user_id: employee.id, organization_id: org.id, source: 'manual', receipts: [], approvals: [], flags: [],
+        status: 'approved',
+        amount: '12.50',
+        currency: 'USD',
+        base_amount: '12.50',
+        base_currency: 'USD',
+        exchange_rate: '1',
+        user_id: employee.id,
+        organization_id: org.id,
+        source: 'manual',
+        receipts: [],
+        approvals: [],
+        flags: [],
         policy_evaluation: { decision: 'approved', matched_rules: [] },
       });
-      const [row] = await t.dataSource.query(`SELECT amount_minor, base_amount_minor FROM spends WHERE id = $1`, [response.body.id]);
+      const [row] = await t.dataSource.query(`SELECT amount_minor, base_amount_minor FROM spends WHERE id = $1`, [
+        response.body.id,
+      ]);
       expect(row).toEqual({ amount_minor: '1250', base_amount_minor: '1250' });
     });
 
@@ -63,13 +79,21 @@ describe('Spends, policies and approvals', () => {
     });
 
     it('converts at the latest rate on or before the spend date, at most 7 days older', async () => {
-      await api(admin).post('/exchange-rates', { currency: 'EUR', rate: '1.0823', date: daysAgo(10) }).expect(201);
-      await api(admin).post('/exchange-rates', { currency: 'EUR', rate: '1.1000', date: daysAgo(3) }).expect(201);
+      await api(admin)
+        .post('/exchange-rates', { currency: 'EUR', rate: '1.0823', date: daysAgo(10) })
+        .expect(201);
+      await api(admin)
+        .post('/exchange-rates', { currency: 'EUR', rate: '1.1000', date: daysAgo(3) })
+        .expect(201);
       const recent = await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(1) }).expect(201);
       expect(recent.body).toMatchObject({ amount: '100.00', base_amount: '110.00', exchange_rate: '1.1' });
       const older = await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(9) }).expect(201);
       expect(older.body).toMatchObject({ base_amount: '108.23', exchange_rate: '1.0823' });
-      expectProblem(await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(30) }), 422, 'EXCHANGE_RATE_MISSING');
+      expectProblem(
+        await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(30) }),
+        422,
+        'EXCHANGE_RATE_MISSING',
+      );
     });
 
     it('uses ISO-4217 minor digits: whole yen, cents, three-decimal dinars', async () => {
@@ -83,20 +107,32 @@ describe('Spends, policies and approvals', () => {
     });
 
     it.each([
-      [{ amount: '0' }, 'amount'], [{ amount: '-5' }, 'amount'], [{ amount: '1e3' }, 'amount'], [{ currency: 'XAU' }, 'currency'],
-      [{ currency: 'usd' }, 'currency'], [{ spend_date: '2026-02-30' }, 'spend_date'], [{ spend_date: '2999-01-01' }, 'spend_date'],
-      [{ source: 'telepathy' }, 'source'], [{ colour: 'red' }, 'colour'],
+      [{ amount: '0' }, 'amount'],
+      [{ amount: '-5' }, 'amount'],
+      [{ amount: '1e3' }, 'amount'],
+      [{ currency: 'XAU' }, 'currency'],
+      [{ currency: 'usd' }, 'currency'],
+      [{ spend_date: '2026-02-30' }, 'spend_date'],
+      [{ spend_date: '2999-01-01' }, 'spend_date'],
+      [{ source: 'telepathy' }, 'source'],
+      [{ colour: 'red' }, 'colour'],
     ])('refuses %j with 422 naming %s', async (body, field) => {
       const response = await spend(employee, body);
       expectProblem(response, 422, 'VALIDATION_FAILED');
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
-    it('refuses references to another organization\'s records with 422 INVALID_REFERENCE', async () => {
-      const foreign = await request(t.http).post('/api/v1/categories').set(bearer(outsider.admin.accessToken)).send({ name: 'Theirs' }).expect(201);
+    it("refuses references to another organization's records with 422 INVALID_REFERENCE", async () => {
+      const foreign = await request(t.http)
+        .post('/api/v1/categories')
+        .set(bearer(outsider.admin.accessToken))
+        .send({ name: 'Theirs' })
+        .expect(201);
       const response = await spend(employee, { category_id: foreign.body.id });
       expectProblem(response, 422, 'INVALID_REFERENCE');
-      expect(response.body.errors).toEqual([{ field: 'category_id', message: 'must name an active category of this organization' }]);
+      expect(response.body.errors).toEqual([
+        { field: 'category_id', message: 'must name an active category of this organization' },
+      ]);
     });
   });
 
@@ -104,21 +140,48 @@ describe('Spends, policies and approvals', () => {
     let highValue: { id: string; version: number };
     beforeAll(async () => {
       highValue = await policy('HighValue', [
-        { id: 'big', condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 },
-        { id: 'huge', condition: { amount_gt: 5000 }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
+        {
+          id: 'big',
+          condition: { amount_gt: 500 },
+          action: { type: 'require_approval', approver: 'manager' },
+          priority: 1,
+        },
+        {
+          id: 'huge',
+          condition: { amount_gt: 5000 },
+          action: { type: 'require_approval', approver: 'finance' },
+          priority: 2,
+        },
       ]);
     });
     afterAll(() => removePolicy(highValue.id));
 
-    it('routes a spend over the limit to the manager, explains why, and the manager\'s approval approves it; finance pays', async () => {
+    it("routes a spend over the limit to the manager, explains why, and the manager's approval approves it; finance pays", async () => {
       const created = await spend(employee, { amount: '650.00' }).expect(201);
       expect(created.body.status).toBe('pending_approval');
       expect(created.body.policy_evaluation).toMatchObject({
         decision: 'pending_approval',
-        matched_rules: [{ policy_id: highValue.id, policy_version: 1, rule_id: 'big', priority: 1, action: { type: 'require_approval', approver: 'manager' }, reason: 'amount 650 > 500' }],
+        matched_rules: [
+          {
+            policy_id: highValue.id,
+            policy_version: 1,
+            rule_id: 'big',
+            priority: 1,
+            action: { type: 'require_approval', approver: 'manager' },
+            reason: 'amount 650 > 500',
+          },
+        ],
         policies: [{ policy_id: highValue.id, version: 1 }],
       });
-      expect(created.body.approvals).toEqual([expect.objectContaining({ step: 1, round: 1, status: 'pending', approver: { user_id: manager.id, role: null }, requirement: 'manager' })]);
+      expect(created.body.approvals).toEqual([
+        expect.objectContaining({
+          step: 1,
+          round: 1,
+          status: 'pending',
+          approver: { user_id: manager.id, role: null },
+          requirement: 'manager',
+        }),
+      ]);
 
       const inbox = await api(manager).get('/approvals').expect(200);
       const step = inbox.body.items.find((a: { spend_id: string }) => a.spend_id === created.body.id);
@@ -130,9 +193,21 @@ describe('Spends, policies and approvals', () => {
       expect(paid.body).toMatchObject({ status: 'paid', payment_reference: 'SEPA-42', paid_at: expect.any(String) });
       expectProblem(await api(finance).post(`/spends/${created.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
 
-      const actions = (await t.dataSource.query(`SELECT action FROM audit_logs WHERE entity_id = $1 ORDER BY seq`, [created.body.id])).map((r: { action: string }) => r.action);
-      expect(actions).toEqual(['spend.created', 'approval.requested', 'spend.submitted', 'spend.approved', 'spend.paid']);
-      const topics = (await t.dataSource.query(`SELECT topic FROM outbox WHERE payload->>'spend_id' = $1 ORDER BY id`, [created.body.id])).map((r: { topic: string }) => r.topic);
+      const actions = (
+        await t.dataSource.query(`SELECT action FROM audit_logs WHERE entity_id = $1 ORDER BY seq`, [created.body.id])
+      ).map((r: { action: string }) => r.action);
+      expect(actions).toEqual([
+        'spend.created',
+        'approval.requested',
+        'spend.submitted',
+        'spend.approved',
+        'spend.paid',
+      ]);
+      const topics = (
+        await t.dataSource.query(`SELECT topic FROM outbox WHERE payload->>'spend_id' = $1 ORDER BY id`, [
+          created.body.id,
+        ])
+      ).map((r: { topic: string }) => r.topic);
       expect(topics).toEqual(['approval.assigned', 'spend.submitted', 'spend.approved', 'spend.paid']);
     });
 
@@ -141,30 +216,53 @@ describe('Spends, policies and approvals', () => {
       const [first, second] = created.body.approvals;
       expect([first.status, second.status]).toEqual(['pending', 'waiting']);
       expect(second.approver).toEqual({ user_id: null, role: 'finance' });
-      expectProblem(await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }), 409, 'APPROVAL_NOT_CURRENT');
-      expect((await api(manager).post(`/approvals/${first.id}/decision`, { approved: true }).expect(200)).body.spend_status).toBe('pending_approval');
+      expectProblem(
+        await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
+        409,
+        'APPROVAL_NOT_CURRENT',
+      );
+      expect(
+        (await api(manager).post(`/approvals/${first.id}/decision`, { approved: true }).expect(200)).body.spend_status,
+      ).toBe('pending_approval');
       const financeInbox = await api(finance).get('/approvals').expect(200);
       expect(financeInbox.body.items.map((a: { id: string }) => a.id)).toContain(second.id);
-      expect((await api(finance).post(`/approvals/${second.id}/decision`, { approved: true, comment: 'ok' }).expect(200)).body.spend_status).toBe('approved');
-      expectProblem(await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }), 409, 'APPROVAL_ALREADY_DECIDED');
+      expect(
+        (await api(finance).post(`/approvals/${second.id}/decision`, { approved: true, comment: 'ok' }).expect(200))
+          .body.spend_status,
+      ).toBe('approved');
+      expectProblem(
+        await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
+        409,
+        'APPROVAL_ALREADY_DECIDED',
+      );
     });
 
     it('needs a comment to reject; a rejection ends the chain; the owner edits and resubmits in a new round', async () => {
       const created = await spend(employee, { amount: '6000.00' }).expect(201);
       const [first, second] = created.body.approvals;
-      expectProblem(await api(manager).post(`/approvals/${first.id}/decision`, { approved: false }), 422, 'COMMENT_REQUIRED');
-      const rejected = await api(manager).post(`/approvals/${first.id}/decision`, { approved: false, comment: 'Split it please' }).expect(200);
+      expectProblem(
+        await api(manager).post(`/approvals/${first.id}/decision`, { approved: false }),
+        422,
+        'COMMENT_REQUIRED',
+      );
+      const rejected = await api(manager)
+        .post(`/approvals/${first.id}/decision`, { approved: false, comment: 'Split it please' })
+        .expect(200);
       expect(rejected.body.spend_status).toBe('rejected');
       const after = await api(employee).get(`/spends/${created.body.id}`).expect(200);
       expect(after.body.status).toBe('rejected');
       expect(after.body.approvals.map((a: { status: string }) => a.status)).toEqual(['rejected', 'cancelled']);
       expect(second.id).toBe(after.body.approvals[1].id);
 
-      const edited = await api(employee).patch(`/spends/${created.body.id}`, { amount: '600.00', currency: 'USD' }).expect(200);
+      const edited = await api(employee)
+        .patch(`/spends/${created.body.id}`, { amount: '600.00', currency: 'USD' })
+        .expect(200);
       expect(edited.body).toMatchObject({ status: 'rejected', amount: '600.00' });
       const resubmitted = await api(employee).post(`/spends/${created.body.id}/submit`).expect(200);
       expect(resubmitted.body.status).toBe('pending_approval');
-      expect(resubmitted.body.approvals.map((a: { round: number; status: string }) => `${a.round}:${a.status}`)).toEqual(['1:rejected', '1:cancelled', '2:pending']);
+      expect(
+        resubmitted.body.approvals.map((a: { round: number; status: string }) => `${a.round}:${a.status}`),
+      ).toEqual(['1:rejected', '1:cancelled', '2:pending']);
     });
 
     it('takes exactly one of two simultaneous decisions on one step; the other gets 409', async () => {
@@ -176,14 +274,18 @@ describe('Spends, policies and approvals', () => {
         api(manager).post(`/approvals/${stepId}/decision`, { approved: true }),
       ]);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
-      for (const answer of answers.filter((a) => a.status === 409)) expectProblem(answer, 409, 'APPROVAL_ALREADY_DECIDED');
+      for (const answer of answers.filter((a) => a.status === 409))
+        expectProblem(answer, 409, 'APPROVAL_ALREADY_DECIDED');
       expect(await count(`SELECT count(*) FROM approvals WHERE id = $1 AND decided_by IS NOT NULL`, [stepId])).toBe(1);
     });
 
     it('falls back to finance when the owner has no manager, and says so', async () => {
       const loner = await t.given.user(org, 'employee');
       const created = await spend(loner, { amount: '900.00' }).expect(201);
-      expect(created.body.approvals[0]).toMatchObject({ approver: { user_id: null, role: 'finance' }, note: 'manager: the owner has no manager; falls back to finance' });
+      expect(created.body.approvals[0]).toMatchObject({
+        approver: { user_id: null, role: 'finance' },
+        note: 'manager: the owner has no manager; falls back to finance',
+      });
       expect(created.body.policy_evaluation.approvers[0].note).toContain('falls back to finance');
     });
 
@@ -191,39 +293,88 @@ describe('Spends, policies and approvals', () => {
       const created = await spend(finance, { amount: '900.00' }).expect(201);
       const step = created.body.approvals[0];
       expect(step.approver).toEqual({ user_id: null, role: 'finance' });
-      expectProblem(await api(finance).post(`/approvals/${step.id}/decision`, { approved: true }), 403, 'SELF_APPROVAL_FORBIDDEN');
-      expect((await api(finance).get('/approvals').expect(200)).body.items.map((a: { id: string }) => a.id)).not.toContain(step.id);
+      expectProblem(
+        await api(finance).post(`/approvals/${step.id}/decision`, { approved: true }),
+        403,
+        'SELF_APPROVAL_FORBIDDEN',
+      );
+      expect(
+        (await api(finance).get('/approvals').expect(200)).body.items.map((a: { id: string }) => a.id),
+      ).not.toContain(step.id);
       await api(admin).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
     });
 
     it('refuses a decision by someone else (403 NOT_APPROVER) and from another organization (404)', async () => {
       const created = await spend(employee, { amount: '800.00' }).expect(201);
       const stepId = created.body.approvals[0].id;
-      expectProblem(await api(colleague).post(`/approvals/${stepId}/decision`, { approved: true }), 403, 'NOT_APPROVER');
+      expectProblem(
+        await api(colleague).post(`/approvals/${stepId}/decision`, { approved: true }),
+        403,
+        'NOT_APPROVER',
+      );
       expectProblem(await api(finance).post(`/approvals/${stepId}/decision`, { approved: true }), 403, 'NOT_APPROVER');
-      expectProblem(await api(outsider.admin).post(`/approvals/${stepId}/decision`, { approved: true }), 404, 'APPROVAL_NOT_FOUND');
-      expectProblem(await api(manager).post(`/approvals/not-a-uuid/decision`, { approved: true }), 422, 'VALIDATION_FAILED');
-      expectProblem(await api(manager).post(`/approvals/${stepId}/decision`, { approved: 'yes' }), 422, 'VALIDATION_FAILED');
+      expectProblem(
+        await api(outsider.admin).post(`/approvals/${stepId}/decision`, { approved: true }),
+        404,
+        'APPROVAL_NOT_FOUND',
+      );
+      expectProblem(
+        await api(manager).post(`/approvals/not-a-uuid/decision`, { approved: true }),
+        422,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await api(manager).post(`/approvals/${stepId}/decision`, { approved: 'yes' }),
+        422,
+        'VALIDATION_FAILED',
+      );
     });
 
     it('keeps naming the policy version a spend was evaluated with after the policy changes', async () => {
       const created = await spend(employee, { amount: '550.00' }).expect(201);
-      await api(admin).patch(`/policies/${highValue.id}`, { rules: [{ id: 'big', condition: { amount_gt: 400 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 }] }).expect(200);
+      await api(admin)
+        .patch(`/policies/${highValue.id}`, {
+          rules: [
+            {
+              id: 'big',
+              condition: { amount_gt: 400 },
+              action: { type: 'require_approval', approver: 'manager' },
+              priority: 1,
+            },
+          ],
+        })
+        .expect(200);
       const later = await api(employee).get(`/spends/${created.body.id}`).expect(200);
-      expect(later.body.policy_evaluation.matched_rules[0]).toMatchObject({ policy_version: 1, reason: 'amount 550 > 500' });
+      expect(later.body.policy_evaluation.matched_rules[0]).toMatchObject({
+        policy_version: 1,
+        reason: 'amount 550 > 500',
+      });
       const next = await spend(employee, { amount: '450.00' }).expect(201);
       expect(next.body.policy_evaluation.matched_rules[0]).toMatchObject({ policy_version: 2 });
-      const [version1] = await t.dataSource.query(`SELECT rules FROM policy_versions WHERE policy_id = $1 AND version = 1`, [highValue.id]);
+      const [version1] = await t.dataSource.query(
+        `SELECT rules FROM policy_versions WHERE policy_id = $1 AND version = 1`,
+        [highValue.id],
+      );
       expect(version1.rules[0].condition).toEqual({ amount_gt: 500 });
     });
   });
 
   describe('blocks, flags and duplicates', () => {
-    it('blocks a spend a policy forbids, with the policy\'s message; a blocked spend cannot be withdrawn', async () => {
-      const rule = await policy('NoCasinos', [{ condition: { merchant_contains: 'casino' }, action: { type: 'block', message: 'Gambling is never reimbursed' }, priority: 0 }]);
+    it("blocks a spend a policy forbids, with the policy's message; a blocked spend cannot be withdrawn", async () => {
+      const rule = await policy('NoCasinos', [
+        {
+          condition: { merchant_contains: 'casino' },
+          action: { type: 'block', message: 'Gambling is never reimbursed' },
+          priority: 0,
+        },
+      ]);
       try {
         const created = await spend(employee, { merchant: 'Grand Casino Baden' }).expect(201);
-        expect(created.body).toMatchObject({ status: 'blocked', approvals: [], policy_evaluation: { decision: 'blocked', block_message: 'Gambling is never reimbursed' } });
+        expect(created.body).toMatchObject({
+          status: 'blocked',
+          approvals: [],
+          policy_evaluation: { decision: 'blocked', block_message: 'Gambling is never reimbursed' },
+        });
         expectProblem(await api(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
       } finally {
         await removePolicy(rule.id);
@@ -231,7 +382,13 @@ describe('Spends, policies and approvals', () => {
     });
 
     it('flags a likely double submission duplicate_suspected, and a policy can route on it', async () => {
-      const rule = await policy('Duplicates', [{ condition: { flags_contains: 'duplicate_suspected' }, action: { type: 'require_approval', approver: 'finance' }, priority: 5 }]);
+      const rule = await policy('Duplicates', [
+        {
+          condition: { flags_contains: 'duplicate_suspected' },
+          action: { type: 'require_approval', approver: 'finance' },
+          priority: 5,
+        },
+      ]);
       try {
         const body = { amount: '19.99', merchant: 'Taxi Berlin', spend_date: daysAgo(2) };
         const first = await spend(colleague, body).expect(201);
@@ -251,23 +408,35 @@ describe('Spends, policies and approvals', () => {
     it('keeps a draft unevaluated, lets its owner edit and submit it, then refuses edits', async () => {
       const draft = await spend(employee, { draft: true, amount: '10.00' }).expect(201);
       expect(draft.body).toMatchObject({ status: 'draft', policy_evaluation: null, submitted_at: null });
-      const edited = await api(employee).patch(`/spends/${draft.body.id}`, { description: 'Team lunch', merchant: null }).expect(200);
+      const edited = await api(employee)
+        .patch(`/spends/${draft.body.id}`, { description: 'Team lunch', merchant: null })
+        .expect(200);
       expect(edited.body).toMatchObject({ description: 'Team lunch', merchant: null, status: 'draft' });
       const submitted = await api(employee).post(`/spends/${draft.body.id}/submit`).expect(200);
       expect(submitted.body.status).toBe('approved');
-      expectProblem(await api(employee).patch(`/spends/${draft.body.id}`, { description: 'Changed' }), 409, 'SPEND_NOT_EDITABLE');
+      expectProblem(
+        await api(employee).patch(`/spends/${draft.body.id}`, { description: 'Changed' }),
+        409,
+        'SPEND_NOT_EDITABLE',
+      );
       expectProblem(await api(employee).post(`/spends/${draft.body.id}/submit`), 409, 'SPEND_NOT_SUBMITTABLE');
     });
 
     it('lets the owner withdraw a pending spend, cancelling its open steps', async () => {
-      const rule = await policy('AllNeedManager', [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }]);
+      const rule = await policy('AllNeedManager', [
+        { condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } },
+      ]);
       try {
         const created = await spend(employee, { amount: '30.00' }).expect(201);
         const cancelled = await api(employee).post(`/spends/${created.body.id}/cancel`).expect(200);
         expect(cancelled.body.status).toBe('cancelled');
         expect(cancelled.body.approvals[0].status).toBe('cancelled');
         expectProblem(await api(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
-        expectProblem(await api(manager).post(`/approvals/${created.body.approvals[0].id}/decision`, { approved: true }), 409, 'APPROVAL_ALREADY_DECIDED');
+        expectProblem(
+          await api(manager).post(`/approvals/${created.body.approvals[0].id}/decision`, { approved: true }),
+          409,
+          'APPROVAL_ALREADY_DECIDED',
+        );
       } finally {
         await removePolicy(rule.id);
       }
@@ -288,7 +457,11 @@ describe('Spends, policies and approvals', () => {
       expectProblem(await api(manager).post(`/spends/${mine.body.id}/pay`), 403, 'INSUFFICIENT_PERMISSIONS');
       const draft = await spend(employee, { draft: true }).expect(201);
       expectProblem(await api(finance).post(`/spends/${draft.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
-      expectProblem(await api(finance).post(`/spends/${mine.body.id}/pay`, { paid_at: 'yesterday' }), 422, 'VALIDATION_FAILED');
+      expectProblem(
+        await api(finance).post(`/spends/${mine.body.id}/pay`, { paid_at: 'yesterday' }),
+        422,
+        'VALIDATION_FAILED',
+      );
     });
   });
 
@@ -296,7 +469,9 @@ describe('Spends, policies and approvals', () => {
     it('shows employees their own spends, managers their reporting line and led teams, finance everything; others get 404', async () => {
       const lead = await t.given.user(org, 'manager');
       const member = await t.given.user(org, 'employee');
-      await api(admin).post('/teams', { name: 'Field', lead_id: lead.id, member_ids: [member.id] }).expect(201);
+      await api(admin)
+        .post('/teams', { name: 'Field', lead_id: lead.id, member_ids: [member.id] })
+        .expect(201);
       const memberSpend = await spend(member, { amount: '3.00' }).expect(201);
       const employeeSpend = await spend(employee, { amount: '4.00' }).expect(201);
 
@@ -321,19 +496,28 @@ describe('Spends, policies and approvals', () => {
 
     it('filters and pages the list with total and a keyset cursor, newest spend_date first', async () => {
       const walker = await t.given.user(org, 'employee');
-      for (let day = 1; day <= 7; day++) await spend(walker, { amount: `${day}.00`, spend_date: daysAgo(day) }).expect(201);
+      for (let day = 1; day <= 7; day++)
+        await spend(walker, { amount: `${day}.00`, spend_date: daysAgo(day) }).expect(201);
       const first = await api(walker).get('/spends?limit=3').expect(200);
       expect(first.body.total).toBe(7);
-      expect(first.body.items.map((s: { spend_date: string }) => s.spend_date)).toEqual([daysAgo(1), daysAgo(2), daysAgo(3)]);
+      expect(first.body.items.map((s: { spend_date: string }) => s.spend_date)).toEqual([
+        daysAgo(1),
+        daysAgo(2),
+        daysAgo(3),
+      ]);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: request.Response = await api(walker).get(`/spends?limit=3${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const page: request.Response = await api(walker)
+          .get(`/spends?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+          .expect(200);
         seen.push(...page.body.items.map((s: { id: string }) => s.id));
         cursor = page.body.next_cursor;
       } while (cursor);
       expect(new Set(seen).size).toBe(7);
-      const bounded = await api(walker).get(`/spends?from=${daysAgo(5)}&to=${daysAgo(3)}&status=approved`).expect(200);
+      const bounded = await api(walker)
+        .get(`/spends?from=${daysAgo(5)}&to=${daysAgo(3)}&status=approved`)
+        .expect(200);
       expect(bounded.body.total).toBe(3);
       expectProblem(await api(walker).get('/spends?status=lost'), 422, 'VALIDATION_FAILED');
       expectProblem(await api(walker).get('/spends?cursor=garbage'), 422, 'INVALID_CURSOR');
@@ -343,38 +527,79 @@ describe('Spends, policies and approvals', () => {
   describe('idempotency and simulation', () => {
     it('creates exactly one spend for concurrent requests with one Idempotency-Key, and replays it', async () => {
       const body = { amount: '77.00', currency: 'USD', spend_date: today, merchant: 'Idempotent Inc' };
-      const answers = await Promise.all(Array.from({ length: 6 }, () =>
-        request(t.http).post('/api/v1/spends').set(bearer(colleague.accessToken)).set('Idempotency-Key', 'spend-key-1').send(body)));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          request(t.http)
+            .post('/api/v1/spends')
+            .set(bearer(colleague.accessToken))
+            .set('Idempotency-Key', 'spend-key-1')
+            .send(body),
+        ),
+      );
       const created = answers.filter((a) => a.status === 201);
       expect(created.length).toBeGreaterThanOrEqual(1);
-      for (const answer of answers.filter((a) => a.status !== 201)) expectProblem(answer, 409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      for (const answer of answers.filter((a) => a.status !== 201))
+        expectProblem(answer, 409, 'IDEMPOTENCY_REQUEST_IN_PROGRESS');
       expect(new Set(created.map((a) => a.body.id)).size).toBe(1);
       expect(await count(`SELECT count(*) FROM spends WHERE merchant = 'Idempotent Inc'`)).toBe(1);
 
-      const replay = await request(t.http).post('/api/v1/spends').set(bearer(colleague.accessToken)).set('Idempotency-Key', 'spend-key-1').send(body).expect(201);
+      const replay = await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(colleague.accessToken))
+        .set('Idempotency-Key', 'spend-key-1')
+        .send(body)
+        .expect(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.body.id).toBe(created[0].body.id);
-      const reused = await request(t.http).post('/api/v1/spends').set(bearer(colleague.accessToken)).set('Idempotency-Key', 'spend-key-1').send({ ...body, amount: '78.00' });
+      const reused = await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(colleague.accessToken))
+        .set('Idempotency-Key', 'spend-key-1')
+        .send({ ...body, amount: '78.00' });
       expectProblem(reused, 422, 'IDEMPOTENCY_KEY_REUSED');
       // Keys belong to their user: another user's same key is a new request.
-      await request(t.http).post('/api/v1/spends').set(bearer(employee.accessToken)).set('Idempotency-Key', 'spend-key-1').send(body).expect(201);
+      await request(t.http)
+        .post('/api/v1/spends')
+        .set(bearer(employee.accessToken))
+        .set('Idempotency-Key', 'spend-key-1')
+        .send(body)
+        .expect(201);
     });
 
     it('simulates the evaluation a spend would get for a user, storing nothing', async () => {
-      const rule = await policy('Simulated', [{ id: 'sim', condition: { amount_gte: 100 }, action: { type: 'require_approval', approver: 'manager' } }]);
+      const rule = await policy('Simulated', [
+        { id: 'sim', condition: { amount_gte: 100 }, action: { type: 'require_approval', approver: 'manager' } },
+      ]);
       try {
         const spends = await count(`SELECT count(*) FROM spends`);
         const approvals = await count(`SELECT count(*) FROM approvals`);
-        const response = await api(finance).post('/policies/simulate', { amount: '150.00', currency: 'USD', spend_date: today, user_id: employee.id }).expect(200);
+        const response = await api(finance)
+          .post('/policies/simulate', { amount: '150.00', currency: 'USD', spend_date: today, user_id: employee.id })
+          .expect(200);
         expect(response.body).toMatchObject({
-          decision: 'pending_approval', base_amount: '150.00', base_currency: 'USD',
+          decision: 'pending_approval',
+          base_amount: '150.00',
+          base_currency: 'USD',
           matched_rules: [expect.objectContaining({ rule_id: 'sim', policy_id: rule.id })],
           approvers: [{ step: 1, requirement: 'manager', user_id: manager.id, role: null, note: null }],
         });
         expect(await count(`SELECT count(*) FROM spends`)).toBe(spends);
         expect(await count(`SELECT count(*) FROM approvals`)).toBe(approvals);
-        expectProblem(await api(employee).post('/policies/simulate', { amount: '1.00', currency: 'USD', spend_date: today }), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await api(finance).post('/policies/simulate', { amount: '1.00', currency: 'USD', spend_date: today, user_id: outsider.admin.id }), 422, 'INVALID_REFERENCE');
+        expectProblem(
+          await api(employee).post('/policies/simulate', { amount: '1.00', currency: 'USD', spend_date: today }),
+          403,
+          'INSUFFICIENT_PERMISSIONS',
+        );
+        expectProblem(
+          await api(finance).post('/policies/simulate', {
+            amount: '1.00',
+            currency: 'USD',
+            spend_date: today,
+            user_id: outsider.admin.id,
+          }),
+          422,
+          'INVALID_REFERENCE',
+        );
       } finally {
         await removePolicy(rule.id);
       }

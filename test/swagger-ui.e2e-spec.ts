@@ -15,7 +15,8 @@ const SCREENSHOT = join(__dirname, '..', 'artifacts', 'swagger-ui.png');
 const found = findChromium();
 const available = 'resolve' in found;
 if (!available) {
-  if (process.env.CI === 'true') throw new Error(`The browser test of /docs must run in CI, but there is ${found.unavailable}`);
+  if (process.env.CI === 'true')
+    throw new Error(`The browser test of /docs must run in CI, but there is ${found.unavailable}`);
   process.stderr.write(`Skipping the browser test of /docs: ${found.unavailable}\n`);
 }
 
@@ -48,7 +49,9 @@ if (!available) {
 
   /** The operation's block, found by method and path as the page shows them. */
   const operation = (page: Page, method: 'get' | 'post', path: string): Locator =>
-    page.locator(`.opblock.opblock-${method}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+    page
+      .locator(`.opblock.opblock-${method}`)
+      .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
 
   /**
    * Expands an operation, presses "Try it out", fills the body if given, executes, and reads the
@@ -91,7 +94,10 @@ if (!available) {
       await page.goto(`${baseUrl}/docs`);
       await page.getByRole('heading', { name: /Spendin API/ }).waitFor();
 
-      const login = await tryItOut(operation(page, 'post', '/api/v1/auth/login'), JSON.stringify({ email: user.email, password: user.password }, null, 2));
+      const login = await tryItOut(
+        operation(page, 'post', '/api/v1/auth/login'),
+        JSON.stringify({ email: user.email, password: user.password }, null, 2),
+      );
       expectStatus(login, '200');
       const tokens = JSON.parse(login.body) as { access_token: string; token_type: string };
       expect(tokens.token_type).toBe('Bearer');
@@ -111,11 +117,19 @@ if (!available) {
 
       const me = await tryItOut(operation(page, 'get', '/api/v1/users/me'));
       expectStatus(me, '200');
-      expect(JSON.parse(me.body)).toMatchObject({ id: user.id, email: user.email, full_name: 'Ada Browser', role: 'employee', organization_id: user.organizationId });
+      expect(JSON.parse(me.body)).toMatchObject({
+        id: user.id,
+        email: user.email,
+        full_name: 'Ada Browser',
+        role: 'employee',
+        organization_id: user.organizationId,
+      });
       // What a person reads: the e-mail in the rendered body, and the request the UI sent with the token.
       const block = operation(page, 'get', '/api/v1/users/me');
       await expect(block.locator('.live-responses-table').innerText()).resolves.toContain(user.email);
-      await expect(block.locator('.curl-command').innerText()).resolves.toContain(`Authorization: Bearer ${tokens.access_token}`);
+      await expect(block.locator('.curl-command').innerText()).resolves.toContain(
+        `Authorization: Bearer ${tokens.access_token}`,
+      );
       expect(problems).toEqual([]);
     } catch (error) {
       // What the browser complained about (a refused script or fetch, say) explains most failures.

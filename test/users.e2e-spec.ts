@@ -30,19 +30,25 @@ describe('Users and teams: who is in the organization and how they are organized
   /** Requests on behalf of one caller (its bearer token) against the versioned API. */
   const as = (caller: { accessToken: string }) => ({
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    post: (path: string, body: object) => request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    patch: (path: string, body: object) => request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
+    post: (path: string, body: object) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
+    patch: (path: string, body: object) =>
+      request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
     put: (path: string) => request(t.http).put(`/api/v1${path}`).set(bearer(caller.accessToken)),
     delete: (path: string) => request(t.http).delete(`/api/v1${path}`).set(bearer(caller.accessToken)),
   });
 
   const userRow = async (id: string) => {
-    const [row] = await t.dataSource.query(`SELECT full_name, role, manager_id, is_active, deactivated_at FROM users WHERE id = $1`, [id]);
+    const [row] = await t.dataSource.query(
+      `SELECT full_name, role, manager_id, is_active, deactivated_at FROM users WHERE id = $1`,
+      [id],
+    );
     return row;
   };
   const auditActions = async (organizationId: string, entityId: string): Promise<string[]> => {
     const rows: Array<{ action: string }> = await t.dataSource.query(
-      `SELECT action FROM audit_logs WHERE organization_id = $1 AND entity_id = $2 ORDER BY seq`, [organizationId, entityId],
+      `SELECT action FROM audit_logs WHERE organization_id = $1 AND entity_id = $2 ORDER BY seq`,
+      [organizationId, entityId],
     );
     return rows.map((r) => r.action);
   };
@@ -57,7 +63,9 @@ describe('Users and teams: who is in the organization and how they are organized
     let cursor: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const response = await as(caller).get(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path).expect(200);
+      const response = await as(caller)
+        .get(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path)
+        .expect(200);
       const page = response.body as Listed;
       ids.push(...page.items.map((item) => item.id));
       cursor = page.next_cursor;
@@ -67,7 +75,7 @@ describe('Users and teams: who is in the organization and how they are organized
     return { ids, pages };
   };
 
-  describe('one\'s own user: /users/me', () => {
+  describe("one's own user: /users/me", () => {
     it.each<Role>(['employee', 'manager', 'finance', 'admin'])('shows a(n) %s their own user', async (role) => {
       const user = role === 'admin' ? acme.admin : await t.given.user(acme, role, { full_name: `Own ${role}` });
       const response = await as(user).get('/users/me').expect(200);
@@ -96,17 +104,27 @@ describe('Users and teams: who is in the organization and how they are organized
 
     it('lets anyone change their own name and turn e-mail notifications off, and audits it', async () => {
       const user = await t.given.user(acme, 'employee', { full_name: 'Jane Doe' });
-      const response = await as(user).patch('/users/me', { full_name: '  Jane Q. Doe  ', email_notifications: false }).expect(200);
-      expect(response.body).toMatchObject({ id: user.id, full_name: 'Jane Q. Doe', email_notifications: false, role: 'employee' });
+      const response = await as(user)
+        .patch('/users/me', { full_name: '  Jane Q. Doe  ', email_notifications: false })
+        .expect(200);
+      expect(response.body).toMatchObject({
+        id: user.id,
+        full_name: 'Jane Q. Doe',
+        email_notifications: false,
+        role: 'employee',
+      });
       const again = await as(user).get('/users/me').expect(200);
       expect(again.body).toMatchObject({ full_name: 'Jane Q. Doe', email_notifications: false });
 
       const [audit] = await t.dataSource.query(
-        `SELECT actor_id, metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.updated'`, [user.id],
+        `SELECT actor_id, metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.updated'`,
+        [user.id],
       );
       expect(audit).toEqual({
         actor_id: user.id,
-        metadata: { changes: { fullName: { from: 'Jane Doe', to: 'Jane Q. Doe' }, emailNotifications: { from: true, to: false } } },
+        metadata: {
+          changes: { fullName: { from: 'Jane Doe', to: 'Jane Q. Doe' }, emailNotifications: { from: true, to: false } },
+        },
       });
     });
 
@@ -118,10 +136,12 @@ describe('Users and teams: who is in the organization and how they are organized
 
       const promotion = await as(user).patch('/users/me', { role: 'admin', email: 'mine@example.test' });
       expectProblem(promotion, 422, 'VALIDATION_FAILED');
-      expect(promotion.body.errors).toEqual(expect.arrayContaining([
-        { field: 'role', message: 'is not a recognised field' },
-        { field: 'email', message: 'is not a recognised field' },
-      ]));
+      expect(promotion.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'role', message: 'is not a recognised field' },
+          { field: 'email', message: 'is not a recognised field' },
+        ]),
+      );
       expect(await userRow(user.id)).toMatchObject({ role: 'employee' });
     });
 
@@ -153,7 +173,11 @@ describe('Users and teams: who is in the organization and how they are organized
       alan = await t.given.user(org, 'finance', { full_name: 'alan turing' });
       linus = await t.given.user(org, 'employee', { full_name: 'Linus Torvalds' });
       await as(org.admin).delete(`/admin/users/${linus.id}`).expect(200);
-      marked = (await as(org.admin).post('/admin/users', { email: uniqueEmail('Zebra-Mark'), full_name: 'Plain Name', role: 'employee' }).expect(201)).body;
+      marked = (
+        await as(org.admin)
+          .post('/admin/users', { email: uniqueEmail('Zebra-Mark'), full_name: 'Plain Name', role: 'employee' })
+          .expect(201)
+      ).body;
     });
 
     const list = (query = '') => as(org.admin).get(`/admin/users${query}`);
@@ -174,7 +198,9 @@ describe('Users and teams: who is in the organization and how they are organized
       const response = await list('?role=manager').expect(200);
       expect(response.body).toMatchObject({ total: 1, items: [{ id: grace.id, role: 'manager' }], next_cursor: null });
       const employees = await list('?role=employee').expect(200);
-      expect(employees.body.items.map((u: { id: string }) => u.id).sort()).toEqual([ada.id, linus.id, marked.id].sort());
+      expect(employees.body.items.map((u: { id: string }) => u.id).sort()).toEqual(
+        [ada.id, linus.id, marked.id].sort(),
+      );
     });
 
     it('filters by active and deactivated users', async () => {
@@ -242,7 +268,10 @@ describe('Users and teams: who is in the organization and how they are organized
       expectProblem(await list('?cursor=not-a-cursor'), 422, 'INVALID_CURSOR');
       const wrongShape = Buffer.from(JSON.stringify([1, 2])).toString('base64url');
       expectProblem(await list(`?cursor=${wrongShape}`), 422, 'INVALID_CURSOR');
-      for (const key of [['yesterday', 'someone'], ['2026-02-30T00:00:00.000Z', UNKNOWN_ID]]) {
+      for (const key of [
+        ['yesterday', 'someone'],
+        ['2026-02-30T00:00:00.000Z', UNKNOWN_ID],
+      ]) {
         const tampered = Buffer.from(JSON.stringify(key)).toString('base64url');
         expectProblem(await list(`?cursor=${tampered}`), 422, 'INVALID_CURSOR');
       }
@@ -257,10 +286,12 @@ describe('Users and teams: who is in the organization and how they are organized
       expect((await list('?offset=-1')).body.errors).toEqual([expect.objectContaining({ field: 'offset' })]);
       const badFilters = await list('?role=boss&is_active=maybe');
       expectProblem(badFilters, 422, 'VALIDATION_FAILED');
-      expect(badFilters.body.errors).toEqual(expect.arrayContaining([
-        { field: 'role', message: 'must be one of employee, manager, finance, admin' },
-        { field: 'is_active', message: 'must be true or false' },
-      ]));
+      expect(badFilters.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'role', message: 'must be one of employee, manager, finance, admin' },
+          { field: 'is_active', message: 'must be true or false' },
+        ]),
+      );
       const unknown = await list('?sort=name');
       expectProblem(unknown, 422, 'VALIDATION_FAILED');
       expect(unknown.body.errors).toEqual([{ field: 'sort', message: 'is not a recognised field' }]);
@@ -270,9 +301,15 @@ describe('Users and teams: who is in the organization and how they are organized
   describe('creating users (admin)', () => {
     it('creates a user: 201 with the stored, lower-cased e-mail, and the user can log in', async () => {
       const email = uniqueEmail('New.Hire');
-      const response = await as(acme.admin).post('/admin/users', {
-        email: `  ${email.toUpperCase()} `, full_name: ' New Hire ', role: 'manager', password: PASSWORD, manager_id: acme.admin.id,
-      }).expect(201);
+      const response = await as(acme.admin)
+        .post('/admin/users', {
+          email: `  ${email.toUpperCase()} `,
+          full_name: ' New Hire ',
+          role: 'manager',
+          password: PASSWORD,
+          manager_id: acme.admin.id,
+        })
+        .expect(201);
       expect(response.body).toEqual({
         id: expect.stringMatching(UUID),
         email: email.toLowerCase(),
@@ -297,59 +334,101 @@ describe('Users and teams: who is in the organization and how they are organized
     });
 
     it('creates a user without a password or manager', async () => {
-      const response = await as(acme.admin).post('/admin/users', { email: uniqueEmail('nopass'), full_name: 'No Pass', role: 'employee' }).expect(201);
+      const response = await as(acme.admin)
+        .post('/admin/users', { email: uniqueEmail('nopass'), full_name: 'No Pass', role: 'employee' })
+        .expect(201);
       expect(response.body).toMatchObject({ has_password: false, manager_id: null, role: 'employee' });
     });
 
     it('refuses an e-mail already in use in the organization, whatever its case', async () => {
       const existing = await t.given.user(acme, 'employee');
-      const attempt = (email: string, admin: TestUser) => as(admin).post('/admin/users', { email, full_name: 'Copy Cat', role: 'employee' });
+      const attempt = (email: string, admin: TestUser) =>
+        as(admin).post('/admin/users', { email, full_name: 'Copy Cat', role: 'employee' });
       expectProblem(await attempt(existing.email, acme.admin), 409, 'EMAIL_TAKEN');
       expectProblem(await attempt(existing.email.toUpperCase(), acme.admin), 409, 'EMAIL_TAKEN');
-      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE email = $1`, [existing.email]);
+      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE email = $1`, [
+        existing.email,
+      ]);
       expect(count).toBe(1);
     });
 
-    it('answers another organization\'s admin exactly as for an address nobody has: it does not tell that the address exists elsewhere', async () => {
+    it("answers another organization's admin exactly as for an address nobody has: it does not tell that the address exists elsewhere", async () => {
       const existing = await t.given.user(acme, 'employee');
-      const taken = await as(globex.admin).post('/admin/users', { email: existing.email, full_name: 'Same Address', role: 'employee' });
-      const fresh = await as(globex.admin).post('/admin/users', { email: uniqueEmail('fresh'), full_name: 'Same Address', role: 'employee' });
+      const taken = await as(globex.admin).post('/admin/users', {
+        email: existing.email,
+        full_name: 'Same Address',
+        role: 'employee',
+      });
+      const fresh = await as(globex.admin).post('/admin/users', {
+        email: uniqueEmail('fresh'),
+        full_name: 'Same Address',
+        role: 'employee',
+      });
       expect(taken.status).toBe(201);
-      const shape = (body: Record<string, unknown>) => ({ ...body, id: typeof body.id, email: typeof body.email, created_at: typeof body.created_at });
+      const shape = (body: Record<string, unknown>) => ({
+        ...body,
+        id: typeof body.id,
+        email: typeof body.email,
+        created_at: typeof body.created_at,
+      });
       expect(shape(taken.body)).toEqual(shape(fresh.body));
       expect(taken.body.organization_id).toBe(globex.id);
       // Two users now, one per organization; each admin sees only their own.
-      expect((await as(acme.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([existing.id]);
-      expect((await as(globex.admin).get(`/admin/users?q=${encodeURIComponent(existing.email)}`).expect(200)).body.items.map((u: { id: string }) => u.id)).toEqual([taken.body.id]);
+      expect(
+        (
+          await as(acme.admin)
+            .get(`/admin/users?q=${encodeURIComponent(existing.email)}`)
+            .expect(200)
+        ).body.items.map((u: { id: string }) => u.id),
+      ).toEqual([existing.id]);
+      expect(
+        (
+          await as(globex.admin)
+            .get(`/admin/users?q=${encodeURIComponent(existing.email)}`)
+            .expect(200)
+        ).body.items.map((u: { id: string }) => u.id),
+      ).toEqual([taken.body.id]);
     });
 
     it('answers exactly one 201 when the same e-mail is created twice at once', async () => {
       const email = uniqueEmail('race');
       const body = { email, full_name: 'Racer', role: 'employee' };
-      const [a, b] = await Promise.all([as(acme.admin).post('/admin/users', body), as(acme.admin).post('/admin/users', body)]);
+      const [a, b] = await Promise.all([
+        as(acme.admin).post('/admin/users', body),
+        as(acme.admin).post('/admin/users', body),
+      ]);
       expect([a.status, b.status].sort()).toEqual([201, 409]);
       expectProblem(a.status === 409 ? a : b, 409, 'EMAIL_TAKEN');
     });
 
     it('refuses an invalid role, e-mail and short password with one error per field', async () => {
-      const response = await as(acme.admin).post('/admin/users', { email: 'not-an-email', full_name: 'Bad Input', role: 'boss', password: 'short' });
+      const response = await as(acme.admin).post('/admin/users', {
+        email: 'not-an-email',
+        full_name: 'Bad Input',
+        role: 'boss',
+        password: 'short',
+      });
       expectProblem(response, 422, 'VALIDATION_FAILED');
-      expect(response.body.errors).toEqual(expect.arrayContaining([
-        { field: 'email', message: 'must be an e-mail address' },
-        { field: 'role', message: 'must be one of employee, manager, finance, admin' },
-        expect.objectContaining({ field: 'password' }),
-      ]));
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'email', message: 'must be an e-mail address' },
+          { field: 'role', message: 'must be one of employee, manager, finance, admin' },
+          expect.objectContaining({ field: 'password' }),
+        ]),
+      );
       expect(fieldsOf(response.body.errors)).toEqual(['email', 'password', 'role']);
     });
 
     it('names every missing required field', async () => {
       const response = await as(acme.admin).post('/admin/users', {});
       expectProblem(response, 422, 'VALIDATION_FAILED');
-      expect(response.body.errors).toEqual(expect.arrayContaining([
-        { field: 'email', message: 'is required' },
-        { field: 'full_name', message: 'is required' },
-        { field: 'role', message: 'is required' },
-      ]));
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'email', message: 'is required' },
+          { field: 'full_name', message: 'is required' },
+          { field: 'role', message: 'is required' },
+        ]),
+      );
     });
 
     it('refuses a manager from another organization, an unknown one and a deactivated one with 422 MANAGER_NOT_FOUND', async () => {
@@ -358,37 +437,65 @@ describe('Users and teams: who is in the organization and how they are organized
       await as(acme.admin).delete(`/admin/users/${gone.id}`).expect(200);
       for (const managerId of [outsider.id, UNKNOWN_ID, gone.id]) {
         const email = uniqueEmail('orphan');
-        const response = await as(acme.admin).post('/admin/users', { email, full_name: 'Orphan', role: 'employee', manager_id: managerId });
+        const response = await as(acme.admin).post('/admin/users', {
+          email,
+          full_name: 'Orphan',
+          role: 'employee',
+          manager_id: managerId,
+        });
         expectProblem(response, 422, 'MANAGER_NOT_FOUND');
-        expect(response.body.errors).toEqual([{ field: 'manager_id', message: 'must name an active user of this organization' }]);
+        expect(response.body.errors).toEqual([
+          { field: 'manager_id', message: 'must name an active user of this organization' },
+        ]);
         expect(await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
       }
     });
   });
 
   describe('who may manage users', () => {
-    it.each<Role>(['employee', 'manager', 'finance'])('refuses a(n) %s with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
-      const caller = await t.given.user(acme, role);
-      const target = await t.given.user(acme, 'employee', { full_name: 'Untouched' });
-      const email = uniqueEmail('sneaky');
-      expectProblem(await as(caller).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await as(caller).post('/admin/users', { email, full_name: 'Sneaky', role: 'admin', password: PASSWORD }), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await as(caller).get(`/admin/users/${target.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await as(caller).patch(`/admin/users/${target.id}`, { full_name: 'Changed' }), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await as(caller).patch(`/admin/users/${caller.id}`, { role: 'admin' }), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await as(caller).delete(`/admin/users/${target.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+    it.each<Role>(['employee', 'manager', 'finance'])(
+      'refuses a(n) %s with 403 INSUFFICIENT_PERMISSIONS',
+      async (role) => {
+        const caller = await t.given.user(acme, role);
+        const target = await t.given.user(acme, 'employee', { full_name: 'Untouched' });
+        const email = uniqueEmail('sneaky');
+        expectProblem(await as(caller).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(
+          await as(caller).post('/admin/users', { email, full_name: 'Sneaky', role: 'admin', password: PASSWORD }),
+          403,
+          'INSUFFICIENT_PERMISSIONS',
+        );
+        expectProblem(await as(caller).get(`/admin/users/${target.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(
+          await as(caller).patch(`/admin/users/${target.id}`, { full_name: 'Changed' }),
+          403,
+          'INSUFFICIENT_PERMISSIONS',
+        );
+        expectProblem(
+          await as(caller).patch(`/admin/users/${caller.id}`, { role: 'admin' }),
+          403,
+          'INSUFFICIENT_PERMISSIONS',
+        );
+        expectProblem(await as(caller).delete(`/admin/users/${target.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
 
-      expect(await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
-      expect(await userRow(target.id)).toMatchObject({ full_name: 'Untouched', is_active: true });
-      expect(await userRow(caller.id)).toMatchObject({ role });
-    });
+        expect(await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
+        expect(await userRow(target.id)).toMatchObject({ full_name: 'Untouched', is_active: true });
+        expect(await userRow(caller.id)).toMatchObject({ role });
+      },
+    );
 
     it('refuses a caller without a token with 401', async () => {
       expectProblem(await request(t.http).get('/api/v1/admin/users'), 401, 'AUTHENTICATION_REQUIRED');
-      expectProblem(await request(t.http).post('/api/v1/admin/users').send({ email: uniqueEmail('anon'), full_name: 'Anon', role: 'admin' }), 401, 'AUTHENTICATION_REQUIRED');
+      expectProblem(
+        await request(t.http)
+          .post('/api/v1/admin/users')
+          .send({ email: uniqueEmail('anon'), full_name: 'Anon', role: 'admin' }),
+        401,
+        'AUTHENTICATION_REQUIRED',
+      );
     });
 
-    it('ends the user\'s sessions on a role change: the old token stops at once, a new login carries the new role', async () => {
+    it("ends the user's sessions on a role change: the old token stops at once, a new login carries the new role", async () => {
       const user = await t.given.user(acme, 'employee');
       expectProblem(await as(user).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
       await as(acme.admin).patch(`/admin/users/${user.id}`, { role: 'admin' }).expect(200);
@@ -397,24 +504,40 @@ describe('Users and teams: who is in the organization and how they are organized
       await as(promoted).get('/admin/users').expect(200);
       await as(acme.admin).patch(`/admin/users/${user.id}`, { role: 'finance' }).expect(200);
       expectProblem(await as(promoted).get('/admin/users'), 401, 'INVALID_TOKEN');
-      expectProblem(await as(await t.given.login(user.email, user.password)).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(
+        await as(await t.given.login(user.email, user.password)).get('/admin/users'),
+        403,
+        'INSUFFICIENT_PERMISSIONS',
+      );
     });
   });
 
-  describe('tenancy: another organization\'s users do not exist', () => {
+  describe("tenancy: another organization's users do not exist", () => {
     it('answers 404 USER_NOT_FOUND to get, change or delete a user of another organization, and changes nothing', async () => {
       const foreign = await t.given.user(globex, 'employee', { full_name: 'Globex Person' });
       expectProblem(await as(acme.admin).get(`/admin/users/${foreign.id}`), 404, 'USER_NOT_FOUND');
-      expectProblem(await as(acme.admin).patch(`/admin/users/${foreign.id}`, { full_name: 'Hijacked', role: 'admin' }), 404, 'USER_NOT_FOUND');
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${foreign.id}`, { full_name: 'Hijacked', role: 'admin' }),
+        404,
+        'USER_NOT_FOUND',
+      );
       expectProblem(await as(acme.admin).delete(`/admin/users/${foreign.id}`), 404, 'USER_NOT_FOUND');
-      expect(await userRow(foreign.id)).toMatchObject({ full_name: 'Globex Person', role: 'employee', is_active: true });
+      expect(await userRow(foreign.id)).toMatchObject({
+        full_name: 'Globex Person',
+        role: 'employee',
+        is_active: true,
+      });
       await as(foreign).get('/users/me').expect(200);
     });
 
     it('answers the same 404 for an id that exists nowhere', async () => {
       const response = await as(acme.admin).get(`/admin/users/${UNKNOWN_ID}`);
       expectProblem(response, 404, 'USER_NOT_FOUND');
-      expectProblem(await as(acme.admin).patch(`/admin/users/${UNKNOWN_ID}`, { full_name: 'Nobody' }), 404, 'USER_NOT_FOUND');
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${UNKNOWN_ID}`, { full_name: 'Nobody' }),
+        404,
+        'USER_NOT_FOUND',
+      );
       expectProblem(await as(acme.admin).delete(`/admin/users/${UNKNOWN_ID}`), 404, 'USER_NOT_FOUND');
     });
 
@@ -437,10 +560,13 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(response.body).toMatchObject({ id: user.id, role: 'finance' });
       expect(await userRow(user.id)).toMatchObject({ role: 'finance' });
       const [audit] = await t.dataSource.query(
-        `SELECT actor_id, metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.role_changed'`, [user.id],
+        `SELECT actor_id, metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.role_changed'`,
+        [user.id],
       );
       expect(audit).toEqual({ actor_id: acme.admin.id, metadata: { from: 'employee', to: 'finance' } });
-      expect(await auditActions(acme.id, user.id)).toEqual(expect.arrayContaining(['user.updated', 'user.role_changed']));
+      expect(await auditActions(acme.id, user.id)).toEqual(
+        expect.arrayContaining(['user.updated', 'user.role_changed']),
+      );
     });
 
     it('changes the name without touching anything else, and does not claim a role change', async () => {
@@ -469,9 +595,15 @@ describe('Users and teams: who is in the organization and how they are organized
       for (const managerId of [worker.id, lead.id]) {
         const response = await as(acme.admin).patch(`/admin/users/${chief.id}`, { manager_id: managerId });
         expectProblem(response, 422, 'MANAGER_CYCLE');
-        expect(response.body.errors).toEqual([{ field: 'manager_id', message: 'would make the user their own (indirect) manager' }]);
+        expect(response.body.errors).toEqual([
+          { field: 'manager_id', message: 'would make the user their own (indirect) manager' },
+        ]);
       }
-      expectProblem(await as(acme.admin).patch(`/admin/users/${lead.id}`, { manager_id: worker.id }), 422, 'MANAGER_CYCLE');
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${lead.id}`, { manager_id: worker.id }),
+        422,
+        'MANAGER_CYCLE',
+      );
       expect(await userRow(chief.id)).toMatchObject({ manager_id: null });
       expect(await userRow(lead.id)).toMatchObject({ manager_id: chief.id });
       // Moving down a branch that does not loop back is fine.
@@ -481,26 +613,44 @@ describe('Users and teams: who is in the organization and how they are organized
 
     it('refuses to make someone their own manager with 422 MANAGER_CYCLE', async () => {
       const user = await t.given.user(acme, 'manager');
-      expectProblem(await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: user.id }), 422, 'MANAGER_CYCLE');
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: user.id }),
+        422,
+        'MANAGER_CYCLE',
+      );
       expect(await userRow(user.id)).toMatchObject({ manager_id: null });
     });
 
     it('refuses a manager of another organization or an unknown one with 422 MANAGER_NOT_FOUND', async () => {
       const user = await t.given.user(acme, 'employee');
       const outsider = await t.given.user(globex, 'manager');
-      expectProblem(await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: outsider.id }), 422, 'MANAGER_NOT_FOUND');
-      expectProblem(await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: UNKNOWN_ID }), 422, 'MANAGER_NOT_FOUND');
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: outsider.id }),
+        422,
+        'MANAGER_NOT_FOUND',
+      );
+      expectProblem(
+        await as(acme.admin).patch(`/admin/users/${user.id}`, { manager_id: UNKNOWN_ID }),
+        422,
+        'MANAGER_NOT_FOUND',
+      );
       expect(await userRow(user.id)).toMatchObject({ manager_id: null });
     });
 
     it('refuses bad values and fields that cannot be changed', async () => {
       const user = await t.given.user(acme, 'employee');
       const response = await as(acme.admin).patch(`/admin/users/${user.id}`, {
-        role: 'boss', manager_id: 'nope', is_active: 'yes', password: 'short', email: 'other@example.test',
+        role: 'boss',
+        manager_id: 'nope',
+        is_active: 'yes',
+        password: 'short',
+        email: 'other@example.test',
       });
       expectProblem(response, 422, 'VALIDATION_FAILED');
       expect(fieldsOf(response.body.errors)).toEqual(['email', 'is_active', 'manager_id', 'password', 'role']);
-      expect(response.body.errors).toEqual(expect.arrayContaining([{ field: 'email', message: 'is not a recognised field' }]));
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([{ field: 'email', message: 'is not a recognised field' }]),
+      );
     });
   });
 
@@ -528,10 +678,20 @@ describe('Users and teams: who is in the organization and how they are organized
 
     it('does not count an admin who cannot log in (no password, no identity link) as another admin', async () => {
       const solo = await t.given.organization('Paper Admin Ltd');
-      const paper = await as(solo.admin).post('/admin/users', { email: uniqueEmail('paper.admin'), full_name: 'Paper Admin', role: 'admin' }).expect(201);
+      const paper = await as(solo.admin)
+        .post('/admin/users', { email: uniqueEmail('paper.admin'), full_name: 'Paper Admin', role: 'admin' })
+        .expect(201);
       expect(paper.body).toMatchObject({ role: 'admin', is_active: true, has_password: false });
-      expectProblem(await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { role: 'employee' }), 409, 'LAST_ADMIN');
-      expectProblem(await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { is_active: false }), 409, 'LAST_ADMIN');
+      expectProblem(
+        await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { role: 'employee' }),
+        409,
+        'LAST_ADMIN',
+      );
+      expectProblem(
+        await as(solo.admin).patch(`/admin/users/${solo.admin.id}`, { is_active: false }),
+        409,
+        'LAST_ADMIN',
+      );
       expectProblem(await as(solo.admin).delete(`/admin/users/${solo.admin.id}`), 409, 'LAST_ADMIN');
       expect(await userRow(solo.admin.id)).toMatchObject({ role: 'admin', is_active: true });
       // The admin without a credential may go: the one who can log in stays.
@@ -551,7 +711,11 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(stepped.body.role).toBe('finance');
       // Stepping down ended the former admin's own sessions too.
       expectProblem(await as(org.admin).get('/admin/users'), 401, 'INVALID_TOKEN');
-      expectProblem(await as(await t.given.login(org.admin.email, org.admin.password)).get('/admin/users'), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(
+        await as(await t.given.login(org.admin.email, org.admin.password)).get('/admin/users'),
+        403,
+        'INSUFFICIENT_PERMISSIONS',
+      );
 
       expectProblem(await as(successor).delete(`/admin/users/${successor.id}`), 409, 'LAST_ADMIN');
       // Promoting another admin lets the successor leave.
@@ -568,18 +732,26 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(response.body).toEqual({ message: 'Deleted successfully' });
 
       expect(await userRow(user.id)).toEqual({
-        full_name: 'Leaving Soon', role: 'employee', manager_id: null, is_active: false, deactivated_at: expect.any(Date),
+        full_name: 'Leaving Soon',
+        role: 'employee',
+        manager_id: null,
+        is_active: false,
+        deactivated_at: expect.any(Date),
       });
-      expect(await auditActions(acme.id, user.id)).toEqual(expect.arrayContaining(['user.created', 'user.deactivated']));
+      expect(await auditActions(acme.id, user.id)).toEqual(
+        expect.arrayContaining(['user.created', 'user.deactivated']),
+      );
       const fetched = await as(acme.admin).get(`/admin/users/${user.id}`).expect(200);
       expect(fetched.body).toMatchObject({ id: user.id, email: user.email, is_active: false });
     });
 
-    it('stops the user\'s token and login at once', async () => {
+    it("stops the user's token and login at once", async () => {
       const user = await t.given.user(acme, 'manager');
       await as(acme.admin).delete(`/admin/users/${user.id}`).expect(200);
       expectProblem(await as(user).get('/users/me'), 401, 'INVALID_TOKEN');
-      const login = await request(t.http).post('/api/v1/auth/login').send({ email: user.email, password: user.password });
+      const login = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: user.password });
       expectProblem(login, 401, 'INVALID_CREDENTIALS');
     });
 
@@ -628,13 +800,17 @@ describe('Users and teams: who is in the organization and how they are organized
     let teamCount = 0;
     const createTeam = async (body: object = {}) => {
       teamCount += 1;
-      const response = await as(acme.admin).post('/teams', { name: `Team ${teamCount} ${Math.random().toString(16).slice(2, 8)}`, ...body }).expect(201);
+      const response = await as(acme.admin)
+        .post('/teams', { name: `Team ${teamCount} ${Math.random().toString(16).slice(2, 8)}`, ...body })
+        .expect(201);
       return response.body as { id: string; name: string; lead_id: string | null; member_ids: string[] };
     };
 
     describe('creating and reading', () => {
       it('creates a team with a lead and members, who then see it in their team_ids', async () => {
-        const response = await as(acme.admin).post('/teams', { name: ' Field Sales ', lead_id: lead.id, member_ids: [alice.id, bob.id] }).expect(201);
+        const response = await as(acme.admin)
+          .post('/teams', { name: ' Field Sales ', lead_id: lead.id, member_ids: [alice.id, bob.id] })
+          .expect(201);
         expect(response.body).toEqual({
           id: expect.stringMatching(UUID),
           name: 'Field Sales',
@@ -661,17 +837,26 @@ describe('Users and teams: who is in the organization and how they are organized
         const team = await createTeam({ lead_id: lead.id, member_ids: [alice.id] });
         const caller = role === 'admin' ? acme.admin : await t.given.user(acme, role);
         const list = await as(caller).get('/teams?limit=100').expect(200);
-        expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: team.id, lead_id: lead.id, member_ids: [alice.id] })]));
+        expect(list.body.items).toEqual(
+          expect.arrayContaining([expect.objectContaining({ id: team.id, lead_id: lead.id, member_ids: [alice.id] })]),
+        );
         const fetched = await as(caller).get(`/teams/${team.id}`).expect(200);
-        expect(fetched.body).toEqual(expect.objectContaining({ id: team.id, name: team.name, lead_id: lead.id, member_ids: [alice.id] }));
+        expect(fetched.body).toEqual(
+          expect.objectContaining({ id: team.id, name: team.name, lead_id: lead.id, member_ids: [alice.id] }),
+        );
       });
 
       it('refuses a name already taken in the organization, whatever its case: 409 TEAM_NAME_TAKEN', async () => {
         const team = await createTeam();
         expectProblem(await as(acme.admin).post('/teams', { name: team.name.toUpperCase() }), 409, 'TEAM_NAME_TAKEN');
-        expectProblem(await as(acme.admin).post('/teams', { name: ` ${team.name.toLowerCase()} ` }), 409, 'TEAM_NAME_TAKEN');
+        expectProblem(
+          await as(acme.admin).post('/teams', { name: ` ${team.name.toLowerCase()} ` }),
+          409,
+          'TEAM_NAME_TAKEN',
+        );
         const [{ count }] = await t.dataSource.query(
-          `SELECT count(*)::int AS count FROM teams WHERE organization_id = $1 AND lower(name) = lower($2)`, [acme.id, team.name],
+          `SELECT count(*)::int AS count FROM teams WHERE organization_id = $1 AND lower(name) = lower($2)`,
+          [acme.id, team.name],
         );
         expect(count).toBe(1);
         // Another organization may use the same name.
@@ -683,10 +868,14 @@ describe('Users and teams: who is in the organization and how they are organized
         const name = 'Never Created';
         const withLead = await as(acme.admin).post('/teams', { name, lead_id: outsider.id });
         expectProblem(withLead, 422, 'TEAM_USER_NOT_FOUND');
-        expect(withLead.body.errors).toEqual([{ field: 'lead_id', message: 'must name an active user of this organization' }]);
+        expect(withLead.body.errors).toEqual([
+          { field: 'lead_id', message: 'must name an active user of this organization' },
+        ]);
         const withMember = await as(acme.admin).post('/teams', { name, member_ids: [alice.id, outsider.id] });
         expectProblem(withMember, 422, 'TEAM_USER_NOT_FOUND');
-        expect(withMember.body.errors).toEqual([{ field: 'member_ids', message: 'must name an active user of this organization' }]);
+        expect(withMember.body.errors).toEqual([
+          { field: 'member_ids', message: 'must name an active user of this organization' },
+        ]);
         expectProblem(await as(acme.admin).post('/teams', { name, lead_id: UNKNOWN_ID }), 422, 'TEAM_USER_NOT_FOUND');
         expect(await t.dataSource.query(`SELECT id FROM teams WHERE name = $1`, [name])).toEqual([]);
       });
@@ -694,28 +883,52 @@ describe('Users and teams: who is in the organization and how they are organized
       it('refuses a deactivated lead with 422 TEAM_USER_NOT_FOUND', async () => {
         const gone = await t.given.user(acme, 'manager');
         await as(acme.admin).delete(`/admin/users/${gone.id}`).expect(200);
-        expectProblem(await as(acme.admin).post('/teams', { name: 'Ghost Led', lead_id: gone.id }), 422, 'TEAM_USER_NOT_FOUND');
+        expectProblem(
+          await as(acme.admin).post('/teams', { name: 'Ghost Led', lead_id: gone.id }),
+          422,
+          'TEAM_USER_NOT_FOUND',
+        );
       });
 
       it('refuses bad input with one error per field', async () => {
-        const response = await as(acme.admin).post('/teams', { name: '', lead_id: 'nope', member_ids: [alice.id, alice.id], colour: 'red' });
+        const response = await as(acme.admin).post('/teams', {
+          name: '',
+          lead_id: 'nope',
+          member_ids: [alice.id, alice.id],
+          colour: 'red',
+        });
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['colour', 'lead_id', 'member_ids', 'name']);
       });
     });
 
     describe('who may change teams', () => {
-      it.each<Role>(['employee', 'manager', 'finance'])('refuses a(n) %s every change with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
-        const caller = role === 'employee' ? employee : await t.given.user(acme, role);
-        const team = await createTeam({ member_ids: [alice.id] });
-        expectProblem(await as(caller).post('/teams', { name: `By ${role}` }), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await as(caller).patch(`/teams/${team.id}`, { name: 'Renamed' }), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await as(caller).put(`/teams/${team.id}/members/${caller.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
-        expectProblem(await as(caller).delete(`/teams/${team.id}/members/${alice.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
-        const unchanged = await as(caller).get(`/teams/${team.id}`).expect(200);
-        expect(unchanged.body).toMatchObject({ name: team.name, member_ids: [alice.id] });
-        expect(await t.dataSource.query(`SELECT id FROM teams WHERE name = $1`, [`By ${role}`])).toEqual([]);
-      });
+      it.each<Role>(['employee', 'manager', 'finance'])(
+        'refuses a(n) %s every change with 403 INSUFFICIENT_PERMISSIONS',
+        async (role) => {
+          const caller = role === 'employee' ? employee : await t.given.user(acme, role);
+          const team = await createTeam({ member_ids: [alice.id] });
+          expectProblem(await as(caller).post('/teams', { name: `By ${role}` }), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(
+            await as(caller).patch(`/teams/${team.id}`, { name: 'Renamed' }),
+            403,
+            'INSUFFICIENT_PERMISSIONS',
+          );
+          expectProblem(
+            await as(caller).put(`/teams/${team.id}/members/${caller.id}`),
+            403,
+            'INSUFFICIENT_PERMISSIONS',
+          );
+          expectProblem(
+            await as(caller).delete(`/teams/${team.id}/members/${alice.id}`),
+            403,
+            'INSUFFICIENT_PERMISSIONS',
+          );
+          const unchanged = await as(caller).get(`/teams/${team.id}`).expect(200);
+          expect(unchanged.body).toMatchObject({ name: team.name, member_ids: [alice.id] });
+          expect(await t.dataSource.query(`SELECT id FROM teams WHERE name = $1`, [`By ${role}`])).toEqual([]);
+        },
+      );
 
       it('refuses a caller without a token with 401', async () => {
         expectProblem(await request(t.http).get('/api/v1/teams'), 401, 'AUTHENTICATION_REQUIRED');
@@ -725,24 +938,34 @@ describe('Users and teams: who is in the organization and how they are organized
     describe('changing a team', () => {
       it('renames a team, changes its lead and removes it with null', async () => {
         const team = await createTeam({ lead_id: lead.id });
-        const renamed = await as(acme.admin).patch(`/teams/${team.id}`, { name: 'Renamed Team', lead_id: alice.id }).expect(200);
+        const renamed = await as(acme.admin)
+          .patch(`/teams/${team.id}`, { name: 'Renamed Team', lead_id: alice.id })
+          .expect(200);
         expect(renamed.body).toMatchObject({ id: team.id, name: 'Renamed Team', lead_id: alice.id });
         const leaderless = await as(acme.admin).patch(`/teams/${team.id}`, { lead_id: null }).expect(200);
         expect(leaderless.body).toMatchObject({ name: 'Renamed Team', lead_id: null });
         expect(await auditActions(acme.id, team.id)).toEqual(['team.created', 'team.updated', 'team.updated']);
       });
 
-      it('lets a team change the case of its own name but not take another team\'s', async () => {
+      it("lets a team change the case of its own name but not take another team's", async () => {
         const team = await createTeam();
         const other = await createTeam();
         await as(acme.admin).patch(`/teams/${team.id}`, { name: team.name.toUpperCase() }).expect(200);
-        expectProblem(await as(acme.admin).patch(`/teams/${team.id}`, { name: other.name.toLowerCase() }), 409, 'TEAM_NAME_TAKEN');
+        expectProblem(
+          await as(acme.admin).patch(`/teams/${team.id}`, { name: other.name.toLowerCase() }),
+          409,
+          'TEAM_NAME_TAKEN',
+        );
       });
 
       it('refuses a lead from another organization with 422 TEAM_USER_NOT_FOUND', async () => {
         const team = await createTeam({ lead_id: lead.id });
         const outsider = await t.given.user(globex, 'manager');
-        expectProblem(await as(acme.admin).patch(`/teams/${team.id}`, { lead_id: outsider.id }), 422, 'TEAM_USER_NOT_FOUND');
+        expectProblem(
+          await as(acme.admin).patch(`/teams/${team.id}`, { lead_id: outsider.id }),
+          422,
+          'TEAM_USER_NOT_FOUND',
+        );
         expect((await as(acme.admin).get(`/teams/${team.id}`).expect(200)).body.lead_id).toBe(lead.id);
       });
     });
@@ -756,7 +979,10 @@ describe('Users and teams: who is in the organization and how they are organized
         expect(second.body.member_ids).toEqual([bob.id]);
         expect((await as(bob).get('/users/me').expect(200)).body.team_ids).toContain(team.id);
         expect(await auditActions(acme.id, team.id)).toEqual(['team.created', 'team.member_added']);
-        const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM team_members WHERE team_id = $1`, [team.id]);
+        const [{ count }] = await t.dataSource.query(
+          `SELECT count(*)::int AS count FROM team_members WHERE team_id = $1`,
+          [team.id],
+        );
         expect(count).toBe(1);
       });
 
@@ -787,7 +1013,9 @@ describe('Users and teams: who is in the organization and how they are organized
         const newcomer = await t.given.user(acme, 'employee');
         for (const user of [leaving, newcomer]) await as(acme.admin).delete(`/admin/users/${user.id}`).expect(200);
         expectProblem(await as(acme.admin).put(`/teams/${team.id}/members/${newcomer.id}`), 409, 'MEMBER_INACTIVE');
-        expect((await as(acme.admin).delete(`/teams/${team.id}/members/${leaving.id}`).expect(200)).body.member_ids).toEqual([]);
+        expect(
+          (await as(acme.admin).delete(`/teams/${team.id}/members/${leaving.id}`).expect(200)).body.member_ids,
+        ).toEqual([]);
         expect(await auditActions(acme.id, team.id)).toEqual(['team.created', 'team.member_removed']);
       });
 
@@ -802,12 +1030,16 @@ describe('Users and teams: who is in the organization and how they are organized
       });
     });
 
-    describe('tenancy: another organization\'s teams do not exist', () => {
+    describe("tenancy: another organization's teams do not exist", () => {
       it('answers 404 TEAM_NOT_FOUND to read or change a team of another organization, and changes nothing', async () => {
         const foreign = (await as(globex.admin).post('/teams', { name: 'Globex Only' }).expect(201)).body;
         expectProblem(await as(acme.admin).get(`/teams/${foreign.id}`), 404, 'TEAM_NOT_FOUND');
         expectProblem(await as(employee).get(`/teams/${foreign.id}`), 404, 'TEAM_NOT_FOUND');
-        expectProblem(await as(acme.admin).patch(`/teams/${foreign.id}`, { name: 'Taken Over' }), 404, 'TEAM_NOT_FOUND');
+        expectProblem(
+          await as(acme.admin).patch(`/teams/${foreign.id}`, { name: 'Taken Over' }),
+          404,
+          'TEAM_NOT_FOUND',
+        );
         expectProblem(await as(acme.admin).put(`/teams/${foreign.id}/members/${alice.id}`), 404, 'TEAM_NOT_FOUND');
         expectProblem(await as(acme.admin).delete(`/teams/${foreign.id}/members/${alice.id}`), 404, 'TEAM_NOT_FOUND');
         expectProblem(await as(acme.admin).get(`/teams/${UNKNOWN_ID}`), 404, 'TEAM_NOT_FOUND');
@@ -831,7 +1063,13 @@ describe('Users and teams: who is in the organization and how they are organized
         const response = await as(org.admin).get('/teams').expect(200);
         expect(response.body.total).toBe(5);
         expect(response.body.next_cursor).toBeNull();
-        expect(response.body.items.map((team: { name: string }) => team.name)).toEqual(['Alpha', 'bravo', 'charlie', 'delta', 'Echo']);
+        expect(response.body.items.map((team: { name: string }) => team.name)).toEqual([
+          'Alpha',
+          'bravo',
+          'charlie',
+          'delta',
+          'Echo',
+        ]);
       });
 
       it('pages with limit and offset', async () => {

@@ -23,7 +23,11 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
       res.writeHead(200).end('ok');
     });
   });
-  const env = { SECRETS_KEY: randomBytes(32).toString('base64'), WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '50' };
+  const env = {
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_RETRY_BASE_MS: '50',
+  };
   let t: TestApp | undefined;
 
   beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
@@ -44,7 +48,13 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
     let ids: string[];
     try {
       // Reverting would lose a secret stored only sealed: refused, and nothing changes.
-      const sealedOnly = (await request(before.http).post('/api/v1/webhook-subscriptions').set(bearer(org.admin.accessToken)).send({ url, events: ['spend.paid'] }).expect(201)).body.id;
+      const sealedOnly = (
+        await request(before.http)
+          .post('/api/v1/webhook-subscriptions')
+          .set(bearer(org.admin.accessToken))
+          .send({ url, events: ['spend.paid'] })
+          .expect(201)
+      ).body.id;
       await expect(migration.down(runner)).rejects.toThrow(/1 webhook subscription secret\(s\) are stored only sealed/);
       await runner.query(`DELETE FROM webhook_subscriptions WHERE id = $1`, [sealedOnly]);
       await migration.down(runner);
@@ -58,7 +68,10 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
         );
         ids.push(id);
       }
-      for (const [key, path, body] of [['k1', '/api/v1/webhook-subscriptions', { id: ids[0], secret: secrets[0], url }], ['k2', '/api/v1/teams', { id: ids[1], secret: 'not a webhook answer' }]] as const) {
+      for (const [key, path, body] of [
+        ['k1', '/api/v1/webhook-subscriptions', { id: ids[0], secret: secrets[0], url }],
+        ['k2', '/api/v1/teams', { id: ids[1], secret: 'not a webhook answer' }],
+      ] as const) {
         await runner.query(
           `INSERT INTO idempotency_keys (user_id, key, organization_id, method, path, request_hash, status, response_status, response_body) VALUES ($1, $2, $3, 'POST', $4, 'h', 'completed', 201, $5)`,
           [org.admin.id, key, org.id, path, JSON.stringify(body)],
@@ -66,12 +79,19 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
       }
 
       await migration.up(runner);
-      const rows: Array<{ id: string; secret: string | null; secret_ciphertext: string | null; secret_hint: string }> = await runner.query(
-        `SELECT id, secret, secret_ciphertext, secret_hint FROM webhook_subscriptions WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`, [ids],
-      );
+      const rows: Array<{ id: string; secret: string | null; secret_ciphertext: string | null; secret_hint: string }> =
+        await runner.query(
+          `SELECT id, secret, secret_ciphertext, secret_hint FROM webhook_subscriptions WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`,
+          [ids],
+        );
       // The migration has no key: the plain text stays until a process seals it.
-      expect(rows.map((r) => [r.secret, r.secret_ciphertext, r.secret_hint])).toEqual(secrets.map((s) => [s, null, s.slice(-4)]));
-      const replays: Array<{ key: string; response_body: Record<string, unknown> }> = await runner.query(`SELECT key, response_body FROM idempotency_keys WHERE user_id = $1 ORDER BY key`, [org.admin.id]);
+      expect(rows.map((r) => [r.secret, r.secret_ciphertext, r.secret_hint])).toEqual(
+        secrets.map((s) => [s, null, s.slice(-4)]),
+      );
+      const replays: Array<{ key: string; response_body: Record<string, unknown> }> = await runner.query(
+        `SELECT key, response_body FROM idempotency_keys WHERE user_id = $1 ORDER BY key`,
+        [org.admin.id],
+      );
       expect(replays).toEqual([
         { key: 'k1', response_body: { id: ids[0], secret: null, url } },
         { key: 'k2', response_body: { id: ids[1], secret: 'not a webhook answer' } },
@@ -84,18 +104,30 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
     // The next start, with the key, seals both (the deleted one too).
     const after = await createTestApp(env, before);
     t = after;
-    const rows: Array<{ secret: string | null; secret_ciphertext: string | null; everything: string }> = await after.dataSource.query(
-      `SELECT secret, secret_ciphertext, row_to_json(s)::text AS everything FROM webhook_subscriptions s WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`, [ids],
-    );
+    const rows: Array<{ secret: string | null; secret_ciphertext: string | null; everything: string }> =
+      await after.dataSource.query(
+        `SELECT secret, secret_ciphertext, row_to_json(s)::text AS everything FROM webhook_subscriptions s WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`,
+        [ids],
+      );
     for (const [i, row] of rows.entries()) {
       expect(row).toMatchObject({ secret: null, secret_ciphertext: expect.stringMatching(/^v1\./) });
       expect(row.everything).not.toContain(secrets[i]);
     }
-    const read = (await request(after.http).get(`/api/v1/webhook-subscriptions/${ids[0]}`).set(bearer(org.admin.accessToken)).expect(200)).body;
+    const read = (
+      await request(after.http)
+        .get(`/api/v1/webhook-subscriptions/${ids[0]}`)
+        .set(bearer(org.admin.accessToken))
+        .expect(200)
+    ).body;
     expect(read.secret_hint).toBe(`…${secrets[0].slice(-4)}`);
 
-    const spend = (await request(after.http).post('/api/v1/spends').set(bearer(org.admin.accessToken))
-      .send({ amount: '3.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Upgraded' }).expect(201)).body;
+    const spend = (
+      await request(after.http)
+        .post('/api/v1/spends')
+        .set(bearer(org.admin.accessToken))
+        .send({ amount: '3.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Upgraded' })
+        .expect(201)
+    ).body;
     const deadline = Date.now() + 30_000;
     while (!received.some((r) => JSON.parse(r.body).spend_id === spend.id)) {
       if (Date.now() > deadline) throw new Error('no delivery after the upgrade');
@@ -104,6 +136,13 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
     const delivered = received.filter((r) => JSON.parse(r.body).spend_id === spend.id);
     // Only the live subscription is sent to, signed with the secret it had before the upgrade.
     expect(delivered).toHaveLength(1);
-    expect(verifySignature(String(delivered[0].headers['x-spendin-signature']), delivered[0].body, secrets[0], Math.floor(Date.now() / 1000))).toBe(true);
+    expect(
+      verifySignature(
+        String(delivered[0].headers['x-spendin-signature']),
+        delivered[0].body,
+        secrets[0],
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(true);
   });
 });

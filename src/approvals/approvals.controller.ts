@@ -18,7 +18,8 @@ export class ApprovalsController {
   @Authenticated()
   @ApiOperation({
     summary: 'Approval steps assigned to the caller',
-    description: 'Assigned by name, or to a role the caller holds (finance steps: finance and admins; admin steps: admins). `pending` lists what can be decided now, oldest first; `approved` / `rejected` also list what the caller decided.',
+    description:
+      'Assigned by name, or to a role the caller holds (finance steps: finance and admins; admin steps: admins). `pending` lists what can be decided now, oldest first; `approved` / `rejected` also list what the caller decided.',
   })
   @ApiPageResponse(ApprovalResponseDto, 'A page of approval steps')
   @ApiValidation()
@@ -31,7 +32,8 @@ export class ApprovalsController {
   @Authenticated()
   @ApiOperation({
     summary: 'Approve or reject a step',
-    description: 'Steps are decided in order. A rejection needs a comment and ends the chain (the spend is rejected); the last approval approves the spend. Of two simultaneous decisions on one step exactly one wins; the other gets 409.',
+    description:
+      'Steps are decided in order. A rejection needs a comment and ends the chain (the spend is rejected); the last approval approves the spend. Of two simultaneous decisions on one step exactly one wins; the other gets 409.',
   })
   @ApiOkResponse({ type: DecisionResponseDto })
   @ApiValidation()
@@ -43,7 +45,11 @@ export class ApprovalsController {
     [ApprovalErrors.APPROVAL_NOT_CURRENT, 'Step 1 of this spend is still open'],
     [ApprovalErrors.COMMENT_REQUIRED, 'Say why the spend is rejected, so that its owner can fix it'],
   )
-  decide(@CurrentActor() actor: Actor, @UuidParam('approval_id') id: string, @Body() dto: DecisionDto): Promise<DecisionResponseDto> {
+  decide(
+    @CurrentActor() actor: Actor,
+    @UuidParam('approval_id') id: string,
+    @Body() dto: DecisionDto,
+  ): Promise<DecisionResponseDto> {
     return this.approvals.decide(actor, id, dto);
   }
 }

@@ -19,14 +19,24 @@ export class ApprovalsRepository {
   }
 
   async findNextWaiting(tx: EntityManager, approval: Approval): Promise<Approval | null> {
-    const [row] = await runSql<ApprovalRow>(tx, NEXT_WAITING, [approval.organizationId, approval.spendId, approval.round]);
+    const [row] = await runSql<ApprovalRow>(tx, NEXT_WAITING, [
+      approval.organizationId,
+      approval.spendId,
+      approval.round,
+    ]);
     return row ? toApproval(row) : null;
   }
 
   /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   /** The step of the same spend and round that the user already decided, if any. */
   async stepDecidedBy(tx: EntityManager, approval: Approval, userId: string): Promise<number | null> {
-    const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [approval.organizationId, approval.spendId, approval.round, userId, approval.id]);
+    const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [
+      approval.organizationId,
+      approval.spendId,
+      approval.round,
+      userId,
+      approval.id,
+    ]);
     return row?.step ?? null;
   }
 
@@ -38,9 +48,24 @@ export class ApprovalsRepository {
   async insertChain(tx: EntityManager, steps: Approval[]): Promise<void> {
     if (steps.length === 0) return;
     const values = steps.flatMap((a) => [
-      a.organizationId, a.spendId, a.spendOwnerId, a.round, a.step, a.requirement, a.approverUserId, a.approverRole, a.status, a.note, a.policyId, a.ruleId,
+      a.organizationId,
+      a.spendId,
+      a.spendOwnerId,
+      a.round,
+      a.step,
+      a.requirement,
+      a.approverUserId,
+      a.approverRole,
+      a.status,
+      a.note,
+      a.policyId,
+      a.ruleId,
     ]);
-    const rows = await runSql<{ id: string; step: number; created_at: Date; updated_at: Date }>(tx, insertChainStatement(steps.length), values);
+    const rows = await runSql<{ id: string; step: number; created_at: Date; updated_at: Date }>(
+      tx,
+      insertChainStatement(steps.length),
+      values,
+    );
     const byStep = new Map(rows.map((row) => [row.step, row]));
     for (const approval of steps) {
       const row = byStep.get(approval.step)!;
@@ -50,12 +75,22 @@ export class ApprovalsRepository {
 
   /** Writes a step's status and decision (who, when, the comment). */
   async saveDecision(tx: EntityManager, approval: Approval): Promise<void> {
-    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_DECISION,
-      [approval.organizationId, approval.id, approval.status, approval.decidedBy, approval.decidedAt, approval.comment]);
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_DECISION, [
+      approval.organizationId,
+      approval.id,
+      approval.status,
+      approval.decidedBy,
+      approval.decidedAt,
+      approval.comment,
+    ]);
     approval.updatedAt = row.updated_at;
   }
 
-  async forSpends(organizationId: string, spendIds: string[], tx: EntityManager = this.dataSource.manager): Promise<Approval[]> {
+  async forSpends(
+    organizationId: string,
+    spendIds: string[],
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<Approval[]> {
     if (spendIds.length === 0) return [];
     return (await runSql<ApprovalRow>(tx, FOR_SPENDS, [organizationId, spendIds])).map(toApproval);
   }
@@ -64,22 +99,40 @@ export class ApprovalsRepository {
    * Steps assigned to the caller: to them by name, or to a role they hold (finance: finance
    * and admins; admin: admins). Decided ones also include those the caller decided.
    */
-  async listFor(actor: Actor, status: 'pending' | 'approved' | 'rejected', page: { limit: number; offset: number }): Promise<{ total: number; items: Approval[] }> {
+  async listFor(
+    actor: Actor,
+    status: 'pending' | 'approved' | 'rejected',
+    page: { limit: number; offset: number },
+  ): Promise<{ total: number; items: Approval[] }> {
     const roles = (['finance', 'admin'] as const).filter((role) => hasAtLeast(actor.role, role));
-    const query = this.dataSource.manager.getRepository(Approval).createQueryBuilder('a')
-      .where('a.organization_id = :organizationId AND a.status = :status', { organizationId: actor.organizationId, status })
-      .andWhere(new Brackets((any) => {
-        any.where('a.approver_user_id = :me', { me: actor.userId });
-        // A role's step is not offered to whoever decided another step of the same spend and round.
-        if (roles.length > 0) {
-          any.orWhere(`a.approver_role IN (:...roles) AND a.spend_owner_id <> :me AND NOT EXISTS (
-            SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = :me AND d.id <> a.id)`, { roles, me: actor.userId });
-        }
-        if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
-      }));
+    const query = this.dataSource.manager
+      .getRepository(Approval)
+      .createQueryBuilder('a')
+      .where('a.organization_id = :organizationId AND a.status = :status', {
+        organizationId: actor.organizationId,
+        status,
+      })
+      .andWhere(
+        new Brackets((any) => {
+          any.where('a.approver_user_id = :me', { me: actor.userId });
+          // A role's step is not offered to whoever decided another step of the same spend and round.
+          if (roles.length > 0) {
+            any.orWhere(
+              `a.approver_role IN (:...roles) AND a.spend_owner_id <> :me AND NOT EXISTS (
+            SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = :me AND d.id <> a.id)`,
+              { roles, me: actor.userId },
+            );
+          }
+          if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
+        }),
+      );
     const total = await countMatches(query);
-    const items = await query.orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC').addOrderBy('a.id', 'ASC')
-      .offset(page.offset).limit(page.limit).getMany();
+    const items = await query
+      .orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC')
+      .addOrderBy('a.id', 'ASC')
+      .offset(page.offset)
+      .limit(page.limit)
+      .getMany();
     return { total, items };
   }
 
@@ -111,13 +164,17 @@ interface ApprovalRow {
   updated_at: Date;
 }
 
-const APPROVAL_COLUMNS = 'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
+const APPROVAL_COLUMNS =
+  'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
 
 const STEP_DECIDED_BY = {
   name: 'approvals.step_decided_by',
   text: 'SELECT step FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND decided_by = $4 AND id <> $5 ORDER BY step LIMIT 1',
 };
-const LOCK_FOR_DECISION = { name: 'approvals.lock_for_decision', text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE` };
+const LOCK_FOR_DECISION = {
+  name: 'approvals.lock_for_decision',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
+};
 const NEXT_WAITING = {
   name: 'approvals.next_waiting',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
@@ -152,9 +209,23 @@ function insertChainStatement(steps: number) {
 
 function toApproval(row: ApprovalRow): Approval {
   return Object.assign(new Approval(), {
-    id: row.id, organizationId: row.organization_id, spendId: row.spend_id, spendOwnerId: row.spend_owner_id, round: row.round, step: row.step,
-    requirement: row.requirement, approverUserId: row.approver_user_id, approverRole: row.approver_role, status: row.status, note: row.note,
-    policyId: row.policy_id, ruleId: row.rule_id, decidedBy: row.decided_by, decidedAt: row.decided_at, comment: row.comment,
-    createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    organizationId: row.organization_id,
+    spendId: row.spend_id,
+    spendOwnerId: row.spend_owner_id,
+    round: row.round,
+    step: row.step,
+    requirement: row.requirement,
+    approverUserId: row.approver_user_id,
+    approverRole: row.approver_role,
+    status: row.status,
+    note: row.note,
+    policyId: row.policy_id,
+    ruleId: row.rule_id,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    comment: row.comment,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   });
 }

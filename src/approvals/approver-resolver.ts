@@ -30,7 +30,11 @@ export class ApproverResolver {
     private readonly teams: TeamsRepository,
   ) {}
 
-  async resolve(tx: EntityManager, context: ChainContext, requirements: ApprovalRequirement[]): Promise<ResolvedApprover[]> {
+  async resolve(
+    tx: EntityManager,
+    context: ChainContext,
+    requirements: ApprovalRequirement[],
+  ): Promise<ResolvedApprover[]> {
     const resolved: ResolvedApprover[] = [];
     for (const requirement of requirements) {
       const approver = await this.resolveOne(tx, context, requirement);
@@ -40,10 +44,19 @@ export class ApproverResolver {
     return resolved;
   }
 
-  private async resolveOne(tx: EntityManager, context: ChainContext, requirement: ApprovalRequirement): Promise<ResolvedApprover> {
+  private async resolveOne(
+    tx: EntityManager,
+    context: ChainContext,
+    requirement: ApprovalRequirement,
+  ): Promise<ResolvedApprover> {
     const spec = requirement.approver;
     if (spec === 'finance' || spec === 'admin') return { requirement, userId: null, role: spec, note: null };
-    const fallback = (why: string): ResolvedApprover => ({ requirement, userId: null, role: 'finance', note: `${spec}: ${why}; falls back to finance` });
+    const fallback = (why: string): ResolvedApprover => ({
+      requirement,
+      userId: null,
+      role: 'finance',
+      note: `${spec}: ${why}; falls back to finance`,
+    });
     let candidate: string | null;
     let user: User | null | undefined;
     if (spec === 'manager') {
@@ -55,11 +68,11 @@ export class ApproverResolver {
     } else if (spec === 'team_lead') {
       if (!context.teamId) return fallback('the spend has no team');
       candidate = (await this.teams.findById(context.organizationId, context.teamId, tx))?.leadId ?? null;
-      if (!candidate) return fallback('the spend\'s team has no lead');
+      if (!candidate) return fallback("the spend's team has no lead");
     } else {
       candidate = spec.slice('user:'.length);
     }
-    if (candidate === context.ownerId) return fallback('that is the spend\'s owner, who cannot approve their own spend');
+    if (candidate === context.ownerId) return fallback("that is the spend's owner, who cannot approve their own spend");
     if (user === undefined) user = await this.users.findById(context.organizationId, candidate, tx);
     if (!user || !user.isActive) return fallback(`${candidate} is not an active user of this organization`);
     return { requirement, userId: user.id, role: null, note: null };

@@ -13,9 +13,18 @@ function chain(length: number, key: AuditKey | null = KEY, prevHash: string | nu
   const entries: Entry[] = [];
   for (let i = 0; i < length; i++) {
     const content: HashedContent = {
-      id: randomUUID(), organizationId: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f', actorId: null, action: 'category.created', entityType: 'category',
-      entityId: randomUUID(), metadata: { name: `Category ${i}`, nested: { b: 1, a: [i] } }, requestId: null, ip: null,
-      createdAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 0, i)), prevHash, keyId: key?.id ?? null,
+      id: randomUUID(),
+      organizationId: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
+      actorId: null,
+      action: 'category.created',
+      entityType: 'category',
+      entityId: randomUUID(),
+      metadata: { name: `Category ${i}`, nested: { b: 1, a: [i] } },
+      requestId: null,
+      ip: null,
+      createdAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 0, i)),
+      prevHash,
+      keyId: key?.id ?? null,
     };
     prevHash = auditHash(content, key);
     entries.push({ ...content, hash: prevHash });
@@ -44,20 +53,34 @@ describe('ChainCheck', () => {
   it('names an entry whose content was changed', () => {
     const entries = chain(5);
     entries[2] = { ...entries[2], metadata: { name: 'Renamed' } };
-    expect(check(entries)).toEqual({ valid: false, checked: 3, first_invalid_id: entries[2].id, reason: CHAIN_FAILURES.contentAltered });
+    expect(check(entries)).toEqual({
+      valid: false,
+      checked: 3,
+      first_invalid_id: entries[2].id,
+      reason: CHAIN_FAILURES.contentAltered,
+    });
   });
 
   it('names the entry after one that was removed', () => {
     const entries = chain(5);
     const withoutThird = entries.filter((e) => e !== entries[2]);
-    expect(check(withoutThird)).toEqual({ valid: false, checked: 3, first_invalid_id: entries[3].id, reason: CHAIN_FAILURES.linkBroken });
+    expect(check(withoutThird)).toEqual({
+      valid: false,
+      checked: 3,
+      first_invalid_id: entries[3].id,
+      reason: CHAIN_FAILURES.linkBroken,
+    });
   });
 
   it('names the entry after one rewritten with a recomputed hash (by someone holding the key)', () => {
     const entries = chain(4);
     const forged = { ...entries[1], metadata: { name: 'Forged' } };
     entries[1] = { ...forged, hash: auditHash(forged, KEY) };
-    expect(check(entries)).toMatchObject({ valid: false, first_invalid_id: entries[2].id, reason: CHAIN_FAILURES.linkBroken });
+    expect(check(entries)).toMatchObject({
+      valid: false,
+      first_invalid_id: entries[2].id,
+      reason: CHAIN_FAILURES.linkBroken,
+    });
   });
 
   it('names an entry rewritten with every later hash recomputed, by someone without the key', () => {
@@ -66,11 +89,23 @@ describe('ChainCheck', () => {
     // the key the best they can do is a key of their own, or the plain SHA-256 of unkeyed entries.
     const forger = auditKeyOf('a-key-the-database-owner-made-up-0123456789');
     const rewritten = [...entries.slice(0, 2), ...chain(3, forger, entries[1].hash)];
-    expect(check(rewritten)).toMatchObject({ valid: false, first_invalid_id: rewritten[2].id, reason: CHAIN_FAILURES.unknownKey });
+    expect(check(rewritten)).toMatchObject({
+      valid: false,
+      first_invalid_id: rewritten[2].id,
+      reason: CHAIN_FAILURES.unknownKey,
+    });
     const unkeyed = [...entries.slice(0, 2), ...chain(3, null, entries[1].hash)];
-    expect(check(unkeyed)).toMatchObject({ valid: false, first_invalid_id: unkeyed[2].id, reason: CHAIN_FAILURES.unkeyedAfterKeyed });
+    expect(check(unkeyed)).toMatchObject({
+      valid: false,
+      first_invalid_id: unkeyed[2].id,
+      reason: CHAIN_FAILURES.unkeyedAfterKeyed,
+    });
     const claimed = { ...unkeyed[2], keyId: KEY.id };
-    expect(check([...entries.slice(0, 2), claimed])).toMatchObject({ valid: false, first_invalid_id: claimed.id, reason: CHAIN_FAILURES.contentAltered });
+    expect(check([...entries.slice(0, 2), claimed])).toMatchObject({
+      valid: false,
+      first_invalid_id: claimed.id,
+      reason: CHAIN_FAILURES.contentAltered,
+    });
   });
 
   it('accepts a chain that began unkeyed and was keyed later, and entries of a rotated-out key it still holds', () => {
@@ -79,18 +114,32 @@ describe('ChainCheck', () => {
     const current = chain(2, KEY, older[1].hash);
     expect(check([...legacy, ...older, ...current])).toEqual({ valid: true, checked: 7 });
     // Without the old key, its entries cannot be checked.
-    expect(check([...legacy, ...older], new Map([[KEY.id, KEY]]))).toMatchObject({ valid: false, first_invalid_id: older[0].id, reason: CHAIN_FAILURES.unknownKey });
+    expect(check([...legacy, ...older], new Map([[KEY.id, KEY]]))).toMatchObject({
+      valid: false,
+      first_invalid_id: older[0].id,
+      reason: CHAIN_FAILURES.unknownKey,
+    });
   });
 
   it('notices that the first entries were cut off', () => {
     const entries = chain(4).slice(1);
-    expect(check(entries)).toEqual({ valid: false, checked: 1, first_invalid_id: entries[0].id, reason: CHAIN_FAILURES.firstLinked });
+    expect(check(entries)).toEqual({
+      valid: false,
+      checked: 1,
+      first_invalid_id: entries[0].id,
+      reason: CHAIN_FAILURES.firstLinked,
+    });
   });
 
   it('notices two entries that link to the same predecessor (a fork)', () => {
     const entries = chain(3);
     const sibling = { ...entries[2], id: randomUUID() };
     const fork = [...entries, { ...sibling, hash: auditHash(sibling, KEY) }];
-    expect(check(fork)).toMatchObject({ valid: false, checked: 4, first_invalid_id: sibling.id, reason: CHAIN_FAILURES.linkBroken });
+    expect(check(fork)).toMatchObject({
+      valid: false,
+      checked: 4,
+      first_invalid_id: sibling.id,
+      reason: CHAIN_FAILURES.linkBroken,
+    });
   });
 });

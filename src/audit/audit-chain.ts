@@ -1,15 +1,17 @@
 import { auditHash, AuditKey, HashedContent } from './audit-hash';
 
 export type ChainVerdict =
-  | { valid: true; checked: number }
-  | { valid: false; checked: number; first_invalid_id: string; reason: string };
+  { valid: true; checked: number } | { valid: false; checked: number; first_invalid_id: string; reason: string };
 
 export const CHAIN_FAILURES = {
-  contentAltered: 'hash does not match the entry\'s content: the entry was altered after it was written',
-  linkBroken: 'prev_hash does not match the previous entry\'s hash: an entry before this one was removed, inserted or rewritten',
+  contentAltered: "hash does not match the entry's content: the entry was altered after it was written",
+  linkBroken:
+    "prev_hash does not match the previous entry's hash: an entry before this one was removed, inserted or rewritten",
   firstLinked: 'the first entry of the chain has a prev_hash: the entries before it were removed',
-  unknownKey: 'the entry names a key this installation does not hold (AUDIT_KEY, AUDIT_PREVIOUS_KEYS): it was not written by Spendin, or a key is missing',
-  unkeyedAfterKeyed: 'the entry is not keyed, but entries before it are: it was written by someone without the audit key',
+  unknownKey:
+    'the entry names a key this installation does not hold (AUDIT_KEY, AUDIT_PREVIOUS_KEYS): it was not written by Spendin, or a key is missing',
+  unkeyedAfterKeyed:
+    'the entry is not keyed, but entries before it are: it was written by someone without the audit key',
 } as const;
 
 /**
@@ -40,7 +42,10 @@ export class ChainCheck {
     } else if (auditHash(entry, key) !== entry.hash) {
       this.failure = { id: entry.id, reason: CHAIN_FAILURES.contentAltered };
     } else if (entry.prevHash !== this.previousHash) {
-      this.failure = { id: entry.id, reason: this.previousHash === null ? CHAIN_FAILURES.firstLinked : CHAIN_FAILURES.linkBroken };
+      this.failure = {
+        id: entry.id,
+        reason: this.previousHash === null ? CHAIN_FAILURES.firstLinked : CHAIN_FAILURES.linkBroken,
+      };
     }
     this.previousHash = entry.hash;
     this.keyed ||= key !== null;

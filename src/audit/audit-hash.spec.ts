@@ -5,12 +5,16 @@ const KEY = auditKeyOf('an-audit-key-for-the-unit-tests-0123456789');
 
 describe('canonicalJson', () => {
   it('orders keys at every depth so that equal content serialises equally', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
   });
 
   it('writes dates as ISO strings and drops undefined fields', () => {
-    expect(canonicalJson({ at: new Date('2026-03-01T12:00:00.000Z'), gone: undefined })).toBe('{"at":"2026-03-01T12:00:00.000Z"}');
+    expect(canonicalJson({ at: new Date('2026-03-01T12:00:00.000Z'), gone: undefined })).toBe(
+      '{"at":"2026-03-01T12:00:00.000Z"}',
+    );
   });
 });
 
@@ -46,7 +50,9 @@ describe('auditHash', () => {
 
   it('keeps the plain SHA-256 of entries written before the chain was keyed', () => {
     const { keyId: _keyId, ...legacy } = entry;
-    expect(auditHash({ ...entry, keyId: null }, null)).toBe(createHash('sha256').update(canonicalJson(legacy)).digest('hex'));
+    expect(auditHash({ ...entry, keyId: null }, null)).toBe(
+      createHash('sha256').update(canonicalJson(legacy)).digest('hex'),
+    );
   });
 
   it('covers exactly the hashed fields, so a stored row hashes as the entry it was written from', () => {
@@ -56,8 +62,13 @@ describe('auditHash', () => {
   it('changes when any field, the previous hash or the key id changes', () => {
     const base = auditHash(entry, KEY);
     const variants: Array<Partial<HashedContent>> = [
-      { action: 'user.updated' }, { actorId: 'someone' }, { metadata: { role: 'admin' } }, { prevHash: 'a'.repeat(64) },
-      { createdAt: new Date('2026-03-01T12:00:00.001Z') }, { entityId: 'u2' }, { ip: '10.0.0.1' },
+      { action: 'user.updated' },
+      { actorId: 'someone' },
+      { metadata: { role: 'admin' } },
+      { prevHash: 'a'.repeat(64) },
+      { createdAt: new Date('2026-03-01T12:00:00.001Z') },
+      { entityId: 'u2' },
+      { ip: '10.0.0.1' },
     ];
     for (const variant of variants) expect(auditHash({ ...entry, ...variant }, KEY)).not.toBe(base);
   });

@@ -68,6 +68,7 @@ export function auditHash(entry: HashedContent, key: AuditKey | null): string {
   };
   const canonical = canonicalJson(content);
   if (entry.keyId === null) return createHash('sha256').update(canonical).digest('hex');
-  if (!key || key.id !== entry.keyId) throw new Error(`auditHash: entry names key ${entry.keyId}, given ${key?.id ?? 'none'}`);
+  if (!key || key.id !== entry.keyId)
+    throw new Error(`auditHash: entry names key ${entry.keyId}, given ${key?.id ?? 'none'}`);
   return createHmac('sha256', key.secret).update(canonical).digest('hex');
 }

@@ -18,7 +18,19 @@ export function toAuditLogResponse(entry: StoredAuditEntry): AuditLogEntryDto {
 }
 
 /** The export's columns: the list item's fields, in its order. */
-export const CSV_COLUMNS = ['id', 'actor_id', 'action', 'entity_type', 'entity_id', 'metadata', 'request_id', 'ip', 'created_at', 'hash', 'prev_hash'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'actor_id',
+  'action',
+  'entity_type',
+  'entity_id',
+  'metadata',
+  'request_id',
+  'ip',
+  'created_at',
+  'hash',
+  'prev_hash',
+] as const;
 
 /** One CSV row: the list item with `metadata` as JSON text; nulls become empty cells. */
 export function toCsvRecord(entry: StoredAuditEntry): Record<(typeof CSV_COLUMNS)[number], string | null> {

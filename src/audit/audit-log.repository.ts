@@ -35,7 +35,8 @@ interface AuditLogRow {
   key_id: string | null;
 }
 
-const COLUMNS = 'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id';
+const COLUMNS =
+  'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id';
 
 /**
  * Reads of the audit log, in plain SQL: the rows go straight to the reader (a list page, a CSV
@@ -49,7 +50,10 @@ export class AuditLogRepository {
 
   async count(organizationId: string, filter: AuditLogFilter): Promise<number> {
     const { where, params } = whereOf(organizationId, filter);
-    const [row]: Array<{ count: string }> = await this.dataSource.query(`SELECT count(*) AS count FROM audit_logs WHERE ${where}`, params);
+    const [row]: Array<{ count: string }> = await this.dataSource.query(
+      `SELECT count(*) AS count FROM audit_logs WHERE ${where}`,
+      params,
+    );
     return Number(row.count);
   }
 
@@ -58,7 +62,11 @@ export class AuditLogRepository {
    * the entries appended before it. Entries are never changed or removed, so consecutive
    * keyset pages neither repeat nor skip one, however many are appended meanwhile.
    */
-  async newestFirst(organizationId: string, filter: AuditLogFilter, page: { limit: number; offset?: number; beforeSeq?: number }): Promise<StoredAuditEntry[]> {
+  async newestFirst(
+    organizationId: string,
+    filter: AuditLogFilter,
+    page: { limit: number; offset?: number; beforeSeq?: number },
+  ): Promise<StoredAuditEntry[]> {
     const { where, params } = whereOf(organizationId, filter);
     let sql = `SELECT ${COLUMNS} FROM audit_logs WHERE ${where}`;
     if (page.beforeSeq !== undefined) sql += ` AND seq < $${params.push(page.beforeSeq)}`;
@@ -71,7 +79,9 @@ export class AuditLogRepository {
   /** The chain in order, `limit` entries after `afterSeq` (0: from the first). */
   /** The installation-wide lock of chain keying, for the rest of `tx`; false when another process holds it. */
   async tryKeyingLock(tx: EntityManager): Promise<boolean> {
-    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('spendin:audit-chain-keying', 0)) AS locked`);
+    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('spendin:audit-chain-keying', 0)) AS locked`,
+    );
     return locked;
   }
 

@@ -29,7 +29,11 @@ export class AuditLogService {
     const filter = filterOf(query);
     const beforeSeq = query.cursor === undefined ? undefined : seqOf(query.cursor);
     const total = await this.entries.count(actor.organizationId, filter);
-    const items = await this.entries.newestFirst(actor.organizationId, filter, { limit: query.limit, offset: query.offset, beforeSeq });
+    const items = await this.entries.newestFirst(actor.organizationId, filter, {
+      limit: query.limit,
+      offset: query.offset,
+      beforeSeq,
+    });
     const page = toPage(items, total, query, (last) => [last.seq]);
     return { ...page, items: items.map(toAuditLogResponse) };
   }
@@ -72,14 +76,23 @@ export class AuditLogService {
       while (batch.length > 0) {
         for (const entry of batch) yield toCsvRecord(entry);
         if (batch.length < BATCH_SIZE) return;
-        batch = await entries.newestFirst(organizationId, filter, { limit: BATCH_SIZE, beforeSeq: batch[batch.length - 1].seq });
+        batch = await entries.newestFirst(organizationId, filter, {
+          limit: BATCH_SIZE,
+          beforeSeq: batch[batch.length - 1].seq,
+        });
       }
     }
     // RFC 4180: a header row, CRLF line ends, quotes where needed. A cell that a spreadsheet
     // would run as a formula (=, +, -, @, tab, CR first) gets a leading single quote.
-    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', escape_formulas: true });
+    const csv = stringify({
+      header: true,
+      columns: [...CSV_COLUMNS],
+      record_delimiter: 'windows',
+      escape_formulas: true,
+    });
     pipeline(Readable.from(records()), csv, (error) => {
-      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error(`Audit log export failed: ${error.message}`);
+      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        this.logger.error(`Audit log export failed: ${error.message}`);
     });
     return csv;
   }
@@ -99,6 +112,7 @@ function filterOf(query: AuditLogFilterQuery): AuditLogFilter {
 function seqOf(cursor: string): number {
   const [seq] = decodeCursor(cursor, ['number']);
   const value = Number(seq);
-  if (!Number.isSafeInteger(value) || value < 1) throw CommonErrors.INVALID_CURSOR('The cursor is not one this API issued; start again without it');
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw CommonErrors.INVALID_CURSOR('The cursor is not one this API issued; start again without it');
   return value;
 }

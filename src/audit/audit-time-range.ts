@@ -6,7 +6,8 @@ import { isCalendarDate } from '../common/dates';
  * date-time without an offset is refused because it names no instant. At most millisecond
  * precision, which is what `created_at` stores, so "inclusive" is exact.
  */
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 export function isAuditInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
@@ -24,7 +25,10 @@ export interface InstantRange {
 const DAY_MS = 86_400_000;
 
 export function instantRange(from?: string, to?: string): InstantRange {
-  return { from: from === undefined ? undefined : new Date(startOf(from)), before: to === undefined ? undefined : new Date(endOf(to)) };
+  return {
+    from: from === undefined ? undefined : new Date(startOf(from)),
+    before: to === undefined ? undefined : new Date(endOf(to)),
+  };
 }
 
 function startOf(value: string): number {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import type { Actor } from '../common/auth/roles';
 import { placeholders, runSql } from '../database/sql';
 import { auditHash, HashedContent } from './audit-hash';
@@ -78,7 +85,8 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     if (!entries?.length) return;
     this.pending.delete(runner);
     const byOrganization = new Map<string, PendingEntry[]>();
-    for (const entry of entries) byOrganization.set(entry.organizationId, [...(byOrganization.get(entry.organizationId) ?? []), entry]);
+    for (const entry of entries)
+      byOrganization.set(entry.organizationId, [...(byOrganization.get(entry.organizationId) ?? []), entry]);
     // A fixed lock order keeps two transactions that touch the same organizations from deadlocking.
     for (const organizationId of [...byOrganization.keys()].sort()) {
       await this.append(runner.manager, organizationId, byOrganization.get(organizationId)!);
@@ -104,8 +112,21 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     const values = entries.flatMap((entry) => {
       const content: HashedContent = { ...entry, createdAt: head.now, prevHash, keyId: key.id };
       const hash = auditHash(content, key);
-      const row = [content.id, content.organizationId, content.actorId, content.action, content.entityType, content.entityId,
-        JSON.stringify(content.metadata), content.requestId, content.ip, content.createdAt, prevHash, hash, key.id];
+      const row = [
+        content.id,
+        content.organizationId,
+        content.actorId,
+        content.action,
+        content.entityType,
+        content.entityId,
+        JSON.stringify(content.metadata),
+        content.requestId,
+        content.ip,
+        content.createdAt,
+        prevHash,
+        hash,
+        key.id,
+      ];
       prevHash = hash;
       return row;
     });
@@ -133,7 +154,11 @@ function appendStatement(entries: number) {
  * failing the change's transaction.
  */
 function asStored(metadata: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(metadata, (_, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE, '\uFFFD') : value)));
+  return JSON.parse(
+    JSON.stringify(metadata, (_, value: unknown) =>
+      typeof value === 'string' ? value.replace(UNSTORABLE, '\uFFFD') : value,
+    ),
+  );
 }
 
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

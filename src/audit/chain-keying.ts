@@ -29,13 +29,21 @@ export class ChainKeying {
       if (!(await this.entries.tryKeyingLock(tx))) return 0;
       const organizations = await this.entries.organizationsWithUnkeyedHead(tx);
       for (const organizationId of organizations) {
-        await this.audit.record(tx, { organizationId, userId: null }, {
-          action: 'audit.chain_keyed', entityType: 'organization', entityId: organizationId, metadata: { key_id: this.keys.current.id },
-        });
+        await this.audit.record(
+          tx,
+          { organizationId, userId: null },
+          {
+            action: 'audit.chain_keyed',
+            entityType: 'organization',
+            entityId: organizationId,
+            metadata: { key_id: this.keys.current.id },
+          },
+        );
       }
       return organizations.length;
     });
-    if (keyed > 0) this.logger.log(`Keyed the audit chains of ${keyed} organization(s) with key ${this.keys.current.id}`);
+    if (keyed > 0)
+      this.logger.log(`Keyed the audit chains of ${keyed} organization(s) with key ${this.keys.current.id}`);
     return keyed;
   }
 }

@@ -31,7 +31,10 @@ export class AuthController {
   @ApiProblems(
     [AuthErrors.INVALID_CREDENTIALS, 'E-mail or password is wrong'],
     [AuthErrors.TOO_MANY_LOGIN_ATTEMPTS, 'Too many failed logins; try again in 840 seconds'],
-    [AuthErrors.ORGANIZATION_REQUIRED, 'This e-mail and password open accounts in several organizations; log in again with organization_id'],
+    [
+      AuthErrors.ORGANIZATION_REQUIRED,
+      'This e-mail and password open accounts in several organizations; log in again with organization_id',
+    ],
     [CommonErrors.SERVICE_UNAVAILABLE, 'Too many password checks at once; try again in a second'],
   )
   login(@Req() request: Request, @Body() dto: LoginDto): Promise<TokenResponseDto> {
@@ -43,13 +46,17 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair',
-    description: 'The presented refresh token stops working. Presenting a spent refresh token again ends every session of its user (401 REFRESH_TOKEN_REUSED). A token issued before the user\'s password, role or active state changed is refused.',
+    description:
+      "The presented refresh token stops working. Presenting a spent refresh token again ends every session of its user (401 REFRESH_TOKEN_REUSED). A token issued before the user's password, role or active state changed is refused.",
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiValidation()
   @ApiProblems(
     [AuthErrors.REFRESH_TOKEN_INVALID, 'The refresh token is unknown or revoked'],
-    [AuthErrors.REFRESH_TOKEN_REUSED, 'This refresh token was already used; every session of the user is now signed out'],
+    [
+      AuthErrors.REFRESH_TOKEN_REUSED,
+      'This refresh token was already used; every session of the user is now signed out',
+    ],
   )
   refresh(@Req() request: Request, @Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
     return this.auth.refresh(client(request), dto.refresh_token);
@@ -58,7 +65,11 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Log out', description: 'Ends the session of the refresh token (every token rotated from the same login, and their access tokens); the user\'s other sessions go on. Idempotent.' })
+  @ApiOperation({
+    summary: 'Log out',
+    description:
+      "Ends the session of the refresh token (every token rotated from the same login, and their access tokens); the user's other sessions go on. Idempotent.",
+  })
   @ApiNoContentResponse({ description: 'Logged out' })
   @ApiValidation()
   async logout(@Req() request: Request, @Body() dto: RefreshTokenDto): Promise<void> {

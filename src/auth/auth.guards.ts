@@ -2,7 +2,12 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { AuthenticatedUser, BEFORE_PASSWORD_CHANGE_KEY, IS_PUBLIC_KEY, MINIMUM_ROLE_KEY } from '../common/auth/decorators';
+import {
+  AuthenticatedUser,
+  BEFORE_PASSWORD_CHANGE_KEY,
+  IS_PUBLIC_KEY,
+  MINIMUM_ROLE_KEY,
+} from '../common/auth/decorators';
 import { Actor, hasAtLeast, Role } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 
@@ -24,13 +29,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (error) throw error;
     if (user) return user;
     const request = context.switchToHttp().getRequest<Request>();
-    if (!request.headers.authorization) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
-    if ((info as Error | undefined)?.name === 'TokenExpiredError') throw CommonErrors.TOKEN_EXPIRED('The access token has expired; refresh it');
+    if (!request.headers.authorization)
+      throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
+    if ((info as Error | undefined)?.name === 'TokenExpiredError')
+      throw CommonErrors.TOKEN_EXPIRED('The access token has expired; refresh it');
     throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
   }
 
   private isPublic(context: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true;
+    return (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true
+    );
   }
 }
 
@@ -48,7 +57,9 @@ export class PasswordChangeGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
     if (user?.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE_KEY, targets)) {
-      throw CommonErrors.PASSWORD_CHANGE_REQUIRED('An admin requires you to choose a new password: change it with POST /users/me/password first');
+      throw CommonErrors.PASSWORD_CHANGE_REQUIRED(
+        'An admin requires you to choose a new password: change it with POST /users/me/password first',
+      );
     }
     return true;
   }
@@ -60,8 +71,14 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const minimum = this.reflector.getAllAndOverride<Role | undefined>(MINIMUM_ROLE_KEY, [context.getHandler(), context.getClass()]);
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const minimum = this.reflector.getAllAndOverride<Role | undefined>(MINIMUM_ROLE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const actor = context.switchToHttp().getRequest<Request>().user as Actor | undefined;
     if (!actor) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');

@@ -43,40 +43,68 @@ export class AuthService {
    * those organizations (the caller has just proved the password of each). Whether an address
    * is also used elsewhere is never part of an answer.
    */
-  async login(client: ClientContext, emailInput: string, password: string, organizationId?: string): Promise<TokenResponseDto> {
+  async login(
+    client: ClientContext,
+    emailInput: string,
+    password: string,
+    organizationId?: string,
+  ): Promise<TokenResponseDto> {
     const email = emailInput.trim().toLowerCase();
     const candidates = await this.users.findLoginCandidates(email, organizationId);
-    const accounts: ThrottleKey[] = candidates.length > 0 ? candidates.map((c) => ({ kind: 'user', key: c.user.id })) : [{ kind: 'email', key: email }];
+    const accounts: ThrottleKey[] =
+      candidates.length > 0
+        ? candidates.map((c) => ({ kind: 'user', key: c.user.id }))
+        : [{ kind: 'email', key: email }];
     const open = await this.throttle.attempt(accounts, client.ip);
     const checked = candidates.filter((c) => open.has(c.user.id));
-    const results = await this.unlessBusy(accounts, client.ip, () => candidates.length === 0
-      ? this.hasher.verify(null, password).then(() => [])
-      : Promise.all(checked.map((c) => this.hasher.verify(c.user.passwordHash, password))));
+    const results = await this.unlessBusy(accounts, client.ip, () =>
+      candidates.length === 0
+        ? this.hasher.verify(null, password).then(() => [])
+        : Promise.all(checked.map((c) => this.hasher.verify(c.user.passwordHash, password))),
+    );
     const opened = checked.filter((c, i) => results[i] && c.user.isActive);
 
     if (opened.length === 0) {
       for (const { user } of checked) {
         await this.dataSource.transaction((tx) =>
-          this.audit.record(tx, { organizationId: user.organizationId, ...client }, {
-            action: 'auth.login_failed', entityType: 'user', entityId: user.id,
-            metadata: { reason: !user.isActive ? 'inactive' : 'bad_password' },
-          }),
+          this.audit.record(
+            tx,
+            { organizationId: user.organizationId, ...client },
+            {
+              action: 'auth.login_failed',
+              entityType: 'user',
+              entityId: user.id,
+              metadata: { reason: !user.isActive ? 'inactive' : 'bad_password' },
+            },
+          ),
         );
       }
       throw AuthErrors.INVALID_CREDENTIALS('E-mail or password is wrong');
     }
-    await this.throttle.succeeded(opened.map((c) => ({ kind: 'user', key: c.user.id })), client.ip);
+    await this.throttle.succeeded(
+      opened.map((c) => ({ kind: 'user', key: c.user.id })),
+      client.ip,
+    );
     if (opened.length > 1) {
-      throw AuthErrors.ORGANIZATION_REQUIRED('This e-mail and password open accounts in several organizations; log in again with organization_id', {
-        body: { organizations: opened.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
-      });
+      throw AuthErrors.ORGANIZATION_REQUIRED(
+        'This e-mail and password open accounts in several organizations; log in again with organization_id',
+        {
+          body: { organizations: opened.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
+        },
+      );
     }
     const { user } = opened[0];
     return this.dataSource.transaction(async (tx) => {
       const issued = await this.tokens.issue(tx, user);
-      await this.audit.record(tx, { userId: user.id, organizationId: user.organizationId, role: user.role, ...client }, {
-        action: 'auth.login', entityType: 'user', entityId: user.id,
-      });
+      await this.audit.record(
+        tx,
+        { userId: user.id, organizationId: user.organizationId, role: user.role, ...client },
+        {
+          action: 'auth.login',
+          entityType: 'user',
+          entityId: user.id,
+        },
+      );
       return issued;
     });
   }
@@ -94,19 +122,35 @@ export class AuthService {
     if (!presented) throw AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is malformed');
     const outcome = await this.dataSource.transaction(async (tx) => {
       const stored = await this.tokens.lock(tx, presented);
-      if (!stored || stored.revokedAt) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
+      if (!stored || stored.revokedAt)
+        return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
       if (stored.usedAt) {
-        const sessions = await this.sessions.revokeAll(tx, { organizationId: stored.organizationId, id: stored.userId });
-        await this.audit.record(tx, { organizationId: stored.organizationId, userId: null, ...client }, {
-          action: 'auth.refresh_token_reused', entityType: 'user', entityId: stored.userId,
-          metadata: { family_id: stored.familyId, sessions_signed_out: sessions },
+        const sessions = await this.sessions.revokeAll(tx, {
+          organizationId: stored.organizationId,
+          id: stored.userId,
         });
-        return { error: AuthErrors.REFRESH_TOKEN_REUSED('This refresh token was already used; every session of the user is now signed out') };
+        await this.audit.record(
+          tx,
+          { organizationId: stored.organizationId, userId: null, ...client },
+          {
+            action: 'auth.refresh_token_reused',
+            entityType: 'user',
+            entityId: stored.userId,
+            metadata: { family_id: stored.familyId, sessions_signed_out: sessions },
+          },
+        );
+        return {
+          error: AuthErrors.REFRESH_TOKEN_REUSED(
+            'This refresh token was already used; every session of the user is now signed out',
+          ),
+        };
       }
-      if (stored.expiresAt.getTime() <= Date.now()) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token has expired; log in again') };
+      if (stored.expiresAt.getTime() <= Date.now())
+        return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token has expired; log in again') };
       const user = await this.users.findById(stored.organizationId, stored.userId, tx);
       if (!user?.isActive) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The user is deactivated') };
-      if (user.tokenVersion !== stored.tokenVersion) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
+      if (user.tokenVersion !== stored.tokenVersion)
+        return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
       await this.sessions.markRefreshTokenUsed(tx, stored.id);
       return { tokens: await this.tokens.issue(tx, user, stored.familyId) };
     });
@@ -125,9 +169,15 @@ export class AuthService {
       const stored = await this.tokens.lock(tx, presented);
       if (!stored || stored.revokedAt) return;
       await this.sessions.revoke(tx, stored.familyId);
-      await this.audit.record(tx, { organizationId: stored.organizationId, userId: stored.userId, ...client }, {
-        action: 'auth.logout', entityType: 'user', entityId: stored.userId,
-      });
+      await this.audit.record(
+        tx,
+        { organizationId: stored.organizationId, userId: stored.userId, ...client },
+        {
+          action: 'auth.logout',
+          entityType: 'user',
+          entityId: stored.userId,
+        },
+      );
     });
   }
 
@@ -143,24 +193,36 @@ export class AuthService {
     // The token was verified against this very user a moment ago; only a forged claim gets here.
     if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
     if (newPassword === currentPassword) {
-      throw CommonErrors.VALIDATION_FAILED('new_password must differ from the current password', { errors: [{ field: 'new_password', message: 'must differ from the current password' }] });
+      throw CommonErrors.VALIDATION_FAILED('new_password must differ from the current password', {
+        errors: [{ field: 'new_password', message: 'must differ from the current password' }],
+      });
     }
     assertAcceptablePassword(newPassword, user.email, 'new_password');
     const ip = actor.ip ?? 'unknown';
     const account: ThrottleKey[] = [{ kind: 'user', key: user.id }];
     await this.throttle.attempt(account, ip);
-    const issued = await this.unlessBusy(account, ip, () => this.dataSource.transaction(async (tx) => {
-      const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
-      // Verified against the locked row: of two changes at once, the second sees the first's hash.
-      if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
-      locked.tokenVersion = await this.users.setPassword(tx, actor.organizationId, actor.userId, await this.hasher.hash(newPassword));
-      locked.mustChangePassword = false;
-      const sessions = await this.sessions.revokeAll(tx, locked);
-      await this.audit.record(tx, actor, {
-        action: 'user.password_changed', entityType: 'user', entityId: actor.userId, metadata: { sessions_signed_out: sessions },
-      });
-      return this.tokens.issue(tx, locked);
-    }));
+    const issued = await this.unlessBusy(account, ip, () =>
+      this.dataSource.transaction(async (tx) => {
+        const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
+        // Verified against the locked row: of two changes at once, the second sees the first's hash.
+        if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
+        locked.tokenVersion = await this.users.setPassword(
+          tx,
+          actor.organizationId,
+          actor.userId,
+          await this.hasher.hash(newPassword),
+        );
+        locked.mustChangePassword = false;
+        const sessions = await this.sessions.revokeAll(tx, locked);
+        await this.audit.record(tx, actor, {
+          action: 'user.password_changed',
+          entityType: 'user',
+          entityId: actor.userId,
+          metadata: { sessions_signed_out: sessions },
+        });
+        return this.tokens.issue(tx, locked);
+      }),
+    );
     if (!issued) throw AuthErrors.INVALID_CURRENT_PASSWORD('The current password is wrong');
     // After the transaction: the throttle writes on a connection of its own.
     await this.throttle.succeeded(account, ip);
@@ -176,7 +238,8 @@ export class AuthService {
     try {
       return await check();
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') await this.throttle.release(accounts, ip);
+      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE')
+        await this.throttle.release(accounts, ip);
       throw error;
     }
   }

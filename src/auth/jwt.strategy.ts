@@ -33,11 +33,26 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<AuthenticatedUser> {
     // Tokens issued before sessions were named (no `sid`) are refused like revoked ones.
-    const named = typeof claims.sub === 'string' && UUID.test(claims.sub) && typeof claims.sid === 'string' && UUID.test(claims.sid);
+    const named =
+      typeof claims.sub === 'string' &&
+      UUID.test(claims.sub) &&
+      typeof claims.sid === 'string' &&
+      UUID.test(claims.sid);
     const user = named ? await this.sessions.findCaller(claims.sub, claims.sid) : null;
-    if (!user || !user.isActive || !user.sessionOpen || user.organizationId !== claims.org || user.tokenVersion !== claims.ver) {
+    if (
+      !user ||
+      !user.isActive ||
+      !user.sessionOpen ||
+      user.organizationId !== claims.org ||
+      user.tokenVersion !== claims.ver
+    ) {
       throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
     }
-    return { userId: user.id, organizationId: user.organizationId, role: user.role, mustChangePassword: user.mustChangePassword };
+    return {
+      userId: user.id,
+      organizationId: user.organizationId,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 }

@@ -52,13 +52,18 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     const { maxFailures, windowSeconds } = this.config.login;
     const keys = [...accounts, { kind: 'ip' as const, key: ip }];
     const rows = await runSql<{ kind: 'user' | 'email' | 'ip'; key: string; attempts: number; until: Date }>(
-      this.dataSource, COUNT_ATTEMPT, [keys.map((k) => k.kind), keys.map((k) => k.key), windowSeconds]);
+      this.dataSource,
+      COUNT_ATTEMPT,
+      [keys.map((k) => k.kind), keys.map((k) => k.key), windowSeconds],
+    );
     const over = rows.filter((row) => row.attempts > (row.kind === 'ip' ? maxFailures * 10 : maxFailures));
     const open = new Set(rows.filter((row) => row.kind !== 'ip' && !over.includes(row)).map((row) => row.key));
     const ipOver = over.find((row) => row.kind === 'ip');
     if (ipOver || open.size === 0) {
       // The earliest moment a check could happen again: the address's window, or the first account's.
-      const until = ipOver ? new Date(ipOver.until).getTime() : Math.min(...over.map((row) => new Date(row.until).getTime()));
+      const until = ipOver
+        ? new Date(ipOver.until).getTime()
+        : Math.min(...over.map((row) => new Date(row.until).getTime()));
       const retryAfter = Math.max(1, Math.ceil((until - Date.now()) / 1000));
       throw AuthErrors.TOO_MANY_LOGIN_ATTEMPTS(`Too many failed logins; try again in ${retryAfter} seconds`, {
         headers: { 'Retry-After': String(retryAfter) },
@@ -75,7 +80,8 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
 
   /** The attempts were counted but no password was checked (the server was too busy): give them back. */
   async release(accounts: ThrottleKey[], ip: string): Promise<void> {
-    for (const key of [...accounts, { kind: 'ip', key: ip }]) await runSql(this.dataSource, GIVE_BACK, [key.kind, key.key]);
+    for (const key of [...accounts, { kind: 'ip', key: ip }])
+      await runSql(this.dataSource, GIVE_BACK, [key.kind, key.key]);
   }
 
   private async forgetOld(): Promise<void> {
@@ -105,4 +111,3 @@ const FORGET_OLD = {
   name: 'login_attempts.forget_old',
   text: `DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)`,
 };
-

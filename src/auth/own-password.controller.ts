@@ -25,7 +25,7 @@ export class OwnPasswordController {
       'The current password must be right; wrong ones count as failed logins (429 with Retry-After past the limit). ' +
       'Every session of the user ends: access tokens issued before stop working at once and every refresh token is revoked. ' +
       'The answer is a new token pair for the caller, as login answers. ' +
-      'This is the way out of an admin\'s demand for a new password (403 PASSWORD_CHANGE_REQUIRED elsewhere); the new password must differ from the current one.',
+      "This is the way out of an admin's demand for a new password (403 PASSWORD_CHANGE_REQUIRED elsewhere); the new password must differ from the current one.",
   })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Changed; continue with this token pair' })
   @ApiValidation()

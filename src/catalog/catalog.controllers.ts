@@ -9,7 +9,12 @@ import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-
 import { DeletedResponseDto } from '../common/http/deleted-response.dto';
 import { CatalogService } from './catalog.service';
 import { CATEGORIES, CatalogKind, VENDORS } from './catalog-kind';
-import { CatalogItemResponseDto, CreateCatalogItemDto, ListCatalogQuery, UpdateCatalogItemDto } from './dto/catalog.dto';
+import {
+  CatalogItemResponseDto,
+  CreateCatalogItemDto,
+  ListCatalogQuery,
+  UpdateCatalogItemDto,
+} from './dto/catalog.dto';
 
 /**
  * The routes of `/categories` and `/vendors` are the same; one definition serves both, with
@@ -29,7 +34,10 @@ function catalogController(kind: CatalogKind): Type<unknown> {
 
     @Get()
     @Authenticated()
-    @ApiOperation({ summary: `List ${kind.path}`, description: 'Ordered by name; filter with is_active=true for pickers.' })
+    @ApiOperation({
+      summary: `List ${kind.path}`,
+      description: 'Ordered by name; filter with is_active=true for pickers.',
+    })
     @ApiPageResponse(CatalogItemResponseDto, `A page of ${kind.path}`)
     @ApiValidation()
     list(@CurrentActor() actor: Actor, @Query() query: ListCatalogQuery): Promise<Page<CatalogItemResponseDto>> {
@@ -63,14 +71,21 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     @ApiOkResponse({ type: CatalogItemResponseDto })
     @ApiValidation()
     @ApiProblems(notFound, ...taken)
-    update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateCatalogItemDto): Promise<CatalogItemResponseDto> {
+    update(
+      @CurrentActor() actor: Actor,
+      @UuidParam('id') id: string,
+      @Body() dto: UpdateCatalogItemDto,
+    ): Promise<CatalogItemResponseDto> {
       return this.catalog.update(kind, actor, id, dto);
     }
 
     @Delete(':id')
     @HttpCode(200)
     @Authenticated({ role: 'admin' })
-    @ApiOperation({ summary: `Retire a ${kind.noun}`, description: 'Soft delete: it stays on the spends that name it but can no longer be chosen.' })
+    @ApiOperation({
+      summary: `Retire a ${kind.noun}`,
+      description: 'Soft delete: it stays on the spends that name it but can no longer be chosen.',
+    })
     @ApiOkResponse({ type: DeletedResponseDto })
     @ApiInvalidId()
     @ApiProblems(notFound)
@@ -80,7 +95,9 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     }
   }
 
-  Object.defineProperty(CatalogController, 'name', { value: kind.path === 'categories' ? 'CategoriesController' : 'VendorsController' });
+  Object.defineProperty(CatalogController, 'name', {
+    value: kind.path === 'categories' ? 'CategoriesController' : 'VendorsController',
+  });
   return CatalogController;
 }
 

@@ -8,7 +8,12 @@ import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/p
 import { isUniqueViolation } from '../database/pg-errors';
 import { CatalogItem } from './catalog-item.entity';
 import { CatalogKind } from './catalog-kind';
-import { CatalogItemResponseDto, CreateCatalogItemDto, ListCatalogQuery, UpdateCatalogItemDto } from './dto/catalog.dto';
+import {
+  CatalogItemResponseDto,
+  CreateCatalogItemDto,
+  ListCatalogQuery,
+  UpdateCatalogItemDto,
+} from './dto/catalog.dto';
 
 /**
  * Categories and vendors: the same use cases over two tables, told apart by a `CatalogKind`.
@@ -22,11 +27,15 @@ export class CatalogService {
   ) {}
 
   async list(kind: CatalogKind, actor: Actor, query: ListCatalogQuery): Promise<Page<CatalogItemResponseDto>> {
-    const builder = this.dataSource.manager.getRepository<CatalogItem>(kind.entity).createQueryBuilder('c')
+    const builder = this.dataSource.manager
+      .getRepository<CatalogItem>(kind.entity)
+      .createQueryBuilder('c')
       .where('c.organization_id = :organizationId', { organizationId: actor.organizationId });
     if (query.is_active !== undefined) builder.andWhere('c.is_active = :isActive', { isActive: query.is_active });
     if (query.q) {
-      builder.andWhere('(c.name ILIKE :pattern OR c.code ILIKE :pattern)', { pattern: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      builder.andWhere('(c.name ILIKE :pattern OR c.code ILIKE :pattern)', {
+        pattern: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      });
     }
     const total = await countMatches(builder);
     if (query.cursor) {
@@ -41,30 +50,50 @@ export class CatalogService {
   }
 
   async get(kind: CatalogKind, actor: Actor, id: string): Promise<CatalogItemResponseDto> {
-    const item: CatalogItem | null = await this.dataSource.manager.findOneBy(kind.entity, { organizationId: actor.organizationId, id });
+    const item: CatalogItem | null = await this.dataSource.manager.findOneBy(kind.entity, {
+      organizationId: actor.organizationId,
+      id,
+    });
     if (!item) throw kind.notFound(`${capitalize(kind.noun)} ${id} does not exist`);
     return toCatalogResponse(item);
   }
 
   /** An active item of the organization, for references from other records (a spend's category). */
-  async findActive(kind: CatalogKind, organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<CatalogItem | null> {
+  async findActive(
+    kind: CatalogKind,
+    organizationId: string,
+    id: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<CatalogItem | null> {
     const item: CatalogItem | null = await tx.findOneBy(kind.entity, { organizationId, id });
     return item?.isActive ? item : null;
   }
 
   async create(kind: CatalogKind, actor: Actor, dto: CreateCatalogItemDto): Promise<CatalogItemResponseDto> {
     const item = await this.dataSource.transaction(async (tx) => {
-      const created: CatalogItem = tx.create(kind.entity, { organizationId: actor.organizationId, name: dto.name, code: dto.code ?? null });
+      const created: CatalogItem = tx.create(kind.entity, {
+        organizationId: actor.organizationId,
+        name: dto.name,
+        code: dto.code ?? null,
+      });
       await this.save(tx, kind, created);
       await this.audit.record(tx, actor, {
-        action: `${kind.noun}.created`, entityType: kind.noun, entityId: created.id, metadata: { name: created.name, code: created.code },
+        action: `${kind.noun}.created`,
+        entityType: kind.noun,
+        entityId: created.id,
+        metadata: { name: created.name, code: created.code },
       });
       return created;
     });
     return toCatalogResponse(item);
   }
 
-  async update(kind: CatalogKind, actor: Actor, id: string, dto: UpdateCatalogItemDto): Promise<CatalogItemResponseDto> {
+  async update(
+    kind: CatalogKind,
+    actor: Actor,
+    id: string,
+    dto: UpdateCatalogItemDto,
+  ): Promise<CatalogItemResponseDto> {
     const item = await this.dataSource.transaction(async (tx) => {
       const current = await this.lockOrFail(tx, kind, actor, id);
       const before = { ...current };
@@ -73,7 +102,10 @@ export class CatalogService {
       current.isActive = dto.is_active ?? current.isActive;
       await this.save(tx, kind, current);
       await this.audit.record(tx, actor, {
-        action: `${kind.noun}.updated`, entityType: kind.noun, entityId: id, metadata: { changes: diff(before, current, ['name', 'code', 'isActive']) },
+        action: `${kind.noun}.updated`,
+        entityType: kind.noun,
+        entityId: id,
+        metadata: { changes: diff(before, current, ['name', 'code', 'isActive']) },
       });
       return current;
     });
@@ -86,13 +118,22 @@ export class CatalogService {
       if (!current.isActive) return;
       current.isActive = false;
       await tx.save(current);
-      await this.audit.record(tx, actor, { action: `${kind.noun}.deleted`, entityType: kind.noun, entityId: id, metadata: { name: current.name } });
+      await this.audit.record(tx, actor, {
+        action: `${kind.noun}.deleted`,
+        entityType: kind.noun,
+        entityId: id,
+        metadata: { name: current.name },
+      });
     });
   }
 
   private async lockOrFail(tx: EntityManager, kind: CatalogKind, actor: Actor, id: string): Promise<CatalogItem> {
-    const item = await tx.getRepository<CatalogItem>(kind.entity).createQueryBuilder('c').setLock('pessimistic_write')
-      .where('c.organization_id = :organizationId AND c.id = :id', { organizationId: actor.organizationId, id }).getOne();
+    const item = await tx
+      .getRepository<CatalogItem>(kind.entity)
+      .createQueryBuilder('c')
+      .setLock('pessimistic_write')
+      .where('c.organization_id = :organizationId AND c.id = :id', { organizationId: actor.organizationId, id })
+      .getOne();
     if (!item) throw kind.notFound(`${capitalize(kind.noun)} ${id} does not exist`);
     return item;
   }
@@ -101,15 +142,23 @@ export class CatalogService {
     try {
       await tx.save(item);
     } catch (error) {
-      if (isUniqueViolation(error, `${kind.path}_org_name_key`)) throw kind.nameTaken(`A ${kind.noun} named "${item.name}" already exists`);
-      if (isUniqueViolation(error, `${kind.path}_org_code_key`)) throw kind.codeTaken(`A ${kind.noun} with code "${item.code}" already exists`);
+      if (isUniqueViolation(error, `${kind.path}_org_name_key`))
+        throw kind.nameTaken(`A ${kind.noun} named "${item.name}" already exists`);
+      if (isUniqueViolation(error, `${kind.path}_org_code_key`))
+        throw kind.codeTaken(`A ${kind.noun} with code "${item.code}" already exists`);
       throw error;
     }
   }
 }
 
 function toCatalogResponse(item: CatalogItem): CatalogItemResponseDto {
-  return { id: item.id, name: item.name, code: item.code, is_active: item.isActive, created_at: item.createdAt.toISOString() };
+  return {
+    id: item.id,
+    name: item.name,
+    code: item.code,
+    is_active: item.isActive,
+    created_at: item.createdAt.toISOString(),
+  };
 }
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

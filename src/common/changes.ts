@@ -2,7 +2,11 @@
  * The before/after of the fields that actually changed, for audit metadata. Values are
  * compared as JSON so that dates and nulls compare sensibly.
  */
-export function diff<T extends object>(before: T, after: Partial<T>, fields: Array<keyof T>): Record<string, { from: unknown; to: unknown }> {
+export function diff<T extends object>(
+  before: T,
+  after: Partial<T>,
+  fields: Array<keyof T>,
+): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of fields) {
     if (!(field in after) || after[field] === undefined) continue;

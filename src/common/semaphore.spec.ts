@@ -11,11 +11,13 @@ describe('Semaphore', () => {
     const semaphore = new Semaphore(2, 10);
     const gates = [deferred(), deferred(), deferred(), deferred()];
     const started: number[] = [];
-    const runs = gates.map((gate, i) => semaphore.run(async () => {
-      started.push(i);
-      await gate.promise;
-      return i;
-    }));
+    const runs = gates.map((gate, i) =>
+      semaphore.run(async () => {
+        started.push(i);
+        await gate.promise;
+        return i;
+      }),
+    );
     await new Promise((r) => setImmediate(r));
     expect(started).toEqual([0, 1]);
     expect(semaphore.load).toEqual({ running: 2, waiting: 2 });
@@ -44,7 +46,11 @@ describe('Semaphore', () => {
 
   it('frees the slot when a task fails', async () => {
     const semaphore = new Semaphore(1, 0);
-    await expect(semaphore.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      semaphore.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(semaphore.load).toEqual({ running: 0, waiting: 0 });
     expect(await semaphore.run(async () => 1)).toBe(1);
   });

@@ -19,7 +19,8 @@ export class Semaphore {
     private readonly maxWaiting: number,
   ) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer (got ${limit})`);
-    if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new Error(`maxWaiting must be a non-negative integer (got ${maxWaiting})`);
+    if (!Number.isInteger(maxWaiting) || maxWaiting < 0)
+      throw new Error(`maxWaiting must be a non-negative integer (got ${maxWaiting})`);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {

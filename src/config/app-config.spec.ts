@@ -17,8 +17,15 @@ describe('AppConfig', () => {
 
   it('uses DATABASE_URL as is and then leaves migrating to `npm run migration:run`', () => {
     const config = AppConfig.fromEnv({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db:5432/spendin' });
-    expect(config.database).toMatchObject({ embedded: false, migrateOnStart: false, url: 'postgres://u@db:5432/spendin' });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db/s', MIGRATE_ON_START: 'true' }).database.migrateOnStart).toBe(true);
+    expect(config.database).toMatchObject({
+      embedded: false,
+      migrateOnStart: false,
+      url: 'postgres://u@db:5432/spendin',
+    });
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db/s', MIGRATE_ON_START: 'true' }).database
+        .migrateOnStart,
+    ).toBe(true);
   });
 
   it('generates a development JWT secret once and keeps it under the data dir', () => {
@@ -39,15 +46,22 @@ describe('AppConfig', () => {
       }
       return null;
     };
-    expect(refusal({})).toEqual(expect.stringMatching(/JWT_SECRET: must be set in production[\s\S]*AUDIT_KEY: must be set in production[\s\S]*SECRETS_KEY: must be set in production/));
+    expect(refusal({})).toEqual(
+      expect.stringMatching(
+        /JWT_SECRET: must be set in production[\s\S]*AUDIT_KEY: must be set in production[\s\S]*SECRETS_KEY: must be set in production/,
+      ),
+    );
     const withJwt = refusal({ JWT_SECRET: 'a-production-jwt-secret-of-32-characters-or-more' });
     expect(withJwt).toContain('SECRETS_KEY: must be set in production');
     expect(withJwt).toContain('AUDIT_KEY: must be set in production');
     expect(withJwt).not.toContain('JWT_SECRET');
     const dir = dataDir();
     const config = AppConfig.fromEnv({
-      DATA_DIR: dir, NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-of-32-characters-or-more',
-      AUDIT_KEY: 'a-production-audit-key-of-32-characters-or-more', SECRETS_KEY: randomBytes(32).toString('base64'),
+      DATA_DIR: dir,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-jwt-secret-of-32-characters-or-more',
+      AUDIT_KEY: 'a-production-audit-key-of-32-characters-or-more',
+      SECRETS_KEY: randomBytes(32).toString('base64'),
     });
     expect(config.secrets.key).toHaveLength(32);
     expect(config.audit.key).toBe('a-production-audit-key-of-32-characters-or-more');
@@ -56,10 +70,15 @@ describe('AppConfig', () => {
 
   it('names WEBHOOK_SECRET, in either form, as retired (it is not read), and nothing when it is unset', () => {
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retired).toEqual([]);
-    for (const env of [{ WEBHOOK_SECRET: 'an-old-shared-secret-of-32-characters!!' }, { WEBHOOK_SECRET_FILE: '/run/secrets/webhook' }]) {
+    for (const env of [
+      { WEBHOOK_SECRET: 'an-old-shared-secret-of-32-characters!!' },
+      { WEBHOOK_SECRET_FILE: '/run/secrets/webhook' },
+    ]) {
       const [warning, ...more] = AppConfig.fromEnv({ DATA_DIR: dataDir(), ...env }).retired;
       expect(more).toEqual([]);
-      expect(warning).toMatch(/^WEBHOOK_SECRET is no longer read: .*\/api\/v1\/organization\/identity-provider\/secret/);
+      expect(warning).toMatch(
+        /^WEBHOOK_SECRET is no longer read: .*\/api\/v1\/organization\/identity-provider\/secret/,
+      );
       expect(warning).not.toContain('an-old-shared-secret');
     }
   });
@@ -75,12 +94,22 @@ describe('AppConfig', () => {
 
   it('takes SECRETS_KEY and SECRETS_PREVIOUS_KEYS as 32-byte base64 keys and refuses anything else without showing it', () => {
     const [key, old1, old2] = [randomBytes(32), randomBytes(32), randomBytes(32)];
-    const config = AppConfig.fromEnv({ DATA_DIR: dataDir(), SECRETS_KEY: key.toString('base64'), SECRETS_PREVIOUS_KEYS: `${old1.toString('base64')},${old2.toString('base64url')}` });
+    const config = AppConfig.fromEnv({
+      DATA_DIR: dataDir(),
+      SECRETS_KEY: key.toString('base64'),
+      SECRETS_PREVIOUS_KEYS: `${old1.toString('base64')},${old2.toString('base64url')}`,
+    });
     expect(config.secrets.key.equals(key)).toBe(true);
-    expect(config.secrets.previousKeys.map((k) => k.toString('hex'))).toEqual([old1.toString('hex'), old2.toString('hex')]);
+    expect(config.secrets.previousKeys.map((k) => k.toString('hex'))).toEqual([
+      old1.toString('hex'),
+      old2.toString('hex'),
+    ]);
     for (const [name, value] of [
-      ['SECRETS_KEY', randomBytes(16).toString('base64')], ['SECRETS_KEY', randomBytes(33).toString('base64')], ['SECRETS_KEY', 'not base64 at all, but 44 characters long!!'],
-      ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},short`], ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},`],
+      ['SECRETS_KEY', randomBytes(16).toString('base64')],
+      ['SECRETS_KEY', randomBytes(33).toString('base64')],
+      ['SECRETS_KEY', 'not base64 at all, but 44 characters long!!'],
+      ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},short`],
+      ['SECRETS_PREVIOUS_KEYS', `${key.toString('base64')},`],
     ]) {
       let message = '';
       try {
@@ -96,11 +125,20 @@ describe('AppConfig', () => {
 
   it('sends e-mail only with SMTP_URL, from SMTP_FROM or a default sender, and keeps the password out of what may be logged', () => {
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).smtp).toBeUndefined();
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), SMTP_URL: 'smtp://mailer:s3cret-pass@mail.example.com:587' }).smtp).toEqual({
-      url: 'smtp://mailer:s3cret-pass@mail.example.com:587', from: 'Spendin <no-reply@spendin.local>', server: 'smtp://mail.example.com:587',
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), SMTP_URL: 'smtp://mailer:s3cret-pass@mail.example.com:587' }).smtp,
+    ).toEqual({
+      url: 'smtp://mailer:s3cret-pass@mail.example.com:587',
+      from: 'Spendin <no-reply@spendin.local>',
+      server: 'smtp://mail.example.com:587',
     });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), SMTP_URL: 'smtps://mail.example.com', SMTP_FROM: 'Acme Expenses <expenses@acme.test>' }).smtp)
-      .toMatchObject({ from: 'Acme Expenses <expenses@acme.test>', server: 'smtps://mail.example.com' });
+    expect(
+      AppConfig.fromEnv({
+        DATA_DIR: dataDir(),
+        SMTP_URL: 'smtps://mail.example.com',
+        SMTP_FROM: 'Acme Expenses <expenses@acme.test>',
+      }).smtp,
+    ).toMatchObject({ from: 'Acme Expenses <expenses@acme.test>', server: 'smtps://mail.example.com' });
   });
 
   it('refuses a bad SMTP_URL or SMTP_FROM by name, without showing the URL', () => {
@@ -119,43 +157,75 @@ describe('AppConfig', () => {
     const port = attempt({ SMTP_URL: 'smtp://mailer:s3cret-pass@mail.example.com:99999' });
     expect(port).toContain('SMTP_URL: is not a valid URL');
     expect(port).not.toContain('s3cret-pass');
-    expect(attempt({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'nobody' })).toContain('SMTP_FROM: must be an address');
+    expect(attempt({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'nobody' })).toContain(
+      'SMTP_FROM: must be an address',
+    );
   });
 
   it('names every bad variable, and hides secret values', () => {
     try {
-      AppConfig.fromEnv({ DATA_DIR: dataDir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', MIGRATE_ON_START: 'maybe' });
+      AppConfig.fromEnv({
+        DATA_DIR: dataDir(),
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        JWT_SECRET: 'short',
+        MIGRATE_ON_START: 'maybe',
+      });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'MIGRATE_ON_START']) expect(message).toContain(`${name}:`);
+      for (const name of ['PORT', 'DATABASE_URL', 'JWT_SECRET', 'MIGRATE_ON_START'])
+        expect(message).toContain(`${name}:`);
       expect(message).toContain('(got "eighty")');
       expect(message).not.toContain('short');
     }
   });
 
   it('books the journal export on payables 2100 and expense 6000 unless JOURNAL_* name other accounts', () => {
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).reports).toEqual({ payablesAccount: '2100', fallbackExpenseAccount: '6000' });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '2000.10', JOURNAL_EXPENSE_ACCOUNT: 'EXP-99' }).reports)
-      .toEqual({ payablesAccount: '2000.10', fallbackExpenseAccount: 'EXP-99' });
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '=cmd' })).toThrow(/JOURNAL_PAYABLES_ACCOUNT: must be an account code/);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).reports).toEqual({
+      payablesAccount: '2100',
+      fallbackExpenseAccount: '6000',
+    });
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '2000.10', JOURNAL_EXPENSE_ACCOUNT: 'EXP-99' })
+        .reports,
+    ).toEqual({ payablesAccount: '2000.10', fallbackExpenseAccount: 'EXP-99' });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), JOURNAL_PAYABLES_ACCOUNT: '=cmd' })).toThrow(
+      /JOURNAL_PAYABLES_ACCOUNT: must be an account code/,
+    );
   });
 
   it('keeps dispatched outbox rows and finished webhook deliveries 30 days unless told otherwise, and at least a day', () => {
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retention).toEqual({ outboxDays: 30, webhookDays: 30 });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '7', WEBHOOK_RETENTION_DAYS: '90' }).retention).toEqual({ outboxDays: 7, webhookDays: 90 });
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(/WEBHOOK_RETENTION_DAYS/);
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '7', WEBHOOK_RETENTION_DAYS: '90' }).retention,
+    ).toEqual({ outboxDays: 7, webhookDays: 90 });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(
+      /OUTBOX_RETENTION_DAYS/,
+    );
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), WEBHOOK_RETENTION_DAYS: 'forever' })).toThrow(
+      /WEBHOOK_RETENTION_DAYS/,
+    );
   });
   it('keeps the queue board off unless QUEUE_BOARD turns it on, read-only or read-write, with an operator password of 32 characters or more', () => {
     const password = 'an-operator-password-of-32-chars-at-least';
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).queueBoard).toEqual({ mode: 'off' });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'off' });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only', QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'read-only', password });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-write', QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({ mode: 'read-write', password });
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only' })).toThrow(/QUEUE_BOARD_PASSWORD: must be set .* when QUEUE_BOARD=read-only/);
-    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'on', QUEUE_BOARD_PASSWORD: password })).toThrow(/QUEUE_BOARD: must be off, read-only or read-write/);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD_PASSWORD: password }).queueBoard).toEqual({
+      mode: 'off',
+    });
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only', QUEUE_BOARD_PASSWORD: password }).queueBoard,
+    ).toEqual({ mode: 'read-only', password });
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-write', QUEUE_BOARD_PASSWORD: password }).queueBoard,
+    ).toEqual({ mode: 'read-write', password });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-only' })).toThrow(
+      /QUEUE_BOARD_PASSWORD: must be set .* when QUEUE_BOARD=read-only/,
+    );
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'on', QUEUE_BOARD_PASSWORD: password })).toThrow(
+      /QUEUE_BOARD: must be off, read-only or read-write/,
+    );
     let message = '';
     try {
       AppConfig.fromEnv({ DATA_DIR: dataDir(), QUEUE_BOARD: 'read-write', QUEUE_BOARD_PASSWORD: 'hunter2-is-short' });
@@ -168,24 +238,58 @@ describe('AppConfig', () => {
 
   it('stores receipts on the local disk unless S3_BUCKET (or RECEIPTS_STORAGE=s3) names a bucket', () => {
     const dir = dataDir();
-    expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({ storage: 'local', dir: join(dir, 'receipts'), s3: undefined });
+    expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({
+      storage: 'local',
+      dir: join(dir, 'receipts'),
+      s3: undefined,
+    });
     const s3 = AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts' }).receipts;
     expect(s3).toMatchObject({
-      storage: 's3', s3: { bucket: 'spendin-receipts', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, prefix: '', timeoutMs: 30_000, credentials: undefined },
+      storage: 's3',
+      s3: {
+        bucket: 'spendin-receipts',
+        region: 'us-east-1',
+        endpoint: undefined,
+        forcePathStyle: false,
+        prefix: '',
+        timeoutMs: 30_000,
+        credentials: undefined,
+      },
     });
-    expect(AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts', RECEIPTS_STORAGE: 'local' }).receipts).toMatchObject({ storage: 'local', s3: undefined });
+    expect(
+      AppConfig.fromEnv({ DATA_DIR: dir, S3_BUCKET: 'spendin-receipts', RECEIPTS_STORAGE: 'local' }).receipts,
+    ).toMatchObject({ storage: 'local', s3: undefined });
   });
 
   it('addresses an S3_ENDPOINT by path unless told otherwise, ends S3_PREFIX with a slash, and logs the bucket without its keys', () => {
     const { s3 } = AppConfig.fromEnv({
-      DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'eu-west-1', S3_PREFIX: 'acme',
-      S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-s3cret', S3_TIMEOUT_MS: '5000',
+      DATA_DIR: dataDir(),
+      S3_BUCKET: 'receipts',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_REGION: 'eu-west-1',
+      S3_PREFIX: 'acme',
+      S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID',
+      S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-s3cret',
+      S3_TIMEOUT_MS: '5000',
     }).receipts;
     expect(s3).toEqual({
-      bucket: 'receipts', region: 'eu-west-1', endpoint: 'http://minio:9000', forcePathStyle: true, prefix: 'acme/', timeoutMs: 5_000,
-      credentials: { accessKeyId: 'AKIAEXAMPLEKEYID', secretAccessKey: 'wJalrXUtnFEMI-s3cret' }, location: 's3://receipts/acme/ at http://minio:9000',
+      bucket: 'receipts',
+      region: 'eu-west-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      prefix: 'acme/',
+      timeoutMs: 5_000,
+      credentials: { accessKeyId: 'AKIAEXAMPLEKEYID', secretAccessKey: 'wJalrXUtnFEMI-s3cret' },
+      location: 's3://receipts/acme/ at http://minio:9000',
     });
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), S3_BUCKET: 'receipts', S3_ENDPOINT: 'https://s3.example.com', S3_FORCE_PATH_STYLE: 'false' }).receipts.s3?.forcePathStyle).toBe(false);
+    expect(
+      AppConfig.fromEnv({
+        DATA_DIR: dataDir(),
+        S3_BUCKET: 'receipts',
+        S3_ENDPOINT: 'https://s3.example.com',
+        S3_FORCE_PATH_STYLE: 'false',
+      }).receipts.s3?.forcePathStyle,
+    ).toBe(false);
   });
 
   it('refuses S3 settings that cannot work, by name, and never shows the keys', () => {
@@ -201,13 +305,19 @@ describe('AppConfig', () => {
     expect(attempt({ RECEIPTS_STORAGE: 's3' })).toContain('S3_BUCKET: must be set when RECEIPTS_STORAGE=s3');
     expect(attempt({ RECEIPTS_STORAGE: 'ftp' })).toContain('RECEIPTS_STORAGE: must be local or s3');
     expect(attempt({ S3_BUCKET: 'Receipts_2026' })).toContain('S3_BUCKET: must be a bucket name');
-    expect(attempt({ S3_BUCKET: 'receipts', S3_ENDPOINT: 'minio:9000' })).toContain('S3_ENDPOINT: must be an http:// or https:// URL');
+    expect(attempt({ S3_BUCKET: 'receipts', S3_ENDPOINT: 'minio:9000' })).toContain(
+      'S3_ENDPOINT: must be an http:// or https:// URL',
+    );
     expect(attempt({ S3_BUCKET: 'receipts', S3_PREFIX: '/abs' })).toContain('S3_PREFIX:');
     expect(attempt({ S3_BUCKET: 'receipts', S3_TIMEOUT_MS: '10' })).toContain('S3_TIMEOUT_MS:');
     const half = attempt({ S3_BUCKET: 'receipts', S3_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID' });
     expect(half).toContain('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both');
     expect(half).not.toContain('AKIAEXAMPLEKEYID');
-    const long = attempt({ S3_BUCKET: 'receipts', S3_ACCESS_KEY_ID: 'k'.repeat(129), S3_SECRET_ACCESS_KEY: 's3cret'.repeat(50) });
+    const long = attempt({
+      S3_BUCKET: 'receipts',
+      S3_ACCESS_KEY_ID: 'k'.repeat(129),
+      S3_SECRET_ACCESS_KEY: 's3cret'.repeat(50),
+    });
     expect(long).toMatch(/S3_ACCESS_KEY_ID: .*\(got \(hidden\)\)/);
     expect(long).toMatch(/S3_SECRET_ACCESS_KEY: .*\(got \(hidden\)\)/);
     expect(long).not.toMatch(/kkkk|s3crets3cret/);
@@ -217,9 +327,15 @@ describe('AppConfig', () => {
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).trustProxy).toBe(false);
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ]);
     for (const bad of ['true', 'yes-please', '10.0.0.0/33', '300.1.1.1', 'loopback,evil.example']) {
-      expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: .*true would trust any X-Forwarded-For/);
+      expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), TRUST_PROXY: bad })).toThrow(
+        /TRUST_PROXY: .*true would trust any X-Forwarded-For/,
+      );
     }
   });
 });

@@ -161,7 +161,9 @@ export class AppConfig {
       s3: storage === 's3' ? s3Settings(e) : undefined,
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
     };
-    this.smtp = e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) } : undefined;
+    this.smtp = e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) }
+      : undefined;
     if (this.env === 'production') requireProductionSecrets(e);
     this.jwt = {
       secret: e.JWT_SECRET ?? this.generatedSecret('jwt-secret', () => randomBytes(48).toString('base64url')),
@@ -173,7 +175,10 @@ export class AppConfig {
       previousKeys: e.AUDIT_PREVIOUS_KEYS ? e.AUDIT_PREVIOUS_KEYS.split(',') : [],
     };
     this.secrets = {
-      key: Buffer.from(e.SECRETS_KEY ?? this.generatedSecret('secrets-key', () => randomBytes(32).toString('base64')), 'base64'),
+      key: Buffer.from(
+        e.SECRETS_KEY ?? this.generatedSecret('secrets-key', () => randomBytes(32).toString('base64')),
+        'base64',
+      ),
       previousKeys: (e.SECRETS_PREVIOUS_KEYS?.split(',') ?? []).map((key) => Buffer.from(key, 'base64')),
     };
     this.login = {
@@ -227,18 +232,23 @@ function queueBoardSettings(e: Environment): QueueBoardSettings {
   const mode = e.QUEUE_BOARD ?? 'off';
   if (mode === 'off') return { mode };
   if (!e.QUEUE_BOARD_PASSWORD) {
-    throw new ConfigError([`QUEUE_BOARD_PASSWORD: must be set (at least 32 characters) when QUEUE_BOARD=${mode}; generate one with openssl rand -base64 36`]);
+    throw new ConfigError([
+      `QUEUE_BOARD_PASSWORD: must be set (at least 32 characters) when QUEUE_BOARD=${mode}; generate one with openssl rand -base64 36`,
+    ]);
   }
   return { mode, password: e.QUEUE_BOARD_PASSWORD };
 }
 
 /** Settings that were removed, and why an operator who still sets one should act. */
 const RETIRED: Record<string, string> = {
-  WEBHOOK_SECRET: 'WEBHOOK_SECRET is no longer read: each organization\'s identity provider now signs its events with a secret of that organization (POST /api/v1/organization/identity-provider/secret) and sends them to /api/v1/events/webhook/<organization id>; see docs/webhooks.md',
+  WEBHOOK_SECRET:
+    "WEBHOOK_SECRET is no longer read: each organization's identity provider now signs its events with a secret of that organization (POST /api/v1/organization/identity-provider/secret) and sends them to /api/v1/events/webhook/<organization id>; see docs/webhooks.md",
 };
 
 function retiredVariables(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(RETIRED).filter(([name]) => env[name] !== undefined || env[`${name}_FILE`] !== undefined).map(([, why]) => why);
+  return Object.entries(RETIRED)
+    .filter(([name]) => env[name] !== undefined || env[`${name}_FILE`] !== undefined)
+    .map(([, why]) => why);
 }
 
 /**
@@ -248,8 +258,14 @@ function retiredVariables(env: NodeJS.ProcessEnv): string[] {
 function requireProductionSecrets(e: Environment): void {
   const missing: string[] = [];
   if (!e.JWT_SECRET) missing.push('JWT_SECRET: must be set in production (at least 32 characters)');
-  if (!e.AUDIT_KEY) missing.push('AUDIT_KEY: must be set in production (at least 32 characters), the same for every process, kept apart from the database');
-  if (!e.SECRETS_KEY) missing.push('SECRETS_KEY: must be set in production (32 random bytes in base64: openssl rand -base64 32), the same for every process');
+  if (!e.AUDIT_KEY)
+    missing.push(
+      'AUDIT_KEY: must be set in production (at least 32 characters), the same for every process, kept apart from the database',
+    );
+  if (!e.SECRETS_KEY)
+    missing.push(
+      'SECRETS_KEY: must be set in production (32 random bytes in base64: openssl rand -base64 32), the same for every process',
+    );
   if (missing.length > 0) throw new ConfigError(missing);
 }
 
@@ -261,7 +277,10 @@ function smtpServer(url: string): string {
   } catch {
     throw new ConfigError(['SMTP_URL: is not a valid URL (got (hidden))']);
   }
-  if (!parsed.hostname) throw new ConfigError(['SMTP_URL: must name a host, as in smtp://user:password@mail.example.com:587 (got (hidden))']);
+  if (!parsed.hostname)
+    throw new ConfigError([
+      'SMTP_URL: must name a host, as in smtp://user:password@mail.example.com:587 (got (hidden))',
+    ]);
   return `${parsed.protocol}//${parsed.host}`;
 }
 
@@ -269,7 +288,9 @@ function s3Settings(e: Environment): S3Settings {
   const problems: string[] = [];
   if (!e.S3_BUCKET) problems.push('S3_BUCKET: must be set when RECEIPTS_STORAGE=s3');
   if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
-    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credential chain (got (hidden))');
+    problems.push(
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credential chain (got (hidden))',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const bucket = e.S3_BUCKET!;
@@ -283,7 +304,10 @@ function s3Settings(e: Environment): S3Settings {
     forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
     prefix,
     timeoutMs: e.S3_TIMEOUT_MS ?? 30_000,
-    credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+        : undefined,
     location: `s3://${bucket}/${prefix}${e.S3_ENDPOINT ? ` at ${e.S3_ENDPOINT}` : ` in ${region}`}`,
   };
 }

@@ -20,7 +20,8 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     throw new ConfigError([`.env: cannot be read (${(error as Error).message})`]);
   }
   const merged: NodeJS.ProcessEnv = { ...env };
-  const setInEnvironment = (name: string) => env[baseName(name)] !== undefined || env[`${baseName(name)}${FILE_SUFFIX}`] !== undefined;
+  const setInEnvironment = (name: string) =>
+    env[baseName(name)] !== undefined || env[`${baseName(name)}${FILE_SUFFIX}`] !== undefined;
   for (const [name, value] of Object.entries(file)) {
     if (!setInEnvironment(name)) merged[name] = value;
   }
@@ -46,7 +47,9 @@ export function resolveFileVariables(env: NodeJS.ProcessEnv, names: readonly str
     try {
       resolved[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
-      problems.push(`${fileVariable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      problems.push(
+        `${fileVariable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     delete resolved[fileVariable];
   }

@@ -6,7 +6,12 @@ import { DataSource } from 'typeorm';
  * undefined) when another process holds it. The lock lives on a connection of its own, held
  * until `work` settles; `work` itself uses the pool as usual.
  */
-export async function withAdvisoryLock<T>(dataSource: DataSource, name: string, options: { wait: boolean }, work: () => Promise<T>): Promise<T | undefined> {
+export async function withAdvisoryLock<T>(
+  dataSource: DataSource,
+  name: string,
+  options: { wait: boolean },
+  work: () => Promise<T>,
+): Promise<T | undefined> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

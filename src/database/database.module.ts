@@ -8,8 +8,15 @@ import { dataSourceOptions } from './data-source-options';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        if (!config.database.url) throw new Error('The database URL must be resolved (embedded or DATABASE_URL) before the app module is created');
-        return { ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 3, retryDelay: 1_000 };
+        if (!config.database.url)
+          throw new Error(
+            'The database URL must be resolved (embedded or DATABASE_URL) before the app module is created',
+          );
+        return {
+          ...dataSourceOptions(config.database.url, config.database.poolSize),
+          retryAttempts: 3,
+          retryDelay: 1_000,
+        };
       },
     }),
   ],

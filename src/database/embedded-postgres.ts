@@ -97,7 +97,10 @@ export class EmbeddedDatabase {
       const found = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APPLICATION_ROLE]);
       const password = client.escapeLiteral(appPassword);
       if (found.rowCount === 0) {
-        await client.query(`CREATE ROLE ${APPLICATION_ROLE} LOGIN PASSWORD ${password} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`)
+        await client
+          .query(
+            `CREATE ROLE ${APPLICATION_ROLE} LOGIN PASSWORD ${password} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+          )
           .catch((error: { code?: string }) => {
             // Another process on this DATA_DIR created it at the same moment.
             if (error.code !== '42710' && error.code !== '23505') throw error;
@@ -128,11 +131,15 @@ export class EmbeddedDatabase {
     const running = runningCluster(this.clusterDir);
     const others = this.users.others();
     if (running && others.length > 0) {
-      this.logger.log(`Using the embedded PostgreSQL (pid ${running.pid}) that another Spendin process (${others.map((o) => `${o.role} ${o.pid}`).join(', ')}) runs on ${this.dataDir}`);
+      this.logger.log(
+        `Using the embedded PostgreSQL (pid ${running.pid}) that another Spendin process (${others.map((o) => `${o.role} ${o.pid}`).join(', ')}) runs on ${this.dataDir}`,
+      );
       return running;
     }
     if (running) {
-      this.logger.warn(`Stopping a leftover embedded PostgreSQL (pid ${running.pid}): the Spendin processes that used it are gone`);
+      this.logger.warn(
+        `Stopping a leftover embedded PostgreSQL (pid ${running.pid}): the Spendin processes that used it are gone`,
+      );
       await stopCluster(running, this.clusterDir);
     }
     if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) {
@@ -141,7 +148,10 @@ export class EmbeddedDatabase {
     }
     await startCluster(this.clusterDir, await this.listenSettings());
     const started = runningCluster(this.clusterDir);
-    if (!started) throw new EmbeddedDatabaseError(`The embedded PostgreSQL stopped right after starting (log: ${join(this.clusterDir, 'server.log')}).`);
+    if (!started)
+      throw new EmbeddedDatabaseError(
+        `The embedded PostgreSQL stopped right after starting (log: ${join(this.clusterDir, 'server.log')}).`,
+      );
     return started;
   }
 
@@ -150,7 +160,9 @@ export class EmbeddedDatabase {
     const socketDir = socketDirFor(join(this.dataDir, 'postgres-socket'), asked ?? SOCKET_PORT);
     if (asked !== undefined) return { port: asked, socketDir, tcp: true };
     if (socketDir) return { port: SOCKET_PORT, socketDir, tcp: false };
-    this.logger.log(`DATA_DIR is too deep for a socket path; the embedded PostgreSQL listens on a free port of 127.0.0.1 instead`);
+    this.logger.log(
+      `DATA_DIR is too deep for a socket path; the embedded PostgreSQL listens on a free port of 127.0.0.1 instead`,
+    );
     return { port: await freeLocalPort(), socketDir: null, tcp: true };
   }
 
@@ -178,7 +190,8 @@ export class EmbeddedDatabase {
 /** The server's URL without a database: over its socket when it has one, else over TCP. */
 function urlOf(cluster: RunningCluster, password: string): string {
   const credentials = `postgres:${encodeURIComponent(password)}`;
-  if (cluster.socketDir) return `postgres://${credentials}@localhost:${cluster.port}/?host=${encodeURIComponent(cluster.socketDir)}`;
+  if (cluster.socketDir)
+    return `postgres://${credentials}@localhost:${cluster.port}/?host=${encodeURIComponent(cluster.socketDir)}`;
   return `postgres://${credentials}@${cluster.tcpHost ?? '127.0.0.1'}:${cluster.port}/`;
 }
 

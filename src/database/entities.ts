@@ -14,4 +14,22 @@ import { User } from '../users/user.entity';
 import { WebhookDelivery, WebhookSubscription } from '../webhooks/webhook.entities';
 
 /** Every entity, listed explicitly (as the migrations are). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Category, Vendor, RefreshToken, AuditEntry, ExchangeRate, Policy, PolicyVersion, Spend, Approval, Receipt, Notification, WebhookSubscription, WebhookDelivery];
+export const ENTITIES = [
+  Organization,
+  User,
+  Team,
+  TeamMember,
+  Category,
+  Vendor,
+  RefreshToken,
+  AuditEntry,
+  ExchangeRate,
+  Policy,
+  PolicyVersion,
+  Spend,
+  Approval,
+  Receipt,
+  Notification,
+  WebhookSubscription,
+  WebhookDelivery,
+];

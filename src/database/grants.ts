@@ -9,9 +9,15 @@ import { DataSource } from 'typeorm';
  */
 export async function grantApplicationRole(dataSource: DataSource, role: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_$]{0,62}$/.test(role)) throw new Error(`Not a role name: ${role}`);
-  const exists: Array<{ rolsuper: boolean }> = await dataSource.query('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [role]);
+  const exists: Array<{ rolsuper: boolean }> = await dataSource.query(
+    'SELECT rolsuper FROM pg_roles WHERE rolname = $1',
+    [role],
+  );
   if (exists.length === 0) throw new Error(`There is no database role ${role}: create it first (docs/operations.md)`);
-  if (exists[0].rolsuper) throw new Error(`${role} is a superuser: the application role must not be one, or it could switch the audit log's triggers off`);
+  if (exists[0].rolsuper)
+    throw new Error(
+      `${role} is a superuser: the application role must not be one, or it could switch the audit log's triggers off`,
+    );
   await dataSource.transaction(async (tx) => {
     for (const statement of [
       `GRANT USAGE ON SCHEMA public TO ${role}`,

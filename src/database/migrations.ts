@@ -17,7 +17,8 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 export async function migrateDatabase(url: string, options: { grantTo?: string } = {}): Promise<string[]> {
   const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
-    const applied = (await withAdvisoryLock(dataSource, 'spendin:migrations', { wait: true }, () => runMigrations(dataSource))) ?? [];
+    const applied =
+      (await withAdvisoryLock(dataSource, 'spendin:migrations', { wait: true }, () => runMigrations(dataSource))) ?? [];
     if (options.grantTo) await grantApplicationRole(dataSource, options.grantTo);
     return applied;
   } finally {

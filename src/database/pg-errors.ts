@@ -2,6 +2,7 @@ import { QueryFailedError } from 'typeorm';
 
 /** True when a statement failed on the named unique index or constraint (through TypeORM or straight from pg). */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | undefined;
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as
+    { code?: string; constraint?: string } | undefined;
   return driverError?.code === '23505' && driverError.constraint === constraint;
 }

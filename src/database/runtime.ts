@@ -13,10 +13,17 @@ export interface ResolvedDatabase {
  * this process or shared with the Spendin process that runs it. `user` names this process
  * among the embedded server's users (api, worker, cli).
  */
-export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env, role: ProcessRole = 'api', user: string = role): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  env: NodeJS.ProcessEnv = process.env,
+  role: ProcessRole = 'api',
+  user: string = role,
+): Promise<ResolvedDatabase> {
   const config = AppConfig.fromEnv(env, { role });
   if (!config.database.embedded) return { config, stop: async () => undefined };
   const embedded = new EmbeddedDatabase(config.dataDir, { port: config.database.embeddedPort, role: user });
   const urls = await embedded.startWithRoles();
-  return { config: AppConfig.fromEnv(env, { embeddedDatabase: { ...urls, role: APPLICATION_ROLE }, role }), stop: () => embedded.stop() };
+  return {
+    config: AppConfig.fromEnv(env, { embeddedDatabase: { ...urls, role: APPLICATION_ROLE }, role }),
+    stop: () => embedded.stop(),
+  };
 }

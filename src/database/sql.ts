@@ -23,7 +23,11 @@ export interface Statement {
  * Runs a statement in the caller's transaction when given its entity manager (never on a
  * second pool connection: that can deadlock the pool under load), otherwise on the pool.
  */
-export async function runSql<Row extends QueryResultRow>(db: EntityManager | DataSource, statement: Statement, values: unknown[] = []): Promise<Row[]> {
+export async function runSql<Row extends QueryResultRow>(
+  db: EntityManager | DataSource,
+  statement: Statement,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const config: QueryConfig = { text: statement.text, values, ...(statement.name ? { name: statement.name } : {}) };
   const runner = db instanceof EntityManager ? (db.queryRunner as PostgresQueryRunner | undefined) : undefined;
   if (runner) {

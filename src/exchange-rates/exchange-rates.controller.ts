@@ -6,7 +6,12 @@ import { AcceptsContentType } from '../common/http/content-type.interceptor';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
-import { ExchangeRateResponseDto, ImportResultDto, ListExchangeRatesQuery, SetExchangeRateDto } from './dto/exchange-rate.dto';
+import {
+  ExchangeRateResponseDto,
+  ImportResultDto,
+  ListExchangeRatesQuery,
+  SetExchangeRateDto,
+} from './dto/exchange-rate.dto';
 import { ExchangeRateErrors } from './exchange-rates.errors';
 import { ExchangeRatesService } from './exchange-rates.service';
 
@@ -29,7 +34,8 @@ export class ExchangeRatesController {
   @Idempotent()
   @ApiOperation({
     summary: 'Set the rate of a currency on a day',
-    description: 'Replaces an earlier value for the same currency and day. A spend uses the latest rate on or before its date, at most 7 days older.',
+    description:
+      'Replaces an earlier value for the same currency and day. A spend uses the latest rate on or before its date, at most 7 days older.',
   })
   @ApiCreatedResponse({ type: ExchangeRateResponseDto })
   @ApiValidation()
@@ -43,8 +49,14 @@ export class ExchangeRatesController {
   @Authenticated({ role: 'admin' })
   @AcceptsContentType('text/csv')
   @ApiConsumes('text/csv')
-  @ApiBody({ description: 'CSV with the header `date,currency,rate`', schema: { type: 'string', example: 'date,currency,rate\n2026-03-02,EUR,1.0823\n2026-03-02,JPY,0.0066\n' } })
-  @ApiOperation({ summary: 'Import rates from CSV', description: 'All or nothing: any bad line refuses the file, each problem named by line.' })
+  @ApiBody({
+    description: 'CSV with the header `date,currency,rate`',
+    schema: { type: 'string', example: 'date,currency,rate\n2026-03-02,EUR,1.0823\n2026-03-02,JPY,0.0066\n' },
+  })
+  @ApiOperation({
+    summary: 'Import rates from CSV',
+    description: 'All or nothing: any bad line refuses the file, each problem named by line.',
+  })
   @ApiOkResponse({ type: ImportResultDto })
   @ApiProblems([ExchangeRateErrors.INVALID_RATES_CSV, '2 problems in the file; nothing was imported'])
   import(@CurrentActor() actor: Actor, @Body() csv: string): Promise<ImportResultDto> {

@@ -35,12 +35,29 @@ export class ExchangeRatesService {
    * The rate that converts `currency` into the base currency for a spend on `date`: the
    * latest one on or before that date, at most RATE_LOOKBACK_DAYS older. Never a silent 1:1.
    */
-  async rateFor(tx: EntityManager, organizationId: string, currency: string, baseCurrency: string, date: string): Promise<ResolvedRate> {
+  async rateFor(
+    tx: EntityManager,
+    organizationId: string,
+    currency: string,
+    baseCurrency: string,
+    date: string,
+  ): Promise<ResolvedRate> {
     if (currency === baseCurrency) return { rate: { units: 1n, scale: 0 }, date };
-    const row = await tx.getRepository(ExchangeRate).createQueryBuilder('r')
-      .where('r.organization_id = :organizationId AND r.currency = :currency AND r.base_currency = :baseCurrency', { organizationId, currency, baseCurrency })
-      .andWhere('r.rate_date <= :date AND r.rate_date >= :earliest', { date, earliest: addDays(date, -RATE_LOOKBACK_DAYS) })
-      .orderBy('r.rate_date', 'DESC').limit(1).getOne();
+    const row = await tx
+      .getRepository(ExchangeRate)
+      .createQueryBuilder('r')
+      .where('r.organization_id = :organizationId AND r.currency = :currency AND r.base_currency = :baseCurrency', {
+        organizationId,
+        currency,
+        baseCurrency,
+      })
+      .andWhere('r.rate_date <= :date AND r.rate_date >= :earliest', {
+        date,
+        earliest: addDays(date, -RATE_LOOKBACK_DAYS),
+      })
+      .orderBy('r.rate_date', 'DESC')
+      .limit(1)
+      .getOne();
     if (!row) {
       throw ExchangeRateErrors.EXCHANGE_RATE_MISSING(
         `No ${currency}→${baseCurrency} rate for ${date} or the ${RATE_LOOKBACK_DAYS} days before; an admin adds one at POST /exchange-rates`,
@@ -51,7 +68,9 @@ export class ExchangeRatesService {
   }
 
   async list(actor: Actor, query: ListExchangeRatesQuery): Promise<Page<ExchangeRateResponseDto>> {
-    const builder = this.dataSource.manager.getRepository(ExchangeRate).createQueryBuilder('r')
+    const builder = this.dataSource.manager
+      .getRepository(ExchangeRate)
+      .createQueryBuilder('r')
       .where('r.organization_id = :organizationId', { organizationId: actor.organizationId });
     if (query.currency) builder.andWhere('r.currency = :currency', { currency: query.currency });
     if (query.from) builder.andWhere('r.rate_date >= :from', { from: query.from });
@@ -63,7 +82,12 @@ export class ExchangeRatesService {
     } else {
       builder.offset(query.offset);
     }
-    const rows = await builder.orderBy('r.rate_date', 'DESC').addOrderBy('r.currency', 'DESC').addOrderBy('r.id', 'DESC').limit(query.limit).getMany();
+    const rows = await builder
+      .orderBy('r.rate_date', 'DESC')
+      .addOrderBy('r.currency', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(query.limit)
+      .getMany();
     const page = toPage(rows, total, query, (last) => [last.rateDate, last.currency, last.id]);
     return { ...page, items: rows.map(toResponse) };
   }
@@ -73,13 +97,17 @@ export class ExchangeRatesService {
     const { base_currency: baseCurrency } = await this.organizations.get(actor);
     if (dto.currency === baseCurrency) {
       throw ExchangeRateErrors.SAME_AS_BASE_CURRENCY(`${baseCurrency} is the base currency; its rate is always 1`, {
-        errors: [{ field: 'currency', message: 'must differ from the organization\'s base currency' }],
+        errors: [{ field: 'currency', message: "must differ from the organization's base currency" }],
       });
     }
     const row = await this.dataSource.transaction(async (tx) => {
-      const [saved] = await this.upsert(tx, actor.organizationId, baseCurrency, [{ currency: dto.currency, rate: parseRate(dto.rate), date: dto.date }]);
+      const [saved] = await this.upsert(tx, actor.organizationId, baseCurrency, [
+        { currency: dto.currency, rate: parseRate(dto.rate), date: dto.date },
+      ]);
       await this.audit.record(tx, actor, {
-        action: 'exchange_rate.set', entityType: 'exchange_rate', entityId: saved.id,
+        action: 'exchange_rate.set',
+        entityType: 'exchange_rate',
+        entityId: saved.id,
         metadata: { currency: dto.currency, base_currency: baseCurrency, date: dto.date, rate: saved.rate },
       });
       return saved;
@@ -97,38 +125,81 @@ export class ExchangeRatesService {
     await this.dataSource.transaction(async (tx) => {
       await this.upsert(tx, actor.organizationId, baseCurrency, entries);
       await this.audit.record(tx, actor, {
-        action: 'exchange_rate.imported', entityType: 'exchange_rate', entityId: null,
-        metadata: { base_currency: baseCurrency, rows: entries.length, currencies: [...new Set(entries.map((e) => e.currency))].sort() },
+        action: 'exchange_rate.imported',
+        entityType: 'exchange_rate',
+        entityId: null,
+        metadata: {
+          base_currency: baseCurrency,
+          rows: entries.length,
+          currencies: [...new Set(entries.map((e) => e.currency))].sort(),
+        },
       });
     });
     return { imported: entries.length };
   }
 
-  private async upsert(tx: EntityManager, organizationId: string, baseCurrency: string, entries: Array<{ currency: string; rate: Rate; date: string }>): Promise<ExchangeRate[]> {
+  private async upsert(
+    tx: EntityManager,
+    organizationId: string,
+    baseCurrency: string,
+    entries: Array<{ currency: string; rate: Rate; date: string }>,
+  ): Promise<ExchangeRate[]> {
     const saved: ExchangeRate[] = [];
     for (let i = 0; i < entries.length; i += 500) {
       const chunk = entries.slice(i, i + 500);
-      const result = await tx.createQueryBuilder().insert().into(ExchangeRate)
-        .values(chunk.map((e) => ({ organizationId, currency: e.currency, baseCurrency, rate: formatRate(e.rate), rateDate: e.date })))
+      const result = await tx
+        .createQueryBuilder()
+        .insert()
+        .into(ExchangeRate)
+        .values(
+          chunk.map((e) => ({
+            organizationId,
+            currency: e.currency,
+            baseCurrency,
+            rate: formatRate(e.rate),
+            rateDate: e.date,
+          })),
+        )
         .orUpdate(['rate', 'updated_at'], ['organization_id', 'currency', 'base_currency', 'rate_date'])
-        .returning('id, currency, rate, rate_date::text AS rate_date, created_at, updated_at').execute();
-      saved.push(...(result.raw as Array<Record<string, unknown>>).map((raw) => tx.create(ExchangeRate, {
-        id: raw.id as string, organizationId, currency: raw.currency as string, baseCurrency, rate: String(raw.rate),
-        rateDate: raw.rate_date as string, createdAt: raw.created_at as Date, updatedAt: raw.updated_at as Date,
-      })));
+        .returning('id, currency, rate, rate_date::text AS rate_date, created_at, updated_at')
+        .execute();
+      saved.push(
+        ...(result.raw as Array<Record<string, unknown>>).map((raw) =>
+          tx.create(ExchangeRate, {
+            id: raw.id as string,
+            organizationId,
+            currency: raw.currency as string,
+            baseCurrency,
+            rate: String(raw.rate),
+            rateDate: raw.rate_date as string,
+            createdAt: raw.created_at as Date,
+            updatedAt: raw.updated_at as Date,
+          }),
+        ),
+      );
     }
     return saved;
   }
 }
 
-export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ currency: string; rate: Rate; date: string }> {
+export function parseRatesCsv(
+  csv: string,
+  baseCurrency: string,
+): Array<{ currency: string; rate: Rate; date: string }> {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     // `info` gives each record's line in the file, which blank lines make differ from its index
     // (csv-parse's sync typings do not follow `info: true`, hence the cast).
-    records = parse(csv, { skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as typeof records;
+    records = parse(csv, {
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
-    throw ExchangeRateErrors.INVALID_RATES_CSV(`The file is not readable CSV: ${(error as Error).message.split('\n')[0]}`);
+    throw ExchangeRateErrors.INVALID_RATES_CSV(
+      `The file is not readable CSV: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   const [header, ...rows] = records;
   if (!header || header.record.map((h) => h.toLowerCase()).join(',') !== 'date,currency,rate') {
@@ -143,8 +214,10 @@ export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ curren
     const line = `line ${info.lines}`;
     const [date, currency, rate] = row;
     if (row.length !== 3) problems.push({ field: line, message: 'must have exactly three values: date,currency,rate' });
-    if (!isCalendarDate(date)) problems.push({ field: line, message: `date "${date}" is not a YYYY-MM-DD calendar date` });
-    if (!currency || !isCurrency(currency)) problems.push({ field: line, message: `currency "${currency}" is not an ISO-4217 code` });
+    if (!isCalendarDate(date))
+      problems.push({ field: line, message: `date "${date}" is not a YYYY-MM-DD calendar date` });
+    if (!currency || !isCurrency(currency))
+      problems.push({ field: line, message: `currency "${currency}" is not an ISO-4217 code` });
     else if (currency === baseCurrency) problems.push({ field: line, message: `${currency} is the base currency` });
     let parsed: Rate = { units: 1n, scale: 0 };
     try {
@@ -158,7 +231,10 @@ export function parseRatesCsv(csv: string, baseCurrency: string): Array<{ curren
     return { currency, rate: parsed, date };
   });
   if (problems.length > 0) {
-    throw ExchangeRateErrors.INVALID_RATES_CSV(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the file; nothing was imported`, { errors: problems.slice(0, 100) });
+    throw ExchangeRateErrors.INVALID_RATES_CSV(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the file; nothing was imported`,
+      { errors: problems.slice(0, 100) },
+    );
   }
   return entries;
 }

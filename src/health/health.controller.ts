@@ -4,7 +4,12 @@ import { HealthCheck, HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../common/auth/decorators';
 import { Readiness } from './readiness';
 
-const CHECK_EXAMPLE = { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } };
+const CHECK_EXAMPLE = {
+  status: 'ok',
+  info: { database: { status: 'up' } },
+  error: {},
+  details: { database: { status: 'up' } },
+};
 
 @ApiTags('Health')
 @Controller('health')
@@ -22,11 +27,22 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers within 3 s, the queue (Redis) when one is configured, and the receipts bucket when S3 is used' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database answers within 3 s, the queue (Redis) when one is configured, and the receipts bucket when S3 is used',
+  })
   @ApiOkResponse({ description: 'Ready', schema: { type: 'object', example: CHECK_EXAMPLE } })
   @ApiServiceUnavailableResponse({
     description: 'Not ready: a dependency is down',
-    schema: { type: 'object', example: { status: 'error', info: {}, error: { database: { status: 'down' } }, details: { database: { status: 'down' } } } },
+    schema: {
+      type: 'object',
+      example: {
+        status: 'error',
+        info: {},
+        error: { database: { status: 'down' } },
+        details: { database: { status: 'down' } },
+      },
+    },
   })
   ready(): Promise<HealthCheckResult> {
     return this.readiness.check();

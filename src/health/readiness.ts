@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { JobTransport } from '../jobs/transport';
 import { ReceiptStorage } from '../receipts/storage/receipt-storage';
 

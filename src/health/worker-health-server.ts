@@ -11,15 +11,20 @@ import { Readiness } from './readiness';
 export async function startWorkerHealthServer(readiness: Readiness, port: number, host: string): Promise<Server> {
   const server = createServer((request, response) => {
     const answer = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+      response
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(body));
     };
     const path = (request.url ?? '').split('?')[0];
-    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405, { status: 'error', message: 'Only GET' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return answer(405, { status: 'error', message: 'Only GET' });
     if (path === '/health') return answer(200, { status: 'ok' });
-    if (path !== '/health/ready') return answer(404, { status: 'error', message: 'Not found: the worker serves /health and /health/ready' });
+    if (path !== '/health/ready')
+      return answer(404, { status: 'error', message: 'Not found: the worker serves /health and /health/ready' });
     readiness.check().then(
       (result) => answer(200, result),
-      (error: unknown) => answer(503, error instanceof ServiceUnavailableException ? error.getResponse() : { status: 'error' }),
+      (error: unknown) =>
+        answer(503, error instanceof ServiceUnavailableException ? error.getResponse() : { status: 'error' }),
     );
   });
   await new Promise<void>((resolve, reject) => {

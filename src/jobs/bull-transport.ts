@@ -42,7 +42,11 @@ export class BullTransport extends JobTransport {
       queue = new Bull<QueuedJob>(name, this.redisUrl, {
         prefix: this.prefix,
         // A job whose worker died (SIGKILL, OOM) is picked up again once its lock expires.
-        settings: { lockDuration: this.lockSeconds * 1000, stalledInterval: this.lockSeconds * 500, maxStalledCount: 3 },
+        settings: {
+          lockDuration: this.lockSeconds * 1000,
+          stalledInterval: this.lockSeconds * 500,
+          maxStalledCount: 3,
+        },
       });
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
@@ -52,13 +56,16 @@ export class BullTransport extends JobTransport {
 
   async deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void> {
     await withTimeout(
-      this.queue(consumer.name).add({ outboxId: job.outboxId }, {
-        jobId,
-        attempts: consumer.attempts,
-        backoff: { type: 'exponential', delay: consumer.backoffMs },
-        removeOnComplete: 1000,
-        removeOnFail: false,
-      }),
+      this.queue(consumer.name).add(
+        { outboxId: job.outboxId },
+        {
+          jobId,
+          attempts: consumer.attempts,
+          backoff: { type: 'exponential', delay: consumer.backoffMs },
+          removeOnComplete: 1000,
+          removeOnFail: false,
+        },
+      ),
       5_000,
       'Redis did not accept the job in time',
     );
@@ -90,11 +97,15 @@ export class BullTransport extends JobTransport {
     }
     const row = await this.outbox.findForJob(outboxId);
     if (!row) {
-      this.logger.warn(`queue ${consumer.name}: job ${job.id} names outbox row ${outboxId}, which does not exist (never did, or housekeeping deleted it); ignored`);
+      this.logger.warn(
+        `queue ${consumer.name}: job ${job.id} names outbox row ${outboxId}, which does not exist (never did, or housekeeping deleted it); ignored`,
+      );
       return null;
     }
     if (!(consumer.topics as string[]).includes(row.topic)) {
-      this.logger.warn(`queue ${consumer.name}: job ${job.id} names outbox row ${outboxId} of topic ${row.topic}, which this consumer does not take; ignored`);
+      this.logger.warn(
+        `queue ${consumer.name}: job ${job.id} names outbox row ${outboxId} of topic ${row.topic}, which this consumer does not take; ignored`,
+      );
       return null;
     }
     return row;
@@ -128,6 +139,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
   ]);
 }

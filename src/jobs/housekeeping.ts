@@ -62,21 +62,26 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
     const { outboxDays, webhookDays } = this.config.retention;
     const result: HousekeepingResult = {
       outbox: await this.inBatches(
-        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE dispatched_at < now() - make_interval(days => $1) LIMIT $2)`, [outboxDays]),
+        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE dispatched_at < now() - make_interval(days => $1) LIMIT $2)`,
+        [outboxDays],
+      ),
       idempotencyKeys: await this.inBatches(
         `DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
-        [REPLAY_WINDOW_HOURS]),
+        [REPLAY_WINDOW_HOURS],
+      ),
       webhookDeliveries: await this.inBatches(
         `DELETE FROM webhook_deliveries WHERE id IN (
            SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed', 'cancelled') AND updated_at < now() - make_interval(days => $1) LIMIT $2)`,
-        [webhookDays]),
+        [webhookDays],
+      ),
       webhookEvents: await this.inBatches(
         `DELETE FROM webhook_events WHERE id IN (
            SELECT e.id FROM webhook_events e
            WHERE e.created_at < now() - make_interval(days => $1)
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.organization_id = e.organization_id AND d.event_id = e.id)
            LIMIT $2)`,
-        [webhookDays]),
+        [webhookDays],
+      ),
     };
     if (Object.values(result).some((count) => count > 0)) this.logger.log(`deleted ${JSON.stringify(result)}`);
     return result;

@@ -4,11 +4,16 @@ import { JobLane } from './job-lane';
 function held() {
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const job = { started: false, finished: false, finish, run: async () => {
-    job.started = true;
-    await done;
-    job.finished = true;
-  } };
+  const job = {
+    started: false,
+    finished: false,
+    finish,
+    run: async () => {
+      job.started = true;
+      await done;
+      job.finished = true;
+    },
+  };
   return job;
 }
 const tick = () => new Promise((resolve) => setImmediate(resolve));

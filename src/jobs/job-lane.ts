@@ -36,12 +36,15 @@ export class JobLane {
       const job = this.waiting.shift()!;
       this.running++;
       // `run` reports its own failures (the dispatcher reschedules the row and logs).
-      void job.run().catch(() => undefined).finally(() => {
-        this.running--;
-        this.taken.delete(job.id);
-        if (this.running === 0) this.idle?.();
-        this.next();
-      });
+      void job
+        .run()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.taken.delete(job.id);
+          if (this.running === 0) this.idle?.();
+          this.next();
+        });
     }
   }
 }

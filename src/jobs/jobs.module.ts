@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
 import { Housekeeping } from './housekeeping';
@@ -24,7 +31,9 @@ import { JobTransport } from './transport';
       provide: JobTransport,
       inject: [AppConfig, OutboxRepository],
       useFactory: (config: AppConfig, outbox: OutboxRepository) =>
-        (config.redisUrl ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds, outbox) : new InProcessTransport()),
+        config.redisUrl
+          ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds, outbox)
+          : new InProcessTransport(),
     },
   ],
   exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],

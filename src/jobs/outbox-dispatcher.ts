@@ -54,10 +54,14 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    await Promise.all([...this.lanes.values()].map(async (lane) => {
-      const waiting = await lane.stop();
-      await this.outbox.release(waiting).catch((error: Error) => this.logger.warn(`outbox rows ${waiting.join(', ')} stay leased: ${error.message}`));
-    }));
+    await Promise.all(
+      [...this.lanes.values()].map(async (lane) => {
+        const waiting = await lane.stop();
+        await this.outbox
+          .release(waiting)
+          .catch((error: Error) => this.logger.warn(`outbox rows ${waiting.join(', ')} stay leased: ${error.message}`));
+      }),
+    );
   }
 
   /** Dispatches everything that is due now; resolves when the outbox has nothing due. */

@@ -16,7 +16,13 @@ interface Row {
   attempts: number;
 }
 
-const toLeased = (row: Row): LeasedRow => ({ outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload, attempts: row.attempts });
+const toLeased = (row: Row): LeasedRow => ({
+  outboxId: String(row.id),
+  organizationId: row.organization_id,
+  topic: row.topic,
+  payload: row.payload,
+  attempts: row.attempts,
+});
 
 /** A bigint id as PostgreSQL takes it: anything else names no row (and must not reach SQL as one). */
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
@@ -56,16 +62,30 @@ export class OutboxRepository {
    */
   async findForJob(outboxId: string): Promise<OutboxJob | null> {
     if (!isRowId(outboxId)) return null;
-    const [row]: Array<Omit<Row, 'attempts'>> = await this.dataSource.query(`SELECT id, organization_id, topic, payload FROM outbox WHERE id = $1`, [outboxId]);
-    return row ? { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload } : null;
+    const [row]: Array<Omit<Row, 'attempts'>> = await this.dataSource.query(
+      `SELECT id, organization_id, topic, payload FROM outbox WHERE id = $1`,
+      [outboxId],
+    );
+    return row
+      ? { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload }
+      : null;
   }
 
   async markDispatched(ids: string[]): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
   }
 
   /** Handing the row over failed: try again in `delaySeconds`, or give up on it (kept with its error) after `maxAttempts`. */
-  async reschedule(id: string, attempts: number, error: string, delaySeconds: number, maxAttempts: number): Promise<void> {
+  async reschedule(
+    id: string,
+    attempts: number,
+    error: string,
+    delaySeconds: number,
+    maxAttempts: number,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE outbox SET attempts = $2::int, last_error = $3,
          available_at = now() + make_interval(secs => $4::int),
@@ -78,6 +98,9 @@ export class OutboxRepository {
   /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.dataSource.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`, [ids]);
+    await this.dataSource.query(
+      `UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`,
+      [ids],
+    );
   }
 }

@@ -29,9 +29,12 @@ export class QueueBoardOperatorGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     if (this.admits(request.headers.authorization)) return true;
     // The same answer for no credentials and wrong ones; the header makes a browser ask.
-    throw CommonErrors.AUTHENTICATION_REQUIRED(`The queue board is for the installation's operator: HTTP Basic, user "${QUEUE_BOARD_USER}", with QUEUE_BOARD_PASSWORD`, {
-      headers: { 'WWW-Authenticate': 'Basic realm="Spendin queue board", charset="UTF-8"' },
-    });
+    throw CommonErrors.AUTHENTICATION_REQUIRED(
+      `The queue board is for the installation's operator: HTTP Basic, user "${QUEUE_BOARD_USER}", with QUEUE_BOARD_PASSWORD`,
+      {
+        headers: { 'WWW-Authenticate': 'Basic realm="Spendin queue board", charset="UTF-8"' },
+      },
+    );
   }
 
   private admits(authorization: string | undefined): boolean {

@@ -47,11 +47,15 @@ export class QueueBoardController {
   @All(['admin/queues', 'admin/queues/{*path}'])
   serve(@Req() request: Request, @Res() response: Response): void {
     if (!(this.transport instanceof BullTransport)) {
-      throw CommonErrors.SERVICE_UNAVAILABLE('The queue board needs REDIS_URL: without Redis, jobs run in the API process from the outbox table');
+      throw CommonErrors.SERVICE_UNAVAILABLE(
+        'The queue board needs REDIS_URL: without Redis, jobs run in the API process from the outbox table',
+      );
     }
     if (!SAFE_METHODS.has(request.method)) {
       if (this.readOnly) {
-        throw CommonErrors.METHOD_NOT_ALLOWED('The queue board is read-only (QUEUE_BOARD=read-only)', { headers: { Allow: 'GET, HEAD' } });
+        throw CommonErrors.METHOD_NOT_ALLOWED('The queue board is read-only (QUEUE_BOARD=read-only)', {
+          headers: { Allow: 'GET, HEAD' },
+        });
       }
       // A browser sends the operator's Basic credentials with any request to this origin, a
       // forged one from another site included: changes are taken from the board's own pages.

@@ -37,13 +37,22 @@ export class Mailer implements OnApplicationShutdown {
     if (!smtp) throw new Error('SMTP_URL is not set in this process');
     this.transporter ??= createTransport(
       // Short timeouts: a job waiting on a silent server holds up the jobs behind it.
-      { url: smtp.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000, logger: false, debug: false },
+      {
+        url: smtp.url,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+        logger: false,
+        debug: false,
+      },
       { from: smtp.from },
     );
     try {
       await this.transporter.sendMail({ ...email, headers: { 'Auto-Submitted': 'auto-generated' } });
     } catch (error) {
-      throw new Error(`SMTP server ${smtp.server} did not take the message: ${scrubCredentials((error as Error).message ?? String(error), smtp.url)}`);
+      throw new Error(
+        `SMTP server ${smtp.server} did not take the message: ${scrubCredentials((error as Error).message ?? String(error), smtp.url)}`,
+      );
     }
   }
 

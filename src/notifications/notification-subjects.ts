@@ -46,8 +46,16 @@ export interface ReceiptFacts {
 export class NotificationSubjects {
   async spend(tx: EntityManager, organizationId: string, spendId: string): Promise<SpendFacts | null> {
     const [row]: Array<{
-      id: string; user_id: string; merchant: string | null; description: string | null; amount_minor: string; currency: string; spend_date: string;
-      category_name: string | null; vendor_name: string | null; owner_name: string;
+      id: string;
+      user_id: string;
+      merchant: string | null;
+      description: string | null;
+      amount_minor: string;
+      currency: string;
+      spend_date: string;
+      category_name: string | null;
+      vendor_name: string | null;
+      owner_name: string;
     }> = await tx.query(
       `SELECT s.id, s.user_id, s.merchant, s.description, s.amount_minor, s.currency, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date,
               c.name AS category_name, v.name AS vendor_name, u.full_name AS owner_name
@@ -60,18 +68,40 @@ export class NotificationSubjects {
     );
     if (!row) return null;
     return {
-      id: row.id, ownerId: row.user_id, merchant: row.merchant, description: row.description, amountMinor: String(row.amount_minor), currency: row.currency.trim(),
-      spendDate: row.spend_date, categoryName: row.category_name, vendorName: row.vendor_name, ownerName: row.owner_name,
+      id: row.id,
+      ownerId: row.user_id,
+      merchant: row.merchant,
+      description: row.description,
+      amountMinor: String(row.amount_minor),
+      currency: row.currency.trim(),
+      spendDate: row.spend_date,
+      categoryName: row.category_name,
+      vendorName: row.vendor_name,
+      ownerName: row.owner_name,
     };
   }
 
   async approval(tx: EntityManager, organizationId: string, approvalId: string): Promise<ApprovalFacts | null> {
-    const [row]: Array<{ spend_id: string; step: number; status: string; approver_user_id: string | null; approver_role: 'finance' | 'admin' | null; note: string | null }> = await tx.query(
+    const [row]: Array<{
+      spend_id: string;
+      step: number;
+      status: string;
+      approver_user_id: string | null;
+      approver_role: 'finance' | 'admin' | null;
+      note: string | null;
+    }> = await tx.query(
       `SELECT spend_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
       [organizationId, approvalId],
     );
     if (!row) return null;
-    return { spendId: row.spend_id, step: row.step, status: row.status, approverUserId: row.approver_user_id, approverRole: row.approver_role, note: row.note };
+    return {
+      spendId: row.spend_id,
+      step: row.step,
+      status: row.status,
+      approverUserId: row.approver_user_id,
+      approverRole: row.approver_role,
+      note: row.note,
+    };
   }
 
   /** Who rejected the spend most recently (the step whose rejection ended the chain). */
@@ -87,15 +117,28 @@ export class NotificationSubjects {
 
   async receipt(tx: EntityManager, organizationId: string, receiptId: string): Promise<ReceiptFacts | null> {
     const [row]: Array<{
-      spend_id: string; uploaded_by: string; filename: string; ocr_status: string; ocr_error: string | null; extracted: ReceiptExtraction | null; verified: boolean; flags: string[];
+      spend_id: string;
+      uploaded_by: string;
+      filename: string;
+      ocr_status: string;
+      ocr_error: string | null;
+      extracted: ReceiptExtraction | null;
+      verified: boolean;
+      flags: string[];
     }> = await tx.query(
       `SELECT spend_id, uploaded_by, filename, ocr_status, ocr_error, extracted, verified, flags FROM receipts WHERE organization_id = $1 AND id = $2`,
       [organizationId, receiptId],
     );
     if (!row) return null;
     return {
-      spendId: row.spend_id, uploadedBy: row.uploaded_by, filename: row.filename, ocrStatus: row.ocr_status, ocrError: row.ocr_error,
-      extracted: row.extracted, verified: row.verified, flags: row.flags,
+      spendId: row.spend_id,
+      uploadedBy: row.uploaded_by,
+      filename: row.filename,
+      ocrStatus: row.ocr_status,
+      ocrError: row.ocr_error,
+      extracted: row.extracted,
+      verified: row.verified,
+      flags: row.flags,
     };
   }
 

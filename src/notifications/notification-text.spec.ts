@@ -13,12 +13,18 @@ import {
 } from './notification-text';
 
 const hotel: SpendSubject = {
-  merchant: 'Hotel Lux', vendorName: null, categoryName: 'Travel', description: null,
-  amountMinor: '65000', currency: 'USD', spendDate: '2026-03-02', ownerName: 'Jane Doe',
+  merchant: 'Hotel Lux',
+  vendorName: null,
+  categoryName: 'Travel',
+  description: null,
+  amountMinor: '65000',
+  currency: 'USD',
+  spendDate: '2026-03-02',
+  ownerName: 'Jane Doe',
 };
 
 describe('notification text', () => {
-  it('formats amounts with the currency\'s ISO-4217 digits, grouped, exactly however large', () => {
+  it("formats amounts with the currency's ISO-4217 digits, grouped, exactly however large", () => {
     expect(formatMoney('65000', 'USD')).toBe('USD 650.00');
     expect(formatMoney('1200', 'JPY')).toBe('JPY 1,200');
     expect(formatMoney('1234', 'BHD')).toBe('BHD 1.234');
@@ -26,7 +32,7 @@ describe('notification text', () => {
     expect(formatMoney(123456789012345678n, 'USD')).toBe('USD 1,234,567,890,123,456.78');
   });
 
-  it('writes dates with the month\'s name, whatever the time zone', () => {
+  it("writes dates with the month's name, whatever the time zone", () => {
     expect(formatDate('2026-08-13')).toBe('13 Aug 2026');
     expect(formatDate('2026-01-01')).toBe('1 Jan 2026');
   });
@@ -39,34 +45,58 @@ describe('notification text', () => {
   });
 
   it('tells the approver whose spend waits, for how much, and why a role step reached them', () => {
-    const text = approvalAssignedText({ ...hotel, description: 'Client visit' }, { number: 2, role: 'finance', note: null });
+    const text = approvalAssignedText(
+      { ...hotel, description: 'Client visit' },
+      { number: 2, role: 'finance', note: null },
+    );
     expect(text.title).toBe('Approval needed: Hotel Lux, USD 650.00');
-    expect(text.body).toBe('Jane Doe submitted Hotel Lux (USD 650.00, 2 Mar 2026), and it waits for your approval (step 2). The step is assigned to the finance role; anyone holding it may decide. Description: “Client visit”.');
+    expect(text.body).toBe(
+      'Jane Doe submitted Hotel Lux (USD 650.00, 2 Mar 2026), and it waits for your approval (step 2). The step is assigned to the finance role; anyone holding it may decide. Description: “Client visit”.',
+    );
   });
 
-  it('gives the rejection\'s comment and who rejected, and the block\'s policy message', () => {
-    expect(spendRejectedText(hotel, { comment: 'Split hotel and meals', by: 'Mary Major' }).body)
-      .toBe('Your spend Hotel Lux (USD 650.00, 2 Mar 2026) was rejected by Mary Major: “Split hotel and meals”. Edit it and submit it again, or cancel it.');
+  it("gives the rejection's comment and who rejected, and the block's policy message", () => {
+    expect(spendRejectedText(hotel, { comment: 'Split hotel and meals', by: 'Mary Major' }).body).toBe(
+      'Your spend Hotel Lux (USD 650.00, 2 Mar 2026) was rejected by Mary Major: “Split hotel and meals”. Edit it and submit it again, or cancel it.',
+    );
     expect(spendBlockedText(hotel, 'Gambling is never reimbursed')).toEqual({
       title: 'Spend blocked: Hotel Lux, USD 650.00',
       body: 'Your spend Hotel Lux (USD 650.00, 2 Mar 2026) was blocked by a policy of your organization: “Gambling is never reimbursed”.',
     });
-    expect(spendPaidText(hotel, 'SEPA-42').body).toBe('Your spend Hotel Lux (USD 650.00, 2 Mar 2026) was paid (payment reference SEPA-42).');
+    expect(spendPaidText(hotel, 'SEPA-42').body).toBe(
+      'Your spend Hotel Lux (USD 650.00, 2 Mar 2026) was paid (payment reference SEPA-42).',
+    );
   });
 
   it('says what OCR read, and whether it verified the receipt or found another amount', () => {
-    const reading = { filename: 'lux.jpg', merchant: 'HOTEL LUX', date: '2026-03-02', total: '650.00', currency: 'USD', verified: true, amountMismatch: false };
+    const reading = {
+      filename: 'lux.jpg',
+      merchant: 'HOTEL LUX',
+      date: '2026-03-02',
+      total: '650.00',
+      currency: 'USD',
+      verified: true,
+      amountMismatch: false,
+    };
     expect(receiptProcessedText(hotel, reading, true)).toEqual({
       title: 'Receipt verified: Hotel Lux, USD 650.00',
       body: 'The receipt lux.jpg for your spend Hotel Lux (USD 650.00, 2 Mar 2026) was read: merchant HOTEL LUX, total USD 650.00, date 2 Mar 2026. It matches the spend: the receipt is verified.',
     });
-    const mismatch = receiptProcessedText(hotel, { ...reading, total: '700', verified: false, amountMismatch: true }, false);
+    const mismatch = receiptProcessedText(
+      hotel,
+      { ...reading, total: '700', verified: false, amountMismatch: true },
+      false,
+    );
     expect(mismatch.title).toBe('Receipt read: Hotel Lux, USD 650.00');
-    expect(mismatch.body).toContain('for Jane Doe\'s spend Hotel Lux');
+    expect(mismatch.body).toContain("for Jane Doe's spend Hotel Lux");
     expect(mismatch.body).toContain('total USD 700.00');
-    expect(mismatch.body).toContain('does not match the spend\'s amount of USD 650.00 (amount mismatch)');
-    expect(receiptFailedText(hotel, { filename: 'blank.png', error: 'The document does not look like a receipt' }, true).body)
-      .toMatch(/^The receipt blank\.png for your spend Hotel Lux \(USD 650\.00, 2 Mar 2026\) could not be read: The document does not look like a receipt\./);
+    expect(mismatch.body).toContain("does not match the spend's amount of USD 650.00 (amount mismatch)");
+    expect(
+      receiptFailedText(hotel, { filename: 'blank.png', error: 'The document does not look like a receipt' }, true)
+        .body,
+    ).toMatch(
+      /^The receipt blank\.png for your spend Hotel Lux \(USD 650\.00, 2 Mar 2026\) could not be read: The document does not look like a receipt\./,
+    );
   });
 
   it('keeps titles and bodies within their limits', () => {

@@ -33,7 +33,13 @@ export function formatMoney(minor: bigint | string, currency: string): string {
   const digits = minorDigits(currency);
   const decimal = formatAmount(BigInt(minor), currency);
   // A decimal string (not a number) is formatted exactly, however large.
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'code', minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const format = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'code',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
   return format.format(decimal as `${number}`).replace(/\s/g, ' ');
 }
 
@@ -41,7 +47,9 @@ export function formatMoney(minor: bigint | string, currency: string): string {
 export function formatDate(date: string): string {
   const parsed = new Date(`${date}T00:00:00.000Z`);
   if (Number.isNaN(parsed.getTime())) return date;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(parsed);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    parsed,
+  );
 }
 
 /** What a spend is called: its merchant, else its vendor, else its category. */
@@ -64,7 +72,10 @@ function finish(title: string, sentences: Array<string | false | null | undefine
 
 const quoted = (text: string, max = 2000) => `“${clip(text.trim(), max)}”`;
 
-export function approvalAssignedText(spend: SpendSubject, step: { number: number; role: 'finance' | 'admin' | null; note: string | null }): NotificationText {
+export function approvalAssignedText(
+  spend: SpendSubject,
+  step: { number: number; role: 'finance' | 'admin' | null; note: string | null },
+): NotificationText {
   return finish(titled('Approval needed', spend), [
     `${spend.ownerName} submitted ${describeSpend(spend)}, and it waits for your approval (step ${step.number}).`,
     step.role && `The step is assigned to the ${step.role} role; anyone holding it may decide.`,
@@ -80,7 +91,10 @@ export function spendApprovedText(spend: SpendSubject, comment: string | null): 
   ]);
 }
 
-export function spendRejectedText(spend: SpendSubject, rejection: { comment: string | null; by: string | null }): NotificationText {
+export function spendRejectedText(
+  spend: SpendSubject,
+  rejection: { comment: string | null; by: string | null },
+): NotificationText {
   return finish(titled('Spend rejected', spend), [
     `Your spend ${describeSpend(spend)} was rejected${rejection.by ? ` by ${rejection.by}` : ''}${rejection.comment ? `: ${quoted(rejection.comment)}.` : '.'}`,
     'Edit it and submit it again, or cancel it.',
@@ -111,7 +125,11 @@ export interface ReceiptReading {
 }
 
 /** `ownSpend`: the recipient owns the spend (otherwise they uploaded the receipt for its owner). */
-export function receiptProcessedText(spend: SpendSubject, reading: ReceiptReading, ownSpend: boolean): NotificationText {
+export function receiptProcessedText(
+  spend: SpendSubject,
+  reading: ReceiptReading,
+  ownSpend: boolean,
+): NotificationText {
   const whose = ownSpend ? `your spend ${describeSpend(spend)}` : `${spend.ownerName}'s spend ${describeSpend(spend)}`;
   const read = [
     reading.merchant && `merchant ${clip(reading.merchant, 120)}`,
@@ -120,7 +138,8 @@ export function receiptProcessedText(spend: SpendSubject, reading: ReceiptReadin
   ].filter(Boolean);
   let outcome: string;
   if (reading.verified) outcome = 'It matches the spend: the receipt is verified.';
-  else if (reading.amountMismatch) outcome = `The total on the receipt does not match the spend's amount of ${formatMoney(spend.amountMinor, spend.currency)} (amount mismatch): check the amount or the receipt.`;
+  else if (reading.amountMismatch)
+    outcome = `The total on the receipt does not match the spend's amount of ${formatMoney(spend.amountMinor, spend.currency)} (amount mismatch): check the amount or the receipt.`;
   else outcome = 'It could not be verified against the spend: its total or date was not found or differs.';
   return finish(titled(reading.verified ? 'Receipt verified' : 'Receipt read', spend), [
     `The receipt ${clip(reading.filename, 200)} for ${whose} was read${read.length > 0 ? `: ${read.join(', ')}.` : '.'}`,
@@ -128,7 +147,11 @@ export function receiptProcessedText(spend: SpendSubject, reading: ReceiptReadin
   ]);
 }
 
-export function receiptFailedText(spend: SpendSubject, receipt: { filename: string; error: string | null }, ownSpend: boolean): NotificationText {
+export function receiptFailedText(
+  spend: SpendSubject,
+  receipt: { filename: string; error: string | null },
+  ownSpend: boolean,
+): NotificationText {
   const whose = ownSpend ? `your spend ${describeSpend(spend)}` : `${spend.ownerName}'s spend ${describeSpend(spend)}`;
   return finish(titled('Receipt could not be read', spend), [
     `The receipt ${clip(receipt.filename, 200)} for ${whose} could not be read${receipt.error ? `: ${clip(receipt.error, 500)}` : ''}.`,
@@ -146,9 +169,13 @@ function readTotal(total: string, currency: string): string {
 }
 
 /** The e-mail of a notification: its title as the subject, its body as text, and the same as simple HTML. */
-export function renderEmail(text: NotificationText, recipientName: string): { subject: string; text: string; html: string } {
+export function renderEmail(
+  text: NotificationText,
+  recipientName: string,
+): { subject: string; text: string; html: string } {
   const greeting = `Hello ${recipientName},`;
-  const footer = 'You receive this e-mail because e-mail notifications are on for your Spendin account. Turn them off with PATCH /api/v1/users/me {"email_notifications": false}.';
+  const footer =
+    'You receive this e-mail because e-mail notifications are on for your Spendin account. Turn them off with PATCH /api/v1/users/me {"email_notifications": false}.';
   return {
     subject: text.title.replace(/[\r\n]+/g, ' '),
     text: `${greeting}\n\n${text.body}\n\n-- \n${footer}\n`,

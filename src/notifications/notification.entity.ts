@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const NOTIFICATION_TYPES = ['approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed', 'receipt.failed'] as const;
+export const NOTIFICATION_TYPES = [
+  'approval.assigned',
+  'spend.approved',
+  'spend.rejected',
+  'spend.blocked',
+  'spend.paid',
+  'receipt.processed',
+  'receipt.failed',
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export type NotificationEntityType = 'spend' | 'approval' | 'receipt';
 /**

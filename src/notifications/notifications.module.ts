@@ -14,6 +14,14 @@ import { NotificationWriter } from './use-cases/notification-writer';
  */
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsRepository, NotificationSubjects, NotificationWriter, EventNotifications, EmailDelivery, Mailer],
+  providers: [
+    NotificationsService,
+    NotificationsRepository,
+    NotificationSubjects,
+    NotificationWriter,
+    EventNotifications,
+    EmailDelivery,
+    Mailer,
+  ],
 })
 export class NotificationsModule {}

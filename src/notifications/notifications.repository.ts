@@ -43,8 +43,14 @@ export class NotificationsRepository {
   }
 
   /** Newest first; `total` counts every match of the filter. */
-  async inbox(organizationId: string, userId: string, filter: { unreadOnly: boolean; limit: number; offset: number; cursor?: string }): Promise<Page<Notification>> {
-    const query = this.dataSource.manager.getRepository(Notification).createQueryBuilder('n')
+  async inbox(
+    organizationId: string,
+    userId: string,
+    filter: { unreadOnly: boolean; limit: number; offset: number; cursor?: string },
+  ): Promise<Page<Notification>> {
+    const query = this.dataSource.manager
+      .getRepository(Notification)
+      .createQueryBuilder('n')
       .where('n.organization_id = :organizationId AND n.user_id = :userId', { organizationId, userId });
     if (filter.unreadOnly) query.andWhere('n.read_at IS NULL');
     const total = await countMatches(query);
@@ -59,8 +65,16 @@ export class NotificationsRepository {
   }
 
   lockOwn(tx: EntityManager, organizationId: string, userId: string, id: string): Promise<Notification | null> {
-    return tx.getRepository(Notification).createQueryBuilder('n').setLock('pessimistic_write')
-      .where('n.organization_id = :organizationId AND n.user_id = :userId AND n.id = :id', { organizationId, userId, id }).getOne();
+    return tx
+      .getRepository(Notification)
+      .createQueryBuilder('n')
+      .setLock('pessimistic_write')
+      .where('n.organization_id = :organizationId AND n.user_id = :userId AND n.id = :id', {
+        organizationId,
+        userId,
+        id,
+      })
+      .getOne();
   }
 
   async markRead(tx: EntityManager, notification: Notification): Promise<void> {
@@ -83,16 +97,27 @@ export class NotificationsRepository {
   async forEmail(organizationId: string, id: string): Promise<EmailDelivery | null> {
     const notification = await this.dataSource.manager.findOne(Notification, { where: { organizationId, id } });
     if (!notification) return null;
-    const [recipient]: Array<{ email: string; full_name: string; is_active: boolean; email_notifications: boolean }> = await this.dataSource.query(
-      // The users table belongs to the users module; only the recipient's address and choices are read.
-      `SELECT email, full_name, is_active, email_notifications FROM users WHERE organization_id = $1 AND id = $2`,
-      [organizationId, notification.userId],
-    );
+    const [recipient]: Array<{ email: string; full_name: string; is_active: boolean; email_notifications: boolean }> =
+      await this.dataSource.query(
+        // The users table belongs to the users module; only the recipient's address and choices are read.
+        `SELECT email, full_name, is_active, email_notifications FROM users WHERE organization_id = $1 AND id = $2`,
+        [organizationId, notification.userId],
+      );
     if (!recipient) return null;
-    return { notification, email: recipient.email, fullName: recipient.full_name, isActive: recipient.is_active, emailNotifications: recipient.email_notifications };
+    return {
+      notification,
+      email: recipient.email,
+      fullName: recipient.full_name,
+      isActive: recipient.is_active,
+      emailNotifications: recipient.email_notifications,
+    };
   }
 
-  async recordEmail(organizationId: string, id: string, outcome: { status: EmailStatus; attempted: boolean; error: string | null }): Promise<void> {
+  async recordEmail(
+    organizationId: string,
+    id: string,
+    outcome: { status: EmailStatus; attempted: boolean; error: string | null },
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE notifications
        SET email_status = $3, email_error = $4,

@@ -4,7 +4,12 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { Page } from '../common/pagination/page';
-import { ListNotificationsQuery, NotificationResponseDto, ReadAllResponseDto, ReadResponseDto } from './dto/notification.dto';
+import {
+  ListNotificationsQuery,
+  NotificationResponseDto,
+  ReadAllResponseDto,
+  ReadResponseDto,
+} from './dto/notification.dto';
 import { toNotificationResponse } from './notification.mapper';
 import { NotificationErrors } from './notifications.errors';
 import { NotificationsRepository } from './notifications.repository';
@@ -20,7 +25,10 @@ export class NotificationsService {
 
   async list(actor: Actor, query: ListNotificationsQuery): Promise<Page<NotificationResponseDto>> {
     const page = await this.notifications.inbox(actor.organizationId, actor.userId, {
-      unreadOnly: query.unread_only, limit: query.limit, offset: query.offset, cursor: query.cursor,
+      unreadOnly: query.unread_only,
+      limit: query.limit,
+      offset: query.offset,
+      cursor: query.cursor,
     });
     return { ...page, items: page.items.map(toNotificationResponse) };
   }
@@ -32,7 +40,12 @@ export class NotificationsService {
       if (!notification) throw NotificationErrors.NOTIFICATION_NOT_FOUND(`Notification ${id} does not exist`);
       if (notification.readAt) return;
       await this.notifications.markRead(tx, notification);
-      await this.audit.record(tx, actor, { action: 'notification.read', entityType: 'notification', entityId: id, metadata: { type: notification.type } });
+      await this.audit.record(tx, actor, {
+        action: 'notification.read',
+        entityType: 'notification',
+        entityId: id,
+        metadata: { type: notification.type },
+      });
     });
     return { status: 'ok' };
   }
@@ -40,7 +53,13 @@ export class NotificationsService {
   async readAll(actor: Actor): Promise<ReadAllResponseDto> {
     const updated = await this.dataSource.transaction(async (tx) => {
       const count = await this.notifications.markAllRead(tx, actor.organizationId, actor.userId);
-      if (count > 0) await this.audit.record(tx, actor, { action: 'notification.read_all', entityType: 'user', entityId: actor.userId, metadata: { updated: count } });
+      if (count > 0)
+        await this.audit.record(tx, actor, {
+          action: 'notification.read_all',
+          entityType: 'user',
+          entityId: actor.userId,
+          metadata: { updated: count },
+        });
       return count;
     });
     return { status: 'ok', updated };

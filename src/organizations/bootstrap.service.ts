@@ -53,18 +53,29 @@ export class BootstrapService {
         }
       }
       if (existing.length > 0) {
-        throw OrganizationErrors.ADMIN_EMAIL_IN_OTHER_ORGANIZATION(`${email} already belongs to another organization or is not an admin there`);
+        throw OrganizationErrors.ADMIN_EMAIL_IN_OTHER_ORGANIZATION(
+          `${email} already belongs to another organization or is not an admin there`,
+        );
       }
-      const organization = await tx.save(tx.create(Organization, {
-        name: request.organizationName, baseCurrency: request.baseCurrency, settings: {},
-      }));
+      const organization = await tx.save(
+        tx.create(Organization, {
+          name: request.organizationName,
+          baseCurrency: request.baseCurrency,
+          settings: {},
+        }),
+      );
       const system = { organizationId: organization.id, userId: null };
       await this.audit.record(tx, system, {
-        action: 'organization.created', entityType: 'organization', entityId: organization.id,
+        action: 'organization.created',
+        entityType: 'organization',
+        entityId: organization.id,
         metadata: { name: organization.name, base_currency: organization.baseCurrency },
       });
       const admin = await this.users.createInTransaction(tx, system, {
-        email, full_name: request.adminFullName ?? 'Administrator', role: 'admin', password: request.adminPassword,
+        email,
+        full_name: request.adminFullName ?? 'Administrator',
+        role: 'admin',
+        password: request.adminPassword,
         must_change_password: request.mustChangePassword ?? false,
       });
       return { created: true, organizationId: organization.id, adminId: admin.id };

@@ -13,7 +13,7 @@ export class OrganizationsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'The caller\'s organization' })
+  @ApiOperation({ summary: "The caller's organization" })
   @ApiOkResponse({ type: OrganizationResponseDto })
   get(@CurrentActor() actor: Actor): Promise<OrganizationResponseDto> {
     return this.organizations.get(actor);
@@ -21,7 +21,7 @@ export class OrganizationsController {
 
   @Patch()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Update the organization\'s name, base currency or settings' })
+  @ApiOperation({ summary: "Update the organization's name, base currency or settings" })
   @ApiOkResponse({ type: OrganizationResponseDto })
   @ApiValidation()
   update(@CurrentActor() actor: Actor, @Body() dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {

@@ -19,7 +19,8 @@ export class OrganizationsService {
 
   async get(actor: Actor): Promise<OrganizationResponseDto> {
     const organization = await this.dataSource.manager.findOneBy(Organization, { id: actor.organizationId });
-    if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
+    if (!organization)
+      throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
     return toOrganizationResponse(organization);
   }
 
@@ -42,9 +43,14 @@ export class OrganizationsService {
 
   async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
     const organization = await this.dataSource.transaction(async (tx) => {
-      const current = await tx.getRepository(Organization).createQueryBuilder('o').setLock('pessimistic_write')
-        .where('o.id = :id', { id: actor.organizationId }).getOne();
-      if (!current) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
+      const current = await tx
+        .getRepository(Organization)
+        .createQueryBuilder('o')
+        .setLock('pessimistic_write')
+        .where('o.id = :id', { id: actor.organizationId })
+        .getOne();
+      if (!current)
+        throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
       const before = { ...current, settings: { ...current.settings } };
       current.name = dto.name ?? current.name;
       current.baseCurrency = dto.base_currency ?? current.baseCurrency;
@@ -59,7 +65,9 @@ export class OrganizationsService {
       }
       await tx.save(current);
       await this.audit.record(tx, actor, {
-        action: 'organization.updated', entityType: 'organization', entityId: current.id,
+        action: 'organization.updated',
+        entityType: 'organization',
+        entityId: current.id,
         metadata: { changes: diff(before, current, ['name', 'baseCurrency', 'settings']) },
       });
       return current;
@@ -68,5 +76,8 @@ export class OrganizationsService {
   }
 }
 
-const BASE_CURRENCY = { name: 'organizations.base_currency', text: 'SELECT base_currency FROM organizations WHERE id = $1' };
+const BASE_CURRENCY = {
+  name: 'organizations.base_currency',
+  text: 'SELECT base_currency FROM organizations WHERE id = $1',
+};
 const SETTINGS = { name: 'organizations.settings', text: 'SELECT settings FROM organizations WHERE id = $1' };

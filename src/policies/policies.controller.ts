@@ -11,7 +11,10 @@ import { CreatePolicyDto, ListPoliciesQuery, PolicyResponseDto, UpdatePolicyDto 
 import { PoliciesService } from './policies.service';
 import { PolicyErrors } from './policies.errors';
 
-const NOT_FOUND = [PolicyErrors.POLICY_NOT_FOUND, 'Policy 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e does not exist'] as const;
+const NOT_FOUND = [
+  PolicyErrors.POLICY_NOT_FOUND,
+  'Policy 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e does not exist',
+] as const;
 const INVALID_RULE = [PolicyErrors.INVALID_POLICY_RULE, '1 problem in the rules; nothing was saved'] as const;
 const NAME_TAKEN = [PolicyErrors.POLICY_NAME_TAKEN, 'A policy named "HighValue" already exists'] as const;
 
@@ -22,7 +25,10 @@ export class PoliciesController {
 
   @Get()
   @Authenticated({ role: 'finance' })
-  @ApiOperation({ summary: 'List the organization\'s policies', description: 'Oldest first, which is also the order in which rules of equal priority run.' })
+  @ApiOperation({
+    summary: "List the organization's policies",
+    description: 'Oldest first, which is also the order in which rules of equal priority run.',
+  })
   @ApiPageResponse(PolicyResponseDto, 'A page of policies')
   @ApiValidation()
   list(@CurrentActor() actor: Actor, @Query() query: ListPoliciesQuery): Promise<Page<PolicyResponseDto>> {
@@ -32,7 +38,10 @@ export class PoliciesController {
   @Post()
   @Authenticated({ role: 'admin' })
   @Idempotent()
-  @ApiOperation({ summary: 'Create a policy', description: 'Rules are checked when saved: an unknown field, operator or action is refused, naming where.' })
+  @ApiOperation({
+    summary: 'Create a policy',
+    description: 'Rules are checked when saved: an unknown field, operator or action is refused, naming where.',
+  })
   @ApiCreatedResponse({ type: PolicyResponseDto })
   @ApiValidation()
   @ApiProblems(NAME_TAKEN, INVALID_RULE)
@@ -52,18 +61,28 @@ export class PoliciesController {
 
   @Patch(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Change a policy', description: 'Each change is a new version; spends evaluated earlier keep naming the version they used.' })
+  @ApiOperation({
+    summary: 'Change a policy',
+    description: 'Each change is a new version; spends evaluated earlier keep naming the version they used.',
+  })
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiValidation()
   @ApiProblems(NOT_FOUND, NAME_TAKEN, INVALID_RULE)
-  update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdatePolicyDto): Promise<PolicyResponseDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdatePolicyDto,
+  ): Promise<PolicyResponseDto> {
     return this.policies.update(actor, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(200)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Delete a policy', description: 'It stops applying at once; its versions stay for the evaluations that used them.' })
+  @ApiOperation({
+    summary: 'Delete a policy',
+    description: 'It stops applying at once; its versions stay for the evaluations that used them.',
+  })
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)

@@ -23,7 +23,9 @@ export class PoliciesService {
 
   /** The active policies' current versions, in a stable order, for the engine. */
   async activeSnapshots(tx: EntityManager, organizationId: string): Promise<PolicySnapshot[]> {
-    const policies = await runSql<{ id: string; version: number; rules: Rule[] }>(tx, ACTIVE_SNAPSHOTS, [organizationId]);
+    const policies = await runSql<{ id: string; version: number; rules: Rule[] }>(tx, ACTIVE_SNAPSHOTS, [
+      organizationId,
+    ]);
     return policies.map((p) => ({ policyId: p.id, policyVersion: p.version, rules: p.rules }));
   }
 
@@ -44,11 +46,19 @@ export class PoliciesService {
   async create(actor: Actor, dto: CreatePolicyDto): Promise<PolicyResponseDto> {
     const rules = checkedRules(dto.rules);
     const policy = await this.dataSource.transaction(async (tx) => {
-      const created = tx.create(Policy, { organizationId: actor.organizationId, name: dto.name, isActive: dto.is_active ?? true, version: 1, rules });
+      const created = tx.create(Policy, {
+        organizationId: actor.organizationId,
+        name: dto.name,
+        isActive: dto.is_active ?? true,
+        version: 1,
+        rules,
+      });
       await this.saveNamed(tx, created);
       await this.recordVersion(tx, actor, created);
       await this.audit.record(tx, actor, {
-        action: 'policy.created', entityType: 'policy', entityId: created.id,
+        action: 'policy.created',
+        entityType: 'policy',
+        entityId: created.id,
         metadata: { name: created.name, is_active: created.isActive, version: 1, rules },
       });
       return created;
@@ -70,7 +80,12 @@ export class PoliciesService {
       current.version += 1;
       await this.saveNamed(tx, current);
       await this.recordVersion(tx, actor, current);
-      await this.audit.record(tx, actor, { action: 'policy.updated', entityType: 'policy', entityId: id, metadata: { version: current.version, changes } });
+      await this.audit.record(tx, actor, {
+        action: 'policy.updated',
+        entityType: 'policy',
+        entityId: id,
+        metadata: { version: current.version, changes },
+      });
       return current;
     });
     return toPolicyResponse(policy);
@@ -83,12 +98,19 @@ export class PoliciesService {
       current.deletedAt = new Date();
       current.isActive = false;
       await tx.save(current);
-      await this.audit.record(tx, actor, { action: 'policy.deleted', entityType: 'policy', entityId: id, metadata: { name: current.name, version: current.version } });
+      await this.audit.record(tx, actor, {
+        action: 'policy.deleted',
+        entityType: 'policy',
+        entityId: id,
+        metadata: { name: current.name, version: current.version },
+      });
     });
   }
 
   private async findOrFail(tx: EntityManager, organizationId: string, id: string, lock = false): Promise<Policy> {
-    const query = tx.getRepository(Policy).createQueryBuilder('p')
+    const query = tx
+      .getRepository(Policy)
+      .createQueryBuilder('p')
       .where('p.organization_id = :organizationId AND p.id = :id AND p.deleted_at IS NULL', { organizationId, id });
     if (lock) query.setLock('pessimistic_write');
     const policy = await query.getOne();
@@ -98,8 +120,13 @@ export class PoliciesService {
 
   private async recordVersion(tx: EntityManager, actor: Actor, policy: Policy): Promise<void> {
     await tx.insert(PolicyVersion, {
-      policyId: policy.id, version: policy.version, organizationId: policy.organizationId, name: policy.name,
-      isActive: policy.isActive, rules: policy.rules as never, createdBy: actor.userId,
+      policyId: policy.id,
+      version: policy.version,
+      organizationId: policy.organizationId,
+      name: policy.name,
+      isActive: policy.isActive,
+      rules: policy.rules as never,
+      createdBy: actor.userId,
     });
   }
 
@@ -107,7 +134,8 @@ export class PoliciesService {
     try {
       await tx.save(policy);
     } catch (error) {
-      if (isUniqueViolation(error, 'policies_org_name_key')) throw PolicyErrors.POLICY_NAME_TAKEN(`A policy named "${policy.name}" already exists`);
+      if (isUniqueViolation(error, 'policies_org_name_key'))
+        throw PolicyErrors.POLICY_NAME_TAKEN(`A policy named "${policy.name}" already exists`);
       throw error;
     }
   }
@@ -122,9 +150,12 @@ const ACTIVE_SNAPSHOTS = {
 function checkedRules(raw: unknown[]): Rule[] {
   const { rules, problems } = validateRules(raw);
   if (problems.length > 0) {
-    throw PolicyErrors.INVALID_POLICY_RULE(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the rules; nothing was saved`, {
-      errors: problems.map((p) => ({ field: p.path, message: p.message })),
-    });
+    throw PolicyErrors.INVALID_POLICY_RULE(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the rules; nothing was saved`,
+      {
+        errors: problems.map((p) => ({ field: p.path, message: p.message })),
+      },
+    );
   }
   return rules;
 }

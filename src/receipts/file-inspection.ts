@@ -4,7 +4,12 @@ import type { ReceiptMimeType } from './ocr/extraction';
 import { statedPageSizes } from './pdf-page-sizes';
 import { ReceiptErrors } from './receipts.errors';
 
-const ACCEPTED: ReadonlySet<string> = new Set<ReceiptMimeType>(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']);
+const ACCEPTED: ReadonlySet<string> = new Set<ReceiptMimeType>([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'application/pdf',
+]);
 
 /** A receipt photo past this is a decompression bomb, not a photo: 50 megapixels, 16,384 px a side. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
@@ -38,7 +43,10 @@ export async function inspectReceiptFile(bytes: Buffer): Promise<ReceiptMimeType
 
 function checkPageSizes(bytes: Buffer): void {
   for (const { width, height } of statedPageSizes(bytes)) {
-    if (Math.max(width, height) > MAX_PAGE_SIDE || Math.max(width, height) > MAX_PAGE_ASPECT * Math.min(width, height)) {
+    if (
+      Math.max(width, height) > MAX_PAGE_SIDE ||
+      Math.max(width, height) > MAX_PAGE_ASPECT * Math.min(width, height)
+    ) {
       throw ReceiptErrors.PAGE_TOO_LARGE(
         `A page of the PDF is ${points(width)}×${points(height)} points; receipts may have pages of at most ${MAX_PAGE_SIDE} points (200 inches) a side, at most ${MAX_PAGE_ASPECT} times as long as wide`,
       );

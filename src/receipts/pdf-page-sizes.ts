@@ -10,7 +10,10 @@ const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)`;
 /** A key of interest: `/MediaBox`, `/UserUnit`, or any eight-letter name with letters spelt `#xx` (which may be either). */
 const KEY = /\/(MediaBox|UserUnit|(?:[A-Za-z]|#[0-9A-Fa-f]{2}){8})(?![A-Za-z0-9#])/g;
 /** What follows `/MediaBox`: an array, or a reference `n g R` to an object that is one. Sticky: read where the key ends. */
-const BOX_VALUE = new RegExp(String.raw`${WS}*(?:(\[[^\]]{0,200}\])|(\d{1,10})${WS}+(\d{1,5})${WS}+R(?![A-Za-z]))`, 'y');
+const BOX_VALUE = new RegExp(
+  String.raw`${WS}*(?:(\[[^\]]{0,200}\])|(\d{1,10})${WS}+(\d{1,5})${WS}+R(?![A-Za-z]))`,
+  'y',
+);
 const UNIT_VALUE = new RegExp(String.raw`${WS}*(${NUMBER})`, 'y');
 const BOX = new RegExp(String.raw`^\[${WS}*(${NUMBER})${WS}+(${NUMBER})${WS}+(${NUMBER})${WS}+(${NUMBER})${WS}*\]`);
 const ARRAY_OBJECT = new RegExp(String.raw`(?<!\d)(\d{1,10})${WS}+(\d{1,5})${WS}+obj${WS}*(\[[^\]]{0,200}\])`, 'g');

@@ -15,12 +15,19 @@ export function toReceiptResponse(receipt: Receipt): ReceiptResponseDto {
     ocr_status: receipt.ocrStatus,
     ocr_error_code: receipt.ocrErrorCode,
     ocr_error: receipt.ocrError,
-    extracted: extracted && receipt.ocrStatus === 'done'
-      ? {
-          merchant: extracted.merchant, date: extracted.date, total: extracted.total, currency: extracted.currency, tax: extracted.tax,
-          confidence: extracted.confidence, field_confidence: extracted.field_confidence, raw_text: extracted.raw_text,
-        }
-      : null,
+    extracted:
+      extracted && receipt.ocrStatus === 'done'
+        ? {
+            merchant: extracted.merchant,
+            date: extracted.date,
+            total: extracted.total,
+            currency: extracted.currency,
+            tax: extracted.tax,
+            confidence: extracted.confidence,
+            field_confidence: extracted.field_confidence,
+            raw_text: extracted.raw_text,
+          }
+        : null,
     verified: receipt.verified,
     flags: receipt.flags,
     duplicate_of: receipt.duplicateOf,

@@ -16,5 +16,7 @@ export const ReceiptErrors = defineErrors({
  * server, a bucket, a path) is for the operator's logs, where the caller puts it.
  */
 export function storageUnavailable(): DomainError {
-  return ReceiptErrors.STORAGE_UNAVAILABLE('Receipt storage is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
+  return ReceiptErrors.STORAGE_UNAVAILABLE('Receipt storage is unavailable; retry shortly', {
+    headers: { 'Retry-After': '5' },
+  });
 }

@@ -14,8 +14,12 @@ export class ReceiptsRepository {
   }
 
   lockById(tx: EntityManager, organizationId: string, id: string): Promise<Receipt | null> {
-    return tx.getRepository(Receipt).createQueryBuilder('r').setLock('pessimistic_write')
-      .where('r.organization_id = :organizationId AND r.id = :id', { organizationId, id }).getOne();
+    return tx
+      .getRepository(Receipt)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.organization_id = :organizationId AND r.id = :id', { organizationId, id })
+      .getOne();
   }
 
   /** The first receipt of the organization with these bytes, if any. */
@@ -24,17 +28,43 @@ export class ReceiptsRepository {
   }
 
   /** Read for every spend answer and list page. */
-  async forSpends(organizationId: string, spendIds: string[], tx: EntityManager = this.dataSource.manager): Promise<Receipt[]> {
+  async forSpends(
+    organizationId: string,
+    spendIds: string[],
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<Receipt[]> {
     const rows = await runSql<ReceiptRow>(tx, FOR_SPENDS, [organizationId, spendIds]);
-    return rows.map((row) => Object.assign(new Receipt(), {
-      id: row.id, organizationId: row.organization_id, spendId: row.spend_id, uploadedBy: row.uploaded_by, filename: row.filename,
-      mimeType: row.mime_type, size: row.size, sha256: row.sha256, ocrStatus: row.ocr_status, ocrRun: row.ocr_run, ocrErrorCode: row.ocr_error_code, ocrError: row.ocr_error,
-      extracted: row.extracted, verified: row.verified, flags: row.flags, duplicateOf: row.duplicate_of, processedAt: row.processed_at,
-      createdAt: row.created_at, updatedAt: row.updated_at,
-    }));
+    return rows.map((row) =>
+      Object.assign(new Receipt(), {
+        id: row.id,
+        organizationId: row.organization_id,
+        spendId: row.spend_id,
+        uploadedBy: row.uploaded_by,
+        filename: row.filename,
+        mimeType: row.mime_type,
+        size: row.size,
+        sha256: row.sha256,
+        ocrStatus: row.ocr_status,
+        ocrRun: row.ocr_run,
+        ocrErrorCode: row.ocr_error_code,
+        ocrError: row.ocr_error,
+        extracted: row.extracted,
+        verified: row.verified,
+        flags: row.flags,
+        duplicateOf: row.duplicate_of,
+        processedAt: row.processed_at,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }),
+    );
   }
 
-  async anyOtherVerified(tx: EntityManager, organizationId: string, spendId: string, exceptId: string): Promise<boolean> {
+  async anyOtherVerified(
+    tx: EntityManager,
+    organizationId: string,
+    spendId: string,
+    exceptId: string,
+  ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `SELECT 1 FROM receipts WHERE organization_id = $1 AND spend_id = $2 AND id <> $3 AND verified LIMIT 1`,
       [organizationId, spendId, exceptId],

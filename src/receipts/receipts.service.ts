@@ -30,7 +30,8 @@ export class ReceiptsService {
   /** The receipt if the caller may see its spend; 404 otherwise, as for another organization's. */
   async get(actor: Actor, id: string): Promise<Receipt> {
     const receipt = await this.receipts.findById(actor.organizationId, id);
-    if (!receipt || !(await this.spends.findVisible(actor, receipt.spendId))) throw ReceiptErrors.RECEIPT_NOT_FOUND(`Receipt ${id} does not exist`);
+    if (!receipt || !(await this.spends.findVisible(actor, receipt.spendId)))
+      throw ReceiptErrors.RECEIPT_NOT_FOUND(`Receipt ${id} does not exist`);
     return receipt;
   }
 
@@ -39,7 +40,8 @@ export class ReceiptsService {
     try {
       return { receipt, stream: await this.storage.open(receipt.sha256) };
     } catch (error) {
-      if (error instanceof StoredFileMissingError) throw ReceiptErrors.RECEIPT_FILE_MISSING(`The file of receipt ${id} is missing from storage`);
+      if (error instanceof StoredFileMissingError)
+        throw ReceiptErrors.RECEIPT_FILE_MISSING(`The file of receipt ${id} is missing from storage`);
       if (error instanceof StorageUnavailableError) {
         this.logger.warn(`download of receipt ${id}: ${error.message}`);
         throw storageUnavailable();
@@ -53,7 +55,7 @@ export class ReceiptsService {
     const visible = await this.get(actor, id);
     const spend = await this.spends.findVisible(actor, visible.spendId);
     if (spend?.userId !== actor.userId && !hasAtLeast(actor.role, 'finance')) {
-      throw SpendErrors.NOT_SPEND_OWNER('OCR is run again by the spend\'s owner or by finance');
+      throw SpendErrors.NOT_SPEND_OWNER("OCR is run again by the spend's owner or by finance");
     }
     return this.dataSource.transaction(async (tx) => {
       const receipt = await this.receipts.lockById(tx, actor.organizationId, id);
@@ -67,8 +69,16 @@ export class ReceiptsService {
       receipt.ocrErrorCode = null;
       receipt.ocrError = null;
       await tx.save(receipt);
-      await this.audit.record(tx, actor, { action: 'receipt.reprocess_requested', entityType: 'receipt', entityId: id, metadata: { from, run: receipt.ocrRun } });
-      await this.outbox.enqueue(tx, actor.organizationId, 'receipt.ocr_requested', { receipt_id: id, run: receipt.ocrRun });
+      await this.audit.record(tx, actor, {
+        action: 'receipt.reprocess_requested',
+        entityType: 'receipt',
+        entityId: id,
+        metadata: { from, run: receipt.ocrRun },
+      });
+      await this.outbox.enqueue(tx, actor.organizationId, 'receipt.ocr_requested', {
+        receipt_id: id,
+        run: receipt.ocrRun,
+      });
       return receipt;
     });
   }

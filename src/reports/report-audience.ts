@@ -23,6 +23,11 @@ export class ReportAudience {
   async of(actor: Actor): Promise<ReportContext> {
     const organization = await this.organizations.get(actor);
     const scope = await this.access.scopeFor(actor);
-    return { organizationId: actor.organizationId, scope, baseCurrency: organization.base_currency, timezone: organization.settings?.timezone ?? 'UTC' };
+    return {
+      organizationId: actor.organizationId,
+      scope,
+      baseCurrency: organization.base_currency,
+      timezone: organization.settings?.timezone ?? 'UTC',
+    };
   }
 }

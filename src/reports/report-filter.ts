@@ -25,6 +25,13 @@ export type ChartGrouping = (typeof CHART_GROUPINGS)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'journal_csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export function reportFilter(query: { from?: string; to?: string; status?: SpendStatus[] }, defaults: SpendStatus[] = REPORTED_STATUSES): ReportFilter {
-  return { from: query.from, to: query.to, statuses: query.status && query.status.length > 0 ? [...new Set(query.status)] : defaults };
+export function reportFilter(
+  query: { from?: string; to?: string; status?: SpendStatus[] },
+  defaults: SpendStatus[] = REPORTED_STATUSES,
+): ReportFilter {
+  return {
+    from: query.from,
+    to: query.to,
+    statuses: query.status && query.status.length > 0 ? [...new Set(query.status)] : defaults,
+  };
 }

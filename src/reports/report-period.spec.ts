@@ -1,4 +1,13 @@
-import { chartPeriod, dashboardPeriod, describeRange, monthLabel, monthRange, monthsOf, shiftMonth, todayIn } from './report-period';
+import {
+  chartPeriod,
+  dashboardPeriod,
+  describeRange,
+  monthLabel,
+  monthRange,
+  monthsOf,
+  shiftMonth,
+  todayIn,
+} from './report-period';
 
 describe('report periods', () => {
   it("tells today's date in the organization's time zone, UTC for an unknown zone", () => {
@@ -30,7 +39,10 @@ describe('report periods', () => {
 
   it('gives the dashboard this month unless from/to say otherwise', () => {
     expect(dashboardPeriod({}, '2026-03')).toEqual({ from: '2026-03-01', to: '2026-03-31' });
-    expect(dashboardPeriod({ from: '2026-01-10', to: '2026-02-10' }, '2026-03')).toEqual({ from: '2026-01-10', to: '2026-02-10' });
+    expect(dashboardPeriod({ from: '2026-01-10', to: '2026-02-10' }, '2026-03')).toEqual({
+      from: '2026-01-10',
+      to: '2026-02-10',
+    });
     expect(dashboardPeriod({ from: '2026-01-10' }, '2026-03')).toEqual({ from: '2026-01-10', to: '2026-03-31' });
     expect(dashboardPeriod({ to: '2026-01-10' }, '2026-03')).toEqual({ from: '2026-01-01', to: '2026-01-10' });
   });
@@ -39,6 +51,9 @@ describe('report periods', () => {
     expect(chartPeriod({}, '2026-03')).toEqual({ from: '2025-04-01', to: '2026-03-31' });
     expect(chartPeriod({ to: '2025-06-15' }, '2026-03')).toEqual({ from: '2024-07-01', to: '2025-06-15' });
     expect(chartPeriod({ from: '2025-01-01' }, '2026-03')).toEqual({ from: '2025-01-01', to: '2026-03-31' });
-    expect(chartPeriod({ from: '2025-01-01', to: '2025-01-31' }, '2026-03')).toEqual({ from: '2025-01-01', to: '2025-01-31' });
+    expect(chartPeriod({ from: '2025-01-01', to: '2025-01-31' }, '2026-03')).toEqual({
+      from: '2025-01-01',
+      to: '2025-01-31',
+    });
   });
 });

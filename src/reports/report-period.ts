@@ -10,13 +10,31 @@ export interface DateRange {
   to: string;
 }
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** Today's date in an IANA time zone (`Europe/Berlin`); an unknown zone falls back to UTC. */
 export function todayIn(timeZone: string | undefined, now: Date = new Date()): string {
   try {
     // en-CA writes dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: timeZone ?? 'UTC',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(now);
   } catch {
     return now.toISOString().slice(0, 10);
   }
@@ -57,8 +75,10 @@ export function monthLabel(key: string, short = false): string {
 
 /** `1 Mar 2026 – 31 Mar 2026`, or `all time` when both bounds are open. */
 export function describeRange(range: Partial<DateRange>): string {
-  const day = (date: string) => `${Number(date.slice(8, 10))} ${MONTH_NAMES[Number(date.slice(5, 7)) - 1].slice(0, 3)} ${date.slice(0, 4)}`;
-  if (range.from && range.to) return range.from === range.to ? day(range.from) : `${day(range.from)} – ${day(range.to)}`;
+  const day = (date: string) =>
+    `${Number(date.slice(8, 10))} ${MONTH_NAMES[Number(date.slice(5, 7)) - 1].slice(0, 3)} ${date.slice(0, 4)}`;
+  if (range.from && range.to)
+    return range.from === range.to ? day(range.from) : `${day(range.from)} – ${day(range.to)}`;
   if (range.from) return `from ${day(range.from)}`;
   if (range.to) return `until ${day(range.to)}`;
   return 'all time';
@@ -69,7 +89,11 @@ export function describeRange(range: Partial<DateRange>): string {
  * this month's last day, a missing start eleven months before `to`'s month.
  */
 export function chartPeriod(query: { from?: string; to?: string }, thisMonth: string): DateRange {
-  const to = query.to ?? (query.from && query.from > monthRange(thisMonth).to ? monthRange(monthKey(query.from)).to : monthRange(thisMonth).to);
+  const to =
+    query.to ??
+    (query.from && query.from > monthRange(thisMonth).to
+      ? monthRange(monthKey(query.from)).to
+      : monthRange(thisMonth).to);
   const from = query.from ?? monthRange(shiftMonth(monthKey(to), -11)).from;
   return { from, to };
 }
@@ -79,6 +103,7 @@ export function dashboardPeriod(query: { from?: string; to?: string }, thisMonth
   const month = monthRange(thisMonth);
   if (query.from && query.to) return { from: query.from, to: query.to };
   if (query.to) return { from: monthRange(monthKey(query.to)).from, to: query.to };
-  if (query.from) return { from: query.from, to: query.from > month.to ? monthRange(monthKey(query.from)).to : month.to };
+  if (query.from)
+    return { from: query.from, to: query.from > month.to ? monthRange(monthKey(query.from)).to : month.to };
   return month;
 }

@@ -18,6 +18,14 @@ import { SummaryReport } from './use-cases/summary-report';
 @Module({
   imports: [OrganizationsModule, SpendsModule],
   controllers: [ReportsController],
-  providers: [ReportsRepository, ExportRepository, ReportAudience, SummaryReport, DashboardReport, SpendExport, ChartReport],
+  providers: [
+    ReportsRepository,
+    ExportRepository,
+    ReportAudience,
+    SummaryReport,
+    DashboardReport,
+    SpendExport,
+    ChartReport,
+  ],
 })
 export class ReportsModule {}

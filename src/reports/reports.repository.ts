@@ -51,29 +51,45 @@ export class ReportsRepository {
 
   /** The organization's spends the caller may see, dated within the filter, in its statuses. */
   visibleSpends(organizationId: string, scope: SpendScope, filter: ReportFilter): SelectQueryBuilder<Spend> {
-    const query = this.allVisible(organizationId, scope).andWhere('s.status IN (:...statuses)', { statuses: filter.statuses });
+    const query = this.allVisible(organizationId, scope).andWhere('s.status IN (:...statuses)', {
+      statuses: filter.statuses,
+    });
     if (filter.from) query.andWhere('s.spend_date >= :from', { from: filter.from });
     if (filter.to) query.andWhere('s.spend_date <= :to', { to: filter.to });
     return query;
   }
 
   private allVisible(organizationId: string, scope: SpendScope): SelectQueryBuilder<Spend> {
-    const query = this.dataSource.manager.getRepository(Spend).createQueryBuilder('s').where('s.organization_id = :organizationId', { organizationId });
+    const query = this.dataSource.manager
+      .getRepository(Spend)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId', { organizationId });
     return restrictTo(query, scope);
   }
 
   /** Totals per group and per base currency (more than one only if the organization changed it). */
-  async totals(organizationId: string, scope: SpendScope, filter: ReportFilter, grouping: Grouping): Promise<GroupTotal[]> {
+  async totals(
+    organizationId: string,
+    scope: SpendScope,
+    filter: ReportFilter,
+    grouping: Grouping,
+  ): Promise<GroupTotal[]> {
     const key = GROUP_KEYS[grouping];
-    const rows: Array<{ key: string | null; base_currency: string; total: string; count: number }> = await this.visibleSpends(organizationId, scope, filter)
-      .select(key.select, 'key')
-      .addSelect('s.base_currency', 'base_currency')
-      .addSelect('sum(s.base_amount_minor)::text', 'total')
-      .addSelect('count(*)::int', 'count')
-      .groupBy(key.group)
-      .addGroupBy('s.base_currency')
-      .getRawMany();
-    return rows.map((row) => ({ key: row.key, baseCurrency: row.base_currency, totalMinor: BigInt(row.total), count: row.count }));
+    const rows: Array<{ key: string | null; base_currency: string; total: string; count: number }> =
+      await this.visibleSpends(organizationId, scope, filter)
+        .select(key.select, 'key')
+        .addSelect('s.base_currency', 'base_currency')
+        .addSelect('sum(s.base_amount_minor)::text', 'total')
+        .addSelect('count(*)::int', 'count')
+        .groupBy(key.group)
+        .addGroupBy('s.base_currency')
+        .getRawMany();
+    return rows.map((row) => ({
+      key: row.key,
+      baseCurrency: row.base_currency,
+      totalMinor: BigInt(row.total),
+      count: row.count,
+    }));
   }
 
   /** Names for category, user and team ids of the organization. */
@@ -104,39 +120,64 @@ export class ReportsRepository {
    * nothing), and the totals per category of those in `reported` statuses. One pass instead
    * of two: over a large organization's year each is a scan of the period's spends.
    */
-  async periodOutcomes(organizationId: string, scope: SpendScope, period: DateRange, reported: ReportFilter['statuses']): Promise<PeriodOutcomes> {
+  async periodOutcomes(
+    organizationId: string,
+    scope: SpendScope,
+    period: DateRange,
+    reported: ReportFilter['statuses'],
+  ): Promise<PeriodOutcomes> {
     const waited = "s.status IN ('approved', 'paid', 'rejected') AND s.decided_at > s.submitted_at";
     const counted = 's.status IN (:...reported)';
-    const rows: Array<{ key: string | null; base_currency: string; total: string | null; count: number; blocked: number; flagged: number; waited_seconds: string | null; waited: number }> =
-      await this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED })
-        .select('s.category_id', 'key')
-        .addSelect('s.base_currency', 'base_currency')
-        .addSelect(`(sum(s.base_amount_minor) FILTER (WHERE ${counted}))::text`, 'total')
-        .addSelect(`count(*) FILTER (WHERE ${counted})::int`, 'count')
-        .addSelect("count(*) FILTER (WHERE s.status = 'blocked')::int", 'blocked')
-        .addSelect('count(*) FILTER (WHERE cardinality(s.flags) > 0)::int', 'flagged')
-        .addSelect(`sum(extract(epoch FROM s.decided_at - s.submitted_at)) FILTER (WHERE ${waited})`, 'waited_seconds')
-        .addSelect(`count(*) FILTER (WHERE ${waited})::int`, 'waited')
-        .setParameter('reported', reported)
-        .groupBy('s.category_id')
-        .addGroupBy('s.base_currency')
-        .getRawMany();
+    const rows: Array<{
+      key: string | null;
+      base_currency: string;
+      total: string | null;
+      count: number;
+      blocked: number;
+      flagged: number;
+      waited_seconds: string | null;
+      waited: number;
+    }> = await this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED })
+      .select('s.category_id', 'key')
+      .addSelect('s.base_currency', 'base_currency')
+      .addSelect(`(sum(s.base_amount_minor) FILTER (WHERE ${counted}))::text`, 'total')
+      .addSelect(`count(*) FILTER (WHERE ${counted})::int`, 'count')
+      .addSelect("count(*) FILTER (WHERE s.status = 'blocked')::int", 'blocked')
+      .addSelect('count(*) FILTER (WHERE cardinality(s.flags) > 0)::int', 'flagged')
+      .addSelect(`sum(extract(epoch FROM s.decided_at - s.submitted_at)) FILTER (WHERE ${waited})`, 'waited_seconds')
+      .addSelect(`count(*) FILTER (WHERE ${waited})::int`, 'waited')
+      .setParameter('reported', reported)
+      .groupBy('s.category_id')
+      .addGroupBy('s.base_currency')
+      .getRawMany();
     const waitedCount = rows.reduce((sum, row) => sum + row.waited, 0);
     const waitedSeconds = rows.reduce((sum, row) => sum + Number(row.waited_seconds ?? 0), 0);
     return {
       blocked: rows.reduce((sum, row) => sum + row.blocked, 0),
       flagged: rows.reduce((sum, row) => sum + row.flagged, 0),
       avgDecisionSeconds: waitedCount === 0 ? null : waitedSeconds / waitedCount,
-      byCategory: rows.filter((row) => row.count > 0).map((row) => ({ key: row.key, baseCurrency: row.base_currency, totalMinor: BigInt(row.total ?? '0'), count: row.count })),
+      byCategory: rows
+        .filter((row) => row.count > 0)
+        .map((row) => ({
+          key: row.key,
+          baseCurrency: row.base_currency,
+          totalMinor: BigInt(row.total ?? '0'),
+          count: row.count,
+        })),
     };
   }
 
   /** How many of the period's submitted spends carry each flag, most frequent first (served by `spends_org_flagged_idx`). */
-  async flagCounts(organizationId: string, scope: SpendScope, period: DateRange): Promise<Array<{ flag: string; count: number }>> {
+  async flagCounts(
+    organizationId: string,
+    scope: SpendScope,
+    period: DateRange,
+  ): Promise<Array<{ flag: string; count: number }>> {
     const flagged = this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED })
       .andWhere('cardinality(s.flags) > 0')
       .select('unnest(s.flags)', 'flag');
-    return this.dataSource.createQueryBuilder()
+    return this.dataSource
+      .createQueryBuilder()
       .select('f.flag', 'flag')
       .addSelect('count(*)::int', 'count')
       .from(`(${flagged.getQuery()})`, 'f')
@@ -149,4 +190,11 @@ export class ReportsRepository {
 }
 
 /** Every status a spend can have once submitted. */
-const SUBMITTED: ReportFilter['statuses'] = ['pending_approval', 'approved', 'paid', 'rejected', 'blocked', 'cancelled'];
+const SUBMITTED: ReportFilter['statuses'] = [
+  'pending_approval',
+  'approved',
+  'paid',
+  'rejected',
+  'blocked',
+  'cancelled',
+];

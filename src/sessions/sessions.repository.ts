@@ -36,7 +36,12 @@ export class SessionsRepository {
 
   async insert(tx: EntityManager, token: NewRefreshToken): Promise<string> {
     const [row] = await runSql<{ id: string }>(tx, INSERT, [
-      token.organizationId, token.userId, token.familyId, token.tokenVersion, token.secretHash, token.expiresAt,
+      token.organizationId,
+      token.userId,
+      token.familyId,
+      token.tokenVersion,
+      token.secretHash,
+      token.expiresAt,
     ]);
     return row.id;
   }
@@ -50,7 +55,12 @@ export class SessionsRepository {
    */
   async lockById(tx: EntityManager, id: string): Promise<RefreshToken | null> {
     await runSql(tx, LOCK_OWNER, [id]);
-    return tx.getRepository(RefreshToken).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :id', { id }).getOne();
+    return tx
+      .getRepository(RefreshToken)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.id = :id', { id })
+      .getOne();
   }
 
   async markUsed(tx: EntityManager, id: string): Promise<void> {
@@ -79,10 +89,17 @@ export class SessionsRepository {
    */
   async findCaller(userId: string, familyId: string): Promise<SessionCaller | null> {
     const [row] = await runSql<CallerRow>(this.dataSource, FIND_CALLER, [userId, familyId]);
-    return row ? {
-      id: row.id, organizationId: row.organization_id, role: row.role, isActive: row.is_active, tokenVersion: row.token_version,
-      mustChangePassword: row.must_change_password, sessionOpen: row.session_open,
-    } : null;
+    return row
+      ? {
+          id: row.id,
+          organizationId: row.organization_id,
+          role: row.role,
+          isActive: row.is_active,
+          tokenVersion: row.token_version,
+          mustChangePassword: row.must_change_password,
+          sessionOpen: row.session_open,
+        }
+      : null;
   }
 }
 

@@ -18,11 +18,17 @@ export class PolicySimulationController {
   @Post('simulate')
   @HttpCode(200)
   @Authenticated({ role: 'finance' })
-  @ApiOperation({ summary: 'The evaluation a spend would get', description: 'Body as for POST /spends, plus an optional user_id whose spend it would be. Nothing is stored.' })
+  @ApiOperation({
+    summary: 'The evaluation a spend would get',
+    description: 'Body as for POST /spends, plus an optional user_id whose spend it would be. Nothing is stored.',
+  })
   @ApiOkResponse({ type: SimulationResponseDto })
   @ApiValidation()
   @ApiProblems(
-    [ExchangeRateErrors.EXCHANGE_RATE_MISSING, 'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates'],
+    [
+      ExchangeRateErrors.EXCHANGE_RATE_MISSING,
+      'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates',
+    ],
     [SpendErrors.INVALID_REFERENCE, 'user_id … is not a user of this organization'],
   )
   simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateSpendDto): Promise<SimulationResponseDto> {

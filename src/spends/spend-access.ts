@@ -13,8 +13,7 @@ import { UsersRepository } from '../users/users.repository';
  * - everyone: their own, and the spends on which they are a named approver.
  */
 export type SpendScope =
-  | { organizationWide: true }
-  | { organizationWide: false; userIds: string[]; teamIds: string[]; spendIds: string[] };
+  { organizationWide: true } | { organizationWide: false; userIds: string[]; teamIds: string[]; spendIds: string[] };
 
 @Injectable()
 export class SpendAccess {

@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const SPEND_STATUSES = ['draft', 'pending_approval', 'approved', 'paid', 'rejected', 'blocked', 'cancelled'] as const;
+export const SPEND_STATUSES = [
+  'draft',
+  'pending_approval',
+  'approved',
+  'paid',
+  'rejected',
+  'blocked',
+  'cancelled',
+] as const;
 export type SpendStatus = (typeof SPEND_STATUSES)[number];
 export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
 export type SpendSource = (typeof SPEND_SOURCES)[number];
@@ -14,7 +22,13 @@ export interface StoredEvaluation {
   block_message: string | null;
   /** Every active policy version that took part, matched or not. */
   policies: Array<{ policy_id: string; version: number }>;
-  approvers: Array<{ step: number; requirement: string; user_id: string | null; role: string | null; note: string | null }>;
+  approvers: Array<{
+    step: number;
+    requirement: string;
+    user_id: string | null;
+    role: string | null;
+    note: string | null;
+  }>;
   evaluated_at: string;
 }
 

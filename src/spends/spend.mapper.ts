@@ -3,7 +3,11 @@ import { formatAmount, formatRate, parseRate } from '../common/money/money';
 import { SpendResponseDto } from './dto/spend-response.dto';
 import { Spend } from './spend.entity';
 
-export function toSpendResponse(spend: Spend, approvals: ApprovalResponseDto[], receipts: object[] = []): SpendResponseDto {
+export function toSpendResponse(
+  spend: Spend,
+  approvals: ApprovalResponseDto[],
+  receipts: object[] = [],
+): SpendResponseDto {
   return {
     id: spend.id,
     user_id: spend.userId,

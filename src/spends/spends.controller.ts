@@ -16,9 +16,15 @@ import { CreateSpend } from './use-cases/create-spend';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
 
 const NOT_FOUND = [SpendErrors.SPEND_NOT_FOUND, 'Spend 3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c does not exist'] as const;
-const RATE_MISSING = [ExchangeRateErrors.EXCHANGE_RATE_MISSING, 'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates'] as const;
-const BAD_REFERENCE = [SpendErrors.INVALID_REFERENCE, 'category_id must name an active category of this organization'] as const;
-const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, 'Only the spend\'s owner may do this'] as const;
+const RATE_MISSING = [
+  ExchangeRateErrors.EXCHANGE_RATE_MISSING,
+  'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates',
+] as const;
+const BAD_REFERENCE = [
+  SpendErrors.INVALID_REFERENCE,
+  'category_id must name an active category of this organization',
+] as const;
+const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, "Only the spend's owner may do this"] as const;
 
 @ApiTags('Spends')
 @Controller('spends')
@@ -34,7 +40,8 @@ export class SpendsController {
   @Idempotent()
   @ApiOperation({
     summary: 'Create a spend',
-    description: 'Unless `draft: true` it is submitted at once: the organization\'s active policies are evaluated and the spend becomes pending_approval, approved or blocked, with a policy_evaluation naming every matched rule and why.',
+    description:
+      "Unless `draft: true` it is submitted at once: the organization's active policies are evaluated and the spend becomes pending_approval, approved or blocked, with a policy_evaluation naming every matched rule and why.",
   })
   @ApiCreatedResponse({ type: SpendResponseDto })
   @ApiValidation()
@@ -47,7 +54,8 @@ export class SpendsController {
   @Authenticated()
   @ApiOperation({
     summary: 'List the spends the caller may see',
-    description: 'Employees see their own; managers also their reporting line and the teams they lead; finance and admin the whole organization. Newest spend_date first.',
+    description:
+      'Employees see their own; managers also their reporting line and the teams they lead; finance and admin the whole organization. Newest spend_date first.',
   })
   @ApiPageResponse(SpendResponseDto, 'A page of spends')
   @ApiValidation()
@@ -67,21 +75,42 @@ export class SpendsController {
 
   @Patch(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'Edit a draft or rejected spend', description: 'Owner only. A rejected spend is resubmitted with POST /spends/{id}/submit.' })
+  @ApiOperation({
+    summary: 'Edit a draft or rejected spend',
+    description: 'Owner only. A rejected spend is resubmitted with POST /spends/{id}/submit.',
+  })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiValidation()
-  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_EDITABLE, 'A spend is editable while draft or rejected; this one is approved'], RATE_MISSING, BAD_REFERENCE)
-  async update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateSpendDto): Promise<SpendResponseDto> {
+  @ApiProblems(
+    NOT_FOUND,
+    NOT_OWNER,
+    [SpendErrors.SPEND_NOT_EDITABLE, 'A spend is editable while draft or rejected; this one is approved'],
+    RATE_MISSING,
+    BAD_REFERENCE,
+  )
+  async update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateSpendDto,
+  ): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.edit(actor, id, dto));
   }
 
   @Post(':id/submit')
   @HttpCode(200)
   @Authenticated()
-  @ApiOperation({ summary: 'Submit a draft or resubmit a rejected spend', description: 'Evaluated by the policies as on create; a resubmission starts a new round of approvals.' })
+  @ApiOperation({
+    summary: 'Submit a draft or resubmit a rejected spend',
+    description: 'Evaluated by the policies as on create; a resubmission starts a new round of approvals.',
+  })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_SUBMITTABLE, 'Drafts and rejected spends can be submitted; this one is pending_approval'], RATE_MISSING)
+  @ApiProblems(
+    NOT_FOUND,
+    NOT_OWNER,
+    [SpendErrors.SPEND_NOT_SUBMITTABLE, 'Drafts and rejected spends can be submitted; this one is pending_approval'],
+    RATE_MISSING,
+  )
   async submit(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.submit(actor, id));
   }
@@ -89,7 +118,10 @@ export class SpendsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Authenticated()
-  @ApiOperation({ summary: 'Withdraw a spend', description: 'Owner only, while draft, pending approval or rejected; open approval steps are cancelled.' })
+  @ApiOperation({
+    summary: 'Withdraw a spend',
+    description: 'Owner only, while draft, pending approval or rejected; open approval steps are cancelled.',
+  })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'])
@@ -100,11 +132,19 @@ export class SpendsController {
   @Post(':id/pay')
   @HttpCode(200)
   @Authenticated({ role: 'finance' })
-  @ApiOperation({ summary: 'Mark an approved spend paid', description: 'Finance and admin; never one\'s own spend.' })
+  @ApiOperation({ summary: 'Mark an approved spend paid', description: "Finance and admin; never one's own spend." })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiValidation()
-  @ApiProblems(NOT_FOUND, [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'], [SpendErrors.SPEND_NOT_PAYABLE, 'Only approved spends can be paid; this one is pending_approval'])
-  async pay(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: PaySpendDto): Promise<SpendResponseDto> {
+  @ApiProblems(
+    NOT_FOUND,
+    [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'],
+    [SpendErrors.SPEND_NOT_PAYABLE, 'Only approved spends can be paid; this one is pending_approval'],
+  )
+  async pay(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: PaySpendDto,
+  ): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.pay(actor, id, dto));
   }
 }

@@ -24,7 +24,20 @@ import { Submission } from './use-cases/submission';
 @Module({
   imports: [UsersModule, OrganizationsModule, CatalogModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
   controllers: [SpendsController, PolicySimulationController],
-  providers: [SpendsService, SpendsRepository, SpendAccess, SpendFields, PolicyCheck, Submission, CreateSpend, SpendLifecycle, ApprovalOutcome, Reevaluation, ReceiptEffects, SpendAttachments],
+  providers: [
+    SpendsService,
+    SpendsRepository,
+    SpendAccess,
+    SpendFields,
+    PolicyCheck,
+    Submission,
+    CreateSpend,
+    SpendLifecycle,
+    ApprovalOutcome,
+    Reevaluation,
+    ReceiptEffects,
+    SpendAttachments,
+  ],
   exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess],
 })
 export class SpendsModule {}

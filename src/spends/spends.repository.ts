@@ -15,8 +15,14 @@ export class SpendsRepository {
   async findVisible(organizationId: string, scope: SpendScope, id: string): Promise<Spend | null> {
     const values: unknown[] = [organizationId, id];
     const visible = visibleTo(scope, (value) => `$${values.push(value)}`);
-    const [row] = await runSql<SpendRow>(this.dataSource,
-      variant('spends.find_visible', `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2${visible ? ` AND ${visible}` : ''}`), values);
+    const [row] = await runSql<SpendRow>(
+      this.dataSource,
+      variant(
+        'spends.find_visible',
+        `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2${visible ? ` AND ${visible}` : ''}`,
+      ),
+      values,
+    );
     return row ? toSpend(row) : null;
   }
 
@@ -50,10 +56,16 @@ export class SpendsRepository {
     } else {
       page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
     }
-    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, variant('spends.list',
-      `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
+    const rows = await runSql<SpendRow & { total: string }>(
+      this.dataSource,
+      variant(
+        'spends.list',
+        `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
        LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
-       ORDER BY p.spend_date DESC, p.id DESC`), values);
+       ORDER BY p.spend_date DESC, p.id DESC`,
+      ),
+      values,
+    );
     const total = Number(rows[0]?.total ?? 0);
     const items = rows.filter((row) => row.id !== null).map(toSpend);
     return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
@@ -64,18 +76,46 @@ export class SpendsRepository {
    * (case-insensitive) or vendor: a likely double submission.
    */
   async hasDuplicate(tx: EntityManager, spend: Spend): Promise<boolean> {
-    const rows = await runSql(tx, HAS_DUPLICATE,
-      [spend.organizationId, spend.userId, spend.spendDate, spend.amountMinor, spend.currency, spend.id, spend.merchant, spend.vendorId]);
+    const rows = await runSql(tx, HAS_DUPLICATE, [
+      spend.organizationId,
+      spend.userId,
+      spend.spendDate,
+      spend.amountMinor,
+      spend.currency,
+      spend.id,
+      spend.merchant,
+      spend.vendorId,
+    ]);
     return rows.length > 0;
   }
 
   /** A new spend, written once in its final state (submitted or draft); sets its timestamps. */
   async insert(tx: EntityManager, spend: Spend): Promise<void> {
     const [row] = await runSql<{ created_at: Date; updated_at: Date }>(tx, INSERT, [
-      spend.id, spend.organizationId, spend.userId, spend.teamId, spend.categoryId, spend.vendorId, spend.merchant, spend.description,
-      spend.amountMinor, spend.currency, spend.baseAmountMinor, spend.baseCurrency, spend.exchangeRate, spend.spendDate, spend.source,
-      spend.status, spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation), spend.systemFlags, spend.flags,
-      spend.receiptCount, spend.receiptVerified, spend.approvalRound, spend.submittedAt, spend.decidedAt,
+      spend.id,
+      spend.organizationId,
+      spend.userId,
+      spend.teamId,
+      spend.categoryId,
+      spend.vendorId,
+      spend.merchant,
+      spend.description,
+      spend.amountMinor,
+      spend.currency,
+      spend.baseAmountMinor,
+      spend.baseCurrency,
+      spend.exchangeRate,
+      spend.spendDate,
+      spend.source,
+      spend.status,
+      spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation),
+      spend.systemFlags,
+      spend.flags,
+      spend.receiptCount,
+      spend.receiptVerified,
+      spend.approvalRound,
+      spend.submittedAt,
+      spend.decidedAt,
     ]);
     spend.createdAt = row.created_at;
     spend.updatedAt = row.updated_at;
@@ -83,7 +123,12 @@ export class SpendsRepository {
 
   /** Writes the status an approval chain's end gave the spend (approved, rejected) and when. */
   async saveOutcome(tx: EntityManager, spend: Spend): Promise<void> {
-    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [spend.organizationId, spend.id, spend.status, spend.decidedAt]);
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [
+      spend.organizationId,
+      spend.id,
+      spend.status,
+      spend.decidedAt,
+    ]);
     spend.updatedAt = row.updated_at;
   }
 }
@@ -97,7 +142,9 @@ function visibleTo(scope: SpendScope, param: (value: unknown) => string): string
   if (scope.organizationWide) return null;
   // One user (an employee) by equality, so that (organization_id, user_id, spend_date, id)
   // serves a page in order instead of sorting all of the user's spends.
-  const any = [scope.userIds.length === 1 ? `s.user_id = ${param(scope.userIds[0])}` : `s.user_id = ANY(${param(scope.userIds)})`];
+  const any = [
+    scope.userIds.length === 1 ? `s.user_id = ${param(scope.userIds[0])}` : `s.user_id = ANY(${param(scope.userIds)})`,
+  ];
   if (scope.teamIds.length > 0) any.push(`s.team_id = ANY(${param(scope.teamIds)})`);
   if (scope.spendIds.length > 0) any.push(`s.id = ANY(${param(scope.spendIds)})`);
   return `(${any.join(' OR ')})`;
@@ -152,7 +199,10 @@ const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category
   s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
   s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
 
-const LOCK_BY_ID = { name: 'spends.lock_by_id', text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE` };
+const LOCK_BY_ID = {
+  name: 'spends.lock_by_id',
+  text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE`,
+};
 
 const HAS_DUPLICATE = {
   name: 'spends.has_duplicate',
@@ -179,12 +229,34 @@ const SAVE_OUTCOME = {
 
 function toSpend(row: SpendRow): Spend {
   return Object.assign(new Spend(), {
-    id: row.id, organizationId: row.organization_id, userId: row.user_id, teamId: row.team_id, categoryId: row.category_id,
-    vendorId: row.vendor_id, merchant: row.merchant, description: row.description, amountMinor: row.amount_minor, currency: row.currency,
-    baseAmountMinor: row.base_amount_minor, baseCurrency: row.base_currency, exchangeRate: row.exchange_rate, spendDate: row.spend_date,
-    source: row.source, status: row.status, policyEvaluation: row.policy_evaluation, systemFlags: row.system_flags, flags: row.flags,
-    receiptCount: row.receipt_count, receiptVerified: row.receipt_verified, approvalRound: row.approval_round, submittedAt: row.submitted_at,
-    decidedAt: row.decided_at, paidAt: row.paid_at, paidBy: row.paid_by, paymentReference: row.payment_reference,
-    createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    organizationId: row.organization_id,
+    userId: row.user_id,
+    teamId: row.team_id,
+    categoryId: row.category_id,
+    vendorId: row.vendor_id,
+    merchant: row.merchant,
+    description: row.description,
+    amountMinor: row.amount_minor,
+    currency: row.currency,
+    baseAmountMinor: row.base_amount_minor,
+    baseCurrency: row.base_currency,
+    exchangeRate: row.exchange_rate,
+    spendDate: row.spend_date,
+    source: row.source,
+    status: row.status,
+    policyEvaluation: row.policy_evaluation,
+    systemFlags: row.system_flags,
+    flags: row.flags,
+    receiptCount: row.receipt_count,
+    receiptVerified: row.receipt_verified,
+    approvalRound: row.approval_round,
+    submittedAt: row.submitted_at,
+    decidedAt: row.decided_at,
+    paidAt: row.paid_at,
+    paidBy: row.paid_by,
+    paymentReference: row.payment_reference,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   });
 }

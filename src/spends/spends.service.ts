@@ -48,8 +48,14 @@ export class SpendsService {
   async list(actor: Actor, query: ListSpendsQuery): Promise<Page<SpendResponseDto>> {
     const page = await this.spends.listVisible(actor.organizationId, await this.access.scopeFor(actor), query);
     const ids = page.items.map((s) => s.id);
-    const [approvals, receipts] = await Promise.all([this.approvals.forSpends(actor.organizationId, ids), this.attachments.forSpends(actor.organizationId, ids)]);
-    return { ...page, items: page.items.map((s) => toSpendResponse(s, approvals.get(s.id) ?? [], receipts.get(s.id) ?? [])) };
+    const [approvals, receipts] = await Promise.all([
+      this.approvals.forSpends(actor.organizationId, ids),
+      this.attachments.forSpends(actor.organizationId, ids),
+    ]);
+    return {
+      ...page,
+      items: page.items.map((s) => toSpendResponse(s, approvals.get(s.id) ?? [], receipts.get(s.id) ?? [])),
+    };
   }
 
   /** The answer to a create: everything is known from its transaction (a new spend has no receipts yet). */
@@ -58,7 +64,10 @@ export class SpendsService {
   }
 
   async respond(spend: Spend): Promise<SpendResponseDto> {
-    const [approvals, receipts] = await Promise.all([this.approvals.forSpends(spend.organizationId, [spend.id]), this.attachments.forSpends(spend.organizationId, [spend.id])]);
+    const [approvals, receipts] = await Promise.all([
+      this.approvals.forSpends(spend.organizationId, [spend.id]),
+      this.attachments.forSpends(spend.organizationId, [spend.id]),
+    ]);
     return toSpendResponse(spend, approvals.get(spend.id) ?? [], receipts.get(spend.id) ?? []);
   }
 
@@ -66,7 +75,9 @@ export class SpendsService {
   async simulate(actor: Actor, dto: SimulateSpendDto): Promise<SimulationResponseDto> {
     const ownerId = dto.user_id ?? actor.userId;
     if (!(await this.users.findById(actor.organizationId, ownerId))) {
-      throw SpendErrors.INVALID_REFERENCE(`user_id ${ownerId} is not a user of this organization`, { errors: [{ field: 'user_id', message: 'must name a user of this organization' }] });
+      throw SpendErrors.INVALID_REFERENCE(`user_id ${ownerId} is not a user of this organization`, {
+        errors: [{ field: 'user_id', message: 'must name a user of this organization' }],
+      });
     }
     const { user_id: _ignored, ...fields } = dto;
     const runner = this.dataSource.createQueryRunner();
@@ -74,13 +85,30 @@ export class SpendsService {
     await runner.startTransaction('REPEATABLE READ');
     try {
       const spend = runner.manager.create(Spend, {
-        id: '00000000-0000-0000-0000-000000000000', organizationId: actor.organizationId, userId: ownerId, status: 'draft', source: dto.source ?? 'manual',
-        teamId: null, categoryId: null, vendorId: null, merchant: null, description: null, systemFlags: [], flags: [], receiptCount: 0, receiptVerified: false, approvalRound: 0,
+        id: '00000000-0000-0000-0000-000000000000',
+        organizationId: actor.organizationId,
+        userId: ownerId,
+        status: 'draft',
+        source: dto.source ?? 'manual',
+        teamId: null,
+        categoryId: null,
+        vendorId: null,
+        merchant: null,
+        description: null,
+        systemFlags: [],
+        flags: [],
+        receiptCount: 0,
+        receiptVerified: false,
+        approvalRound: 0,
       });
       await this.fields.apply(runner.manager, spend, fields);
       const { stored } = await this.policyCheck.run(runner.manager, spend);
       const { evaluated_at: _at, ...evaluation } = stored;
-      return { ...evaluation, base_amount: formatAmount(BigInt(spend.baseAmountMinor), spend.baseCurrency), base_currency: spend.baseCurrency };
+      return {
+        ...evaluation,
+        base_amount: formatAmount(BigInt(spend.baseAmountMinor), spend.baseCurrency),
+        base_currency: spend.baseCurrency,
+      };
     } finally {
       // A simulation never writes; the transaction only gives its reads one consistent view.
       await runner.rollbackTransaction();

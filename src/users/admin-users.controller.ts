@@ -23,7 +23,7 @@ export class AdminUsersController {
 
   @Get()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'List the organization\'s users', description: 'Newest first. Filters combine with AND.' })
+  @ApiOperation({ summary: "List the organization's users", description: 'Newest first. Filters combine with AND.' })
   @ApiPageResponse(UserResponseDto, 'A page of users')
   @ApiValidation()
   list(@CurrentActor() actor: Actor, @Query() query: ListUsersQuery): Promise<Page<UserResponseDto>> {
@@ -33,10 +33,16 @@ export class AdminUsersController {
   @Post()
   @Authenticated({ role: 'admin' })
   @Idempotent()
-  @ApiOperation({ summary: 'Create a user', description: 'Without a password the user cannot log in until one is set.' })
+  @ApiOperation({
+    summary: 'Create a user',
+    description: 'Without a password the user cannot log in until one is set.',
+  })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiValidation()
-  @ApiProblems([UserErrors.EMAIL_TAKEN, 'jane.doe@acme.test is already in use'], [UserErrors.MANAGER_NOT_FOUND, 'manager_id must name an active user of this organization'])
+  @ApiProblems(
+    [UserErrors.EMAIL_TAKEN, 'jane.doe@acme.test is already in use'],
+    [UserErrors.MANAGER_NOT_FOUND, 'manager_id must name an active user of this organization'],
+  )
   create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
     return this.users.create(actor, dto);
   }
@@ -53,26 +59,42 @@ export class AdminUsersController {
 
   @Patch(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Update a user', description: 'A new password or deactivation signs the user out everywhere at once.' })
+  @ApiOperation({
+    summary: 'Update a user',
+    description: 'A new password or deactivation signs the user out everywhere at once.',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiValidation()
   @ApiProblems(
     NOT_FOUND,
     [UserErrors.MANAGER_CYCLE, 'User 5a7d… reports to 0b8e…, directly or through others'],
     [UserErrors.MANAGER_NOT_FOUND, 'manager_id must name an active user of this organization'],
-    [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin who can log in; promote another user first'],
+    [
+      UserErrors.LAST_ADMIN,
+      'The organization needs at least one active admin who can log in; promote another user first',
+    ],
   )
-  update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateUserDto): Promise<UserResponseDto> {
+  update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponseDto> {
     return this.users.update(actor, id, dto);
   }
 
   @Delete(':id')
   @HttpCode(200)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Deactivate a user', description: 'Soft delete: the user\'s history stays and every token of theirs stops working at once.' })
+  @ApiOperation({
+    summary: 'Deactivate a user',
+    description: "Soft delete: the user's history stays and every token of theirs stops working at once.",
+  })
   @ApiOkResponse({ type: DeletedResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, [UserErrors.LAST_ADMIN, 'The organization needs at least one active admin who can log in; promote another user first'])
+  @ApiProblems(NOT_FOUND, [
+    UserErrors.LAST_ADMIN,
+    'The organization needs at least one active admin who can log in; promote another user first',
+  ])
   async remove(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<DeletedResponseDto> {
     await this.users.deactivate(actor, id);
     return { message: 'Deleted successfully' };

@@ -42,7 +42,9 @@ export class PasswordHasher {
       return await this.slots.run(task);
     } catch (error) {
       if (error instanceof SemaphoreFullError) {
-        throw CommonErrors.SERVICE_UNAVAILABLE('Too many password checks at once; try again in a second', { headers: { 'Retry-After': '1' } });
+        throw CommonErrors.SERVICE_UNAVAILABLE('Too many password checks at once; try again in a second', {
+          headers: { 'Retry-After': '1' },
+        });
       }
       throw error;
     }

@@ -22,7 +22,12 @@ export class ReportingLine {
    * one organization's reporting line are serialized so that two concurrent edits cannot
    * close a cycle between them.
    */
-  async assertCanReportTo(tx: EntityManager, organizationId: string, userId: string, managerId: string | null): Promise<void> {
+  async assertCanReportTo(
+    tx: EntityManager,
+    organizationId: string,
+    userId: string,
+    managerId: string | null,
+  ): Promise<void> {
     if (managerId === null) return;
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('reporting_line:' || $1, 0))`, [organizationId]);
     await this.assertManagerExists(tx, organizationId, managerId);

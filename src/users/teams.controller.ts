@@ -11,7 +11,10 @@ import { TeamsService } from './teams.service';
 import { TeamErrors } from './users.errors';
 
 const TEAM_NOT_FOUND = [TeamErrors.TEAM_NOT_FOUND, 'Team 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f does not exist'] as const;
-const USER_NOT_IN_ORG = [TeamErrors.TEAM_USER_NOT_FOUND, 'lead_id: 5a7d… is not an active user of this organization'] as const;
+const USER_NOT_IN_ORG = [
+  TeamErrors.TEAM_USER_NOT_FOUND,
+  'lead_id: 5a7d… is not an active user of this organization',
+] as const;
 
 @ApiTags('Teams')
 @Controller('teams')
@@ -20,7 +23,7 @@ export class TeamsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: 'List the organization\'s teams', description: 'Ordered by name.' })
+  @ApiOperation({ summary: "List the organization's teams", description: 'Ordered by name.' })
   @ApiPageResponse(TeamResponseDto, 'A page of teams')
   @ApiValidation()
   list(@CurrentActor() actor: Actor, @Query() query: ListTeamsQuery): Promise<Page<TeamResponseDto>> {
@@ -53,14 +56,25 @@ export class TeamsController {
   @ApiOperation({ summary: 'Rename a team or change its lead' })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiValidation()
-  @ApiProblems(TEAM_NOT_FOUND, [TeamErrors.TEAM_NAME_TAKEN, 'A team named "Field Sales" already exists'], USER_NOT_IN_ORG)
-  update(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @Body() dto: UpdateTeamDto): Promise<TeamResponseDto> {
+  @ApiProblems(
+    TEAM_NOT_FOUND,
+    [TeamErrors.TEAM_NAME_TAKEN, 'A team named "Field Sales" already exists'],
+    USER_NOT_IN_ORG,
+  )
+  update(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: UpdateTeamDto,
+  ): Promise<TeamResponseDto> {
     return this.teams.update(actor, id, dto);
   }
 
   @Put(':id/members/:user_id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Add a member to a team', description: 'Idempotent: adding a member twice changes nothing. A deactivated user cannot join (409).' })
+  @ApiOperation({
+    summary: 'Add a member to a team',
+    description: 'Idempotent: adding a member twice changes nothing. A deactivated user cannot join (409).',
+  })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiInvalidId('user_id')
   @ApiProblems(
@@ -68,17 +82,31 @@ export class TeamsController {
     [TeamErrors.MEMBER_NOT_FOUND, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b does not exist'],
     [TeamErrors.MEMBER_INACTIVE, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b is deactivated and cannot join a team'],
   )
-  addMember(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @UuidParam('user_id') userId: string): Promise<TeamResponseDto> {
+  addMember(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @UuidParam('user_id') userId: string,
+  ): Promise<TeamResponseDto> {
     return this.teams.addMember(actor, id, userId);
   }
 
   @Delete(':id/members/:user_id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Remove a member from a team', description: 'Idempotent: removing a non-member changes nothing.' })
+  @ApiOperation({
+    summary: 'Remove a member from a team',
+    description: 'Idempotent: removing a non-member changes nothing.',
+  })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiInvalidId('user_id')
-  @ApiProblems(TEAM_NOT_FOUND, [TeamErrors.MEMBER_NOT_FOUND, 'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b does not exist'])
-  removeMember(@CurrentActor() actor: Actor, @UuidParam('id') id: string, @UuidParam('user_id') userId: string): Promise<TeamResponseDto> {
+  @ApiProblems(TEAM_NOT_FOUND, [
+    TeamErrors.MEMBER_NOT_FOUND,
+    'User 0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b does not exist',
+  ])
+  removeMember(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @UuidParam('user_id') userId: string,
+  ): Promise<TeamResponseDto> {
     return this.teams.removeMember(actor, id, userId);
   }
 }

@@ -35,12 +35,20 @@ export class TeamsService {
   async create(actor: Actor, dto: CreateTeamDto): Promise<TeamResponseDto> {
     const team = await this.dataSource.transaction(async (tx) => {
       if (dto.lead_id) await this.assertUser(tx, actor.organizationId, dto.lead_id, 'lead_id');
-      for (const memberId of dto.member_ids ?? []) await this.assertUser(tx, actor.organizationId, memberId, 'member_ids');
-      const created = tx.create(Team, { organizationId: actor.organizationId, name: dto.name, leadId: dto.lead_id ?? null });
+      for (const memberId of dto.member_ids ?? [])
+        await this.assertUser(tx, actor.organizationId, memberId, 'member_ids');
+      const created = tx.create(Team, {
+        organizationId: actor.organizationId,
+        name: dto.name,
+        leadId: dto.lead_id ?? null,
+      });
       await this.saveNamed(tx, created);
-      for (const memberId of dto.member_ids ?? []) await this.teams.addMember(tx, actor.organizationId, created.id, memberId);
+      for (const memberId of dto.member_ids ?? [])
+        await this.teams.addMember(tx, actor.organizationId, created.id, memberId);
       await this.audit.record(tx, actor, {
-        action: 'team.created', entityType: 'team', entityId: created.id,
+        action: 'team.created',
+        entityType: 'team',
+        entityId: created.id,
         metadata: { name: created.name, lead_id: created.leadId, member_ids: dto.member_ids ?? [] },
       });
       return created;
@@ -57,7 +65,10 @@ export class TeamsService {
       current.leadId = dto.lead_id === undefined ? current.leadId : dto.lead_id;
       await this.saveNamed(tx, current);
       await this.audit.record(tx, actor, {
-        action: 'team.updated', entityType: 'team', entityId: id, metadata: { changes: diff(before, current, ['name', 'leadId']) },
+        action: 'team.updated',
+        entityType: 'team',
+        entityId: id,
+        metadata: { changes: diff(before, current, ['name', 'leadId']) },
       });
       return current;
     });
@@ -73,19 +84,29 @@ export class TeamsService {
   }
 
   /** Idempotent: adding a member twice or removing a non-member changes (and audits) nothing. */
-  private async changeMembership(actor: Actor, teamId: string, userId: string, change: 'add' | 'remove'): Promise<TeamResponseDto> {
+  private async changeMembership(
+    actor: Actor,
+    teamId: string,
+    userId: string,
+    change: 'add' | 'remove',
+  ): Promise<TeamResponseDto> {
     const team = await this.dataSource.transaction(async (tx) => {
       const current = await this.lockOrFail(tx, actor.organizationId, teamId);
       const user = await this.users.findById(actor.organizationId, userId, tx);
       if (!user) throw TeamErrors.MEMBER_NOT_FOUND(`User ${userId} does not exist`);
       // A deactivated user can still be taken out of a team, never put into one.
-      if (change === 'add' && !user.isActive) throw TeamErrors.MEMBER_INACTIVE(`User ${userId} is deactivated and cannot join a team`);
-      const changed = change === 'add'
-        ? await this.teams.addMember(tx, actor.organizationId, teamId, userId)
-        : await this.teams.removeMember(tx, actor.organizationId, teamId, userId);
+      if (change === 'add' && !user.isActive)
+        throw TeamErrors.MEMBER_INACTIVE(`User ${userId} is deactivated and cannot join a team`);
+      const changed =
+        change === 'add'
+          ? await this.teams.addMember(tx, actor.organizationId, teamId, userId)
+          : await this.teams.removeMember(tx, actor.organizationId, teamId, userId);
       if (changed) {
         await this.audit.record(tx, actor, {
-          action: change === 'add' ? 'team.member_added' : 'team.member_removed', entityType: 'team', entityId: teamId, metadata: { user_id: userId },
+          action: change === 'add' ? 'team.member_added' : 'team.member_removed',
+          entityType: 'team',
+          entityId: teamId,
+          metadata: { user_id: userId },
         });
       }
       return current;
@@ -112,7 +133,8 @@ export class TeamsService {
     try {
       await tx.save(team);
     } catch (error) {
-      if (isUniqueViolation(error, 'teams_org_name_key')) throw TeamErrors.TEAM_NAME_TAKEN(`A team named "${team.name}" already exists`);
+      if (isUniqueViolation(error, 'teams_org_name_key'))
+        throw TeamErrors.TEAM_NAME_TAKEN(`A team named "${team.name}" already exists`);
       throw error;
     }
   }
@@ -124,5 +146,11 @@ export class TeamsService {
 }
 
 function toTeamResponse(team: Team, memberIds: string[]): TeamResponseDto {
-  return { id: team.id, name: team.name, lead_id: team.leadId, member_ids: memberIds, created_at: team.createdAt.toISOString() };
+  return {
+    id: team.id,
+    name: team.name,
+    lead_id: team.leadId,
+    member_ids: memberIds,
+    created_at: team.createdAt.toISOString(),
+  };
 }

@@ -14,7 +14,7 @@ export class UsersController {
 
   @Get('me')
   @Authenticated({ beforePasswordChange: true })
-  @ApiOperation({ summary: 'The caller\'s own user' })
+  @ApiOperation({ summary: "The caller's own user" })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
     return this.users.me(actor);
@@ -22,7 +22,7 @@ export class UsersController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: 'Update the caller\'s own name or e-mail preference' })
+  @ApiOperation({ summary: "Update the caller's own name or e-mail preference" })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiValidation()
   updateMe(@CurrentActor() actor: Actor, @Body() dto: UpdateMeDto): Promise<UserResponseDto> {

@@ -30,7 +30,11 @@ export interface UserFilter {
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findById(organizationId: string, id: string, tx: EntityManager = this.dataSource.manager): Promise<User | null> {
+  async findById(
+    organizationId: string,
+    id: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<User | null> {
     const [row] = await runSql<UserRow>(tx, FIND_BY_ID, [organizationId, id]);
     return row ? toUser(row) : null;
   }
@@ -39,16 +43,27 @@ export class UsersRepository {
    * The user's manager as named by `manager_id` (null when there is none, or the user does not
    * exist), read in one statement: approval chains ask this on every submission.
    */
-  async managerOf(tx: EntityManager, organizationId: string, userId: string): Promise<{ managerId: string; manager: User | null } | null> {
-    const [row] = await runSql<UserRow & { manager_id_of_user: string | null }>(tx, FIND_MANAGER_OF, [organizationId, userId]);
+  async managerOf(
+    tx: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<{ managerId: string; manager: User | null } | null> {
+    const [row] = await runSql<UserRow & { manager_id_of_user: string | null }>(tx, FIND_MANAGER_OF, [
+      organizationId,
+      userId,
+    ]);
     if (!row?.manager_id_of_user) return null;
     return { managerId: row.manager_id_of_user, manager: row.id ? toUser(row) : null };
   }
 
   /** Row-locked read for a change that depends on the user's current state. */
   lockById(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
-    return tx.getRepository(User).createQueryBuilder('u').setLock('pessimistic_write')
-      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id }).getOne();
+    return tx
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id })
+      .getOne();
   }
 
   /**
@@ -66,14 +81,24 @@ export class UsersRepository {
    * is unique within an organization, so it can name one user in each of several. Oldest first.
    */
   async findLoginCandidates(email: string, organizationId?: string): Promise<LoginCandidate[]> {
-    const rows = organizationId === undefined
-      ? await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATES, [email.toLowerCase()])
-      : await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATE_IN, [email.toLowerCase(), organizationId]);
+    const rows =
+      organizationId === undefined
+        ? await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATES, [
+            email.toLowerCase(),
+          ])
+        : await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATE_IN, [
+            email.toLowerCase(),
+            organizationId,
+          ]);
     return rows.map((row) => ({ user: toUser(row), organizationName: row.organization_name }));
   }
 
   /** A user of the organization by its identity provider's id (unique in the organization), else by e-mail. */
-  async findByIdentity(tx: EntityManager, organizationId: string, ref: { externalId?: string; email?: string }): Promise<User | null> {
+  async findByIdentity(
+    tx: EntityManager,
+    organizationId: string,
+    ref: { externalId?: string; email?: string },
+  ): Promise<User | null> {
     if (ref.externalId !== undefined) {
       const linked = await tx.findOneBy(User, { organizationId, externalId: ref.externalId });
       if (linked) return linked;
@@ -132,7 +157,9 @@ export class UsersRepository {
   }
 
   async list(organizationId: string, filter: UserFilter): Promise<Page<User>> {
-    const query = this.dataSource.manager.getRepository(User).createQueryBuilder('u')
+    const query = this.dataSource.manager
+      .getRepository(User)
+      .createQueryBuilder('u')
       .where('u.organization_id = :organizationId', { organizationId });
     applyFilter(query, filter);
     const total = await countMatches(query);
@@ -178,30 +205,52 @@ interface UserRow {
   deactivated_at: Date | null;
 }
 
-const USER_COLUMNS = 'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
+const USER_COLUMNS =
+  'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
 const LOGIN_CANDIDATES = {
   name: 'users.login_candidates',
-  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+  text: `SELECT ${USER_COLUMNS.split(', ')
+    .map((c) => `u.${c}`)
+    .join(', ')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 ORDER BY u.created_at, u.id`,
 };
 const LOGIN_CANDIDATE_IN = {
   name: 'users.login_candidate_in',
-  text: `SELECT ${USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ')}, o.name AS organization_name
+  text: `SELECT ${USER_COLUMNS.split(', ')
+    .map((c) => `u.${c}`)
+    .join(', ')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
 };
-const FIND_BY_ID = { name: 'users.by_id', text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2` };
+const FIND_BY_ID = {
+  name: 'users.by_id',
+  text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2`,
+};
 const FIND_MANAGER_OF = {
   name: 'users.manager_of',
-  text: `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+  text: `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ')
+    .map((c) => `m.${c}`)
+    .join(', ')}
          FROM users u LEFT JOIN users m ON m.organization_id = u.organization_id AND m.id = u.manager_id
          WHERE u.organization_id = $1 AND u.id = $2`,
 };
 
 function toUser(row: UserRow): User {
   return Object.assign(new User(), {
-    id: row.id, organizationId: row.organization_id, email: row.email, externalId: row.external_id, fullName: row.full_name, role: row.role,
-    passwordHash: row.password_hash, managerId: row.manager_id, isActive: row.is_active, emailNotifications: row.email_notifications,
-    tokenVersion: row.token_version, mustChangePassword: row.must_change_password, createdAt: row.created_at, updatedAt: row.updated_at, deactivatedAt: row.deactivated_at,
+    id: row.id,
+    organizationId: row.organization_id,
+    email: row.email,
+    externalId: row.external_id,
+    fullName: row.full_name,
+    role: row.role,
+    passwordHash: row.password_hash,
+    managerId: row.manager_id,
+    isActive: row.is_active,
+    emailNotifications: row.email_notifications,
+    tokenVersion: row.token_version,
+    mustChangePassword: row.must_change_password,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deactivatedAt: row.deactivated_at,
   });
 }
 

@@ -20,7 +20,16 @@ import { toUserResponse } from './user.mapper';
 import { UserErrors } from './users.errors';
 import { UsersRepository } from './users.repository';
 
-const AUDITED_FIELDS: Array<keyof User> = ['email', 'externalId', 'fullName', 'role', 'managerId', 'isActive', 'emailNotifications', 'mustChangePassword'];
+const AUDITED_FIELDS: Array<keyof User> = [
+  'email',
+  'externalId',
+  'fullName',
+  'role',
+  'managerId',
+  'isActive',
+  'emailNotifications',
+  'mustChangePassword',
+];
 
 /** What an update may change: an admin's PATCH, or (e-mail and external id too) the identity provider. */
 export type UserChanges = UpdateUserDto & { email?: string; external_id?: string };
@@ -48,9 +57,17 @@ export class UsersService {
 
   async list(actor: Actor, query: ListUsersQuery): Promise<Page<UserResponseDto>> {
     const page = await this.users.list(actor.organizationId, {
-      role: query.role, isActive: query.is_active, q: query.q, limit: query.limit, offset: query.offset, cursor: query.cursor,
+      role: query.role,
+      isActive: query.is_active,
+      q: query.q,
+      limit: query.limit,
+      offset: query.offset,
+      cursor: query.cursor,
     });
-    const teams = await this.users.teamIds(actor.organizationId, page.items.map((u) => u.id));
+    const teams = await this.users.teamIds(
+      actor.organizationId,
+      page.items.map((u) => u.id),
+    );
     return { ...page, items: page.items.map((u) => toUserResponse(u, teams.get(u.id) ?? [])) };
   }
 
@@ -63,11 +80,17 @@ export class UsersService {
    * Also used by organization bootstrap, which creates the first admin in its own transaction,
    * and by the identity provider's events, which bring the user's `externalId`.
    */
-  async createInTransaction(tx: EntityManager, actor: Actor | SystemActor, dto: CreateUserDto, identity: { externalId?: string } = {}): Promise<User> {
+  async createInTransaction(
+    tx: EntityManager,
+    actor: Actor | SystemActor,
+    dto: CreateUserDto,
+    identity: { externalId?: string } = {},
+  ): Promise<User> {
     const email = dto.email.toLowerCase();
     if (dto.password !== undefined) assertAcceptablePassword(dto.password, email, 'password');
     // Within the organization only: whether another organization has the address is not this admin's to learn.
-    if (await this.users.emailExists(tx, actor.organizationId, email)) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
+    if (await this.users.emailExists(tx, actor.organizationId, email))
+      throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
     const user = tx.create(User, {
       organizationId: actor.organizationId,
@@ -82,13 +105,25 @@ export class UsersService {
     try {
       await tx.save(user);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
-      if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
+      if (isUniqueViolation(error, 'users_org_email_key'))
+        throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
+      if (isUniqueViolation(error, 'users_external_id_key'))
+        throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
       throw error;
     }
     await this.audit.record(tx, actor, {
-      action: 'user.created', entityType: 'user', entityId: user.id,
-      metadata: { email, full_name: user.fullName, role: user.role, manager_id: user.managerId, has_password: user.passwordHash !== null, must_change_password: user.mustChangePassword, ...(user.externalId ? { external_id: user.externalId } : {}) },
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      metadata: {
+        email,
+        full_name: user.fullName,
+        role: user.role,
+        manager_id: user.managerId,
+        has_password: user.passwordHash !== null,
+        must_change_password: user.mustChangePassword,
+        ...(user.externalId ? { external_id: user.externalId } : {}),
+      },
     });
     return user;
   }
@@ -103,17 +138,27 @@ export class UsersService {
    * new role or a deactivation ends every session of the user (whoever asked: an admin or the
    * identity provider), so that nothing issued under the old state outlives it.
    */
-  async updateInTransaction(tx: EntityManager, actor: Actor | SystemActor, id: string, dto: UserChanges): Promise<User> {
+  async updateInTransaction(
+    tx: EntityManager,
+    actor: Actor | SystemActor,
+    id: string,
+    dto: UserChanges,
+  ): Promise<User> {
     const current = await this.lockOrFail(tx, actor.organizationId, id);
     const before = { ...current };
     if (dto.manager_id !== undefined && dto.manager_id !== current.managerId) {
       await this.reportingLine.assertCanReportTo(tx, actor.organizationId, id, dto.manager_id);
     }
     const email = dto.email?.toLowerCase();
-    if (email !== undefined && email !== current.email && (await this.users.emailExists(tx, actor.organizationId, email))) {
+    if (
+      email !== undefined &&
+      email !== current.email &&
+      (await this.users.emailExists(tx, actor.organizationId, email))
+    ) {
       throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
     }
-    const losesAdmin = current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
+    const losesAdmin =
+      current.role === 'admin' && current.isActive && ((dto.role && dto.role !== 'admin') || dto.is_active === false);
     if (losesAdmin) await this.assertAnotherAdmin(tx, actor.organizationId, id);
     Object.assign(current, {
       email: email ?? current.email,
@@ -131,19 +176,32 @@ export class UsersService {
     const changes = diff(before, current, AUDITED_FIELDS);
     if (dto.password !== undefined) changes.password = { from: '(hidden)', to: '(changed)' };
     if (Object.keys(changes).length === 0) return current;
-    const endsSessions = dto.password !== undefined || changes.role !== undefined || (changes.isActive !== undefined && !current.isActive);
+    const endsSessions =
+      dto.password !== undefined || changes.role !== undefined || (changes.isActive !== undefined && !current.isActive);
     if (endsSessions) current.tokenVersion = before.tokenVersion + 1;
     try {
       await tx.save(current);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_org_email_key')) throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use in this organization`);
-      if (isUniqueViolation(error, 'users_external_id_key')) throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
+      if (isUniqueViolation(error, 'users_org_email_key'))
+        throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use in this organization`);
+      if (isUniqueViolation(error, 'users_external_id_key'))
+        throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${current.externalId} belongs to another user`);
       throw error;
     }
     const signedOut = endsSessions ? { sessions_signed_out: await this.sessions.revokeAll(tx, current) } : {};
-    await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: id, metadata: { changes, ...signedOut } });
+    await this.audit.record(tx, actor, {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      metadata: { changes, ...signedOut },
+    });
     if (changes.role) {
-      await this.audit.record(tx, actor, { action: 'user.role_changed', entityType: 'user', entityId: id, metadata: changes.role });
+      await this.audit.record(tx, actor, {
+        action: 'user.role_changed',
+        entityType: 'user',
+        entityId: id,
+        metadata: changes.role,
+      });
     }
     return current;
   }
@@ -162,7 +220,12 @@ export class UsersService {
     user.tokenVersion += 1;
     await tx.save(user);
     const sessions = await this.sessions.revokeAll(tx, user);
-    await this.audit.record(tx, actor, { action: 'user.deactivated', entityType: 'user', entityId: id, metadata: { email: user.email, sessions_signed_out: sessions } });
+    await this.audit.record(tx, actor, {
+      action: 'user.deactivated',
+      entityType: 'user',
+      entityId: id,
+      metadata: { email: user.email, sessions_signed_out: sessions },
+    });
     return true;
   }
 
@@ -171,7 +234,11 @@ export class UsersService {
    * the user has been linked to it, else by e-mail. Each organization has its own provider, so
    * a user of another organization is never found.
    */
-  findByIdentity(tx: EntityManager, organizationId: string, ref: { externalId?: string; email?: string }): Promise<User | null> {
+  findByIdentity(
+    tx: EntityManager,
+    organizationId: string,
+    ref: { externalId?: string; email?: string },
+  ): Promise<User | null> {
     return this.users.findByIdentity(tx, organizationId, ref);
   }
 
@@ -183,7 +250,12 @@ export class UsersService {
       current.emailNotifications = dto.email_notifications ?? current.emailNotifications;
       await tx.save(current);
       const changes = diff(before, current, AUDITED_FIELDS);
-      await this.audit.record(tx, actor, { action: 'user.updated', entityType: 'user', entityId: current.id, metadata: { changes } });
+      await this.audit.record(tx, actor, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: current.id,
+        metadata: { changes },
+      });
       return current;
     });
     return this.respond(user);
@@ -204,7 +276,9 @@ export class UsersService {
   private async assertAnotherAdmin(tx: EntityManager, organizationId: string, leavingId: string): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`, [organizationId]);
     if ((await this.users.countOtherAdminsWhoCanLogIn(tx, organizationId, leavingId)) === 0) {
-      throw UserErrors.LAST_ADMIN('The organization needs at least one active admin who can log in; promote another user first');
+      throw UserErrors.LAST_ADMIN(
+        'The organization needs at least one active admin who can log in; promote another user first',
+      );
     }
   }
 

@@ -37,10 +37,14 @@ export class SecretsAtRest implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const report = await this.sealStored();
     if (report.sealed + report.resealed > 0) {
-      this.logger.log(`Sealed ${report.sealed} webhook secret(s) stored in plain text and re-sealed ${report.resealed} under the current SECRETS_KEY`);
+      this.logger.log(
+        `Sealed ${report.sealed} webhook secret(s) stored in plain text and re-sealed ${report.resealed} under the current SECRETS_KEY`,
+      );
     }
     if (report.unreadable > 0) {
-      this.logger.error(`${report.unreadable} webhook secret(s) are sealed under a key that is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS: their deliveries fail until that key is given back`);
+      this.logger.error(
+        `${report.unreadable} webhook secret(s) are sealed under a key that is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS: their deliveries fail until that key is given back`,
+      );
     }
   }
 
@@ -69,7 +73,14 @@ export class SecretsAtRest implements OnApplicationBootstrap {
           report.unreadable += 1;
           continue;
         }
-        if (await this.identityProviders.storeResealed(provider.organizationId, provider.secretCiphertext, this.box.seal(secret, context))) report.resealed += 1;
+        if (
+          await this.identityProviders.storeResealed(
+            provider.organizationId,
+            provider.secretCiphertext,
+            this.box.seal(secret, context),
+          )
+        )
+          report.resealed += 1;
       }
       if (page.length < PAGE) return report;
       after = page[page.length - 1].organizationId;
@@ -77,8 +88,12 @@ export class SecretsAtRest implements OnApplicationBootstrap {
   }
 
   /** Seals one subscription's secret under the current key, unless it already is. */
-  async sealSubscription(organizationId: string, stored: Omit<StoredSubscriptionSecret, 'organizationId'>): Promise<keyof SealingReport | 'unchanged'> {
-    if (stored.secretCiphertext !== null && this.box.keyIdOf(stored.secretCiphertext) === this.box.keyId) return 'unchanged';
+  async sealSubscription(
+    organizationId: string,
+    stored: Omit<StoredSubscriptionSecret, 'organizationId'>,
+  ): Promise<keyof SealingReport | 'unchanged'> {
+    if (stored.secretCiphertext !== null && this.box.keyIdOf(stored.secretCiphertext) === this.box.keyId)
+      return 'unchanged';
     let secret: string;
     try {
       secret = openSecret(this.box, stored);
@@ -87,7 +102,12 @@ export class SecretsAtRest implements OnApplicationBootstrap {
       throw error;
     }
     const sealed = this.box.seal(secret, subscriptionSecretContext(stored.id));
-    const replaced = await this.webhooks.storeSealedSecret(organizationId, { ...stored, organizationId }, sealed, secret.slice(-4));
+    const replaced = await this.webhooks.storeSealedSecret(
+      organizationId,
+      { ...stored, organizationId },
+      sealed,
+      secret.slice(-4),
+    );
     if (!replaced) return 'unchanged';
     return stored.secretCiphertext === null ? 'sealed' : 'resealed';
   }

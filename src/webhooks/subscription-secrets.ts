@@ -7,8 +7,16 @@ export const subscriptionSecretContext = (subscriptionId: string) => `webhook_su
 type StoredSecret = Pick<WebhookSubscription, 'id' | 'secret' | 'secretCiphertext'>;
 
 /** The columns that store a new secret: sealed, with its hint, and no plain text. */
-export function sealedSecret(box: SecretBox, subscriptionId: string, secret: string): Pick<WebhookSubscription, 'secret' | 'secretCiphertext' | 'secretHint'> {
-  return { secret: null, secretCiphertext: box.seal(secret, subscriptionSecretContext(subscriptionId)), secretHint: secret.slice(-4) };
+export function sealedSecret(
+  box: SecretBox,
+  subscriptionId: string,
+  secret: string,
+): Pick<WebhookSubscription, 'secret' | 'secretCiphertext' | 'secretHint'> {
+  return {
+    secret: null,
+    secretCiphertext: box.seal(secret, subscriptionSecretContext(subscriptionId)),
+    secretHint: secret.slice(-4),
+  };
 }
 
 /**

@@ -56,11 +56,21 @@ export class WebhookSubscriptionsService {
     // The id is made here because the sealed secret is bound to it.
     const id = randomUUID();
     const subscription = await this.dataSource.transaction(async (tx) => {
-      const created = await tx.save(tx.create(WebhookSubscription, {
-        id, organizationId: actor.organizationId, url, events: dto.events, ...sealedSecret(this.box, id, secret), description: dto.description ?? null, createdBy: actor.userId,
-      }));
+      const created = await tx.save(
+        tx.create(WebhookSubscription, {
+          id,
+          organizationId: actor.organizationId,
+          url,
+          events: dto.events,
+          ...sealedSecret(this.box, id, secret),
+          description: dto.description ?? null,
+          createdBy: actor.userId,
+        }),
+      );
       await this.audit.record(tx, actor, {
-        action: 'webhook_subscription.created', entityType: 'webhook_subscription', entityId: created.id,
+        action: 'webhook_subscription.created',
+        entityType: 'webhook_subscription',
+        entityId: created.id,
         metadata: { url, events: created.events, description: created.description },
       });
       return created;
@@ -88,9 +98,13 @@ export class WebhookSubscriptionsService {
       if (rotated) changes.secret = { from: '(hidden)', to: '(rotated)' };
       if (Object.keys(changes).length === 0) return current;
       await tx.save(current);
-      const cancelled = before.isActive && !current.isActive ? await this.webhooks.cancelWaiting(tx, actor.organizationId, id) : 0;
+      const cancelled =
+        before.isActive && !current.isActive ? await this.webhooks.cancelWaiting(tx, actor.organizationId, id) : 0;
       await this.audit.record(tx, actor, {
-        action: 'webhook_subscription.updated', entityType: 'webhook_subscription', entityId: id, metadata: { changes, ...(cancelled ? { cancelled_deliveries: cancelled } : {}) },
+        action: 'webhook_subscription.updated',
+        entityType: 'webhook_subscription',
+        entityId: id,
+        metadata: { changes, ...(cancelled ? { cancelled_deliveries: cancelled } : {}) },
       });
       return current;
     });
@@ -107,12 +121,19 @@ export class WebhookSubscriptionsService {
       await tx.save(subscription);
       const cancelled = await this.webhooks.cancelWaiting(tx, actor.organizationId, id);
       await this.audit.record(tx, actor, {
-        action: 'webhook_subscription.deleted', entityType: 'webhook_subscription', entityId: id, metadata: { url: subscription.url, cancelled_deliveries: cancelled },
+        action: 'webhook_subscription.deleted',
+        entityType: 'webhook_subscription',
+        entityId: id,
+        metadata: { url: subscription.url, cancelled_deliveries: cancelled },
       });
     });
   }
 
-  async deliveries(actor: Actor, subscriptionId: string, query: ListDeliveriesQuery): Promise<Page<WebhookDeliveryResponseDto>> {
+  async deliveries(
+    actor: Actor,
+    subscriptionId: string,
+    query: ListDeliveriesQuery,
+  ): Promise<Page<WebhookDeliveryResponseDto>> {
     await this.subscriptionOrFail(actor, subscriptionId);
     const page = await this.webhooks.listDeliveries(actor.organizationId, subscriptionId, query);
     return { ...page, items: page.items.map(toDeliveryResponse) };
@@ -127,18 +148,34 @@ export class WebhookSubscriptionsService {
     await this.dataSource.transaction(async (tx) => {
       const subscription = await this.webhooks.lockSubscription(tx, actor.organizationId, subscriptionId);
       if (!subscription) throw notFound(subscriptionId);
-      if (!subscription.isActive) throw WebhookErrors.WEBHOOK_SUBSCRIPTION_PAUSED(`Subscription ${subscriptionId} is paused; resume it (is_active: true) first`);
+      if (!subscription.isActive)
+        throw WebhookErrors.WEBHOOK_SUBSCRIPTION_PAUSED(
+          `Subscription ${subscriptionId} is paused; resume it (is_active: true) first`,
+        );
       const delivery = await this.webhooks.lockDelivery(tx, actor.organizationId, subscriptionId, deliveryId);
       if (!delivery) throw WebhookErrors.WEBHOOK_DELIVERY_NOT_FOUND(`Delivery ${deliveryId} does not exist`);
-      if (delivery.status === 'delivering') throw WebhookErrors.WEBHOOK_DELIVERY_IN_PROGRESS(`An attempt at delivery ${deliveryId} is under way; look again in a few seconds`);
+      if (delivery.status === 'delivering')
+        throw WebhookErrors.WEBHOOK_DELIVERY_IN_PROGRESS(
+          `An attempt at delivery ${deliveryId} is under way; look again in a few seconds`,
+        );
       const from = delivery.status;
       delivery.status = 'pending';
       delivery.nextAttemptAt = new Date();
       await tx.save(delivery);
-      await this.outbox.enqueue(tx, actor.organizationId, 'webhook.delivery', { delivery_id: delivery.id, attempt: delivery.attempts + 1 });
+      await this.outbox.enqueue(tx, actor.organizationId, 'webhook.delivery', {
+        delivery_id: delivery.id,
+        attempt: delivery.attempts + 1,
+      });
       await this.audit.record(tx, actor, {
-        action: 'webhook_delivery.retried', entityType: 'webhook_delivery', entityId: delivery.id,
-        metadata: { subscription_id: subscriptionId, event_id: delivery.eventId, status: from, attempt: delivery.attempts + 1 },
+        action: 'webhook_delivery.retried',
+        entityType: 'webhook_delivery',
+        entityId: delivery.id,
+        metadata: {
+          subscription_id: subscriptionId,
+          event_id: delivery.eventId,
+          status: from,
+          attempt: delivery.attempts + 1,
+        },
       });
     });
     const row = await this.webhooks.findDelivery(actor.organizationId, subscriptionId, deliveryId);

@@ -3,7 +3,14 @@ import type { OutboxTopic } from '../common/outbox/outbox.service';
 
 /** The events an organization can subscribe to: outbox topics published beyond Spendin. */
 export const WEBHOOK_EVENT_TYPES = [
-  'spend.submitted', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'spend.cancelled', 'approval.assigned', 'receipt.processed',
+  'spend.submitted',
+  'spend.approved',
+  'spend.rejected',
+  'spend.blocked',
+  'spend.paid',
+  'spend.cancelled',
+  'approval.assigned',
+  'receipt.processed',
 ] as const satisfies readonly OutboxTopic[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -3,8 +3,14 @@ import type { WebhookDelivery, WebhookEventType, WebhookSubscription } from './w
 
 export function toSubscriptionResponse(s: WebhookSubscription): WebhookSubscriptionResponseDto {
   return {
-    id: s.id, url: s.url, events: s.events, description: s.description, is_active: s.isActive, secret_hint: `…${s.secretHint ?? s.secret?.slice(-4) ?? ''}`,
-    created_at: s.createdAt.toISOString(), updated_at: s.updatedAt.toISOString(),
+    id: s.id,
+    url: s.url,
+    events: s.events,
+    description: s.description,
+    is_active: s.isActive,
+    secret_hint: `…${s.secretHint ?? s.secret?.slice(-4) ?? ''}`,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
   };
 }
 
@@ -16,11 +22,29 @@ export interface DeliveryRow {
   sequence: number | null;
 }
 
-export function toDeliveryResponse({ delivery: d, eventType, spendId, sequence }: DeliveryRow): WebhookDeliveryResponseDto {
+export function toDeliveryResponse({
+  delivery: d,
+  eventType,
+  spendId,
+  sequence,
+}: DeliveryRow): WebhookDeliveryResponseDto {
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
-    id: d.id, subscription_id: d.subscriptionId, event_id: d.eventId, event_type: eventType, spend_id: spendId, sequence, status: d.status, attempts: d.attempts,
-    next_attempt_at: iso(d.nextAttemptAt), last_attempt_at: iso(d.lastAttemptAt), response_status: d.responseStatus, response_body: d.responseBody,
-    error: d.error, duration_ms: d.durationMs, delivered_at: iso(d.deliveredAt), created_at: d.createdAt.toISOString(),
+    id: d.id,
+    subscription_id: d.subscriptionId,
+    event_id: d.eventId,
+    event_type: eventType,
+    spend_id: spendId,
+    sequence,
+    status: d.status,
+    attempts: d.attempts,
+    next_attempt_at: iso(d.nextAttemptAt),
+    last_attempt_at: iso(d.lastAttemptAt),
+    response_status: d.responseStatus,
+    response_body: d.responseBody,
+    error: d.error,
+    duration_ms: d.durationMs,
+    delivered_at: iso(d.deliveredAt),
+    created_at: d.createdAt.toISOString(),
   };
 }

@@ -26,8 +26,16 @@ import { WebhooksRepository } from './webhooks.repository';
   imports: [UsersModule, OrganizationsModule],
   controllers: [WebhookSubscriptionsController, IdentityEventsController, IdentityProviderController],
   providers: [
-    WebhookSubscriptionsService, WebhooksRepository, SecretsAtRest, EventFanout, DeliveryAttempts,
-    IdentityEventsService, IdentityProviderService, IdentityProvidersRepository, IdentitySignatureGuard, IdentityEventsPipe,
+    WebhookSubscriptionsService,
+    WebhooksRepository,
+    SecretsAtRest,
+    EventFanout,
+    DeliveryAttempts,
+    IdentityEventsService,
+    IdentityProviderService,
+    IdentityProvidersRepository,
+    IdentitySignatureGuard,
+    IdentityEventsPipe,
   ],
 })
 export class WebhooksModule {}

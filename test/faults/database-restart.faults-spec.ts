@@ -35,9 +35,20 @@ describe('PostgreSQL restarted during traffic', () => {
     database = new PrivatePostgres(dir, await freePort());
     url = await database.start('spendin_faults');
     expect((await runCli(['migrate'], { DATABASE_URL: url })).code).toBe(0);
-    expect((await runCli(['bootstrap', '--org', 'Faults', '--email', 'admin@faults.test', '--password', PASSWORD], { DATABASE_URL: url })).code).toBe(0);
+    expect(
+      (
+        await runCli(['bootstrap', '--org', 'Faults', '--email', 'admin@faults.test', '--password', PASSWORD], {
+          DATABASE_URL: url,
+        })
+      ).code,
+    ).toBe(0);
     api = await startApi({ DATABASE_URL: url, JWT_SECRET });
-    token = (await request(api.url).post('/api/v1/auth/login').send({ email: 'admin@faults.test', password: PASSWORD }).expect(200)).body.access_token;
+    token = (
+      await request(api.url)
+        .post('/api/v1/auth/login')
+        .send({ email: 'admin@faults.test', password: PASSWORD })
+        .expect(200)
+    ).body.access_token;
   }, 180_000);
 
   afterAll(async () => {
@@ -49,10 +60,18 @@ describe('PostgreSQL restarted during traffic', () => {
   const createSpend = async (n: number): Promise<Answer> => {
     const started = Date.now();
     try {
-      const response = await request(api.url).post('/api/v1/spends').set('Authorization', `Bearer ${token}`)
+      const response = await request(api.url)
+        .post('/api/v1/spends')
+        .set('Authorization', `Bearer ${token}`)
         .send({ amount: `${(n % 500) + 1}.25`, currency: 'USD', spend_date: '2026-08-13', merchant: `Fault ${n}` })
         .timeout(15_000);
-      return { status: response.status, code: response.body?.code, contentType: response.headers['content-type'], id: response.body?.id, ms: Date.now() - started };
+      return {
+        status: response.status,
+        code: response.body?.code,
+        contentType: response.headers['content-type'],
+        id: response.body?.id,
+        ms: Date.now() - started,
+      };
     } catch (error) {
       const timedOut = (error as { timeout?: number }).timeout !== undefined;
       return { status: timedOut ? 'hung' : 'network', ms: Date.now() - started };
@@ -93,9 +112,27 @@ describe('PostgreSQL restarted during traffic', () => {
 
     expect(readiness).toBe(503);
     expect(await ready()).toBe(200);
-    const unexpected = answers.filter((a) => !(a.status === 201 || (a.status === 503 && a.code === 'SERVICE_UNAVAILABLE' && a.contentType?.startsWith('application/problem+json'))));
+    const unexpected = answers.filter(
+      (a) =>
+        !(
+          a.status === 201 ||
+          (a.status === 503 &&
+            a.code === 'SERVICE_UNAVAILABLE' &&
+            a.contentType?.startsWith('application/problem+json'))
+        ),
+    );
     // On failure, show what the API logged for its failed requests next to the answers.
-    const logged = unexpected.length ? [...new Set(api.output().split('\n').filter((l) => l.includes('request failed')).map((l) => /"message":"([^"]*)/.exec(l)?.[1]))] : [];
+    const logged = unexpected.length
+      ? [
+          ...new Set(
+            api
+              .output()
+              .split('\n')
+              .filter((l) => l.includes('request failed'))
+              .map((l) => /"message":"([^"]*)/.exec(l)?.[1]),
+          ),
+        ]
+      : [];
     expect({ unexpected, logged }).toEqual({ unexpected: [], logged: [] });
     expect(byPhase.before.filter((a) => a.status === 201).length).toBeGreaterThan(0);
     expect(byPhase.down.filter((a) => a.status === 503).length).toBeGreaterThan(0);
@@ -106,7 +143,9 @@ describe('PostgreSQL restarted during traffic', () => {
     const db = new Client({ connectionString: url });
     await db.connect();
     try {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM spends WHERE id = ANY($1::uuid[])`, [acknowledged]);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM spends WHERE id = ANY($1::uuid[])`, [
+        acknowledged,
+      ]);
       expect(rows[0].n).toBe(acknowledged.length);
     } finally {
       await db.end();

@@ -25,19 +25,41 @@ describe('The embedded default killed with SIGKILL', () => {
   });
 
   it('comes back on the next start with all committed data', async () => {
-    const env = { DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(await freePort()), ADMIN_EMAIL: 'admin@kill.test', ADMIN_PASSWORD: PASSWORD };
+    const env = {
+      DATA_DIR: dataDir,
+      EMBEDDED_DB_PORT: String(await freePort()),
+      ADMIN_EMAIL: 'admin@kill.test',
+      ADMIN_PASSWORD: PASSWORD,
+    };
     api = await startApi(env, 120_000);
-    const login = async () => (await request(api!.url).post('/api/v1/auth/login').send({ email: 'admin@kill.test', password: PASSWORD }).expect(200)).body.access_token as string;
+    const login = async () =>
+      (
+        await request(api!.url)
+          .post('/api/v1/auth/login')
+          .send({ email: 'admin@kill.test', password: PASSWORD })
+          .expect(200)
+      ).body.access_token as string;
     let token = await login();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const created = await request(api.url).post('/api/v1/spends').set('Authorization', `Bearer ${token}`)
-        .send({ amount: `${i + 1}.00`, currency: 'USD', spend_date: '2026-08-13', merchant: `Before the kill ${i}` }).expect(201);
+      const created = await request(api.url)
+        .post('/api/v1/spends')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ amount: `${i + 1}.00`, currency: 'USD', spend_date: '2026-08-13', merchant: `Before the kill ${i}` })
+        .expect(201);
       ids.push(created.body.id);
     }
     // Writes in flight at the moment of the kill: acknowledged ones must survive, others may not.
-    const inFlight = Array.from({ length: 10 }, (_, i) => request(api!.url).post('/api/v1/spends').set('Authorization', `Bearer ${token}`)
-      .send({ amount: '1.00', currency: 'USD', spend_date: '2026-08-13', merchant: `In flight ${i}` }).then((r) => (r.status === 201 ? (r.body.id as string) : null), () => null));
+    const inFlight = Array.from({ length: 10 }, (_, i) =>
+      request(api!.url)
+        .post('/api/v1/spends')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ amount: '1.00', currency: 'USD', spend_date: '2026-08-13', merchant: `In flight ${i}` })
+        .then(
+          (r) => (r.status === 201 ? (r.body.id as string) : null),
+          () => null,
+        ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     await api.stop('SIGKILL');
     api = undefined;
@@ -45,9 +67,13 @@ describe('The embedded default killed with SIGKILL', () => {
 
     api = await startApi(env, 120_000);
     token = await login();
-    for (const id of ids) await request(api.url).get(`/api/v1/spends/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    for (const id of ids)
+      await request(api.url).get(`/api/v1/spends/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
     // Still writable after the crash.
-    await request(api.url).post('/api/v1/spends').set('Authorization', `Bearer ${token}`)
-      .send({ amount: '2.00', currency: 'USD', spend_date: '2026-08-13', merchant: 'After the restart' }).expect(201);
+    await request(api.url)
+      .post('/api/v1/spends')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ amount: '2.00', currency: 'USD', spend_date: '2026-08-13', merchant: 'After the restart' })
+      .expect(201);
   }, 300_000);
 });

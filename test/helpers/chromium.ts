@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 
 /** Kept from reaching anything but loopback: the machines this runs on may have no network. */
-const QUIET_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const QUIET_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface ChromiumChoice {
   /** Where it was found, for messages. */
@@ -24,13 +32,24 @@ export interface ChromiumChoice {
 export function findChromium(): ChromiumChoice | { unavailable: string } {
   const given = process.env.CHROMIUM_PATH;
   if (given) {
-    return { source: `CHROMIUM_PATH (${given})`, resolve: async () => {
-      if (!existsSync(given)) throw new Error(`CHROMIUM_PATH names ${given}, which does not exist`);
-      return { executablePath: given, args: QUIET_ARGS };
-    } };
+    return {
+      source: `CHROMIUM_PATH (${given})`,
+      resolve: async () => {
+        if (!existsSync(given)) throw new Error(`CHROMIUM_PATH names ${given}, which does not exist`);
+        return { executablePath: given, args: QUIET_ARGS };
+      },
+    };
   }
-  if (existsSync('/usr/bin/chromium')) return { source: '/usr/bin/chromium', resolve: async () => ({ executablePath: '/usr/bin/chromium', args: QUIET_ARGS }) };
-  if (process.platform === 'linux' && process.arch === 'x64' && existsSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'))) {
+  if (existsSync('/usr/bin/chromium'))
+    return {
+      source: '/usr/bin/chromium',
+      resolve: async () => ({ executablePath: '/usr/bin/chromium', args: QUIET_ARGS }),
+    };
+  if (
+    process.platform === 'linux' &&
+    process.arch === 'x64' &&
+    existsSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'))
+  ) {
     return { source: '@sparticuz/chromium', resolve: packagedChromium };
   }
   return {

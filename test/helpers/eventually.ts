@@ -8,7 +8,10 @@ export interface EventuallyOptions {
  * `timeoutMs` the last failure is thrown. For what happens after a request has been answered
  * (jobs, deliveries, processes stopping).
  */
-export async function eventually<T>(check: () => T | Promise<T>, { timeoutMs = 30_000, intervalMs = 50 }: EventuallyOptions = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 30_000, intervalMs = 50 }: EventuallyOptions = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -34,14 +34,31 @@ export class Given {
 
   async organization(name = `Org ${randomBytes(3).toString('hex')}`): Promise<TestOrganization> {
     const email = `admin.${randomBytes(4).toString('hex')}@example.test`;
-    const result = await this.app.get(BootstrapService).bootstrap({ organizationName: name, baseCurrency: 'USD', adminEmail: email, adminPassword: PASSWORD });
+    const result = await this.app
+      .get(BootstrapService)
+      .bootstrap({ organizationName: name, baseCurrency: 'USD', adminEmail: email, adminPassword: PASSWORD });
     const tokens = await this.login(email, PASSWORD);
-    return { id: result.organizationId, admin: { id: result.adminId, email, password: PASSWORD, role: 'admin', organizationId: result.organizationId, ...tokens } };
+    return {
+      id: result.organizationId,
+      admin: {
+        id: result.adminId,
+        email,
+        password: PASSWORD,
+        role: 'admin',
+        organizationId: result.organizationId,
+        ...tokens,
+      },
+    };
   }
 
-  async user(organization: TestOrganization, role: Role = 'employee', extra: { manager_id?: string; full_name?: string } = {}): Promise<TestUser> {
+  async user(
+    organization: TestOrganization,
+    role: Role = 'employee',
+    extra: { manager_id?: string; full_name?: string } = {},
+  ): Promise<TestUser> {
     const email = `${role}.${randomBytes(4).toString('hex')}@example.test`;
-    const created = await request(this.http).post('/api/v1/admin/users')
+    const created = await request(this.http)
+      .post('/api/v1/admin/users')
       .set('Authorization', `Bearer ${organization.admin.accessToken}`)
       .send({ email, full_name: extra.full_name ?? `Test ${role}`, role, password: PASSWORD, ...extra });
     if (created.status !== 201) throw new Error(`given.user failed: ${created.status} ${JSON.stringify(created.body)}`);

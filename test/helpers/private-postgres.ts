@@ -38,7 +38,8 @@ export class PrivatePostgres {
     for (;;) {
       const match = /URL (\S+)/.exec(output);
       if (match) return match[1];
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`private PostgreSQL did not start:\n${output}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`private PostgreSQL did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

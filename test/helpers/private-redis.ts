@@ -26,7 +26,11 @@ export class PrivateRedis {
 
   static async start(password: string): Promise<PrivateRedis> {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     const redis = new PrivateRedis(child, port, password);
     for (let tries = 0; (await redis.ask('PING', password)) !== '+PONG'; tries++) {
       if (tries > 100 || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
@@ -47,7 +51,15 @@ export class PrivateRedis {
       socket.on('data', (chunk) => (reply += chunk));
       socket.on('error', () => resolve('connection refused'));
       socket.on('connect', () => socket.end(`${password ? `AUTH ${password}\r\n` : ''}${command}\r\nQUIT\r\n`));
-      socket.on('close', () => resolve(reply.trim().split('\r\n').filter((line) => line !== '+OK').at(0) ?? ''));
+      socket.on('close', () =>
+        resolve(
+          reply
+            .trim()
+            .split('\r\n')
+            .filter((line) => line !== '+OK')
+            .at(0) ?? '',
+        ),
+      );
     });
   }
 

@@ -8,7 +8,12 @@ export function expectProblem(response: Response, status: number, code: string):
   const summary = `${response.status} ${JSON.stringify(response.body)}`;
   expect({ status: response.status, code: response.body?.code, summary }).toEqual({ status, code, summary });
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, code, type: expect.stringMatching(/^https:\/\/spendin\.dev\/errors\//), title: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringMatching(/^https:\/\/spendin\.dev\/errors\//),
+    title: expect.any(String),
+  });
   expect(response.body.request_id).toBe(response.headers['x-request-id']);
   expect(JSON.stringify(response.body)).not.toMatch(/\bat .+\.(ts|js):\d+|SELECT |INSERT |node_modules/);
 }

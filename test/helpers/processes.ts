@@ -32,19 +32,45 @@ export interface Finished {
 /** The process environment minus anything that would point a child at another database or bucket. */
 export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: SCRATCH };
-  for (const name of ['DATABASE_URL', 'MIGRATE_ON_START', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'AUDIT_KEY', 'AUDIT_PREVIOUS_KEYS', 'SECRETS_KEY', 'SECRETS_PREVIOUS_KEYS', 'PORT']) delete base[name];
+  for (const name of [
+    'DATABASE_URL',
+    'MIGRATE_ON_START',
+    'ADMIN_EMAIL',
+    'ADMIN_PASSWORD',
+    'JWT_SECRET',
+    'AUDIT_KEY',
+    'AUDIT_PREVIOUS_KEYS',
+    'SECRETS_KEY',
+    'SECRETS_PREVIOUS_KEYS',
+    'PORT',
+  ])
+    delete base[name];
   // Nor at a developer's own receipts bucket.
   for (const name of Object.keys(base)) if (name === 'RECEIPTS_STORAGE' || name.startsWith('S3_')) delete base[name];
   // The keys a deployment's processes share, the same as the suites' in-process apps (unless a test sets its own).
-  const merged: NodeJS.ProcessEnv = { ...base, NODE_ENV: 'test', LOG_LEVEL: 'info', AUDIT_KEY: TEST_AUDIT_KEY, SECRETS_KEY: TEST_SECRETS_KEY, ...env };
+  const merged: NodeJS.ProcessEnv = {
+    ...base,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    AUDIT_KEY: TEST_AUDIT_KEY,
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    ...env,
+  };
   // `undefined` unsets a variable, DATA_DIR say, for a test where it must come from a `.env`.
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return merged;
 }
 
 /** Runs the built CLI (`dist/src/cli.js`) to completion. */
-export async function runCli(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], { env: cleanEnv(env), ...spawnOptions(options) });
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: SpawnOptions = {},
+): Promise<Finished> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), ...args], {
+    env: cleanEnv(env),
+    ...spawnOptions(options),
+  });
   return collect(child);
 }
 
@@ -61,7 +87,11 @@ export interface RunningApi {
  * output. It gets a free PORT unless `env` names one; `PORT: ''` gives it none, for a port that
  * comes from a `.env`. The port it listens on is read off its start-up line.
  */
-export async function startApi(env: Record<string, string | undefined>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningApi> {
+export async function startApi(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+  options: SpawnOptions = {},
+): Promise<RunningApi> {
   const { PORT: givenPort, ...rest } = env;
   const port = givenPort ?? String(await freePort());
   const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
@@ -105,8 +135,15 @@ export interface RunningWorker {
 }
 
 /** Starts the built queue worker (`dist/src/worker.js`) and resolves once it runs. */
-export async function startWorker(env: Record<string, string | undefined>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<RunningWorker> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], { env: cleanEnv(env), ...spawnOptions(options) });
+export async function startWorker(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+  options: SpawnOptions = {},
+): Promise<RunningWorker> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/worker.js')], {
+    env: cleanEnv(env),
+    ...spawnOptions(options),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -131,8 +168,16 @@ export async function startWorker(env: Record<string, string | undefined>, timeo
   };
 }
 
-export async function runToExit(args: string[], env: Record<string, string | undefined>, options: SpawnOptions = {}): Promise<Finished> {
-  const child = spawn(process.execPath, args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)), { env: cleanEnv(env), ...spawnOptions(options) });
+export async function runToExit(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: SpawnOptions = {},
+): Promise<Finished> {
+  const child = spawn(
+    process.execPath,
+    args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)),
+    { env: cleanEnv(env), ...spawnOptions(options) },
+  );
   return collect(child);
 }
 

@@ -59,7 +59,10 @@ export async function createTestApp(env: Record<string, string> = {}, on?: TestA
     OCR_WORKERS: '1',
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: false,
+    bodyParser: false,
+  });
   configureApp(app, config);
   await app.init();
   const http = app.getHttpServer() as App;

@@ -19,4 +19,3 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
     await client.end();
   }
 }
-

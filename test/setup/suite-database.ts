@@ -9,7 +9,8 @@ import { SERVER_ENV, TEMPLATE_ENV, withClient, databaseUrl } from './database-ur
 export async function cloneTemplate(name: string): Promise<string> {
   const adminUrl = process.env[SERVER_ENV];
   const template = process.env[TEMPLATE_ENV];
-  if (!adminUrl || !template) throw new Error('e2e suites run through jest\'s globalSetup (npm test), which prepares the database');
+  if (!adminUrl || !template)
+    throw new Error("e2e suites run through jest's globalSetup (npm test), which prepares the database");
   await withClient(adminUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name}`);
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
@@ -26,7 +27,7 @@ export async function dropDatabase(name: string): Promise<void> {
 /** An empty database (no migrations), for tests of the migration and start-up paths. */
 export async function createEmptyDatabase(name: string): Promise<string> {
   const adminUrl = process.env[SERVER_ENV];
-  if (!adminUrl) throw new Error('e2e suites run through jest\'s globalSetup (npm test), which prepares the database');
+  if (!adminUrl) throw new Error("e2e suites run through jest's globalSetup (npm test), which prepares the database");
   await withClient(adminUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name}`);
     await client.query(`CREATE DATABASE ${name}`);

@@ -51,4 +51,3 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
     },
   };
 }
-

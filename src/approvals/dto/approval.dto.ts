@@ -4,20 +4,44 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 
 export class ApproverDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', description: 'Set when a person is assigned' }) user_id: string | null;
-  @ApiProperty({ enum: ['finance', 'admin'], nullable: true, type: String, example: null, description: 'Set when a role is assigned: anyone with it (or above) may decide' }) role: 'finance' | 'admin' | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e',
+    description: 'Set when a person is assigned',
+  })
+  user_id: string | null;
+  @ApiProperty({
+    enum: ['finance', 'admin'],
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Set when a role is assigned: anyone with it (or above) may decide',
+  })
+  role: 'finance' | 'admin' | null;
 }
 
 export class ApprovalResponseDto {
   @ApiProperty({ format: 'uuid', example: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b' }) id: string;
   @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) spend_id: string;
-  @ApiProperty({ example: 1, description: 'Submission round of the spend (a resubmission starts a new one)' }) round: number;
+  @ApiProperty({ example: 1, description: 'Submission round of the spend (a resubmission starts a new one)' })
+  round: number;
   @ApiProperty({ example: 1, description: 'Position in the chain; steps are decided in order' }) step: number;
-  @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'cancelled'], example: 'pending' }) status: string;
-  @ApiProperty({ type: ApproverDto, example: { user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', role: null } }) approver: ApproverDto;
-  @ApiProperty({ example: 'manager', description: 'The policy rule\'s approver as written' }) requirement: string;
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'How the requirement was resolved, e.g. a fallback to finance' }) note: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' }) policy_id: string | null;
+  @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'cancelled'], example: 'pending' })
+  status: string;
+  @ApiProperty({ type: ApproverDto, example: { user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', role: null } })
+  approver: ApproverDto;
+  @ApiProperty({ example: 'manager', description: "The policy rule's approver as written" }) requirement: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'How the requirement was resolved, e.g. a fallback to finance',
+  })
+  note: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' })
+  policy_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'big-spend' }) rule_id: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) decided_by: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
@@ -30,18 +54,31 @@ export class DecisionDto {
   @IsBoolean()
   approved: boolean;
 
-  @ApiPropertyOptional({ example: 'Please split hotel and meals', maxLength: 2000, description: 'Required when rejecting' })
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) @IsString() @MaxLength(2000)
+  @ApiPropertyOptional({
+    example: 'Please split hotel and meals',
+    maxLength: 2000,
+    description: 'Required when rejecting',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(2000)
   comment?: string;
 }
 
 export class DecisionResponseDto {
   @ApiProperty({ example: 'ok' }) status: 'ok';
-  @ApiProperty({ enum: ['pending_approval', 'approved', 'rejected'], example: 'approved', description: 'The spend\'s status after the decision' }) spend_status: string;
+  @ApiProperty({
+    enum: ['pending_approval', 'approved', 'rejected'],
+    example: 'approved',
+    description: "The spend's status after the decision",
+  })
+  spend_status: string;
 }
 
 export class ListApprovalsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
-  @IsOptional() @IsIn(['pending', 'approved', 'rejected'], { message: 'must be one of pending, approved, rejected' })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'], { message: 'must be one of pending, approved, rejected' })
   status: 'pending' | 'approved' | 'rejected' = 'pending';
 }

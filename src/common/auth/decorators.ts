@@ -37,7 +37,10 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
     problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
   }
   if (!options.beforePasswordChange) {
-    problems.push([CommonErrors.PASSWORD_CHANGE_REQUIRED, 'An admin requires a new password: change it with POST /users/me/password first']);
+    problems.push([
+      CommonErrors.PASSWORD_CHANGE_REQUIRED,
+      'An admin requires a new password: change it with POST /users/me/password first',
+    ]);
   }
   return applyDecorators(
     SetMetadata(MINIMUM_ROLE_KEY, minimum),
@@ -53,5 +56,11 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const request = context.switchToHttp().getRequest<Request>();
   const user = request.user as AuthenticatedUser;
-  return { userId: user.userId, organizationId: user.organizationId, role: user.role, requestId: String(request.id), ip: request.ip };
+  return {
+    userId: user.userId,
+    organizationId: user.organizationId,
+    role: user.role,
+    requestId: String(request.id),
+    ip: request.ip,
+  };
 });

@@ -19,7 +19,9 @@ let common: Set<string> | undefined;
  */
 function commonPasswords(): Set<string> {
   if (!common) {
-    const list = JSON.parse(readFileSync(require.resolve('@zxcvbn-ts/language-common/src/passwords.json'), 'utf8')) as string[];
+    const list = JSON.parse(
+      readFileSync(require.resolve('@zxcvbn-ts/language-common/src/passwords.json'), 'utf8'),
+    ) as string[];
     common = new Set(list.map((entry) => entry.toLowerCase()));
   }
   return common;
@@ -46,7 +48,8 @@ export function isCommonPassword(password: string): boolean {
  * e-mail's local part (3 characters or more) must not appear in it, ignoring case.
  */
 export function passwordProblem(password: string, email?: string): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) return `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH)
+    return `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
   const local = email?.split('@')[0]?.toLowerCase() ?? '';
   if (local.length >= 3 && password.toLowerCase().includes(local)) return EMAIL_IN_PASSWORD_MESSAGE;
   if (isCommonPassword(password)) return COMMON_PASSWORD_MESSAGE;
@@ -71,22 +74,29 @@ export function assertAcceptablePassword(password: string, email: string, field:
 export function IsNewPassword() {
   return applyDecorators(
     IsString(),
-    Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` }),
-    (target: object, propertyName: string | symbol) => registerDecorator({
-      name: 'isAcceptablePassword',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) => {
-          if (typeof value !== 'string' || value.length < PASSWORD_MIN_LENGTH || value.length > PASSWORD_MAX_LENGTH) return true;
-          const email = (args.object as { email?: unknown }).email;
-          return passwordProblem(value, typeof email === 'string' ? email : undefined) === null;
-        },
-        defaultMessage: (args: ValidationArguments) => {
-          const email = (args.object as { email?: unknown }).email;
-          return passwordProblem(String(args.value), typeof email === 'string' ? email : undefined) ?? 'is not an acceptable password';
-        },
-      },
+    Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
+      message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
     }),
+    (target: object, propertyName: string | symbol) =>
+      registerDecorator({
+        name: 'isAcceptablePassword',
+        target: target.constructor,
+        propertyName: String(propertyName),
+        validator: {
+          validate: (value: unknown, args: ValidationArguments) => {
+            if (typeof value !== 'string' || value.length < PASSWORD_MIN_LENGTH || value.length > PASSWORD_MAX_LENGTH)
+              return true;
+            const email = (args.object as { email?: unknown }).email;
+            return passwordProblem(value, typeof email === 'string' ? email : undefined) === null;
+          },
+          defaultMessage: (args: ValidationArguments) => {
+            const email = (args.object as { email?: unknown }).email;
+            return (
+              passwordProblem(String(args.value), typeof email === 'string' ? email : undefined) ??
+              'is not an acceptable password'
+            );
+          },
+        },
+      }),
   );
 }

@@ -43,7 +43,8 @@ export function defineErrors<C extends string>(catalog: Record<C, ProblemKind>):
   const factories = {} as Record<C, ErrorFactory>;
   for (const code of Object.keys(catalog) as C[]) {
     const kind = catalog[code];
-    const factory = ((detail?: string, extras?: DomainError['extras']) => new DomainError(code, kind, detail, extras)) as ErrorFactory;
+    const factory = ((detail?: string, extras?: DomainError['extras']) =>
+      new DomainError(code, kind, detail, extras)) as ErrorFactory;
     Object.defineProperties(factory, {
       code: { value: code },
       status: { value: kind.status },

@@ -7,7 +7,15 @@ import { DomainError, ErrorFactory, problemTypeUri } from './domain-error';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Connection-level database failures: the database is down or restarting, not a bug. */
-const DATABASE_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /**
  * The one place where errors become HTTP answers: RFC 9457 problem details with a stable
@@ -45,11 +53,16 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception, request);
     if (rejectedValue(exception)) {
       // The handler's own validation should have caught it; the database's constraints did.
-      this.logger.warn({ err: exception, requestId: request.id }, 'a value passed validation but broke a database constraint');
+      this.logger.warn(
+        { err: exception, requestId: request.id },
+        'a value passed validation but broke a database constraint',
+      );
       return CommonErrors.VALIDATION_FAILED('A value is out of the range Spendin accepts');
     }
     if (databaseUnavailable(exception)) {
-      return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', { headers: { 'Retry-After': '5' } });
+      return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', {
+        headers: { 'Retry-After': '5' },
+      });
     }
     return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');
   }
@@ -63,24 +76,37 @@ export class ProblemFilter implements ExceptionFilter {
 function databaseUnavailable(exception: unknown): boolean {
   const errors = [exception, (exception as { driverError?: unknown })?.driverError];
   return errors.some((error) => {
-    const { code, message, name, syscall } = (error ?? {}) as { code?: string; message?: string; name?: string; syscall?: string };
-    return (code !== undefined && DATABASE_UNAVAILABLE_CODES.has(code)) || (message !== undefined && UNAVAILABLE_MESSAGES.has(message))
-      || (name !== undefined && UNAVAILABLE_ERROR_NAMES.has(name))
+    const { code, message, name, syscall } = (error ?? {}) as {
+      code?: string;
+      message?: string;
+      name?: string;
+      syscall?: string;
+    };
+    return (
+      (code !== undefined && DATABASE_UNAVAILABLE_CODES.has(code)) ||
+      (message !== undefined && UNAVAILABLE_MESSAGES.has(message)) ||
+      (name !== undefined && UNAVAILABLE_ERROR_NAMES.has(name)) ||
       // Over a Unix socket (the embedded default) a stopped server is a missing socket file or a broken pipe.
-      || (code !== undefined && SOCKET_GONE_CODES.has(code) && (syscall === 'connect' || syscall === 'write'));
+      (code !== undefined && SOCKET_GONE_CODES.has(code) && (syscall === 'connect' || syscall === 'write'))
+    );
   });
 }
 
 /** A CHECK constraint or a numeric range refused a value: bad input that got past validation, not an outage. */
 function rejectedValue(exception: unknown): boolean {
-  const code = ((exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string }))?.code;
+  const code = ((exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string }))
+    ?.code;
   return code === '23514' || code === '22003';
 }
 
 /** TypeORM's, when the connection under a transaction died and its rollback found it gone. */
 const UNAVAILABLE_ERROR_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
 const SOCKET_GONE_CODES = new Set(['ENOENT', 'EPIPE']);
-const UNAVAILABLE_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Connection terminated']);
+const UNAVAILABLE_MESSAGES = new Set([
+  'timeout exceeded when trying to connect',
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+]);
 
 const HTTP_STATUS_ERRORS: Partial<Record<number, ErrorFactory>> = {
   [HttpStatus.BAD_REQUEST]: CommonErrors.BAD_REQUEST,
@@ -102,7 +128,10 @@ function fromHttpException(exception: HttpException, request: Request): DomainEr
   if (status === HttpStatus.SERVICE_UNAVAILABLE) {
     // Health checks answer 503 with the state of each dependency; keep it for operators.
     const checks = exception.getResponse();
-    return CommonErrors.SERVICE_UNAVAILABLE('A dependency is unavailable', typeof checks === 'object' ? { body: { checks } } : {});
+    return CommonErrors.SERVICE_UNAVAILABLE(
+      'A dependency is unavailable',
+      typeof checks === 'object' ? { body: { checks } } : {},
+    );
   }
   if (factory) return factory(exception.message);
   return CommonErrors.INTERNAL_ERROR('An unexpected error occurred; quote the request id when reporting it');

@@ -5,12 +5,18 @@ import { FieldError } from './domain-error';
 /** Flattens class-validator's tree into `{field: "a.b[0].c", message}` pairs. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    const field =
+      parent === ''
+        ? error.property
+        : /^\d+$/.test(error.property)
+          ? `${parent}[${error.property}]`
+          : `${parent}.${error.property}`;
     const messages = Object.values(error.constraints ?? {});
     // A missing field fails every rule at once; "is required" says it better than each rule.
-    const own = messages.length > 0 && error.value === undefined && !isUnknownField(messages[0], error.property)
-      ? [{ field, message: 'is required' }]
-      : messages.map((message) => ({ field, message: humanize(message, error.property) }));
+    const own =
+      messages.length > 0 && error.value === undefined && !isUnknownField(messages[0], error.property)
+        ? [{ field, message: 'is required' }]
+        : messages.map((message) => ({ field, message: humanize(message, error.property) }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }

@@ -19,7 +19,12 @@ export function answerClientErrorsWithProblems(server: Server): void {
     const problem = problemFor(error.code);
     const requestId = randomUUID();
     const body = JSON.stringify({
-      type: problemTypeUri(problem.code), title: problem.kind.title, status: problem.status, detail: problem.detail, code: problem.code, request_id: requestId,
+      type: problemTypeUri(problem.code),
+      title: problem.kind.title,
+      status: problem.status,
+      detail: problem.detail,
+      code: problem.code,
+      request_id: requestId,
     });
     socket.end(
       `HTTP/1.1 ${problem.status} ${problem.kind.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -20,11 +20,15 @@ export class ContentTypeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
     if (hasBody(request)) {
-      const accepted = this.reflector.getAllAndOverride<string>(ACCEPTS_KEY, [context.getHandler(), context.getClass()]) ?? 'application/json';
+      const accepted =
+        this.reflector.getAllAndOverride<string>(ACCEPTS_KEY, [context.getHandler(), context.getClass()]) ??
+        'application/json';
       const sent = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (!matches(sent, accepted)) {
         throw CommonErrors.UNSUPPORTED_CONTENT_TYPE(
-          sent === '' ? `A request body needs Content-Type: ${accepted}` : `Content-Type ${sent} is not accepted here; send ${accepted}`,
+          sent === ''
+            ? `A request body needs Content-Type: ${accepted}`
+            : `Content-Type ${sent} is not accepted here; send ${accepted}`,
         );
       }
     }
@@ -38,6 +42,7 @@ function hasBody(request: Request): boolean {
 }
 
 function matches(sent: string, accepted: string): boolean {
-  if (accepted === 'application/json') return sent === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(sent);
+  if (accepted === 'application/json')
+    return sent === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(sent);
   return sent === accepted;
 }

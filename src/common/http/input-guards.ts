@@ -24,7 +24,10 @@ export const MAX_JSON_NODES = 10_000;
  */
 export function guardInput(req: Request, _res: Response, next: NextFunction): void {
   const errors: FieldError[] = [];
-  for (const [source, root] of [['', req.body], ['', req.query]] as const) {
+  for (const [source, root] of [
+    ['', req.body],
+    ['', req.query],
+  ] as const) {
     if (root === null || typeof root !== 'object') {
       if (typeof root === 'string' && !storable(root)) errors.push({ field: 'body', message: UNSTORABLE });
       continue;
@@ -40,9 +43,13 @@ export function guardInput(req: Request, _res: Response, next: NextFunction): vo
       const entries = Object.entries(value as Record<string, unknown>);
       nodes += entries.length;
       if ((!Array.isArray(value) && entries.length > MAX_FIELDS_PER_OBJECT) || nodes > MAX_JSON_NODES) {
-        next(CommonErrors.PAYLOAD_TOO_LARGE(Array.isArray(value) || nodes > MAX_JSON_NODES
-          ? `The request holds more than ${MAX_JSON_NODES} fields and items`
-          : `${path || 'The request body'} has more than ${MAX_FIELDS_PER_OBJECT} fields`));
+        next(
+          CommonErrors.PAYLOAD_TOO_LARGE(
+            Array.isArray(value) || nodes > MAX_JSON_NODES
+              ? `The request holds more than ${MAX_JSON_NODES} fields and items`
+              : `${path || 'The request body'} has more than ${MAX_FIELDS_PER_OBJECT} fields`,
+          ),
+        );
         return;
       }
       for (const [key, child] of entries) {

@@ -35,18 +35,25 @@ export class UploadInterceptor implements NestInterceptor {
     const options = this.reflector.get<UploadOptions | undefined>(UPLOAD_KEY, context.getHandler());
     if (!options) return next.handle();
     const http = context.switchToHttp();
-    return from(this.parse(options, http.getRequest<Request>(), http.getResponse<Response>())).pipe(switchMap(() => next.handle()));
+    return from(this.parse(options, http.getRequest<Request>(), http.getResponse<Response>())).pipe(
+      switchMap(() => next.handle()),
+    );
   }
 
   private parse(options: UploadOptions, request: Request, response: Response): Promise<void> {
     const key = `${options.field}:${options.maxBytes}`;
     let parser = this.parsers.get(key);
     if (!parser) {
-      parser = multer({ storage: multer.memoryStorage(), limits: { fileSize: options.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 11 } });
+      parser = multer({
+        storage: multer.memoryStorage(),
+        limits: { fileSize: options.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 11 },
+      });
       this.parsers.set(key, parser);
     }
     return new Promise((resolve, reject) => {
-      parser.single(options.field)(request, response, (error: unknown) => (error ? reject(toProblem(error, options)) : resolve()));
+      parser.single(options.field)(request, response, (error: unknown) =>
+        error ? reject(toProblem(error, options)) : resolve(),
+      );
     });
   }
 }
@@ -61,11 +68,16 @@ function toProblem(error: unknown, options: UploadOptions): Error {
     case 'LIMIT_UNEXPECTED_FILE':
     case 'LIMIT_FILE_COUNT':
       return CommonErrors.VALIDATION_FAILED(`Send exactly one file, in the form field "${options.field}"`, {
-        errors: [{ field: error.field ?? options.field, message: `unexpected file; send one file as "${options.field}"` }],
+        errors: [
+          { field: error.field ?? options.field, message: `unexpected file; send one file as "${options.field}"` },
+        ],
       });
     default:
-      return CommonErrors.VALIDATION_FAILED(`The multipart form is too large or has too many parts (${error.message})`, {
-        errors: [{ field: error.field ?? 'form', message: error.message }],
-      });
+      return CommonErrors.VALIDATION_FAILED(
+        `The multipart form is too large or has too many parts (${error.message})`,
+        {
+          errors: [{ field: error.field ?? 'form', message: error.message }],
+        },
+      );
   }
 }

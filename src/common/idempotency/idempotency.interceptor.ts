@@ -50,7 +50,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const actor = request.user as Actor;
     const response = context.switchToHttp().getResponse<Response>();
     const described = `${request.method} ${request.path}\n${canonicalJson(request.body ?? null)}\n${fileDigest(request)}`;
-    const fingerprint = secretFields.length > 0 ? this.box.fingerprint(described) : createHash('sha256').update(described).digest('hex');
+    const fingerprint =
+      secretFields.length > 0 ? this.box.fingerprint(described) : createHash('sha256').update(described).digest('hex');
 
     return from(this.claim(actor, header, request, fingerprint)).pipe(
       mergeMap((replay) => {
@@ -61,15 +62,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(replay.body);
         }
         return next.handle().pipe(
-          mergeMap((body) => from(this.complete(actor, header, response.statusCode, redact(body, secretFields))).pipe(mergeMap(() => of(body)))),
-          catchError((error: unknown) => from(this.release(actor, header)).pipe(mergeMap(() => { throw error; }))),
+          mergeMap((body) =>
+            from(this.complete(actor, header, response.statusCode, redact(body, secretFields))).pipe(
+              mergeMap(() => of(body)),
+            ),
+          ),
+          catchError((error: unknown) =>
+            from(this.release(actor, header)).pipe(
+              mergeMap(() => {
+                throw error;
+              }),
+            ),
+          ),
         );
       }),
     );
   }
 
   /** Claims the key, or answers the stored response to replay; throws for a conflict. */
-  private async claim(actor: Actor, key: string, request: Request, fingerprint: string): Promise<{ status: number; body: unknown } | null> {
+  private async claim(
+    actor: Actor,
+    key: string,
+    request: Request,
+    fingerprint: string,
+  ): Promise<{ status: number; body: unknown } | null> {
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_keys (user_id, key, organization_id, method, path, request_hash, status)
        VALUES ($1, $2, $3, $4, $5, $6, 'in_progress')
@@ -79,7 +95,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
          WHERE idempotency_keys.created_at < now() - make_interval(hours => $7)
             OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.created_at < now() - make_interval(secs => $8))
        RETURNING key`,
-      [actor.userId, key, actor.organizationId, request.method, request.path, fingerprint, REPLAY_WINDOW_HOURS, STALE_IN_PROGRESS_SECONDS],
+      [
+        actor.userId,
+        key,
+        actor.organizationId,
+        request.method,
+        request.path,
+        fingerprint,
+        REPLAY_WINDOW_HOURS,
+        STALE_IN_PROGRESS_SECONDS,
+      ],
     );
     if (inserted.length > 0) return null;
     const [existing] = await this.dataSource.query(
@@ -88,10 +113,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     if (!existing) return this.claim(actor, key, request, fingerprint);
     if (existing.request_hash !== fingerprint) {
-      throw IdempotencyErrors.IDEMPOTENCY_KEY_REUSED('This Idempotency-Key was used with a different request; use a new key for a new request');
+      throw IdempotencyErrors.IDEMPOTENCY_KEY_REUSED(
+        'This Idempotency-Key was used with a different request; use a new key for a new request',
+      );
     }
     if (existing.status === 'in_progress') {
-      throw IdempotencyErrors.IDEMPOTENCY_REQUEST_IN_PROGRESS('The first request with this Idempotency-Key is still running; retry shortly', { headers: { 'Retry-After': '1' } });
+      throw IdempotencyErrors.IDEMPOTENCY_REQUEST_IN_PROGRESS(
+        'The first request with this Idempotency-Key is still running; retry shortly',
+        { headers: { 'Retry-After': '1' } },
+      );
     }
     return { status: existing.response_status, body: existing.response_body };
   }
@@ -104,7 +134,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async release(actor: Actor, key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [actor.userId, key]);
+    await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`,
+      [actor.userId, key],
+    );
   }
 }
 

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { convert, formatAmount, formatRate, isCurrency, minorDigits, MoneyError, parseAmount, parseRate } from './money';
+import {
+  convert,
+  formatAmount,
+  formatRate,
+  isCurrency,
+  minorDigits,
+  MoneyError,
+  parseAmount,
+  parseRate,
+} from './money';
 
 describe('money', () => {
   it('knows ISO-4217 minor digits and refuses non-money codes', () => {
@@ -12,15 +21,33 @@ describe('money', () => {
 
   describe('parseAmount', () => {
     it.each([
-      ['123.45', 'USD', 12345n], ['123.4', 'USD', 12340n], ['123', 'USD', 12300n], ['0.01', 'USD', 1n],
-      ['1200', 'JPY', 1200n], ['1.234', 'BHD', 1234n], [12.5, 'USD', 1250n], [1200, 'JPY', 1200n], [' 7.00 ', 'EUR', 700n],
+      ['123.45', 'USD', 12345n],
+      ['123.4', 'USD', 12340n],
+      ['123', 'USD', 12300n],
+      ['0.01', 'USD', 1n],
+      ['1200', 'JPY', 1200n],
+      ['1.234', 'BHD', 1234n],
+      [12.5, 'USD', 1250n],
+      [1200, 'JPY', 1200n],
+      [' 7.00 ', 'EUR', 700n],
     ])('reads %p %s as %p minor units', (input, currency, minor) => {
       expect(parseAmount(input, currency)).toBe(minor);
     });
 
     it.each([
-      ['1.234', 'USD'], ['1.5', 'JPY'], ['-1', 'USD'], ['1e3', 'USD'], [1e21, 'USD'], ['12,50', 'EUR'], ['', 'USD'],
-      ['abc', 'USD'], ['1.', 'USD'], ['.5', 'USD'], [-3, 'USD'], [Number.NaN, 'USD'], ['1000000000000', 'USD'],
+      ['1.234', 'USD'],
+      ['1.5', 'JPY'],
+      ['-1', 'USD'],
+      ['1e3', 'USD'],
+      [1e21, 'USD'],
+      ['12,50', 'EUR'],
+      ['', 'USD'],
+      ['abc', 'USD'],
+      ['1.', 'USD'],
+      ['.5', 'USD'],
+      [-3, 'USD'],
+      [Number.NaN, 'USD'],
+      ['1000000000000', 'USD'],
     ])('refuses %p %s', (input, currency) => {
       expect(() => parseAmount(input, currency)).toThrow(MoneyError);
     });
@@ -35,9 +62,11 @@ describe('money', () => {
   });
 
   it('round-trips every amount through its decimal string', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 11n }), fc.constantFrom('USD', 'JPY', 'BHD'), (minor, currency) => {
-      expect(parseAmount(formatAmount(minor, currency), currency)).toBe(minor);
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 11n }), fc.constantFrom('USD', 'JPY', 'BHD'), (minor, currency) => {
+        expect(parseAmount(formatAmount(minor, currency), currency)).toBe(minor);
+      }),
+    );
   });
 
   describe('rates and conversion', () => {
@@ -57,9 +86,11 @@ describe('money', () => {
     });
 
     it('is the identity at rate 1 between currencies of equal digits', () => {
-      fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 14n }), (minor) => {
-        expect(convert(minor, 'EUR', 'USD', parseRate('1'))).toBe(minor);
-      }));
+      fc.assert(
+        fc.property(fc.bigInt({ min: 0n, max: 10n ** 14n }), (minor) => {
+          expect(convert(minor, 'EUR', 'USD', parseRate('1'))).toBe(minor);
+        }),
+      );
     });
   });
 });

@@ -45,7 +45,11 @@ export function parseAmount(input: string | number, currency: string): bigint {
   if (!match) throw new MoneyError('must be a positive decimal amount such as "123.45"');
   const [, whole, fraction = ''] = match;
   if (fraction.length > digits) {
-    throw new MoneyError(digits === 0 ? `${currency} has no minor units; send a whole amount` : `${currency} has ${digits} decimal places at most`);
+    throw new MoneyError(
+      digits === 0
+        ? `${currency} has no minor units; send a whole amount`
+        : `${currency} has ${digits} decimal places at most`,
+    );
   }
   const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
   if (BigInt(whole) >= MAX_MAJOR_UNITS) throw new MoneyError('is larger than any expense Spendin accepts');

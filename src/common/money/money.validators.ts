@@ -40,7 +40,8 @@ export function IsMoneyAmount(currencyProperty: string, options?: ValidationOpti
         defaultMessage(args: ValidationArguments) {
           const currency = (args.object as Record<string, unknown>)[currencyProperty];
           try {
-            if (typeof args.value !== 'string' && typeof args.value !== 'number') return 'must be a decimal amount such as "123.45"';
+            if (typeof args.value !== 'string' && typeof args.value !== 'number')
+              return 'must be a decimal amount such as "123.45"';
             if (parseAmount(args.value, String(currency)) === 0n) return 'must be greater than 0';
           } catch (error) {
             if (error instanceof MoneyError) return error.message;

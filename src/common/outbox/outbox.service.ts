@@ -1,7 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  QueryRunner,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import { runSql } from '../../database/sql';
 
 /** Topics of side effects that leave the process; consumers turn them into jobs. */
@@ -59,7 +66,13 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
   }
 
   /** `delaySeconds`: not to be dispatched before then (a retry on a schedule of its own). */
-  async enqueue(tx: EntityManager, organizationId: string, topic: OutboxTopic, payload: Record<string, unknown>, options: { delaySeconds?: number } = {}): Promise<void> {
+  async enqueue(
+    tx: EntityManager,
+    organizationId: string,
+    topic: OutboxTopic,
+    payload: Record<string, unknown>,
+    options: { delaySeconds?: number } = {},
+  ): Promise<void> {
     const runner = tx.queryRunner;
     if (!runner?.isTransactionActive) {
       throw new Error('OutboxService.enqueue must run inside the transaction of the change it announces');
@@ -67,8 +80,11 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
     const spendId = payload.spend_id;
     const rows = this.pending.get(runner) ?? [];
     rows.push({
-      organizationId, topic, payload: JSON.stringify(payload),
-      subjectId: typeof spendId === 'string' && isUUID(spendId) ? spendId : null, delaySeconds: options.delaySeconds ?? 0,
+      organizationId,
+      topic,
+      payload: JSON.stringify(payload),
+      subjectId: typeof spendId === 'string' && isUUID(spendId) ? spendId : null,
+      delaySeconds: options.delaySeconds ?? 0,
     });
     this.pending.set(runner, rows);
   }
@@ -81,7 +97,11 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
     if (!rows?.length) return;
     this.pending.delete(runner);
     await runSql(runner.manager, INSERT_ROWS, [
-      rows.map((r) => r.organizationId), rows.map((r) => r.topic), rows.map((r) => r.payload), rows.map((r) => r.subjectId), rows.map((r) => r.delaySeconds),
+      rows.map((r) => r.organizationId),
+      rows.map((r) => r.topic),
+      rows.map((r) => r.payload),
+      rows.map((r) => r.subjectId),
+      rows.map((r) => r.delaySeconds),
     ]);
   }
 

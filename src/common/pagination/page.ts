@@ -49,7 +49,12 @@ export function decodeCursor(cursor: string, shape: CursorPart[]): string[] {
 }
 
 /** Wraps one page of rows; `next_cursor` is the last row's key when more rows may follow. */
-export function toPage<T>(items: T[], total: number, query: { limit: number; offset: number; cursor?: string }, keyOf: (last: T) => Array<string | number>): Page<T> {
+export function toPage<T>(
+  items: T[],
+  total: number,
+  query: { limit: number; offset: number; cursor?: string },
+  keyOf: (last: T) => Array<string | number>,
+): Page<T> {
   const last = items.at(-1);
   const more = items.length === query.limit && (query.cursor !== undefined || query.offset + items.length < total);
   return { total, items, next_cursor: more && last !== undefined ? encodeCursor(keyOf(last)) : null };
@@ -60,7 +65,13 @@ export function toPage<T>(items: T[], total: number, query: { limit: number; off
  * DISTINCT ids, several times slower on large tenants, and nothing here joins.)
  */
 export async function countMatches<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<number> {
-  const row = await query.clone().select('COUNT(*)', 'count').orderBy().offset(undefined).limit(undefined).getRawOne<{ count: string }>();
+  const row = await query
+    .clone()
+    .select('COUNT(*)', 'count')
+    .orderBy()
+    .offset(undefined)
+    .limit(undefined)
+    .getRawOne<{ count: string }>();
   return Number(row?.count ?? 0);
 }
 

@@ -9,7 +9,13 @@ describe('SecretBox', () => {
   it('seals a secret so that the stored text holds none of it, and opens it again', () => {
     const sealed = box.seal(secret, 'webhook_subscription:1');
     expect(sealed).toMatch(new RegExp(`^v1\\.${box.keyId}\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]+$`));
-    for (const part of [secret, secret.slice(6), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('hex')]) {
+    for (const part of [
+      secret,
+      secret.slice(6),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      Buffer.from(secret).toString('hex'),
+    ]) {
       expect(sealed).not.toContain(part);
     }
     expect(box.open(sealed, 'webhook_subscription:1')).toBe(secret);
@@ -28,7 +34,9 @@ describe('SecretBox', () => {
     for (let i = 0; i < bytes.length; i++) {
       const altered = Buffer.from(bytes);
       altered[i] ^= 0x01;
-      expect(() => box.open([v, id, nonce, altered.toString('base64url')].join('.'), 'webhook_subscription:1')).toThrow(SecretBoxError);
+      expect(() => box.open([v, id, nonce, altered.toString('base64url')].join('.'), 'webhook_subscription:1')).toThrow(
+        SecretBoxError,
+      );
     }
     expect(() => box.open(`${v}.${id}.${nonce}`, 'webhook_subscription:1')).toThrow(SecretBoxError);
     expect(() => box.open(secret, 'webhook_subscription:1')).toThrow(/not a sealed secret/);

@@ -47,16 +47,24 @@ export class SecretBox {
 
   open(sealed: string, context: string): string {
     const [version, keyId, nonce, body, ...rest] = sealed.split('.');
-    if (version !== VERSION || !keyId || !nonce || !body || rest.length > 0) throw new SecretBoxError('not a sealed secret');
+    if (version !== VERSION || !keyId || !nonce || !body || rest.length > 0)
+      throw new SecretBoxError('not a sealed secret');
     const key = this.keys.get(keyId);
-    if (!key) throw new SecretBoxError(`sealed under key ${keyId}, which is neither SECRETS_KEY nor one of SECRETS_PREVIOUS_KEYS`);
+    if (!key)
+      throw new SecretBoxError(
+        `sealed under key ${keyId}, which is neither SECRETS_KEY nor one of SECRETS_PREVIOUS_KEYS`,
+      );
     const bytes = Buffer.from(body, 'base64url');
     if (bytes.length < TAG_BYTES) throw new SecretBoxError('sealed secret is truncated');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key.encryption, Buffer.from(nonce, 'base64url'), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', key.encryption, Buffer.from(nonce, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new SecretBoxError('sealed secret does not open: altered, or stored for another row');
     }

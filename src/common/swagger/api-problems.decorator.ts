@@ -6,7 +6,9 @@ import { ProblemExample, problemResponse } from './problem.schema';
 /** Where @nestjs/swagger keeps an operation's responses (its DECORATORS.API_RESPONSE). */
 const RESPONSES_METADATA = 'swagger/apiResponse';
 
-type ResponseEntry = { content?: Record<string, { examples?: Record<string, { summary?: string; value?: { title?: string } }> }> };
+type ResponseEntry = {
+  content?: Record<string, { examples?: Record<string, { summary?: string; value?: { title?: string } }> }>;
+};
 
 /**
  * Documents the problems a route can answer, grouped by status, one example per code:
@@ -26,7 +28,10 @@ export function ApiProblems(...errors: Array<ErrorFactory | readonly [ErrorFacto
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const holder = descriptor ? descriptor.value : target;
     for (const [status, examples] of byStatus) {
-      const { [status]: earlier, ...others } = (Reflect.getMetadata(RESPONSES_METADATA, holder) ?? {}) as Record<string, ResponseEntry>;
+      const { [status]: earlier, ...others } = (Reflect.getMetadata(RESPONSES_METADATA, holder) ?? {}) as Record<
+        string,
+        ResponseEntry
+      >;
       const kept = documentedProblems(status, earlier).filter((e) => !examples.some((n) => n.code === e.code));
       Reflect.defineMetadata(RESPONSES_METADATA, others, holder);
       ApiResponse(problemResponse([...kept, ...examples]))(target, key as string, descriptor as PropertyDescriptor);
@@ -37,7 +42,12 @@ export function ApiProblems(...errors: Array<ErrorFactory | readonly [ErrorFacto
 /** The problem examples already documented for a status. */
 function documentedProblems(status: number, entry: ResponseEntry | undefined): ProblemExample[] {
   const examples = entry?.content?.['application/problem+json']?.examples ?? {};
-  return Object.entries(examples).map(([code, example]) => ({ status, code, title: example.value?.title ?? code, detail: example.summary ?? '' }));
+  return Object.entries(examples).map(([code, example]) => ({
+    status,
+    code,
+    title: example.value?.title ?? code,
+    detail: example.summary ?? '',
+  }));
 }
 
 /** 422 with per-field errors, and 400 for malformed JSON or a wrong content type. */

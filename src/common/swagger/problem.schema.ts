@@ -19,10 +19,17 @@ export const problemSchema = {
       items: {
         type: 'object',
         required: ['field', 'message'],
-        properties: { field: { type: 'string', example: 'email' }, message: { type: 'string', example: 'must be an email' } },
+        properties: {
+          field: { type: 'string', example: 'email' },
+          message: { type: 'string', example: 'must be an email' },
+        },
       },
     },
-    request_id: { type: 'string', description: 'Equals the X-Request-Id response header', example: 'b1f0c1de-2a6b-4f43-9a1e-0c1d2e3f4a5b' },
+    request_id: {
+      type: 'string',
+      description: 'Equals the X-Request-Id response header',
+      example: 'b1f0c1de-2a6b-4f43-9a1e-0c1d2e3f4a5b',
+    },
   },
 } as const;
 
@@ -52,7 +59,9 @@ export function problemResponse(examples: ProblemExample[]): ApiResponseOptions 
                 status: e.status,
                 detail: e.detail,
                 code: e.code,
-                ...(e.code === 'VALIDATION_FAILED' ? { errors: [{ field: 'email', message: 'must be an email' }] } : {}),
+                ...(e.code === 'VALIDATION_FAILED'
+                  ? { errors: [{ field: 'email', message: 'must be an email' }] }
+                  : {}),
                 request_id: 'b1f0c1de-2a6b-4f43-9a1e-0c1d2e3f4a5b',
               },
             },

@@ -64,11 +64,17 @@ export class ClusterUsers {
           rmSync(this.lockDir, { recursive: true, force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new Error(`Waited ${LOCK_WAIT_MS / 1000} s for another process to start or stop the embedded PostgreSQL (lock ${this.lockDir}); remove it if no Spendin process runs.`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `Waited ${LOCK_WAIT_MS / 1000} s for another process to start or stop the embedded PostgreSQL (lock ${this.lockDir}); remove it if no Spendin process runs.`,
+          );
         await sleep(100);
       }
     }
-    writeFileSync(join(this.lockDir, 'holder'), JSON.stringify({ pid: process.pid, startMark: startMarkOf(process.pid) }));
+    writeFileSync(
+      join(this.lockDir, 'holder'),
+      JSON.stringify({ pid: process.pid, startMark: startMarkOf(process.pid) }),
+    );
     try {
       return await work();
     } finally {
@@ -78,7 +84,10 @@ export class ClusterUsers {
 
   private lockHolderIsGone(): boolean {
     try {
-      const holder = JSON.parse(readFileSync(join(this.lockDir, 'holder'), 'utf8')) as { pid: number; startMark: string | null };
+      const holder = JSON.parse(readFileSync(join(this.lockDir, 'holder'), 'utf8')) as {
+        pid: number;
+        startMark: string | null;
+      };
       return !isSameProcessAlive(holder.pid, holder.startMark);
     } catch {
       // Created but not yet written by its holder, or left empty by a crash between the two:

@@ -1,5 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,18 +117,34 @@ export async function initialiseCluster(clusterDir: string, password: string): P
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (user) chownSync(passwordFile, user.uid, user.gid);
   try {
-    await run(initdb, [
-      `--pgdata=${clusterDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C',
-    ], { ...user, env: { ...process.env, LC_ALL: 'C' } });
+    await run(
+      initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--locale=C',
+      ],
+      { ...user, env: { ...process.env, LC_ALL: 'C' } },
+    );
   } catch (error) {
     rmSync(clusterDir, { recursive: true, force: true });
-    const output = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
+    const output = String((error as { stderr?: string }).stderr ?? (error as Error).message)
+      .trim()
+      .split('\n')
+      .pop();
     throw new EmbeddedDatabaseError(`The embedded PostgreSQL could not be created in ${clusterDir}: ${output}`);
   } finally {
     rmSync(passwordFile, { force: true });
   }
-  appendFileSync(join(clusterDir, 'postgresql.conf'), "\n# Spendin's listen settings, rewritten at every start.\ninclude_if_exists = 'spendin.conf'\n");
+  appendFileSync(
+    join(clusterDir, 'postgresql.conf'),
+    "\n# Spendin's listen settings, rewritten at every start.\ninclude_if_exists = 'spendin.conf'\n",
+  );
 }
 
 /** A free TCP port on 127.0.0.1, for a cluster that cannot have a socket. */
@@ -137,12 +164,15 @@ export async function startCluster(clusterDir: string, listen: ListenSettings): 
   const { pgCtl } = await binaries();
   const user = runAs();
   const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-  writeFileSync(join(clusterDir, 'spendin.conf'), [
-    `listen_addresses = ${quote(listen.tcp ? '127.0.0.1' : '')}`,
-    `port = ${listen.port}`,
-    `unix_socket_directories = ${quote(listen.socketDir ?? '')}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(clusterDir, 'spendin.conf'),
+    [
+      `listen_addresses = ${quote(listen.tcp ? '127.0.0.1' : '')}`,
+      `port = ${listen.port}`,
+      `unix_socket_directories = ${quote(listen.socketDir ?? '')}`,
+      '',
+    ].join('\n'),
+  );
   if (listen.socketDir) {
     // Beside the cluster, not in it: the cluster directory is the postgres user's alone (0700),
     // and other OS users (a CLI run as another user, a worker as a container's user) must reach
@@ -158,7 +188,10 @@ export async function startCluster(clusterDir: string, listen: ListenSettings): 
     chownSync(log, user.uid, user.gid);
   }
   try {
-    await run(pgCtl, ['start', '-D', clusterDir, '-l', log, '-w', '-t', '120', '-s'], { ...user, env: { ...process.env, LC_MESSAGES: 'C' } });
+    await run(pgCtl, ['start', '-D', clusterDir, '-l', log, '-w', '-t', '120', '-s'], {
+      ...user,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
   } catch {
     throw new EmbeddedDatabaseError(startFailure(log, listen));
   }
@@ -204,7 +237,13 @@ function rotate(log: string): void {
 function startFailure(log: string, listen: ListenSettings): string {
   const lines = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-30) : [];
   const said = (pattern: RegExp) => lines.some((line) => pattern.test(line));
-  const fatal = [...lines].reverse().find((line) => /FATAL|PANIC/.test(line))?.replace(/^.*?(FATAL|PANIC):\s*/, '') ?? lines.at(-1) ?? 'no output';
+  const fatal =
+    [...lines]
+      .reverse()
+      .find((line) => /FATAL|PANIC/.test(line))
+      ?.replace(/^.*?(FATAL|PANIC):\s*/, '') ??
+    lines.at(-1) ??
+    'no output';
   const where = `(log: ${log})`;
   if (said(/Address already in use/) && listen.tcp) {
     return `The embedded PostgreSQL cannot listen on 127.0.0.1:${listen.port}, another program uses that port: set EMBEDDED_DB_PORT to a free port, or unset it to listen only on a socket in DATA_DIR ${where}.`;

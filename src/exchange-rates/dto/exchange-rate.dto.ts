@@ -7,7 +7,7 @@ import { CursorPageQueryDto } from '../../common/pagination/page-query.dto';
 export class ExchangeRateResponseDto {
   @ApiProperty({ format: 'uuid', example: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' }) id: string;
   @ApiProperty({ example: 'EUR', description: 'The foreign currency' }) currency: string;
-  @ApiProperty({ example: 'USD', description: 'The organization\'s base currency' }) base_currency: string;
+  @ApiProperty({ example: 'USD', description: "The organization's base currency" }) base_currency: string;
   @ApiProperty({ example: '1.0823', description: 'Units of base_currency for one unit of currency' }) rate: string;
   @ApiProperty({ format: 'date', example: '2026-03-02' }) date: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T08:00:00.000Z' }) updated_at: string;
@@ -18,7 +18,11 @@ export class SetExchangeRateDto {
   @IsCurrencyCode()
   currency: string;
 
-  @ApiProperty({ example: '1.0823', oneOf: [{ type: 'string' }, { type: 'number' }], description: 'Units of the base currency for one unit of currency; a string keeps every digit' })
+  @ApiProperty({
+    example: '1.0823',
+    oneOf: [{ type: 'string' }, { type: 'number' }],
+    description: 'Units of the base currency for one unit of currency; a string keeps every digit',
+  })
   @IsRate()
   rate: string | number;
 
@@ -29,15 +33,18 @@ export class SetExchangeRateDto {
 
 export class ListExchangeRatesQuery extends CursorPageQueryDto {
   @ApiPropertyOptional({ example: 'EUR' })
-  @IsOptional() @IsCurrencyCode()
+  @IsOptional()
+  @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ format: 'date', example: '2026-03-01', description: 'From this date, inclusive' })
-  @IsOptional() @IsCalendarDate()
+  @IsOptional()
+  @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date', example: '2026-03-31', description: 'Up to this date, inclusive' })
-  @IsOptional() @IsCalendarDate()
+  @IsOptional()
+  @IsCalendarDate()
   to?: string;
 }
 

@@ -27,7 +27,14 @@ export class EmailDelivery implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'email', topics: ['notification.email'], handle: (job) => this.deliver(job), attempts: EMAIL_ATTEMPTS, backoffMs: 2_000, concurrency: 2 });
+    this.registry.register({
+      name: 'email',
+      topics: ['notification.email'],
+      handle: (job) => this.deliver(job),
+      attempts: EMAIL_ATTEMPTS,
+      backoffMs: 2_000,
+      concurrency: 2,
+    });
   }
 
   async deliver(job: OutboxJob): Promise<void> {
@@ -38,7 +45,11 @@ export class EmailDelivery implements OnModuleInit {
     const { notification } = delivery;
     if (!delivery.isActive || !delivery.emailNotifications) {
       // Turned off (or deactivated) after the notification was made: respect it.
-      await this.notifications.recordEmail(job.organizationId, id, { status: 'skipped', attempted: false, error: null });
+      await this.notifications.recordEmail(job.organizationId, id, {
+        status: 'skipped',
+        attempted: false,
+        error: null,
+      });
       return;
     }
     const email = renderEmail(notification, delivery.fullName);
@@ -47,7 +58,11 @@ export class EmailDelivery implements OnModuleInit {
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).slice(0, 1000);
       const attempt = notification.emailAttempts + 1;
-      await this.notifications.recordEmail(job.organizationId, id, { status: attempt >= EMAIL_ATTEMPTS ? 'failed' : 'pending', attempted: true, error: message });
+      await this.notifications.recordEmail(job.organizationId, id, {
+        status: attempt >= EMAIL_ATTEMPTS ? 'failed' : 'pending',
+        attempted: true,
+        error: message,
+      });
       this.logger.warn(`e-mail of notification ${id} failed (attempt ${attempt} of ${EMAIL_ATTEMPTS}): ${message}`);
       throw error;
     }

@@ -17,7 +17,14 @@ import {
 } from '../notification-text';
 import { NotificationWriter, PlannedNotification } from './notification-writer';
 
-export const NOTIFIED_TOPICS: OutboxTopic[] = ['approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed'];
+export const NOTIFIED_TOPICS: OutboxTopic[] = [
+  'approval.assigned',
+  'spend.approved',
+  'spend.rejected',
+  'spend.blocked',
+  'spend.paid',
+  'receipt.processed',
+];
 
 type Payload = Record<string, unknown>;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
@@ -40,32 +47,59 @@ export class EventNotifications implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'notifications', topics: NOTIFIED_TOPICS, handle: async (job) => { await this.handle(job); }, attempts: 8, backoffMs: 2_000, concurrency: 2 });
+    this.registry.register({
+      name: 'notifications',
+      topics: NOTIFIED_TOPICS,
+      handle: async (job) => {
+        await this.handle(job);
+      },
+      attempts: 8,
+      backoffMs: 2_000,
+      concurrency: 2,
+    });
   }
 
   /** How many notifications were new. */
   async handle(job: OutboxJob): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       const planned = await this.plan(tx, job.organizationId, job.topic, job.payload);
-      return this.writer.write(tx, job.organizationId, `outbox:${job.outboxId}`, planned.filter((p) => p.recipient.isActive));
+      return this.writer.write(
+        tx,
+        job.organizationId,
+        `outbox:${job.outboxId}`,
+        planned.filter((p) => p.recipient.isActive),
+      );
     });
   }
 
-  private async plan(tx: EntityManager, organizationId: string, topic: OutboxTopic, payload: Payload): Promise<PlannedNotification[]> {
+  private async plan(
+    tx: EntityManager,
+    organizationId: string,
+    topic: OutboxTopic,
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
     switch (topic) {
       case 'approval.assigned':
         return this.approvalAssigned(tx, organizationId, payload);
       case 'spend.approved':
-        return this.toOwner(tx, organizationId, payload, 'spend.approved', (spend) => spendApprovedText(spend, text(payload.comment)));
+        return this.toOwner(tx, organizationId, payload, 'spend.approved', (spend) =>
+          spendApprovedText(spend, text(payload.comment)),
+        );
       case 'spend.rejected': {
         const spendId = uuid(payload.spend_id);
         const by = spendId ? await this.subjects.rejectedBy(tx, organizationId, spendId) : null;
-        return this.toOwner(tx, organizationId, payload, 'spend.rejected', (spend) => spendRejectedText(spend, { comment: text(payload.comment), by }));
+        return this.toOwner(tx, organizationId, payload, 'spend.rejected', (spend) =>
+          spendRejectedText(spend, { comment: text(payload.comment), by }),
+        );
       }
       case 'spend.blocked':
-        return this.toOwner(tx, organizationId, payload, 'spend.blocked', (spend) => spendBlockedText(spend, text(payload.message)));
+        return this.toOwner(tx, organizationId, payload, 'spend.blocked', (spend) =>
+          spendBlockedText(spend, text(payload.message)),
+        );
       case 'spend.paid':
-        return this.toOwner(tx, organizationId, payload, 'spend.paid', (spend) => spendPaidText(spend, text(payload.reference)));
+        return this.toOwner(tx, organizationId, payload, 'spend.paid', (spend) =>
+          spendPaidText(spend, text(payload.reference)),
+        );
       case 'receipt.processed':
         return this.receiptProcessed(tx, organizationId, payload);
       default:
@@ -73,7 +107,13 @@ export class EventNotifications implements OnModuleInit {
     }
   }
 
-  private async toOwner(tx: EntityManager, organizationId: string, payload: Payload, type: PlannedNotification['type'], write: (spend: SpendFacts) => NotificationText): Promise<PlannedNotification[]> {
+  private async toOwner(
+    tx: EntityManager,
+    organizationId: string,
+    payload: Payload,
+    type: PlannedNotification['type'],
+    write: (spend: SpendFacts) => NotificationText,
+  ): Promise<PlannedNotification[]> {
     const spendId = uuid(payload.spend_id);
     const spend = spendId ? await this.subjects.spend(tx, organizationId, spendId) : null;
     if (!spend) return [];
@@ -88,7 +128,11 @@ export class EventNotifications implements OnModuleInit {
    * it, the admins, who may decide any role's step. A step that is no longer pending when
    * the job runs (decided, cancelled) notifies nobody.
    */
-  private async approvalAssigned(tx: EntityManager, organizationId: string, payload: Payload): Promise<PlannedNotification[]> {
+  private async approvalAssigned(
+    tx: EntityManager,
+    organizationId: string,
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
     const approvalId = uuid(payload.approval_id);
     if (!approvalId) return [];
     const approval = await this.subjects.approval(tx, organizationId, approvalId);
@@ -99,22 +143,40 @@ export class EventNotifications implements OnModuleInit {
     if (approval.approverUserId) {
       recipients = await this.subjects.users(tx, organizationId, [approval.approverUserId]);
     } else if (approval.approverRole) {
-      recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter((r) => r.id !== spend.ownerId);
+      recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter(
+        (r) => r.id !== spend.ownerId,
+      );
       if (recipients.length === 0 && approval.approverRole !== 'admin') {
-        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter((r) => r.id !== spend.ownerId);
+        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter(
+          (r) => r.id !== spend.ownerId,
+        );
       }
     } else {
       recipients = [];
     }
-    const message = approvalAssignedText(spend, { number: approval.step, role: approval.approverRole, note: approval.note });
-    return recipients.map((recipient) => ({ recipient, type: 'approval.assigned', text: message, entityType: 'approval', entityId: approvalId }));
+    const message = approvalAssignedText(spend, {
+      number: approval.step,
+      role: approval.approverRole,
+      note: approval.note,
+    });
+    return recipients.map((recipient) => ({
+      recipient,
+      type: 'approval.assigned',
+      text: message,
+      entityType: 'approval',
+      entityId: approvalId,
+    }));
   }
 
   /**
    * The spend's owner and, when someone else (finance) uploaded the receipt, the uploader too.
    * A receipt that is being read again by now (a reprocess) notifies nobody: the new run will.
    */
-  private async receiptProcessed(tx: EntityManager, organizationId: string, payload: Payload): Promise<PlannedNotification[]> {
+  private async receiptProcessed(
+    tx: EntityManager,
+    organizationId: string,
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
     const receiptId = uuid(payload.receipt_id);
     if (!receiptId) return [];
     const receipt = await this.subjects.receipt(tx, organizationId, receiptId);
@@ -125,14 +187,31 @@ export class EventNotifications implements OnModuleInit {
     return recipients.map((recipient) => {
       const own = recipient.id === spend.ownerId;
       if (receipt.ocrStatus === 'failed') {
-        return { recipient, type: 'receipt.failed', text: receiptFailedText(spend, { filename: receipt.filename, error: receipt.ocrError }, own), entityType: 'receipt', entityId: receiptId };
+        return {
+          recipient,
+          type: 'receipt.failed',
+          text: receiptFailedText(spend, { filename: receipt.filename, error: receipt.ocrError }, own),
+          entityType: 'receipt',
+          entityId: receiptId,
+        };
       }
       const extracted = receipt.extracted;
       const reading = {
-        filename: receipt.filename, merchant: extracted?.merchant ?? null, date: extracted?.date ?? null, total: extracted?.total ?? null,
-        currency: extracted?.currency ?? null, verified: receipt.verified, amountMismatch: receipt.flags.includes('amount_mismatch'),
+        filename: receipt.filename,
+        merchant: extracted?.merchant ?? null,
+        date: extracted?.date ?? null,
+        total: extracted?.total ?? null,
+        currency: extracted?.currency ?? null,
+        verified: receipt.verified,
+        amountMismatch: receipt.flags.includes('amount_mismatch'),
       };
-      return { recipient, type: 'receipt.processed', text: receiptProcessedText(spend, reading, own), entityType: 'receipt', entityId: receiptId };
+      return {
+        recipient,
+        type: 'receipt.processed',
+        text: receiptProcessedText(spend, reading, own),
+        entityType: 'receipt',
+        entityId: receiptId,
+      };
     });
   }
 }

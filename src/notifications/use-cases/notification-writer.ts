@@ -31,13 +31,25 @@ export class NotificationWriter {
   ) {}
 
   /** How many were new. */
-  async write(tx: EntityManager, organizationId: string, sourceKey: string, planned: PlannedNotification[]): Promise<number> {
+  async write(
+    tx: EntityManager,
+    organizationId: string,
+    sourceKey: string,
+    planned: PlannedNotification[],
+  ): Promise<number> {
     let created = 0;
     for (const p of planned) {
       const emailed = this.mailer.enabled && p.recipient.isActive && p.recipient.emailNotifications;
       const id = await this.notifications.insertIfNew(tx, {
-        organizationId, userId: p.recipient.id, type: p.type, title: p.text.title, body: p.text.body,
-        entityType: p.entityType, entityId: p.entityId, sourceKey, emailStatus: emailed ? 'pending' : 'none',
+        organizationId,
+        userId: p.recipient.id,
+        type: p.type,
+        title: p.text.title,
+        body: p.text.body,
+        entityType: p.entityType,
+        entityId: p.entityId,
+        sourceKey,
+        emailStatus: emailed ? 'pending' : 'none',
       });
       if (id === null) continue;
       created += 1;

@@ -6,9 +6,24 @@ import { PageQueryDto } from '../../common/pagination/page-query.dto';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 const RULES_EXAMPLE = [
-  { id: 'big-spend', condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 },
-  { id: 'travel-finance', condition: { all: [{ category_eq: 'Travel' }, { amount_gt: 2000 }] }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
-  { id: 'no-gambling', condition: { merchant_contains: 'casino' }, action: { type: 'block', message: 'Gambling is never reimbursed' }, priority: 0 },
+  {
+    id: 'big-spend',
+    condition: { amount_gt: 500 },
+    action: { type: 'require_approval', approver: 'manager' },
+    priority: 1,
+  },
+  {
+    id: 'travel-finance',
+    condition: { all: [{ category_eq: 'Travel' }, { amount_gt: 2000 }] },
+    action: { type: 'require_approval', approver: 'finance' },
+    priority: 2,
+  },
+  {
+    id: 'no-gambling',
+    condition: { merchant_contains: 'casino' },
+    action: { type: 'block', message: 'Gambling is never reimbursed' },
+    priority: 0,
+  },
 ];
 
 const RULES_DESCRIPTION =
@@ -21,19 +36,24 @@ export class PolicyResponseDto {
   @ApiProperty({ format: 'uuid', example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' }) id: string;
   @ApiProperty({ example: 'HighValue' }) name: string;
   @ApiProperty({ example: true }) is_active: boolean;
-  @ApiProperty({ example: 3, description: 'Bumped on every change; evaluations record the version they used' }) version: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION }) rules: object[];
+  @ApiProperty({ example: 3, description: 'Bumped on every change; evaluations record the version they used' })
+  version: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
+  rules: object[];
   @ApiProperty({ format: 'date-time', example: '2026-03-01T12:00:00.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-04T09:30:00.000Z' }) updated_at: string;
 }
 
 export class CreatePolicyDto {
   @ApiProperty({ example: 'HighValue', minLength: 1, maxLength: 200 })
-  @Transform(trim) @IsString() @Length(1, 200)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiPropertyOptional({ example: true, default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 
   @ApiProperty({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
@@ -43,15 +63,25 @@ export class CreatePolicyDto {
 
 export class UpdatePolicyDto {
   @ApiPropertyOptional({ example: 'HighValue', minLength: 1, maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: false })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   is_active?: boolean;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
-  @IsOptional() @IsArray()
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: RULES_EXAMPLE,
+    description: RULES_DESCRIPTION,
+  })
+  @IsOptional()
+  @IsArray()
   rules?: unknown[];
 }
 

@@ -3,18 +3,40 @@ import { evaluate, holds, PolicySnapshot, SpendFacts } from './evaluate';
 import { Condition, Rule, validateRules } from './rules';
 
 const facts = (overrides: Partial<SpendFacts> = {}): SpendFacts => ({
-  amount: 650, currency: 'EUR', category: 'Travel', category_id: null, vendor_id: null, team_id: null,
-  user_id: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b', merchant: 'Lufthansa', description: 'Flight to Berlin', user_role: 'employee',
-  source: 'manual', has_receipt: false, receipt_verified: false, weekday: 'tuesday', days_since_spend: 3, flags: [], ...overrides,
+  amount: 650,
+  currency: 'EUR',
+  category: 'Travel',
+  category_id: null,
+  vendor_id: null,
+  team_id: null,
+  user_id: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b',
+  merchant: 'Lufthansa',
+  description: 'Flight to Berlin',
+  user_role: 'employee',
+  source: 'manual',
+  has_receipt: false,
+  receipt_verified: false,
+  weekday: 'tuesday',
+  days_since_spend: 3,
+  flags: [],
+  ...overrides,
 });
 
-const policy = (rules: Array<Partial<Rule> & Pick<Rule, 'condition' | 'action'>>, policyId = 'p1', policyVersion = 1): PolicySnapshot => ({
-  policyId, policyVersion, rules: rules.map((r, i) => ({ id: r.id ?? `r${i + 1}`, priority: r.priority ?? 100, ...r })),
+const policy = (
+  rules: Array<Partial<Rule> & Pick<Rule, 'condition' | 'action'>>,
+  policyId = 'p1',
+  policyVersion = 1,
+): PolicySnapshot => ({
+  policyId,
+  policyVersion,
+  rules: rules.map((r, i) => ({ id: r.id ?? `r${i + 1}`, priority: r.priority ?? 100, ...r })),
 });
 
 describe('validateRules', () => {
   it('accepts the example from docs/api.md and assigns rule ids', () => {
-    const { rules, problems } = validateRules([{ condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 }]);
+    const { rules, problems } = validateRules([
+      { condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' }, priority: 1 },
+    ]);
     expect(problems).toEqual([]);
     expect(rules[0]).toMatchObject({ id: 'rule-1', priority: 1 });
   });
@@ -64,59 +86,142 @@ describe('validateRules', () => {
 
 describe('evaluate', () => {
   it('with no matching rule approves, and names nothing', () => {
-    const result = evaluate([policy([{ condition: { amount_gt: 1000 }, action: { type: 'require_approval', approver: 'manager' } }])], facts());
-    expect(result).toEqual({ decision: 'approved', matched_rules: [], approvals: [], flags: [], awaiting_receipt: false, block_message: null });
+    const result = evaluate(
+      [policy([{ condition: { amount_gt: 1000 }, action: { type: 'require_approval', approver: 'manager' } }])],
+      facts(),
+    );
+    expect(result).toEqual({
+      decision: 'approved',
+      matched_rules: [],
+      approvals: [],
+      flags: [],
+      awaiting_receipt: false,
+      block_message: null,
+    });
   });
 
-  it('requires approval and explains why with the spend\'s values', () => {
-    const result = evaluate([policy([{ condition: { amount_gt: 500, category_eq: 'travel' }, action: { type: 'require_approval', approver: 'manager' } }])], facts());
+  it("requires approval and explains why with the spend's values", () => {
+    const result = evaluate(
+      [
+        policy([
+          {
+            condition: { amount_gt: 500, category_eq: 'travel' },
+            action: { type: 'require_approval', approver: 'manager' },
+          },
+        ]),
+      ],
+      facts(),
+    );
     expect(result.decision).toBe('pending_approval');
     expect(result.approvals).toEqual([{ approver: 'manager', policy_id: 'p1', rule_id: 'r1', priority: 100 }]);
-    expect(result.matched_rules[0]).toMatchObject({ policy_id: 'p1', policy_version: 1, rule_id: 'r1', reason: 'amount 650 > 500 and category "Travel" = "travel"' });
+    expect(result.matched_rules[0]).toMatchObject({
+      policy_id: 'p1',
+      policy_version: 1,
+      rule_id: 'r1',
+      reason: 'amount 650 > 500 and category "Travel" = "travel"',
+    });
   });
 
   it('lets a block win over everything, with its message', () => {
-    const result = evaluate([policy([
-      { condition: { amount_gt: 1 }, action: { type: 'auto_approve' }, priority: 1 },
-      { condition: { merchant_contains: 'hansa' }, action: { type: 'block', message: 'Airline bookings go through the travel desk' }, priority: 50 },
-      { condition: { amount_gt: 1 }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
-    ])], facts());
-    expect(result).toMatchObject({ decision: 'blocked', approvals: [], block_message: 'Airline bookings go through the travel desk' });
+    const result = evaluate(
+      [
+        policy([
+          { condition: { amount_gt: 1 }, action: { type: 'auto_approve' }, priority: 1 },
+          {
+            condition: { merchant_contains: 'hansa' },
+            action: { type: 'block', message: 'Airline bookings go through the travel desk' },
+            priority: 50,
+          },
+          { condition: { amount_gt: 1 }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
+        ]),
+      ],
+      facts(),
+    );
+    expect(result).toMatchObject({
+      decision: 'blocked',
+      approvals: [],
+      block_message: 'Airline bookings go through the travel desk',
+    });
     expect(result.matched_rules).toHaveLength(3);
   });
 
   it('builds the chain in priority order across policies, once per approver', () => {
-    const result = evaluate([
-      policy([{ condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'finance' }, priority: 20 }], 'p1'),
-      policy([
-        { condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'manager' }, priority: 10 },
-        { condition: { amount_gt: 600 }, action: { type: 'require_approval', approver: 'manager' }, priority: 30 },
-      ], 'p2'),
-    ], facts());
+    const result = evaluate(
+      [
+        policy(
+          [{ condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'finance' }, priority: 20 }],
+          'p1',
+        ),
+        policy(
+          [
+            { condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'manager' }, priority: 10 },
+            { condition: { amount_gt: 600 }, action: { type: 'require_approval', approver: 'manager' }, priority: 30 },
+          ],
+          'p2',
+        ),
+      ],
+      facts(),
+    );
     expect(result.approvals.map((a) => a.approver)).toEqual(['manager', 'finance']);
   });
 
   it('drops approvals of lower-priority rules after an auto_approve, and says which rule did it', () => {
-    const result = evaluate([policy([
-      { id: 'small', condition: { amount_lt: 1000 }, action: { type: 'auto_approve' }, priority: 5 },
-      { id: 'mgr', condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'manager' }, priority: 10 },
-      { id: 'early', condition: { amount_gt: 100 }, action: { type: 'require_approval', approver: 'admin' }, priority: 1 },
-    ])], facts());
+    const result = evaluate(
+      [
+        policy([
+          { id: 'small', condition: { amount_lt: 1000 }, action: { type: 'auto_approve' }, priority: 5 },
+          {
+            id: 'mgr',
+            condition: { amount_gt: 100 },
+            action: { type: 'require_approval', approver: 'manager' },
+            priority: 10,
+          },
+          {
+            id: 'early',
+            condition: { amount_gt: 100 },
+            action: { type: 'require_approval', approver: 'admin' },
+            priority: 1,
+          },
+        ]),
+      ],
+      facts(),
+    );
     expect(result.approvals.map((a) => a.approver)).toEqual(['admin']);
     expect(result.matched_rules.find((m) => m.rule_id === 'mgr')?.overridden_by).toBe('small');
   });
 
   it('keeps a spend without a required receipt pending, flagged missing_receipt', () => {
     const rules = [policy([{ condition: { amount_gt: 25 }, action: { type: 'require_receipt' } }])];
-    expect(evaluate(rules, facts())).toMatchObject({ decision: 'pending_approval', awaiting_receipt: true, flags: ['missing_receipt'] });
-    expect(evaluate(rules, facts({ has_receipt: true }))).toMatchObject({ decision: 'approved', awaiting_receipt: false, flags: [] });
+    expect(evaluate(rules, facts())).toMatchObject({
+      decision: 'pending_approval',
+      awaiting_receipt: true,
+      flags: ['missing_receipt'],
+    });
+    expect(evaluate(rules, facts({ has_receipt: true }))).toMatchObject({
+      decision: 'approved',
+      awaiting_receipt: false,
+      flags: [],
+    });
   });
 
-  it('adds flags from flag actions to the spend\'s own, and can route on flags', () => {
-    const result = evaluate([policy([
-      { condition: { weekday_in: ['saturday', 'sunday', 'tuesday'] }, action: { type: 'flag', flag: 'weekend' }, priority: 1 },
-      { condition: { flags_contains: 'duplicate_suspected' }, action: { type: 'require_approval', approver: 'finance' }, priority: 2 },
-    ])], facts({ flags: ['duplicate_suspected'] }));
+  it("adds flags from flag actions to the spend's own, and can route on flags", () => {
+    const result = evaluate(
+      [
+        policy([
+          {
+            condition: { weekday_in: ['saturday', 'sunday', 'tuesday'] },
+            action: { type: 'flag', flag: 'weekend' },
+            priority: 1,
+          },
+          {
+            condition: { flags_contains: 'duplicate_suspected' },
+            action: { type: 'require_approval', approver: 'finance' },
+            priority: 2,
+          },
+        ]),
+      ],
+      facts({ flags: ['duplicate_suspected'] }),
+    );
     expect(result.flags).toEqual(['duplicate_suspected', 'weekend']);
     expect(result.approvals.map((a) => a.approver)).toEqual(['finance']);
   });
@@ -132,7 +237,12 @@ describe('evaluate: properties', () => {
   const leaf = fc.oneof(
     fc.integer({ min: 0, max: 2000 }).map((n): Condition => ({ amount_gt: n })),
     fc.integer({ min: 0, max: 2000 }).map((n): Condition => ({ amount_lte: n })),
-    fc.constantFrom<Condition>({ has_receipt_eq: true }, { currency_eq: 'EUR' }, { merchant_contains: 'hans' }, { weekday_in: ['monday'] }),
+    fc.constantFrom<Condition>(
+      { has_receipt_eq: true },
+      { currency_eq: 'EUR' },
+      { merchant_contains: 'hans' },
+      { weekday_in: ['monday'] },
+    ),
   );
   const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
     c: fc.oneof(
@@ -143,50 +253,75 @@ describe('evaluate: properties', () => {
       tie('c').map((not): Condition => ({ not })),
     ),
   })).c;
-  const spend = fc.record({ amount: fc.integer({ min: 0, max: 2000 }), has_receipt: fc.boolean(), currency: fc.constantFrom('EUR', 'USD') })
+  const spend = fc
+    .record({
+      amount: fc.integer({ min: 0, max: 2000 }),
+      has_receipt: fc.boolean(),
+      currency: fc.constantFrom('EUR', 'USD'),
+    })
     .map((f) => facts(f));
 
   it('combinators mean and, or and not', () => {
-    fc.assert(fc.property(condition, condition, spend, (a, b, f) => {
-      expect(holds({ all: [a, b] }, f)).toBe(holds(a, f) && holds(b, f));
-      expect(holds({ any: [a, b] }, f)).toBe(holds(a, f) || holds(b, f));
-      expect(holds({ not: a }, f)).toBe(!holds(a, f));
-      expect(holds({ not: { not: a } }, f)).toBe(holds(a, f));
-    }));
+    fc.assert(
+      fc.property(condition, condition, spend, (a, b, f) => {
+        expect(holds({ all: [a, b] }, f)).toBe(holds(a, f) && holds(b, f));
+        expect(holds({ any: [a, b] }, f)).toBe(holds(a, f) || holds(b, f));
+        expect(holds({ not: a }, f)).toBe(!holds(a, f));
+        expect(holds({ not: { not: a } }, f)).toBe(holds(a, f));
+      }),
+    );
   });
 
   const action = fc.oneof(
-    fc.constantFrom('manager', 'finance', 'admin', 'team_lead').map((approver) => ({ type: 'require_approval' as const, approver: approver as 'manager' })),
+    fc
+      .constantFrom('manager', 'finance', 'admin', 'team_lead')
+      .map((approver) => ({ type: 'require_approval' as const, approver: approver as 'manager' })),
     fc.constant({ type: 'auto_approve' as const }),
     fc.constant({ type: 'block' as const, message: 'no' }),
     fc.constant({ type: 'flag' as const, flag: 'odd' }),
   );
-  const rules = fc.array(fc.record({ condition, action, priority: fc.integer({ min: 0, max: 20 }) }), { minLength: 1, maxLength: 8 });
+  const rules = fc.array(fc.record({ condition, action, priority: fc.integer({ min: 0, max: 20 }) }), {
+    minLength: 1,
+    maxLength: 8,
+  });
 
   it('orders the chain by priority and never depends on the order rules were written in', () => {
-    fc.assert(fc.property(rules, spend, (written, f) => {
-      const result = evaluate([policy(written)], f);
-      const priorities = result.approvals.map((a) => a.priority);
-      expect(priorities).toEqual([...priorities].sort((x, y) => x - y));
-      const reversed = evaluate([policy([...written].reverse().map((r, i) => ({ ...r, id: `r${written.length - i}` })))], f);
-      expect(reversed.decision).toBe(result.decision);
-      expect(new Set(reversed.approvals.map((a) => a.approver))).toEqual(new Set(result.approvals.map((a) => a.approver)));
-    }));
+    fc.assert(
+      fc.property(rules, spend, (written, f) => {
+        const result = evaluate([policy(written)], f);
+        const priorities = result.approvals.map((a) => a.priority);
+        expect(priorities).toEqual([...priorities].sort((x, y) => x - y));
+        const reversed = evaluate(
+          [policy([...written].reverse().map((r, i) => ({ ...r, id: `r${written.length - i}` })))],
+          f,
+        );
+        expect(reversed.decision).toBe(result.decision);
+        expect(new Set(reversed.approvals.map((a) => a.approver))).toEqual(
+          new Set(result.approvals.map((a) => a.approver)),
+        );
+      }),
+    );
   });
 
   it('blocks whenever any matched rule blocks, whatever else matched', () => {
-    fc.assert(fc.property(rules, spend, (written, f) => {
-      const result = evaluate([policy(written)], f);
-      const blockMatched = written.some((r) => r.action.type === 'block' && holds(r.condition, f));
-      expect(result.decision === 'blocked').toBe(blockMatched);
-      if (blockMatched) expect(result.approvals).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(rules, spend, (written, f) => {
+        const result = evaluate([policy(written)], f);
+        const blockMatched = written.some((r) => r.action.type === 'block' && holds(r.condition, f));
+        expect(result.decision === 'blocked').toBe(blockMatched);
+        if (blockMatched) expect(result.approvals).toEqual([]);
+      }),
+    );
   });
 
   it('approves exactly when nothing blocks and no approval or receipt is required', () => {
-    fc.assert(fc.property(rules, spend, (written, f) => {
-      const result = evaluate([policy(written)], f);
-      expect(result.decision === 'approved').toBe(result.block_message === null && result.approvals.length === 0 && !result.awaiting_receipt);
-    }));
+    fc.assert(
+      fc.property(rules, spend, (written, f) => {
+        const result = evaluate([policy(written)], f);
+        expect(result.decision === 'approved').toBe(
+          result.block_message === null && result.approvals.length === 0 && !result.awaiting_receipt,
+        );
+      }),
+    );
   });
 });

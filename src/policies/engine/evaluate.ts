@@ -71,7 +71,9 @@ export interface Evaluation {
  */
 export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluation {
   const ordered = policies
-    .flatMap((policy, policyIndex) => policy.rules.map((rule, ruleIndex) => ({ policy, rule, order: policyIndex * 10_000 + ruleIndex })))
+    .flatMap((policy, policyIndex) =>
+      policy.rules.map((rule, ruleIndex) => ({ policy, rule, order: policyIndex * 10_000 + ruleIndex })),
+    )
     .sort((a, b) => a.rule.priority - b.rule.priority || a.order - b.order);
 
   const matched: MatchedRule[] = [];
@@ -122,7 +124,8 @@ export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluat
     }
   }
 
-  const decision = blockMessage !== null ? 'blocked' : approvals.length > 0 || awaitingReceipt ? 'pending_approval' : 'approved';
+  const decision =
+    blockMessage !== null ? 'blocked' : approvals.length > 0 || awaitingReceipt ? 'pending_approval' : 'approved';
   return {
     decision,
     matched_rules: matched,
@@ -154,15 +157,24 @@ function compare(field: Field, operator: Operator, actual: unknown, expected: un
   if (actual === null || actual === undefined) return operator === 'ne' || operator === 'not_in';
   const a = normalize(actual);
   switch (operator) {
-    case 'eq': return a === normalize(expected);
-    case 'ne': return a !== normalize(expected);
-    case 'gt': return (a as number) > (expected as number);
-    case 'gte': return (a as number) >= (expected as number);
-    case 'lt': return (a as number) < (expected as number);
-    case 'lte': return (a as number) <= (expected as number);
-    case 'in': return (expected as unknown[]).map(normalize).includes(a);
-    case 'not_in': return !(expected as unknown[]).map(normalize).includes(a);
-    case 'contains': return String(a).includes(String(normalize(expected)));
+    case 'eq':
+      return a === normalize(expected);
+    case 'ne':
+      return a !== normalize(expected);
+    case 'gt':
+      return (a as number) > (expected as number);
+    case 'gte':
+      return (a as number) >= (expected as number);
+    case 'lt':
+      return (a as number) < (expected as number);
+    case 'lte':
+      return (a as number) <= (expected as number);
+    case 'in':
+      return (expected as unknown[]).map(normalize).includes(a);
+    case 'not_in':
+      return !(expected as unknown[]).map(normalize).includes(a);
+    case 'contains':
+      return String(a).includes(String(normalize(expected)));
   }
 }
 
@@ -170,7 +182,17 @@ function compare(field: Field, operator: Operator, actual: unknown, expected: un
 const normalize = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
 const lower = (value: unknown) => String(value).toLowerCase();
 
-const SYMBOLS: Record<Operator, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', not_in: 'not in', contains: 'contains' };
+const SYMBOLS: Record<Operator, string> = {
+  eq: '=',
+  ne: '≠',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  in: 'in',
+  not_in: 'not in',
+  contains: 'contains',
+};
 
 /** Explains why a condition holds, naming the spend's own values. */
 export function explain(condition: Condition, facts: SpendFacts): string {
@@ -189,13 +211,15 @@ export function explain(condition: Condition, facts: SpendFacts): string {
 
 /** The condition itself, without values (for `not`, where the spend's values explain nothing). */
 function describe(condition: Condition): string {
-  return Object.entries(condition).map(([key, value]) => {
-    if (key === 'all') return (value as Condition[]).map(describe).join(' and ');
-    if (key === 'any') return (value as Condition[]).map(describe).join(' or ');
-    if (key === 'not') return `not (${describe(value as Condition)})`;
-    const { field, operator } = parseKey(key)!;
-    return `${field} ${SYMBOLS[operator]} ${show(value)}`;
-  }).join(' and ');
+  return Object.entries(condition)
+    .map(([key, value]) => {
+      if (key === 'all') return (value as Condition[]).map(describe).join(' and ');
+      if (key === 'any') return (value as Condition[]).map(describe).join(' or ');
+      if (key === 'not') return `not (${describe(value as Condition)})`;
+      const { field, operator } = parseKey(key)!;
+      return `${field} ${SYMBOLS[operator]} ${show(value)}`;
+    })
+    .join(' and ');
 }
 
 function show(value: unknown): string {

@@ -42,14 +42,15 @@ const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
 };
 
 /** Closed value sets, checked at save time. */
-const ALLOWED_VALUES: Partial<Record<Field, readonly string[]>> = { user_role: USER_ROLES, source: SOURCES, weekday: WEEKDAYS };
+const ALLOWED_VALUES: Partial<Record<Field, readonly string[]>> = {
+  user_role: USER_ROLES,
+  source: SOURCES,
+  weekday: WEEKDAYS,
+};
 
 export type Comparison = { field: Field; operator: Operator; value: unknown };
 export type Condition =
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition }
-  | { [fieldOperator: string]: unknown };
+  { all: Condition[] } | { any: Condition[] } | { not: Condition } | { [fieldOperator: string]: unknown };
 
 export type Approver = 'manager' | 'finance' | 'admin' | 'team_lead' | `user:${string}`;
 export type Action =
@@ -105,10 +106,12 @@ export function validateRules(raw: unknown): { rules: Rule[]; problems: RuleProb
       return { id: `rule-${index + 1}`, priority: 0, condition: {}, action: { type: 'auto_approve' } };
     }
     for (const key of Object.keys(input)) {
-      if (!['id', 'priority', 'condition', 'action', 'description'].includes(key)) problems.push({ path: `${path}.${key}`, message: 'is not a rule property' });
+      if (!['id', 'priority', 'condition', 'action', 'description'].includes(key))
+        problems.push({ path: `${path}.${key}`, message: 'is not a rule property' });
     }
     const id = input.id === undefined ? `rule-${index + 1}` : input.id;
-    if (typeof id !== 'string' || !RULE_ID.test(id)) problems.push({ path: `${path}.id`, message: 'must be 1-64 letters, digits, . _ or -' });
+    if (typeof id !== 'string' || !RULE_ID.test(id))
+      problems.push({ path: `${path}.id`, message: 'must be 1-64 letters, digits, . _ or -' });
     else if (seenIds.has(id)) problems.push({ path: `${path}.id`, message: `duplicates another rule's id "${id}"` });
     seenIds.add(String(id));
     const priority = input.priority ?? 100;
@@ -132,10 +135,17 @@ export function validateRules(raw: unknown): { rules: Rule[]; problems: RuleProb
   return { rules, problems };
 }
 
-function validateCondition(condition: unknown, path: string, depth: number, counter: { nodes: number }, problems: RuleProblem[]): void {
+function validateCondition(
+  condition: unknown,
+  path: string,
+  depth: number,
+  counter: { nodes: number },
+  problems: RuleProblem[],
+): void {
   counter.nodes += 1;
   if (depth > MAX_DEPTH || counter.nodes > MAX_NODES) {
-    if (counter.nodes === MAX_NODES + 1 || depth === MAX_DEPTH + 1) problems.push({ path, message: `conditions nest ${MAX_DEPTH} deep and hold ${MAX_NODES} tests at most` });
+    if (counter.nodes === MAX_NODES + 1 || depth === MAX_DEPTH + 1)
+      problems.push({ path, message: `conditions nest ${MAX_DEPTH} deep and hold ${MAX_NODES} tests at most` });
     return;
   }
   if (!isObject(condition) || Object.keys(condition).length === 0) {
@@ -145,7 +155,8 @@ function validateCondition(condition: unknown, path: string, depth: number, coun
   for (const [key, value] of Object.entries(condition)) {
     const at = `${path}.${key}`;
     if (key === 'all' || key === 'any') {
-      if (!Array.isArray(value) || value.length === 0) problems.push({ path: at, message: 'must be a non-empty array of conditions' });
+      if (!Array.isArray(value) || value.length === 0)
+        problems.push({ path: at, message: 'must be a non-empty array of conditions' });
       else value.forEach((child, i) => validateCondition(child, `${at}[${i}]`, depth + 1, counter, problems));
       continue;
     }
@@ -160,7 +171,10 @@ function validateCondition(condition: unknown, path: string, depth: number, coun
     }
     const kind = FIELDS[parsed.field];
     if (!OPERATORS_BY_KIND[kind].includes(parsed.operator)) {
-      problems.push({ path: at, message: `${parsed.field} takes ${OPERATORS_BY_KIND[kind].join(', ')}; not ${parsed.operator}` });
+      problems.push({
+        path: at,
+        message: `${parsed.field} takes ${OPERATORS_BY_KIND[kind].join(', ')}; not ${parsed.operator}`,
+      });
       continue;
     }
     const valueProblem = checkValue(parsed.field, parsed.operator, value);
@@ -170,14 +184,16 @@ function validateCondition(condition: unknown, path: string, depth: number, coun
 
 function unknownKeyMessage(key: string): string {
   const operator = OPERATORS.find((op) => key.endsWith(`_${op}`));
-  if (operator) return `unknown field "${key.slice(0, -(operator.length + 1))}"; fields are ${Object.keys(FIELDS).join(', ')}`;
+  if (operator)
+    return `unknown field "${key.slice(0, -(operator.length + 1))}"; fields are ${Object.keys(FIELDS).join(', ')}`;
   return `unknown test "${key}"; write field_operator with an operator of ${OPERATORS.join(', ')}, or all / any / not`;
 }
 
 function checkValue(field: Field, operator: Operator, value: unknown): string | null {
   const kind = FIELDS[field];
   if (operator === 'in' || operator === 'not_in') {
-    if (!Array.isArray(value) || value.length === 0 || value.length > 500) return 'must be a non-empty array (500 values at most)';
+    if (!Array.isArray(value) || value.length === 0 || value.length > 500)
+      return 'must be a non-empty array (500 values at most)';
     for (const item of value) {
       const problem = checkScalar(field, kind === 'list' ? 'string' : kind, item);
       if (problem) return `each value ${problem}`;
@@ -196,7 +212,8 @@ function checkScalar(field: Field, kind: Exclude<FieldKind, 'list'>, value: unkn
     case 'id':
       return typeof value === 'string' && UUID.test(value) ? null : 'must be a UUID';
     case 'string': {
-      if (typeof value !== 'string' || value.length === 0 || value.length > 200) return 'must be a string of 1 to 200 characters';
+      if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+        return 'must be a string of 1 to 200 characters';
       const allowed = ALLOWED_VALUES[field];
       if (allowed && !allowed.includes(value.toLowerCase())) return `must be one of ${allowed.join(', ')}`;
       if (field === 'currency' && !/^[A-Z]{3}$/.test(value)) return 'must be an ISO-4217 code such as USD';
@@ -207,24 +224,42 @@ function checkScalar(field: Field, kind: Exclude<FieldKind, 'list'>, value: unkn
 
 function validateAction(action: unknown, path: string, problems: RuleProblem[]): void {
   if (!isObject(action) || typeof action.type !== 'string') {
-    problems.push({ path, message: 'must be an object with a type: require_approval, auto_approve, block, flag or require_receipt' });
+    problems.push({
+      path,
+      message: 'must be an object with a type: require_approval, auto_approve, block, flag or require_receipt',
+    });
     return;
   }
   const allowedKeys: Record<string, string[]> = {
-    require_approval: ['type', 'approver'], auto_approve: ['type'], block: ['type', 'message'], flag: ['type', 'flag'], require_receipt: ['type'],
+    require_approval: ['type', 'approver'],
+    auto_approve: ['type'],
+    block: ['type', 'message'],
+    flag: ['type', 'flag'],
+    require_receipt: ['type'],
   };
   const keys = allowedKeys[action.type];
   if (!keys) {
-    problems.push({ path: `${path}.type`, message: `unknown action "${action.type}"; actions are ${Object.keys(allowedKeys).join(', ')}` });
+    problems.push({
+      path: `${path}.type`,
+      message: `unknown action "${action.type}"; actions are ${Object.keys(allowedKeys).join(', ')}`,
+    });
     return;
   }
-  for (const key of Object.keys(action)) if (!keys.includes(key)) problems.push({ path: `${path}.${key}`, message: `is not a property of ${action.type}` });
+  for (const key of Object.keys(action))
+    if (!keys.includes(key)) problems.push({ path: `${path}.${key}`, message: `is not a property of ${action.type}` });
   if (action.type === 'require_approval') {
     const approver = action.approver;
-    const ok = typeof approver === 'string' && (['manager', 'finance', 'admin', 'team_lead'].includes(approver) || (approver.startsWith('user:') && UUID.test(approver.slice(5))));
-    if (!ok) problems.push({ path: `${path}.approver`, message: 'must be manager, finance, admin, team_lead or user:<uuid>' });
+    const ok =
+      typeof approver === 'string' &&
+      (['manager', 'finance', 'admin', 'team_lead'].includes(approver) ||
+        (approver.startsWith('user:') && UUID.test(approver.slice(5))));
+    if (!ok)
+      problems.push({ path: `${path}.approver`, message: 'must be manager, finance, admin, team_lead or user:<uuid>' });
   }
-  if (action.type === 'block' && (typeof action.message !== 'string' || action.message.trim() === '' || action.message.length > 500)) {
+  if (
+    action.type === 'block' &&
+    (typeof action.message !== 'string' || action.message.trim() === '' || action.message.length > 500)
+  ) {
     problems.push({ path: `${path}.message`, message: 'must say why, in 1 to 500 characters' });
   }
   if (action.type === 'flag' && (typeof action.flag !== 'string' || !FLAG.test(action.flag))) {

@@ -16,7 +16,8 @@ export interface OcrReading {
 }
 
 /** What a document offers OCR: a PDF's text layer, a page to recognize, or nothing at all. */
-export type OcrSource = { kind: 'text'; reading: OcrReading } | { kind: 'page'; page: PreparedPage } | { kind: 'empty' };
+export type OcrSource =
+  { kind: 'text'; reading: OcrReading } | { kind: 'page'; page: PreparedPage } | { kind: 'empty' };
 
 export interface RecognizeOptions {
   /** Scale the page so its text lines are this many pixels tall (default `TARGET_LINE_HEIGHT`). */
@@ -80,7 +81,11 @@ export class OcrEngine implements OnApplicationShutdown {
       return await this.recognizePage(page, options);
     } catch (error) {
       if (error instanceof OcrFailure) throw error;
-      throw new OcrFailure('OCR_ENGINE_FAILED', `Tesseract failed: ${(error as Error)?.message ?? String(error)}`, error);
+      throw new OcrFailure(
+        'OCR_ENGINE_FAILED',
+        `Tesseract failed: ${(error as Error)?.message ?? String(error)}`,
+        error,
+      );
     }
   }
 
@@ -92,12 +97,22 @@ export class OcrEngine implements OnApplicationShutdown {
     const lines = linesOfTsv(result.data.tsv ?? '');
     const scale = image.height / page.height;
     const recovered: OcrLine[] = [];
-    for (const band of missedTallBands(inkedRuns(page.pixels, page.width, page.height), page.lineHeight, lines, scale)) {
-      const line = await pool.run(LINE_PARAMETERS, async (worker) => worker.recognize((await bandImage(page, band)).pgm));
+    for (const band of missedTallBands(
+      inkedRuns(page.pixels, page.width, page.height),
+      page.lineHeight,
+      lines,
+      scale,
+    )) {
+      const line = await pool.run(LINE_PARAMETERS, async (worker) =>
+        worker.recognize((await bandImage(page, band)).pgm),
+      );
       const text = line.data.text.replace(/\s+/g, ' ').trim();
-      if (text && (line.data.confidence ?? 0) >= RECOVERED_LINE_CONFIDENCE) recovered.push({ top: band.top * scale, bottom: band.bottom * scale, text });
+      if (text && (line.data.confidence ?? 0) >= RECOVERED_LINE_CONFIDENCE)
+        recovered.push({ top: band.top * scale, bottom: band.bottom * scale, text });
     }
-    const text = withRecovered(lines, recovered).map((l) => l.text).join('\n');
+    const text = withRecovered(lines, recovered)
+      .map((l) => l.text)
+      .join('\n');
     return { text, confidence: (result.data.confidence ?? 0) / 100 };
   }
 

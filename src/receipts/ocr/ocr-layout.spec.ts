@@ -13,7 +13,7 @@ const tsv = [
 ].join('\n');
 
 describe('OCR layout', () => {
-  it('reads Tesseract\'s TSV as lines with their rows', () => {
+  it("reads Tesseract's TSV as lines with their rows", () => {
     expect(linesOfTsv(tsv)).toEqual([
       { top: 20, bottom: 50, text: 'CORNER SHOP' },
       { top: 200, bottom: 230, text: 'CASH 50.00' },

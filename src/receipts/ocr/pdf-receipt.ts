@@ -88,7 +88,13 @@ export function readPdf(bytes: Buffer): Promise<PdfContent> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { bytes: new Uint8Array(bytes), minText: MIN_TEXT_LAYER, limits: RENDER_LIMITS, maxImageSize: MAX_IMAGE_PIXELS, ...pdfjsLocation() },
+      workerData: {
+        bytes: new Uint8Array(bytes),
+        minText: MIN_TEXT_LAYER,
+        limits: RENDER_LIMITS,
+        maxImageSize: MAX_IMAGE_PIXELS,
+        ...pdfjsLocation(),
+      },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
       stdout: true,
       stderr: true,
@@ -101,17 +107,30 @@ export function readPdf(bytes: Buffer): Promise<PdfContent> {
       void worker.terminate();
       outcome();
     };
-    const timer = setTimeout(() => finish(() => reject(new OcrFailure('TIMEOUT', `PDF not read within ${TIMEOUT_MS / 1000} s`))), TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(() => reject(new OcrFailure('TIMEOUT', `PDF not read within ${TIMEOUT_MS / 1000} s`))),
+      TIMEOUT_MS,
+    );
     worker.once('message', (message: { text?: string; pageImage?: Uint8Array; error?: string }) => {
-      if (message.error !== undefined) finish(() => reject(new OcrFailure('UNREADABLE_FILE', `Unreadable PDF: ${message.error}`)));
-      else finish(() => resolve({ text: message.text ?? null, pageImage: message.pageImage ? Buffer.from(message.pageImage) : null }));
+      if (message.error !== undefined)
+        finish(() => reject(new OcrFailure('UNREADABLE_FILE', `Unreadable PDF: ${message.error}`)));
+      else
+        finish(() =>
+          resolve({ text: message.text ?? null, pageImage: message.pageImage ? Buffer.from(message.pageImage) : null }),
+        );
     });
-    worker.once('error', (error: NodeJS.ErrnoException) => finish(() => reject(
-      // Out of its heap: the document asks more of the reader than any receipt does.
-      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new OcrFailure('UNREADABLE_FILE', `PDF reader ran out of memory: ${error.message}`, error)
-        : new OcrFailure('OCR_ENGINE_FAILED', `PDF reader failed: ${error.message}`, error),
-    )));
-    worker.once('exit', (code) => finish(() => reject(new OcrFailure('OCR_ENGINE_FAILED', `PDF reader stopped (exit ${code})`))));
+    worker.once('error', (error: NodeJS.ErrnoException) =>
+      finish(() =>
+        reject(
+          // Out of its heap: the document asks more of the reader than any receipt does.
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new OcrFailure('UNREADABLE_FILE', `PDF reader ran out of memory: ${error.message}`, error)
+            : new OcrFailure('OCR_ENGINE_FAILED', `PDF reader failed: ${error.message}`, error),
+        ),
+      ),
+    );
+    worker.once('exit', (code) =>
+      finish(() => reject(new OcrFailure('OCR_ENGINE_FAILED', `PDF reader stopped (exit ${code})`))),
+    );
   });
 }

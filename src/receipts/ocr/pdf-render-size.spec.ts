@@ -23,13 +23,16 @@ describe('renderSize (the canvas a PDF page is rendered on)', () => {
 
   it('never exceeds the pixel budget nor the side limit, never upscales past 6, never answers an empty canvas', () => {
     const side = fc.double({ min: 1e-3, max: 1e9, noNaN: true });
-    fc.assert(fc.property(side, side, (width, height) => {
-      const out = size(width, height);
-      expect(out.width * out.height).toBeLessThanOrEqual(Math.max(RENDER_LIMITS.maxPixels, RENDER_LIMITS.maxSide));
-      expect(Math.max(out.width, out.height)).toBeLessThanOrEqual(RENDER_LIMITS.maxSide);
-      expect(Math.min(out.width, out.height)).toBeGreaterThanOrEqual(1);
-      expect(out.scale).toBeLessThanOrEqual(RENDER_LIMITS.maxScale);
-      expect(out.width).toBeLessThanOrEqual(Math.max(1, RENDER_LIMITS.width));
-    }), { numRuns: 10_000 });
+    fc.assert(
+      fc.property(side, side, (width, height) => {
+        const out = size(width, height);
+        expect(out.width * out.height).toBeLessThanOrEqual(Math.max(RENDER_LIMITS.maxPixels, RENDER_LIMITS.maxSide));
+        expect(Math.max(out.width, out.height)).toBeLessThanOrEqual(RENDER_LIMITS.maxSide);
+        expect(Math.min(out.width, out.height)).toBeGreaterThanOrEqual(1);
+        expect(out.scale).toBeLessThanOrEqual(RENDER_LIMITS.maxScale);
+        expect(out.width).toBeLessThanOrEqual(Math.max(1, RENDER_LIMITS.width));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

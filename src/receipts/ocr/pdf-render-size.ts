@@ -17,8 +17,17 @@ export interface RenderLimits {
  * than one pixel a side. No imports and no outside names: its source is evaluated inside the
  * PDF reader's worker thread as well (pdf-receipt.ts).
  */
-export function renderSize(width: number, height: number, limits: RenderLimits): { scale: number; width: number; height: number } {
-  const scale = Math.min(limits.maxScale, limits.width / width, Math.sqrt(limits.maxPixels / (width * height)), limits.maxSide / Math.max(width, height));
+export function renderSize(
+  width: number,
+  height: number,
+  limits: RenderLimits,
+): { scale: number; width: number; height: number } {
+  const scale = Math.min(
+    limits.maxScale,
+    limits.width / width,
+    Math.sqrt(limits.maxPixels / (width * height)),
+    limits.maxSide / Math.max(width, height),
+  );
   // Floored (so the budget holds) after a hair's breadth: 2000 / w * w may come out 1999.9999….
   const pixels = (side: number) => Math.max(1, Math.floor(side * scale + 1e-6));
   return { scale, width: pixels(width), height: pixels(height) };

@@ -21,7 +21,25 @@ export interface AmountToken {
   end: number;
 }
 
-const MARKERS = ['RM', 'USD', 'EUR', 'GBP', 'JPY', 'MYR', 'SGD', 'AUD', 'CAD', 'CHF', 'YEN', '$', '€', '£', '¥', '￥', '円'];
+const MARKERS = [
+  'RM',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'MYR',
+  'SGD',
+  'AUD',
+  'CAD',
+  'CHF',
+  'YEN',
+  '$',
+  '€',
+  '£',
+  '¥',
+  '￥',
+  '円',
+];
 const MARKER_SOURCE = `(?:RM|USD|EUR|GBP|JPY|MYR|SGD|AUD|CAD|CHF|YEN|[$€£¥￥])`;
 
 export interface RepairContext {

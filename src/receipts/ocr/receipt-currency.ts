@@ -13,8 +13,19 @@ export interface CurrencyGuess {
 type Scores = Map<string, number>;
 
 const MARKER_CURRENCY: Record<string, string> = {
-  '€': 'EUR', EUR: 'EUR', '£': 'GBP', GBP: 'GBP', '¥': 'JPY', JPY: 'JPY', RM: 'MYR', MYR: 'MYR',
-  USD: 'USD', SGD: 'SGD', AUD: 'AUD', CAD: 'CAD', CHF: 'CHF',
+  '€': 'EUR',
+  EUR: 'EUR',
+  '£': 'GBP',
+  GBP: 'GBP',
+  '¥': 'JPY',
+  JPY: 'JPY',
+  RM: 'MYR',
+  MYR: 'MYR',
+  USD: 'USD',
+  SGD: 'SGD',
+  AUD: 'AUD',
+  CAD: 'CAD',
+  CHF: 'CHF',
 };
 
 interface Cue {
@@ -41,19 +52,38 @@ const CUES: Cue[] = [
   { currency: 'MYR', pattern: /\bROUNDING\b|\bTUNAI\b|\bBAKI\b|\bTERIMA KASIH\b/i, weight: 1 },
   // Japan
   { currency: 'JPY', pattern: /合計|消費税|税込|円|\bGOKEI\b|\bYEN\b/i, weight: 3 },
-  { currency: 'JPY', pattern: /\bCONSUMPTION TAX\b|\bJAPAN\b|\b(?:TOKYO|OSAKA|KYOTO|YOKOHAMA|NAGOYA|SAPPORO|FUKUOKA|KOBE)\b|\b[A-Z]+-KU\b/i, weight: 3 },
+  {
+    currency: 'JPY',
+    pattern:
+      /\bCONSUMPTION TAX\b|\bJAPAN\b|\b(?:TOKYO|OSAKA|KYOTO|YOKOHAMA|NAGOYA|SAPPORO|FUKUOKA|KOBE)\b|\b[A-Z]+-KU\b/i,
+    weight: 3,
+  },
   // Euro area: French, German, Irish, Spanish, Italian, Dutch receipts.
-  { currency: 'EUR', pattern: /\b(?:SUMME|MWST|UST|ZU ZAHLEN|BETRAG|GESAMT|RÜCKGELD|RUCKGELD|DANKE|STRASSE|STRAßE)\b/i, weight: 3 },
-  { currency: 'EUR', pattern: /\b(?:TTC|TVA|ESP[EÈ]CES|RENDU|MERCI|BIENVENUE|RUE|TICKET DE CAISSE|SIRET|MAGASIN|CAISSE|BIENT[OÔ]T)\b/i, weight: 3 },
+  {
+    currency: 'EUR',
+    pattern: /\b(?:SUMME|MWST|UST|ZU ZAHLEN|BETRAG|GESAMT|RÜCKGELD|RUCKGELD|DANKE|STRASSE|STRAßE)\b/i,
+    weight: 3,
+  },
+  {
+    currency: 'EUR',
+    pattern: /\b(?:TTC|TVA|ESP[EÈ]CES|RENDU|MERCI|BIENVENUE|RUE|TICKET DE CAISSE|SIRET|MAGASIN|CAISSE|BIENT[OÔ]T)\b/i,
+    weight: 3,
+  },
   { currency: 'EUR', pattern: /\b(?:IVA|TOTALE|GRAZIE|GRACIAS|BEDANKT|TOTAAL|BTW)\b/i, weight: 3 },
-  { currency: 'EUR', pattern: /\bVAT\s*(?:REG\.?\s*)?(?:NO|NUMBER)?\.?\s*:?\s*IE\s?\d|\bDUBLIN\b|\bCORK\b|\bGALWAY\b|\bIRELAND\b|\bGO RAIBH MAITH\b/i, weight: 4 },
+  {
+    currency: 'EUR',
+    pattern:
+      /\bVAT\s*(?:REG\.?\s*)?(?:NO|NUMBER)?\.?\s*:?\s*IE\s?\d|\bDUBLIN\b|\bCORK\b|\bGALWAY\b|\bIRELAND\b|\bGO RAIBH MAITH\b/i,
+    weight: 4,
+  },
   { currency: 'EUR', pattern: /\b[AC-FHKNPRTV-Y]\d{2}\s?[0-9AC-FHKNPRTV-Y]{4}\b/, weight: 1 },
   // United Kingdom
   { currency: 'GBP', pattern: /\bVAT\s*(?:REG\.?\s*)?(?:NO|NUMBER)?\.?\s*:?\s*GB\s?\d/i, weight: 4 },
   { currency: 'GBP', pattern: /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Za-z]{2}\b/, weight: 2 },
   {
     currency: 'GBP',
-    pattern: /\b(?:LONDON|MANCHESTER|BRISTOL|LEEDS|BIRMINGHAM|LIVERPOOL|GLASGOW|EDINBURGH|CARDIFF|BELFAST|OXFORD|CAMBRIDGE|SHEFFIELD|NOTTINGHAM|UNITED KINGDOM)\b/i,
+    pattern:
+      /\b(?:LONDON|MANCHESTER|BRISTOL|LEEDS|BIRMINGHAM|LIVERPOOL|GLASGOW|EDINBURGH|CARDIFF|BELFAST|OXFORD|CAMBRIDGE|SHEFFIELD|NOTTINGHAM|UNITED KINGDOM)\b/i,
     weight: 2,
   },
   { currency: 'GBP', pattern: /\bVAT\b/i, weight: 1 },
@@ -116,7 +146,9 @@ export function detectCurrency(text: string, amounts: AmountToken[]): CurrencyGu
   // "@9.99" read as "€9.99", a 7 read as "£": symbols that OCR made up, on a receipt whose
   // address, legal form and tax name all say another country. Then they only count as cues.
   const locale = best(localeScores);
-  const contradicted = Boolean(marked && locale && locale[0] !== marked[0] && locale[1] >= 5 && !localeScores.get(marked[0]));
+  const contradicted = Boolean(
+    marked && locale && locale[0] !== marked[0] && locale[1] >= 5 && !localeScores.get(marked[0]),
+  );
   if (marked && !contradicted && marked[1] >= 2 && marked[1] > marked[2]) {
     return { code: marked[0], confidence: marked[2] === 0 ? 0.97 : 0.85 };
   }

@@ -32,7 +32,8 @@ export function chooseDate(lines: Line[], currency: string | null, reference?: s
 
   const scored = plausible.map((c) => {
     const repeats = new Set(plausible.filter((o) => o.iso === c.iso).map((o) => o.line)).size - 1;
-    let score = (c.labelled ? 2 : 0) + (c.unambiguous ? 1 : 0) + (c.timed ? 1 : 0) + Math.min(1, repeats * 0.5) - c.line / 1000;
+    let score =
+      (c.labelled ? 2 : 0) + (c.unambiguous ? 1 : 0) + (c.timed ? 1 : 0) + Math.min(1, repeats * 0.5) - c.line / 1000;
     if (c.terse && !c.labelled && !c.timed) score -= 1;
     return { c, score, repeats };
   });

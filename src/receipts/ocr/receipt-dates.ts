@@ -21,18 +21,67 @@ export interface DateCandidate {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, janv: 1, janvier: 1, januar: 1, januari: 1,
-  feb: 2, february: 2, fev: 2, fevr: 2, fevrier: 2, februar: 2, februari: 2, febr: 2,
-  mar: 3, march: 3, mars: 3, marz: 3, maerz: 3, mac: 3,
-  apr: 4, april: 4, avr: 4, avril: 4,
-  may: 5, mai: 5, mei: 5,
-  jun: 6, june: 6, juin: 6, juni: 6,
-  jul: 7, july: 7, juil: 7, juillet: 7, juli: 7, julai: 7,
-  aug: 8, august: 8, aout: 8, ogo: 8, ogos: 8,
-  sep: 9, sept: 9, september: 9, septembre: 9,
-  oct: 10, october: 10, octobre: 10, okt: 10, oktober: 10,
-  nov: 11, november: 11, novembre: 11,
-  dec: 12, december: 12, decembre: 12, dez: 12, dezember: 12, dis: 12, disember: 12,
+  jan: 1,
+  january: 1,
+  janv: 1,
+  janvier: 1,
+  januar: 1,
+  januari: 1,
+  feb: 2,
+  february: 2,
+  fev: 2,
+  fevr: 2,
+  fevrier: 2,
+  februar: 2,
+  februari: 2,
+  febr: 2,
+  mar: 3,
+  march: 3,
+  mars: 3,
+  marz: 3,
+  maerz: 3,
+  mac: 3,
+  apr: 4,
+  april: 4,
+  avr: 4,
+  avril: 4,
+  may: 5,
+  mai: 5,
+  mei: 5,
+  jun: 6,
+  june: 6,
+  juin: 6,
+  juni: 6,
+  jul: 7,
+  july: 7,
+  juil: 7,
+  juillet: 7,
+  juli: 7,
+  julai: 7,
+  aug: 8,
+  august: 8,
+  aout: 8,
+  ogo: 8,
+  ogos: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  septembre: 9,
+  oct: 10,
+  october: 10,
+  octobre: 10,
+  okt: 10,
+  oktober: 10,
+  nov: 11,
+  november: 11,
+  novembre: 11,
+  dec: 12,
+  december: 12,
+  decembre: 12,
+  dez: 12,
+  dezember: 12,
+  dis: 12,
+  disember: 12,
 };
 
 /** A month word; its first letter may be a digit OCR misread ("0ct", "1an", "5ep"). */
@@ -54,7 +103,11 @@ function monthNumber(word: string): number | undefined {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
   if (MONTHS[key]) return MONTHS[key];
-  const repaired = key.replace(/^[li1|t](?=[au])/, 'j').replace(/(?<=^ju)[i1|]$/, 'l').replace(/0/g, 'o').replace(/^5/, 's');
+  const repaired = key
+    .replace(/^[li1|t](?=[au])/, 'j')
+    .replace(/(?<=^ju)[i1|]$/, 'l')
+    .replace(/0/g, 'o')
+    .replace(/^5/, 's');
   return MONTHS[repaired];
 }
 
@@ -83,7 +136,12 @@ function fullYear(year: string): number {
  * Numeric parts OCR misread: a 0 read as 6 or 8 ("14-62-2018", "12-02-2618"). Tried only when
  * the date as read is impossible; the first single-digit repair that makes it valid wins.
  */
-function repairedParts(a: string, b: string, year: string, valid: (a: number, b: number, y: number) => boolean): [number, number, number] | null {
+function repairedParts(
+  a: string,
+  b: string,
+  year: string,
+  valid: (a: number, b: number, y: number) => boolean,
+): [number, number, number] | null {
   const parts = [a, b, year];
   for (let p = 0; p < parts.length; p++) {
     for (let i = 0; i < parts[p].length; i++) {
@@ -105,7 +163,9 @@ export function printedOrder(lines: string[]): DateOrder | null {
   let dayFirst = 0;
   let monthFirst = 0;
   for (const raw of lines) {
-    for (const m of repairDateDigits(raw).matchAll(/(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g)) {
+    for (const m of repairDateDigits(raw).matchAll(
+      /(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g,
+    )) {
       const [a, b] = [Number(m[1]), Number(m[3])];
       if (a > 12 && a <= 31 && b >= 1 && b <= 12) dayFirst++;
       if (b > 12 && b <= 31 && a >= 1 && a <= 12) monthFirst++;
@@ -124,10 +184,12 @@ export function findDates(rawLine: string, lineIndex: number, order: DateOrder):
   const found: DateCandidate[] = [];
   let terse = false;
   const push = (iso: string | null, unambiguous: boolean) => {
-    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous, labelled, timed, terse });
+    if (iso && !found.some((f) => f.iso === iso))
+      found.push({ iso, line: lineIndex, unambiguous, labelled, timed, terse });
   };
   // A date glued to letters ("HCO3-7-15", "SX-575-1") is a product or document code.
-  const inCode = (index: number) => /[A-Za-z]/.test(line[index - 1] ?? '') && !LABEL.test(line.slice(Math.max(0, index - 8), index + 1));
+  const inCode = (index: number) =>
+    /[A-Za-z]/.test(line[index - 1] ?? '') && !LABEL.test(line.slice(Math.max(0, index - 8), index + 1));
 
   // 2024-03-12, 2024/03/12, 2024.03.12
   for (const m of line.matchAll(/(?<!\d)((?:19|20)\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)/g)) {
@@ -147,8 +209,7 @@ export function findDates(rawLine: string, lineIndex: number, order: DateOrder):
       if (order === 'day-first') return push(isoDate(year, b, a), false);
       return push(isoDate(year, a, b), false);
     };
-    const valid = (a: number, b: number, year: number) =>
-      Boolean(isoDate(year, b, a) ?? isoDate(year, a, b));
+    const valid = (a: number, b: number, year: number) => Boolean(isoDate(year, b, a) ?? isoDate(year, a, b));
     const [a, b, year] = [Number(m[1]), Number(m[3]), fullYear(m[4])];
     if (valid(a, b, year)) read(a, b, year, false);
     else {
@@ -165,18 +226,24 @@ export function findDates(rawLine: string, lineIndex: number, order: DateOrder):
     }
   }
   // One separator lost: 1609/2017, 16/092017 (OCR drops a thin slash). Never unambiguous.
-  for (const m of line.matchAll(/(?<![\d/.-])(?:(\d{2})(\d{2})[/.-]|(\d{2})[/.-](\d{2}))((?:19|20)\d{2})(?![\d/]|\.\d)/g)) {
+  for (const m of line.matchAll(
+    /(?<![\d/.-])(?:(\d{2})(\d{2})[/.-]|(\d{2})[/.-](\d{2}))((?:19|20)\d{2})(?![\d/]|\.\d)/g,
+  )) {
     const [a, b, year] = [Number(m[1] ?? m[3]), Number(m[2] ?? m[4]), Number(m[5])];
     if (a > 12 || (order === 'day-first' && b <= 12)) push(isoDate(year, b, a), false);
     else push(isoDate(year, a, b), false);
   }
   // 12 Mar 2024, 12-MAR-2024, 12MAR24
-  for (const m of line.matchAll(new RegExp(String.raw`(?<!\d)(\d{1,2})[\s-]?${MONTH_WORD}[\s,-]*((?:19|20)\d{2}|\d{2})(?!\d)`, 'g'))) {
+  for (const m of line.matchAll(
+    new RegExp(String.raw`(?<!\d)(\d{1,2})[\s-]?${MONTH_WORD}[\s,-]*((?:19|20)\d{2}|\d{2})(?!\d)`, 'g'),
+  )) {
     const month = monthNumber(m[2]);
     if (month) push(isoDate(fullYear(m[3]), month, Number(m[1])), true);
   }
   // Mar 12, 2024 / March 12 2024
-  for (const m of line.matchAll(new RegExp(String.raw`(?<![A-Za-z])${MONTH_WORD}\s?(\d{1,2})(?:st|nd|rd|th)?,?\s*((?:19|20)\d{2})(?!\d)`, 'g'))) {
+  for (const m of line.matchAll(
+    new RegExp(String.raw`(?<![A-Za-z])${MONTH_WORD}\s?(\d{1,2})(?:st|nd|rd|th)?,?\s*((?:19|20)\d{2})(?!\d)`, 'g'),
+  )) {
     const month = monthNumber(m[1]);
     if (month) push(isoDate(Number(m[3]), month, Number(m[2])), true);
   }
@@ -193,7 +260,15 @@ export function findDigitRunDates(rawLine: string, lineIndex: number, order: Dat
   for (const m of rawLine.matchAll(/(?<![\d/.-])(\d{2})[17]?(\d{2})[17]((?:19|20)\d{2})(?![\d/.-])/g)) {
     const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const iso = a > 12 || (order === 'day-first' && b <= 12) ? isoDate(year, b, a) : isoDate(year, a, b);
-    if (iso && !found.some((f) => f.iso === iso)) found.push({ iso, line: lineIndex, unambiguous: false, labelled: LABEL.test(rawLine), timed: TIME.test(rawLine), terse: false });
+    if (iso && !found.some((f) => f.iso === iso))
+      found.push({
+        iso,
+        line: lineIndex,
+        unambiguous: false,
+        labelled: LABEL.test(rawLine),
+        timed: TIME.test(rawLine),
+        terse: false,
+      });
   }
   return found;
 }
@@ -203,5 +278,8 @@ export function findDigitRunDates(rawLine: string, lineIndex: number, order: Dat
  * what `bench/ocr.mjs` checks to tell "OCR never read the date" from "the parser chose another".
  */
 export function dateCandidates(rawLine: string, lineIndex: number): DateCandidate[] {
-  return (['day-first', 'month-first'] as const).flatMap((order) => [...findDates(rawLine, lineIndex, order), ...findDigitRunDates(rawLine, lineIndex, order)]);
+  return (['day-first', 'month-first'] as const).flatMap((order) => [
+    ...findDates(rawLine, lineIndex, order),
+    ...findDigitRunDates(rawLine, lineIndex, order),
+  ]);
 }

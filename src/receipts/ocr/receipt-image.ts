@@ -51,7 +51,11 @@ export async function preparePage(bytes: Buffer): Promise<PreparedPage | null> {
   const box = printedArea(grey.data, grey.info.width, grey.info.height);
   if (!box) return null;
 
-  const crop = await greyPixels(sharp(grey.data, { raw: rawInfo(grey.info.width, grey.info.height) }).extract(box).normalize());
+  const crop = await greyPixels(
+    sharp(grey.data, { raw: rawInfo(grey.info.width, grey.info.height) })
+      .extract(box)
+      .normalize(),
+  );
   let pixels = crop.data;
   const w = crop.info.width;
   const h = crop.info.height;
@@ -70,14 +74,22 @@ export async function scalePage(page: PreparedPage, lineHeight = TARGET_LINE_HEI
   if (Math.abs(scale - 1) > 0.15) {
     outW = Math.max(MIN_SIDE, Math.round(page.width * scale));
     outH = Math.max(MIN_SIDE, Math.round(page.height * scale));
-    const resize = { width: outW, height: outH, kernel: scale > 1 ? ('cubic' as const) : ('lanczos3' as const), fit: 'fill' as const };
+    const resize = {
+      width: outW,
+      height: outH,
+      kernel: scale > 1 ? ('cubic' as const) : ('lanczos3' as const),
+      fit: 'fill' as const,
+    };
     pixels = (await greyPixels(sharp(page.pixels, { raw: rawInfo(page.width, page.height) }).resize(resize))).data;
   }
   return { pgm: toPgm(pixels, outW, outH), width: outW, height: outH };
 }
 
 /** `preparePage` and `scalePage` in one: the image the first reading is made of. */
-export async function prepareReceiptImage(bytes: Buffer, lineHeight = TARGET_LINE_HEIGHT): Promise<PreparedImage | null> {
+export async function prepareReceiptImage(
+  bytes: Buffer,
+  lineHeight = TARGET_LINE_HEIGHT,
+): Promise<PreparedImage | null> {
   const page = await preparePage(bytes);
   return page ? scalePage(page, lineHeight) : null;
 }
@@ -137,9 +149,15 @@ export function noiseSigma(pixels: Uint8Array, width: number, height: number): n
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       const v =
-        pixels[i - width - 1] - 2 * pixels[i - width] + pixels[i - width + 1] -
-        2 * pixels[i - 1] + 4 * pixels[i] - 2 * pixels[i + 1] +
-        pixels[i + width - 1] - 2 * pixels[i + width] + pixels[i + width + 1];
+        pixels[i - width - 1] -
+        2 * pixels[i - width] +
+        pixels[i - width + 1] -
+        2 * pixels[i - 1] +
+        4 * pixels[i] -
+        2 * pixels[i + 1] +
+        pixels[i + width - 1] -
+        2 * pixels[i + width] +
+        pixels[i + width + 1];
       sum += Math.abs(v);
     }
   }
@@ -262,7 +280,11 @@ export function typicalLineHeight(pixels: Uint8Array, width: number, height: num
 }
 
 /** One band of the page, on its own, scaled so its print is `lineHeight` pixels tall. */
-export async function bandImage(page: PreparedPage, band: Band, lineHeight = TARGET_LINE_HEIGHT): Promise<PreparedImage> {
+export async function bandImage(
+  page: PreparedPage,
+  band: Band,
+  lineHeight = TARGET_LINE_HEIGHT,
+): Promise<PreparedImage> {
   const pad = Math.round((page.lineHeight ?? band.bottom - band.top) / 3);
   const top = Math.max(0, band.top - pad);
   const height = Math.min(page.height, band.bottom + pad) - top;
@@ -270,6 +292,12 @@ export async function bandImage(page: PreparedPage, band: Band, lineHeight = TAR
   const width = Math.max(MIN_SIDE, Math.round(page.width * scale));
   const outHeight = Math.max(MIN_SIDE, Math.round(height * scale));
   const resize = { width, height: outHeight, kernel: 'lanczos3' as const, fit: 'fill' as const };
-  const pixels = (await greyPixels(sharp(page.pixels, { raw: rawInfo(page.width, page.height) }).extract({ left: 0, top, width: page.width, height }).resize(resize))).data;
+  const pixels = (
+    await greyPixels(
+      sharp(page.pixels, { raw: rawInfo(page.width, page.height) })
+        .extract({ left: 0, top, width: page.width, height })
+        .resize(resize),
+    )
+  ).data;
   return { pgm: toPgm(pixels, width, outHeight), width, height: outHeight };
 }

@@ -3,7 +3,8 @@ import { toLines } from './receipt-lines';
 
 // Lines as OCR returns them from receipt print, written for the test.
 const kinds = (...lines: string[]) => toLines(lines.join('\n')).map((l) => l.kind);
-const amountsOf = (line: string, ringgit = false) => findAmounts(repairNumbers(line, { ringgit })).map((a) => `${a.minor}/${a.decimals}`);
+const amountsOf = (line: string, ringgit = false) =>
+  findAmounts(repairNumbers(line, { ringgit })).map((a) => `${a.minor}/${a.decimals}`);
 
 describe('receipt lines as OCR reads them', () => {
   describe('labels', () => {
@@ -12,15 +13,27 @@ describe('receipt lines as OCR reads them', () => {
     });
 
     it('knows rounding lines, "R" misread as "F" too, and does not take them for tax', () => {
-      expect(kinds('Rounding Adj -0.02', 'FOUNDING ADJUSTMENT -RM 0.01', 'ROUNDING ADJUSTMENTS 0.02-')).toEqual(['rounding', 'rounding', 'rounding']);
+      expect(kinds('Rounding Adj -0.02', 'FOUNDING ADJUSTMENT -RM 0.01', 'ROUNDING ADJUSTMENTS 0.02-')).toEqual([
+        'rounding',
+        'rounding',
+        'rounding',
+      ]);
     });
 
     it('finds tax words only as words: "UST" in ADJUSTMENT or INDUSTRIAL is no tax', () => {
-      expect(kinds('KAWASAN PERINDUSTRIAN BALAKONG 12.00', 'MwSt 19%  3.99', 'UST 20%  4.10')).toEqual(['other', 'tax', 'tax']);
+      expect(kinds('KAWASAN PERINDUSTRIAN BALAKONG 12.00', 'MwSt 19%  3.99', 'UST 20%  4.10')).toEqual([
+        'other',
+        'tax',
+        'tax',
+      ]);
     });
 
     it('finds card words only as words: "ALACARTE" is a dish', () => {
-      expect(kinds('ALACARTE SUSHI 2.80', 'CARTE BANCAIRE 12.40', 'Master Card 63.80')).toEqual(['other', 'card', 'card']);
+      expect(kinds('ALACARTE SUSHI 2.80', 'CARTE BANCAIRE 12.40', 'Master Card 63.80')).toEqual([
+        'other',
+        'card',
+        'card',
+      ]);
     });
 
     it('reads "CHAN", "CHENGE" and "Cash Chenge" as the change', () => {

@@ -19,11 +19,20 @@ export interface Line {
   kind: LineKind;
 }
 
-export type LineKind = 'grand-total' | 'total' | 'weak-total' | 'subtotal' | 'rounding' | 'tax' | 'card' | 'cash' | 'change' | 'other';
+export type LineKind =
+  'grand-total' | 'total' | 'weak-total' | 'subtotal' | 'rounding' | 'tax' | 'card' | 'cash' | 'change' | 'other';
 
 /** O→[O0], L→[L1I|]…: label words as OCR tends to misspell them. */
 function fuzzy(word: string): string {
-  const classes: Record<string, string> = { T: '[TY]', O: '[O0Q]', L: '[L1I|]', I: '[I1L|]', S: '[S5]', B: '[B8]', E: '[EF]' };
+  const classes: Record<string, string> = {
+    T: '[TY]',
+    O: '[O0Q]',
+    L: '[L1I|]',
+    I: '[I1L|]',
+    S: '[S5]',
+    B: '[B8]',
+    E: '[EF]',
+  };
   return [...word].map((c) => classes[c] ?? c).join('');
 }
 const TOTAL = fuzzy('TOTAL');
@@ -34,11 +43,41 @@ const NOT_TOTAL = re(
 );
 const GRAND_TOTAL = re(
   [
-    `GRAND${TOTAL}`, `${TOTAL}DUE`, `AMOUNTDUE`, `AMTDUE`, `BALANCEDUE`, `${TOTAL}TOPAY`, `${TOTAL}PAYABLE`, `AMTPAYABLE`,
-    `AMOUNTPAYABLE`, `NETT?${TOTAL}`, `ROUNDED${TOTAL}`, `${TOTAL}ROUNDED`, `${TOTAL}AFTER`, `${TOTAL}TTC`, `MONTANTTTC`,
-    `NETAPAYER`, `APAYER`, `${TOTAL}\\(?(?:RM|MYR|EUR|USD|GBP|JPY)\\)?$`, `${TOTAL}AMOUNT`, `${TOTAL}AMT`, `${TOTAL}INCL`,
-    `${TOTAL}SALES`, `${TOTAL}SALE`, `合計`, `G[O0]KEI`, `SUMME`, `ZUZAHLEN`, `GESAMTBETRAG`, `${TOTAL}EUR`,
-    `${TOTAL}\\(INCL`, `INVOICE${TOTAL}`, `${TOTAL}CHARGE`, `TOBEPAID`, `AMOUNTTOPAY`, `FINAL${TOTAL}`,
+    `GRAND${TOTAL}`,
+    `${TOTAL}DUE`,
+    `AMOUNTDUE`,
+    `AMTDUE`,
+    `BALANCEDUE`,
+    `${TOTAL}TOPAY`,
+    `${TOTAL}PAYABLE`,
+    `AMTPAYABLE`,
+    `AMOUNTPAYABLE`,
+    `NETT?${TOTAL}`,
+    `ROUNDED${TOTAL}`,
+    `${TOTAL}ROUNDED`,
+    `${TOTAL}AFTER`,
+    `${TOTAL}TTC`,
+    `MONTANTTTC`,
+    `NETAPAYER`,
+    `APAYER`,
+    `${TOTAL}\\(?(?:RM|MYR|EUR|USD|GBP|JPY)\\)?$`,
+    `${TOTAL}AMOUNT`,
+    `${TOTAL}AMT`,
+    `${TOTAL}INCL`,
+    `${TOTAL}SALES`,
+    `${TOTAL}SALE`,
+    `合計`,
+    `G[O0]KEI`,
+    `SUMME`,
+    `ZUZAHLEN`,
+    `GESAMTBETRAG`,
+    `${TOTAL}EUR`,
+    `${TOTAL}\\(INCL`,
+    `INVOICE${TOTAL}`,
+    `${TOTAL}CHARGE`,
+    `TOBEPAID`,
+    `AMOUNTTOPAY`,
+    `FINAL${TOTAL}`,
   ].join('|'),
 );
 const PLAIN_TOTAL = re(`^.{0,3}${TOTAL}|^.{0,3}T[O0]TA|^.{0,3}[O0]TAL$|GESAMT|TOTALE`);
@@ -47,9 +86,13 @@ const SUBTOTAL = re(`SUB-?${TOTAL}|SOUS${TOTAL}|ZWISCHENSUMME|SUBT[O0]TA`);
 /** Card words, tested on the spaced label: "CARTE" inside "ALACARTE" is no card. */
 const CARD =
   /VISA|MASTER\s?CARD|AMEX|AMERICAN\s?EXPRESS|\bJCB\b|DINERS|DISCOVER|CONTACTLESS|CREDIT|DEBIT|\bCARD\b|\bKARTE\b|\bCARTE\b|^\W*CB\b|EFTPOS|MAESTRO|UNIONPAY|PAYWAVE|APPLE\s?PAY|GOOGLE\s?PAY|EC-?CASH|GIROCARD/;
-const CASH = re(`${TOTAL}PAID|AMOUNTPAID|^.{0,2}(?:CASH(?!IER)|TENDER|ESP[EÈ]CES|BAR(?:GELD)?$|GEGEBEN|TUNAI|PAID|BAYAR|RECEIVED|AMOUNTTENDERED|CASHPAID)`);
+const CASH = re(
+  `${TOTAL}PAID|AMOUNTPAID|^.{0,2}(?:CASH(?!IER)|TENDER|ESP[EÈ]CES|BAR(?:GELD)?$|GEGEBEN|TUNAI|PAID|BAYAR|RECEIVED|AMOUNTTENDERED|CASHPAID)`,
+);
 // "CHAN", "CHENGE", "CHANBE": the change line is where OCR mangles the word most.
-const CHANGE = re(`CHANGE|^.{0,3}CH[AE]N(?:GE?|BE)?$|CH[AE]NGE|RENDU|RÜCKGELD|RUCKGELD|WECHSELGELD|BAKI|KEMBALIAN|お釣り|釣銭|おつり`);
+const CHANGE = re(
+  `CHANGE|^.{0,3}CH[AE]N(?:GE?|BE)?$|CH[AE]NGE|RENDU|RÜCKGELD|RUCKGELD|WECHSELGELD|BAKI|KEMBALIAN|お釣り|釣銭|おつり`,
+);
 /** "Rounding Adj", "Round Adj", "FOUNDING ADJUSTMENT" (R read as F), "Arrondi", "Rundung". */
 const ROUNDING = re(`^.{0,3}[RF][O0]UND(?:ING|ADJ|ADJUST)|ARRONDI|RUNDUNG`);
 /** Tax words; the short ones only as words of their own ("UST" is in ADJUSTMENT and INDUSTRIAL). */
@@ -76,7 +119,8 @@ function classify(label: string, words: string, hasAmounts: boolean): LineKind {
     if (PLAIN_TOTAL.test(label)) return 'total';
   }
   if (ROUNDING.test(label)) return 'rounding';
-  if (TAX.test(words) && !NOT_TAX.test(label) && !/^.{0,3}T[O0]TAL(?!TAX|GST|VAT|SST|INCLUDED)/.test(label)) return 'tax';
+  if (TAX.test(words) && !NOT_TAX.test(label) && !/^.{0,3}T[O0]TAL(?!TAX|GST|VAT|SST|INCLUDED)/.test(label))
+    return 'tax';
   if (CASH.test(label)) return 'cash';
   if (CARD.test(words) && hasAmounts) return 'card';
   if (!NOT_TOTAL.test(label) && WEAK_TOTAL.test(label)) return 'weak-total';
@@ -107,7 +151,10 @@ export function toLines(text: string): Line[] {
     const amounts = findAmounts(repaired);
     const labelWords = labelText(repaired, amounts);
     const label = compactLabel(labelWords);
-    const spaced = labelWords.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+    const spaced = labelWords
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase();
     return { index, raw, text: repaired, amounts, label, kind: classify(label, spaced, amounts.length > 0) };
   });
 }

@@ -5,10 +5,35 @@ import type { Line } from './receipt-lines';
 
 const PREHEADER = new RegExp(
   [
-    'CUSTOMER COPY', 'MERCHANT COPY', 'CUSTOMER\'?S COPY', 'DUPLICATE', 'REPRINT', 'WELCOME', 'BIENVENUE', 'WILLKOMMEN',
-    'TAX INVOICE', 'SIMPLIFIED TAX INVOICE', 'INVOICE', 'RECEIPT', 'SALES RECEIPT', 'CASH SALES?', 'OFFICIAL RECEIPT',
-    'TICKET DE CAISSE', 'TICKET', 'KASSENBON', 'QUITTUNG', 'RECHNUNG', 'FACTURE', 'ORDER', 'THANK YOU', 'COPY',
-    'STORE\\s*#?\\s*\\d*', 'MAGASIN\\s*\\d*', 'FILIALE\\s*\\d*', 'BRANCH\\s*\\d*', 'REG(?:ISTER)?\\s*#?\\s*\\d*',
+    'CUSTOMER COPY',
+    'MERCHANT COPY',
+    "CUSTOMER'?S COPY",
+    'DUPLICATE',
+    'REPRINT',
+    'WELCOME',
+    'BIENVENUE',
+    'WILLKOMMEN',
+    'TAX INVOICE',
+    'SIMPLIFIED TAX INVOICE',
+    'INVOICE',
+    'RECEIPT',
+    'SALES RECEIPT',
+    'CASH SALES?',
+    'OFFICIAL RECEIPT',
+    'TICKET DE CAISSE',
+    'TICKET',
+    'KASSENBON',
+    'QUITTUNG',
+    'RECHNUNG',
+    'FACTURE',
+    'ORDER',
+    'THANK YOU',
+    'COPY',
+    'STORE\\s*#?\\s*\\d*',
+    'MAGASIN\\s*\\d*',
+    'FILIALE\\s*\\d*',
+    'BRANCH\\s*\\d*',
+    'REG(?:ISTER)?\\s*#?\\s*\\d*',
     // "TAX IMVOICE", "TAX BYOICE", "TAXINVOGE": the invoice heading as OCR misreads it.
     'TAX\\s*\\S{0,3}[VY]O\\S{0,2}[CG]E',
   ].join('|'),
@@ -16,19 +41,25 @@ const PREHEADER = new RegExp(
 );
 const CONTACT_OR_ID = new RegExp(
   [
-    '\\b(?:TEL|PHONE|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|TÉL|TEK|TELEPHONE)\\b', '@', '\\.COM\\b',
+    '\\b(?:TEL|PHONE|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|TÉL|TEK|TELEPHONE)\\b',
+    '@',
+    '\\.COM\\b',
     '\\b(?:GST|VAT|SST|TAX|CO|COMPANY|BUSINESS|ROC|SIRET|SIREN|ABN|UST-?ID|STEUER)\\s*\\.?\\s*(?:ID|REG|NO|NUMBER|#)',
-    '\\b(?:DATE|TIME|CASHIER|RECEIPT\\s*#|INVOICE\\s*#|TABLE|SERVER)\\b', '^[\\d\\s\\-/,.#()]+$',
+    '\\b(?:DATE|TIME|CASHIER|RECEIPT\\s*#|INVOICE\\s*#|TABLE|SERVER)\\b',
+    '^[\\d\\s\\-/,.#()]+$',
   ].join('|'),
   'i',
 );
 /** A street line starts with a house number or names a street type next to a number; a city line has a postcode. */
 const ADDRESS = new RegExp(
   [
-    '^\\s*(?:NO\\.?\\s*)?\\d+[A-Z]?\\b[\\s,-]', '^\\s*(?:LOT|NO\\.|BLOCK|UNIT|SUITE)\\b',
+    '^\\s*(?:NO\\.?\\s*)?\\d+[A-Z]?\\b[\\s,-]',
+    '^\\s*(?:LOT|NO\\.|BLOCK|UNIT|SUITE)\\b',
     '\\b(?:JALAN|JLN|LORONG|TAMAN|PERSIARAN|KAMPUNG)\\b',
     '\\b(?:STREET|ST\\.?|ROAD|RD\\.?|AVENUE|AVE\\.?|BLVD|LANE|DRIVE|DR\\.?|RUE|STRASSE|STR\\.|PLACE|SQUARE|HIGHWAY|WAY)\\b.*\\d|\\d.*\\b(?:STREET|ST|ROAD|RD|AVENUE|AVE|BLVD|LANE|DRIVE|RUE|STRASSE|PLACE|SQUARE|HIGHWAY|WAY)\\b',
-    '\\b\\d{4,6}\\b', '\\b[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}\\b', '\\b[A-Z]{2}\\s\\d{5}\\b',
+    '\\b\\d{4,6}\\b',
+    '\\b[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}\\b',
+    '\\b[A-Z]{2}\\s\\d{5}\\b',
   ].join('|'),
   'i',
 );
@@ -66,7 +97,9 @@ export function findMerchant(lines: Line[]): { name: string; confidence: number 
   let position = 0;
   let ownerAt = -Infinity;
   // The name is printed above the money: stop at the first total, payment or change line.
-  const moneyStarts = lines.findIndex((l) => l.kind !== 'other' && l.kind !== 'tax' && l.kind !== 'weak-total' && l.amounts.length > 0);
+  const moneyStarts = lines.findIndex(
+    (l) => l.kind !== 'other' && l.kind !== 'tax' && l.kind !== 'weak-total' && l.amounts.length > 0,
+  );
   const end = moneyStarts < 0 ? lines.length : moneyStarts;
   for (let i = 0; i < end && position < HEAD_LINES; i++) {
     const line = lines[i];
@@ -137,7 +170,8 @@ function joinedName(lines: Line[], i: number, name: string): string {
     joined = `${cleanMerchant(above.raw)} ${joined}`;
   }
   const next = lines[i + 1];
-  if (/[&-]\s*$/.test(lines[i].raw) && next) joined = `${joined} ${lines[i].raw.trim().slice(-1)} ${cleanMerchant(next.raw)}`;
+  if (/[&-]\s*$/.test(lines[i].raw) && next)
+    joined = `${joined} ${lines[i].raw.trim().slice(-1)} ${cleanMerchant(next.raw)}`;
   return joined;
 }
 
@@ -148,7 +182,13 @@ function footerName(lines: Line[]): string | null {
     if (!m) continue;
     let name = cleanMerchant(m[1]);
     const next = lines[i + 1];
-    if (next && name === name.toUpperCase() && next.raw === next.raw.toUpperCase() && next.raw.split(/\s+/).length <= 4 && !next.amounts.length) {
+    if (
+      next &&
+      name === name.toUpperCase() &&
+      next.raw === next.raw.toUpperCase() &&
+      next.raw.split(/\s+/).length <= 4 &&
+      !next.amounts.length
+    ) {
       name = `${name} ${cleanMerchant(next.raw)}`.trim();
     }
     return name.replace(/[^\p{L}]/gu, '').length >= 3 ? name : null;
@@ -157,14 +197,22 @@ function footerName(lines: Line[]): string | null {
 }
 
 function sharedWords(a: string, b: string): number {
-  const words = (s: string) => new Set(s.toUpperCase().split(/[^\p{L}\d]+/u).filter((w) => w.length >= 3));
+  const words = (s: string) =>
+    new Set(
+      s
+        .toUpperCase()
+        .split(/[^\p{L}\d]+/u)
+        .filter((w) => w.length >= 3),
+    );
   const other = words(b);
   return [...words(a)].filter((w) => other.has(w)).length;
 }
 
 /** "SON BHD", "SDM BHD", "5/8": the legal form as OCR misreads it, put right. */
 function normaliseLegalForm(name: string): string {
-  return name.replace(/\bS[DO0][NM]\.?\s+B[HN][DO0]\b/gi, 'SDN BHD').replace(/(?<![\p{L}\d])[S5§]\/[B8](?![\p{L}\d])/gu, 'S/B');
+  return name
+    .replace(/\bS[DO0][NM]\.?\s+B[HN][DO0]\b/gi, 'SDN BHD')
+    .replace(/(?<![\p{L}\d])[S5§]\/[B8](?![\p{L}\d])/gu, 'S/B');
 }
 
 function cleanMerchant(raw: string): string {

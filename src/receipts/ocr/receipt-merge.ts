@@ -15,8 +15,13 @@ const FIELDS: Field[] = ['merchant', 'date', 'total', 'currency'];
 
 /** Merchants agree when most of the shorter name's words are in the other ("SDN BHD" misread aside). */
 function sameMerchant(a: string, b: string): boolean {
-  const words = (s: string) => s.toUpperCase().split(/[^\p{L}\p{N}&']+/u).filter(Boolean);
-  const [shorter, longer] = words(a).length <= words(b).length ? [words(a), new Set(words(b))] : [words(b), new Set(words(a))];
+  const words = (s: string) =>
+    s
+      .toUpperCase()
+      .split(/[^\p{L}\p{N}&']+/u)
+      .filter(Boolean);
+  const [shorter, longer] =
+    words(a).length <= words(b).length ? [words(a), new Set(words(b))] : [words(b), new Set(words(a))];
   return shorter.length > 0 && shorter.filter((w) => longer.has(w)).length * 2 > shorter.length;
 }
 
@@ -36,7 +41,8 @@ export function mergeReadings(first: ReceiptExtraction, second: ReceiptExtractio
     const [ca, cb] = [first.field_confidence[field], second.field_confidence[field]];
     let value = a;
     let sure = ca;
-    if (a !== null && b !== null && (field === 'merchant' ? sameMerchant(a, b) : a === b)) sure = Math.min(0.99, Math.max(ca, cb) + 0.05);
+    if (a !== null && b !== null && (field === 'merchant' ? sameMerchant(a, b) : a === b))
+      sure = Math.min(0.99, Math.max(ca, cb) + 0.05);
     else if (a === null) [value, sure] = [b, cb];
     else if (b !== null) [value, sure] = cb > ca ? [b, cb * DISAGREEMENT] : [a, ca * DISAGREEMENT];
     merged[field] = value;

@@ -22,13 +22,22 @@ export interface ParseReceiptOptions {
   referenceDate?: string;
 }
 
-function findTax(lines: Line[], money: MoneyContext, total: number, totalLine: number | null): { minor: number; confidence: number } | null {
+function findTax(
+  lines: Line[],
+  money: MoneyContext,
+  total: number,
+  totalLine: number | null,
+): { minor: number; confidence: number } | null {
   let best: { minor: number; confidence: number; score: number } | null = null;
   for (const line of lines) {
     if (line.kind !== 'tax') continue;
     const found = lineAmount(lines, line, money);
     if (!found) continue;
-    const minor = toMinor(found.token, money.digits, found.token.decimals === 0 && money.printsCents && found.token.minor >= 100);
+    const minor = toMinor(
+      found.token,
+      money.digits,
+      found.token.decimals === 0 && money.printsCents && found.token.minor >= 100,
+    );
     if (minor < 0 || minor >= total) continue;
     let score = 0;
     if (minor > 0) score += 2;
@@ -36,7 +45,8 @@ function findTax(lines: Line[], money: MoneyContext, total: number, totalLine: n
     if (/^.{0,3}(?:TAX|VAT|GST|SST|MWST|TVA|DONT|INCL|SALESTAX|CONSUMPTION|消費税|\(INCL)/.test(line.label)) score += 1;
     if (/TOTAL(?:TAX|GST|VAT|SST)/.test(line.label)) score += 1.5;
     if (totalLine !== null) score -= Math.abs(line.index - totalLine) / 20;
-    if (!best || score > best.score) best = { minor, confidence: found.token.decimals === money.digits ? 0.8 : 0.5, score };
+    if (!best || score > best.score)
+      best = { minor, confidence: found.token.decimals === money.digits ? 0.8 : 0.5, score };
   }
   return best;
 }

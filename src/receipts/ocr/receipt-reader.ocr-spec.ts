@@ -30,13 +30,21 @@ function scannedPdf(jpeg: Buffer, width: number, height: number): Buffer {
     add(Buffer.from(`${i + 1} 0 obj\n${body}\nendobj\n`));
   });
   offsets.push(length);
-  add(Buffer.from(`4 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.length} >>\nstream\n`));
+  add(
+    Buffer.from(
+      `4 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length ${jpeg.length} >>\nstream\n`,
+    ),
+  );
   add(jpeg);
   add(Buffer.from('\nendstream\nendobj\n'));
   offsets.push(length);
   add(Buffer.from(`5 0 obj\n<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n`));
   const xref = length;
-  add(Buffer.from(`xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+  add(
+    Buffer.from(
+      `xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
+    ),
+  );
   return Buffer.concat(parts);
 }
 
@@ -67,7 +75,10 @@ describe('ReceiptReader (real OCR)', () => {
   });
 
   it('renders and reads a scanned PDF that has no text layer', async () => {
-    const { data, info } = await sharp(fixture('synthetic-007.png')).grayscale().jpeg({ quality: 90 }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(fixture('synthetic-007.png'))
+      .grayscale()
+      .jpeg({ quality: 90 })
+      .toBuffer({ resolveWithObject: true });
     const r = await reader.extract(scannedPdf(data, info.width, info.height), 'application/pdf');
     expect(r).toMatchObject({ is_receipt: true, total: '35.78', date: '2024-09-15' });
   });

@@ -34,18 +34,28 @@ export class ReceiptReader {
   }
 
   /** `extract`, with the OCR readings it was made of (one, or two when a second look was needed). */
-  async extractWithReadings(bytes: Buffer, mime: ReceiptMimeType, options: ExtractOptions = {}): Promise<{ extraction: ReceiptExtraction; readings: OcrReading[] }> {
+  async extractWithReadings(
+    bytes: Buffer,
+    mime: ReceiptMimeType,
+    options: ExtractOptions = {},
+  ): Promise<{ extraction: ReceiptExtraction; readings: OcrReading[] }> {
     const referenceDate = (options.receivedAt ?? new Date()).toISOString().slice(0, 10);
     const source = await this.ocr.open(bytes, mime);
     if (source.kind === 'empty') return { extraction: withholdUnsure(readFields('', { referenceDate })), readings: [] };
     if (source.kind === 'text') {
-      return { extraction: withholdUnsure(readFields(source.reading.text, { wordConfidence: 1, referenceDate })), readings: [source.reading] };
+      return {
+        extraction: withholdUnsure(readFields(source.reading.text, { wordConfidence: 1, referenceDate })),
+        readings: [source.reading],
+      };
     }
     const first = await this.ocr.recognize(source.page);
     const fields = readFields(first.text, { wordConfidence: first.confidence, referenceDate });
     if (!needsSecondLook(fields)) return { extraction: withholdUnsure(fields), readings: [first] };
     const failedPage = !fields.is_receipt || first.confidence < FAILED_PAGE;
-    const second = await this.ocr.recognize(source.page, failedPage ? { adaptiveThreshold: true } : { lineHeight: SECOND_LOOK_LINE_HEIGHT });
+    const second = await this.ocr.recognize(
+      source.page,
+      failedPage ? { adaptiveThreshold: true } : { lineHeight: SECOND_LOOK_LINE_HEIGHT },
+    );
     const again = readFields(second.text, { wordConfidence: second.confidence, referenceDate });
     return { extraction: withholdUnsure(mergeReadings(fields, again)), readings: [first, second] };
   }
@@ -54,5 +64,7 @@ export class ReceiptReader {
 /** The total or the date is missing or would be withheld: worth reading the page again. */
 function needsSecondLook(fields: ReceiptExtraction): boolean {
   if (!fields.is_receipt) return true;
-  return (['total', 'date'] as const).some((f) => fields[f] === null || fields.field_confidence[f] < FIELD_THRESHOLD + 0.1);
+  return (['total', 'date'] as const).some(
+    (f) => fields[f] === null || fields.field_confidence[f] < FIELD_THRESHOLD + 0.1,
+  );
 }

@@ -56,7 +56,8 @@ function payments(lines: Line[], money: MoneyContext): Payments {
     const found = lineAmount(lines, line, money);
     if (!found) continue;
     // "Change 010": change is small, and a bare number on a receipt with cents lost its point.
-    const pointLost = line.kind === 'change' && found.token.decimals === 0 && money.printsCents && found.token.minor < 10_000;
+    const pointLost =
+      line.kind === 'change' && found.token.decimals === 0 && money.printsCents && found.token.minor < 10_000;
     if (found.token.decimals !== money.digits && !pointLost) continue;
     const minor = toMinor(found.token, money.digits, pointLost);
     if (line.kind === 'card') {
@@ -67,7 +68,11 @@ function payments(lines: Line[], money: MoneyContext): Payments {
     if (line.kind === 'change' && change === null && cash !== null) change = minor;
   }
   if (cash !== null && change !== null && cash >= change) paid.add(cash - change);
-  return { paid, cashCeiling: cash !== null && !card ? cash : null, cashWithoutChange: cash !== null && change === null ? cash : null };
+  return {
+    paid,
+    cashCeiling: cash !== null && !card ? cash : null,
+    cashWithoutChange: cash !== null && change === null ? cash : null,
+  };
 }
 
 interface Candidate {
@@ -91,12 +96,18 @@ interface Candidate {
 /** Rounding adjustments are less than one unit; a "rounding" line with more carries a total. */
 const MAX_ROUNDING = 100;
 
-function valueOf(token: AmountToken, money: MoneyContext, paid: Set<number>, cashCeiling: number | null): { minor: number; implied: boolean } {
+function valueOf(
+  token: AmountToken,
+  money: MoneyContext,
+  paid: Set<number>,
+  cashCeiling: number | null,
+): { minor: number; implied: boolean } {
   const whole = toMinor(token, money.digits);
   if (token.decimals === 2 || money.digits === 0) return { minor: whole, implied: false };
   const cents = toMinor(token, money.digits, true);
   // More than the cash handed over as whole units, but not as cents: the point was lost.
-  if (cashCeiling !== null && whole > cashCeiling && cents <= cashCeiling && token.minor >= 100) return { minor: cents, implied: true };
+  if (cashCeiling !== null && whole > cashCeiling && cents <= cashCeiling && token.minor >= 100)
+    return { minor: cents, implied: true };
   if (!money.printsCents) return { minor: whole, implied: false };
   if (paid.has(whole)) return { minor: whole, implied: false };
   if (paid.has(cents) || token.minor >= 100) return { minor: cents, implied: true };
@@ -117,12 +128,27 @@ function labelledCandidates(lines: Line[], money: MoneyContext, { paid, cashCeil
     // large as what was printed above it; "ROUNDING 4.00" under a 16.00 subtotal is a misread 0.
     if (line.kind === 'rounding' && (minor < MAX_ROUNDING || minor < 0.9 * largestAbove(lines, line, money))) continue;
     const bare = money.printsCents && found.token.decimals === 0 && !implied;
-    const crowded = found.line === line && line.amounts.filter((a) => a.decimals === money.digits).length >= 2 && base < 3;
+    const crowded =
+      found.line === line && line.amounts.filter((a) => a.decimals === money.digits).length >= 2 && base < 3;
     out.push({ minor, line: found.line.index, base, implied, bare, crowded, source: 'label' });
     // "$8.20" read as "58.20": the same amount without its leading 5 is a candidate too.
     const text = String(found.token.minor);
-    if (money.dollarMarked && !found.token.marker && found.token.decimals === 2 && text.length >= 4 && text.startsWith('5')) {
-      out.push({ minor: Number(text.slice(1)), line: found.line.index, base, implied, bare, crowded, source: 'derived' });
+    if (
+      money.dollarMarked &&
+      !found.token.marker &&
+      found.token.decimals === 2 &&
+      text.length >= 4 &&
+      text.startsWith('5')
+    ) {
+      out.push({
+        minor: Number(text.slice(1)),
+        line: found.line.index,
+        base,
+        implied,
+        bare,
+        crowded,
+        source: 'derived',
+      });
     }
   }
   return out;
@@ -140,7 +166,8 @@ function roundingStep(line: Line, money: MoneyContext): { step: number; negative
 function largestAbove(lines: Line[], line: Line, money: MoneyContext): number {
   let largest = 0;
   for (const l of lines.slice(0, line.index)) {
-    for (const a of l.amounts) if (a.decimals === money.digits && !a.negative) largest = Math.max(largest, toMinor(a, money.digits));
+    for (const a of l.amounts)
+      if (a.decimals === money.digits && !a.negative) largest = Math.max(largest, toMinor(a, money.digits));
   }
   return largest;
 }
@@ -161,7 +188,17 @@ function subtotalCandidates(lines: Line[], money: MoneyContext): Candidate[] {
     .map((l) => lineAmount(lines, l, money))
     .filter((a): a is NonNullable<typeof a> => a !== null && a.token.decimals === money.digits)
     .reduce((sum, a) => sum + toMinor(a.token, money.digits), 0);
-  return [{ minor: minor + added, line: subtotal.index, base: 1, implied: false, bare: false, crowded: false, source: 'subtotal' }];
+  return [
+    {
+      minor: minor + added,
+      line: subtotal.index,
+      base: 1,
+      implied: false,
+      bare: false,
+      crowded: false,
+      source: 'subtotal',
+    },
+  ];
 }
 
 /** Rounding lines: each total just before one also stands for itself rounded, up or down. */
@@ -196,7 +233,9 @@ export function chooseTotal(lines: Line[], money: MoneyContext): TotalFound | nu
     .map((l) => lineAmount(lines, l, money))
     .filter((a): a is NonNullable<typeof a> => a !== null)
     .map((a) => toMinor(a.token, money.digits));
-  const discounted = lines.some((l) => /DISC|REBATE|VOUCHER|COUPON|PROMO|SAVING|MEMBER/.test(l.label) && l.amounts.some((a) => a.minor > 0));
+  const discounted = lines.some(
+    (l) => /DISC|REBATE|VOUCHER|COUPON|PROMO|SAVING|MEMBER/.test(l.label) && l.amounts.some((a) => a.minor > 0),
+  );
   const roundingLines = lines.filter((l) => l.kind === 'rounding' && roundingStep(l, money) !== null);
   // A total may sit a few cents under the subtotal when the receipt rounds cash.
   const tolerance = lines.some((l) => l.kind === 'rounding') ? MAX_ROUNDING / 20 : 0;
@@ -207,7 +246,16 @@ export function chooseTotal(lines: Line[], money: MoneyContext): TotalFound | nu
   // below a grand or plain total line (cash and change are misread as often as totals).
   const paidLine = lines.find((l) => l.kind === 'change' || l.kind === 'card')?.index ?? lines.length - 1;
   for (const minor of paid) {
-    if (!candidates.some((c) => c.minor === minor)) candidates.push({ minor, line: paidLine, base: 1.75, implied: false, bare: false, crowded: false, source: 'paid' });
+    if (!candidates.some((c) => c.minor === minor))
+      candidates.push({
+        minor,
+        line: paidLine,
+        base: 1.75,
+        implied: false,
+        bare: false,
+        crowded: false,
+        source: 'paid',
+      });
   }
 
   let best: { c: Candidate; score: number; agreed: boolean } | null = null;
@@ -235,7 +283,8 @@ export function chooseTotal(lines: Line[], money: MoneyContext): TotalFound | nu
     if (c.bare) score -= 1;
     // Later totals come after rounding and adjustments.
     score += c.line / (lines.length * 10);
-    if (!best || score > best.score) best = { c, score, agreed: isPaid || printedElsewhere > 0 || cashMatches || subtotals.includes(c.minor) };
+    if (!best || score > best.score)
+      best = { c, score, agreed: isPaid || printedElsewhere > 0 || cashMatches || subtotals.includes(c.minor) };
   }
   if (!best) return largestAmount(lines, money);
   const { c, agreed } = best;
@@ -257,7 +306,9 @@ export function chooseTotal(lines: Line[], money: MoneyContext): TotalFound | nu
  * something shaped like a receipt (several priced lines). A guess, and reported as one.
  */
 function largestAmount(lines: Line[], money: MoneyContext): TotalFound | null {
-  const priced = lines.filter((l) => l.amounts.some((a) => a.decimals === money.digits && (money.digits === 2 || a.grouped || a.marker)));
+  const priced = lines.filter((l) =>
+    l.amounts.some((a) => a.decimals === money.digits && (money.digits === 2 || a.grouped || a.marker)),
+  );
   if (priced.length < 3) return null;
   let best: TotalFound | null = null;
   for (const line of priced) {

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { contentPath, ReceiptStorage, sha256Of, StoredFileMissingError, StorageUnavailableError } from './receipt-storage';
+import {
+  contentPath,
+  ReceiptStorage,
+  sha256Of,
+  StoredFileMissingError,
+  StorageUnavailableError,
+} from './receipt-storage';
 
 /**
  * Receipt files on the local disk: `<RECEIPTS_DIR>/ab/cd/<sha256>`. A file is written to a
@@ -56,7 +62,10 @@ export class LocalReceiptStorage extends ReceiptStorage {
 
   private readFailure(sha256: string, error: unknown): Error {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new StoredFileMissingError(sha256, error);
-    return new StorageUnavailableError(`Cannot read receipt file ${this.pathOf(sha256)}: ${(error as Error).message}`, error);
+    return new StorageUnavailableError(
+      `Cannot read receipt file ${this.pathOf(sha256)}: ${(error as Error).message}`,
+      error,
+    );
   }
 }
 

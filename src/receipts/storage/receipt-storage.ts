@@ -13,7 +13,10 @@ export function contentPath(sha256: string): string {
 
 /** The file is not in storage (deleted, or never written there): asking again will not help. */
 export class StoredFileMissingError extends Error {
-  constructor(readonly sha256: string, cause?: unknown) {
+  constructor(
+    readonly sha256: string,
+    cause?: unknown,
+  ) {
     super(`Receipt file ${sha256} is not in storage`, { cause });
     this.name = 'StoredFileMissingError';
   }

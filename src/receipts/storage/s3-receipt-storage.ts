@@ -3,7 +3,13 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { OnApplicationShutdown } from '@nestjs/common';
 import type { S3Settings } from '../../config/app-config';
-import { contentPath, ReceiptStorage, sha256Of, StoredFileMissingError, StorageUnavailableError } from './receipt-storage';
+import {
+  contentPath,
+  ReceiptStorage,
+  sha256Of,
+  StoredFileMissingError,
+  StorageUnavailableError,
+} from './receipt-storage';
 
 /** A health check waits this long for the bucket to answer, as it does for the database. */
 const CHECK_TIMEOUT_MS = 3_000;
@@ -41,7 +47,10 @@ export class S3ReceiptStorage extends ReceiptStorage implements OnApplicationShu
       // handler's requestTimeout alone only warns on the console: it throws when told to.
       // socketTimeout also ends a download whose bucket stopped sending halfway.
       requestHandler: {
-        connectionTimeout: Math.min(3_000, settings.timeoutMs), requestTimeout: settings.timeoutMs, socketTimeout: settings.timeoutMs, throwOnRequestTimeout: true,
+        connectionTimeout: Math.min(3_000, settings.timeoutMs),
+        requestTimeout: settings.timeoutMs,
+        socketTimeout: settings.timeoutMs,
+        throwOnRequestTimeout: true,
       },
       maxAttempts: 3,
     });
@@ -52,10 +61,16 @@ export class S3ReceiptStorage extends ReceiptStorage implements OnApplicationShu
     const key = this.keyOf(sha256);
     if (await this.exists(key)) return sha256;
     try {
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.settings.bucket, Key: key, Body: bytes, ContentLength: bytes.length,
-        ContentMD5: createHash('md5').update(bytes).digest('base64'), ContentType: 'application/octet-stream',
-      }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: key,
+          Body: bytes,
+          ContentLength: bytes.length,
+          ContentMD5: createHash('md5').update(bytes).digest('base64'),
+          ContentType: 'application/octet-stream',
+        }),
+      );
     } catch (error) {
       throw this.unavailable('PutObject', key, error);
     }
@@ -77,7 +92,9 @@ export class S3ReceiptStorage extends ReceiptStorage implements OnApplicationShu
 
   override async check(): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), { abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }), {
+        abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+      });
     } catch (error) {
       throw this.unavailable('HeadBucket', '', error);
     }

@@ -74,7 +74,9 @@ export class OcrProcessor implements OnModuleInit {
       failure = failureCode(error);
       const message = (error as Error)?.message ?? String(error);
       if (failure === 'STORAGE_UNAVAILABLE' && !attempt.last) {
-        this.logger.warn(`receipt ${receiptId}: storage unavailable on try ${attempt.number}, to be retried: ${message}`);
+        this.logger.warn(
+          `receipt ${receiptId}: storage unavailable on try ${attempt.number}, to be retried: ${message}`,
+        );
         throw error;
       }
       this.logger.warn(`receipt ${receiptId}: OCR failed (${failure}): ${message}`);
@@ -86,13 +88,20 @@ export class OcrProcessor implements OnModuleInit {
   private start(organizationId: string, receiptId: string, run: number): Promise<Receipt | null> {
     return this.dataSource.transaction(async (tx) => {
       const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
-      if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus === 'done' || receipt.ocrStatus === 'failed') return null;
+      if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus === 'done' || receipt.ocrStatus === 'failed')
+        return null;
       receipt.ocrStatus = 'processing';
       return tx.save(receipt);
     });
   }
 
-  private async finish(organizationId: string, receiptId: string, run: number, extraction: ReceiptExtraction | null, failure: OcrErrorCode | null): Promise<void> {
+  private async finish(
+    organizationId: string,
+    receiptId: string,
+    run: number,
+    extraction: ReceiptExtraction | null,
+    failure: OcrErrorCode | null,
+  ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
       if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus !== 'processing') return;
@@ -106,19 +115,37 @@ export class OcrProcessor implements OnModuleInit {
       receipt.ocrError = failure && OCR_ERROR_MESSAGES[failure];
       receipt.extracted = extraction;
       receipt.verified = outcome.verified;
-      receipt.flags = [...new Set([...receipt.flags.filter((f) => f !== 'amount_mismatch'), ...(outcome.amountMismatch ? ['amount_mismatch'] : [])])].sort();
+      receipt.flags = [
+        ...new Set([
+          ...receipt.flags.filter((f) => f !== 'amount_mismatch'),
+          ...(outcome.amountMismatch ? ['amount_mismatch'] : []),
+        ]),
+      ].sort();
       receipt.processedAt = new Date();
       await tx.save(receipt);
       await this.audit.record(tx, actor, {
-        action: 'receipt.processed', entityType: 'receipt', entityId: receipt.id,
+        action: 'receipt.processed',
+        entityType: 'receipt',
+        entityId: receipt.id,
         metadata: {
-          spend_id: receipt.spendId, run, ocr_status: receipt.ocrStatus, ocr_error_code: failure, verified: outcome.verified,
-          amount_mismatch: outcome.amountMismatch, filled: outcome.filled,
-          extracted: reading ? { merchant: reading.merchant, date: reading.date, total: reading.total, currency: reading.currency } : null,
+          spend_id: receipt.spendId,
+          run,
+          ocr_status: receipt.ocrStatus,
+          ocr_error_code: failure,
+          verified: outcome.verified,
+          amount_mismatch: outcome.amountMismatch,
+          filled: outcome.filled,
+          extracted: reading
+            ? { merchant: reading.merchant, date: reading.date, total: reading.total, currency: reading.currency }
+            : null,
         },
       });
       await this.outbox.enqueue(tx, organizationId, 'receipt.processed', {
-        receipt_id: receipt.id, spend_id: receipt.spendId, uploaded_by: receipt.uploadedBy, ocr_status: receipt.ocrStatus, verified: receipt.verified,
+        receipt_id: receipt.id,
+        spend_id: receipt.spendId,
+        uploaded_by: receipt.uploadedBy,
+        ocr_status: receipt.ocrStatus,
+        verified: receipt.verified,
       });
     });
   }

@@ -41,12 +41,14 @@ export class UploadReceipt {
 
   async execute(actor: Actor, spendId: string, file: UploadedFile | undefined): Promise<Receipt> {
     if (!file || file.buffer.length === 0) {
-      throw CommonErrors.VALIDATION_FAILED('Send the receipt as the form field "file"', { errors: [{ field: 'file', message: file ? 'is empty' : 'is required' }] });
+      throw CommonErrors.VALIDATION_FAILED('Send the receipt as the form field "file"', {
+        errors: [{ field: 'file', message: file ? 'is empty' : 'is required' }],
+      });
     }
     const spend = await this.spends.findVisible(actor, spendId);
     if (!spend) throw SpendErrors.SPEND_NOT_FOUND(`Spend ${spendId} does not exist`);
     if (spend.userId !== actor.userId && !hasAtLeast(actor.role, 'finance')) {
-      throw SpendErrors.NOT_SPEND_OWNER('Receipts are attached by the spend\'s owner or by finance');
+      throw SpendErrors.NOT_SPEND_OWNER("Receipts are attached by the spend's owner or by finance");
     }
     const mimeType = await inspectReceiptFile(file.buffer);
     // Stored before the transaction: if it then fails, an unreferenced file stays behind,
@@ -60,29 +62,68 @@ export class UploadReceipt {
 
     return this.dataSource.transaction(async (tx) => {
       // Two simultaneous uploads of the same file: the second must see the first.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`receipt:${actor.organizationId}:${sha256}`]);
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `receipt:${actor.organizationId}:${sha256}`,
+      ]);
       const original = await this.receipts.findFirstWithHash(tx, actor.organizationId, sha256);
       await this.effects.attach(tx, actor, spendId, { duplicate: original !== null });
-      const receipt = await tx.save(tx.create(Receipt, {
-        organizationId: actor.organizationId, spendId, uploadedBy: actor.userId,
-        filename: cleanFilename(file.originalname, mimeType), mimeType, size: file.buffer.length, sha256,
-        ocrStatus: 'queued', ocrRun: 1, ocrErrorCode: null, ocrError: null, extracted: null, verified: false,
-        flags: original ? ['duplicate_receipt'] : [], duplicateOf: original?.id ?? null, processedAt: null,
-      }));
+      const receipt = await tx.save(
+        tx.create(Receipt, {
+          organizationId: actor.organizationId,
+          spendId,
+          uploadedBy: actor.userId,
+          filename: cleanFilename(file.originalname, mimeType),
+          mimeType,
+          size: file.buffer.length,
+          sha256,
+          ocrStatus: 'queued',
+          ocrRun: 1,
+          ocrErrorCode: null,
+          ocrError: null,
+          extracted: null,
+          verified: false,
+          flags: original ? ['duplicate_receipt'] : [],
+          duplicateOf: original?.id ?? null,
+          processedAt: null,
+        }),
+      );
       await this.audit.record(tx, actor, {
-        action: 'receipt.uploaded', entityType: 'receipt', entityId: receipt.id,
-        metadata: { spend_id: spendId, filename: receipt.filename, mime_type: mimeType, size: receipt.size, sha256, duplicate_of: receipt.duplicateOf },
+        action: 'receipt.uploaded',
+        entityType: 'receipt',
+        entityId: receipt.id,
+        metadata: {
+          spend_id: spendId,
+          filename: receipt.filename,
+          mime_type: mimeType,
+          size: receipt.size,
+          sha256,
+          duplicate_of: receipt.duplicateOf,
+        },
       });
-      await this.outbox.enqueue(tx, actor.organizationId, 'receipt.ocr_requested', { receipt_id: receipt.id, run: receipt.ocrRun });
+      await this.outbox.enqueue(tx, actor.organizationId, 'receipt.ocr_requested', {
+        receipt_id: receipt.id,
+        run: receipt.ocrRun,
+      });
       return receipt;
     });
   }
 }
 
-const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' };
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
 
 /** The client's file name without directories or control characters, for display only. */
 function cleanFilename(name: string | undefined, mimeType: string): string {
-  const base = (name ?? '').split(/[\\/]/).pop()?.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200) ?? '';
+  const base =
+    (name ?? '')
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/[\u0000-\u001f\u007f]/g, '')
+      .trim()
+      .slice(0, 200) ?? '';
   return base || `receipt.${EXTENSIONS[mimeType]}`;
 }

@@ -26,9 +26,14 @@ describe('bar chart', () => {
   });
 
   it('draws labels from data as text, never as markup', () => {
-    expect(escapeXml('<image href="file:///etc/passwd"/> & \'x\'\u0007')).toBe('&lt;image href=&quot;file:///etc/passwd&quot;/&gt; &amp; &apos;x&apos;');
+    expect(escapeXml('<image href="file:///etc/passwd"/> & \'x\'\u0007')).toBe(
+      '&lt;image href=&quot;file:///etc/passwd&quot;/&gt; &amp; &apos;x&apos;',
+    );
     const svg = renderBarChart({
-      title: 'Spend per category', subtitle: 'USD', orientation: 'rows', emptyMessage: 'none',
+      title: 'Spend per category',
+      subtitle: 'USD',
+      orientation: 'rows',
+      emptyMessage: 'none',
       bars: [{ label: '<image href="file:///x"/>', value: 10, display: '10.00' }],
     });
     expect(svg).not.toContain('<image');
@@ -37,23 +42,45 @@ describe('bar chart', () => {
 
   it('draws one bar per entry with its exact amount, or a message when there is nothing', () => {
     const svg = renderBarChart({
-      title: 'Spend per month', subtitle: 'USD', orientation: 'columns', emptyMessage: 'No spends in this period',
-      bars: [{ label: 'Jan 2026', value: 0.1, display: '0.10' }, { label: 'Feb 2026', value: 1234.5, display: '1,234.50' }],
+      title: 'Spend per month',
+      subtitle: 'USD',
+      orientation: 'columns',
+      emptyMessage: 'No spends in this period',
+      bars: [
+        { label: 'Jan 2026', value: 0.1, display: '0.10' },
+        { label: 'Feb 2026', value: 1234.5, display: '1,234.50' },
+      ],
     });
     expect(svg.match(/<rect /g)).toHaveLength(3);
     expect(svg).toContain('>1,234.50<');
     expect(svg).toContain('>0.10<');
     expect(svg).toContain('>Feb 2026<');
-    const empty = renderBarChart({ title: 't', subtitle: 's', orientation: 'columns', emptyMessage: 'No spends in this period', bars: [{ label: 'Jan', value: 0, display: '0.00' }] });
+    const empty = renderBarChart({
+      title: 't',
+      subtitle: 's',
+      orientation: 'columns',
+      emptyMessage: 'No spends in this period',
+      bars: [{ label: 'Jan', value: 0, display: '0.00' }],
+    });
     expect(empty).toContain('No spends in this period');
   });
 
   it('turns every value label upright when the bars are too narrow for them', () => {
-    const bars = Array.from({ length: 60 }, (_, i) => ({ label: `M${i}`, value: 123_456_789 + i, display: '123,456,789.00' }));
+    const bars = Array.from({ length: 60 }, (_, i) => ({
+      label: `M${i}`,
+      value: 123_456_789 + i,
+      display: '123,456,789.00',
+    }));
     const svg = renderBarChart({ title: 't', subtitle: 's', orientation: 'columns', emptyMessage: '', bars });
     expect(svg.match(/rotate\(-90 /g)).toHaveLength(60);
     expect(svg).toContain('>123M<');
-    const few = renderBarChart({ title: 't', subtitle: 's', orientation: 'columns', emptyMessage: '', bars: bars.slice(0, 3) });
+    const few = renderBarChart({
+      title: 't',
+      subtitle: 's',
+      orientation: 'columns',
+      emptyMessage: '',
+      bars: bars.slice(0, 3),
+    });
     expect(few).not.toContain('rotate(-90 ');
     expect(few).toContain('>123,456,789.00<');
   });

@@ -26,7 +26,7 @@ export interface BarChartSpec {
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 675;
 
-const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const INK = '#1f2933';
 const MUTED = '#52606d';
 const GRID = '#e4e7eb';
@@ -73,8 +73,13 @@ function columns(bars: Bar[], scale: Scale): string[] {
   bars.forEach((bar, i) => {
     const cx = plot.left + band * (i + 0.5);
     const top = y(bar.value);
-    out.push(`<rect x="${fixed(cx - width / 2)}" y="${fixed(top)}" width="${fixed(width)}" height="${fixed(plot.bottom - top)}" fill="${BAR}" rx="2"/>`);
-    if (upright) out.push(text(cx + valueSize / 3, top - 6, labels[i], { size: valueSize, fill: INK, anchor: 'start', rotate: -90 }));
+    out.push(
+      `<rect x="${fixed(cx - width / 2)}" y="${fixed(top)}" width="${fixed(width)}" height="${fixed(plot.bottom - top)}" fill="${BAR}" rx="2"/>`,
+    );
+    if (upright)
+      out.push(
+        text(cx + valueSize / 3, top - 6, labels[i], { size: valueSize, fill: INK, anchor: 'start', rotate: -90 }),
+      );
     else out.push(text(cx, top - 6, labels[i], { size: valueSize, fill: INK, anchor: 'middle' }));
     if (rotate) out.push(text(cx, plot.bottom + 18, bar.label, { size: 13, fill: INK, anchor: 'end', rotate: -45 }));
     else out.push(text(cx, plot.bottom + 24, bar.label, { size: 14, fill: INK, anchor: 'middle' }));
@@ -96,11 +101,14 @@ function rows(bars: Bar[], scale: Scale): string[] {
   const thickness = Math.min(40, band * 0.68);
   bars.forEach((bar, i) => {
     const cy = plot.top + band * (i + 0.5);
-    out.push(`<rect x="${plot.left}" y="${fixed(cy - thickness / 2)}" width="${fixed(x(bar.value) - plot.left)}" height="${fixed(thickness)}" fill="${BAR}" rx="2"/>`);
+    out.push(
+      `<rect x="${plot.left}" y="${fixed(cy - thickness / 2)}" width="${fixed(x(bar.value) - plot.left)}" height="${fixed(thickness)}" fill="${BAR}" rx="2"/>`,
+    );
     out.push(text(plot.left - 12, cy + 5, clip(bar.label, 30), { size: 15, fill: INK, anchor: 'end' }));
     // After the bar's end, or inside it when the amount would run off the picture.
     const end = x(bar.value);
-    if (end + 8 + bar.display.length * 14 * 0.6 <= CHART_WIDTH - 8) out.push(text(end + 8, cy + 5, bar.display, { size: 14, fill: INK, anchor: 'start' }));
+    if (end + 8 + bar.display.length * 14 * 0.6 <= CHART_WIDTH - 8)
+      out.push(text(end + 8, cy + 5, bar.display, { size: 14, fill: INK, anchor: 'start' }));
     else out.push(text(end - 8, cy + 5, bar.display, { size: 14, fill: '#ffffff', anchor: 'end' }));
   });
   return out;
@@ -124,7 +132,12 @@ export function niceScale(max: number): Scale {
 
 /** `950`, `12.5k`, `3.2M`: for axis ticks and for bar values that do not fit in full. */
 export function compact(value: number): string {
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']];
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [size, suffix] of units) {
     if (Math.abs(value) >= size) return `${Number((value / size).toPrecision(3))}${suffix}`;
   }
@@ -163,7 +176,10 @@ interface TextStyle {
 
 function text(x: number, y: number, content: string, style: TextStyle): string {
   const attributes = [
-    `x="${fixed(x)}"`, `y="${fixed(y)}"`, `font-size="${style.size}"`, `fill="${style.fill ?? INK}"`,
+    `x="${fixed(x)}"`,
+    `y="${fixed(y)}"`,
+    `font-size="${style.size}"`,
+    `fill="${style.fill ?? INK}"`,
     style.weight ? `font-weight="${style.weight}"` : '',
     style.anchor ? `text-anchor="${style.anchor}"` : '',
     style.rotate ? `transform="rotate(${style.rotate} ${fixed(x)} ${fixed(y)})"` : '',
@@ -173,8 +189,13 @@ function text(x: number, y: number, content: string, style: TextStyle): string {
 
 export function escapeXml(value: string): string {
   // Control characters other than tab and newlines are not allowed in XML 1.0 at all.
-  return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return value
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** `1234567.89` → `1,234,567.89`, exactly (a decimal string, never a float). */

@@ -34,27 +34,43 @@ const COMMA_SEPARATED = { style: 'form', explode: false } as object;
 
 export class ReportRangeQuery {
   @ApiPropertyOptional({ format: 'date', example: '2026-01-01', description: 'First spend_date included' })
-  @IsOptional() @IsCalendarDate()
+  @IsOptional()
+  @IsCalendarDate()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date', example: '2026-03-31', description: 'Last spend_date included; not before `from`' })
-  @IsOptional() @IsCalendarDate() @IsNotBeforeFrom()
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2026-03-31',
+    description: 'Last spend_date included; not before `from`',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  @IsNotBeforeFrom()
   to?: string;
 }
 
 export class ReportFilterQuery extends ReportRangeQuery {
   @ApiPropertyOptional({
-    type: String, isArray: true, enum: SPEND_STATUSES, example: ['approved', 'paid'], ...COMMA_SEPARATED,
-    description: 'Statuses to include, comma-separated; default pending_approval, approved and paid (submitted, neither refused nor withdrawn)',
+    type: String,
+    isArray: true,
+    enum: SPEND_STATUSES,
+    example: ['approved', 'paid'],
+    ...COMMA_SEPARATED,
+    description:
+      'Statuses to include, comma-separated; default pending_approval, approved and paid (submitted, neither refused nor withdrawn)',
   })
-  @IsOptional() @Transform(toStatusList) @IsArray() @ArrayMaxSize(SPEND_STATUSES.length * 2)
+  @IsOptional()
+  @Transform(toStatusList)
+  @IsArray()
+  @ArrayMaxSize(SPEND_STATUSES.length * 2)
   @IsIn(SPEND_STATUSES, { each: true, message: `each value must be one of ${SPEND_STATUSES.join(', ')}` })
   status?: SpendStatus[];
 }
 
 export class SummaryQuery extends ReportFilterQuery {
   @ApiPropertyOptional({ enum: GROUPINGS, default: 'category', example: 'category' })
-  @IsOptional() @IsIn(GROUPINGS, { message: `must be one of ${GROUPINGS.join(', ')}` })
+  @IsOptional()
+  @IsIn(GROUPINGS, { message: `must be one of ${GROUPINGS.join(', ')}` })
   group_by: Grouping = 'category';
 }
 
@@ -62,15 +78,20 @@ export class DashboardQuery extends ReportRangeQuery {}
 
 export class ExportQuery extends ReportFilterQuery {
   @ApiPropertyOptional({
-    enum: EXPORT_FORMATS, default: 'csv', example: 'csv',
-    description: '`csv`: one row per spend; `xlsx`: the same as a typed spreadsheet with totals and a summary sheet; `journal_csv`: balanced accounting journal lines (approved and paid spends only)',
+    enum: EXPORT_FORMATS,
+    default: 'csv',
+    example: 'csv',
+    description:
+      '`csv`: one row per spend; `xlsx`: the same as a typed spreadsheet with totals and a summary sheet; `journal_csv`: balanced accounting journal lines (approved and paid spends only)',
   })
-  @IsOptional() @IsIn(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` })
   format: ExportFormat = 'csv';
 }
 
 export class ChartQuery extends ReportFilterQuery {
   @ApiPropertyOptional({ enum: CHART_GROUPINGS, default: 'month', example: 'month' })
-  @IsOptional() @IsIn(CHART_GROUPINGS, { message: `must be one of ${CHART_GROUPINGS.join(', ')}` })
+  @IsOptional()
+  @IsIn(CHART_GROUPINGS, { message: `must be one of ${CHART_GROUPINGS.join(', ')}` })
   group_by: ChartGrouping = 'month';
 }

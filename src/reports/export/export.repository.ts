@@ -42,10 +42,27 @@ export interface ExportSpend {
 }
 
 interface SpendRow {
-  id: string; spend_date: string; status: string; owner_name: string; owner_email: string; team: string | null; category: string | null;
-  category_code: string | null; vendor: string | null; merchant: string | null; description: string | null; amount_minor: string; currency: string;
-  base_amount_minor: string; base_currency: string; exchange_rate: string; submitted_at: Date | null; decided_at: Date | null; paid_at: Date | null;
-  payment_reference: string | null; flags: string[];
+  id: string;
+  spend_date: string;
+  status: string;
+  owner_name: string;
+  owner_email: string;
+  team: string | null;
+  category: string | null;
+  category_code: string | null;
+  vendor: string | null;
+  merchant: string | null;
+  description: string | null;
+  amount_minor: string;
+  currency: string;
+  base_amount_minor: string;
+  base_currency: string;
+  exchange_rate: string;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+  paid_at: Date | null;
+  payment_reference: string | null;
+  flags: string[];
 }
 
 /** Where the previous batch ended: spends are read in (spend_date, id) order. */
@@ -71,21 +88,35 @@ export class ExportRepository {
   ) {}
 
   async count(context: ReportContext, filter: ReportFilter): Promise<number> {
-    const row: { count: number } | undefined = await this.reports.visibleSpends(context.organizationId, context.scope, filter).select('count(*)::int', 'count').getRawOne();
+    const row: { count: number } | undefined = await this.reports
+      .visibleSpends(context.organizationId, context.scope, filter)
+      .select('count(*)::int', 'count')
+      .getRawOne();
     return row?.count ?? 0;
   }
 
   /** The longest approval chain among the exported spends' current rounds: how many step columns to write. */
   async maxSteps(context: ReportContext, filter: ReportFilter): Promise<number> {
-    const row: { steps: number } | undefined = await this.reports.visibleSpends(context.organizationId, context.scope, filter)
-      .innerJoin('approvals', 'a', 'a.organization_id = s.organization_id AND a.spend_id = s.id AND a.round = s.approval_round')
+    const row: { steps: number } | undefined = await this.reports
+      .visibleSpends(context.organizationId, context.scope, filter)
+      .innerJoin(
+        'approvals',
+        'a',
+        'a.organization_id = s.organization_id AND a.spend_id = s.id AND a.round = s.approval_round',
+      )
       .select('coalesce(max(a.step), 0)::int', 'steps')
       .getRawOne();
     return row?.steps ?? 0;
   }
 
-  async batch(context: ReportContext, filter: ReportFilter, after: ExportPosition | null, limit: number): Promise<ExportSpend[]> {
-    const query = this.reports.visibleSpends(context.organizationId, context.scope, filter)
+  async batch(
+    context: ReportContext,
+    filter: ReportFilter,
+    after: ExportPosition | null,
+    limit: number,
+  ): Promise<ExportSpend[]> {
+    const query = this.reports
+      .visibleSpends(context.organizationId, context.scope, filter)
       .innerJoin('users', 'u', 'u.organization_id = s.organization_id AND u.id = s.user_id')
       .leftJoin('teams', 't', 't.organization_id = s.organization_id AND t.id = s.team_id')
       .leftJoin('categories', 'c', 'c.organization_id = s.organization_id AND c.id = s.category_id')
@@ -100,11 +131,31 @@ export class ExportRepository {
       .addSelect('c.code', 'category_code')
       .addSelect('v.name', 'vendor')
       .addSelect('s.exchange_rate::text', 'exchange_rate');
-    for (const column of ['merchant', 'description', 'amount_minor', 'currency', 'base_amount_minor', 'base_currency', 'submitted_at', 'decided_at', 'paid_at', 'payment_reference', 'flags']) {
+    for (const column of [
+      'merchant',
+      'description',
+      'amount_minor',
+      'currency',
+      'base_amount_minor',
+      'base_currency',
+      'submitted_at',
+      'decided_at',
+      'paid_at',
+      'payment_reference',
+      'flags',
+    ]) {
       query.addSelect(`s.${column}`, column);
     }
-    if (after) query.andWhere('(s.spend_date, s.id) > (:afterDate, :afterId)', { afterDate: after.spendDate, afterId: after.id });
-    const rows: SpendRow[] = await query.orderBy('s.spend_date', 'ASC').addOrderBy('s.id', 'ASC').limit(limit).getRawMany();
+    if (after)
+      query.andWhere('(s.spend_date, s.id) > (:afterDate, :afterId)', {
+        afterDate: after.spendDate,
+        afterId: after.id,
+      });
+    const rows: SpendRow[] = await query
+      .orderBy('s.spend_date', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(limit)
+      .getRawMany();
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const steps = await this.steps(context.organizationId, ids);
@@ -138,16 +189,17 @@ export class ExportRepository {
 
   /** The current round's steps of these (already visible) spends, in chain order. */
   private async steps(organizationId: string, spendIds: string[]): Promise<Map<string, ExportStep[]>> {
-    const rows: Array<{ spend_id: string; step: number; status: string; decided_at: Date | null; approver: string }> = await this.dataSource.query(
-      `SELECT a.spend_id, a.step, a.status, a.decided_at, coalesce(decider.full_name, assignee.full_name, a.approver_role) AS approver
+    const rows: Array<{ spend_id: string; step: number; status: string; decided_at: Date | null; approver: string }> =
+      await this.dataSource.query(
+        `SELECT a.spend_id, a.step, a.status, a.decided_at, coalesce(decider.full_name, assignee.full_name, a.approver_role) AS approver
        FROM approvals a
        JOIN spends s ON s.organization_id = a.organization_id AND s.id = a.spend_id AND s.approval_round = a.round
        LEFT JOIN users assignee ON assignee.organization_id = a.organization_id AND assignee.id = a.approver_user_id
        LEFT JOIN users decider ON decider.organization_id = a.organization_id AND decider.id = a.decided_by
        WHERE a.organization_id = $1 AND a.spend_id = ANY($2)
        ORDER BY a.spend_id, a.step`,
-      [organizationId, spendIds],
-    );
+        [organizationId, spendIds],
+      );
     const result = new Map<string, ExportStep[]>();
     for (const row of rows) {
       const list = result.get(row.spend_id) ?? [];

@@ -14,14 +14,31 @@ export interface JournalAccounts {
   fallbackExpense: string;
 }
 
-export const JOURNAL_COLUMNS = ['date', 'entry', 'account', 'description', 'debit', 'credit', 'currency', 'spend_id'] as const;
+export const JOURNAL_COLUMNS = [
+  'date',
+  'entry',
+  'account',
+  'description',
+  'debit',
+  'credit',
+  'currency',
+  'spend_id',
+] as const;
 
 /** The two lines of a spend's entry, as CSV cells. Debits equal credits by construction, to the minor unit. */
 export function journalLines(spend: ExportSpend, accounts: JournalAccounts): string[][] {
   const amount = formatAmount(spend.baseAmountMinor, spend.baseCurrency);
   const what = spend.merchant ?? spend.vendor ?? spend.category ?? 'Spend';
-  const line = (account: string, description: string, debit: string, credit: string) =>
-    [spend.spendDate, spend.id, neutraliseFormula(account), neutraliseFormula(description), debit, credit, spend.baseCurrency, spend.id];
+  const line = (account: string, description: string, debit: string, credit: string) => [
+    spend.spendDate,
+    spend.id,
+    neutraliseFormula(account),
+    neutraliseFormula(description),
+    debit,
+    credit,
+    spend.baseCurrency,
+    spend.id,
+  ];
   return [
     line(spend.categoryCode ?? accounts.fallbackExpense, `${what} (${spend.ownerName})`, amount, ''),
     line(accounts.payables, `Payable to ${spend.ownerName}`, '', amount),

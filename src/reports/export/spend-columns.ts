@@ -37,11 +37,26 @@ export function spendColumns(steps: number, receiptUrl: (receiptId: string) => s
     { key: 'vendor', title: 'Vendor', width: 20, cell: (s) => text(s.vendor) },
     { key: 'merchant', title: 'Merchant', width: 24, cell: (s) => text(s.merchant) },
     { key: 'description', title: 'Description', width: 32, cell: (s) => text(s.description) },
-    { key: 'amount', title: 'Amount', width: 14, cell: (s) => ({ kind: 'amount', minor: s.amountMinor, currency: s.currency }) },
+    {
+      key: 'amount',
+      title: 'Amount',
+      width: 14,
+      cell: (s) => ({ kind: 'amount', minor: s.amountMinor, currency: s.currency }),
+    },
     { key: 'currency', title: 'Currency', width: 9, cell: (s) => text(s.currency) },
-    { key: 'base_amount', title: 'Base amount', width: 14, cell: (s) => ({ kind: 'amount', minor: s.baseAmountMinor, currency: s.baseCurrency }) },
+    {
+      key: 'base_amount',
+      title: 'Base amount',
+      width: 14,
+      cell: (s) => ({ kind: 'amount', minor: s.baseAmountMinor, currency: s.baseCurrency }),
+    },
     { key: 'base_currency', title: 'Base currency', width: 9, cell: (s) => text(s.baseCurrency) },
-    { key: 'exchange_rate', title: 'Exchange rate', width: 14, cell: (s) => ({ kind: 'number', value: trimRate(s.exchangeRate) }) },
+    {
+      key: 'exchange_rate',
+      title: 'Exchange rate',
+      width: 14,
+      cell: (s) => ({ kind: 'number', value: trimRate(s.exchangeRate) }),
+    },
     { key: 'submitted_at', title: 'Submitted at (UTC)', width: 20, cell: (s) => timestamp(s.submittedAt) },
     { key: 'decided_at', title: 'Decided at (UTC)', width: 20, cell: (s) => timestamp(s.decidedAt) },
     { key: 'paid_at', title: 'Paid at (UTC)', width: 20, cell: (s) => timestamp(s.paidAt) },
@@ -52,9 +67,19 @@ export function spendColumns(steps: number, receiptUrl: (receiptId: string) => s
   for (let n = 1; n <= steps; n++) {
     const step = (s: ExportSpend) => s.steps.find((candidate) => candidate.step === n);
     columns.push(
-      { key: `step_${n}_approver`, title: `Step ${n} approver`, width: 22, cell: (s) => text(step(s)?.approver ?? null) },
+      {
+        key: `step_${n}_approver`,
+        title: `Step ${n} approver`,
+        width: 22,
+        cell: (s) => text(step(s)?.approver ?? null),
+      },
       { key: `step_${n}_decision`, title: `Step ${n} decision`, width: 12, cell: (s) => text(step(s)?.status ?? null) },
-      { key: `step_${n}_decided_at`, title: `Step ${n} decided at (UTC)`, width: 20, cell: (s) => timestamp(step(s)?.decidedAt ?? null) },
+      {
+        key: `step_${n}_decided_at`,
+        title: `Step ${n} decided at (UTC)`,
+        width: 20,
+        cell: (s) => timestamp(step(s)?.decidedAt ?? null),
+      },
     );
   }
   return columns;
@@ -77,11 +102,16 @@ export function neutraliseFormula(value: string): string {
 /** A cell as CSV writes it: amounts with their currency's digits, times in ISO-8601 UTC. */
 export function csvValue(cell: Cell): string {
   switch (cell.kind) {
-    case 'text': return cell.value === null ? '' : neutraliseFormula(cell.value);
-    case 'amount': return formatAmount(cell.minor, cell.currency);
-    case 'number': return cell.value;
-    case 'date': return cell.value;
-    case 'timestamp': return cell.value?.toISOString() ?? '';
+    case 'text':
+      return cell.value === null ? '' : neutraliseFormula(cell.value);
+    case 'amount':
+      return formatAmount(cell.minor, cell.currency);
+    case 'number':
+      return cell.value;
+    case 'date':
+      return cell.value;
+    case 'timestamp':
+      return cell.value?.toISOString() ?? '';
   }
 }
 

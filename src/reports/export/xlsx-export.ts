@@ -19,7 +19,12 @@ const TIMESTAMP_FORMAT = 'yyyy-mm-dd hh:mm:ss';
  * Sheet "Summary by month": the summary report grouped by month, with its total.
  * Resolves early, writing nothing more, when the client went away.
  */
-export async function writeWorkbook(out: PassThrough, spends: AsyncIterable<ExportSpend>, columns: Column[], summary: Summary): Promise<void> {
+export async function writeWorkbook(
+  out: PassThrough,
+  spends: AsyncIterable<ExportSpend>,
+  columns: Column[],
+  summary: Summary,
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Spendin';
   const sheet = workbook.addWorksheet('Spends', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -44,7 +49,9 @@ export async function writeWorkbook(out: PassThrough, spends: AsyncIterable<Expo
   const currencyColumn = letter(baseCurrency + 1);
   if (!totals.has(summary.baseCurrency)) totals.set(summary.baseCurrency, { minor: 0n, count: 0 });
   // The organization's base currency first; others only if spends were stored in an earlier one.
-  const currencies = [...totals.keys()].sort((a, b) => (a === summary.baseCurrency ? -1 : b === summary.baseCurrency ? 1 : a.localeCompare(b)));
+  const currencies = [...totals.keys()].sort((a, b) =>
+    a === summary.baseCurrency ? -1 : b === summary.baseCurrency ? 1 : a.localeCompare(b),
+  );
   for (const currency of currencies) {
     const total = totals.get(currency)!;
     const row = sheet.addRow([]);
@@ -52,7 +59,13 @@ export async function writeWorkbook(out: PassThrough, spends: AsyncIterable<Expo
     const cell = row.getCell(baseAmount + 1);
     const result = Number(formatAmount(total.minor, currency));
     // A formula (so the sheet stays right when rows are edited) with its exact result cached.
-    cell.value = rows > 1 ? { formula: `SUMIF(${currencyColumn}2:${currencyColumn}${rows},"${currency}",${amountColumn}2:${amountColumn}${rows})`, result } : result;
+    cell.value =
+      rows > 1
+        ? {
+            formula: `SUMIF(${currencyColumn}2:${currencyColumn}${rows},"${currency}",${amountColumn}2:${amountColumn}${rows})`,
+            result,
+          }
+        : result;
     cell.numFmt = amountFormat(currency);
     row.getCell(baseCurrency + 1).value = currency;
     row.font = { bold: true };
@@ -71,21 +84,33 @@ export async function writeWorkbook(out: PassThrough, spends: AsyncIterable<Expo
   months.getRow(1).commit();
   const format = amountFormat(summary.baseCurrency);
   for (const group of summary.groups) {
-    const row = months.addRow({ month: group.key, label: monthLabel(group.key ?? ''), count: group.count, total: Number(formatAmount(group.totalMinor, summary.baseCurrency)) });
+    const row = months.addRow({
+      month: group.key,
+      label: monthLabel(group.key ?? ''),
+      count: group.count,
+      total: Number(formatAmount(group.totalMinor, summary.baseCurrency)),
+    });
     row.getCell('total').numFmt = format;
     row.commit();
   }
   const last = summary.groups.length + 1;
   const total = Number(formatAmount(summary.totalMinor, summary.baseCurrency));
   const totalRow = months.addRow({
-    month: 'Total', count: last > 1 ? { formula: `SUM(C2:C${last})`, result: summary.count } : summary.count,
+    month: 'Total',
+    count: last > 1 ? { formula: `SUM(C2:C${last})`, result: summary.count } : summary.count,
     total: last > 1 ? { formula: `SUM(D2:D${last})`, result: total } : total,
   });
   totalRow.getCell('total').numFmt = format;
   totalRow.font = { bold: true };
   totalRow.commit();
   for (const other of summary.others) {
-    months.addRow({ month: 'Not included', label: `${other.count} spends stored in ${other.baseCurrency}, an earlier base currency`, count: other.count }).commit();
+    months
+      .addRow({
+        month: 'Not included',
+        label: `${other.count} spends stored in ${other.baseCurrency}, an earlier base currency`,
+        count: other.count,
+      })
+      .commit();
   }
   months.commit();
   await Promise.race([workbook.commit(), event(out, 'close')]);

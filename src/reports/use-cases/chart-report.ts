@@ -32,7 +32,14 @@ export class ChartReport {
     const range = chartPeriod(query, monthKey(todayIn(context.timezone)));
     const months = monthsOf(range);
     if (query.group_by === 'month' && months.length > MAX_CHART_MONTHS) {
-      throw CommonErrors.VALIDATION_FAILED('1 field failed validation', { errors: [{ field: 'from', message: `a month chart covers ${MAX_CHART_MONTHS} months at most; this period has ${months.length}` }] });
+      throw CommonErrors.VALIDATION_FAILED('1 field failed validation', {
+        errors: [
+          {
+            field: 'from',
+            message: `a month chart covers ${MAX_CHART_MONTHS} months at most; this period has ${months.length}`,
+          },
+        ],
+      });
     }
     const filter = { ...reportFilter(query), ...range };
     const summary = await this.summaries.build(context, filter, query.group_by);
@@ -41,10 +48,14 @@ export class ChartReport {
       const amount = formatAmount(minor, currency);
       return { label, value: Number(amount), display: groupDigits(amount) };
     };
-    const bars = query.group_by === 'month'
-      ? months.map((key) => bar(monthLabel(key, true), summary.groups.find((g) => g.key === key)?.totalMinor ?? 0n))
-      : categoryBars(summary.groups).map((group) => bar(group.label, group.totalMinor));
-    const statuses = filter.statuses.join(',') === REPORTED_STATUSES.join(',') ? '' : ` · ${filter.statuses.map((s) => s.replace(/_/g, ' ')).join(', ')}`;
+    const bars =
+      query.group_by === 'month'
+        ? months.map((key) => bar(monthLabel(key, true), summary.groups.find((g) => g.key === key)?.totalMinor ?? 0n))
+        : categoryBars(summary.groups).map((group) => bar(group.label, group.totalMinor));
+    const statuses =
+      filter.statuses.join(',') === REPORTED_STATUSES.join(',')
+        ? ''
+        : ` · ${filter.statuses.map((s) => s.replace(/_/g, ' ')).join(', ')}`;
     const svg = renderBarChart({
       title: `Spend per ${query.group_by}, ${describeRange(range)} (${currency})`,
       subtitle: `Total ${currency} ${groupDigits(formatAmount(summary.totalMinor, currency))} across ${summary.count.toLocaleString('en-US')} spend${summary.count === 1 ? '' : 's'}${statuses}`,
@@ -60,8 +71,13 @@ export class ChartReport {
 function categoryBars(groups: SummaryGroup[]): SummaryGroup[] {
   if (groups.length <= MAX_CATEGORY_BARS) return groups;
   const rest = groups.slice(MAX_CATEGORY_BARS - 1);
-  return [...groups.slice(0, MAX_CATEGORY_BARS - 1), {
-    key: null, label: `Other (${rest.length} categories)`,
-    totalMinor: rest.reduce((sum, g) => sum + g.totalMinor, 0n), count: rest.reduce((sum, g) => sum + g.count, 0),
-  }];
+  return [
+    ...groups.slice(0, MAX_CATEGORY_BARS - 1),
+    {
+      key: null,
+      label: `Other (${rest.length} categories)`,
+      totalMinor: rest.reduce((sum, g) => sum + g.totalMinor, 0n),
+      count: rest.reduce((sum, g) => sum + g.count, 0),
+    },
+  ];
 }

@@ -34,10 +34,20 @@ export class DashboardReport {
 
     // One after another: a report never holds more than one pool connection.
     const pending = await this.reports.pending(organizationId, scope);
-    const months = await this.reports.totals(organizationId, scope, { from: monthRange(lastMonth).from, to: monthRange(thisMonth).to, statuses: REPORTED_STATUSES }, 'month');
+    const months = await this.reports.totals(
+      organizationId,
+      scope,
+      { from: monthRange(lastMonth).from, to: monthRange(thisMonth).to, statuses: REPORTED_STATUSES },
+      'month',
+    );
     const outcomes = await this.reports.periodOutcomes(organizationId, scope, period, REPORTED_STATUSES);
     const flags = await this.reports.flagCounts(organizationId, scope, period);
-    const categories = await this.summaries.fromTotals(context, { ...period, statuses: REPORTED_STATUSES }, 'category', outcomes.byCategory);
+    const categories = await this.summaries.fromTotals(
+      context,
+      { ...period, statuses: REPORTED_STATUSES },
+      'category',
+      outcomes.byCategory,
+    );
 
     return {
       base_currency: context.baseCurrency,
@@ -52,7 +62,10 @@ export class DashboardReport {
       spend_last_month: monthSpend(context, months, lastMonth),
       avg_approval_hours: outcomes.avgDecisionSeconds === null ? null : toTenths(outcomes.avgDecisionSeconds / 3600),
       top_categories: categories.groups.slice(0, TOP_CATEGORIES).map((group) => ({
-        key: group.key, label: group.label, total: formatAmount(group.totalMinor, context.baseCurrency), count: group.count,
+        key: group.key,
+        label: group.label,
+        total: formatAmount(group.totalMinor, context.baseCurrency),
+        count: group.count,
       })),
       policy_violations: { blocked: outcomes.blocked, flagged: outcomes.flagged, by_flag: flags },
       generated_at: now.toISOString(),
@@ -62,7 +75,12 @@ export class DashboardReport {
 
 function monthSpend(context: ReportContext, totals: GroupTotal[], month: string): MonthSpendDto {
   const row = totals.find((t) => t.key === month && t.baseCurrency === context.baseCurrency);
-  return { month, ...monthRange(month), total: formatAmount(row?.totalMinor ?? 0n, context.baseCurrency), count: row?.count ?? 0 };
+  return {
+    month,
+    ...monthRange(month),
+    total: formatAmount(row?.totalMinor ?? 0n, context.baseCurrency),
+    count: row?.count ?? 0,
+  };
 }
 
 function toTenths(value: number): number {

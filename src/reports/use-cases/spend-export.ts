@@ -52,11 +52,14 @@ export class SpendExport {
     const journal = query.format === 'journal_csv';
     const filter = reportFilter(query, journal ? JOURNAL_STATUSES : undefined);
     if (journal && filter.statuses.some((status) => !JOURNAL_STATUSES.includes(status))) {
-      throw CommonErrors.VALIDATION_FAILED('1 field failed validation', { errors: [{ field: 'status', message: 'a journal books approved and paid spends only' }] });
+      throw CommonErrors.VALIDATION_FAILED('1 field failed validation', {
+        errors: [{ field: 'status', message: 'a journal books approved and paid spends only' }],
+      });
     }
     const context = await this.audience.of(actor);
     const name = `${journal ? 'journal' : 'spends'}-${filter.from ?? 'start'}-to-${filter.to ?? new Date().toISOString().slice(0, 10)}`;
-    if (query.format === 'xlsx') return { stream: await this.xlsx(context, filter, origin), contentType: XLSX_TYPE, filename: `${name}.xlsx` };
+    if (query.format === 'xlsx')
+      return { stream: await this.xlsx(context, filter, origin), contentType: XLSX_TYPE, filename: `${name}.xlsx` };
     const stream = journal ? await this.journal(context, filter) : await this.spendsCsv(context, filter, origin);
     return { stream, contentType: 'text/csv; charset=utf-8', filename: `${name}.csv` };
   }
@@ -67,14 +70,18 @@ export class SpendExport {
     const records = (async function* () {
       for await (const spend of spends) yield columns.map((column) => csvValue(column.cell(spend)));
     })();
-    return this.csv(records, columns.map((c) => c.key));
+    return this.csv(
+      records,
+      columns.map((c) => c.key),
+    );
   }
 
   private async journal(context: ReportContext, filter: ReportFilter): Promise<Readable> {
     const { payablesAccount, fallbackExpenseAccount } = this.config.reports;
     const spends = await this.read(context, filter);
     const lines = (async function* () {
-      for await (const spend of spends) yield* journalLines(spend, { payables: payablesAccount, fallbackExpense: fallbackExpenseAccount });
+      for await (const spend of spends)
+        yield* journalLines(spend, { payables: payablesAccount, fallbackExpense: fallbackExpenseAccount });
     })();
     return this.csv(lines, [...JOURNAL_COLUMNS]);
   }
@@ -82,7 +89,9 @@ export class SpendExport {
   private async xlsx(context: ReportContext, filter: ReportFilter, origin: string): Promise<Readable> {
     const count = await this.exports.count(context, filter);
     if (count > XLSX_MAX_SPENDS) {
-      throw ReportErrors.EXPORT_TOO_LARGE(`${count} spends match; a spreadsheet holds ${XLSX_MAX_SPENDS} at most. Narrow from/to or status, or use format=csv`);
+      throw ReportErrors.EXPORT_TOO_LARGE(
+        `${count} spends match; a spreadsheet holds ${XLSX_MAX_SPENDS} at most. Narrow from/to or status, or use format=csv`,
+      );
     }
     const columns = spendColumns(await this.exports.maxSteps(context, filter), receiptUrl(origin));
     const summary = await this.summaries.build(context, filter, 'month');
@@ -115,7 +124,8 @@ export class SpendExport {
   private csv(records: AsyncIterable<string[]>, header: string[]): Readable {
     const csv = stringify({ header: true, columns: header, record_delimiter: 'windows' });
     pipeline(Readable.from(records), csv, (error) => {
-      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error(`Spend export failed: ${error.message}`);
+      if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        this.logger.error(`Spend export failed: ${error.message}`);
     });
     return csv;
   }

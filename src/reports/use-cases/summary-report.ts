@@ -46,14 +46,36 @@ export class SummaryReport {
   }
 
   async build(context: ReportContext, filter: ReportFilter, grouping: Grouping): Promise<Summary> {
-    return this.fromTotals(context, filter, grouping, await this.reports.totals(context.organizationId, context.scope, filter, grouping));
+    return this.fromTotals(
+      context,
+      filter,
+      grouping,
+      await this.reports.totals(context.organizationId, context.scope, filter, grouping),
+    );
   }
 
   /** The summary of totals already read with `filter` and `grouping` (labelled, sorted, split by base currency). */
-  async fromTotals(context: ReportContext, filter: ReportFilter, grouping: Grouping, rows: GroupTotal[]): Promise<Summary> {
+  async fromTotals(
+    context: ReportContext,
+    filter: ReportFilter,
+    grouping: Grouping,
+    rows: GroupTotal[],
+  ): Promise<Summary> {
     const own = rows.filter((row) => row.baseCurrency === context.baseCurrency);
-    const labels = await this.reports.labels(context.organizationId, grouping, own.flatMap((row) => (row.key === null ? [] : [row.key])));
-    const groups = sortGroups(grouping, own.map((row) => ({ key: row.key, label: labelOf(grouping, row.key, labels), totalMinor: row.totalMinor, count: row.count })));
+    const labels = await this.reports.labels(
+      context.organizationId,
+      grouping,
+      own.flatMap((row) => (row.key === null ? [] : [row.key])),
+    );
+    const groups = sortGroups(
+      grouping,
+      own.map((row) => ({
+        key: row.key,
+        label: labelOf(grouping, row.key, labels),
+        totalMinor: row.totalMinor,
+        count: row.count,
+      })),
+    );
     const others = new Map<string, { baseCurrency: string; totalMinor: bigint; count: number }>();
     for (const row of rows.filter((r) => r.baseCurrency !== context.baseCurrency)) {
       const other = others.get(row.baseCurrency) ?? { baseCurrency: row.baseCurrency, totalMinor: 0n, count: 0 };
@@ -89,8 +111,11 @@ export function statusLabel(status: string): string {
 /** Months in calendar order, statuses in workflow order, everything else largest first. */
 function sortGroups(grouping: Grouping, groups: SummaryGroup[]): SummaryGroup[] {
   if (grouping === 'month') return groups.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
-  if (grouping === 'status') return groups.sort((a, b) => SPEND_STATUSES.indexOf(a.key as never) - SPEND_STATUSES.indexOf(b.key as never));
-  return groups.sort((a, b) => (a.totalMinor === b.totalMinor ? a.label.localeCompare(b.label) : a.totalMinor > b.totalMinor ? -1 : 1));
+  if (grouping === 'status')
+    return groups.sort((a, b) => SPEND_STATUSES.indexOf(a.key as never) - SPEND_STATUSES.indexOf(b.key as never));
+  return groups.sort((a, b) =>
+    a.totalMinor === b.totalMinor ? a.label.localeCompare(b.label) : a.totalMinor > b.totalMinor ? -1 : 1,
+  );
 }
 
 export function toSummaryResponse(summary: Summary): SummaryResponseDto {
@@ -103,7 +128,16 @@ export function toSummaryResponse(summary: Summary): SummaryResponseDto {
     statuses: summary.filter.statuses,
     total: money(summary.totalMinor),
     count: summary.count,
-    groups: summary.groups.map((group) => ({ key: group.key, label: group.label, total: money(group.totalMinor), count: group.count })),
-    other_base_currencies: summary.others.map((other) => ({ base_currency: other.baseCurrency, total: money(other.totalMinor, other.baseCurrency), count: other.count })),
+    groups: summary.groups.map((group) => ({
+      key: group.key,
+      label: group.label,
+      total: money(group.totalMinor),
+      count: group.count,
+    })),
+    other_base_currencies: summary.others.map((other) => ({
+      base_currency: other.baseCurrency,
+      total: money(other.totalMinor, other.baseCurrency),
+      count: other.count,
+    })),
   };
 }

@@ -4,15 +4,23 @@ import { SPEND_SOURCES, SPEND_STATUSES } from '../spend.entity';
 
 const EVALUATION_EXAMPLE = {
   decision: 'pending_approval',
-  matched_rules: [{
-    policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', policy_version: 3, rule_id: 'big-spend', priority: 1,
-    action: { type: 'require_approval', approver: 'manager' }, reason: 'amount 650.2 > 500',
-  }],
+  matched_rules: [
+    {
+      policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+      policy_version: 3,
+      rule_id: 'big-spend',
+      priority: 1,
+      action: { type: 'require_approval', approver: 'manager' },
+      reason: 'amount 650.2 > 500',
+    },
+  ],
   flags: [],
   awaiting_receipt: false,
   block_message: null,
   policies: [{ policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', version: 3 }],
-  approvers: [{ step: 1, requirement: 'manager', user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', role: null, note: null }],
+  approvers: [
+    { step: 1, requirement: 'manager', user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', role: null, note: null },
+  ],
   evaluated_at: '2026-03-02T09:15:00.000Z',
 };
 
@@ -21,24 +29,35 @@ export class SpendResponseDto {
   @ApiProperty({ format: 'uuid', example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b' }) user_id: string;
   @ApiProperty({ format: 'uuid', example: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' }) organization_id: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) team_id: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' }) category_id: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' })
+  category_id: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) vendor_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'Lufthansa' }) merchant: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'Flight FRA-BER' }) description: string | null;
-  @ApiProperty({ example: '600.75', description: 'Decimal string with the currency\'s minor digits' }) amount: string;
+  @ApiProperty({ example: '600.75', description: "Decimal string with the currency's minor digits" }) amount: string;
   @ApiProperty({ example: 'EUR' }) currency: string;
-  @ApiProperty({ example: '650.19', description: 'amount converted into base_currency at the rate of spend_date' }) base_amount: string;
+  @ApiProperty({ example: '650.19', description: 'amount converted into base_currency at the rate of spend_date' })
+  base_amount: string;
   @ApiProperty({ example: 'USD' }) base_currency: string;
-  @ApiProperty({ example: '1.0823', description: 'Units of base_currency per unit of currency used for base_amount' }) exchange_rate: string;
+  @ApiProperty({ example: '1.0823', description: 'Units of base_currency per unit of currency used for base_amount' })
+  exchange_rate: string;
   @ApiProperty({ format: 'date', example: '2026-03-02' }) spend_date: string;
   @ApiProperty({ enum: SPEND_SOURCES, example: 'manual' }) source: string;
   @ApiProperty({ enum: SPEND_STATUSES, example: 'pending_approval' }) status: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: EVALUATION_EXAMPLE, description: 'What the policies decided at the last submission and why; null for a draft never submitted' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: EVALUATION_EXAMPLE,
+    description: 'What the policies decided at the last submission and why; null for a draft never submitted',
+  })
   policy_evaluation: object | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Receipts attached to the spend' }) receipts: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Receipts attached to the spend' })
+  receipts: object[];
   @ApiProperty({ type: [ApprovalResponseDto], example: [] }) approvals: ApprovalResponseDto[];
   @ApiProperty({ type: [String], example: ['duplicate_suspected'] }) flags: string[];
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T09:15:00.000Z' }) submitted_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T09:15:00.000Z' })
+  submitted_at: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) paid_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) payment_reference: string | null;
@@ -48,7 +67,8 @@ export class SpendResponseDto {
 
 export class SimulationResponseDto {
   @ApiProperty({ enum: ['approved', 'pending_approval', 'blocked'], example: 'pending_approval' }) decision: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: EVALUATION_EXAMPLE.matched_rules }) matched_rules: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: EVALUATION_EXAMPLE.matched_rules })
+  matched_rules: object[];
   @ApiProperty({ type: [String], example: [] }) flags: string[];
   @ApiProperty({ example: false }) awaiting_receipt: boolean;
   @ApiProperty({ nullable: true, type: String, example: null }) block_message: string | null;

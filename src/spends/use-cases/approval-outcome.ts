@@ -30,14 +30,28 @@ export class ApprovalOutcome implements OnModuleInit {
     if (outcome === 'approved' && spend.policyEvaluation?.awaiting_receipt) {
       // Every approver said yes, but a policy wants a receipt first: the spend stays pending
       // and is approved when a receipt arrives (see Reevaluation).
-      await this.audit.record(tx, actor, { action: 'spend.awaiting_receipt', entityType: 'spend', entityId: spendId, metadata: { comment } });
+      await this.audit.record(tx, actor, {
+        action: 'spend.awaiting_receipt',
+        entityType: 'spend',
+        entityId: spendId,
+        metadata: { comment },
+      });
       return spend.status;
     }
     spend.status = outcome === 'approved' ? 'approved' : 'rejected';
     spend.decidedAt = new Date();
     await this.spends.saveOutcome(tx, spend);
-    await this.audit.record(tx, actor, { action: `spend.${spend.status}`, entityType: 'spend', entityId: spendId, metadata: { comment } });
-    await this.outbox.enqueue(tx, organizationId, outcome === 'approved' ? 'spend.approved' : 'spend.rejected', { spend_id: spendId, user_id: spend.userId, comment });
+    await this.audit.record(tx, actor, {
+      action: `spend.${spend.status}`,
+      entityType: 'spend',
+      entityId: spendId,
+      metadata: { comment },
+    });
+    await this.outbox.enqueue(tx, organizationId, outcome === 'approved' ? 'spend.approved' : 'spend.rejected', {
+      spend_id: spendId,
+      user_id: spend.userId,
+      comment,
+    });
     return spend.status;
   }
 }

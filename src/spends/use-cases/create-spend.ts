@@ -36,16 +36,37 @@ export class CreateSpend {
         userId: actor.userId,
         status: 'draft',
         source: dto.source ?? 'manual',
-        teamId: null, categoryId: null, vendorId: null, merchant: null, description: null, policyEvaluation: null,
-        systemFlags: [], flags: [], receiptCount: 0, receiptVerified: false, approvalRound: 0,
-        submittedAt: null, decidedAt: null, paidAt: null, paidBy: null, paymentReference: null,
+        teamId: null,
+        categoryId: null,
+        vendorId: null,
+        merchant: null,
+        description: null,
+        policyEvaluation: null,
+        systemFlags: [],
+        flags: [],
+        receiptCount: 0,
+        receiptVerified: false,
+        approvalRound: 0,
+        submittedAt: null,
+        decidedAt: null,
+        paidAt: null,
+        paidBy: null,
+        paymentReference: null,
       });
       await this.fields.apply(tx, spend, dto);
       const submitted = dto.draft === true ? undefined : await this.submission.evaluate(tx, spend);
       await this.spends.insert(tx, spend);
       await this.audit.record(tx, actor, {
-        action: 'spend.created', entityType: 'spend', entityId: spend.id,
-        metadata: { amount_minor: spend.amountMinor, currency: spend.currency, spend_date: spend.spendDate, merchant: spend.merchant, draft: dto.draft === true },
+        action: 'spend.created',
+        entityType: 'spend',
+        entityId: spend.id,
+        metadata: {
+          amount_minor: spend.amountMinor,
+          currency: spend.currency,
+          spend_date: spend.spendDate,
+          merchant: spend.merchant,
+          draft: dto.draft === true,
+        },
       });
       const approvals = submitted ? await this.submission.record(tx, actor, spend, submitted) : [];
       return { spend, approvals };

@@ -34,7 +34,11 @@ export class PolicyCheck {
     const facts = await this.facts(tx, spend);
     const snapshots = await this.policies.activeSnapshots(tx, spend.organizationId);
     const evaluation = evaluate(snapshots, facts);
-    const chain = await this.approvals.resolve(tx, { organizationId: spend.organizationId, ownerId: spend.userId, teamId: spend.teamId }, evaluation.approvals);
+    const chain = await this.approvals.resolve(
+      tx,
+      { organizationId: spend.organizationId, ownerId: spend.userId, teamId: spend.teamId },
+      evaluation.approvals,
+    );
     const stored: StoredEvaluation = {
       decision: evaluation.decision,
       matched_rules: evaluation.matched_rules,
@@ -42,7 +46,13 @@ export class PolicyCheck {
       awaiting_receipt: evaluation.awaiting_receipt,
       block_message: evaluation.block_message,
       policies: snapshots.map((s) => ({ policy_id: s.policyId, version: s.policyVersion })),
-      approvers: chain.map((a, i) => ({ step: i + 1, requirement: a.requirement.approver, user_id: a.userId, role: a.role, note: a.note })),
+      approvers: chain.map((a, i) => ({
+        step: i + 1,
+        requirement: a.requirement.approver,
+        user_id: a.userId,
+        role: a.role,
+        note: a.note,
+      })),
       evaluated_at: new Date().toISOString(),
     };
     return { evaluation, chain, stored };
@@ -50,7 +60,9 @@ export class PolicyCheck {
 
   private async facts(tx: EntityManager, spend: Spend): Promise<SpendFacts> {
     const owner = await this.users.findById(spend.organizationId, spend.userId, tx);
-    const category = spend.categoryId ? await this.catalog.findActive(CATEGORIES, spend.organizationId, spend.categoryId, tx) : null;
+    const category = spend.categoryId
+      ? await this.catalog.findActive(CATEGORIES, spend.organizationId, spend.categoryId, tx)
+      : null;
     return {
       amount: toMajorNumber(BigInt(spend.baseAmountMinor), spend.baseCurrency),
       currency: spend.currency,

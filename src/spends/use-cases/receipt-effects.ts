@@ -53,12 +53,19 @@ export class ReceiptEffects {
    * merchant, sets or clears `amount_mismatch`, marks the spend's receipt verified, and runs
    * the policies again over a pending spend.
    */
-  async applyReading(tx: EntityManager, actor: SystemActor, spendId: string, reading: ReceiptReading | null, otherReceiptVerified: boolean): Promise<ReadingOutcome> {
+  async applyReading(
+    tx: EntityManager,
+    actor: SystemActor,
+    spendId: string,
+    reading: ReceiptReading | null,
+    otherReceiptVerified: boolean,
+  ): Promise<ReadingOutcome> {
     const spend = await this.spends.lockById(tx, actor.organizationId, spendId);
     if (!spend) throw new Error(`Spend ${spendId} of a receipt is missing`);
     const before = { ...spend };
     const outcome = compare(spend, reading);
-    if (reading?.total !== null && reading?.total !== undefined) setFlag(spend, 'amount_mismatch', outcome.amountMismatch);
+    if (reading?.total !== null && reading?.total !== undefined)
+      setFlag(spend, 'amount_mismatch', outcome.amountMismatch);
     if (spend.status === 'draft' && !spend.merchant && reading?.merchant) {
       spend.merchant = reading.merchant.slice(0, MERCHANT_MAX);
       outcome.filled.push('merchant');
@@ -67,7 +74,12 @@ export class ReceiptEffects {
     await tx.save(spend);
     const changes = diff(before, spend, ['merchant', 'receiptVerified', 'systemFlags']);
     if (Object.keys(changes).length > 0) {
-      await this.audit.record(tx, actor, { action: 'spend.receipt_applied', entityType: 'spend', entityId: spend.id, metadata: { changes } });
+      await this.audit.record(tx, actor, {
+        action: 'spend.receipt_applied',
+        entityType: 'spend',
+        entityId: spend.id,
+        metadata: { changes },
+      });
     }
     await this.reevaluation.run(tx, actor, spend, 'receipt read');
     return outcome;

@@ -30,10 +30,14 @@ export class Reevaluation {
   async run(tx: EntityManager, actor: Actor | SystemActor, spend: Spend, reason: string): Promise<void> {
     if (spend.status !== 'pending_approval') return;
     const { stored, chain } = await this.policyCheck.run(tx, spend);
-    const round = await tx.find(Approval, { where: { organizationId: spend.organizationId, spendId: spend.id, round: spend.approvalRound } });
+    const round = await tx.find(Approval, {
+      where: { organizationId: spend.organizationId, spendId: spend.id, round: spend.approvalRound },
+    });
     const approvedBy = round.filter((a) => a.status === 'approved');
     const open = round.filter((a) => a.status === 'pending' || a.status === 'waiting').sort((a, b) => a.step - b.step);
-    const remaining = chain.filter((c) => !approvedBy.some((a) => a.approverUserId === c.userId && a.approverRole === c.role));
+    const remaining = chain.filter(
+      (c) => !approvedBy.some((a) => a.approverUserId === c.userId && a.approverRole === c.role),
+    );
     const before = spend.status;
 
     spend.policyEvaluation = stored;
@@ -43,7 +47,9 @@ export class Reevaluation {
     } else if (remaining.length === 0 && !stored.awaiting_receipt) {
       spend.status = 'approved';
     }
-    const sameApprovers = remaining.length === open.length && remaining.every((c, i) => open[i].approverUserId === c.userId && open[i].approverRole === c.role);
+    const sameApprovers =
+      remaining.length === open.length &&
+      remaining.every((c, i) => open[i].approverUserId === c.userId && open[i].approverRole === c.role);
     if (spend.status !== 'pending_approval') {
       spend.decidedAt = new Date();
       await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
@@ -55,16 +61,36 @@ export class Reevaluation {
       spend.approvalRound += 1;
       await tx.save(spend);
       if (remaining.length > 0) {
-        await this.approvals.request(tx, actor, { organizationId: spend.organizationId, ownerId: spend.userId, teamId: spend.teamId, spendId: spend.id, round: spend.approvalRound }, remaining);
+        await this.approvals.request(
+          tx,
+          actor,
+          {
+            organizationId: spend.organizationId,
+            ownerId: spend.userId,
+            teamId: spend.teamId,
+            spendId: spend.id,
+            round: spend.approvalRound,
+          },
+          remaining,
+        );
       }
     }
     await this.audit.record(tx, actor, {
-      action: 'spend.reevaluated', entityType: 'spend', entityId: spend.id,
-      metadata: { reason, from: before, to: spend.status, round: spend.approvalRound, flags: spend.flags, approvers_still_needed: remaining.length },
+      action: 'spend.reevaluated',
+      entityType: 'spend',
+      entityId: spend.id,
+      metadata: {
+        reason,
+        from: before,
+        to: spend.status,
+        round: spend.approvalRound,
+        flags: spend.flags,
+        approvers_still_needed: remaining.length,
+      },
     });
     const event = { spend_id: spend.id, user_id: spend.userId, status: spend.status };
     if (spend.status === 'approved') await this.outbox.enqueue(tx, spend.organizationId, 'spend.approved', event);
-    if (spend.status === 'blocked') await this.outbox.enqueue(tx, spend.organizationId, 'spend.blocked', { ...event, message: stored.block_message });
+    if (spend.status === 'blocked')
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.blocked', { ...event, message: stored.block_message });
   }
 }
-

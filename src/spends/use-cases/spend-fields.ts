@@ -31,7 +31,9 @@ export class SpendFields {
   async apply(tx: EntityManager, spend: Spend, fields: Partial<CreateSpendDto>): Promise<void> {
     const organizationId = spend.organizationId;
     if (fields.spend_date !== undefined && fields.spend_date > addDays(todayUtc(), MAX_DAYS_AHEAD)) {
-      throw CommonErrors.VALIDATION_FAILED(`spend_date ${fields.spend_date} is in the future`, { errors: [{ field: 'spend_date', message: 'cannot be in the future' }] });
+      throw CommonErrors.VALIDATION_FAILED(`spend_date ${fields.spend_date} is in the future`, {
+        errors: [{ field: 'spend_date', message: 'cannot be in the future' }],
+      });
     }
     if (fields.category_id && !(await this.catalog.findActive(CATEGORIES, organizationId, fields.category_id, tx))) {
       throw reference('category_id', 'an active category');
@@ -41,13 +43,23 @@ export class SpendFields {
     }
     // A spend's team chooses its team-lead approver and who sees it: only a team its owner is in (or leads).
     if (fields.team_id && !(await this.teams.hasMemberOrLead(organizationId, fields.team_id, spend.userId, tx))) {
-      throw reference('team_id', 'a team', 'that the spend\'s owner belongs to');
+      throw reference('team_id', 'a team', "that the spend's owner belongs to");
     }
-    for (const [field, property] of [['category_id', 'categoryId'], ['vendor_id', 'vendorId'], ['team_id', 'teamId'], ['merchant', 'merchant'], ['description', 'description'], ['source', 'source'], ['spend_date', 'spendDate']] as const) {
+    for (const [field, property] of [
+      ['category_id', 'categoryId'],
+      ['vendor_id', 'vendorId'],
+      ['team_id', 'teamId'],
+      ['merchant', 'merchant'],
+      ['description', 'description'],
+      ['source', 'source'],
+      ['spend_date', 'spendDate'],
+    ] as const) {
       if (fields[field] !== undefined) (spend as unknown as Record<string, unknown>)[property] = fields[field];
     }
     if (fields.currency !== undefined && fields.amount === undefined) {
-      throw CommonErrors.VALIDATION_FAILED('Send amount together with currency', { errors: [{ field: 'amount', message: 'is required when currency changes' }] });
+      throw CommonErrors.VALIDATION_FAILED('Send amount together with currency', {
+        errors: [{ field: 'amount', message: 'is required when currency changes' }],
+      });
     }
     if (fields.amount !== undefined) {
       const currency = fields.currency ?? spend.currency;
@@ -74,7 +86,10 @@ export class SpendFields {
     spend.exchangeRate = formatRate(rate);
     const base = convert(BigInt(spend.amountMinor), spend.currency, baseCurrency, rate);
     // A huge amount at a huge rate (a currency with many units to the base's one) would not fit bigint.
-    if (base > MAX_BIGINT) throw invalidAmount(`converted into ${baseCurrency} at ${formatRate(rate)}, it is larger than any expense Spendin accepts`);
+    if (base > MAX_BIGINT)
+      throw invalidAmount(
+        `converted into ${baseCurrency} at ${formatRate(rate)}, it is larger than any expense Spendin accepts`,
+      );
     spend.baseAmountMinor = base.toString();
   }
 }
@@ -86,5 +101,7 @@ function invalidAmount(message: string) {
 }
 
 function reference(field: string, what: string, where = 'of this organization') {
-  return SpendErrors.INVALID_REFERENCE(`${field} must name ${what} ${where}`, { errors: [{ field, message: `must name ${what} ${where}` }] });
+  return SpendErrors.INVALID_REFERENCE(`${field} must name ${what} ${where}`, {
+    errors: [{ field, message: `must name ${what} ${where}` }],
+  });
 }

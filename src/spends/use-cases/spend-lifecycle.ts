@@ -37,19 +37,41 @@ export class SpendLifecycle {
 
   async edit(actor: Actor, id: string, dto: UpdateSpendDto): Promise<Spend> {
     return this.asOwner(actor, id, async (tx, spend) => {
-      if (!EDITABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_EDITABLE(`A spend is editable while draft or rejected; this one is ${spend.status}`);
+      if (!EDITABLE.includes(spend.status))
+        throw SpendErrors.SPEND_NOT_EDITABLE(
+          `A spend is editable while draft or rejected; this one is ${spend.status}`,
+        );
       const before = { ...spend };
       await this.fields.apply(tx, spend, dto);
       await tx.save(spend);
-      const changes = diff(before, spend, ['amountMinor', 'currency', 'spendDate', 'categoryId', 'vendorId', 'merchant', 'description', 'teamId', 'source', 'baseAmountMinor']);
-      await this.audit.record(tx, actor, { action: 'spend.updated', entityType: 'spend', entityId: id, metadata: { changes } });
+      const changes = diff(before, spend, [
+        'amountMinor',
+        'currency',
+        'spendDate',
+        'categoryId',
+        'vendorId',
+        'merchant',
+        'description',
+        'teamId',
+        'source',
+        'baseAmountMinor',
+      ]);
+      await this.audit.record(tx, actor, {
+        action: 'spend.updated',
+        entityType: 'spend',
+        entityId: id,
+        metadata: { changes },
+      });
       return spend;
     });
   }
 
   async submit(actor: Actor, id: string): Promise<Spend> {
     return this.asOwner(actor, id, async (tx, spend) => {
-      if (!EDITABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_SUBMITTABLE(`Drafts and rejected spends can be submitted; this one is ${spend.status}`);
+      if (!EDITABLE.includes(spend.status))
+        throw SpendErrors.SPEND_NOT_SUBMITTABLE(
+          `Drafts and rejected spends can be submitted; this one is ${spend.status}`,
+        );
       // The rate of the day may have been added or corrected since the draft was saved.
       await this.fields.convert(tx, spend);
       await this.submission.submit(tx, actor, spend);
@@ -59,14 +81,23 @@ export class SpendLifecycle {
 
   async cancel(actor: Actor, id: string): Promise<Spend> {
     return this.asOwner(actor, id, async (tx, spend) => {
-      if (!CANCELLABLE.includes(spend.status)) throw SpendErrors.SPEND_NOT_CANCELLABLE(`A ${spend.status} spend can no longer be withdrawn`);
+      if (!CANCELLABLE.includes(spend.status))
+        throw SpendErrors.SPEND_NOT_CANCELLABLE(`A ${spend.status} spend can no longer be withdrawn`);
       const from = spend.status;
       spend.status = 'cancelled';
       spend.decidedAt = new Date();
       await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
       await tx.save(spend);
-      await this.audit.record(tx, actor, { action: 'spend.cancelled', entityType: 'spend', entityId: id, metadata: { from } });
-      await this.outbox.enqueue(tx, spend.organizationId, 'spend.cancelled', { spend_id: spend.id, user_id: spend.userId });
+      await this.audit.record(tx, actor, {
+        action: 'spend.cancelled',
+        entityType: 'spend',
+        entityId: id,
+        metadata: { from },
+      });
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.cancelled', {
+        spend_id: spend.id,
+        user_id: spend.userId,
+      });
       return spend;
     });
   }
@@ -76,27 +107,44 @@ export class SpendLifecycle {
     await this.assertVisible(actor, id);
     return this.dataSource.transaction(async (tx) => {
       const spend = await this.lock(tx, actor, id);
-      if (spend.userId === actor.userId) throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
-      if (spend.status !== 'approved') throw SpendErrors.SPEND_NOT_PAYABLE(`Only approved spends can be paid; this one is ${spend.status}`);
+      if (spend.userId === actor.userId)
+        throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
+      if (spend.status !== 'approved')
+        throw SpendErrors.SPEND_NOT_PAYABLE(`Only approved spends can be paid; this one is ${spend.status}`);
       spend.status = 'paid';
       spend.paidAt = dto.paid_at ? new Date(dto.paid_at) : new Date();
       spend.paidBy = actor.userId;
       spend.paymentReference = dto.reference ?? null;
       await tx.save(spend);
       await this.audit.record(tx, actor, {
-        action: 'spend.paid', entityType: 'spend', entityId: id,
-        metadata: { paid_at: spend.paidAt.toISOString(), reference: spend.paymentReference, amount_minor: spend.amountMinor, currency: spend.currency },
+        action: 'spend.paid',
+        entityType: 'spend',
+        entityId: id,
+        metadata: {
+          paid_at: spend.paidAt.toISOString(),
+          reference: spend.paymentReference,
+          amount_minor: spend.amountMinor,
+          currency: spend.currency,
+        },
       });
-      await this.outbox.enqueue(tx, spend.organizationId, 'spend.paid', { spend_id: spend.id, user_id: spend.userId, reference: spend.paymentReference });
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.paid', {
+        spend_id: spend.id,
+        user_id: spend.userId,
+        reference: spend.paymentReference,
+      });
       return spend;
     });
   }
 
-  private async asOwner(actor: Actor, id: string, work: (tx: EntityManager, spend: Spend) => Promise<Spend>): Promise<Spend> {
+  private async asOwner(
+    actor: Actor,
+    id: string,
+    work: (tx: EntityManager, spend: Spend) => Promise<Spend>,
+  ): Promise<Spend> {
     await this.assertVisible(actor, id);
     return this.dataSource.transaction(async (tx) => {
       const spend = await this.lock(tx, actor, id);
-      if (spend.userId !== actor.userId) throw SpendErrors.NOT_SPEND_OWNER('Only the spend\'s owner may do this');
+      if (spend.userId !== actor.userId) throw SpendErrors.NOT_SPEND_OWNER("Only the spend's owner may do this");
       return work(tx, spend);
     });
   }

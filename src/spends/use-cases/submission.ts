@@ -55,19 +55,43 @@ export class Submission {
   }
 
   /** Once the submitted spend is written: its round of approval steps, the audit entry and the outbox rows. */
-  async record(tx: EntityManager, actor: Actor, spend: Spend, { stored, chain }: PolicyCheckResult): Promise<Approval[]> {
+  async record(
+    tx: EntityManager,
+    actor: Actor,
+    spend: Spend,
+    { stored, chain }: PolicyCheckResult,
+  ): Promise<Approval[]> {
     let steps: Approval[] = [];
     if (stored.decision === 'pending_approval' && chain.length > 0) {
-      steps = await this.approvals.request(tx, actor, { organizationId: spend.organizationId, ownerId: spend.userId, teamId: spend.teamId, spendId: spend.id, round: spend.approvalRound }, chain);
+      steps = await this.approvals.request(
+        tx,
+        actor,
+        {
+          organizationId: spend.organizationId,
+          ownerId: spend.userId,
+          teamId: spend.teamId,
+          spendId: spend.id,
+          round: spend.approvalRound,
+        },
+        chain,
+      );
     }
     await this.audit.record(tx, actor, {
-      action: 'spend.submitted', entityType: 'spend', entityId: spend.id,
-      metadata: { status: spend.status, round: spend.approvalRound, flags: spend.flags, matched_rules: stored.matched_rules.length },
+      action: 'spend.submitted',
+      entityType: 'spend',
+      entityId: spend.id,
+      metadata: {
+        status: spend.status,
+        round: spend.approvalRound,
+        flags: spend.flags,
+        matched_rules: stored.matched_rules.length,
+      },
     });
     const event = { spend_id: spend.id, user_id: spend.userId, status: spend.status };
     await this.outbox.enqueue(tx, spend.organizationId, 'spend.submitted', event);
     if (spend.status === 'approved') await this.outbox.enqueue(tx, spend.organizationId, 'spend.approved', event);
-    if (spend.status === 'blocked') await this.outbox.enqueue(tx, spend.organizationId, 'spend.blocked', { ...event, message: stored.block_message });
+    if (spend.status === 'blocked')
+      await this.outbox.enqueue(tx, spend.organizationId, 'spend.blocked', { ...event, message: stored.block_message });
     return steps;
   }
 }

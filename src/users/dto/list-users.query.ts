@@ -6,7 +6,8 @@ import { CursorPageQueryDto } from '../../common/pagination/page-query.dto';
 
 export class ListUsersQuery extends CursorPageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional() @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
+  @IsOptional()
+  @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional({ type: Boolean, example: true })
@@ -16,6 +17,8 @@ export class ListUsersQuery extends CursorPageQueryDto {
   is_active?: boolean;
 
   @ApiPropertyOptional({ description: 'Case-insensitive part of the e-mail or full name', example: 'doe' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   q?: string;
 }

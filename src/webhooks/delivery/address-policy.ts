@@ -76,11 +76,16 @@ export function checkWebhookUrl(text: string, allowPrivate: boolean): UrlVerdict
   } catch {
     return { ok: false, reason: 'is not a valid URL' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'must be an http:// or https:// URL' };
-  if (url.username || url.password) return { ok: false, reason: 'must not carry a user name or password; receivers check the signature instead' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, reason: 'must be an http:// or https:// URL' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'must not carry a user name or password; receivers check the signature instead' };
   if (!url.hostname) return { ok: false, reason: 'must name a host' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && (isIP(host) ? !isPublicAddress(host) : /^(localhost|localhost\.localdomain)$|\.localhost$/i.test(host))) {
+  if (
+    !allowPrivate &&
+    (isIP(host) ? !isPublicAddress(host) : /^(localhost|localhost\.localdomain)$|\.localhost$/i.test(host))
+  ) {
     return { ok: false, reason: `points at ${host}, which is not a public internet address` };
   }
   return { ok: true, url };

@@ -11,7 +11,8 @@ describe('retryDelayMs', () => {
   });
 
   it('never waits more than six hours between attempts with the default base', () => {
-    for (let n = 1; n < DELIVERY_ATTEMPTS; n++) expect(retryDelayMs(n, 30_000, () => 0.999)).toBeLessThanOrEqual(6 * 3600_000 * 1.1);
+    for (let n = 1; n < DELIVERY_ATTEMPTS; n++)
+      expect(retryDelayMs(n, 30_000, () => 0.999)).toBeLessThanOrEqual(6 * 3600_000 * 1.1);
     expect(retryDelayMs(12, 30_000, noJitter)).toBe(6 * 3600_000);
   });
 

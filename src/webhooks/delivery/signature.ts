@@ -12,11 +12,18 @@ export function signatureHeader(secret: string, body: string, unixSeconds: numbe
  * What a receiver does with the header (and what the tests do): recompute the HMAC over the
  * exact bytes received, compare in constant time, and refuse a time too far from now.
  */
-export function verifySignature(header: string, body: string, secret: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  header: string,
+  body: string,
+  secret: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = new Map(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const v1 = parts.get('v1');
-  if (!Number.isInteger(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1) || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  if (!Number.isInteger(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1) || Math.abs(nowSeconds - t) > toleranceSeconds)
+    return false;
   return timingSafeEqual(Buffer.from(v1, 'hex'), Buffer.from(hmac(secret, `${t}.${body}`), 'hex'));
 }
 

@@ -51,10 +51,21 @@ export function postWebhook(post: WebhookPost): Promise<WebhookAnswer> {
         if (size < KEEP_BODY_BYTES) kept.push(chunk.subarray(0, KEEP_BODY_BYTES - size));
         size += chunk.length;
       });
-      response.on('end', () => resolve({ answered: true, status: response.statusCode ?? 0, body: Buffer.concat(kept).toString('utf8'), durationMs: elapsed() }));
-      response.on('error', (error) => resolve({ answered: false, error: describe(error, post.timeoutMs), durationMs: elapsed() }));
+      response.on('end', () =>
+        resolve({
+          answered: true,
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(kept).toString('utf8'),
+          durationMs: elapsed(),
+        }),
+      );
+      response.on('error', (error) =>
+        resolve({ answered: false, error: describe(error, post.timeoutMs), durationMs: elapsed() }),
+      );
     });
-    request.on('error', (error) => resolve({ answered: false, error: describe(error, post.timeoutMs), durationMs: elapsed() }));
+    request.on('error', (error) =>
+      resolve({ answered: false, error: describe(error, post.timeoutMs), durationMs: elapsed() }),
+    );
     request.end(post.body);
   });
 }
@@ -70,7 +81,10 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, '', 0);
     const forbidden = addresses.find((a) => !isPublicAddress(a.address));
     if (forbidden) {
-      const refusal = Object.assign(new Error(`${hostname} resolves to ${forbidden.address}, which is not a public internet address`), { code: 'EADDRFORBIDDEN' });
+      const refusal = Object.assign(
+        new Error(`${hostname} resolves to ${forbidden.address}, which is not a public internet address`),
+        { code: 'EADDRFORBIDDEN' },
+      );
       return callback(refusal, '', 0);
     }
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -84,7 +98,13 @@ export async function resolvePublicHost(hostname: string): Promise<{ ok: true } 
     publicOnlyLookup(hostname, { all: true }, (error) => {
       if (!error) return resolve({ ok: true });
       const code = (error as NodeJS.ErrnoException).code;
-      resolve({ ok: false, reason: code === 'EADDRFORBIDDEN' ? `host ${error.message}` : `host ${hostname} cannot be resolved (${code ?? error.message})` });
+      resolve({
+        ok: false,
+        reason:
+          code === 'EADDRFORBIDDEN'
+            ? `host ${error.message}`
+            : `host ${hostname} cannot be resolved (${code ?? error.message})`,
+      });
     });
   });
 }

@@ -47,14 +47,24 @@ export class IdentityEventsService implements OnApplicationBootstrap {
     for (const warning of this.config.retired) this.logger.warn(warning);
   }
 
-  async apply(organizationId: string, events: IdentityEventDto[], request: InboundRequest): Promise<IdentityEventsAcceptedDto> {
+  async apply(
+    organizationId: string,
+    events: IdentityEventDto[],
+    request: InboundRequest,
+  ): Promise<IdentityEventsAcceptedDto> {
     const results = await this.dataSource.transaction(async (tx) => {
       const done: IdentityEventResultDto[] = [];
       for (const [index, event] of events.entries()) {
         try {
           done.push({ index, type: event.type, ...(await this.applyOne(tx, organizationId, event, request)) });
         } catch (error) {
-          if (error instanceof DomainError) throw new DomainError(error.code, error.kind, `Event [${index}] (${event.type}): ${error.detail ?? error.kind.title}`, error.extras);
+          if (error instanceof DomainError)
+            throw new DomainError(
+              error.code,
+              error.kind,
+              `Event [${index}] (${event.type}): ${error.detail ?? error.kind.title}`,
+              error.extras,
+            );
           throw error;
         }
       }
@@ -63,34 +73,70 @@ export class IdentityEventsService implements OnApplicationBootstrap {
     return { status: 'accepted', results };
   }
 
-  private async applyOne(tx: EntityManager, organizationId: string, event: IdentityEventDto, request: InboundRequest): Promise<Outcome> {
+  private async applyOne(
+    tx: EntityManager,
+    organizationId: string,
+    event: IdentityEventDto,
+    request: InboundRequest,
+  ): Promise<Outcome> {
     const { data } = event;
     if (data.organization_id !== undefined && data.organization_id.toLowerCase() !== organizationId) {
-      throw WebhookErrors.IDENTITY_EVENT_REJECTED(`data.organization_id ${data.organization_id} is not the organization of this endpoint`);
+      throw WebhookErrors.IDENTITY_EVENT_REJECTED(
+        `data.organization_id ${data.organization_id} is not the organization of this endpoint`,
+      );
     }
-    if (!(await this.providers.recordEvent(tx, organizationId, event.id, event.type))) return { outcome: 'duplicate', user_id: null };
-    const user = await this.users.findByIdentity(tx, organizationId, { externalId: data.external_id, email: data.email });
+    if (!(await this.providers.recordEvent(tx, organizationId, event.id, event.type)))
+      return { outcome: 'duplicate', user_id: null };
+    const user = await this.users.findByIdentity(tx, organizationId, {
+      externalId: data.external_id,
+      email: data.email,
+    });
     const actor: SystemActor = { organizationId, userId: null, requestId: request.requestId, ip: request.ip };
 
     switch (event.type) {
       case 'user.created': {
         if (user) {
           await this.assertMayGrant(tx, organizationId, user, data.role, true);
-          return this.update(tx, actor, user, { ...linkOf(user, data), full_name: data.full_name, role: data.role, is_active: true });
+          return this.update(tx, actor, user, {
+            ...linkOf(user, data),
+            full_name: data.full_name,
+            role: data.role,
+            is_active: true,
+          });
         }
         const role = data.role ?? 'employee';
         await this.assertMayGrant(tx, organizationId, null, role, true);
-        const created = await this.users.createInTransaction(tx, actor, { email: data.email!, full_name: data.full_name!, role }, { externalId: data.external_id });
+        const created = await this.users.createInTransaction(
+          tx,
+          actor,
+          { email: data.email!, full_name: data.full_name!, role },
+          { externalId: data.external_id },
+        );
         return { outcome: 'created', user_id: created.id };
       }
       case 'user.deleted':
         if (!user) return { outcome: 'ignored', user_id: null };
-        return { outcome: (await this.users.deactivateInTransaction(tx, actor, user.id)) ? 'deactivated' : 'unchanged', user_id: user.id };
+        return {
+          outcome: (await this.users.deactivateInTransaction(tx, actor, user.id)) ? 'deactivated' : 'unchanged',
+          user_id: user.id,
+        };
       case 'user.updated':
       case 'role.assigned': {
-        if (!user) throw UserErrors.USER_NOT_FOUND(`No user has ${data.external_id !== undefined ? `external id ${data.external_id}` : `e-mail ${data.email}`}`);
-        const changes = event.type === 'role.assigned' ? { role: data.role } : { ...linkOf(user, data), full_name: data.full_name, role: data.role, is_active: data.is_active };
-        await this.assertMayGrant(tx, organizationId, user, changes.role, 'is_active' in changes ? changes.is_active : undefined);
+        if (!user)
+          throw UserErrors.USER_NOT_FOUND(
+            `No user has ${data.external_id !== undefined ? `external id ${data.external_id}` : `e-mail ${data.email}`}`,
+          );
+        const changes =
+          event.type === 'role.assigned'
+            ? { role: data.role }
+            : { ...linkOf(user, data), full_name: data.full_name, role: data.role, is_active: data.is_active };
+        await this.assertMayGrant(
+          tx,
+          organizationId,
+          user,
+          changes.role,
+          'is_active' in changes ? changes.is_active : undefined,
+        );
         return this.update(tx, actor, user, changes);
       }
     }
@@ -102,7 +148,13 @@ export class IdentityEventsService implements OnApplicationBootstrap {
    * provider do that: otherwise whoever holds the provider's secret (or the provider's own
    * console) would hold the organization's admin role too.
    */
-  private async assertMayGrant(tx: EntityManager, organizationId: string, user: User | null, role: Role | undefined, isActive: boolean | undefined): Promise<void> {
+  private async assertMayGrant(
+    tx: EntityManager,
+    organizationId: string,
+    user: User | null,
+    role: Role | undefined,
+    isActive: boolean | undefined,
+  ): Promise<void> {
     const activeAdminBefore = user !== null && user.role === 'admin' && user.isActive;
     const activeAdminAfter = (role ?? user?.role) === 'admin' && (isActive ?? user?.isActive ?? true);
     if (!activeAdminAfter || activeAdminBefore) return;
@@ -112,10 +164,26 @@ export class IdentityEventsService implements OnApplicationBootstrap {
     );
   }
 
-  private async update(tx: EntityManager, actor: SystemActor, user: User, changes: Parameters<UsersService['updateInTransaction']>[3]): Promise<Outcome> {
-    const before = { email: user.email, externalId: user.externalId, fullName: user.fullName, role: user.role, isActive: user.isActive };
+  private async update(
+    tx: EntityManager,
+    actor: SystemActor,
+    user: User,
+    changes: Parameters<UsersService['updateInTransaction']>[3],
+  ): Promise<Outcome> {
+    const before = {
+      email: user.email,
+      externalId: user.externalId,
+      fullName: user.fullName,
+      role: user.role,
+      isActive: user.isActive,
+    };
     const after = await this.users.updateInTransaction(tx, actor, user.id, changes);
-    const same = before.email === after.email && before.externalId === after.externalId && before.fullName === after.fullName && before.role === after.role && before.isActive === after.isActive;
+    const same =
+      before.email === after.email &&
+      before.externalId === after.externalId &&
+      before.fullName === after.fullName &&
+      before.role === after.role &&
+      before.isActive === after.isActive;
     return { outcome: same ? 'unchanged' : 'updated', user_id: user.id };
   }
 }
@@ -128,6 +196,9 @@ export class IdentityEventsService implements OnApplicationBootstrap {
 function linkOf(user: User, data: IdentityEventDto['data']): { external_id?: string; email?: string } {
   return {
     external_id: data.external_id !== undefined && data.external_id !== user.externalId ? data.external_id : undefined,
-    email: data.email !== undefined && user.externalId !== null && user.externalId === data.external_id ? data.email : undefined,
+    email:
+      data.email !== undefined && user.externalId !== null && user.externalId === data.external_id
+        ? data.email
+        : undefined,
   };
 }

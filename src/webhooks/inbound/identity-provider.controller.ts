@@ -13,7 +13,10 @@ export class IdentityProviderController {
 
   @Get()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'The organization\'s identity-provider endpoint and whether it has a signing secret', description: 'Never the secret itself: only its last four characters.' })
+  @ApiOperation({
+    summary: "The organization's identity-provider endpoint and whether it has a signing secret",
+    description: 'Never the secret itself: only its last four characters.',
+  })
   @ApiOkResponse({ type: IdentityProviderResponseDto })
   get(@CurrentActor() actor: Actor): Promise<IdentityProviderResponseDto> {
     return this.providers.get(actor);
@@ -22,10 +25,11 @@ export class IdentityProviderController {
   @Post('secret')
   @Authenticated({ role: 'admin' })
   @ApiOperation({
-    summary: 'Create or rotate the identity provider\'s signing secret',
-    description: 'A new Standard Webhooks secret, shown in this answer only and stored sealed: give it to the identity provider with the `endpoint`. '
-      + 'It replaces the previous secret at once (events signed with that one are refused from now on). Not replayable by Idempotency-Key: '
-      + 'a retry makes another secret, and the last one answered is the one in force.',
+    summary: "Create or rotate the identity provider's signing secret",
+    description:
+      'A new Standard Webhooks secret, shown in this answer only and stored sealed: give it to the identity provider with the `endpoint`. ' +
+      'It replaces the previous secret at once (events signed with that one are refused from now on). Not replayable by Idempotency-Key: ' +
+      'a retry makes another secret, and the last one answered is the one in force.',
   })
   @ApiCreatedResponse({ type: IdentityProviderSecretDto })
   rotate(@CurrentActor() actor: Actor): Promise<IdentityProviderSecretDto> {
@@ -35,7 +39,10 @@ export class IdentityProviderController {
   @Delete('secret')
   @HttpCode(200)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Remove the identity provider\'s signing secret', description: 'Every event is refused (401) until a new secret is made. Idempotent.' })
+  @ApiOperation({
+    summary: "Remove the identity provider's signing secret",
+    description: 'Every event is refused (401) until a new secret is made. Idempotent.',
+  })
   @ApiOkResponse({ type: DeletedResponseDto })
   async remove(@CurrentActor() actor: Actor): Promise<DeletedResponseDto> {
     await this.providers.remove(actor);

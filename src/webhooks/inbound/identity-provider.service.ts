@@ -41,10 +41,20 @@ export class IdentityProviderService {
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const hint = secret.slice(-4);
     const provider = await this.dataSource.transaction(async (tx) => {
-      const stored = await this.providers.storeSecret(tx, actor.organizationId, this.box.seal(secret, identityProviderSecretContext(actor.organizationId)), hint);
+      const stored = await this.providers.storeSecret(
+        tx,
+        actor.organizationId,
+        this.box.seal(secret, identityProviderSecretContext(actor.organizationId)),
+        hint,
+      );
       await this.audit.record(tx, actor, {
-        action: stored.replaced ? 'identity_provider.secret_rotated' : 'identity_provider.secret_created', entityType: 'organization', entityId: actor.organizationId,
-        metadata: { secret: stored.replaced ? { from: '(hidden)', to: '(rotated)' } : '(created)', secret_hint: `…${hint}` },
+        action: stored.replaced ? 'identity_provider.secret_rotated' : 'identity_provider.secret_created',
+        entityType: 'organization',
+        entityId: actor.organizationId,
+        metadata: {
+          secret: stored.replaced ? { from: '(hidden)', to: '(rotated)' } : '(created)',
+          secret_hint: `…${hint}`,
+        },
       });
       return stored.provider;
     });
@@ -57,7 +67,10 @@ export class IdentityProviderService {
       const hint = await this.providers.deleteSecret(tx, actor.organizationId);
       if (hint === null) return;
       await this.audit.record(tx, actor, {
-        action: 'identity_provider.secret_deleted', entityType: 'organization', entityId: actor.organizationId, metadata: { secret_hint: `…${hint}` },
+        action: 'identity_provider.secret_deleted',
+        entityType: 'organization',
+        entityId: actor.organizationId,
+        metadata: { secret_hint: `…${hint}` },
       });
     });
   }
@@ -73,12 +86,17 @@ export class IdentityProviderService {
       return this.box.open(provider.secretCiphertext, identityProviderSecretContext(organizationId));
     } catch (error) {
       if (!(error instanceof SecretBoxError)) throw error;
-      this.logger.error(`The identity provider secret of organization ${organizationId} cannot be read (${error.message}); its events are refused until the key is given back or the secret is rotated`);
+      this.logger.error(
+        `The identity provider secret of organization ${organizationId} cannot be read (${error.message}); its events are refused until the key is given back or the secret is rotated`,
+      );
       return null;
     }
   }
 
-  private async respond(organizationId: string, provider: StoredIdentityProvider | null): Promise<IdentityProviderResponseDto> {
+  private async respond(
+    organizationId: string,
+    provider: StoredIdentityProvider | null,
+  ): Promise<IdentityProviderResponseDto> {
     const settings = await this.organizations.settings(this.dataSource.manager, organizationId);
     return {
       endpoint: identityEndpoint(organizationId),

@@ -17,20 +17,36 @@ interface Row {
   rotated_at: Date;
 }
 
-const toProvider = (r: Row): StoredIdentityProvider => ({ organizationId: r.organization_id, secretCiphertext: r.secret_ciphertext, secretHint: r.secret_hint, rotatedAt: r.rotated_at });
+const toProvider = (r: Row): StoredIdentityProvider => ({
+  organizationId: r.organization_id,
+  secretCiphertext: r.secret_ciphertext,
+  secretHint: r.secret_hint,
+  rotatedAt: r.rotated_at,
+});
 
 /** Identity providers and the event ids they sent, scoped by organization. */
 @Injectable()
 export class IdentityProvidersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(organizationId: string, tx: EntityManager = this.dataSource.manager): Promise<StoredIdentityProvider | null> {
-    const [row]: Row[] = await tx.query(`SELECT organization_id, secret_ciphertext, secret_hint, rotated_at FROM identity_providers WHERE organization_id = $1`, [organizationId]);
+  async find(
+    organizationId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<StoredIdentityProvider | null> {
+    const [row]: Row[] = await tx.query(
+      `SELECT organization_id, secret_ciphertext, secret_hint, rotated_at FROM identity_providers WHERE organization_id = $1`,
+      [organizationId],
+    );
     return row ? toProvider(row) : null;
   }
 
   /** Sets the organization's secret (the first, or a new one); answers whether there was one before. */
-  async storeSecret(tx: EntityManager, organizationId: string, sealed: string, hint: string): Promise<{ replaced: boolean; provider: StoredIdentityProvider }> {
+  async storeSecret(
+    tx: EntityManager,
+    organizationId: string,
+    sealed: string,
+    hint: string,
+  ): Promise<{ replaced: boolean; provider: StoredIdentityProvider }> {
     const [row]: Array<Row & { replaced: boolean }> = await tx.query(
       `INSERT INTO identity_providers AS p (organization_id, secret_ciphertext, secret_hint) VALUES ($1, $2, $3)
        ON CONFLICT (organization_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_hint = EXCLUDED.secret_hint, rotated_at = now()
@@ -42,7 +58,10 @@ export class IdentityProvidersRepository {
 
   /** Removes the organization's secret; the hint of the one removed, or null when there was none. */
   async deleteSecret(tx: EntityManager, organizationId: string): Promise<string | null> {
-    const [rows]: [Array<{ secret_hint: string }>, number] = await tx.query(`DELETE FROM identity_providers WHERE organization_id = $1 RETURNING secret_hint`, [organizationId]);
+    const [rows]: [Array<{ secret_hint: string }>, number] = await tx.query(
+      `DELETE FROM identity_providers WHERE organization_id = $1 RETURNING secret_hint`,
+      [organizationId],
+    );
     return rows[0]?.secret_hint ?? null;
   }
 
@@ -59,7 +78,11 @@ export class IdentityProvidersRepository {
   }
 
   /** Installation-wide on purpose (the sealing pass at start): a page of the secrets sealed under another key than `keyId`. */
-  async sealedUnderOtherKeys(keyId: string, afterOrganizationId: string | null, limit: number): Promise<StoredIdentityProvider[]> {
+  async sealedUnderOtherKeys(
+    keyId: string,
+    afterOrganizationId: string | null,
+    limit: number,
+  ): Promise<StoredIdentityProvider[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT organization_id, secret_ciphertext, secret_hint, rotated_at FROM identity_providers
        WHERE secret_ciphertext NOT LIKE 'v1.' || $1 || '.%' AND ($2::uuid IS NULL OR organization_id > $2::uuid) ORDER BY organization_id LIMIT $3`,
@@ -71,7 +94,8 @@ export class IdentityProvidersRepository {
   /** Stores a secret sealed again (same secret, current key), if a rotation has not replaced it meanwhile. */
   async storeResealed(organizationId: string, before: string, sealed: string): Promise<boolean> {
     const [, updated]: [unknown, number] = await this.dataSource.query(
-      `UPDATE identity_providers SET secret_ciphertext = $3 WHERE organization_id = $1 AND secret_ciphertext = $2`, [organizationId, before, sealed],
+      `UPDATE identity_providers SET secret_ciphertext = $3 WHERE organization_id = $1 AND secret_ciphertext = $2`,
+      [organizationId, before, sealed],
     );
     return updated === 1;
   }

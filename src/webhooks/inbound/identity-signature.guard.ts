@@ -31,7 +31,9 @@ export class IdentitySignatureGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
     const organizationId = String(request.params.organization_id ?? '').toLowerCase();
     const secret = isUUID(organizationId, 'all') ? await this.providers.signingSecret(organizationId) : null;
-    const headers = Object.fromEntries(SIGNATURE_HEADERS.map((name) => [name, typeof request.headers[name] === 'string' ? request.headers[name] : '']));
+    const headers = Object.fromEntries(
+      SIGNATURE_HEADERS.map((name) => [name, typeof request.headers[name] === 'string' ? request.headers[name] : '']),
+    );
     try {
       (secret === null ? this.decoy : new Webhook(secret)).verify(request.rawBody ?? '', headers, { jsonParse: false });
     } catch {

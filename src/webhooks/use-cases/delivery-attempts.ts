@@ -52,13 +52,27 @@ export class DeliveryAttempts implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register({ name: 'webhook-deliveries', topics: ['webhook.delivery'], handle: (job) => this.attempt(job), attempts: 8, backoffMs: 5_000, concurrency: 4 });
+    this.registry.register({
+      name: 'webhook-deliveries',
+      topics: ['webhook.delivery'],
+      handle: (job) => this.attempt(job),
+      attempts: 8,
+      backoffMs: 5_000,
+      concurrency: 4,
+    });
   }
 
   async attempt(job: OutboxJob): Promise<void> {
     const deliveryId = job.payload.delivery_id;
     const attempt = job.payload.attempt;
-    if (typeof deliveryId !== 'string' || !isUUID(deliveryId) || typeof attempt !== 'number' || !Number.isInteger(attempt) || attempt < 1) return;
+    if (
+      typeof deliveryId !== 'string' ||
+      !isUUID(deliveryId) ||
+      typeof attempt !== 'number' ||
+      !Number.isInteger(attempt) ||
+      attempt < 1
+    )
+      return;
     const claimed = await this.claim(job.organizationId, deliveryId, attempt);
     if (!claimed) return;
     if (!claimed.live) {
@@ -69,8 +83,13 @@ export class DeliveryAttempts implements OnModuleInit {
       return;
     }
     const body = JSON.stringify({
-      id: claimed.event_id, type: claimed.type, created_at: claimed.occurred_at.toISOString(), organization_id: job.organizationId,
-      spend_id: claimed.spend_id, sequence: claimed.sequence, data: claimed.data,
+      id: claimed.event_id,
+      type: claimed.type,
+      created_at: claimed.occurred_at.toISOString(),
+      organization_id: job.organizationId,
+      spend_id: claimed.spend_id,
+      sequence: claimed.sequence,
+      data: claimed.data,
     });
     const allowPrivate = this.config.webhooks.allowPrivateUrls;
     const target = checkWebhookUrl(claimed.url, allowPrivate);
@@ -80,13 +99,19 @@ export class DeliveryAttempts implements OnModuleInit {
       : !secret.ok
         ? { answered: false, error: secret.error, durationMs: 0 }
         : await postWebhook({
-          url: target.url, body, allowPrivate, timeoutMs: this.config.webhooks.timeoutMs,
-          headers: {
-            'content-type': 'application/json', 'user-agent': 'Spendin-Webhooks/1',
-            'x-spendin-event-id': claimed.event_id, 'x-spendin-event-type': claimed.type, 'x-spendin-delivery-id': deliveryId,
-            'x-spendin-signature': signatureHeader(secret.value, body, Math.floor(Date.now() / 1000)),
-          },
-        });
+            url: target.url,
+            body,
+            allowPrivate,
+            timeoutMs: this.config.webhooks.timeoutMs,
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'Spendin-Webhooks/1',
+              'x-spendin-event-id': claimed.event_id,
+              'x-spendin-event-type': claimed.type,
+              'x-spendin-delivery-id': deliveryId,
+              'x-spendin-signature': signatureHeader(secret.value, body, Math.floor(Date.now() / 1000)),
+            },
+          });
     await this.record(job.organizationId, deliveryId, attempt, answer);
   }
 
@@ -96,7 +121,10 @@ export class DeliveryAttempts implements OnModuleInit {
    * this process lacks makes a failed attempt that says so, and retries follow as for any
    * failure, so that restarting with the right SECRETS_PREVIOUS_KEYS lets them through.
    */
-  private async secretOf(organizationId: string, claimed: Claimed): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
+  private async secretOf(
+    organizationId: string,
+    claimed: Claimed,
+  ): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
     const stored = { id: claimed.subscription_id, secret: claimed.secret, secretCiphertext: claimed.secret_ciphertext };
     let value: string;
     try {
@@ -126,16 +154,27 @@ export class DeliveryAttempts implements OnModuleInit {
     );
     if (rows.length > 0) return rows[0];
     const [current]: Array<{ status: string; attempts: number }> = await this.dataSource.query(
-      `SELECT status, attempts FROM webhook_deliveries WHERE organization_id = $1 AND id = $2`, [organizationId, deliveryId],
+      `SELECT status, attempts FROM webhook_deliveries WHERE organization_id = $1 AND id = $2`,
+      [organizationId, deliveryId],
     );
-    if (current?.status === 'delivering' && current.attempts === attempt) throw new Error(`attempt ${attempt} at webhook delivery ${deliveryId} is under way elsewhere`);
+    if (current?.status === 'delivering' && current.attempts === attempt)
+      throw new Error(`attempt ${attempt} at webhook delivery ${deliveryId} is under way elsewhere`);
     return null;
   }
 
   /** The attempt's outcome, and the next attempt's job when it failed and retries remain, in one transaction. */
-  private async record(organizationId: string, deliveryId: string, attempt: number, answer: WebhookAnswer): Promise<void> {
+  private async record(
+    organizationId: string,
+    deliveryId: string,
+    attempt: number,
+    answer: WebhookAnswer,
+  ): Promise<void> {
     const succeeded = answer.answered && answer.status >= 200 && answer.status < 300;
-    const error = succeeded ? null : answer.answered ? `receiver answered ${answer.status}${answer.status >= 300 && answer.status < 400 ? ' (redirects are not followed)' : ''}` : answer.error;
+    const error = succeeded
+      ? null
+      : answer.answered
+        ? `receiver answered ${answer.status}${answer.status >= 300 && answer.status < 400 ? ' (redirects are not followed)' : ''}`
+        : answer.error;
     const delayMs = succeeded ? null : retryDelayMs(attempt, this.config.webhooks.retryBaseMs);
     const status = succeeded ? 'succeeded' : delayMs === null ? 'failed' : 'pending';
     await this.dataSource.transaction(async (tx) => {
@@ -144,13 +183,32 @@ export class DeliveryAttempts implements OnModuleInit {
            delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END,
            next_attempt_at = CASE WHEN $4 = 'pending' THEN now() + make_interval(secs => $9) END, updated_at = now()
          WHERE organization_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
-        [organizationId, deliveryId, attempt, status, answer.answered ? answer.status : null, answer.answered ? scrub(answer.body) : null, error, answer.durationMs, (delayMs ?? 0) / 1000],
+        [
+          organizationId,
+          deliveryId,
+          attempt,
+          status,
+          answer.answered ? answer.status : null,
+          answer.answered ? scrub(answer.body) : null,
+          error,
+          answer.durationMs,
+          (delayMs ?? 0) / 1000,
+        ],
       );
       // Another process took the attempt over meanwhile (this one was stale): its outcome stands.
       if (updated === 0 || delayMs === null) return;
-      await this.outbox.enqueue(tx, organizationId, 'webhook.delivery', { delivery_id: deliveryId, attempt: attempt + 1 }, { delaySeconds: delayMs / 1000 });
+      await this.outbox.enqueue(
+        tx,
+        organizationId,
+        'webhook.delivery',
+        { delivery_id: deliveryId, attempt: attempt + 1 },
+        { delaySeconds: delayMs / 1000 },
+      );
     });
-    if (!succeeded) this.logger.warn(`webhook delivery ${deliveryId} attempt ${attempt} failed (${error}); ${delayMs === null ? 'giving up' : `next in ${Math.round(delayMs / 1000)} s`}`);
+    if (!succeeded)
+      this.logger.warn(
+        `webhook delivery ${deliveryId} attempt ${attempt} failed (${error}); ${delayMs === null ? 'giving up' : `next in ${Math.round(delayMs / 1000)} s`}`,
+      );
   }
 }
 
