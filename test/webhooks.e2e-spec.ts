@@ -49,9 +49,7 @@ class Receiver {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
   }
 
-  events(
-    type?: string,
-  ): Array<{
+  events(type?: string): Array<{
     id: string;
     type: string;
     sequence: number | null;
