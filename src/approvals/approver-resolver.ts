@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { ApprovalRequirement } from '../policies/engine/evaluate';
-import { TeamsRepository } from '../users/teams.repository';
+import { Directory } from '../users/directory';
 import type { User } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
 
 export interface ResolvedApprover {
   requirement: ApprovalRequirement;
@@ -25,10 +24,7 @@ export interface ChainContext {
  */
 @Injectable()
 export class ApproverResolver {
-  constructor(
-    private readonly users: UsersRepository,
-    private readonly teams: TeamsRepository,
-  ) {}
+  constructor(private readonly directory: Directory) {}
 
   async resolve(
     tx: EntityManager,
@@ -61,19 +57,19 @@ export class ApproverResolver {
     let user: User | null | undefined;
     if (spec === 'manager') {
       // The owner's manager_id and that user, in one read.
-      const line = await this.users.managerOf(tx, context.organizationId, context.ownerId);
+      const line = await this.directory.managerOf(tx, context.organizationId, context.ownerId);
       candidate = line?.managerId ?? null;
       if (!candidate) return fallback('the owner has no manager');
       user = line?.manager ?? null;
     } else if (spec === 'team_lead') {
       if (!context.teamId) return fallback('the spend has no team');
-      candidate = (await this.teams.findById(context.organizationId, context.teamId, tx))?.leadId ?? null;
+      candidate = await this.directory.teamLeadOf(context.organizationId, context.teamId, tx);
       if (!candidate) return fallback("the spend's team has no lead");
     } else {
       candidate = spec.slice('user:'.length);
     }
     if (candidate === context.ownerId) return fallback("that is the spend's owner, who cannot approve their own spend");
-    if (user === undefined) user = await this.users.findById(context.organizationId, candidate, tx);
+    if (user === undefined) user = await this.directory.user(context.organizationId, candidate, tx);
     if (!user || !user.isActive) return fallback(`${candidate} is not an active user of this organization`);
     return { requirement, userId: user.id, role: null, note: null };
   }

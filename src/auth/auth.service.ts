@@ -7,7 +7,8 @@ import { assertAcceptablePassword } from '../common/auth/password.validators';
 import { CommonErrors } from '../common/errors/common.errors';
 import { DomainError } from '../common/errors/domain-error';
 import { PasswordHasher } from '../users/password-hasher';
-import { UsersRepository } from '../users/users.repository';
+import { Directory } from '../users/directory';
+import { UsersService } from '../users/users.service';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
 import { Sessions } from '../sessions/sessions';
@@ -24,7 +25,8 @@ export interface ClientContext {
 export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly directory: Directory,
+    private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokensService,
     private readonly sessions: Sessions,
@@ -50,7 +52,7 @@ export class AuthService {
     organizationId?: string,
   ): Promise<TokenResponseDto> {
     const email = emailInput.trim().toLowerCase();
-    const candidates = await this.users.findLoginCandidates(email, organizationId);
+    const candidates = await this.directory.loginCandidates(email, organizationId);
     const accounts: ThrottleKey[] =
       candidates.length > 0
         ? candidates.map((c) => ({ kind: 'user', key: c.user.id }))
@@ -147,7 +149,7 @@ export class AuthService {
       }
       if (stored.expiresAt.getTime() <= Date.now())
         return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token has expired; log in again') };
-      const user = await this.users.findById(stored.organizationId, stored.userId, tx);
+      const user = await this.directory.user(stored.organizationId, stored.userId, tx);
       if (!user?.isActive) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The user is deactivated') };
       if (user.tokenVersion !== stored.tokenVersion)
         return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
@@ -189,7 +191,7 @@ export class AuthService {
    * carries on with the new pair this answers, a family of its own.
    */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<TokenResponseDto> {
-    const user = await this.users.findById(actor.organizationId, actor.userId);
+    const user = await this.directory.user(actor.organizationId, actor.userId);
     // The token was verified against this very user a moment ago; only a forged claim gets here.
     if (!user) throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
     if (newPassword === currentPassword) {
@@ -203,10 +205,10 @@ export class AuthService {
     await this.throttle.attempt(account, ip);
     const issued = await this.unlessBusy(account, ip, () =>
       this.dataSource.transaction(async (tx) => {
-        const locked = await this.users.lockById(tx, actor.organizationId, actor.userId);
+        const locked = await this.users.lockForChange(tx, actor.organizationId, actor.userId);
         // Verified against the locked row: of two changes at once, the second sees the first's hash.
         if (!locked || !(await this.hasher.verify(locked.passwordHash, currentPassword))) return null;
-        locked.tokenVersion = await this.users.setPassword(
+        locked.tokenVersion = await this.users.setOwnPassword(
           tx,
           actor.organizationId,
           actor.userId,

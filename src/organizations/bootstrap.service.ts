@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { passwordProblem } from '../common/auth/password.validators';
-import { UsersRepository } from '../users/users.repository';
+import { Directory } from '../users/directory';
 import { UsersService } from '../users/users.service';
 import { Organization } from './organization.entity';
 import { OrganizationErrors } from './organizations.errors';
@@ -31,7 +31,7 @@ export class BootstrapService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly usersRepository: UsersRepository,
+    private readonly directory: Directory,
     private readonly audit: AuditService,
   ) {}
 
@@ -45,7 +45,7 @@ export class BootstrapService {
       const email = request.adminEmail.toLowerCase();
       // E-mails are unique per organization, but an operator's bootstrap that finds the address
       // anywhere else stops rather than start a second organization by mistake.
-      const existing = await this.usersRepository.findAllByEmail(tx, email);
+      const existing = await this.directory.usersWithEmailAnywhere(tx, email);
       for (const user of existing) {
         const organization = await tx.findOneBy(Organization, { id: user.organizationId });
         if (organization?.name === request.organizationName && user.role === 'admin') {

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApprovalsService } from '../approvals/approvals.service';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
-import { TeamsRepository } from '../users/teams.repository';
-import { UsersRepository } from '../users/users.repository';
+import { Directory } from '../users/directory';
 
 /**
  * Which spends a caller may see, answered in one place for every endpoint:
@@ -18,8 +17,7 @@ export type SpendScope =
 @Injectable()
 export class SpendAccess {
   constructor(
-    private readonly users: UsersRepository,
-    private readonly teams: TeamsRepository,
+    private readonly directory: Directory,
     private readonly approvals: ApprovalsService,
   ) {}
 
@@ -28,8 +26,8 @@ export class SpendAccess {
     const userIds = new Set([actor.userId]);
     const teamIds = new Set<string>();
     if (actor.role === 'manager') {
-      for (const id of await this.users.reportsOf(actor.organizationId, actor.userId)) userIds.add(id);
-      for (const { team, memberIds } of await this.teams.ledBy(actor.organizationId, actor.userId)) {
+      for (const id of await this.directory.reportsOf(actor.organizationId, actor.userId)) userIds.add(id);
+      for (const { team, memberIds } of await this.directory.teamsLedBy(actor.organizationId, actor.userId)) {
         teamIds.add(team.id);
         for (const id of memberIds) userIds.add(id);
       }

@@ -6,7 +6,7 @@ import { ApprovalsService } from '../approvals/approvals.service';
 import type { Actor } from '../common/auth/roles';
 import { formatAmount } from '../common/money/money';
 import { Page } from '../common/pagination/page';
-import { UsersRepository } from '../users/users.repository';
+import { Directory } from '../users/directory';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SimulateSpendDto } from './dto/spend-input.dto';
 import { SimulationResponseDto, SpendResponseDto } from './dto/spend-response.dto';
@@ -30,7 +30,7 @@ export class SpendsService {
     private readonly approvals: ApprovalsService,
     private readonly fields: SpendFields,
     private readonly policyCheck: PolicyCheck,
-    private readonly users: UsersRepository,
+    private readonly directory: Directory,
     private readonly attachments: SpendAttachments,
   ) {}
 
@@ -74,7 +74,7 @@ export class SpendsService {
   /** The evaluation a spend would get, for the caller or another user of the organization. Stores nothing. */
   async simulate(actor: Actor, dto: SimulateSpendDto): Promise<SimulationResponseDto> {
     const ownerId = dto.user_id ?? actor.userId;
-    if (!(await this.users.findById(actor.organizationId, ownerId))) {
+    if (!(await this.directory.user(actor.organizationId, ownerId))) {
       throw SpendErrors.INVALID_REFERENCE(`user_id ${ownerId} is not a user of this organization`, {
         errors: [{ field: 'user_id', message: 'must name a user of this organization' }],
       });

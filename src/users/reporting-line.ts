@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UserErrors } from './users.errors';
+import { ReportingLineRepository } from './reporting-line.repository';
 import { UsersRepository } from './users.repository';
 
 /** The manager_id tree: who reports to whom, kept free of cycles. */
 @Injectable()
 export class ReportingLine {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly line: ReportingLineRepository,
+  ) {}
 
   async assertManagerExists(tx: EntityManager, organizationId: string, managerId: string): Promise<void> {
     const manager = await this.users.findById(organizationId, managerId, tx);
@@ -29,9 +33,9 @@ export class ReportingLine {
     managerId: string | null,
   ): Promise<void> {
     if (managerId === null) return;
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('reporting_line:' || $1, 0))`, [organizationId]);
+    await this.line.lock(tx, organizationId);
     await this.assertManagerExists(tx, organizationId, managerId);
-    const chain = await this.users.managerChain(tx, organizationId, managerId);
+    const chain = await this.line.managerChain(tx, organizationId, managerId);
     if (managerId === userId || chain.includes(userId)) {
       throw UserErrors.MANAGER_CYCLE(`User ${managerId} reports to ${userId}, directly or through others`, {
         errors: [{ field: 'manager_id', message: 'would make the user their own (indirect) manager' }],

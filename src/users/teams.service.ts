@@ -37,12 +37,9 @@ export class TeamsService {
       if (dto.lead_id) await this.assertUser(tx, actor.organizationId, dto.lead_id, 'lead_id');
       for (const memberId of dto.member_ids ?? [])
         await this.assertUser(tx, actor.organizationId, memberId, 'member_ids');
-      const created = tx.create(Team, {
-        organizationId: actor.organizationId,
-        name: dto.name,
-        leadId: dto.lead_id ?? null,
-      });
-      await this.saveNamed(tx, created);
+      const created = await this.named(dto.name, () =>
+        this.teams.insert(tx, { organizationId: actor.organizationId, name: dto.name, leadId: dto.lead_id ?? null }),
+      );
       for (const memberId of dto.member_ids ?? [])
         await this.teams.addMember(tx, actor.organizationId, created.id, memberId);
       await this.audit.record(tx, actor, {
@@ -63,7 +60,7 @@ export class TeamsService {
       if (dto.lead_id) await this.assertUser(tx, actor.organizationId, dto.lead_id, 'lead_id');
       current.name = dto.name ?? current.name;
       current.leadId = dto.lead_id === undefined ? current.leadId : dto.lead_id;
-      await this.saveNamed(tx, current);
+      current.updatedAt = await this.named(current.name, () => this.teams.update(tx, current));
       await this.audit.record(tx, actor, {
         action: 'team.updated',
         entityType: 'team',
@@ -129,12 +126,13 @@ export class TeamsService {
     }
   }
 
-  private async saveNamed(tx: EntityManager, team: Team): Promise<void> {
+  /** Runs a write of the team's name, answering a taken name as the client's conflict. */
+  private async named<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
-      await tx.save(team);
+      return await write();
     } catch (error) {
       if (isUniqueViolation(error, 'teams_org_name_key'))
-        throw TeamErrors.TEAM_NAME_TAKEN(`A team named "${team.name}" already exists`);
+        throw TeamErrors.TEAM_NAME_TAKEN(`A team named "${name}" already exists`);
       throw error;
     }
   }

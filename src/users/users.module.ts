@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AdminUsersController } from './admin-users.controller';
+import { Directory } from './directory';
 import { PasswordHasher } from './password-hasher';
 import { ReportingLine } from './reporting-line';
+import { ReportingLineRepository } from './reporting-line.repository';
 import { TeamsController } from './teams.controller';
 import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
@@ -14,7 +16,17 @@ import { UsersService } from './users.service';
 @Module({
   imports: [SessionsModule],
   controllers: [UsersController, AdminUsersController, TeamsController],
-  providers: [UsersService, UsersRepository, ReportingLine, PasswordHasher, TeamsService, TeamsRepository],
-  exports: [UsersService, UsersRepository, PasswordHasher, TeamsRepository],
+  providers: [
+    UsersService,
+    UsersRepository,
+    ReportingLine,
+    ReportingLineRepository,
+    PasswordHasher,
+    TeamsService,
+    TeamsRepository,
+    Directory,
+  ],
+  /** Services only: other modules reach users and teams through these, never through a repository. */
+  exports: [UsersService, Directory, PasswordHasher],
 })
 export class UsersModule {}

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
-import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
-import { runSql } from '../database/sql';
+import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { runSql, Statement, variant } from '../database/sql';
 import { User } from './user.entity';
+import { toUser, userColumns, UserRow } from './user.row';
 
 /** A user that a login's e-mail names, with their organization's name (for a choice between several). */
 export interface LoginCandidate {
@@ -21,6 +22,12 @@ export interface UserFilter {
   offset: number;
   cursor?: string;
 }
+
+/** What a new user is made of; the rest are the columns' defaults. */
+export type NewUser = Pick<
+  User,
+  'organizationId' | 'email' | 'fullName' | 'role' | 'managerId' | 'passwordHash' | 'externalId' | 'mustChangePassword'
+>;
 
 /**
  * Every query here is scoped by organization id, passed first. The only exceptions are the
@@ -39,31 +46,10 @@ export class UsersRepository {
     return row ? toUser(row) : null;
   }
 
-  /**
-   * The user's manager as named by `manager_id` (null when there is none, or the user does not
-   * exist), read in one statement: approval chains ask this on every submission.
-   */
-  async managerOf(
-    tx: EntityManager,
-    organizationId: string,
-    userId: string,
-  ): Promise<{ managerId: string; manager: User | null } | null> {
-    const [row] = await runSql<UserRow & { manager_id_of_user: string | null }>(tx, FIND_MANAGER_OF, [
-      organizationId,
-      userId,
-    ]);
-    if (!row?.manager_id_of_user) return null;
-    return { managerId: row.manager_id_of_user, manager: row.id ? toUser(row) : null };
-  }
-
   /** Row-locked read for a change that depends on the user's current state. */
-  lockById(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
-    return tx
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .setLock('pessimistic_write')
-      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id })
-      .getOne();
+  async lockById(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
+    const [row] = await runSql<UserRow>(tx, LOCK_BY_ID, [organizationId, id]);
+    return row ? toUser(row) : null;
   }
 
   /**
@@ -100,20 +86,28 @@ export class UsersRepository {
     ref: { externalId?: string; email?: string },
   ): Promise<User | null> {
     if (ref.externalId !== undefined) {
-      const linked = await tx.findOneBy(User, { organizationId, externalId: ref.externalId });
-      if (linked) return linked;
+      const [linked] = await runSql<UserRow>(tx, FIND_BY_EXTERNAL_ID, [organizationId, ref.externalId]);
+      if (linked) return toUser(linked);
     }
-    return ref.email === undefined ? null : tx.findOneBy(User, { organizationId, email: ref.email.toLowerCase() });
+    if (ref.email === undefined) return null;
+    const [row] = await runSql<UserRow>(tx, FIND_BY_EMAIL, [organizationId, ref.email.toLowerCase()]);
+    return row ? toUser(row) : null;
   }
 
   /** Whether the organization has a user with this e-mail (unique per organization, any case). */
   async emailExists(tx: EntityManager, organizationId: string, email: string): Promise<boolean> {
-    return (await tx.countBy(User, { organizationId, email: email.toLowerCase() })) > 0;
+    const [row] = await runSql<{ taken: boolean }>(tx, EMAIL_EXISTS, [organizationId, email.toLowerCase()]);
+    return row.taken;
   }
 
   /** Unscoped on purpose: bootstrap (an operator's command) looks for the admin it would create in any organization. */
-  findAllByEmail(tx: EntityManager, email: string): Promise<User[]> {
-    return tx.findBy(User, { email: email.toLowerCase() });
+  async findAllByEmail(tx: EntityManager, email: string): Promise<User[]> {
+    return (await runSql<UserRow>(tx, FIND_ALL_BY_EMAIL, [email.toLowerCase()])).map(toUser);
+  }
+
+  /** Serializes, per organization, the changes that could leave it without an admin (until the transaction ends). */
+  async lockAdmins(tx: EntityManager, organizationId: string): Promise<void> {
+    await runSql(tx, LOCK_ADMINS, [organizationId]);
   }
 
   /**
@@ -126,51 +120,94 @@ export class UsersRepository {
     return row.n;
   }
 
-  /** The user's managers, nearest first, following manager_id upwards. */
-  async managerChain(tx: EntityManager, organizationId: string, userId: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await tx.query(
-      `WITH RECURSIVE chain(id, manager_id, depth) AS (
-         SELECT id, manager_id, 0 FROM users WHERE organization_id = $1 AND id = $2
-         UNION ALL
-         SELECT u.id, u.manager_id, c.depth + 1 FROM users u JOIN chain c ON u.id = c.manager_id
-         WHERE u.organization_id = $1 AND c.depth < 1000
-       ) CYCLE id SET is_cycle USING path
-       SELECT id FROM chain WHERE depth > 0 AND NOT is_cycle ORDER BY depth`,
-      [organizationId, userId],
-    );
-    return rows.map((r) => r.id);
+  async insert(tx: EntityManager, user: NewUser): Promise<User> {
+    const [row] = await runSql<UserRow>(tx, INSERT, [
+      user.organizationId,
+      user.email,
+      user.fullName,
+      user.role,
+      user.managerId,
+      user.passwordHash,
+      user.externalId,
+      user.mustChangePassword,
+    ]);
+    return toUser(row);
   }
 
-  /** Everyone below the manager in the reporting line, directly or not. */
-  async reportsOf(organizationId: string, managerId: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH RECURSIVE reports(id, depth) AS (
-         SELECT id, 1 FROM users WHERE organization_id = $1 AND manager_id = $2
-         UNION ALL
-         SELECT u.id, r.depth + 1 FROM users u JOIN reports r ON u.manager_id = r.id
-         WHERE u.organization_id = $1 AND r.depth < 1000
-       ) CYCLE id SET is_cycle USING path
-       SELECT DISTINCT id FROM reports WHERE NOT is_cycle`,
-      [organizationId, managerId],
-    );
-    return rows.map((r) => r.id);
+  /** Writes what an admin or the identity provider may change (and the token version); answers the new `updated_at`. */
+  async update(tx: EntityManager, user: User): Promise<Date> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, UPDATE, [
+      user.organizationId,
+      user.id,
+      user.email,
+      user.externalId,
+      user.fullName,
+      user.role,
+      user.managerId,
+      user.passwordHash,
+      user.isActive,
+      user.deactivatedAt,
+      user.mustChangePassword,
+      user.tokenVersion,
+    ]);
+    return row.updated_at;
+  }
+
+  /** Writes a deactivation (and the token version that ends the user's sessions); answers the new `updated_at`. */
+  async deactivate(tx: EntityManager, user: User): Promise<Date> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, DEACTIVATE, [
+      user.organizationId,
+      user.id,
+      user.deactivatedAt,
+      user.tokenVersion,
+    ]);
+    return row.updated_at;
+  }
+
+  /** Writes what users change about themselves; answers the new `updated_at`. */
+  async updateProfile(tx: EntityManager, user: User): Promise<Date> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, UPDATE_PROFILE, [
+      user.organizationId,
+      user.id,
+      user.fullName,
+      user.emailNotifications,
+    ]);
+    return row.updated_at;
   }
 
   async list(organizationId: string, filter: UserFilter): Promise<Page<User>> {
-    const query = this.dataSource.manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.organization_id = :organizationId', { organizationId });
-    applyFilter(query, filter);
-    const total = await countMatches(query);
+    const where = ['organization_id = $1'];
+    const values: unknown[] = [organizationId];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    if (filter.role) where.push(`role = ${param(filter.role)}`);
+    if (filter.isActive !== undefined) where.push(`is_active = ${param(filter.isActive)}`);
+    if (filter.q) {
+      const pattern = param(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(email ILIKE ${pattern} OR full_name ILIKE ${pattern})`);
+    }
+    const [{ n: total }] = await runSql<{ n: number }>(
+      this.dataSource,
+      variant('users.count', `SELECT count(*)::int AS n FROM users WHERE ${where.join(' AND ')}`),
+      values,
+    );
+    let page: string;
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']) as [string, string];
       // A tampered key would reach PostgreSQL as a bad timestamp or uuid: a 500, not the client's 422.
-      query.andWhere('(u.created_at, u.id) < (:createdAt, :id)', { createdAt, id });
+      where.push(`(created_at, id) < (${param(createdAt)}, ${param(id)})`);
+      page = `LIMIT ${param(filter.limit)}`;
     } else {
-      query.offset(filter.offset);
+      page = `LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
     }
-    const items = await query.orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit).getMany();
+    const rows = await runSql<UserRow>(
+      this.dataSource,
+      variant(
+        'users.list',
+        `SELECT ${userColumns()} FROM users WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC ${page}`,
+      ),
+      values,
+    );
+    const items = rows.map(toUser);
     return toPage(items, total, filter, (last) => [last.createdAt.toISOString(), last.id]);
   }
 
@@ -178,99 +215,85 @@ export class UsersRepository {
   async teamIds(organizationId: string, userIds: string[]): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return result;
-    const rows: Array<{ user_id: string; team_id: string }> = await this.dataSource.query(
-      `SELECT user_id, team_id FROM team_members WHERE organization_id = $1 AND user_id = ANY($2) ORDER BY created_at`,
-      [organizationId, userIds],
-    );
+    const rows = await runSql<{ user_id: string; team_id: string }>(this.dataSource, TEAM_IDS, [
+      organizationId,
+      userIds,
+    ]);
     for (const row of rows) result.get(row.user_id)?.push(row.team_id);
     return result;
   }
 }
 
-interface UserRow {
-  id: string;
-  organization_id: string;
-  email: string;
-  external_id: string | null;
-  full_name: string;
-  role: Role;
-  password_hash: string | null;
-  manager_id: string | null;
-  is_active: boolean;
-  email_notifications: boolean;
-  token_version: number;
-  must_change_password: boolean;
-  created_at: Date;
-  updated_at: Date;
-  deactivated_at: Date | null;
-}
-
-const USER_COLUMNS =
-  'id, organization_id, email, external_id, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, must_change_password, created_at, updated_at, deactivated_at';
-const LOGIN_CANDIDATES = {
+const LOGIN_CANDIDATES: Statement = {
   name: 'users.login_candidates',
-  text: `SELECT ${USER_COLUMNS.split(', ')
-    .map((c) => `u.${c}`)
-    .join(', ')}, o.name AS organization_name
+  text: `SELECT ${userColumns('u')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 ORDER BY u.created_at, u.id`,
 };
-const LOGIN_CANDIDATE_IN = {
+const LOGIN_CANDIDATE_IN: Statement = {
   name: 'users.login_candidate_in',
-  text: `SELECT ${USER_COLUMNS.split(', ')
-    .map((c) => `u.${c}`)
-    .join(', ')}, o.name AS organization_name
+  text: `SELECT ${userColumns('u')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
 };
-const FIND_BY_ID = {
+const FIND_BY_ID: Statement = {
   name: 'users.by_id',
-  text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2`,
+  text: `SELECT ${userColumns()} FROM users WHERE organization_id = $1 AND id = $2`,
 };
-const FIND_MANAGER_OF = {
-  name: 'users.manager_of',
-  text: `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ')
-    .map((c) => `m.${c}`)
-    .join(', ')}
-         FROM users u LEFT JOIN users m ON m.organization_id = u.organization_id AND m.id = u.manager_id
-         WHERE u.organization_id = $1 AND u.id = $2`,
+const LOCK_BY_ID: Statement = {
+  name: 'users.lock_by_id',
+  text: `SELECT ${userColumns()} FROM users WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
 };
-
-function toUser(row: UserRow): User {
-  return Object.assign(new User(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    email: row.email,
-    externalId: row.external_id,
-    fullName: row.full_name,
-    role: row.role,
-    passwordHash: row.password_hash,
-    managerId: row.manager_id,
-    isActive: row.is_active,
-    emailNotifications: row.email_notifications,
-    tokenVersion: row.token_version,
-    mustChangePassword: row.must_change_password,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    deactivatedAt: row.deactivated_at,
-  });
-}
-
-const COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN = {
+const FIND_BY_EXTERNAL_ID: Statement = {
+  name: 'users.by_external_id',
+  text: `SELECT ${userColumns()} FROM users WHERE organization_id = $1 AND external_id = $2`,
+};
+const FIND_BY_EMAIL: Statement = {
+  name: 'users.by_email',
+  text: `SELECT ${userColumns()} FROM users WHERE organization_id = $1 AND email = $2`,
+};
+const FIND_ALL_BY_EMAIL: Statement = {
+  name: 'users.all_by_email',
+  text: `SELECT ${userColumns()} FROM users WHERE email = $1`,
+};
+const EMAIL_EXISTS: Statement = {
+  name: 'users.email_exists',
+  text: 'SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1 AND email = $2) AS taken',
+};
+const LOCK_ADMINS: Statement = {
+  name: 'users.lock_admins',
+  text: `SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`,
+};
+const COUNT_OTHER_ADMINS_WHO_CAN_LOG_IN: Statement = {
   name: 'users.count_other_admins_who_can_log_in',
   text: `SELECT count(*)::int AS n FROM users
          WHERE organization_id = $1 AND role = 'admin' AND is_active AND id <> $2 AND (password_hash IS NOT NULL OR external_id IS NOT NULL)`,
 };
-const SET_PASSWORD = {
+const SET_PASSWORD: Statement = {
   name: 'users.set_password',
   text: `UPDATE users SET password_hash = $3, token_version = token_version + 1, must_change_password = false, updated_at = now()
          WHERE organization_id = $1 AND id = $2 RETURNING token_version`,
 };
-
-/** Cursors carry `createdAt.toISOString()`; anything else was not issued here. */
-function applyFilter(query: SelectQueryBuilder<User>, filter: UserFilter): void {
-  if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
-  if (filter.isActive !== undefined) query.andWhere('u.is_active = :isActive', { isActive: filter.isActive });
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query.andWhere('(u.email ILIKE :pattern OR u.full_name ILIKE :pattern)', { pattern });
-  }
-}
+const INSERT: Statement = {
+  name: 'users.insert',
+  text: `INSERT INTO users (organization_id, email, full_name, role, manager_id, password_hash, external_id, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${userColumns()}`,
+};
+const UPDATE: Statement = {
+  name: 'users.update',
+  text: `UPDATE users SET email = $3, external_id = $4, full_name = $5, role = $6, manager_id = $7, password_hash = $8,
+           is_active = $9, deactivated_at = $10, must_change_password = $11, token_version = $12, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+const DEACTIVATE: Statement = {
+  name: 'users.deactivate',
+  text: `UPDATE users SET is_active = false, deactivated_at = $3, token_version = $4, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+const UPDATE_PROFILE: Statement = {
+  name: 'users.update_profile',
+  text: `UPDATE users SET full_name = $3, email_notifications = $4, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+const TEAM_IDS: Statement = {
+  name: 'users.team_ids',
+  text: 'SELECT user_id, team_id FROM team_members WHERE organization_id = $1 AND user_id = ANY($2) ORDER BY created_at',
+};

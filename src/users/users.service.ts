@@ -92,23 +92,24 @@ export class UsersService {
     if (await this.users.emailExists(tx, actor.organizationId, email))
       throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
     if (dto.manager_id) await this.reportingLine.assertManagerExists(tx, actor.organizationId, dto.manager_id);
-    const user = tx.create(User, {
-      organizationId: actor.organizationId,
-      email,
-      fullName: dto.full_name,
-      role: dto.role,
-      managerId: dto.manager_id ?? null,
-      passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
-      externalId: identity.externalId ?? null,
-      mustChangePassword: dto.must_change_password ?? false,
-    });
+    const externalId = identity.externalId ?? null;
+    let user: User;
     try {
-      await tx.save(user);
+      user = await this.users.insert(tx, {
+        organizationId: actor.organizationId,
+        email,
+        fullName: dto.full_name,
+        role: dto.role,
+        managerId: dto.manager_id ?? null,
+        passwordHash: dto.password ? await this.hasher.hash(dto.password) : null,
+        externalId,
+        mustChangePassword: dto.must_change_password ?? false,
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'users_org_email_key'))
         throw UserErrors.EMAIL_TAKEN(`${email} is already in use in this organization`);
       if (isUniqueViolation(error, 'users_external_id_key'))
-        throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${user.externalId} belongs to another user`);
+        throw UserErrors.EXTERNAL_ID_TAKEN(`External id ${externalId} belongs to another user`);
       throw error;
     }
     await this.audit.record(tx, actor, {
@@ -180,7 +181,7 @@ export class UsersService {
       dto.password !== undefined || changes.role !== undefined || (changes.isActive !== undefined && !current.isActive);
     if (endsSessions) current.tokenVersion = before.tokenVersion + 1;
     try {
-      await tx.save(current);
+      current.updatedAt = await this.users.update(tx, current);
     } catch (error) {
       if (isUniqueViolation(error, 'users_org_email_key'))
         throw UserErrors.EMAIL_TAKEN(`${current.email} is already in use in this organization`);
@@ -218,7 +219,7 @@ export class UsersService {
     if (user.role === 'admin') await this.assertAnotherAdmin(tx, actor.organizationId, id);
     setActive(user, false);
     user.tokenVersion += 1;
-    await tx.save(user);
+    user.updatedAt = await this.users.deactivate(tx, user);
     const sessions = await this.sessions.revokeAll(tx, user);
     await this.audit.record(tx, actor, {
       action: 'user.deactivated',
@@ -248,8 +249,9 @@ export class UsersService {
       const before = { ...current };
       current.fullName = dto.full_name?.trim() ?? current.fullName;
       current.emailNotifications = dto.email_notifications ?? current.emailNotifications;
-      await tx.save(current);
       const changes = diff(before, current, AUDITED_FIELDS);
+      // As before, an answer that changes nothing writes nothing.
+      if (Object.keys(changes).length > 0) current.updatedAt = await this.users.updateProfile(tx, current);
       await this.audit.record(tx, actor, {
         action: 'user.updated',
         entityType: 'user',
@@ -259,6 +261,20 @@ export class UsersService {
       return current;
     });
     return this.respond(user);
+  }
+
+  /** The user, row-locked for a change the caller makes in its transaction (null when there is none). */
+  lockForChange(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
+    return this.users.lockById(tx, organizationId, id);
+  }
+
+  /**
+   * Stores the user's own new password hash (on the row the caller has locked), clears an
+   * admin's demand for one and moves the token version on, so that every access token issued
+   * before stops working; answers the new version. The caller ends the sessions.
+   */
+  setOwnPassword(tx: EntityManager, organizationId: string, id: string, passwordHash: string): Promise<number> {
+    return this.users.setPassword(tx, organizationId, id, passwordHash);
   }
 
   private async lockOrFail(tx: EntityManager, organizationId: string, id: string): Promise<User> {
@@ -274,7 +290,7 @@ export class UsersService {
    * other at once.
    */
   private async assertAnotherAdmin(tx: EntityManager, organizationId: string, leavingId: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('admins:' || $1, 0))`, [organizationId]);
+    await this.users.lockAdmins(tx, organizationId);
     if ((await this.users.countOtherAdminsWhoCanLogIn(tx, organizationId, leavingId)) === 0) {
       throw UserErrors.LAST_ADMIN(
         'The organization needs at least one active admin who can log in; promote another user first',

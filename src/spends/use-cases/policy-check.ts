@@ -8,7 +8,7 @@ import { daysBetween, todayUtc, weekdayOf } from '../../common/dates';
 import { toMajorNumber } from '../../common/money/money';
 import { evaluate, Evaluation, SpendFacts } from '../../policies/engine/evaluate';
 import { PoliciesService } from '../../policies/policies.service';
-import { UsersRepository } from '../../users/users.repository';
+import { Directory } from '../../users/directory';
 import { Spend, StoredEvaluation } from '../spend.entity';
 
 export interface PolicyCheckResult {
@@ -26,7 +26,7 @@ export class PolicyCheck {
   constructor(
     private readonly policies: PoliciesService,
     private readonly approvals: ApprovalsService,
-    private readonly users: UsersRepository,
+    private readonly directory: Directory,
     private readonly catalog: CatalogService,
   ) {}
 
@@ -59,7 +59,7 @@ export class PolicyCheck {
   }
 
   private async facts(tx: EntityManager, spend: Spend): Promise<SpendFacts> {
-    const owner = await this.users.findById(spend.organizationId, spend.userId, tx);
+    const owner = await this.directory.user(spend.organizationId, spend.userId, tx);
     const category = spend.categoryId
       ? await this.catalog.findActive(CATEGORIES, spend.organizationId, spend.categoryId, tx)
       : null;

@@ -7,7 +7,7 @@ import { CommonErrors } from '../../common/errors/common.errors';
 import { convert, formatRate, MoneyError, parseAmount } from '../../common/money/money';
 import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
-import { TeamsRepository } from '../../users/teams.repository';
+import { Directory } from '../../users/directory';
 import { CreateSpendDto } from '../dto/spend-input.dto';
 import { Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
@@ -23,7 +23,7 @@ const MAX_DAYS_AHEAD = 1;
 export class SpendFields {
   constructor(
     private readonly catalog: CatalogService,
-    private readonly teams: TeamsRepository,
+    private readonly directory: Directory,
     private readonly organizations: OrganizationsService,
     private readonly rates: ExchangeRatesService,
   ) {}
@@ -42,7 +42,7 @@ export class SpendFields {
       throw reference('vendor_id', 'an active vendor');
     }
     // A spend's team chooses its team-lead approver and who sees it: only a team its owner is in (or leads).
-    if (fields.team_id && !(await this.teams.hasMemberOrLead(organizationId, fields.team_id, spend.userId, tx))) {
+    if (fields.team_id && !(await this.directory.isMemberOrLead(organizationId, fields.team_id, spend.userId, tx))) {
       throw reference('team_id', 'a team', "that the spend's owner belongs to");
     }
     for (const [field, property] of [
