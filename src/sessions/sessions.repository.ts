@@ -55,12 +55,8 @@ export class SessionsRepository {
    */
   async lockById(tx: EntityManager, id: string): Promise<RefreshToken | null> {
     await runSql(tx, LOCK_OWNER, [id]);
-    return tx
-      .getRepository(RefreshToken)
-      .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.id = :id', { id })
-      .getOne();
+    const [row] = await runSql<RefreshTokenRow>(tx, LOCK_BY_ID, [id]);
+    return row ? toRefreshToken(row) : null;
   }
 
   async markUsed(tx: EntityManager, id: string): Promise<void> {
@@ -103,6 +99,34 @@ export class SessionsRepository {
   }
 }
 
+interface RefreshTokenRow {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  family_id: string;
+  token_version: number;
+  secret_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+function toRefreshToken(row: RefreshTokenRow): RefreshToken {
+  return Object.assign(new RefreshToken(), {
+    id: row.id,
+    organizationId: row.organization_id,
+    userId: row.user_id,
+    familyId: row.family_id,
+    tokenVersion: row.token_version,
+    secretHash: row.secret_hash,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+  });
+}
+
 interface CallerRow {
   id: string;
   organization_id: string;
@@ -122,6 +146,11 @@ const INSERT = {
 const LOCK_OWNER = {
   name: 'refresh_tokens.lock_owner',
   text: `SELECT 1 FROM users WHERE id = (SELECT user_id FROM refresh_tokens WHERE id = $1) FOR NO KEY UPDATE`,
+};
+const LOCK_BY_ID = {
+  name: 'refresh_tokens.lock_by_id',
+  text: `SELECT id, organization_id, user_id, family_id, token_version, secret_hash, expires_at, used_at, revoked_at, created_at
+         FROM refresh_tokens WHERE id = $1 FOR UPDATE`,
 };
 const MARK_USED = { name: 'refresh_tokens.mark_used', text: `UPDATE refresh_tokens SET used_at = now() WHERE id = $1` };
 const REVOKE_FAMILY = {
