@@ -6,8 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { passwordProblem } from '../common/auth/password.validators';
 import { Directory } from '../users/directory';
 import { UsersService } from '../users/users.service';
-import { Organization } from './organization.entity';
 import { OrganizationErrors } from './organizations.errors';
+import { OrganizationsRepository } from './organizations.repository';
 
 export interface BootstrapRequest {
   organizationName: string;
@@ -32,6 +32,7 @@ export class BootstrapService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly directory: Directory,
+    private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -41,13 +42,13 @@ export class BootstrapService {
    */
   async bootstrap(request: BootstrapRequest): Promise<BootstrapResult> {
     return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('bootstrap', 0))`);
+      await this.organizations.lockBootstrap(tx);
       const email = request.adminEmail.toLowerCase();
       // E-mails are unique per organization, but an operator's bootstrap that finds the address
       // anywhere else stops rather than start a second organization by mistake.
       const existing = await this.directory.usersWithEmailAnywhere(tx, email);
       for (const user of existing) {
-        const organization = await tx.findOneBy(Organization, { id: user.organizationId });
+        const organization = await this.organizations.findById(user.organizationId, tx);
         if (organization?.name === request.organizationName && user.role === 'admin') {
           return { created: false, organizationId: organization.id, adminId: user.id };
         }
@@ -57,13 +58,11 @@ export class BootstrapService {
           `${email} already belongs to another organization or is not an admin there`,
         );
       }
-      const organization = await tx.save(
-        tx.create(Organization, {
-          name: request.organizationName,
-          baseCurrency: request.baseCurrency,
-          settings: {},
-        }),
-      );
+      const organization = await this.organizations.insert(tx, {
+        name: request.organizationName,
+        baseCurrency: request.baseCurrency,
+        settings: {},
+      });
       const system = { organizationId: organization.id, userId: null };
       await this.audit.record(tx, system, {
         action: 'organization.created',
@@ -83,7 +82,7 @@ export class BootstrapService {
   }
 
   async isEmpty(): Promise<boolean> {
-    return (await this.dataSource.manager.count(Organization)) === 0;
+    return this.organizations.isEmpty();
   }
 
   /** 24 random characters, drawn again in the unlikely case that they break the password rule. */

@@ -4,21 +4,22 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
-import { runSql } from '../database/sql';
 import { OrganizationResponseDto, UpdateOrganizationDto } from './dto/organization.dto';
-import { Organization, OrganizationSettings } from './organization.entity';
+import { OrganizationSettings } from './organization.entity';
 import { toOrganizationResponse } from './organization.mapper';
 import { OrganizationErrors } from './organizations.errors';
+import { OrganizationsRepository } from './organizations.repository';
 
 @Injectable()
 export class OrganizationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
   ) {}
 
   async get(actor: Actor): Promise<OrganizationResponseDto> {
-    const organization = await this.dataSource.manager.findOneBy(Organization, { id: actor.organizationId });
+    const organization = await this.organizations.findById(actor.organizationId);
     if (!organization)
       throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
     return toOrganizationResponse(organization);
@@ -30,25 +31,20 @@ export class OrganizationsService {
    * Read on every spend that is created or edited.
    */
   async baseCurrency(tx: EntityManager, organizationId: string): Promise<string> {
-    const [organization] = await runSql<{ base_currency: string }>(tx, BASE_CURRENCY, [organizationId]);
-    if (!organization) throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${organizationId} does not exist`);
-    return organization.base_currency;
+    const baseCurrency = await this.organizations.baseCurrency(tx, organizationId);
+    if (baseCurrency === null)
+      throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${organizationId} does not exist`);
+    return baseCurrency;
   }
 
   /** The organization's settings, read through the caller's transaction (empty for an unknown organization). */
   async settings(tx: EntityManager, organizationId: string): Promise<OrganizationSettings> {
-    const [organization] = await runSql<{ settings: OrganizationSettings }>(tx, SETTINGS, [organizationId]);
-    return organization?.settings ?? {};
+    return (await this.organizations.settings(tx, organizationId)) ?? {};
   }
 
   async update(actor: Actor, dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
     const organization = await this.dataSource.transaction(async (tx) => {
-      const current = await tx
-        .getRepository(Organization)
-        .createQueryBuilder('o')
-        .setLock('pessimistic_write')
-        .where('o.id = :id', { id: actor.organizationId })
-        .getOne();
+      const current = await this.organizations.lockById(tx, actor.organizationId);
       if (!current)
         throw OrganizationErrors.ORGANIZATION_NOT_FOUND(`Organization ${actor.organizationId} does not exist`);
       const before = { ...current, settings: { ...current.settings } };
@@ -63,7 +59,7 @@ export class OrganizationsService {
         }
         current.settings = merged;
       }
-      await tx.save(current);
+      current.updatedAt = await this.organizations.update(tx, current);
       await this.audit.record(tx, actor, {
         action: 'organization.updated',
         entityType: 'organization',
@@ -75,9 +71,3 @@ export class OrganizationsService {
     return toOrganizationResponse(organization);
   }
 }
-
-const BASE_CURRENCY = {
-  name: 'organizations.base_currency',
-  text: 'SELECT base_currency FROM organizations WHERE id = $1',
-};
-const SETTINGS = { name: 'organizations.settings', text: 'SELECT settings FROM organizations WHERE id = $1' };
