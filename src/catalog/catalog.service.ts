@@ -4,10 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
-import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
+import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
 import { CatalogItem } from './catalog-item.entity';
 import { CatalogKind } from './catalog-kind';
+import { CatalogRepository } from './catalog.repository';
 import {
   CatalogItemResponseDto,
   CreateCatalogItemDto,
@@ -23,37 +24,23 @@ import {
 export class CatalogService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(kind: CatalogKind, actor: Actor, query: ListCatalogQuery): Promise<Page<CatalogItemResponseDto>> {
-    const builder = this.dataSource.manager
-      .getRepository<CatalogItem>(kind.entity)
-      .createQueryBuilder('c')
-      .where('c.organization_id = :organizationId', { organizationId: actor.organizationId });
-    if (query.is_active !== undefined) builder.andWhere('c.is_active = :isActive', { isActive: query.is_active });
-    if (query.q) {
-      builder.andWhere('(c.name ILIKE :pattern OR c.code ILIKE :pattern)', {
-        pattern: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      });
-    }
-    const total = await countMatches(builder);
-    if (query.cursor) {
-      const [name, id] = decodeCursor(query.cursor, ['string', 'uuid']);
-      builder.andWhere('(lower(c.name), c.id) > (:name, :id)', { name, id });
-    } else {
-      builder.offset(query.offset);
-    }
-    const items = await builder.orderBy('lower(c.name)', 'ASC').addOrderBy('c.id', 'ASC').limit(query.limit).getMany();
-    const page = toPage(items, total, query, (last) => [last.name.toLowerCase(), last.id]);
-    return { ...page, items: items.map(toCatalogResponse) };
+    const page = await this.catalog.list(kind, actor.organizationId, {
+      isActive: query.is_active,
+      q: query.q,
+      limit: query.limit,
+      offset: query.offset,
+      cursor: query.cursor,
+    });
+    return { ...page, items: page.items.map(toCatalogResponse) };
   }
 
   async get(kind: CatalogKind, actor: Actor, id: string): Promise<CatalogItemResponseDto> {
-    const item: CatalogItem | null = await this.dataSource.manager.findOneBy(kind.entity, {
-      organizationId: actor.organizationId,
-      id,
-    });
+    const item = await this.catalog.findById(kind, actor.organizationId, id);
     if (!item) throw kind.notFound(`${capitalize(kind.noun)} ${id} does not exist`);
     return toCatalogResponse(item);
   }
@@ -65,18 +52,14 @@ export class CatalogService {
     id: string,
     tx: EntityManager = this.dataSource.manager,
   ): Promise<CatalogItem | null> {
-    const item: CatalogItem | null = await tx.findOneBy(kind.entity, { organizationId, id });
+    const item = await this.catalog.findById(kind, organizationId, id, tx);
     return item?.isActive ? item : null;
   }
 
   async create(kind: CatalogKind, actor: Actor, dto: CreateCatalogItemDto): Promise<CatalogItemResponseDto> {
     const item = await this.dataSource.transaction(async (tx) => {
-      const created: CatalogItem = tx.create(kind.entity, {
-        organizationId: actor.organizationId,
-        name: dto.name,
-        code: dto.code ?? null,
-      });
-      await this.save(tx, kind, created);
+      const fields = { organizationId: actor.organizationId, name: dto.name, code: dto.code ?? null };
+      const created = await this.unique(kind, fields, () => this.catalog.insert(tx, kind, fields));
       await this.audit.record(tx, actor, {
         action: `${kind.noun}.created`,
         entityType: kind.noun,
@@ -100,7 +83,7 @@ export class CatalogService {
       current.name = dto.name ?? current.name;
       current.code = dto.code === undefined ? current.code : dto.code;
       current.isActive = dto.is_active ?? current.isActive;
-      await this.save(tx, kind, current);
+      current.updatedAt = await this.unique(kind, current, () => this.catalog.update(tx, kind, current));
       await this.audit.record(tx, actor, {
         action: `${kind.noun}.updated`,
         entityType: kind.noun,
@@ -117,7 +100,7 @@ export class CatalogService {
       const current = await this.lockOrFail(tx, kind, actor, id);
       if (!current.isActive) return;
       current.isActive = false;
-      await tx.save(current);
+      current.updatedAt = await this.catalog.update(tx, kind, current);
       await this.audit.record(tx, actor, {
         action: `${kind.noun}.deleted`,
         entityType: kind.noun,
@@ -128,19 +111,19 @@ export class CatalogService {
   }
 
   private async lockOrFail(tx: EntityManager, kind: CatalogKind, actor: Actor, id: string): Promise<CatalogItem> {
-    const item = await tx
-      .getRepository<CatalogItem>(kind.entity)
-      .createQueryBuilder('c')
-      .setLock('pessimistic_write')
-      .where('c.organization_id = :organizationId AND c.id = :id', { organizationId: actor.organizationId, id })
-      .getOne();
+    const item = await this.catalog.lockById(tx, kind, actor.organizationId, id);
     if (!item) throw kind.notFound(`${capitalize(kind.noun)} ${id} does not exist`);
     return item;
   }
 
-  private async save(tx: EntityManager, kind: CatalogKind, item: CatalogItem): Promise<void> {
+  /** Runs a write of the item's name and code, answering a taken one as the client's conflict. */
+  private async unique<T>(
+    kind: CatalogKind,
+    item: Pick<CatalogItem, 'name' | 'code'>,
+    write: () => Promise<T>,
+  ): Promise<T> {
     try {
-      await tx.save(item);
+      return await write();
     } catch (error) {
       if (isUniqueViolation(error, `${kind.path}_org_name_key`))
         throw kind.nameTaken(`A ${kind.noun} named "${item.name}" already exists`);
