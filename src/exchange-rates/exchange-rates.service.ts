@@ -7,11 +7,12 @@ import type { Actor } from '../common/auth/roles';
 import { addDays, isCalendarDate } from '../common/dates';
 import { FieldError } from '../common/errors/domain-error';
 import { formatRate, isCurrency, parseRate, Rate } from '../common/money/money';
-import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
+import { Page } from '../common/pagination/page';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { ExchangeRateResponseDto, ListExchangeRatesQuery, SetExchangeRateDto } from './dto/exchange-rate.dto';
 import { ExchangeRate } from './exchange-rate.entity';
 import { ExchangeRateErrors } from './exchange-rates.errors';
+import { ExchangeRatesRepository } from './exchange-rates.repository';
 
 /** A spend may use a rate up to this many days older than its date (weekends, holidays). */
 export const RATE_LOOKBACK_DAYS = 7;
@@ -28,6 +29,7 @@ export class ExchangeRatesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsService,
+    private readonly rates: ExchangeRatesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -43,21 +45,13 @@ export class ExchangeRatesService {
     date: string,
   ): Promise<ResolvedRate> {
     if (currency === baseCurrency) return { rate: { units: 1n, scale: 0 }, date };
-    const row = await tx
-      .getRepository(ExchangeRate)
-      .createQueryBuilder('r')
-      .where('r.organization_id = :organizationId AND r.currency = :currency AND r.base_currency = :baseCurrency', {
-        organizationId,
-        currency,
-        baseCurrency,
-      })
-      .andWhere('r.rate_date <= :date AND r.rate_date >= :earliest', {
-        date,
-        earliest: addDays(date, -RATE_LOOKBACK_DAYS),
-      })
-      .orderBy('r.rate_date', 'DESC')
-      .limit(1)
-      .getOne();
+    const row = await this.rates.latest(
+      tx,
+      organizationId,
+      { currency, baseCurrency },
+      date,
+      addDays(date, -RATE_LOOKBACK_DAYS),
+    );
     if (!row) {
       throw ExchangeRateErrors.EXCHANGE_RATE_MISSING(
         `No ${currency}→${baseCurrency} rate for ${date} or the ${RATE_LOOKBACK_DAYS} days before; an admin adds one at POST /exchange-rates`,
@@ -68,28 +62,15 @@ export class ExchangeRatesService {
   }
 
   async list(actor: Actor, query: ListExchangeRatesQuery): Promise<Page<ExchangeRateResponseDto>> {
-    const builder = this.dataSource.manager
-      .getRepository(ExchangeRate)
-      .createQueryBuilder('r')
-      .where('r.organization_id = :organizationId', { organizationId: actor.organizationId });
-    if (query.currency) builder.andWhere('r.currency = :currency', { currency: query.currency });
-    if (query.from) builder.andWhere('r.rate_date >= :from', { from: query.from });
-    if (query.to) builder.andWhere('r.rate_date <= :to', { to: query.to });
-    const total = await countMatches(builder);
-    if (query.cursor) {
-      const [date, currency, id] = decodeCursor(query.cursor, ['date', 'string', 'uuid']);
-      builder.andWhere('(r.rate_date, r.currency, r.id) < (:date, :currency, :id)', { date, currency, id });
-    } else {
-      builder.offset(query.offset);
-    }
-    const rows = await builder
-      .orderBy('r.rate_date', 'DESC')
-      .addOrderBy('r.currency', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(query.limit)
-      .getMany();
-    const page = toPage(rows, total, query, (last) => [last.rateDate, last.currency, last.id]);
-    return { ...page, items: rows.map(toResponse) };
+    const page = await this.rates.list(actor.organizationId, {
+      currency: query.currency,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      offset: query.offset,
+      cursor: query.cursor,
+    });
+    return { ...page, items: page.items.map(toResponse) };
   }
 
   /** Sets the rate of one currency on one day (replacing an earlier value for that day). */
@@ -138,47 +119,18 @@ export class ExchangeRatesService {
     return { imported: entries.length };
   }
 
-  private async upsert(
+  private upsert(
     tx: EntityManager,
     organizationId: string,
     baseCurrency: string,
     entries: Array<{ currency: string; rate: Rate; date: string }>,
   ): Promise<ExchangeRate[]> {
-    const saved: ExchangeRate[] = [];
-    for (let i = 0; i < entries.length; i += 500) {
-      const chunk = entries.slice(i, i + 500);
-      const result = await tx
-        .createQueryBuilder()
-        .insert()
-        .into(ExchangeRate)
-        .values(
-          chunk.map((e) => ({
-            organizationId,
-            currency: e.currency,
-            baseCurrency,
-            rate: formatRate(e.rate),
-            rateDate: e.date,
-          })),
-        )
-        .orUpdate(['rate', 'updated_at'], ['organization_id', 'currency', 'base_currency', 'rate_date'])
-        .returning('id, currency, rate, rate_date::text AS rate_date, created_at, updated_at')
-        .execute();
-      saved.push(
-        ...(result.raw as Array<Record<string, unknown>>).map((raw) =>
-          tx.create(ExchangeRate, {
-            id: raw.id as string,
-            organizationId,
-            currency: raw.currency as string,
-            baseCurrency,
-            rate: String(raw.rate),
-            rateDate: raw.rate_date as string,
-            createdAt: raw.created_at as Date,
-            updatedAt: raw.updated_at as Date,
-          }),
-        ),
-      );
-    }
-    return saved;
+    return this.rates.upsert(
+      tx,
+      organizationId,
+      baseCurrency,
+      entries.map((e) => ({ currency: e.currency, rate: formatRate(e.rate), date: e.date })),
+    );
   }
 }
 
