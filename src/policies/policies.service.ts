@@ -1,41 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson } from '../audit/audit-hash';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
 import { Page } from '../common/pagination/page';
 import { isUniqueViolation } from '../database/pg-errors';
-import { runSql } from '../database/sql';
 import { CreatePolicyDto, ListPoliciesQuery, PolicyResponseDto, UpdatePolicyDto } from './dto/policy.dto';
 import { PolicySnapshot } from './engine/evaluate';
 import { Rule, validateRules } from './engine/rules';
-import { Policy, PolicyVersion } from './policy.entity';
+import { PoliciesRepository } from './policies.repository';
+import { Policy } from './policy.entity';
 import { PolicyErrors } from './policies.errors';
 
 @Injectable()
 export class PoliciesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policies: PoliciesRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** The active policies' current versions, in a stable order, for the engine. */
   async activeSnapshots(tx: EntityManager, organizationId: string): Promise<PolicySnapshot[]> {
-    const policies = await runSql<{ id: string; version: number; rules: Rule[] }>(tx, ACTIVE_SNAPSHOTS, [
-      organizationId,
-    ]);
+    const policies = await this.policies.activeSnapshots(tx, organizationId);
     return policies.map((p) => ({ policyId: p.id, policyVersion: p.version, rules: p.rules }));
   }
 
   async list(actor: Actor, query: ListPoliciesQuery): Promise<Page<PolicyResponseDto>> {
-    const [rows, total] = await this.dataSource.manager.findAndCount(Policy, {
-      where: { organizationId: actor.organizationId, deletedAt: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: query.offset,
-      take: query.limit,
-    });
+    const [rows, total] = await this.policies.list(actor.organizationId, query);
     return { total, items: rows.map(toPolicyResponse), next_cursor: null };
   }
 
@@ -46,14 +40,15 @@ export class PoliciesService {
   async create(actor: Actor, dto: CreatePolicyDto): Promise<PolicyResponseDto> {
     const rules = checkedRules(dto.rules);
     const policy = await this.dataSource.transaction(async (tx) => {
-      const created = tx.create(Policy, {
-        organizationId: actor.organizationId,
-        name: dto.name,
-        isActive: dto.is_active ?? true,
-        version: 1,
-        rules,
-      });
-      await this.saveNamed(tx, created);
+      const created = await this.named(dto.name, () =>
+        this.policies.insert(tx, {
+          organizationId: actor.organizationId,
+          name: dto.name,
+          isActive: dto.is_active ?? true,
+          version: 1,
+          rules,
+        }),
+      );
       await this.recordVersion(tx, actor, created);
       await this.audit.record(tx, actor, {
         action: 'policy.created',
@@ -78,7 +73,7 @@ export class PoliciesService {
       const changes = diff(before, current, ['name', 'isActive', 'rules']);
       if (Object.keys(changes).length === 0) return current;
       current.version += 1;
-      await this.saveNamed(tx, current);
+      current.updatedAt = await this.named(current.name, () => this.policies.update(tx, current));
       await this.recordVersion(tx, actor, current);
       await this.audit.record(tx, actor, {
         action: 'policy.updated',
@@ -97,7 +92,7 @@ export class PoliciesService {
       const current = await this.findOrFail(tx, actor.organizationId, id, true);
       current.deletedAt = new Date();
       current.isActive = false;
-      await tx.save(current);
+      current.updatedAt = await this.policies.update(tx, current);
       await this.audit.record(tx, actor, {
         action: 'policy.deleted',
         entityType: 'policy',
@@ -108,44 +103,26 @@ export class PoliciesService {
   }
 
   private async findOrFail(tx: EntityManager, organizationId: string, id: string, lock = false): Promise<Policy> {
-    const query = tx
-      .getRepository(Policy)
-      .createQueryBuilder('p')
-      .where('p.organization_id = :organizationId AND p.id = :id AND p.deleted_at IS NULL', { organizationId, id });
-    if (lock) query.setLock('pessimistic_write');
-    const policy = await query.getOne();
+    const policy = await this.policies.findById(tx, organizationId, id, lock);
     if (!policy) throw PolicyErrors.POLICY_NOT_FOUND(`Policy ${id} does not exist`);
     return policy;
   }
 
   private async recordVersion(tx: EntityManager, actor: Actor, policy: Policy): Promise<void> {
-    await tx.insert(PolicyVersion, {
-      policyId: policy.id,
-      version: policy.version,
-      organizationId: policy.organizationId,
-      name: policy.name,
-      isActive: policy.isActive,
-      rules: policy.rules as never,
-      createdBy: actor.userId,
-    });
+    await this.policies.insertVersion(tx, policy, actor.userId);
   }
 
-  private async saveNamed(tx: EntityManager, policy: Policy): Promise<void> {
+  /** Runs a write of the policy's name, answering a taken name as the client's conflict. */
+  private async named<T>(name: string, write: () => Promise<T>): Promise<T> {
     try {
-      await tx.save(policy);
+      return await write();
     } catch (error) {
       if (isUniqueViolation(error, 'policies_org_name_key'))
-        throw PolicyErrors.POLICY_NAME_TAKEN(`A policy named "${policy.name}" already exists`);
+        throw PolicyErrors.POLICY_NAME_TAKEN(`A policy named "${name}" already exists`);
       throw error;
     }
   }
 }
-
-/** Read on every submission (policies_org_active_idx). */
-const ACTIVE_SNAPSHOTS = {
-  name: 'policies.active_snapshots',
-  text: 'SELECT id, version, rules FROM policies WHERE organization_id = $1 AND is_active AND deleted_at IS NULL ORDER BY created_at, id',
-};
 
 function checkedRules(raw: unknown[]): Rule[] {
   const { rules, problems } = validateRules(raw);
