@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { JwtAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
+import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
 import { OwnPasswordController } from './own-password.controller';
 import { TokensService } from './tokens.service';
@@ -32,6 +33,7 @@ import { TokensService } from './tokens.service';
     AuthService,
     TokensService,
     LoginThrottle,
+    LoginAttemptsRepository,
     JwtStrategy,
     // Guards run in this order: who are you, must you change your password first, then may you.
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,9 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { runSql } from '../database/sql';
 import { AuthErrors } from './auth.errors';
+import { LoginAttemptsRepository } from './login-attempts.repository';
 
 /** What one count is kept for: a user (by id), an e-mail no user has, or a client address. */
 export interface ThrottleKey {
@@ -30,7 +28,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private cleanup?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly attempts: LoginAttemptsRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -51,11 +49,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   async attempt(accounts: ThrottleKey[], ip: string): Promise<Set<string>> {
     const { maxFailures, windowSeconds } = this.config.login;
     const keys = [...accounts, { kind: 'ip' as const, key: ip }];
-    const rows = await runSql<{ kind: 'user' | 'email' | 'ip'; key: string; attempts: number; until: Date }>(
-      this.dataSource,
-      COUNT_ATTEMPT,
-      [keys.map((k) => k.kind), keys.map((k) => k.key), windowSeconds],
-    );
+    const rows = await this.attempts.count(keys, windowSeconds);
     const over = rows.filter((row) => row.attempts > (row.kind === 'ip' ? maxFailures * 10 : maxFailures));
     const open = new Set(rows.filter((row) => row.kind !== 'ip' && !over.includes(row)).map((row) => row.key));
     const ipOver = over.find((row) => row.kind === 'ip');
@@ -74,40 +68,16 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
 
   /** The password was right for these accounts: they start afresh, and the address gets its attempt back. */
   async succeeded(accounts: ThrottleKey[], ip: string): Promise<void> {
-    for (const account of accounts) await runSql(this.dataSource, FORGET, [account.kind, account.key]);
-    await runSql(this.dataSource, GIVE_BACK, ['ip', ip]);
+    for (const account of accounts) await this.attempts.forget(account.kind, account.key);
+    await this.attempts.giveBack('ip', ip);
   }
 
   /** The attempts were counted but no password was checked (the server was too busy): give them back. */
   async release(accounts: ThrottleKey[], ip: string): Promise<void> {
-    for (const key of [...accounts, { kind: 'ip', key: ip }])
-      await runSql(this.dataSource, GIVE_BACK, [key.kind, key.key]);
+    for (const key of [...accounts, { kind: 'ip', key: ip }]) await this.attempts.giveBack(key.kind, key.key);
   }
 
   private async forgetOld(): Promise<void> {
-    await runSql(this.dataSource, FORGET_OLD, [this.config.login.windowSeconds]);
+    await this.attempts.forgetOld(this.config.login.windowSeconds);
   }
 }
-
-// Rows are locked in (kind, key) order by every statement here, so two attempts never wait for
-// each other's rows in opposite orders. A window that has passed starts again at this attempt.
-const COUNT_ATTEMPT = {
-  name: 'login_attempts.count',
-  text: `INSERT INTO login_attempts AS a (kind, key, window_started_at, attempts)
-         SELECT k.kind, k.key, now(), 1 FROM unnest($1::text[], $2::text[]) AS k(kind, key) ORDER BY k.kind, k.key
-         ON CONFLICT (kind, key) DO UPDATE SET
-           attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN 1 ELSE a.attempts + 1 END,
-           window_started_at = CASE WHEN a.window_started_at <= now() - make_interval(secs => $3) THEN now() ELSE a.window_started_at END
-         RETURNING kind, key, attempts, window_started_at + make_interval(secs => $3) AS until`,
-};
-// One row per statement: a statement that locked several rows in an order of its own could
-// deadlock with COUNT_ATTEMPT.
-const FORGET = { name: 'login_attempts.forget', text: `DELETE FROM login_attempts WHERE kind = $1 AND key = $2` };
-const GIVE_BACK = {
-  name: 'login_attempts.give_back',
-  text: `UPDATE login_attempts SET attempts = attempts - 1 WHERE kind = $1 AND key = $2 AND attempts > 0`,
-};
-const FORGET_OLD = {
-  name: 'login_attempts.forget_old',
-  text: `DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)`,
-};
