@@ -66,7 +66,7 @@ export class ReceiptsRepository {
     return rows.length > 0;
   }
 
-  async insert(tx: EntityManager, r: NewReceipt): Promise<Receipt> {
+  async add(tx: EntityManager, r: NewReceipt): Promise<Receipt> {
     const [row] = await runSql<ReceiptRow>(tx, INSERT, [
       r.organizationId,
       r.spendId,

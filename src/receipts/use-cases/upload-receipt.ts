@@ -65,7 +65,7 @@ export class UploadReceipt {
       await this.receipts.lockHash(tx, actor.organizationId, sha256);
       const original = await this.receipts.findFirstWithHash(tx, actor.organizationId, sha256);
       await this.effects.attach(tx, actor, spendId, { duplicate: original !== null });
-      const receipt = await this.receipts.insert(tx, {
+      const receipt = await this.receipts.add(tx, {
         organizationId: actor.organizationId,
         spendId,
         uploadedBy: actor.userId,
