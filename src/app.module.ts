@@ -9,6 +9,7 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
 import { UploadInterceptor } from './common/http/upload.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { OutboxModule } from './common/outbox/outbox.module';
 import { SecretsModule } from './common/secrets/secrets.module';
 import { AppConfig } from './config/app-config';
@@ -56,6 +57,7 @@ export class AppModule {
         HealthModule,
       ],
       providers: [
+        IdempotencyRepository,
         { provide: APP_FILTER, useClass: ProblemFilter },
         // Interceptors run in this order: refuse a wrong body type, read an upload, then honour
         // Idempotency-Key (whose fingerprint covers the uploaded file).

@@ -68,7 +68,7 @@ export class ReceiptsService {
       receipt.ocrStatus = 'queued';
       receipt.ocrErrorCode = null;
       receipt.ocrError = null;
-      await tx.save(receipt);
+      await this.receipts.storeOcrState(tx, receipt);
       await this.audit.record(tx, actor, {
         action: 'receipt.reprocess_requested',
         entityType: 'receipt',

@@ -124,7 +124,7 @@ export class WebhookSubscriptionsController {
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)
   async remove(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<DeletedResponseDto> {
-    await this.subscriptions.remove(actor, id);
+    await this.subscriptions.deleteSubscription(actor, id);
     return { message: 'Deleted successfully' };
   }
 

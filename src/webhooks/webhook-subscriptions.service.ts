@@ -25,6 +25,7 @@ import { openSecret, sealedSecret } from './subscription-secrets';
 import { WebhookSubscription } from './webhook.entities';
 import { toDeliveryResponse, toSubscriptionResponse } from './webhook.mapper';
 import { WebhookErrors } from './webhooks.errors';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhooksRepository } from './webhooks.repository';
 
 const AUDITED_FIELDS: Array<keyof WebhookSubscription> = ['url', 'events', 'description', 'isActive'];
@@ -35,6 +36,7 @@ export class WebhookSubscriptionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly webhooks: WebhooksRepository,
+    private readonly deliveryRows: WebhookDeliveriesRepository,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -56,17 +58,15 @@ export class WebhookSubscriptionsService {
     // The id is made here because the sealed secret is bound to it.
     const id = randomUUID();
     const subscription = await this.dataSource.transaction(async (tx) => {
-      const created = await tx.save(
-        tx.create(WebhookSubscription, {
-          id,
-          organizationId: actor.organizationId,
-          url,
-          events: dto.events,
-          ...sealedSecret(this.box, id, secret),
-          description: dto.description ?? null,
-          createdBy: actor.userId,
-        }),
-      );
+      const created = await this.webhooks.insertSubscription(tx, {
+        id,
+        organizationId: actor.organizationId,
+        url,
+        events: dto.events,
+        ...sealedSecret(this.box, id, secret),
+        description: dto.description ?? null,
+        createdBy: actor.userId,
+      });
       await this.audit.record(tx, actor, {
         action: 'webhook_subscription.created',
         entityType: 'webhook_subscription',
@@ -97,9 +97,9 @@ export class WebhookSubscriptionsService {
       const changes = diff(before, current, AUDITED_FIELDS);
       if (rotated) changes.secret = { from: '(hidden)', to: '(rotated)' };
       if (Object.keys(changes).length === 0) return current;
-      await tx.save(current);
+      await this.webhooks.storeSubscription(tx, current);
       const cancelled =
-        before.isActive && !current.isActive ? await this.webhooks.cancelWaiting(tx, actor.organizationId, id) : 0;
+        before.isActive && !current.isActive ? await this.deliveryRows.cancelWaiting(tx, actor.organizationId, id) : 0;
       await this.audit.record(tx, actor, {
         action: 'webhook_subscription.updated',
         entityType: 'webhook_subscription',
@@ -112,14 +112,12 @@ export class WebhookSubscriptionsService {
   }
 
   /** Deleted subscriptions are kept (their deliveries stay on record) but gone from every read; waiting deliveries are cancelled. */
-  async remove(actor: Actor, id: string): Promise<void> {
+  async deleteSubscription(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const subscription = await this.webhooks.lockSubscription(tx, actor.organizationId, id);
       if (!subscription) throw notFound(id);
-      subscription.deletedAt = new Date();
-      subscription.isActive = false;
-      await tx.save(subscription);
-      const cancelled = await this.webhooks.cancelWaiting(tx, actor.organizationId, id);
+      await this.webhooks.markDeleted(tx, subscription, new Date());
+      const cancelled = await this.deliveryRows.cancelWaiting(tx, actor.organizationId, id);
       await this.audit.record(tx, actor, {
         action: 'webhook_subscription.deleted',
         entityType: 'webhook_subscription',
@@ -135,7 +133,7 @@ export class WebhookSubscriptionsService {
     query: ListDeliveriesQuery,
   ): Promise<Page<WebhookDeliveryResponseDto>> {
     await this.subscriptionOrFail(actor, subscriptionId);
-    const page = await this.webhooks.listDeliveries(actor.organizationId, subscriptionId, query);
+    const page = await this.deliveryRows.listDeliveries(actor.organizationId, subscriptionId, query);
     return { ...page, items: page.items.map(toDeliveryResponse) };
   }
 
@@ -152,16 +150,14 @@ export class WebhookSubscriptionsService {
         throw WebhookErrors.WEBHOOK_SUBSCRIPTION_PAUSED(
           `Subscription ${subscriptionId} is paused; resume it (is_active: true) first`,
         );
-      const delivery = await this.webhooks.lockDelivery(tx, actor.organizationId, subscriptionId, deliveryId);
+      const delivery = await this.deliveryRows.lockDelivery(tx, actor.organizationId, subscriptionId, deliveryId);
       if (!delivery) throw WebhookErrors.WEBHOOK_DELIVERY_NOT_FOUND(`Delivery ${deliveryId} does not exist`);
       if (delivery.status === 'delivering')
         throw WebhookErrors.WEBHOOK_DELIVERY_IN_PROGRESS(
           `An attempt at delivery ${deliveryId} is under way; look again in a few seconds`,
         );
       const from = delivery.status;
-      delivery.status = 'pending';
-      delivery.nextAttemptAt = new Date();
-      await tx.save(delivery);
+      await this.deliveryRows.markRetried(tx, delivery, new Date());
       await this.outbox.enqueue(tx, actor.organizationId, 'webhook.delivery', {
         delivery_id: delivery.id,
         attempt: delivery.attempts + 1,
@@ -178,7 +174,7 @@ export class WebhookSubscriptionsService {
         },
       });
     });
-    const row = await this.webhooks.findDelivery(actor.organizationId, subscriptionId, deliveryId);
+    const row = await this.deliveryRows.findDelivery(actor.organizationId, subscriptionId, deliveryId);
     return toDeliveryResponse(row!);
   }
 

@@ -13,6 +13,8 @@ import { DeliveryAttempts } from './use-cases/delivery-attempts';
 import { EventFanout } from './use-cases/event-fanout';
 import { WebhookSubscriptionsController } from './webhook-subscriptions.controller';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhooksRepository } from './webhooks.repository';
 
 /**
@@ -28,6 +30,8 @@ import { WebhooksRepository } from './webhooks.repository';
   providers: [
     WebhookSubscriptionsService,
     WebhooksRepository,
+    WebhookDeliveriesRepository,
+    WebhookEventsRepository,
     SecretsAtRest,
     EventFanout,
     DeliveryAttempts,

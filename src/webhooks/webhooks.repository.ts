@@ -1,120 +1,115 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { countMatches, decodeCursor, Page, toPage } from '../common/pagination/page';
-import { DeliveryRow } from './webhook.mapper';
-import { DeliveryStatus, WebhookDelivery, WebhookEventType, WebhookSubscription } from './webhook.entities';
+import { DataSource, EntityManager } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../common/pagination/page';
+import { runSql, Statement, variant } from '../database/sql';
+import { WebhookEventType, WebhookSubscription } from './webhook.entities';
 
-/** Subscriptions and their deliveries, always scoped by organization. */
+/** What a new subscription is made of; the id is chosen by the caller (its sealed secret is bound to it). */
+export type NewSubscription = Pick<
+  WebhookSubscription,
+  | 'id'
+  | 'organizationId'
+  | 'url'
+  | 'events'
+  | 'secret'
+  | 'secretCiphertext'
+  | 'secretHint'
+  | 'description'
+  | 'createdBy'
+>;
+
+/** Subscriptions, always scoped by organization. Their deliveries: WebhookDeliveriesRepository. */
 @Injectable()
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Newest first; deleted subscriptions are gone from every read. */
+  /**
+   * Newest first; deleted subscriptions are gone from every read. The count and the page are
+   * one statement (one round trip, one snapshot).
+   */
   async listSubscriptions(
     organizationId: string,
-    page: { limit: number; offset: number; cursor?: string },
+    filter: { limit: number; offset: number; cursor?: string },
   ): Promise<Page<WebhookSubscription>> {
-    const query = this.dataSource.manager
-      .getRepository(WebhookSubscription)
-      .createQueryBuilder('w')
-      .where('w.organization_id = :organizationId AND w.deleted_at IS NULL', { organizationId });
-    const total = await countMatches(query);
-    if (page.cursor) {
-      const [createdAt, id] = decodeCursor(page.cursor, ['timestamp', 'uuid']);
-      query.andWhere('(w.created_at, w.id) < (:createdAt, :id)', { createdAt, id });
+    const values: unknown[] = [organizationId];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const matches = 'w.organization_id = $1 AND w.deleted_at IS NULL';
+    let page: string;
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
+      page = `${matches} AND (w.created_at, w.id) < (${param(createdAt)}::timestamptz, ${param(id)}::uuid) ORDER BY w.created_at DESC, w.id DESC LIMIT ${param(filter.limit)}`;
     } else {
-      query.offset(page.offset);
+      page = `${matches} ORDER BY w.created_at DESC, w.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
     }
-    const items = await query.orderBy('w.created_at', 'DESC').addOrderBy('w.id', 'DESC').limit(page.limit).getMany();
-    return toPage(items, total, page, (last) => [last.createdAt.toISOString(), last.id]);
+    const rows = await runSql<SubscriptionRow & { total: string }>(
+      this.dataSource,
+      variant(
+        'webhooks.list_subscriptions',
+        `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM webhook_subscriptions w WHERE ${matches}) c
+         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM webhook_subscriptions w WHERE ${page}) p ON true
+         ORDER BY p.created_at DESC, p.id DESC`,
+      ),
+      values,
+    );
+    const total = Number(rows[0]?.total ?? 0);
+    const items = rows.filter((row) => row.id !== null).map(toSubscription);
+    return toPage(items, total, filter, (last) => [last.createdAt.toISOString(), last.id]);
   }
 
   async findSubscription(
     organizationId: string,
     id: string,
-    tx: EntityManager = this.dataSource.manager,
+    tx: EntityManager | DataSource = this.dataSource,
   ): Promise<WebhookSubscription | null> {
-    return tx.findOne(WebhookSubscription, { where: { organizationId, id, deletedAt: IsNull() } });
+    const [row] = await runSql<SubscriptionRow>(tx, FIND, [organizationId, id]);
+    return row ? toSubscription(row) : null;
   }
 
   async lockSubscription(tx: EntityManager, organizationId: string, id: string): Promise<WebhookSubscription | null> {
-    return tx.findOne(WebhookSubscription, {
-      where: { organizationId, id, deletedAt: IsNull() },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const [row] = await runSql<SubscriptionRow>(tx, LOCK, [organizationId, id]);
+    return row ? toSubscription(row) : null;
   }
 
-  /** Waiting deliveries of a subscription that was paused or deleted will not go; how many. */
-  async cancelWaiting(tx: EntityManager, organizationId: string, subscriptionId: string): Promise<number> {
-    const [, count]: [unknown, number] = await tx.query(
-      `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-       WHERE organization_id = $1 AND subscription_id = $2 AND status = 'pending'`,
-      [organizationId, subscriptionId],
-    );
-    return count;
-  }
-
-  /** A subscription's deliveries, newest first, with their event's type, spend and sequence. */
-  async listDeliveries(
-    organizationId: string,
-    subscriptionId: string,
-    filter: { status?: DeliveryStatus; limit: number; offset: number; cursor?: string },
-  ): Promise<Page<DeliveryRow>> {
-    const conditions = ['d.organization_id = $1', 'd.subscription_id = $2'];
-    const params: unknown[] = [organizationId, subscriptionId];
-    if (filter.status) {
-      params.push(filter.status);
-      conditions.push(`d.status = $${params.length}`);
-    }
-    const [{ count }]: Array<{ count: string }> = await this.dataSource.query(
-      `SELECT COUNT(*) AS count FROM webhook_deliveries d WHERE ${conditions.join(' AND ')}`,
-      params,
-    );
-    let paging: string;
-    if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, ['timestamp', 'uuid']);
-      params.push(createdAt, id);
-      conditions.push(`(d.created_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      paging = '';
-    } else {
-      params.push(filter.offset);
-      paging = ` OFFSET $${params.length}`;
-    }
-    params.push(filter.limit);
-    const rows: DeliverySqlRow[] = await this.dataSource.query(
-      `${DELIVERY_SELECT} WHERE ${conditions.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT $${params.length}${paging}`,
-      params,
-    );
-    return toPage(rows.map(toDeliveryRow), Number(count), filter, (last) => [
-      last.delivery.createdAt.toISOString(),
-      last.delivery.id,
+  async insertSubscription(tx: EntityManager, s: NewSubscription): Promise<WebhookSubscription> {
+    const [row] = await runSql<SubscriptionRow>(tx, INSERT, [
+      s.id,
+      s.organizationId,
+      s.url,
+      s.events,
+      s.secret,
+      s.secretCiphertext,
+      s.secretHint,
+      s.description,
+      s.createdBy,
     ]);
+    return toSubscription(row);
   }
 
-  async findDelivery(
-    organizationId: string,
-    subscriptionId: string,
-    id: string,
-    tx: EntityManager = this.dataSource.manager,
-  ): Promise<DeliveryRow | null> {
-    const [row]: DeliverySqlRow[] = await tx.query(
-      `${DELIVERY_SELECT} WHERE d.organization_id = $1 AND d.subscription_id = $2 AND d.id = $3`,
-      [organizationId, subscriptionId, id],
-    );
-    return row ? toDeliveryRow(row) : null;
+  /** Stores what an update changed of the subscription (its settings and secret); refreshes `updatedAt`. */
+  async storeSubscription(tx: EntityManager, s: WebhookSubscription): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, STORE, [
+      s.organizationId,
+      s.id,
+      s.url,
+      s.events,
+      s.description,
+      s.isActive,
+      s.secret,
+      s.secretCiphertext,
+      s.secretHint,
+    ]);
+    s.updatedAt = row.updated_at;
   }
 
-  async lockDelivery(
-    tx: EntityManager,
-    organizationId: string,
-    subscriptionId: string,
-    id: string,
-  ): Promise<WebhookDelivery | null> {
-    return tx.findOne(WebhookDelivery, {
-      where: { organizationId, subscriptionId, id },
-      lock: { mode: 'pessimistic_write' },
-    });
+  /** Marks the subscription deleted (and inactive) as of `at`. */
+  async markDeleted(tx: EntityManager, s: WebhookSubscription, at: Date): Promise<void> {
+    const [row] = await runSql<{ is_active: boolean; deleted_at: Date; updated_at: Date }>(tx, MARK_DELETED, [
+      s.organizationId,
+      s.id,
+      at,
+    ]);
+    Object.assign(s, { isActive: row.is_active, deletedAt: row.deleted_at, updatedAt: row.updated_at });
   }
 
   /**
@@ -123,17 +118,12 @@ export class WebhooksRepository {
    * another key than `keyId`, after `afterId`.
    */
   async secretsToSeal(keyId: string, afterId: string | null, limit: number): Promise<StoredSubscriptionSecret[]> {
-    const rows: Array<{
+    const rows = await runSql<{
       id: string;
       organization_id: string;
       secret: string | null;
       secret_ciphertext: string | null;
-    }> = await this.dataSource.query(
-      `SELECT id, organization_id, secret, secret_ciphertext FROM webhook_subscriptions
-       WHERE (secret IS NOT NULL OR secret_ciphertext NOT LIKE 'v1.' || $1 || '.%') AND ($2::uuid IS NULL OR id > $2::uuid)
-       ORDER BY id LIMIT $3`,
-      [keyId, afterId, limit],
-    );
+    }>(this.dataSource, SECRETS_TO_SEAL, [keyId, afterId, limit]);
     return rows.map((r) => ({
       id: r.id,
       organizationId: r.organization_id,
@@ -152,12 +142,15 @@ export class WebhooksRepository {
     sealed: string,
     hint: string,
   ): Promise<boolean> {
-    const [, updated]: [unknown, number] = await this.dataSource.query(
-      `UPDATE webhook_subscriptions SET secret = NULL, secret_ciphertext = $3, secret_hint = coalesce(secret_hint, $4)
-       WHERE organization_id = $1 AND id = $2 AND secret IS NOT DISTINCT FROM $5 AND secret_ciphertext IS NOT DISTINCT FROM $6`,
-      [organizationId, read.id, sealed, hint, read.secret, read.secretCiphertext],
-    );
-    return updated === 1;
+    const rows = await runSql(this.dataSource, STORE_SEALED_SECRET, [
+      organizationId,
+      read.id,
+      sealed,
+      hint,
+      read.secret,
+      read.secretCiphertext,
+    ]);
+    return rows.length === 1;
   }
 }
 
@@ -169,49 +162,83 @@ export interface StoredSubscriptionSecret {
   secretCiphertext: string | null;
 }
 
-const DELIVERY_SELECT = `
-  SELECT d.id, d.organization_id, d.subscription_id, d.event_id, d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.response_status,
-         d.response_body, d.error, d.duration_ms, d.delivered_at, d.created_at, d.updated_at, e.type AS event_type, e.spend_id, e.sequence
-  FROM webhook_deliveries d JOIN webhook_events e ON e.organization_id = d.organization_id AND e.id = d.event_id`;
-
-interface DeliverySqlRow {
+interface SubscriptionRow {
   id: string;
   organization_id: string;
-  subscription_id: string;
-  event_id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: Date | null;
-  last_attempt_at: Date | null;
-  response_status: number | null;
-  response_body: string | null;
-  error: string | null;
-  duration_ms: number | null;
-  delivered_at: Date | null;
+  url: string;
+  events: WebhookEventType[];
+  secret: string | null;
+  secret_ciphertext: string | null;
+  secret_hint: string | null;
+  description: string | null;
+  is_active: boolean;
+  created_by: string | null;
   created_at: Date;
   updated_at: Date;
-  event_type: WebhookEventType;
-  spend_id: string | null;
-  sequence: number | null;
+  deleted_at: Date | null;
 }
 
-function toDeliveryRow(r: DeliverySqlRow): DeliveryRow {
-  const delivery = Object.assign(new WebhookDelivery(), {
-    id: r.id,
-    organizationId: r.organization_id,
-    subscriptionId: r.subscription_id,
-    eventId: r.event_id,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastAttemptAt: r.last_attempt_at,
-    responseStatus: r.response_status,
-    responseBody: r.response_body,
-    error: r.error,
-    durationMs: r.duration_ms,
-    deliveredAt: r.delivered_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+export function toSubscription(row: SubscriptionRow): WebhookSubscription {
+  return Object.assign(new WebhookSubscription(), {
+    id: row.id,
+    organizationId: row.organization_id,
+    url: row.url,
+    events: row.events,
+    secret: row.secret,
+    secretCiphertext: row.secret_ciphertext,
+    secretHint: row.secret_hint,
+    description: row.description,
+    isActive: row.is_active,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
   });
-  return { delivery, eventType: r.event_type, spendId: r.spend_id, sequence: r.sequence };
 }
+
+const COLUMNS = `w.id, w.organization_id, w.url, w.events, w.secret, w.secret_ciphertext, w.secret_hint, w.description, w.is_active,
+                 w.created_by, w.created_at, w.updated_at, w.deleted_at`;
+
+const FIND: Statement = {
+  name: 'webhooks.find_subscription',
+  text: `SELECT ${COLUMNS} FROM webhook_subscriptions w WHERE w.organization_id = $1 AND w.id = $2 AND w.deleted_at IS NULL`,
+};
+
+const LOCK: Statement = {
+  name: 'webhooks.lock_subscription',
+  text: `SELECT ${COLUMNS} FROM webhook_subscriptions w WHERE w.organization_id = $1 AND w.id = $2 AND w.deleted_at IS NULL FOR UPDATE`,
+};
+
+const INSERT: Statement = {
+  name: 'webhooks.insert_subscription',
+  text: `INSERT INTO webhook_subscriptions AS w (id, organization_id, url, events, secret, secret_ciphertext, secret_hint, description, created_by)
+         VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9)
+         RETURNING ${COLUMNS}`,
+};
+
+const STORE: Statement = {
+  name: 'webhooks.store_subscription',
+  text: `UPDATE webhook_subscriptions SET url = $3, events = $4::text[], description = $5, is_active = $6, secret = $7,
+                                         secret_ciphertext = $8, secret_hint = $9, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const MARK_DELETED: Statement = {
+  name: 'webhooks.mark_subscription_deleted',
+  text: `UPDATE webhook_subscriptions SET deleted_at = $3, is_active = false, updated_at = now()
+         WHERE organization_id = $1 AND id = $2 RETURNING is_active, deleted_at, updated_at`,
+};
+
+const SECRETS_TO_SEAL: Statement = {
+  name: 'webhooks.secrets_to_seal',
+  text: `SELECT id, organization_id, secret, secret_ciphertext FROM webhook_subscriptions
+         WHERE (secret IS NOT NULL OR secret_ciphertext NOT LIKE 'v1.' || $1 || '.%') AND ($2::uuid IS NULL OR id > $2::uuid)
+         ORDER BY id LIMIT $3`,
+};
+
+const STORE_SEALED_SECRET: Statement = {
+  name: 'webhooks.store_sealed_secret',
+  text: `UPDATE webhook_subscriptions SET secret = NULL, secret_ciphertext = $3, secret_hint = coalesce(secret_hint, $4)
+         WHERE organization_id = $1 AND id = $2 AND secret IS NOT DISTINCT FROM $5 AND secret_ciphertext IS NOT DISTINCT FROM $6
+         RETURNING id`,
+};

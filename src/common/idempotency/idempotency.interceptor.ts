@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { canonicalJson } from '../../audit/audit-hash';
 import { SecretBox } from '../secrets/secret-box';
 import { IdempotencyErrors } from './idempotency.errors';
+import { IdempotencyRepository } from './idempotency.repository';
 import { IDEMPOTENT_KEY, IdempotentOptions, REDACTED_HEADER } from './idempotent.decorator';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -33,7 +32,7 @@ const STALE_IN_PROGRESS_SECONDS = 120;
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: IdempotencyRepository,
     private readonly box: SecretBox,
   ) {}
 
@@ -86,33 +85,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request: Request,
     fingerprint: string,
   ): Promise<{ status: number; body: unknown } | null> {
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (user_id, key, organization_id, method, path, request_hash, status)
-       VALUES ($1, $2, $3, $4, $5, $6, 'in_progress')
-       ON CONFLICT (user_id, key) DO UPDATE
-         SET method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
-             status = 'in_progress', response_status = NULL, response_body = NULL, created_at = now(), completed_at = NULL
-         WHERE idempotency_keys.created_at < now() - make_interval(hours => $7)
-            OR (idempotency_keys.status = 'in_progress' AND idempotency_keys.created_at < now() - make_interval(secs => $8))
-       RETURNING key`,
-      [
-        actor.userId,
+    const claimed = await this.keys.claim(
+      {
+        userId: actor.userId,
         key,
-        actor.organizationId,
-        request.method,
-        request.path,
+        organizationId: actor.organizationId,
+        method: request.method,
+        path: request.path,
         fingerprint,
-        REPLAY_WINDOW_HOURS,
-        STALE_IN_PROGRESS_SECONDS,
-      ],
+      },
+      REPLAY_WINDOW_HOURS,
+      STALE_IN_PROGRESS_SECONDS,
     );
-    if (inserted.length > 0) return null;
-    const [existing] = await this.dataSource.query(
-      `SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [actor.userId, key],
-    );
+    if (claimed) return null;
+    const existing = await this.keys.lookup(actor.userId, key);
     if (!existing) return this.claim(actor, key, request, fingerprint);
-    if (existing.request_hash !== fingerprint) {
+    if (existing.requestHash !== fingerprint) {
       throw IdempotencyErrors.IDEMPOTENCY_KEY_REUSED(
         'This Idempotency-Key was used with a different request; use a new key for a new request',
       );
@@ -123,21 +111,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { headers: { 'Retry-After': '1' } },
       );
     }
-    return { status: existing.response_status, body: existing.response_body };
+    return { status: existing.responseStatus, body: existing.responseBody };
   }
 
   private async complete(actor: Actor, key: string, status: number, body: unknown): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4, completed_at = now() WHERE user_id = $1 AND key = $2`,
-      [actor.userId, key, status, JSON.stringify(body ?? null)],
-    );
+    await this.keys.complete(actor.userId, key, status, JSON.stringify(body ?? null));
   }
 
   private async release(actor: Actor, key: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`,
-      [actor.userId, key],
-    );
+    await this.keys.release(actor.userId, key);
   }
 }
 

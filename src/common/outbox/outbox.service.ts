@@ -9,7 +9,7 @@ import {
   TransactionCommitEvent,
   TransactionRollbackEvent,
 } from 'typeorm';
-import { runSql } from '../../database/sql';
+import { OutboxRepository } from './outbox.repository';
 
 /** Topics of side effects that leave the process; consumers turn them into jobs. */
 export type OutboxTopic =
@@ -29,7 +29,7 @@ export type OutboxTopic =
   /** One attempt at delivering a webhook event to a subscriber; payload `{delivery_id, attempt}`. */
   | 'webhook.delivery';
 
-interface PendingRow {
+export interface PendingRow {
   organizationId: string;
   topic: OutboxTopic;
   payload: string;
@@ -59,7 +59,10 @@ interface PendingRow {
 export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
   private readonly pending = new WeakMap<QueryRunner, PendingRow[]>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: OutboxRepository,
+  ) {}
 
   onModuleInit(): void {
     this.dataSource.subscribers.unshift(this);
@@ -96,43 +99,15 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
     const rows = this.pending.get(runner);
     if (!rows?.length) return;
     this.pending.delete(runner);
-    await runSql(runner.manager, INSERT_ROWS, [
-      rows.map((r) => r.organizationId),
-      rows.map((r) => r.topic),
-      rows.map((r) => r.payload),
-      rows.map((r) => r.subjectId),
-      rows.map((r) => r.delaySeconds),
-    ]);
+    await this.rows.append(runner.manager, rows);
+  }
+
+  /** When the outbox row `outboxId` of the organization was written (its change committed); null if there is none. */
+  createdAt(tx: EntityManager, organizationId: string, outboxId: string): Promise<Date | null> {
+    return this.rows.createdAt(tx, organizationId, outboxId);
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
     this.pending.delete(event.queryRunner);
   }
 }
-
-/**
- * One statement for any number of rows (planned once per connection): bump each spend's
- * counter by its number of events (spends in id order, so two transactions never lock two
- * counters in opposite orders), number its events from there in the order they were
- * enqueued, and insert the rows in that order, so that ids follow it too.
- */
-const INSERT_ROWS = {
-  name: 'outbox.insert',
-  text: `
-    WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::float8[]) WITH ORDINALITY
-        AS t(organization_id, topic, payload, subject_id, delay, ord)
-    ), bumped AS (
-      INSERT INTO event_sequences AS s (subject_id, organization_id, last_sequence)
-      SELECT subject_id, (array_agg(organization_id))[1], count(*) FROM input WHERE subject_id IS NOT NULL GROUP BY subject_id ORDER BY subject_id
-      ON CONFLICT (subject_id) DO UPDATE SET last_sequence = s.last_sequence + excluded.last_sequence
-      RETURNING subject_id, last_sequence
-    ), numbered AS (
-      SELECT i.*, b.last_sequence - count(*) OVER (PARTITION BY i.subject_id) + row_number() OVER (PARTITION BY i.subject_id ORDER BY i.ord) AS sequence
-      FROM input i LEFT JOIN bumped b ON b.subject_id = i.subject_id
-    )
-    INSERT INTO outbox (organization_id, topic, payload, available_at)
-    SELECT organization_id, topic, CASE WHEN subject_id IS NULL THEN payload ELSE payload || jsonb_build_object('sequence', sequence) END,
-           now() + make_interval(secs => delay)
-    FROM numbered ORDER BY ord`,
-};

@@ -4,7 +4,7 @@ import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OutboxTopic } from '../../common/outbox/outbox.service';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
-import { NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects';
+import { NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
 import {
   approvalAssignedText,
   NotificationText,

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { Mailer } from '../mailer';
 import type { NotificationEntityType, NotificationType } from '../notification.entity';
-import type { Recipient } from '../notification-subjects';
+import type { Recipient } from '../notification-subjects.repository';
 import type { NotificationText } from '../notification-text';
 import { NotificationsRepository } from '../notifications.repository';
 

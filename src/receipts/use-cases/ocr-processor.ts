@@ -90,8 +90,12 @@ export class OcrProcessor implements OnModuleInit {
       const receipt = await this.receipts.lockById(tx, organizationId, receiptId);
       if (!receipt || receipt.ocrRun !== run || receipt.ocrStatus === 'done' || receipt.ocrStatus === 'failed')
         return null;
-      receipt.ocrStatus = 'processing';
-      return tx.save(receipt);
+      // A run whose worker died is still `processing`: nothing changes, nothing is written.
+      if (receipt.ocrStatus !== 'processing') {
+        receipt.ocrStatus = 'processing';
+        await this.receipts.storeOcrState(tx, receipt);
+      }
+      return receipt;
     });
   }
 
@@ -110,19 +114,20 @@ export class OcrProcessor implements OnModuleInit {
       const otherVerified = await this.receipts.anyOtherVerified(tx, organizationId, receipt.spendId, receipt.id);
       const outcome = await this.effects.applyReading(tx, actor, receipt.spendId, reading, otherVerified);
 
-      receipt.ocrStatus = failure === null ? 'done' : 'failed';
-      receipt.ocrErrorCode = failure;
-      receipt.ocrError = failure && OCR_ERROR_MESSAGES[failure];
-      receipt.extracted = extraction;
-      receipt.verified = outcome.verified;
-      receipt.flags = [
-        ...new Set([
-          ...receipt.flags.filter((f) => f !== 'amount_mismatch'),
-          ...(outcome.amountMismatch ? ['amount_mismatch'] : []),
-        ]),
-      ].sort();
-      receipt.processedAt = new Date();
-      await tx.save(receipt);
+      await this.receipts.storeOutcome(tx, receipt, {
+        ocrStatus: failure === null ? 'done' : 'failed',
+        ocrErrorCode: failure,
+        ocrError: failure && OCR_ERROR_MESSAGES[failure],
+        extracted: extraction,
+        verified: outcome.verified,
+        flags: [
+          ...new Set([
+            ...receipt.flags.filter((f) => f !== 'amount_mismatch'),
+            ...(outcome.amountMismatch ? ['amount_mismatch'] : []),
+          ]),
+        ].sort(),
+        processedAt: new Date(),
+      });
       await this.audit.record(tx, actor, {
         action: 'receipt.processed',
         entityType: 'receipt',

@@ -62,31 +62,27 @@ export class UploadReceipt {
 
     return this.dataSource.transaction(async (tx) => {
       // Two simultaneous uploads of the same file: the second must see the first.
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `receipt:${actor.organizationId}:${sha256}`,
-      ]);
+      await this.receipts.lockHash(tx, actor.organizationId, sha256);
       const original = await this.receipts.findFirstWithHash(tx, actor.organizationId, sha256);
       await this.effects.attach(tx, actor, spendId, { duplicate: original !== null });
-      const receipt = await tx.save(
-        tx.create(Receipt, {
-          organizationId: actor.organizationId,
-          spendId,
-          uploadedBy: actor.userId,
-          filename: cleanFilename(file.originalname, mimeType),
-          mimeType,
-          size: file.buffer.length,
-          sha256,
-          ocrStatus: 'queued',
-          ocrRun: 1,
-          ocrErrorCode: null,
-          ocrError: null,
-          extracted: null,
-          verified: false,
-          flags: original ? ['duplicate_receipt'] : [],
-          duplicateOf: original?.id ?? null,
-          processedAt: null,
-        }),
-      );
+      const receipt = await this.receipts.add(tx, {
+        organizationId: actor.organizationId,
+        spendId,
+        uploadedBy: actor.userId,
+        filename: cleanFilename(file.originalname, mimeType),
+        mimeType,
+        size: file.buffer.length,
+        sha256,
+        ocrStatus: 'queued',
+        ocrRun: 1,
+        ocrErrorCode: null,
+        ocrError: null,
+        extracted: null,
+        verified: false,
+        flags: original ? ['duplicate_receipt'] : [],
+        duplicateOf: original?.id ?? null,
+        processedAt: null,
+      });
       await this.audit.record(tx, actor, {
         action: 'receipt.uploaded',
         entityType: 'receipt',

@@ -45,7 +45,7 @@ export class IdentityProviderController {
   })
   @ApiOkResponse({ type: DeletedResponseDto })
   async remove(@CurrentActor() actor: Actor): Promise<DeletedResponseDto> {
-    await this.providers.remove(actor);
+    await this.providers.removeSecret(actor);
     return { message: 'Deleted successfully' };
   }
 }

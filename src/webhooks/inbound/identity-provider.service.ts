@@ -33,7 +33,7 @@ export class IdentityProviderService {
   ) {}
 
   async get(actor: Actor): Promise<IdentityProviderResponseDto> {
-    return this.respond(actor.organizationId, await this.providers.find(actor.organizationId));
+    return this.respond(actor.organizationId, await this.providers.forOrganization(actor.organizationId));
   }
 
   /** A new secret, in force at once; the previous one (if any) stops verifying. */
@@ -62,7 +62,7 @@ export class IdentityProviderService {
   }
 
   /** Without a secret the organization takes no identity events. Idempotent. */
-  async remove(actor: Actor): Promise<void> {
+  async removeSecret(actor: Actor): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const hint = await this.providers.deleteSecret(tx, actor.organizationId);
       if (hint === null) return;
@@ -80,7 +80,7 @@ export class IdentityProviderService {
    * organization does not exist: the caller cannot tell those apart, and must not).
    */
   async signingSecret(organizationId: string): Promise<string | null> {
-    const provider = await this.providers.find(organizationId);
+    const provider = await this.providers.forOrganization(organizationId);
     if (!provider) return null;
     try {
       return this.box.open(provider.secretCiphertext, identityProviderSecretContext(organizationId));

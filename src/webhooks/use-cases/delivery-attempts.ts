@@ -12,22 +12,7 @@ import { signatureHeader } from '../delivery/signature';
 import { postWebhook, WebhookAnswer } from '../delivery/webhook-http';
 import { SecretsAtRest } from '../secrets-at-rest';
 import { openSecret } from '../subscription-secrets';
-
-/** A claimed attempt: the delivery, where it goes, and the event it carries. */
-interface Claimed {
-  id: string;
-  subscription_id: string;
-  url: string;
-  secret: string | null;
-  secret_ciphertext: string | null;
-  live: boolean;
-  event_id: string;
-  type: string;
-  spend_id: string | null;
-  sequence: number | null;
-  data: Record<string, unknown>;
-  occurred_at: Date;
-}
+import { ClaimedDelivery, WebhookDeliveriesRepository } from '../webhook-deliveries.repository';
 
 /**
  * The `webhook-deliveries` job: one attempt at one delivery. Every attempt is its own outbox
@@ -49,6 +34,7 @@ export class DeliveryAttempts implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly secretsAtRest: SecretsAtRest,
+    private readonly deliveries: WebhookDeliveriesRepository,
   ) {}
 
   onModuleInit(): void {
@@ -76,10 +62,7 @@ export class DeliveryAttempts implements OnModuleInit {
     const claimed = await this.claim(job.organizationId, deliveryId, attempt);
     if (!claimed) return;
     if (!claimed.live) {
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries SET status = 'cancelled', updated_at = now() WHERE organization_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
-        [job.organizationId, deliveryId, attempt],
-      );
+      await this.deliveries.cancelClaimed(job.organizationId, deliveryId, attempt);
       return;
     }
     const body = JSON.stringify({
@@ -123,7 +106,7 @@ export class DeliveryAttempts implements OnModuleInit {
    */
   private async secretOf(
     organizationId: string,
-    claimed: Claimed,
+    claimed: ClaimedDelivery,
   ): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
     const stored = { id: claimed.subscription_id, secret: claimed.secret, secretCiphertext: claimed.secret_ciphertext };
     let value: string;
@@ -140,23 +123,11 @@ export class DeliveryAttempts implements OnModuleInit {
    * Takes the delivery for this attempt. Throws when another process is in the middle of the
    * same attempt (the transport retries the job later); null when there is nothing to do.
    */
-  private async claim(organizationId: string, deliveryId: string, attempt: number): Promise<Claimed | null> {
+  private async claim(organizationId: string, deliveryId: string, attempt: number): Promise<ClaimedDelivery | null> {
     const staleSeconds = Math.ceil(this.config.webhooks.timeoutMs / 1000) + 30;
-    const [rows]: [Claimed[], number] = await this.dataSource.query(
-      `UPDATE webhook_deliveries d SET status = 'delivering', attempts = $3, last_attempt_at = now(), next_attempt_at = NULL, updated_at = now()
-       FROM webhook_subscriptions s, webhook_events e
-       WHERE d.organization_id = $1 AND d.id = $2
-         AND s.organization_id = d.organization_id AND s.id = d.subscription_id AND e.organization_id = d.organization_id AND e.id = d.event_id
-         AND ((d.status = 'pending' AND d.attempts = $3 - 1)
-           OR (d.status = 'delivering' AND d.attempts = $3 AND d.last_attempt_at < now() - make_interval(secs => $4)))
-       RETURNING d.id, s.id AS subscription_id, s.url, s.secret, s.secret_ciphertext, (s.is_active AND s.deleted_at IS NULL) AS live, e.id AS event_id, e.type, e.spend_id, e.sequence, e.data, e.occurred_at`,
-      [organizationId, deliveryId, attempt, staleSeconds],
-    );
-    if (rows.length > 0) return rows[0];
-    const [current]: Array<{ status: string; attempts: number }> = await this.dataSource.query(
-      `SELECT status, attempts FROM webhook_deliveries WHERE organization_id = $1 AND id = $2`,
-      [organizationId, deliveryId],
-    );
+    const claimed = await this.deliveries.claim(organizationId, deliveryId, attempt, staleSeconds);
+    if (claimed) return claimed;
+    const current = await this.deliveries.state(organizationId, deliveryId);
     if (current?.status === 'delivering' && current.attempts === attempt)
       throw new Error(`attempt ${attempt} at webhook delivery ${deliveryId} is under way elsewhere`);
     return null;
@@ -178,25 +149,16 @@ export class DeliveryAttempts implements OnModuleInit {
     const delayMs = succeeded ? null : retryDelayMs(attempt, this.config.webhooks.retryBaseMs);
     const status = succeeded ? 'succeeded' : delayMs === null ? 'failed' : 'pending';
     await this.dataSource.transaction(async (tx) => {
-      const [, updated]: [unknown, number] = await tx.query(
-        `UPDATE webhook_deliveries SET status = $4, response_status = $5, response_body = $6, error = $7, duration_ms = $8,
-           delivered_at = CASE WHEN $4 = 'succeeded' THEN now() ELSE delivered_at END,
-           next_attempt_at = CASE WHEN $4 = 'pending' THEN now() + make_interval(secs => $9) END, updated_at = now()
-         WHERE organization_id = $1 AND id = $2 AND status = 'delivering' AND attempts = $3`,
-        [
-          organizationId,
-          deliveryId,
-          attempt,
-          status,
-          answer.answered ? answer.status : null,
-          answer.answered ? scrub(answer.body) : null,
-          error,
-          answer.durationMs,
-          (delayMs ?? 0) / 1000,
-        ],
-      );
+      const recorded = await this.deliveries.recordAttempt(tx, organizationId, deliveryId, attempt, {
+        status,
+        responseStatus: answer.answered ? answer.status : null,
+        responseBody: answer.answered ? scrub(answer.body) : null,
+        error,
+        durationMs: answer.durationMs,
+        retryInSeconds: (delayMs ?? 0) / 1000,
+      });
       // Another process took the attempt over meanwhile (this one was stale): its outcome stands.
-      if (updated === 0 || delayMs === null) return;
+      if (!recorded || delayMs === null) return;
       await this.outbox.enqueue(
         tx,
         organizationId,
