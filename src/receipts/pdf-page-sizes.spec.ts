@@ -58,8 +58,9 @@ describe('statedPageSizes', () => {
     for (const filler of worst) {
       const started = process.hrtime.bigint();
       statedPageSizes(Buffer.from(filler, 'latin1'));
-      // 20 to 600 ms each on a shared two-core machine; the bound leaves room for a busier one.
-      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3_000);
+      // A complexity check, not a speed target: 20 to 600 ms each on a quiet two-core machine,
+      // 3.4 s seen at load 22, minutes for a pattern that backtracks. The bound sits between.
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(30_000);
     }
-  });
+  }, 240_000);
 });
