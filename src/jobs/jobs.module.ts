@@ -9,6 +9,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { BullTransport } from './bull-transport';
 import { Housekeeping } from './housekeeping';
+import { HousekeepingRepository } from './housekeeping.repository';
 import { InProcessTransport } from './in-process-transport';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
@@ -27,6 +28,7 @@ import { JobTransport } from './transport';
     OutboxRepository,
     OutboxDispatcher,
     Housekeeping,
+    HousekeepingRepository,
     {
       provide: JobTransport,
       inject: [AppConfig, OutboxRepository],
