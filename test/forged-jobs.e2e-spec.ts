@@ -50,7 +50,7 @@ class Receiver {
   let finance: TestUser;
   let spendId: string;
   const receiver = new Receiver();
-  const recorded: OutboxJob[] = [];
+  const recorded: OutboxJob<'spend.cancelled'>[] = [];
 
   const queue = (name: string) => (t.app.get(JobTransport) as BullTransport).queue(name);
   /** Adds a job the way anyone with Redis access can, and waits until a worker has finished with it. */

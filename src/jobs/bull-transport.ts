@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import Bull from 'bull';
-import type { Consumer, OutboxJob } from './job-registry';
+import type { RegisteredConsumer, OutboxRow } from './job-registry';
 import { OutboxRepository } from './outbox.repository';
 import { JobTransport } from './transport';
+import { outboxPayloadProblem } from '../common/outbox/outbox-events';
 
 /**
  * What a job on Redis carries: its outbox row's id, and nothing a worker acts on. Anyone who
@@ -54,7 +55,7 @@ export class BullTransport extends JobTransport {
     return queue;
   }
 
-  async deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void> {
+  async deliver(consumer: RegisteredConsumer, jobId: string, job: OutboxRow): Promise<void> {
     await withTimeout(
       this.queue(consumer.name).add(
         { outboxId: job.outboxId },
@@ -71,7 +72,7 @@ export class BullTransport extends JobTransport {
     );
   }
 
-  async work(consumers: Consumer[]): Promise<void> {
+  async work(consumers: RegisteredConsumer[]): Promise<void> {
     for (const consumer of consumers) {
       void this.queue(consumer.name).process(consumer.concurrency, async (job) => {
         const row = await this.rowOf(consumer, job);
@@ -89,7 +90,7 @@ export class BullTransport extends JobTransport {
    * else completes without effect (and is logged): a job put on the queue by hand, or one
    * whose row housekeeping has deleted (dispatched more than OUTBOX_RETENTION_DAYS ago).
    */
-  private async rowOf(consumer: Consumer, job: Bull.Job<QueuedJob>): Promise<OutboxJob | null> {
+  private async rowOf(consumer: RegisteredConsumer, job: Bull.Job<QueuedJob>): Promise<OutboxRow | null> {
     const outboxId = (job.data as Partial<QueuedJob> | null)?.outboxId;
     if (typeof outboxId !== 'string' || String(job.id) !== `${outboxId}-${consumer.name}`) {
       this.logger.warn(`queue ${consumer.name}: job ${job.id} was not made from an outbox row; ignored`);
@@ -102,11 +103,20 @@ export class BullTransport extends JobTransport {
       );
       return null;
     }
-    if (!(consumer.topics as string[]).includes(row.topic)) {
+    if (!(consumer.topics as readonly string[]).includes(row.topic)) {
       this.logger.warn(
         `queue ${consumer.name}: job ${job.id} names outbox row ${outboxId} of topic ${row.topic}, which this consumer does not take; ignored`,
       );
       return null;
+    }
+    // The dispatcher checked the row before it made the job; checked again, as the row is read again.
+    const problem = outboxPayloadProblem(row.topic, row.payload);
+    if (problem) {
+      const message = `malformed ${row.topic} payload in outbox row ${outboxId}: ${problem}`;
+      this.logger.error(`queue ${consumer.name}: job ${job.id}: ${message}; not retried`);
+      // Failed for good: a retry would read the same row.
+      await job.discard();
+      throw new Error(message);
     }
     return row;
   }

@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { runSql, Statement } from '../database/sql';
-import type { OutboxJob } from './job-registry';
+import type { OutboxRow } from './job-registry';
 
 /** A row leased for dispatch: the job it makes, and how often handing it over failed before. */
-export interface LeasedRow extends OutboxJob {
+export interface LeasedRow extends OutboxRow {
   attempts: number;
 }
 
 interface Row {
   id: string;
   organization_id: string;
-  topic: OutboxJob['topic'];
+  topic: OutboxRow['topic'];
   payload: Record<string, unknown>;
   attempts: number;
 }
@@ -60,6 +60,12 @@ const RESCHEDULE: Statement = {
     WHERE id = $1`,
 };
 
+/** A row no consumer can take (its payload is malformed): failed at once with its reason, never retried. */
+const REFUSE: Statement = {
+  name: 'outbox.refuse',
+  text: `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now() WHERE id = $1 AND dispatched_at IS NULL`,
+};
+
 const RELEASE: Statement = {
   name: 'outbox.release',
   text: `UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`,
@@ -89,7 +95,7 @@ export class OutboxRepository {
    * topic and payload come from here, never from Redis. Null when there is no such row (a job
    * made by hand, or one whose row housekeeping deleted after OUTBOX_RETENTION_DAYS).
    */
-  async findForJob(outboxId: string): Promise<OutboxJob | null> {
+  async findForJob(outboxId: string): Promise<OutboxRow | null> {
     if (!isRowId(outboxId)) return null;
     const [row] = await runSql<Row>(this.dataSource, FIND_FOR_JOB, [outboxId]);
     if (!row) return null;
@@ -110,6 +116,11 @@ export class OutboxRepository {
     maxAttempts: number,
   ): Promise<void> {
     await runSql(this.dataSource, RESCHEDULE, [id, attempts, error, delaySeconds, maxAttempts]);
+  }
+
+  /** Gives up on a row at once (kept with its reason): trying it again would fail the same way. */
+  async refuse(id: string, error: string): Promise<void> {
+    await runSql(this.dataSource, REFUSE, [id, error]);
   }
 
   /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */
