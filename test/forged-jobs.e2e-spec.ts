@@ -143,6 +143,25 @@ class Receiver {
     expect((await inbox()).filter((n) => n.type === 'spend.paid')).toEqual([]);
   });
 
+  it('a job whose row has a payload its topic cannot take fails once, never retried', async () => {
+    // Dispatched already (the dispatcher would have refused it): only the worker's check stands between it and a consumer.
+    const [{ id }]: Array<{ id: string }> = await t.dataSource.query(
+      `INSERT INTO outbox (organization_id, topic, payload, dispatched_at) VALUES ($1, 'spend.paid', $2, now()) RETURNING id`,
+      [victim.id, JSON.stringify({ spend_id: 'not-a-uuid', reference: 'FORGED-PAYOUT' })],
+    );
+    const job = await queue('notifications').add(
+      { outboxId: String(id) },
+      { jobId: `${id}-notifications`, attempts: 5, backoff: 10 },
+    );
+    await expect(job.finished()).rejects.toThrow(
+      `malformed spend.paid payload in outbox row ${id}: spend_id is not a uuid`,
+    );
+    const failed = (await queue('notifications').getJob(job.id))!;
+    expect(await failed.getState()).toBe('failed');
+    expect(failed.attemptsMade).toBe(1);
+    expect((await inbox()).filter((n) => n.type === 'spend.paid')).toEqual([]);
+  });
+
   it("a job whose id the dispatcher would not have made is ignored, and a matching one gets the row's payload, never its own", async () => {
     const spend = (
       await request(t.http)
