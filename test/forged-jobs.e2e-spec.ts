@@ -50,7 +50,7 @@ class Receiver {
   let finance: TestUser;
   let spendId: string;
   const receiver = new Receiver();
-  const recorded: OutboxJob[] = [];
+  const recorded: OutboxJob<'spend.cancelled'>[] = [];
 
   const queue = (name: string) => (t.app.get(JobTransport) as BullTransport).queue(name);
   /** Adds a job the way anyone with Redis access can, and waits until a worker has finished with it. */
@@ -140,6 +140,25 @@ class Receiver {
       payload: { spend_id: spendId, reference: 'FORGED-PAYOUT' },
     });
     expect(state).toBe('completed');
+    expect((await inbox()).filter((n) => n.type === 'spend.paid')).toEqual([]);
+  });
+
+  it('a job whose row has a payload its topic cannot take fails once, never retried', async () => {
+    // Dispatched already (the dispatcher would have refused it): only the worker's check stands between it and a consumer.
+    const [{ id }]: Array<{ id: string }> = await t.dataSource.query(
+      `INSERT INTO outbox (organization_id, topic, payload, dispatched_at) VALUES ($1, 'spend.paid', $2, now()) RETURNING id`,
+      [victim.id, JSON.stringify({ spend_id: 'not-a-uuid', reference: 'FORGED-PAYOUT' })],
+    );
+    const job = await queue('notifications').add(
+      { outboxId: String(id) },
+      { jobId: `${id}-notifications`, attempts: 5, backoff: 10 },
+    );
+    await expect(job.finished()).rejects.toThrow(
+      `malformed spend.paid payload in outbox row ${id}: spend_id is not a uuid`,
+    );
+    const failed = (await queue('notifications').getJob(job.id))!;
+    expect(await failed.getState()).toBe('failed');
+    expect(failed.attemptsMade).toBe(1);
     expect((await inbox()).filter((n) => n.type === 'spend.paid')).toEqual([]);
   });
 

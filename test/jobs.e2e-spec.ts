@@ -12,9 +12,9 @@ import { createTestApp, TestApp } from './helpers/test-app';
 describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`, () => {
   let t: TestApp;
   let org: TestOrganization;
-  const seen: OutboxJob[] = [];
+  const seen: OutboxJob<'spend.submitted'>[] = [];
   let failuresLeft = 2;
-  const flaky: OutboxJob[] = [];
+  const flaky: OutboxJob<'spend.approved'>[] = [];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -96,6 +96,26 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     expect(Number(count)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seen.length).toBe(before);
+  });
+
+  it('refuses a row whose payload its topic cannot take, once, before any consumer sees it', async () => {
+    const [{ id }] = await t.dataSource.query(
+      `INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, 'spend.submitted', $2) RETURNING id`,
+      [org.id, JSON.stringify({ spend_id: 'not-a-uuid', status: 'approved' })],
+    );
+    await until(async () => {
+      const [row] = await t.dataSource.query(`SELECT failed_at FROM outbox WHERE id = $1`, [id]);
+      return row.failed_at !== null;
+    });
+    const [row] = await t.dataSource.query(`SELECT attempts, last_error, dispatched_at FROM outbox WHERE id = $1`, [
+      id,
+    ]);
+    expect(row).toEqual({
+      attempts: 1,
+      last_error: 'malformed spend.submitted payload: spend_id is not a uuid',
+      dispatched_at: null,
+    });
+    expect(seen.some((job) => job.outboxId === String(id))).toBe(false);
   });
 
   it('reports the queue in /health/ready', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { JobRegistry, OutboxJob } from '../src/jobs/job-registry';
+import { JobRegistry, OutboxRow } from '../src/jobs/job-registry';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -64,11 +64,11 @@ function helpers(t: () => TestApp) {
       approvals: Array<{ id: string; step: number; status: string }>;
     };
   /** The outbox rows of a spend or receipt, as the job they make. */
-  const jobsAbout = async (topic: string, key: string, id: string): Promise<OutboxJob[]> => {
+  const jobsAbout = async (topic: string, key: string, id: string): Promise<OutboxRow[]> => {
     const rows: Array<{
       id: string;
       organization_id: string;
-      topic: OutboxJob['topic'];
+      topic: OutboxRow['topic'];
       payload: Record<string, unknown>;
     }> = await t().dataSource.query(
       `SELECT id, organization_id, topic, payload FROM outbox WHERE topic = $1 AND payload->>$2 = $3 ORDER BY id`,

@@ -15,25 +15,25 @@ export interface ApprovalDecided {
   comment: string | null;
 }
 
-/** A listener may answer the spend's status after it reacted. */
-type Listener = (event: ApprovalDecided) => Promise<string | void>;
+/** Moves the spend after a decision, in its transaction, and answers the spend's status. */
+type Handler = (event: ApprovalDecided) => Promise<string>;
 
 /**
- * `approval.decided`, announced inside the decision's transaction and awaited. Approvals sits
- * below spends and never imports it; spends listens and moves the spend's status.
+ * `approval.decided`, a port (docs/architecture.md, "Cross-module calls and events"): announced
+ * inside the decision's transaction and awaited. Approvals sits below spends and never imports
+ * it; spends registers the one handler, which moves the spend's status and answers it.
  */
 @Injectable()
 export class ApprovalEvents {
-  private readonly listeners: Listener[] = [];
+  private handler?: Handler;
 
-  onDecided(listener: Listener): void {
-    this.listeners.push(listener);
+  onDecided(handler: Handler): void {
+    if (this.handler) throw new Error('ApprovalEvents takes one handler; a second was registered');
+    this.handler = handler;
   }
 
-  /** Runs every listener in order; answers the spend status the last one reported, if any. */
+  /** The spend status the handler answered; undefined when none is registered. */
   async decided(event: ApprovalDecided): Promise<string | undefined> {
-    let spendStatus: string | undefined;
-    for (const listener of this.listeners) spendStatus = (await listener(event)) ?? spendStatus;
-    return spendStatus;
+    return this.handler?.(event);
   }
 }

@@ -52,6 +52,11 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
     private readonly keys: AuditKeys,
   ) {}
 
+  /**
+   * Last among the subscribers (OutboxService puts itself first): the outbox rows are written
+   * before this append takes the chain lock, so the lock is never held while they are
+   * (docs/architecture.md, "Cross-module calls and events").
+   */
   onModuleInit(): void {
     this.dataSource.subscribers.push(this);
   }

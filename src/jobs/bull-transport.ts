@@ -1,8 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { getQueueToken, getSharedConfigToken, type BullRootModuleOptions } from '@nestjs/bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import Bull from 'bull';
-import type { Consumer, OutboxJob } from './job-registry';
+import type { RegisteredConsumer, OutboxRow } from './job-registry';
 import { OutboxRepository } from './outbox.repository';
+import { JOB_QUEUES } from './job-queues';
 import { JobTransport } from './transport';
+import { outboxPayloadProblem } from '../common/outbox/outbox-events';
 
 /**
  * What a job on Redis carries: its outbox row's id, and nothing a worker acts on. Anyone who
@@ -17,44 +21,59 @@ export interface QueuedJob {
 const SHUTDOWN_GRACE_MS = 25_000;
 
 /**
- * Bull queues on Redis, one per consumer. A job's id is derived from its outbox row, so a
- * row dispatched twice (a crash between enqueue and bookkeeping) still makes one job. A job
- * holds only that row's id; the worker loads the row and hands the consumer what it says.
+ * Bull's settings for every queue, given to `BullModule.forRoot` (JobsModule, with REDIS_URL).
+ * A job whose worker died (SIGKILL, OOM) is picked up again once its lock expires.
  */
+export function bullRootOptions(redisUrl: string, prefix: string, lockSeconds: number): BullRootModuleOptions {
+  return {
+    url: redisUrl,
+    prefix,
+    settings: { lockDuration: lockSeconds * 1000, stalledInterval: lockSeconds * 500, maxStalledCount: 3 },
+  };
+}
+
+/**
+ * Bull queues on Redis, one per consumer, made by `@nestjs/bull` (BullModule, JobsModule). A
+ * job's id is derived from its outbox row, so a row dispatched twice (a crash between enqueue
+ * and bookkeeping) still makes one job. A job holds only that row's id; the worker loads the
+ * row and hands the consumer what it says.
+ */
+@Injectable()
 export class BullTransport extends JobTransport {
   readonly queued = true;
   private readonly logger = new Logger('BullTransport');
   private readonly queues = new Map<string, Bull.Queue<QueuedJob>>();
 
   constructor(
-    private readonly redisUrl: string,
-    private readonly prefix: string,
-    private readonly lockSeconds: number,
+    private readonly moduleRef: ModuleRef,
+    @Inject(getSharedConfigToken()) private readonly options: BullRootModuleOptions,
     private readonly outbox: OutboxRepository,
   ) {
     super();
   }
 
-  /** The queue of one consumer (created on first use); for the queue board. */
+  /** The queue of one consumer: BullModule's (`@InjectQueue(name)` elsewhere), else made on first use; for the queue board. */
   queue(name: string): Bull.Queue<QueuedJob> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Bull<QueuedJob>(name, this.redisUrl, {
-        prefix: this.prefix,
-        // A job whose worker died (SIGKILL, OOM) is picked up again once its lock expires.
-        settings: {
-          lockDuration: this.lockSeconds * 1000,
-          stalledInterval: this.lockSeconds * 500,
-          maxStalledCount: 3,
-        },
-      });
+      queue = this.registered(name);
+      // A consumer outside JOB_QUEUES: a queue made the way BullModule makes its own (close() closes it).
+      queue ??= new Bull<QueuedJob>(name, this.options.url!, this.options);
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
     }
     return queue;
   }
 
-  async deliver(consumer: Consumer, jobId: string, job: OutboxJob): Promise<void> {
+  private registered(name: string): Bull.Queue<QueuedJob> | undefined {
+    try {
+      return this.moduleRef.get<Bull.Queue<QueuedJob>>(getQueueToken(name), { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+
+  async deliver(consumer: RegisteredConsumer, jobId: string, job: OutboxRow): Promise<void> {
     await withTimeout(
       this.queue(consumer.name).add(
         { outboxId: job.outboxId },
@@ -71,7 +90,7 @@ export class BullTransport extends JobTransport {
     );
   }
 
-  async work(consumers: Consumer[]): Promise<void> {
+  async work(consumers: RegisteredConsumer[]): Promise<void> {
     for (const consumer of consumers) {
       void this.queue(consumer.name).process(consumer.concurrency, async (job) => {
         const row = await this.rowOf(consumer, job);
@@ -89,7 +108,7 @@ export class BullTransport extends JobTransport {
    * else completes without effect (and is logged): a job put on the queue by hand, or one
    * whose row housekeeping has deleted (dispatched more than OUTBOX_RETENTION_DAYS ago).
    */
-  private async rowOf(consumer: Consumer, job: Bull.Job<QueuedJob>): Promise<OutboxJob | null> {
+  private async rowOf(consumer: RegisteredConsumer, job: Bull.Job<QueuedJob>): Promise<OutboxRow | null> {
     const outboxId = (job.data as Partial<QueuedJob> | null)?.outboxId;
     if (typeof outboxId !== 'string' || String(job.id) !== `${outboxId}-${consumer.name}`) {
       this.logger.warn(`queue ${consumer.name}: job ${job.id} was not made from an outbox row; ignored`);
@@ -102,18 +121,27 @@ export class BullTransport extends JobTransport {
       );
       return null;
     }
-    if (!(consumer.topics as string[]).includes(row.topic)) {
+    if (!(consumer.topics as readonly string[]).includes(row.topic)) {
       this.logger.warn(
         `queue ${consumer.name}: job ${job.id} names outbox row ${outboxId} of topic ${row.topic}, which this consumer does not take; ignored`,
       );
       return null;
+    }
+    // The dispatcher checked the row before it made the job; checked again, as the row is read again.
+    const problem = outboxPayloadProblem(row.topic, row.payload);
+    if (problem) {
+      const message = `malformed ${row.topic} payload in outbox row ${outboxId}: ${problem}`;
+      this.logger.error(`queue ${consumer.name}: job ${job.id}: ${message}; not retried`);
+      // Failed for good: a retry would read the same row.
+      await job.discard();
+      throw new Error(message);
     }
     return row;
   }
 
   async ping(): Promise<boolean> {
     try {
-      const client = await this.queue('health').client;
+      const client = await this.queue(JOB_QUEUES[0]).client;
       return (await withTimeout(client.ping(), 2_000, 'timeout')) === 'PONG';
     } catch {
       return false;
@@ -122,7 +150,8 @@ export class BullTransport extends JobTransport {
 
   /**
    * Stops taking jobs and waits for the running ones, at most SHUTDOWN_GRACE_MS: a job cut
-   * off after that is picked up again by another worker once its lock expires.
+   * off after that is picked up again by another worker once its lock expires. Runs before
+   * BullModule closes its queues at application shutdown, which then finds them closed.
    */
   async close(): Promise<void> {
     await Promise.all(

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { REPLAY_WINDOW_HOURS } from '../common/idempotency/idempotency.interceptor';
 import { AppConfig } from '../config/app-config';
+import { HousekeepingRepository } from './housekeeping.repository';
 
 const HOUR_MS = 3_600_000;
 const FIRST_RUN_MS = 60_000;
@@ -34,7 +33,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: HousekeepingRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -61,38 +60,26 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   async run(): Promise<HousekeepingResult> {
     const { outboxDays, webhookDays } = this.config.retention;
     const result: HousekeepingResult = {
-      outbox: await this.inBatches(
-        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE dispatched_at < now() - make_interval(days => $1) LIMIT $2)`,
-        [outboxDays],
+      outbox: await inBatches((limit) => this.repository.deleteDispatchedOutbox(outboxDays, limit)),
+      idempotencyKeys: await inBatches((limit) =>
+        this.repository.deleteExpiredIdempotencyKeys(REPLAY_WINDOW_HOURS, limit),
       ),
-      idempotencyKeys: await this.inBatches(
-        `DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
-        [REPLAY_WINDOW_HOURS],
+      webhookDeliveries: await inBatches((limit) =>
+        this.repository.deleteFinishedWebhookDeliveries(webhookDays, limit),
       ),
-      webhookDeliveries: await this.inBatches(
-        `DELETE FROM webhook_deliveries WHERE id IN (
-           SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed', 'cancelled') AND updated_at < now() - make_interval(days => $1) LIMIT $2)`,
-        [webhookDays],
-      ),
-      webhookEvents: await this.inBatches(
-        `DELETE FROM webhook_events WHERE id IN (
-           SELECT e.id FROM webhook_events e
-           WHERE e.created_at < now() - make_interval(days => $1)
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.organization_id = e.organization_id AND d.event_id = e.id)
-           LIMIT $2)`,
-        [webhookDays],
-      ),
+      webhookEvents: await inBatches((limit) => this.repository.deleteUndeliveredWebhookEvents(webhookDays, limit)),
     };
     if (Object.values(result).some((count) => count > 0)) this.logger.log(`deleted ${JSON.stringify(result)}`);
     return result;
   }
+}
 
-  private async inBatches(sql: string, values: unknown[]): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [, deleted]: [unknown, number] = await this.dataSource.query(sql, [...values, BATCH]);
-      total += deleted;
-      if (deleted < BATCH) return total;
-    }
+/** Deletes batch after batch until one comes back short; answers the total. */
+async function inBatches(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteBatch(BATCH);
+    total += deleted;
+    if (deleted < BATCH) return total;
   }
 }

@@ -1,4 +1,4 @@
-import type { Consumer, JobAttempt, OutboxJob } from './job-registry';
+import type { RegisteredConsumer, JobAttempt, OutboxRow } from './job-registry';
 import { JobTransport } from './transport';
 
 /**
@@ -9,7 +9,7 @@ import { JobTransport } from './transport';
 export class InProcessTransport extends JobTransport {
   readonly queued = false;
 
-  async deliver(consumer: Consumer, _jobId: string, job: OutboxJob, attempt: JobAttempt): Promise<void> {
+  async deliver(consumer: RegisteredConsumer, _jobId: string, job: OutboxRow, attempt: JobAttempt): Promise<void> {
     await consumer.handle(job, attempt);
   }
 

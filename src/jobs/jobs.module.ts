@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bull';
 import {
   BeforeApplicationShutdown,
   DynamicModule,
@@ -5,11 +6,14 @@ import {
   Inject,
   Module,
   OnApplicationBootstrap,
+  Provider,
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { BullTransport } from './bull-transport';
+import { BullTransport, bullRootOptions } from './bull-transport';
 import { Housekeeping } from './housekeeping';
+import { HousekeepingRepository } from './housekeeping.repository';
 import { InProcessTransport } from './in-process-transport';
+import { JOB_QUEUES } from './job-queues';
 import { JobRegistry } from './job-registry';
 import { OutboxDispatcher } from './outbox-dispatcher';
 import { OutboxRepository } from './outbox.repository';
@@ -22,26 +26,31 @@ import { JobTransport } from './transport';
  */
 @Global()
 @Module({
-  providers: [
-    JobRegistry,
-    OutboxRepository,
-    OutboxDispatcher,
-    Housekeeping,
-    {
-      provide: JobTransport,
-      inject: [AppConfig, OutboxRepository],
-      useFactory: (config: AppConfig, outbox: OutboxRepository) =>
-        config.redisUrl
-          ? new BullTransport(config.redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds, outbox)
-          : new InProcessTransport(),
-    },
-  ],
+  providers: [JobRegistry, OutboxRepository, OutboxDispatcher, Housekeeping, HousekeepingRepository],
   exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  /** With QUEUE_BOARD off (the default) the board is not mounted at all: /admin/queues is a 404 like any path that names nothing. */
+  /**
+   * With REDIS_URL, BullModule (`@nestjs/bull`) is registered, with one queue per consumer;
+   * without it, nothing of Bull is: the embedded default runs with no Redis at all.
+   * With QUEUE_BOARD off (the default) the board is not mounted at all: /admin/queues is a 404 like any path that names nothing.
+   */
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: JobsModule, controllers: config.queueBoard.mode === 'off' ? [] : [QueueBoardController] };
+    const { redisUrl } = config;
+    const transport: Provider[] = redisUrl
+      ? [BullTransport, { provide: JobTransport, useExisting: BullTransport }]
+      : [{ provide: JobTransport, useClass: InProcessTransport }];
+    return {
+      module: JobsModule,
+      imports: redisUrl
+        ? [
+            BullModule.forRoot(bullRootOptions(redisUrl, config.jobs.queuePrefix, config.jobs.lockSeconds)),
+            BullModule.registerQueue(...JOB_QUEUES.map((name) => ({ name }))),
+          ]
+        : [],
+      providers: transport,
+      controllers: config.queueBoard.mode === 'off' ? [] : [QueueBoardController],
+    };
   }
 
   constructor(
@@ -56,8 +65,8 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
 
   /**
    * Nest runs every `onModuleDestroy` first, then `beforeApplicationShutdown`, then
-   * `onApplicationShutdown` (where TypeORM and the OCR pool close): stopping the jobs here lets
-   * a running job finish with everything it needs still open.
+   * `onApplicationShutdown` (where TypeORM, the OCR pool and BullModule's queues close):
+   * stopping the jobs here lets a running job finish with everything it needs still open.
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.transport.close();

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { outboxPayloadProblem } from '../common/outbox/outbox-events';
 import { AppConfig } from '../config/app-config';
 import { JobLane } from './job-lane';
 import { JobRegistry } from './job-registry';
@@ -123,9 +124,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  /** Hands the row to every consumer of its topic; answers false (and reschedules it) if one failed. */
+  /**
+   * Hands the row to every consumer of its topic; answers false (and reschedules it) if one
+   * failed. A row whose payload does not say what its topic needs is refused before any
+   * consumer sees it, once: it would fail the same way on every try.
+   */
   private async dispatch(row: LeasedRow): Promise<boolean> {
     const { attempts: before, ...job } = row;
+    const problem = outboxPayloadProblem(job.topic, job.payload);
+    if (problem) {
+      const message = `malformed ${job.topic} payload: ${problem}`;
+      this.logger.error(`outbox row ${job.outboxId}: ${message}; not retried`);
+      await this.outbox.refuse(job.outboxId, message);
+      return false;
+    }
     const attempt = { number: before + 1, last: before + 1 >= MAX_ATTEMPTS };
     try {
       for (const consumer of this.registry.forTopic(job.topic)) {

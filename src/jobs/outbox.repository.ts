@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { OutboxJob } from './job-registry';
+import { runSql, Statement } from '../database/sql';
+import type { OutboxRow } from './job-registry';
 
 /** A row leased for dispatch: the job it makes, and how often handing it over failed before. */
-export interface LeasedRow extends OutboxJob {
+export interface LeasedRow extends OutboxRow {
   attempts: number;
 }
 
 interface Row {
   id: string;
   organization_id: string;
-  topic: OutboxJob['topic'];
+  topic: OutboxRow['topic'];
   payload: Record<string, unknown>;
   attempts: number;
 }
@@ -28,6 +29,48 @@ const toLeased = (row: Row): LeasedRow => ({
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 const isRowId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= BIGINT_MAX;
 
+/** `$1` rows at most, leased for `$2` seconds. */
+const LEASE_DUE: Statement = {
+  name: 'outbox.lease_due',
+  text: `
+    UPDATE outbox SET available_at = now() + make_interval(secs => $2)
+    WHERE id IN (
+      SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
+      ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, organization_id, topic, payload, attempts`,
+};
+
+const FIND_FOR_JOB: Statement = {
+  name: 'outbox.find_for_job',
+  text: `SELECT id, organization_id, topic, payload, attempts FROM outbox WHERE id = $1`,
+};
+
+const MARK_DISPATCHED: Statement = {
+  name: 'outbox.mark_dispatched',
+  text: `UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`,
+};
+
+/** `$2` tries so far, `$3` the last error, due again in `$4` seconds, given up on at `$5` tries. */
+const RESCHEDULE: Statement = {
+  name: 'outbox.reschedule',
+  text: `
+    UPDATE outbox SET attempts = $2::int, last_error = $3,
+      available_at = now() + make_interval(secs => $4::int),
+      failed_at = CASE WHEN $2::int >= $5::int THEN now() END
+    WHERE id = $1`,
+};
+
+/** A row no consumer can take (its payload is malformed): failed at once with its reason, never retried. */
+const REFUSE: Statement = {
+  name: 'outbox.refuse',
+  text: `UPDATE outbox SET attempts = attempts + 1, last_error = $2, failed_at = now() WHERE id = $1 AND dispatched_at IS NULL`,
+};
+
+const RELEASE: Statement = {
+  name: 'outbox.release',
+  text: `UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`,
+};
+
 /**
  * The outbox as the jobs side reads it: leasing rows for dispatch and the bookkeeping of
  * handing them over. The rows themselves are written by OutboxService, in the transaction of
@@ -43,15 +86,7 @@ export class OutboxRepository {
    * dispatchers never take the same row; after a crash a leased row comes back once its lease lapses.
    */
   async leaseDue(limit: number, leaseSeconds: number): Promise<LeasedRow[]> {
-    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
-    const [rows]: [Row[], number] = await this.dataSource.query(
-      `UPDATE outbox SET available_at = now() + make_interval(secs => $2)
-       WHERE id IN (
-         SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
-         ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, organization_id, topic, payload, attempts`,
-      [limit, leaseSeconds],
-    );
+    const rows = await runSql<Row>(this.dataSource, LEASE_DUE, [limit, leaseSeconds]);
     return rows.map(toLeased).sort((a, b) => Number(a.outboxId) - Number(b.outboxId));
   }
 
@@ -60,22 +95,16 @@ export class OutboxRepository {
    * topic and payload come from here, never from Redis. Null when there is no such row (a job
    * made by hand, or one whose row housekeeping deleted after OUTBOX_RETENTION_DAYS).
    */
-  async findForJob(outboxId: string): Promise<OutboxJob | null> {
+  async findForJob(outboxId: string): Promise<OutboxRow | null> {
     if (!isRowId(outboxId)) return null;
-    const [row]: Array<Omit<Row, 'attempts'>> = await this.dataSource.query(
-      `SELECT id, organization_id, topic, payload FROM outbox WHERE id = $1`,
-      [outboxId],
-    );
-    return row
-      ? { outboxId: String(row.id), organizationId: row.organization_id, topic: row.topic, payload: row.payload }
-      : null;
+    const [row] = await runSql<Row>(this.dataSource, FIND_FOR_JOB, [outboxId]);
+    if (!row) return null;
+    const { attempts: _attempts, ...job } = toLeased(row);
+    return job;
   }
 
   async markDispatched(ids: string[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
+    await runSql(this.dataSource, MARK_DISPATCHED, [ids]);
   }
 
   /** Handing the row over failed: try again in `delaySeconds`, or give up on it (kept with its error) after `maxAttempts`. */
@@ -86,21 +115,17 @@ export class OutboxRepository {
     delaySeconds: number,
     maxAttempts: number,
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbox SET attempts = $2::int, last_error = $3,
-         available_at = now() + make_interval(secs => $4::int),
-         failed_at = CASE WHEN $2::int >= $5::int THEN now() END
-       WHERE id = $1`,
-      [id, attempts, error, delaySeconds, maxAttempts],
-    );
+    await runSql(this.dataSource, RESCHEDULE, [id, attempts, error, delaySeconds, maxAttempts]);
+  }
+
+  /** Gives up on a row at once (kept with its reason): trying it again would fail the same way. */
+  async refuse(id: string, error: string): Promise<void> {
+    await runSql(this.dataSource, REFUSE, [id, error]);
   }
 
   /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[]) AND dispatched_at IS NULL`,
-      [ids],
-    );
+    await runSql(this.dataSource, RELEASE, [ids]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Consumer, JobAttempt, OutboxJob } from './job-registry';
+import type { RegisteredConsumer, JobAttempt, OutboxRow } from './job-registry';
 
 /**
  * How jobs travel: through Redis and Bull to any number of worker processes (REDIS_URL), or
@@ -11,9 +11,9 @@ export abstract class JobTransport {
    * Hands one consumer's job over; throws when that is not possible right now. `attempt` is
    * the outbox row's: it counts the tries of a job run right here, not of one queued on Redis.
    */
-  abstract deliver(consumer: Consumer, jobId: string, job: OutboxJob, attempt: JobAttempt): Promise<void>;
+  abstract deliver(consumer: RegisteredConsumer, jobId: string, job: OutboxRow, attempt: JobAttempt): Promise<void>;
   /** Starts running consumers' jobs in this process (the worker; the API without Redis). */
-  abstract work(consumers: Consumer[]): Promise<void>;
+  abstract work(consumers: RegisteredConsumer[]): Promise<void>;
   abstract close(): Promise<void>;
   /** Health: can jobs be handed over now? */
   abstract ping(): Promise<boolean>;

@@ -9,25 +9,10 @@ import {
   TransactionCommitEvent,
   TransactionRollbackEvent,
 } from 'typeorm';
+import type { OutboxEvents, OutboxTopic } from './outbox-events';
 import { OutboxRepository } from './outbox.repository';
 
-/** Topics of side effects that leave the process; consumers turn them into jobs. */
-export type OutboxTopic =
-  | 'spend.submitted'
-  | 'spend.approved'
-  | 'spend.rejected'
-  | 'spend.blocked'
-  | 'spend.paid'
-  | 'spend.cancelled'
-  | 'approval.assigned'
-  /** A receipt waits for OCR (upload, reprocess); payload `{receipt_id, run}`. */
-  | 'receipt.ocr_requested'
-  /** OCR finished, done or failed. */
-  | 'receipt.processed'
-  /** An in-app notification to send by e-mail too (SMTP_URL set, recipient opted in); payload `{notification_id}`. */
-  | 'notification.email'
-  /** One attempt at delivering a webhook event to a subscriber; payload `{delivery_id, attempt}`. */
-  | 'webhook.delivery';
+export type { OutboxTopic } from './outbox-events';
 
 export interface PendingRow {
   organizationId: string;
@@ -69,18 +54,18 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
   }
 
   /** `delaySeconds`: not to be dispatched before then (a retry on a schedule of its own). */
-  async enqueue(
+  async enqueue<T extends OutboxTopic>(
     tx: EntityManager,
     organizationId: string,
-    topic: OutboxTopic,
-    payload: Record<string, unknown>,
+    topic: T,
+    payload: OutboxEvents[T],
     options: { delaySeconds?: number } = {},
   ): Promise<void> {
     const runner = tx.queryRunner;
     if (!runner?.isTransactionActive) {
       throw new Error('OutboxService.enqueue must run inside the transaction of the change it announces');
     }
-    const spendId = payload.spend_id;
+    const spendId = (payload as { spend_id?: unknown }).spend_id;
     const rows = this.pending.get(runner) ?? [];
     rows.push({
       organizationId,

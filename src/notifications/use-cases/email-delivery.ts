@@ -37,7 +37,7 @@ export class EmailDelivery implements OnModuleInit {
     });
   }
 
-  async deliver(job: OutboxJob): Promise<void> {
+  async deliver(job: OutboxJob<'notification.email'>): Promise<void> {
     const id = job.payload.notification_id;
     if (typeof id !== 'string' || !isUUID(id)) return;
     const delivery = await this.notifications.forEmail(job.organizationId, id);

@@ -17,14 +17,15 @@ import {
 } from '../notification-text';
 import { NotificationWriter, PlannedNotification } from './notification-writer';
 
-export const NOTIFIED_TOPICS: OutboxTopic[] = [
+export const NOTIFIED_TOPICS = [
   'approval.assigned',
   'spend.approved',
   'spend.rejected',
   'spend.blocked',
   'spend.paid',
   'receipt.processed',
-];
+] as const satisfies readonly OutboxTopic[];
+type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
 type Payload = Record<string, unknown>;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
@@ -60,7 +61,7 @@ export class EventNotifications implements OnModuleInit {
   }
 
   /** How many notifications were new. */
-  async handle(job: OutboxJob): Promise<number> {
+  async handle(job: OutboxJob<NotifiedTopic>): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       const planned = await this.plan(tx, job.organizationId, job.topic, job.payload);
       return this.writer.write(

@@ -13,11 +13,6 @@ import { Receipt } from '../receipt.entity';
 import { ReceiptStorage, StorageUnavailableError, StoredFileMissingError } from '../storage/receipt-storage';
 import { ReceiptsRepository } from '../receipts.repository';
 
-interface OcrRequest {
-  receipt_id: string;
-  run: number;
-}
-
 /**
  * The OCR job: reads the stored file, then records what was read and applies it to the spend.
  * Idempotent: a job names the OCR run it was made for, and does nothing when that run is
@@ -58,8 +53,11 @@ export class OcrProcessor implements OnModuleInit {
     });
   }
 
-  async process(job: OutboxJob, attempt: JobAttempt = { number: 1, last: true }): Promise<void> {
-    const { receipt_id: receiptId, run } = job.payload as unknown as OcrRequest;
+  async process(
+    job: OutboxJob<'receipt.ocr_requested'>,
+    attempt: JobAttempt = { number: 1, last: true },
+  ): Promise<void> {
+    const { receipt_id: receiptId, run } = job.payload;
     const receipt = await this.start(job.organizationId, receiptId, run);
     if (!receipt) return;
 

@@ -48,7 +48,7 @@ export class DeliveryAttempts implements OnModuleInit {
     });
   }
 
-  async attempt(job: OutboxJob): Promise<void> {
+  async attempt(job: OutboxJob<'webhook.delivery'>): Promise<void> {
     const deliveryId = job.payload.delivery_id;
     const attempt = job.payload.attempt;
     if (

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { formatAmount } from '../../common/money/money';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
-import { WEBHOOK_EVENT_TYPES } from '../webhook.entities';
+import { WEBHOOK_EVENT_TYPES, WebhookEventType } from '../webhook.entities';
 import { WebhookEventsRepository } from '../webhook-events.repository';
 
 /**
@@ -39,7 +39,7 @@ export class EventFanout implements OnModuleInit {
   }
 
   /** How many deliveries were new. */
-  async fanOut(job: OutboxJob): Promise<number> {
+  async fanOut(job: OutboxJob<WebhookEventType>): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
       const occurredAt = await this.outbox.createdAt(tx, job.organizationId, job.outboxId);
       if (!occurredAt) return 0;
@@ -54,7 +54,7 @@ export class EventFanout implements OnModuleInit {
   }
 
   /** The webhook event of this outbox row, made on first use. */
-  private async event(tx: EntityManager, job: OutboxJob, occurredAt: Date): Promise<string> {
+  private async event(tx: EntityManager, job: OutboxJob<WebhookEventType>, occurredAt: Date): Promise<string> {
     const { spend_id: spendId, sequence, ...facts } = job.payload;
     const spend = typeof spendId === 'string' && isUUID(spendId) ? spendId : null;
     const data = { ...facts, spend: spend ? await this.spendSnapshot(tx, job.organizationId, spend) : null };

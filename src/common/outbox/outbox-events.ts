@@ -1,0 +1,115 @@
+import { isUUID } from 'class-validator';
+
+/** What every event about a spend says. */
+type SpendEvent = {
+  spend_id: string;
+  /** The spend's owner. */
+  user_id: string;
+};
+
+/**
+ * Every outbox topic and the payload its producers write: the one place both sides of a topic
+ * are typed from. `OutboxService.enqueue` takes the payload of the topic it is given, and a
+ * consumer registered for some topics receives their payloads (`OutboxJob<T>`), so neither
+ * side casts. Add a topic here, with its validator below, before producing it.
+ */
+export interface OutboxEvents {
+  'spend.submitted': SpendEvent & { status: string };
+  'spend.approved': SpendEvent & { status?: string; comment?: string | null };
+  'spend.rejected': SpendEvent & { comment: string | null };
+  'spend.blocked': SpendEvent & { status: string; message: string | null };
+  'spend.paid': SpendEvent & { reference: string | null };
+  'spend.cancelled': SpendEvent;
+  'approval.assigned': {
+    approval_id: string;
+    spend_id: string;
+    step: number;
+    approver_user_id: string | null;
+    approver_role: string | null;
+  };
+  /** A receipt waits for OCR (upload, reprocess): the run the job is for. */
+  'receipt.ocr_requested': { receipt_id: string; run: number };
+  /** OCR finished, done or failed. */
+  'receipt.processed': {
+    receipt_id: string;
+    spend_id: string;
+    uploaded_by: string;
+    ocr_status: string;
+    verified: boolean;
+  };
+  /** An in-app notification to send by e-mail too (SMTP_URL set, recipient opted in). */
+  'notification.email': { notification_id: string };
+  /** One attempt at delivering a webhook event to a subscriber. */
+  'webhook.delivery': { delivery_id: string; attempt: number };
+}
+
+/** Topics of side effects that leave the process; consumers turn them into jobs. */
+export type OutboxTopic = keyof OutboxEvents;
+
+/**
+ * A payload as a consumer reads it back: what the producer wrote, and, on events about a
+ * spend (a payload naming `spend_id`), the per-spend `sequence` the outbox numbered it with.
+ */
+export type StoredPayload<T extends OutboxTopic> = OutboxEvents[T] & { sequence?: number };
+
+type Check = (payload: Record<string, unknown>) => string | null;
+
+const uuid =
+  (field: string): Check =>
+  (payload) =>
+    typeof payload[field] === 'string' && isUUID(payload[field]) ? null : `${field} is not a uuid`;
+const positiveInteger =
+  (field: string): Check =>
+  (payload) => {
+    const value = payload[field];
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1
+      ? null
+      : `${field} is not a positive integer`;
+  };
+/** A field consumers read as optional text: absent, null or a string. */
+const optionalText =
+  (field: string): Check =>
+  (payload) =>
+    payload[field] === undefined || payload[field] === null || typeof payload[field] === 'string'
+      ? null
+      : `${field} is neither text nor null`;
+
+const spendEvent = (...more: Check[]): Check[] => [uuid('spend_id'), ...more];
+
+/**
+ * What a consumer relies on in each topic's payload, checked when a row is read back (rows
+ * outlive deploys: one written by an older version, or by hand, may not say what the types
+ * above claim). Only what consumers act on is checked, so that an older row that lacks a
+ * field nobody reads still runs.
+ */
+const CHECKS: { [T in OutboxTopic]: Check[] } = {
+  'spend.submitted': spendEvent(),
+  'spend.approved': spendEvent(optionalText('comment')),
+  'spend.rejected': spendEvent(optionalText('comment')),
+  'spend.blocked': spendEvent(optionalText('message')),
+  'spend.paid': spendEvent(optionalText('reference')),
+  'spend.cancelled': spendEvent(),
+  'approval.assigned': [uuid('approval_id'), uuid('spend_id')],
+  'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
+  'receipt.processed': [uuid('receipt_id')],
+  'notification.email': [uuid('notification_id')],
+  'webhook.delivery': [uuid('delivery_id'), positiveInteger('attempt')],
+};
+
+export function isOutboxTopic(topic: string): topic is OutboxTopic {
+  return Object.prototype.hasOwnProperty.call(CHECKS, topic);
+}
+
+/**
+ * Why a stored payload cannot be handed to the consumers of its topic, or null when it can.
+ * A malformed payload fails the same way on every try, so it is refused once, never retried.
+ */
+export function outboxPayloadProblem(topic: string, payload: unknown): string | null {
+  if (!isOutboxTopic(topic)) return `unknown topic ${topic}`;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'payload is not an object';
+  for (const check of CHECKS[topic]) {
+    const problem = check(payload as Record<string, unknown>);
+    if (problem) return problem;
+  }
+  return null;
+}
