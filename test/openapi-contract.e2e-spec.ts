@@ -106,7 +106,11 @@ describe('the OpenAPI document drives a typed client', () => {
       .split('\n')
       .filter((line) => line.includes('Record<string, never>') && !/^export type (webhooks|\$defs)\b/.test(line));
     expect(untyped).toEqual([]);
-    const compiled = await tool('tsc', ['-p', join(ROOT, 'test', 'openapi-client', 'tsconfig.json')]);
+    const project = join(ROOT, 'test', 'openapi-client', 'tsconfig.json');
+    // The root tsconfig excludes test/openapi-client; a project that inherited that would check nothing.
+    const files = await tool('tsc', ['-p', project, '--listFilesOnly']);
+    expect(files.output).toContain(join('test', 'openapi-client', 'spend-flow.ts'));
+    const compiled = await tool('tsc', ['-p', project]);
     expect(compiled).toEqual({ code: 0, output: '' });
   });
 

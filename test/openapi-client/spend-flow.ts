@@ -17,6 +17,7 @@ export interface SpendFlowResult {
   receipt: Schemas['ReceiptResponseDto'];
   decision: Schemas['DecisionResponseDto'];
   decidedAgain: { status: number; code: string };
+  documentedCodes: string[];
   unknownSpend: { status: number; code: string };
   after: Schemas['SpendResponseDto'];
 }
@@ -61,7 +62,11 @@ export async function runSpendFlow(input: SpendFlowInput): Promise<SpendFlowResu
       body: { file: input.receipt.filename },
       bodySerializer: () => {
         const form = new FormData();
-        form.append('file', new Blob([input.receipt.bytes], { type: input.receipt.type }), input.receipt.filename);
+        form.append(
+          'file',
+          new Blob([input.receipt.bytes.slice()], { type: input.receipt.type }),
+          input.receipt.filename,
+        );
         return form;
       },
     }),
@@ -73,9 +78,13 @@ export async function runSpendFlow(input: SpendFlowInput): Promise<SpendFlowResu
   const decide = { params: { path: { approval_id: step.id } }, body: { approved: true, comment: 'Fine' } };
   const decision = must(await admin.POST('/api/v1/approvals/{approval_id}/decision', decide));
 
-  // Problems are typed too: `code` is the enum of the codes this route documents for the status.
+  // Problems are typed too: `code` is the enum of the codes the route documents, not any string.
   const again = await admin.POST('/api/v1/approvals/{approval_id}/decision', decide);
-  const againCode: Schemas['Problem']['code'] | undefined = again.error?.code;
+  type DecisionProblemCode = NonNullable<typeof again.error>['code'];
+  const againCode: DecisionProblemCode | undefined = again.error?.code;
+  const documented: DecisionProblemCode = 'APPROVAL_ALREADY_DECIDED';
+  // @ts-expect-error a code the route does not document is not one of its answers
+  const undocumented: DecisionProblemCode = 'SPEND_NOT_EDITABLE';
   const missing = await employee.GET('/api/v1/spends/{id}', {
     params: { path: { id: '00000000-0000-4000-8000-000000000000' } },
   });
@@ -87,6 +96,7 @@ export async function runSpendFlow(input: SpendFlowInput): Promise<SpendFlowResu
     receipt,
     decision,
     decidedAgain: { status: again.response.status, code: againCode ?? '' },
+    documentedCodes: [documented, undocumented],
     unknownSpend: { status: missing.response.status, code: missing.error?.code ?? '' },
     after,
   };
