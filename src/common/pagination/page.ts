@@ -78,17 +78,18 @@ export async function countMatches<T extends ObjectLiteral>(query: SelectQueryBu
 
 /**
  * Documents a `Page<item>` 200 answer as a named envelope: `SpendResponseDto` pages are a
- * `SpendPage` (the DTO's name without `ResponseDto`/`Dto`, or `name` when given).
+ * `SpendPage` (the DTO's name without `ResponseDto` or `Dto`).
  */
-export function ApiPageResponse(item: Type<unknown>, description: string, name?: string) {
-  const envelope = name ?? `${item.name.replace(/(Response)?Dto$/, '')}Page`;
+export function ApiPageResponse(item: Type<unknown>, description: string) {
+  const envelope = `${item.name.replace(/(Response)?Dto$/, '')}Page`;
   return applyDecorators(
     ApiExtraModels(item),
     ApiOkResponse({
       description,
       schema: namedSchema(envelope, {
         type: 'object',
-        description: `One page of a list: \`total\` counts every match of the filter, \`next_cursor\` continues after the last item`,
+        description:
+          'One page of a list: `total` counts every match of the filter, `next_cursor` continues after the last item',
         required: ['total', 'items', 'next_cursor'],
         properties: {
           total: { type: 'integer', minimum: 0, example: 1 },
