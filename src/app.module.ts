@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { ProblemFilter } from './common/errors/problem.filter';
+import { RouteNotFoundFallback } from './common/http/route-not-found';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
 import { UploadInterceptor } from './common/http/upload.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -64,6 +65,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: ContentTypeInterceptor },
         { provide: APP_INTERCEPTOR, useClass: UploadInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        RouteNotFoundFallback,
       ],
     };
   }

@@ -4,10 +4,13 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { json, type Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { PUBLIC_EXTENSION } from './common/auth/decorators';
 import { createValidationPipe } from './common/errors/validation';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
 import { guardInput } from './common/http/input-guards';
 import { assignRequestId } from './common/http/request-id';
+import { API_TAGS } from './common/swagger/api-tags';
+import { namedSchemas } from './common/swagger/named-schemas';
 import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
 import { AppConfig } from './config/app-config';
 
@@ -83,6 +86,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
     )
     .setVersion('1.0.0')
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    // Relative: the document describes the installation that serves it, wherever that is.
+    .addServer('/', 'The installation serving this document')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' },
       'bearer',
@@ -98,13 +104,31 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'webhook-signature',
     )
     .build();
+  options.tags = API_TAGS;
   const document = SwaggerModule.createDocument(app, options, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[PROBLEM_SCHEMA_NAME] = problemSchema as never;
+  Object.assign(document.components.schemas, namedSchemas());
+  markPublicOperations(document);
   return document;
+}
+
+/**
+ * A route marked `@Public()` needs no credentials: its operation says so with `security: []`
+ * (what generators and linters read), unless it has a scheme of its own (the identity
+ * provider's signature). The `x-public` marker that carried it here is not part of the contract.
+ */
+function markPublicOperations(document: OpenAPIObject): void {
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(methods) as Array<Record<string, unknown>>) {
+      if (typeof operation !== 'object' || operation === null || !(PUBLIC_EXTENSION in operation)) continue;
+      delete operation[PUBLIC_EXTENSION];
+      operation.security ??= [];
+    }
+  }
 }
 
 function setupSwagger(app: INestApplication): OpenAPIObject {

@@ -438,7 +438,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
         `SELECT metadata FROM audit_logs WHERE action = 'user.updated' AND entity_id = $1`,
         [reader.id],
       );
-      expect(audit.metadata).toEqual({ changes: { emailNotifications: { from: true, to: false } } });
+      expect(audit.metadata).toEqual({ changes: { email_notifications: { from: true, to: false } } });
       const unknown = await api(reader).patch('/users/me', { email_notification: true });
       expectProblem(unknown, 422, 'VALIDATION_FAILED');
       expect(unknown.body.errors).toEqual([{ field: 'email_notification', message: 'is not a recognised field' }]);

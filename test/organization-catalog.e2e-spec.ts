@@ -206,7 +206,7 @@ describe('Organization settings, categories and vendors', () => {
         const response = await as(org.admin).patch('/organization', { base_currency: 'EUR' }).expect(200);
         expect(response.body.base_currency).toBe('EUR');
         const [audit] = (await auditOf(org.id, org.id)).filter((entry) => entry.action === 'organization.updated');
-        expect(audit.metadata).toEqual({ changes: { baseCurrency: { from: 'USD', to: 'EUR' } } });
+        expect(audit.metadata).toEqual({ changes: { base_currency: { from: 'USD', to: 'EUR' } } });
 
         const euro = await as(org.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today })

@@ -63,6 +63,20 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
       expectProblem(await request(t.http).delete('/api/v1/users/me'), 404, 'ROUTE_NOT_FOUND');
     });
 
+    it('answers unknown paths outside /api/v1 with the same 404 problem, never an HTML page', async () => {
+      for (const response of [
+        await request(t.http).get('/nope'),
+        await request(t.http).post('/nope').send({ a: 1 }),
+        await request(t.http).get('/'),
+        await request(t.http).delete('/health'),
+        await request(t.http).get('/docs-json/nope'),
+      ]) {
+        expectProblem(response, 404, 'ROUTE_NOT_FOUND');
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.text).not.toMatch(/<html|Cannot (GET|POST)/i);
+      }
+    });
+
     it('sets security headers (helmet) and hides the framework', async () => {
       const response = await request(t.http).get('/health');
       expect(response.headers['x-content-type-options']).toBe('nosniff');

@@ -318,8 +318,8 @@ describe("Users: changing one's own password (POST /users/me/password)", () => {
       await spends(user.accessToken).expect(200);
       const entries = (await audit(user)).filter((e) => e.action === 'user.updated');
       expect(entries.map((e) => (e.metadata as { changes: object }).changes)).toEqual([
-        { mustChangePassword: { from: false, to: true } },
-        { mustChangePassword: { from: true, to: false } },
+        { must_change_password: { from: false, to: true } },
+        { must_change_password: { from: true, to: false } },
       ]);
     });
 

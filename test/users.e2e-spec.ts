@@ -123,7 +123,10 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(audit).toEqual({
         actor_id: user.id,
         metadata: {
-          changes: { fullName: { from: 'Jane Doe', to: 'Jane Q. Doe' }, emailNotifications: { from: true, to: false } },
+          changes: {
+            full_name: { from: 'Jane Doe', to: 'Jane Q. Doe' },
+            email_notifications: { from: true, to: false },
+          },
         },
       });
     });

@@ -75,7 +75,7 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
       action: event.action,
       entityType: event.entityType,
       entityId: event.entityId ?? null,
-      metadata: asStored(event.metadata ?? {}),
+      metadata: asStored(snakeCaseKeys(event.metadata ?? {})),
       requestId: actor.requestId ?? null,
       ip: actor.ip ?? null,
     });
@@ -150,6 +150,24 @@ function appendStatement(entries: number) {
     text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id)
            VALUES ${rows.join(', ')}`,
   };
+}
+
+/**
+ * Metadata keys, and the field names under `changes` (which `diff` takes from entities:
+ * `isActive`, `baseCurrency`), are snake_case like the rest of the API. Values are left as they
+ * are: they are data (settings, rules, e-mail addresses). Entries written before this keep their
+ * keys: the chain's hashes cover them, so they are never rewritten.
+ */
+function snakeCaseKeys(metadata: Record<string, unknown>): Record<string, unknown> {
+  const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+  return Object.fromEntries(
+    Object.entries(metadata).map(([key, value]) => [
+      snake(key),
+      key === 'changes' && typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([field, change]) => [snake(field), change]))
+        : value,
+    ]),
+  );
 }
 
 /**

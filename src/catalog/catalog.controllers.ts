@@ -47,7 +47,10 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     @Post()
     @Authenticated({ role: 'admin' })
     @Idempotent()
-    @ApiOperation({ summary: `Create a ${kind.noun}` })
+    @ApiOperation({
+      summary: `Create a ${kind.noun}`,
+      description: `Admin only. A name (or code) another ${kind.noun} of the organization already has is 409.`,
+    })
     @ApiCreatedResponse({ type: CatalogItemResponseDto })
     @ApiValidation()
     @ApiProblems(...taken)
@@ -57,7 +60,10 @@ function catalogController(kind: CatalogKind): Type<unknown> {
 
     @Get(':id')
     @Authenticated()
-    @ApiOperation({ summary: `Get a ${kind.noun}` })
+    @ApiOperation({
+      summary: `Get a ${kind.noun}`,
+      description: `Any member of the organization; retired ${kind.path} are answered too, with is_active false.`,
+    })
     @ApiOkResponse({ type: CatalogItemResponseDto })
     @ApiInvalidId()
     @ApiProblems(notFound)
@@ -67,7 +73,10 @@ function catalogController(kind: CatalogKind): Type<unknown> {
 
     @Patch(':id')
     @Authenticated({ role: 'admin' })
-    @ApiOperation({ summary: `Update a ${kind.noun}` })
+    @ApiOperation({
+      summary: `Update a ${kind.noun}`,
+      description: 'Admin only; only the fields sent change.',
+    })
     @ApiOkResponse({ type: CatalogItemResponseDto })
     @ApiValidation()
     @ApiProblems(notFound, ...taken)

@@ -18,7 +18,10 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOperation({
+    summary: 'Liveness: the process is up and serving HTTP',
+    description: 'For load balancers and orchestrators; needs no token and checks nothing beyond the process itself.',
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -30,6 +33,8 @@ export class HealthController {
   @ApiOperation({
     summary:
       'Readiness: the database answers within 3 s, the queue (Redis) when one is configured, and the receipts bucket when S3 is used',
+    description:
+      'Needs no token. 503 with the failing check while a dependency is down: take the process out of rotation.',
   })
   @ApiOkResponse({ description: 'Ready', schema: { type: 'object', example: CHECK_EXAMPLE } })
   @ApiServiceUnavailableResponse({

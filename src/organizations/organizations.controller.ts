@@ -13,7 +13,11 @@ export class OrganizationsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({ summary: "The caller's organization" })
+  @ApiOperation({
+    summary: "The caller's organization",
+    description:
+      'Name, base currency (what reports and policies count in) and settings of the organization the token belongs to.',
+  })
   @ApiOkResponse({ type: OrganizationResponseDto })
   get(@CurrentActor() actor: Actor): Promise<OrganizationResponseDto> {
     return this.organizations.get(actor);
@@ -21,7 +25,10 @@ export class OrganizationsController {
 
   @Patch()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: "Update the organization's name, base currency or settings" })
+  @ApiOperation({
+    summary: "Update the organization's name, base currency or settings",
+    description: 'Admin only; only the fields sent change, and the change is audited.',
+  })
   @ApiOkResponse({ type: OrganizationResponseDto })
   @ApiValidation()
   update(@CurrentActor() actor: Actor, @Body() dto: UpdateOrganizationDto): Promise<OrganizationResponseDto> {

@@ -51,7 +51,10 @@ export class PoliciesController {
 
   @Get(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Get a policy' })
+  @ApiOperation({
+    summary: 'Get a policy',
+    description: 'Admin only: the current version of the policy and its rules.',
+  })
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)

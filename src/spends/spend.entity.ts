@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { MatchedRule } from '../policies/engine/evaluate';
 
 export const SPEND_STATUSES = [
   'draft',
@@ -16,7 +17,7 @@ export type SpendSource = (typeof SPEND_SOURCES)[number];
 /** What the policies said at the last submission; stored with the spend, never recomputed. */
 export interface StoredEvaluation {
   decision: 'approved' | 'pending_approval' | 'blocked';
-  matched_rules: object[];
+  matched_rules: MatchedRule[];
   flags: string[];
   awaiting_receipt: boolean;
   block_message: string | null;

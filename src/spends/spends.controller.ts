@@ -65,7 +65,11 @@ export class SpendsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'Get a spend with its approvals and policy evaluation' })
+  @ApiOperation({
+    summary: 'Get a spend with its approvals and policy evaluation',
+    description:
+      'Visible to its owner, the managers above them, the leads of its team, finance and admins; anyone else gets 404 SPEND_NOT_FOUND. Carries its receipts, approval steps and the stored policy_evaluation.',
+  })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)

@@ -49,7 +49,10 @@ export class AdminUsersController {
 
   @Get(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Get a user' })
+  @ApiOperation({
+    summary: 'Get a user',
+    description: 'Admin only. A user of another organization is 404 USER_NOT_FOUND, like one that does not exist.',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(NOT_FOUND)
   @ApiInvalidId()

@@ -33,7 +33,10 @@ export class TeamsController {
   @Post()
   @Authenticated({ role: 'admin' })
   @Idempotent()
-  @ApiOperation({ summary: 'Create a team' })
+  @ApiOperation({
+    summary: 'Create a team',
+    description: 'Admin only. A name another team of the organization already has is 409.',
+  })
   @ApiCreatedResponse({ type: TeamResponseDto })
   @ApiValidation()
   @ApiProblems([TeamErrors.TEAM_NAME_TAKEN, 'A team named "Field Sales" already exists'], USER_NOT_IN_ORG)
@@ -43,7 +46,10 @@ export class TeamsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'Get a team' })
+  @ApiOperation({
+    summary: 'Get a team',
+    description: 'Any member of the organization may read a team, its lead and its members.',
+  })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiInvalidId()
   @ApiProblems(TEAM_NOT_FOUND)
@@ -53,7 +59,11 @@ export class TeamsController {
 
   @Patch(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Rename a team or change its lead' })
+  @ApiOperation({
+    summary: 'Rename a team or change its lead',
+    description:
+      'Admin only; only the fields sent change. Members are added and removed with PUT/DELETE /teams/{id}/members/{user_id}.',
+  })
   @ApiOkResponse({ type: TeamResponseDto })
   @ApiValidation()
   @ApiProblems(

@@ -14,7 +14,11 @@ export class UsersController {
 
   @Get('me')
   @Authenticated({ beforePasswordChange: true })
-  @ApiOperation({ summary: "The caller's own user" })
+  @ApiOperation({
+    summary: "The caller's own user",
+    description:
+      'Who the bearer token belongs to: role, manager, teams and organization. Answers even while an admin requires a new password.',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   me(@CurrentActor() actor: Actor): Promise<UserResponseDto> {
     return this.users.me(actor);
@@ -22,7 +26,11 @@ export class UsersController {
 
   @Patch('me')
   @Authenticated()
-  @ApiOperation({ summary: "Update the caller's own name or e-mail preference" })
+  @ApiOperation({
+    summary: "Update the caller's own name or e-mail preference",
+    description:
+      'Only the fields sent change; role, manager and e-mail are changed by an admin (PATCH /admin/users/{id}).',
+  })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiValidation()
   updateMe(@CurrentActor() actor: Actor, @Body() dto: UpdateMeDto): Promise<UserResponseDto> {

@@ -87,7 +87,10 @@ export class WebhookSubscriptionsController {
 
   @Get(':id')
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ summary: 'Get a webhook subscription' })
+  @ApiOperation({
+    summary: 'Get a webhook subscription',
+    description: 'Admin only: where the subscription delivers and which events it receives.',
+  })
   @ApiOkResponse({ type: WebhookSubscriptionResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)

@@ -16,7 +16,7 @@ export class ApproverDto {
     enum: ['finance', 'admin'],
     nullable: true,
     type: String,
-    example: null,
+    example: 'finance',
     description: 'Set when a role is assigned: anyone with it (or above) may decide',
   })
   role: 'finance' | 'admin' | null;
@@ -30,7 +30,8 @@ export class ApprovalResponseDto {
   @ApiProperty({ example: 1, description: 'Position in the chain; steps are decided in order' }) step: number;
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'cancelled'], example: 'pending' })
   status: string;
-  @ApiProperty({ type: ApproverDto, example: { user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', role: null } })
+  // A role-assigned step: an example with `role: null` would fail the enum (OpenAPI 3.0 lists no null in it).
+  @ApiProperty({ type: ApproverDto, example: { user_id: null, role: 'finance' } })
   approver: ApproverDto;
   @ApiProperty({ example: 'manager', description: "The policy rule's approver as written" }) requirement: string;
   @ApiProperty({

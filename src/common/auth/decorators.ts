@@ -14,8 +14,11 @@ export interface AuthenticatedUser extends Omit<Actor, 'requestId' | 'ip'> {
   mustChangePassword: boolean;
 }
 
+/** Marks a public operation in the OpenAPI document until it is given `security: []` (app.setup.ts). */
+export const PUBLIC_EXTENSION = 'x-public';
+
 /** Opts a route out of the global bearer-token guard (login, refresh, health, webhooks). */
-export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC_KEY, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 const UNAUTHENTICATED = [
   [CommonErrors.AUTHENTICATION_REQUIRED, 'A bearer token is required'],

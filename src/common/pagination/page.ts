@@ -2,6 +2,7 @@ import { applyDecorators, Type } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import { CommonErrors } from '../errors/common.errors';
+import { namedSchema } from '../swagger/named-schemas';
 
 /** The wire shape of every list: `total` counts all matches of the filter, not just this page. */
 export interface Page<T> {
@@ -75,21 +76,27 @@ export async function countMatches<T extends ObjectLiteral>(query: SelectQueryBu
   return Number(row?.count ?? 0);
 }
 
-/** Documents a `Page<item>` 200 answer with an example. */
+/**
+ * Documents a `Page<item>` 200 answer as a named envelope: `SpendResponseDto` pages are a
+ * `SpendPage` (the DTO's name without `ResponseDto` or `Dto`).
+ */
 export function ApiPageResponse(item: Type<unknown>, description: string) {
+  const envelope = `${item.name.replace(/(Response)?Dto$/, '')}Page`;
   return applyDecorators(
     ApiExtraModels(item),
     ApiOkResponse({
       description,
-      schema: {
+      schema: namedSchema(envelope, {
         type: 'object',
+        description:
+          'One page of a list: `total` counts every match of the filter, `next_cursor` continues after the last item',
         required: ['total', 'items', 'next_cursor'],
         properties: {
-          total: { type: 'integer', example: 1 },
+          total: { type: 'integer', minimum: 0, example: 1 },
           items: { type: 'array', items: { $ref: getSchemaPath(item) } },
           next_cursor: { type: 'string', nullable: true, example: null },
         },
-      },
+      }),
     }),
   );
 }

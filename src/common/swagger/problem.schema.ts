@@ -47,7 +47,17 @@ export function problemResponse(examples: ProblemExample[]): ApiResponseOptions 
     description: examples.map((e) => `${e.code}: ${e.title}`).join(' | '),
     content: {
       'application/problem+json': {
-        schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` },
+        // The codes this response can carry, as an enum a generated client can switch on.
+        schema: {
+          allOf: [
+            { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` },
+            {
+              type: 'object',
+              required: ['code'],
+              properties: { code: { type: 'string', enum: [...new Set(examples.map((e) => e.code))] } },
+            },
+          ],
+        },
         examples: Object.fromEntries(
           examples.map((e) => [
             e.code,

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { POLICY_RULE, POLICY_RULE_INPUT, RULES_LIMITS } from './policy-rule.schema';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -38,7 +39,7 @@ export class PolicyResponseDto {
   @ApiProperty({ example: true }) is_active: boolean;
   @ApiProperty({ example: 3, description: 'Bumped on every change; evaluations record the version they used' })
   version: number;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
+  @ApiProperty({ type: 'array', items: POLICY_RULE, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
   rules: object[];
   @ApiProperty({ format: 'date-time', example: '2026-03-01T12:00:00.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-04T09:30:00.000Z' }) updated_at: string;
@@ -56,7 +57,13 @@ export class CreatePolicyDto {
   @IsBoolean()
   is_active?: boolean;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: RULES_EXAMPLE, description: RULES_DESCRIPTION })
+  @ApiProperty({
+    type: 'array',
+    items: POLICY_RULE_INPUT,
+    ...RULES_LIMITS,
+    example: RULES_EXAMPLE,
+    description: RULES_DESCRIPTION,
+  })
   @IsArray()
   rules: unknown[];
 }
@@ -76,7 +83,8 @@ export class UpdatePolicyDto {
 
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'object' },
+    items: POLICY_RULE_INPUT,
+    ...RULES_LIMITS,
     example: RULES_EXAMPLE,
     description: RULES_DESCRIPTION,
   })

@@ -10,7 +10,7 @@ export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 export const SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
 export const USER_ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
 
-type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
+export type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
 
 /** Every field a condition may test, with its kind (which decides the operators it takes). */
 export const FIELDS = {
@@ -33,7 +33,7 @@ export const FIELDS = {
 } as const satisfies Record<string, FieldKind>;
 export type Field = keyof typeof FIELDS;
 
-const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
+export const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
   number: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'],
   string: ['eq', 'ne', 'in', 'not_in', 'contains'],
   id: ['eq', 'ne', 'in', 'not_in'],
@@ -42,7 +42,7 @@ const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
 };
 
 /** Closed value sets, checked at save time. */
-const ALLOWED_VALUES: Partial<Record<Field, readonly string[]>> = {
+export const ALLOWED_VALUES: Partial<Record<Field, readonly string[]>> = {
   user_role: USER_ROLES,
   source: SOURCES,
   weekday: WEEKDAYS,
@@ -74,10 +74,10 @@ export interface RuleProblem {
   message: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RULE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const FLAG = /^[a-z][a-z0-9_]{0,49}$/;
-const MAX_RULES = 100;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const RULE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+export const FLAG = /^[a-z][a-z0-9_]{0,49}$/;
+export const MAX_RULES = 100;
 const MAX_DEPTH = 8;
 const MAX_NODES = 200;
 

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApprovalResponseDto } from '../../approvals/dto/approval.dto';
+import { schemaRef } from '../../common/swagger/named-schemas';
 import { SPEND_SOURCES, SPEND_STATUSES } from '../spend.entity';
+import { PolicyEvaluationDto } from './policy-evaluation.dto';
+
+export { SimulationResponseDto } from './policy-evaluation.dto';
 
 const EVALUATION_EXAMPLE = {
   decision: 'pending_approval',
@@ -45,14 +49,19 @@ export class SpendResponseDto {
   @ApiProperty({ enum: SPEND_SOURCES, example: 'manual' }) source: string;
   @ApiProperty({ enum: SPEND_STATUSES, example: 'pending_approval' }) status: string;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: PolicyEvaluationDto,
     nullable: true,
     example: EVALUATION_EXAMPLE,
     description: 'What the policies decided at the last submission and why; null for a draft never submitted',
   })
-  policy_evaluation: object | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Receipts attached to the spend' })
+  policy_evaluation: PolicyEvaluationDto | null;
+  // A reference by name: receipts depend on spends, so this module cannot import their DTO.
+  @ApiProperty({
+    type: 'array',
+    items: schemaRef('ReceiptResponseDto'),
+    example: [],
+    description: 'Receipts attached to the spend',
+  })
   receipts: object[];
   @ApiProperty({ type: [ApprovalResponseDto], example: [] }) approvals: ApprovalResponseDto[];
   @ApiProperty({ type: [String], example: ['duplicate_suspected'] }) flags: string[];
@@ -63,17 +72,4 @@ export class SpendResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null }) payment_reference: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) updated_at: string;
-}
-
-export class SimulationResponseDto {
-  @ApiProperty({ enum: ['approved', 'pending_approval', 'blocked'], example: 'pending_approval' }) decision: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: EVALUATION_EXAMPLE.matched_rules })
-  matched_rules: object[];
-  @ApiProperty({ type: [String], example: [] }) flags: string[];
-  @ApiProperty({ example: false }) awaiting_receipt: boolean;
-  @ApiProperty({ nullable: true, type: String, example: null }) block_message: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: EVALUATION_EXAMPLE.policies }) policies: object[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: EVALUATION_EXAMPLE.approvers }) approvers: object[];
-  @ApiProperty({ example: '650.19' }) base_amount: string;
-  @ApiProperty({ example: 'USD' }) base_currency: string;
 }

@@ -1,0 +1,22 @@
+import type { TagObject } from '@nestjs/swagger';
+
+/** The document's global tags, in the order Swagger UI shows them; every operation's tag is one of these. */
+export const API_TAGS: TagObject[] = [
+  { name: 'Auth', description: 'Log in, refresh and log out: access and refresh tokens' },
+  { name: 'Users', description: "The caller's own account: profile and password" },
+  { name: 'Admin: users', description: "Admins manage the organization's people: roles, managers, deactivation" },
+  { name: 'Teams', description: 'Teams, their leads and members' },
+  { name: 'Organization', description: 'The organization: name, base currency, settings, identity-provider secret' },
+  { name: 'Categories', description: 'Spend categories' },
+  { name: 'Vendors', description: 'Vendors spends are paid to' },
+  { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
+  { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
+  { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },
+  { name: 'Receipts', description: 'Receipt files and what OCR read from them' },
+  { name: 'Approvals', description: 'Approval steps assigned to the caller, and decisions on them' },
+  { name: 'Notifications', description: 'In-app notifications of the caller' },
+  { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
+  { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
+  { name: 'Webhooks', description: 'Outbound webhook subscriptions and deliveries; inbound identity-provider events' },
+  { name: 'Health', description: 'Liveness and readiness of the installation' },
+];
