@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { auditHash, auditKeyOf, canonicalJson, HashedContent } from '../src/audit/audit-hash';
+import { auditHash, auditKeyOf, HashedContent } from '../src/audit/audit-hash';
+import { canonicalJson } from '../src/common/json/canonical-json';
 import { AuditService, SystemActor } from '../src/audit/audit.service';
 import { ChainKeying } from '../src/audit/chain-keying';
 import type { TestOrganization, TestUser } from './helpers/given';

@@ -3,7 +3,7 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
-import { canonicalJson } from '../src/audit/audit-hash';
+import { canonicalJson } from '../src/common/json/canonical-json';
 import { SecretBox } from '../src/common/secrets/secret-box';
 import { JobRegistry, OutboxJob } from '../src/jobs/job-registry';
 import { verifySignature } from '../src/webhooks/delivery/signature';

@@ -7,7 +7,7 @@ import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles';
-import { canonicalJson } from '../../audit/audit-hash';
+import { canonicalJson } from '../json/canonical-json';
 import { SecretBox } from '../secrets/secret-box';
 import { IdempotencyErrors } from './idempotency.errors';
 import { IDEMPOTENT_KEY, IdempotentOptions, REDACTED_HEADER } from './idempotent.decorator';
