@@ -5,13 +5,13 @@ import { json, type Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from './common/errors/validation';
+import { API_PREFIX } from './common/http/api-prefix';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
 import { guardInput } from './common/http/input-guards';
 import { assignRequestId } from './common/http/request-id';
 import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
 import { AppConfig } from './config/app-config';
 
-export const API_PREFIX = 'api/v1';
 /** Every JSON body but those below: the largest DTO (a team of 500 members) is a few kilobytes. */
 export const JSON_BODY_LIMIT = '100kb';
 /** Routes whose bodies are large by nature: a policy of up to 100 rules, a batch of 100 identity events. */
