@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
-import type { ReceiptExtraction } from '../receipts/ocr/extraction';
 import type { SpendSubject } from './notification-text';
+import type { ReceiptReading } from './receipt-reading';
 
 export interface Recipient {
   id: string;
@@ -30,7 +30,7 @@ export interface ReceiptFacts {
   filename: string;
   ocrStatus: string;
   ocrError: string | null;
-  extracted: ReceiptExtraction | null;
+  extracted: ReceiptReading | null;
   verified: boolean;
   flags: string[];
 }
@@ -122,7 +122,7 @@ export class NotificationSubjects {
       filename: string;
       ocr_status: string;
       ocr_error: string | null;
-      extracted: ReceiptExtraction | null;
+      extracted: ReceiptReading | null;
       verified: boolean;
       flags: string[];
     }> = await tx.query(
