@@ -52,18 +52,15 @@ describe('Authorization matrix from the OpenAPI document', () => {
     for (const role of ['employee', 'manager', 'finance'] as const) callers[role] = await t.given.user(own, role);
 
     const other = await t.given.organization('Other Co');
-    const as = (user: TestUser) => ({
-      post: (path: string, body: object) =>
-        request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    });
     const employee = await t.given.user(other, 'employee');
     foreign['admin/users'] = employee.id;
     foreign.members = employee.id;
-    foreign.teams = (await as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
-    foreign.categories = (await as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
-    foreign.vendors = (await as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
+    foreign.teams = (await t.as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
+    foreign.categories = (await t.as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
+    foreign.vendors = (await t.as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
     foreign.policies = (
-      await as(other.admin)
+      await t
+        .as(other.admin)
         .post('/policies', {
           name: 'Admin approves everything',
           rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
@@ -72,12 +69,13 @@ describe('Authorization matrix from the OpenAPI document', () => {
     ).body.id;
     // A public address (never reached here: there is no route out) so that the URL check passes.
     foreign['webhook-subscriptions'] = (
-      await as(other.admin)
+      await t
+        .as(other.admin)
         .post('/webhook-subscriptions', { url: 'https://93.184.216.34/hooks', events: ['spend.submitted'] })
         .expect(201)
     ).body.id;
     foreign.spends = (
-      await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
+      await t.as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
     ).body.id;
     foreign.receipts = (
       await request(t.http)

@@ -40,6 +40,8 @@ export interface TestPolicy {
   version: number;
   is_active: boolean;
   rules: Array<Record<string, unknown>>;
+  created_at: string;
+  updated_at: string;
   [field: string]: unknown;
 }
 
