@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Role } from '../src/common/auth/roles';
+import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -86,29 +87,19 @@ describe('Authorization matrix from the OpenAPI document', () => {
     ).body.id;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);
     foreign.approvals = approvals.body.items[0].id;
-    foreign.deliveries = await eventually(async () => {
+    foreign.deliveries = await until(async () => {
       const [row]: Array<{ id: string }> = await t.dataSource.query(
         `SELECT id FROM webhook_deliveries WHERE subscription_id = $1`,
         [foreign['webhook-subscriptions']],
       );
       return row?.id;
-    });
-    foreign.notifications = await eventually(async () => {
+    }, 'the foreign webhook delivery');
+    foreign.notifications = await until(async () => {
       const inbox = await request(t.http).get('/api/v1/notifications').set(bearer(other.admin.accessToken)).expect(200);
       return inbox.body.items[0]?.id as string | undefined;
-    });
+    }, 'the foreign notification');
   });
   afterAll(() => t.close());
-
-  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for a fixture');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   const operations = () =>
     Object.entries(document.paths).flatMap(([path, methods]) =>

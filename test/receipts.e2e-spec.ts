@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import request from 'supertest';
+import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { blankPagePdf, pdfOf } from './helpers/pdf';
 import { bearer, expectProblem } from './helpers/problems';
@@ -71,15 +72,15 @@ describe('Receipts and OCR', () => {
     request(t.http).delete(`/api/v1/policies/${id}`).set(bearer(admin.accessToken)).expect(200);
 
   /** Polls until OCR has finished (done or failed). */
-  async function settled(user: TestUser, receiptId: string) {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const response = await t.as(user).get(`/receipts/${receiptId}`).expect(200);
-      if (response.body.ocr_status === 'done' || response.body.ocr_status === 'failed') return response.body;
-      if (Date.now() > deadline) throw new Error(`OCR of ${receiptId} still ${response.body.ocr_status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const settled = (user: TestUser, receiptId: string) =>
+    until(
+      async () => {
+        const receipt = (await t.as(user).get(`/receipts/${receiptId}`).expect(200)).body;
+        return receipt.ocr_status === 'done' || receipt.ocr_status === 'failed' ? receipt : undefined;
+      },
+      `OCR of ${receiptId} to finish`,
+      { intervalMs: 100 },
+    );
 
   describe('a receipt read by OCR', () => {
     let draftId: string;

@@ -53,11 +53,11 @@ describe('Reports', () => {
     return date.toISOString().slice(0, 10);
   })();
   const Q1 = 'from=2025-01-01&to=2025-03-31';
+  /** A spend made through given.spend and remembered under `name`, for the report's assertions. */
   const spend = async (name: string, owner: TestUser, body: object) => {
-    const response = await t.as(owner).post('/spends', { currency: 'USD', ...body });
-    if (response.status !== 201) throw new Error(`spend ${name}: ${response.status} ${JSON.stringify(response.body)}`);
-    ids[name] = response.body.id;
-    return response.body as { id: string; status: string; base_amount: string };
+    const created = await t.given.spend(owner, body);
+    ids[name] = created.id;
+    return created;
   };
 
   beforeAll(async () => {
