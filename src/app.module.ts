@@ -16,6 +16,7 @@ import { SecretsModule } from './common/secrets/secrets.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -39,7 +40,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         SecretsModule,
         LoggerModule.forRoot(loggerOptions(config)),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         AuditModule,
         OutboxModule,
         JobsModule.forRoot(config),

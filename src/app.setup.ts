@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { PUBLIC_EXTENSION } from './common/auth/decorators';
 import { createValidationPipe } from './common/errors/validation';
+import { API_PREFIX } from './common/http/api-prefix';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
 import { guardInput } from './common/http/input-guards';
 import { assignRequestId } from './common/http/request-id';
@@ -14,7 +15,6 @@ import { namedSchemas } from './common/swagger/named-schemas';
 import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
 import { AppConfig } from './config/app-config';
 
-export const API_PREFIX = 'api/v1';
 /** Every JSON body but those below: the largest DTO (a team of 500 members) is a few kilobytes. */
 export const JSON_BODY_LIMIT = '100kb';
 /** Routes whose bodies are large by nature: a policy of up to 100 rules, a batch of 100 identity events. */

@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { migrateDatabase, pendingMigrations } from './database/migrations';
 import { resolveDatabase } from './database/runtime';
+import { ENTITIES } from './entities';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { OrganizationsModule } from './organizations/organizations.module';
 
@@ -48,7 +49,7 @@ async function migrate(
     if (flags['grant-to']) out(`Granted ${role} what the API and the worker need.`);
     return;
   }
-  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 2, entities: ENTITIES })).initialize();
   try {
     if (flags.status) {
       const pending = await pendingMigrations(dataSource);
@@ -78,7 +79,7 @@ async function bootstrap(config: AppConfig, flags: Record<string, string | boole
   const context = await NestFactory.createApplicationContext(
     {
       module: class CliModule {},
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuditModule, OrganizationsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), AuditModule, OrganizationsModule],
     },
     { logger: ['error', 'warn'] },
   );

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { auditHash, auditKeyOf, canonicalJson, HashedContent } from '../src/audit/audit-hash';
+import { auditHash, auditKeyOf, HashedContent } from '../src/audit/audit-hash';
+import { canonicalJson } from '../src/common/json/canonical-json';
 import { AuditService, SystemActor } from '../src/audit/audit.service';
 import { ChainKeying } from '../src/audit/chain-keying';
 import type { TestOrganization, TestUser } from './helpers/given';
@@ -45,16 +46,8 @@ interface EntryPage {
   next_cursor: string | null;
 }
 
-/** Shared by the suites: HTTP as a caller, and the log as the database holds it. */
+/** Shared by the suites: the log as the API lists it and as the database holds it. */
 function helpers(t: () => TestApp) {
-  const as = (caller: { accessToken: string }) => ({
-    get: (path: string) => request(t().http).get(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    post: (path: string, body: object = {}) =>
-      request(t().http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t().http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    delete: (path: string) => request(t().http).delete(`/api/v1${path}`).set(bearer(caller.accessToken)),
-  });
   /** The organization's entry ids, newest first, straight from the table. */
   const idsInDatabase = async (organizationId: string, where = 'TRUE', params: unknown[] = []): Promise<string[]> =>
     (
@@ -64,7 +57,7 @@ function helpers(t: () => TestApp) {
       )
     ).map((r: { id: string }) => r.id);
   const list = async (caller: TestUser, query = ''): Promise<EntryPage> =>
-    (await as(caller).get(`/audit-logs${query}`).expect(200)).body;
+    (await t().as(caller).get(`/audit-logs${query}`).expect(200)).body;
   /** Every entry a filter matches, walking the pages by cursor. */
   const walk = async (caller: TestUser, filter = '', limit = 100): Promise<Entry[]> => {
     const items: Entry[] = [];
@@ -76,13 +69,13 @@ function helpers(t: () => TestApp) {
     } while (cursor);
     return items;
   };
-  const verify = async (admin: TestUser) => (await as(admin).get('/audit-logs/verify').expect(200)).body;
+  const verify = async (admin: TestUser) => (await t().as(admin).get('/audit-logs/verify').expect(200)).body;
   /** Writes entries as the application does, in one transaction, through the writer itself. */
   const record = (actor: SystemActor, events: Array<Parameters<AuditService['record']>[2]>) =>
     t().dataSource.transaction(async (tx) => {
       for (const event of events) await t().app.get(AuditService).record(tx, actor, event);
     });
-  return { as, idsInDatabase, list, walk, verify, record };
+  return { idsInDatabase, list, walk, verify, record };
 }
 
 describe('Audit log', () => {
@@ -92,10 +85,10 @@ describe('Audit log', () => {
   let employee: TestUser;
   let manager: TestUser;
   let finance: TestUser;
-  const { as, idsInDatabase, list, walk, verify, record } = helpers(() => t);
+  const { idsInDatabase, list, walk, verify, record } = helpers(() => t);
   const anonymous = () => request(t.http);
   const category = async (admin: TestUser, name: string): Promise<string> =>
-    (await as(admin).post('/categories', { name }).expect(201)).body.id;
+    (await t.as(admin).post('/categories', { name }).expect(201)).body.id;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -111,10 +104,10 @@ describe('Audit log', () => {
   describe('what is recorded', () => {
     it('records every kind of state change docs/api.md lists, each in the log once', async () => {
       const travel = await category(acme.admin, 'Travel');
-      await as(acme.admin).patch(`/categories/${travel}`, { name: 'Travel & lodging' }).expect(200);
-      await as(acme.admin).delete(`/categories/${travel}`).expect(200);
-      await as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'finance' }).expect(200);
-      await as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'manager' }).expect(200);
+      await t.as(acme.admin).patch(`/categories/${travel}`, { name: 'Travel & lodging' }).expect(200);
+      await t.as(acme.admin).delete(`/categories/${travel}`).expect(200);
+      await t.as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'finance' }).expect(200);
+      await t.as(acme.admin).patch(`/admin/users/${manager.id}`, { role: 'manager' }).expect(200);
       // The role changes ended the manager's sessions: later tests use a new one.
       manager = { ...manager, ...(await t.given.login(manager.email, manager.password)) };
       await request(t.http)
@@ -123,7 +116,8 @@ describe('Audit log', () => {
         .expect(401);
       await t.given.login(employee.email, employee.password);
       const policy = (
-        await as(acme.admin)
+        await t
+          .as(acme.admin)
           .post('/policies', {
             name: 'Admin approves everything',
             rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
@@ -131,12 +125,12 @@ describe('Audit log', () => {
           .expect(201)
       ).body.id;
       const spend = (
-        await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-03-02' }).expect(201)
+        await t.as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-03-02' }).expect(201)
       ).body;
       expect(spend.status).toBe('pending_approval');
-      await as(acme.admin).post(`/approvals/${spend.approvals[0].id}/decision`, { approved: true }).expect(200);
-      await as(acme.admin).patch(`/policies/${policy}`, { is_active: false }).expect(200);
-      await as(acme.admin).delete(`/policies/${policy}`).expect(200);
+      await t.as(acme.admin).post(`/approvals/${spend.approvals[0].id}/decision`, { approved: true }).expect(200);
+      await t.as(acme.admin).patch(`/policies/${policy}`, { is_active: false }).expect(200);
+      await t.as(acme.admin).delete(`/policies/${policy}`).expect(200);
 
       const entries = await walk(finance);
       const actions = (entityId: string) =>
@@ -192,7 +186,8 @@ describe('Audit log', () => {
     });
 
     it('shows who, from where and through which request', async () => {
-      const response = await as(acme.admin)
+      const response = await t
+        .as(acme.admin)
         .post('/categories', { name: 'Who did it' })
         .set('X-Request-Id', 'req-who-did-it')
         .expect(201);
@@ -210,7 +205,7 @@ describe('Audit log', () => {
 
     it('refuses employees and managers with 403 and a caller without a token with 401', async () => {
       for (const caller of [employee, manager])
-        expectProblem(await as(caller).get('/audit-logs'), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(caller).get('/audit-logs'), 403, 'INSUFFICIENT_PERMISSIONS');
       expectProblem(await anonymous().get('/api/v1/audit-logs'), 401, 'AUTHENTICATION_REQUIRED');
       expectProblem(await anonymous().get('/api/v1/audit-logs').set(bearer('not-a-token')), 401, 'INVALID_TOKEN');
     });
@@ -334,13 +329,13 @@ describe('Audit log', () => {
           ['colour=red', 'colour'],
         ];
         for (const [query, field] of cases) {
-          const response = await as(finance).get(`/audit-logs?${query}`);
+          const response = await t.as(finance).get(`/audit-logs?${query}`);
           expectProblem(response, 422, 'VALIDATION_FAILED');
           expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
         }
-        expectProblem(await as(finance).get('/audit-logs?cursor=not-a-cursor'), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(finance).get('/audit-logs?cursor=not-a-cursor'), 422, 'INVALID_CURSOR');
         const forged = Buffer.from(JSON.stringify(['1; DROP TABLE audit_logs'])).toString('base64url');
-        expectProblem(await as(finance).get(`/audit-logs?cursor=${forged}`), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(finance).get(`/audit-logs?cursor=${forged}`), 422, 'INVALID_CURSOR');
       });
     });
 
@@ -630,7 +625,7 @@ describe('Audit log', () => {
 
     it('is for admins only', async () => {
       for (const caller of [employee, manager, finance])
-        expectProblem(await as(caller).get('/audit-logs/verify'), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(caller).get('/audit-logs/verify'), 403, 'INSUFFICIENT_PERMISSIONS');
       expectProblem(await anonymous().get('/api/v1/audit-logs/verify'), 401, 'AUTHENTICATION_REQUIRED');
     });
 
@@ -648,7 +643,11 @@ describe('Audit log', () => {
       );
       // A lone UTF-16 surrogate and NUL, which jsonb refuses: HTTP turns them away at the door
       // (nothing is written), and the writer, for whatever reaches it from elsewhere, stores them.
-      expectProblem(await as(org.admin).post('/categories', { name: 'Broken \ud800 text' }), 422, 'VALIDATION_FAILED');
+      expectProblem(
+        await t.as(org.admin).post('/categories', { name: 'Broken \ud800 text' }),
+        422,
+        'VALIDATION_FAILED',
+      );
       await record(actor, [
         {
           action: 'category.imported',
@@ -660,7 +659,7 @@ describe('Audit log', () => {
       expect(count).toBeGreaterThan(2_345);
       expect(await verify(org.admin)).toEqual({ valid: true, checked: count });
 
-      const exported = parseCsv((await as(org.admin).get('/audit-logs/export').expect(200)).text);
+      const exported = parseCsv((await t.as(org.admin).get('/audit-logs/export').expect(200)).text);
       expect(exported.map((r) => r.id)).toEqual(await idsInDatabase(org.id));
 
       // Damage in the first batch stops the walk there, with the next batch already on its way.
@@ -673,7 +672,7 @@ describe('Audit log', () => {
 
   describe('GET /audit-logs/export', () => {
     it('streams the same entries the list shows, as RFC 4180 CSV with a header row', async () => {
-      const response = await as(finance).get('/audit-logs/export?format=csv').expect(200);
+      const response = await t.as(finance).get('/audit-logs/export?format=csv').expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
       expect(response.headers['content-disposition']).toBe(
         `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`,
@@ -684,23 +683,23 @@ describe('Audit log', () => {
       const listed = await walk(finance);
       expect(rows).toEqual(listed.map(asCsvRow));
       // Without format, CSV is the default.
-      expect(parseCsv((await as(acme.admin).get('/audit-logs/export').expect(200)).text)).toHaveLength(rows.length);
+      expect(parseCsv((await t.as(acme.admin).get('/audit-logs/export').expect(200)).text)).toHaveLength(rows.length);
     });
 
     it('applies the filters', async () => {
       const filter = `action=category.created&actor_id=${acme.admin.id}`;
-      const rows = parseCsv((await as(finance).get(`/audit-logs/export?${filter}`).expect(200)).text);
+      const rows = parseCsv((await t.as(finance).get(`/audit-logs/export?${filter}`).expect(200)).text);
       expect(rows.length).toBeGreaterThan(1);
       expect(rows).toEqual((await walk(finance, `&${filter}`)).map(asCsvRow));
       const day = rows[0].created_at.slice(0, 10);
       const dayRows = parseCsv(
-        (await as(finance).get(`/audit-logs/export?from=${day}&to=${day}&entity_type=user`).expect(200)).text,
+        (await t.as(finance).get(`/audit-logs/export?from=${day}&to=${day}&entity_type=user`).expect(200)).text,
       );
       expect(dayRows.map((r) => r.id)).toEqual(
         (await walk(finance, `&from=${day}&to=${day}&entity_type=user`)).map((e) => e.id),
       );
       expect(
-        parseCsv((await as(finance).get(`/audit-logs/export?actor_id=${globex.admin.id}`).expect(200)).text),
+        parseCsv((await t.as(finance).get(`/audit-logs/export?actor_id=${globex.admin.id}`).expect(200)).text),
       ).toEqual([]);
     });
 
@@ -717,8 +716,8 @@ describe('Audit log', () => {
         { action: 'formula.test', entityType: 'formula', entityId: '@cmd' },
         { action: 'formula.test', entityType: 'formula', entityId: '\tTAB' },
       ]);
-      await as(org.admin).post('/categories', { name: '=cmd|" /C calc"!A0' }).set('X-Request-Id', '-2-3').expect(201);
-      const response = await as(org.admin).get('/audit-logs/export').expect(200);
+      await t.as(org.admin).post('/categories', { name: '=cmd|" /C calc"!A0' }).set('X-Request-Id', '-2-3').expect(201);
+      const response = await t.as(org.admin).get('/audit-logs/export').expect(200);
       const rows = parseCsv(response.text);
       const byEntity = (start: string) => rows.find((r) => r.entity_id.slice(1).startsWith(start));
       expect(byEntity('=HYPERLINK')!.entity_id).toBe('\'=HYPERLINK("https://evil.example","click")');
@@ -736,13 +735,13 @@ describe('Audit log', () => {
 
     it('refuses an unknown format and bad filters with 422', async () => {
       for (const query of ['format=xlsx', 'format=', 'from=2026-13-01', 'limit=5', 'cursor=abc']) {
-        expectProblem(await as(finance).get(`/audit-logs/export?${query}`), 422, 'VALIDATION_FAILED');
+        expectProblem(await t.as(finance).get(`/audit-logs/export?${query}`), 422, 'VALIDATION_FAILED');
       }
     });
 
     it('is for finance and admin only', async () => {
       for (const caller of [employee, manager])
-        expectProblem(await as(caller).get('/audit-logs/export'), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(caller).get('/audit-logs/export'), 403, 'INSUFFICIENT_PERMISSIONS');
       expectProblem(await anonymous().get('/api/v1/audit-logs/export'), 401, 'AUTHENTICATION_REQUIRED');
     });
   });
@@ -750,7 +749,7 @@ describe('Audit log', () => {
 
 describe('Audit log under concurrent writes', () => {
   let t: TestApp;
-  const { as, idsInDatabase, walk, verify } = helpers(() => t);
+  const { idsInDatabase, walk, verify } = helpers(() => t);
 
   // Ten connections, so that the changes really commit in parallel and race for the chain's head.
   beforeAll(async () => {
@@ -761,7 +760,7 @@ describe('Audit log under concurrent writes', () => {
   it('records 200 concurrent changes exactly once each, in one unforked chain', async () => {
     const org = await t.given.organization('Busy');
     const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => as(org.admin).post('/categories', { name: `Concurrent ${i}` })),
+      Array.from({ length: 200 }, (_, i) => t.as(org.admin).post('/categories', { name: `Concurrent ${i}` })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(201));
     const created = responses.map((r) => r.body.id as string).sort();
@@ -782,7 +781,7 @@ describe('Audit log under concurrent writes', () => {
     const today = new Date().toISOString().slice(0, 10);
     const responses = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        as(org.admin).post('/spends', {
+        t.as(org.admin).post('/spends', {
           amount: `${10 + i}.00`,
           currency: 'USD',
           spend_date: today,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Role } from '../src/common/auth/roles';
+import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -52,18 +53,15 @@ describe('Authorization matrix from the OpenAPI document', () => {
     for (const role of ['employee', 'manager', 'finance'] as const) callers[role] = await t.given.user(own, role);
 
     const other = await t.given.organization('Other Co');
-    const as = (user: TestUser) => ({
-      post: (path: string, body: object) =>
-        request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    });
     const employee = await t.given.user(other, 'employee');
     foreign['admin/users'] = employee.id;
     foreign.members = employee.id;
-    foreign.teams = (await as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
-    foreign.categories = (await as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
-    foreign.vendors = (await as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
+    foreign.teams = (await t.as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
+    foreign.categories = (await t.as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
+    foreign.vendors = (await t.as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
     foreign.policies = (
-      await as(other.admin)
+      await t
+        .as(other.admin)
         .post('/policies', {
           name: 'Admin approves everything',
           rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'admin' } }],
@@ -72,12 +70,13 @@ describe('Authorization matrix from the OpenAPI document', () => {
     ).body.id;
     // A public address (never reached here: there is no route out) so that the URL check passes.
     foreign['webhook-subscriptions'] = (
-      await as(other.admin)
+      await t
+        .as(other.admin)
         .post('/webhook-subscriptions', { url: 'https://93.184.216.34/hooks', events: ['spend.submitted'] })
         .expect(201)
     ).body.id;
     foreign.spends = (
-      await as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
+      await t.as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
     ).body.id;
     foreign.receipts = (
       await request(t.http)
@@ -88,29 +87,19 @@ describe('Authorization matrix from the OpenAPI document', () => {
     ).body.id;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);
     foreign.approvals = approvals.body.items[0].id;
-    foreign.deliveries = await eventually(async () => {
+    foreign.deliveries = await until(async () => {
       const [row]: Array<{ id: string }> = await t.dataSource.query(
         `SELECT id FROM webhook_deliveries WHERE subscription_id = $1`,
         [foreign['webhook-subscriptions']],
       );
       return row?.id;
-    });
-    foreign.notifications = await eventually(async () => {
+    }, 'the foreign webhook delivery');
+    foreign.notifications = await until(async () => {
       const inbox = await request(t.http).get('/api/v1/notifications').set(bearer(other.admin.accessToken)).expect(200);
       return inbox.body.items[0]?.id as string | undefined;
-    });
+    }, 'the foreign notification');
   });
   afterAll(() => t.close());
-
-  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('timed out waiting for a fixture');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   const operations = () =>
     Object.entries(document.paths).flatMap(([path, methods]) =>

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { OutboxJob, JobRegistry } from '../src/jobs/job-registry';
 import { JobTransport } from '../src/jobs/transport';
+import { until } from './helpers/eventually';
 import type { TestOrganization } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -44,14 +45,6 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
   });
   afterAll(() => t.close());
 
-  const until = async (condition: () => boolean | Promise<boolean>, ms = 20_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-
   it("runs a job for each committed outbox row of a consumer's topics, and marks the row dispatched", async () => {
     const created = await request(t.http)
       .post('/api/v1/spends')
@@ -77,7 +70,9 @@ describe(`Jobs from the outbox (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
       .set(bearer(org.admin.accessToken))
       .send({ amount: '11.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) })
       .expect(201);
-    await until(() => flaky.some((job) => job.payload.spend_id === created.body.id), 30_000);
+    await until(() => flaky.some((job) => job.payload.spend_id === created.body.id), 'the retried job', {
+      timeoutMs: 30_000,
+    });
     // The first two runs threw (this spend's, or the previous test's approval before it).
     expect(failuresLeft).toBeLessThan(0);
     expect(new Set(flaky.map((job) => job.outboxId)).size).toBe(flaky.length);

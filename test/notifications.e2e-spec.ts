@@ -5,7 +5,8 @@ import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { JobRegistry, OutboxRow } from '../src/jobs/job-registry';
-import type { TestOrganization, TestUser } from './helpers/given';
+import { until } from './helpers/eventually';
+import type { TestOrganization, TestSpend, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -27,42 +28,15 @@ interface NotificationItem {
 
 /** Shared by both suites: HTTP as a user, and waiting for a job's notification. */
 function helpers(t: () => TestApp) {
-  const api = (user: TestUser) => ({
-    get: (path: string) => request(t().http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body?: object) =>
-      request(t().http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t().http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-  });
   const all = async (user: TestUser): Promise<NotificationItem[]> =>
-    (await api(user).get('/notifications?limit=100').expect(200)).body.items;
+    (await t().as(user).get('/notifications?limit=100').expect(200)).body.items;
   /** Polls the user's inbox until a notification of this type about this entity arrives (the job ran). */
-  const notified = async (user: TestUser, type: string, entityId: string): Promise<NotificationItem> => {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const found = (await all(user)).find((n) => n.type === type && n.entity_id === entityId);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${type} notification about ${entityId} for ${user.email}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  const until = async (condition: () => boolean | Promise<boolean>, what: string, ms = 45_000) => {
-    const deadline = Date.now() + ms;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const spend = async (user: TestUser, body: object) =>
-    (
-      await api(user)
-        .post('/spends', { currency: 'USD', spend_date: '2026-03-02', ...body })
-        .expect(201)
-    ).body as {
-      id: string;
-      status: string;
-      approvals: Array<{ id: string; step: number; status: string }>;
-    };
+  const notified = (user: TestUser, type: string, entityId: string): Promise<NotificationItem> =>
+    until(
+      async () => (await all(user)).find((n) => n.type === type && n.entity_id === entityId),
+      `a ${type} notification about ${entityId} for ${user.email}`,
+      { intervalMs: 100 },
+    );
   /** The outbox rows of a spend or receipt, as the job they make. */
   const jobsAbout = async (topic: string, key: string, id: string): Promise<OutboxRow[]> => {
     const rows: Array<{
@@ -89,7 +63,7 @@ function helpers(t: () => TestApp) {
     if (!found) throw new Error(`no consumer ${name}`);
     return found;
   };
-  return { api, all, notified, until, spend, jobsAbout, consumer };
+  return { all, notified, jobsAbout, consumer };
 }
 
 /**
@@ -106,7 +80,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
   let finance2: TestUser;
   let outsider: TestOrganization;
   const h = helpers(() => t);
-  const { api, notified } = h;
+  const { notified } = h;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -117,7 +91,8 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     finance = await t.given.user(org, 'finance', { full_name: 'Fin One' });
     finance2 = await t.given.user(org, 'finance', { full_name: 'Fin Two' });
     outsider = await t.given.organization('Other Co');
-    await api(admin)
+    await t
+      .as(admin)
       .post('/policies', {
         name: 'Approvals and blocks',
         rules: [
@@ -146,10 +121,15 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
   afterAll(() => t.close());
 
   describe("a spend's way from submission to payment", () => {
-    let hotel: Awaited<ReturnType<typeof h.spend>>;
+    let hotel: TestSpend;
 
     it('tells the manager an approval was assigned to them, naming the spend, its owner, amount and date', async () => {
-      hotel = await h.spend(employee, { amount: '650.00', merchant: 'Hotel Lux', description: 'Client visit' });
+      hotel = await t.given.spend(employee, {
+        spend_date: '2026-03-02',
+        amount: '650.00',
+        merchant: 'Hotel Lux',
+        description: 'Client visit',
+      });
       expect(hotel.status).toBe('pending_approval');
       const step = hotel.approvals[0];
       const notification = await notified(manager, 'approval.assigned', step.id);
@@ -167,7 +147,8 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('tells the owner when the manager approves', async () => {
-      await api(manager)
+      await t
+        .as(manager)
         .post(`/approvals/${hotel.approvals[0].id}/decision`, { approved: true, comment: 'Enjoy the trip' })
         .expect(200);
       const notification = await notified(employee, 'spend.approved', hotel.id);
@@ -179,7 +160,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('tells the owner when finance pays, with the payment reference', async () => {
-      await api(finance).post(`/spends/${hotel.id}/pay`, { reference: 'SEPA-42' }).expect(200);
+      await t.as(finance).post(`/spends/${hotel.id}/pay`, { reference: 'SEPA-42' }).expect(200);
       const notification = await notified(employee, 'spend.paid', hotel.id);
       expect(notification).toMatchObject({
         title: 'Spend paid: Hotel Lux, USD 650.00',
@@ -188,9 +169,14 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('tells the owner who rejected their spend and why', async () => {
-      const dinner = await h.spend(employee, { amount: '720.50', merchant: 'Bar & Grill', spend_date: '2026-03-05' });
+      const dinner = await t.given.spend(employee, {
+        amount: '720.50',
+        merchant: 'Bar & Grill',
+        spend_date: '2026-03-05',
+      });
       await notified(manager, 'approval.assigned', dinner.approvals[0].id);
-      await api(manager)
+      await t
+        .as(manager)
         .post(`/approvals/${dinner.approvals[0].id}/decision`, {
           approved: false,
           comment: 'Split the bar tab from the meal',
@@ -204,7 +190,11 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it("tells the owner a policy blocked their spend, with the policy's message", async () => {
-      const casino = await h.spend(employee, { amount: '80.00', merchant: 'Lucky Casino', spend_date: '2026-03-06' });
+      const casino = await t.given.spend(employee, {
+        amount: '80.00',
+        merchant: 'Lucky Casino',
+        spend_date: '2026-03-06',
+      });
       expect(casino.status).toBe('blocked');
       const notification = await notified(employee, 'spend.blocked', casino.id);
       expect(notification).toMatchObject({
@@ -214,8 +204,8 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('names the category when a spend has no merchant', async () => {
-      const category = await api(admin).post('/categories', { name: 'Office supplies' }).expect(201);
-      const paper = await h.spend(employee, {
+      const category = await t.as(admin).post('/categories', { name: 'Office supplies' }).expect(201);
+      const paper = await t.given.spend(employee, {
         amount: '12.00',
         category_id: category.body.id,
         spend_date: '2026-03-07',
@@ -227,10 +217,14 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('sends a step assigned to a role to every active holder of it, not to admins or the owner', async () => {
-      const fleet = await h.spend(employee, { amount: '6000.00', merchant: 'Fleet Motors', spend_date: '2026-03-08' });
+      const fleet = await t.given.spend(employee, {
+        amount: '6000.00',
+        merchant: 'Fleet Motors',
+        spend_date: '2026-03-08',
+      });
       await notified(manager, 'approval.assigned', fleet.approvals[0].id);
-      await api(manager).post(`/approvals/${fleet.approvals[0].id}/decision`, { approved: true }).expect(200);
-      const financeStep = (await api(employee).get(`/spends/${fleet.id}`).expect(200)).body.approvals.find(
+      await t.as(manager).post(`/approvals/${fleet.approvals[0].id}/decision`, { approved: true }).expect(200);
+      const financeStep = (await t.as(employee).get(`/spends/${fleet.id}`).expect(200)).body.approvals.find(
         (a: { step: number }) => a.step === 2,
       );
       const [one, two] = [
@@ -254,7 +248,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
   describe('receipts read by OCR', () => {
     it('tells the owner what was read off their receipt and that it is verified', async () => {
-      const parts = await h.spend(employee, {
+      const parts = await t.given.spend(employee, {
         amount: '38.34',
         merchant: 'Evergreen Auto Parts',
         spend_date: '2026-08-13',
@@ -273,7 +267,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it("says so when the total read differs from the spend's amount", async () => {
-      const parts = await h.spend(employee, {
+      const parts = await t.given.spend(employee, {
         amount: '45.00',
         merchant: 'Evergreen (again)',
         spend_date: '2026-08-13',
@@ -291,7 +285,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('tells the owner, and finance who uploaded it, that OCR failed and why', async () => {
-      const taxi = await h.spend(employee, { amount: '23.00', merchant: 'City Taxi', spend_date: '2026-03-09' });
+      const taxi = await t.given.spend(employee, { amount: '23.00', merchant: 'City Taxi', spend_date: '2026-03-09' });
       const upload = await request(t.http)
         .post('/api/v1/receipts')
         .set(bearer(finance.accessToken))
@@ -315,7 +309,7 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     beforeAll(async () => {
       reader = await t.given.user(org, 'employee', { full_name: 'Rita Reader' });
       for (const [index, merchant] of ['Alpha Cafe', 'Beta Books', 'Gamma Gym'].entries()) {
-        const created = await h.spend(reader, {
+        const created = await t.given.spend(reader, {
           amount: `${index + 1}.00`,
           merchant,
           spend_date: `2026-04-0${index + 1}`,
@@ -331,31 +325,32 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
         'Spend approved: Beta Books, USD 2.00',
         'Spend approved: Alpha Cafe, USD 1.00',
       ]);
-      const first = await api(reader).get('/notifications?limit=2').expect(200);
+      const first = await t.as(reader).get('/notifications?limit=2').expect(200);
       expect(first.body).toMatchObject({
         total: 3,
         items: [{ id: items[0].id }, { id: items[1].id }],
         next_cursor: expect.any(String),
       });
-      const byOffset = await api(reader).get('/notifications?limit=2&offset=2').expect(200);
+      const byOffset = await t.as(reader).get('/notifications?limit=2&offset=2').expect(200);
       expect(byOffset.body.items.map((n: NotificationItem) => n.id)).toEqual([items[2].id]);
-      const byCursor = await api(reader).get(`/notifications?limit=2&cursor=${first.body.next_cursor}`).expect(200);
+      const byCursor = await t.as(reader).get(`/notifications?limit=2&cursor=${first.body.next_cursor}`).expect(200);
       expect(byCursor.body).toMatchObject({ total: 3, items: [{ id: items[2].id }], next_cursor: null });
       expect((await h.all(employee)).some((n) => items.some((mine) => mine.id === n.id))).toBe(false);
     });
 
     it('marks one read (twice is fine, the first read_at stays), audited once, and filters unread_only', async () => {
       expect(
-        await api(reader)
+        await t
+          .as(reader)
           .post(`/notifications/${items[1].id}/read`)
           .expect(200)
           .then((r) => r.body),
       ).toEqual({ status: 'ok' });
       const readAt = (await h.all(reader)).find((n) => n.id === items[1].id)!.read_at;
       expect(readAt).toEqual(expect.any(String));
-      await api(reader).post(`/notifications/${items[1].id}/read`).expect(200);
+      await t.as(reader).post(`/notifications/${items[1].id}/read`).expect(200);
       expect((await h.all(reader)).find((n) => n.id === items[1].id)!.read_at).toBe(readAt);
-      const unread = await api(reader).get('/notifications?unread_only=true').expect(200);
+      const unread = await t.as(reader).get('/notifications?unread_only=true').expect(200);
       expect(unread.body.total).toBe(2);
       expect(unread.body.items.map((n: NotificationItem) => n.id)).toEqual([items[0].id, items[2].id]);
       const audited = await t.dataSource.query(
@@ -366,15 +361,15 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
     });
 
     it('marks all read and says how many were unread', async () => {
-      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({
+      expect((await t.as(reader).post('/notifications/read-all').expect(200)).body).toEqual({
         status: 'ok',
         updated: 2,
       });
-      expect((await api(reader).get('/notifications?unread_only=true').expect(200)).body).toMatchObject({
+      expect((await t.as(reader).get('/notifications?unread_only=true').expect(200)).body).toMatchObject({
         total: 0,
         items: [],
       });
-      expect((await api(reader).post('/notifications/read-all').expect(200)).body).toEqual({
+      expect((await t.as(reader).post('/notifications/read-all').expect(200)).body).toEqual({
         status: 'ok',
         updated: 0,
       });
@@ -387,19 +382,19 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
     it("answers 404 for someone else's notification or another organization's, and changes nothing", async () => {
       const managers = await h.all(manager);
-      expectProblem(await api(reader).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
-      expectProblem(await api(admin).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
+      expectProblem(await t.as(reader).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
+      expectProblem(await t.as(admin).post(`/notifications/${managers[0].id}/read`), 404, 'NOTIFICATION_NOT_FOUND');
       expectProblem(
-        await api(outsider.admin).post(`/notifications/${items[0].id}/read`),
+        await t.as(outsider.admin).post(`/notifications/${items[0].id}/read`),
         404,
         'NOTIFICATION_NOT_FOUND',
       );
       expectProblem(
-        await api(reader).post('/notifications/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/read'),
+        await t.as(reader).post('/notifications/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/read'),
         404,
         'NOTIFICATION_NOT_FOUND',
       );
-      expect((await api(outsider.admin).get('/notifications').expect(200)).body).toEqual({
+      expect((await t.as(outsider.admin).get('/notifications').expect(200)).body).toEqual({
         total: 0,
         items: [],
         next_cursor: null,
@@ -415,10 +410,10 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
         'AUTHENTICATION_REQUIRED',
       );
       expectProblem(await request(t.http).post('/api/v1/notifications/read-all'), 401, 'AUTHENTICATION_REQUIRED');
-      const notUuid = await api(reader).post('/notifications/not-a-uuid/read');
+      const notUuid = await t.as(reader).post('/notifications/not-a-uuid/read');
       expectProblem(notUuid, 422, 'VALIDATION_FAILED');
       expect(notUuid.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
-      const bad = await api(reader).get('/notifications?unread_only=maybe&limit=0&colour=red');
+      const bad = await t.as(reader).get('/notifications?unread_only=maybe&limit=0&colour=red');
       expectProblem(bad, 422, 'VALIDATION_FAILED');
       expect(bad.body.errors).toEqual(
         expect.arrayContaining([
@@ -427,19 +422,19 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
           { field: 'colour', message: 'is not a recognised field' },
         ]),
       );
-      expectProblem(await api(reader).get('/notifications?cursor=forged'), 422, 'INVALID_CURSOR');
+      expectProblem(await t.as(reader).get('/notifications?cursor=forged'), 422, 'INVALID_CURSOR');
     });
 
     it('lets a user turn e-mail notifications off through PATCH /users/me, audited, and refuses unknown fields', async () => {
-      const off = await api(reader).patch('/users/me', { email_notifications: false }).expect(200);
+      const off = await t.as(reader).patch('/users/me', { email_notifications: false }).expect(200);
       expect(off.body.email_notifications).toBe(false);
-      expect((await api(reader).get('/users/me').expect(200)).body.email_notifications).toBe(false);
+      expect((await t.as(reader).get('/users/me').expect(200)).body.email_notifications).toBe(false);
       const [audit] = await t.dataSource.query(
         `SELECT metadata FROM audit_logs WHERE action = 'user.updated' AND entity_id = $1`,
         [reader.id],
       );
       expect(audit.metadata).toEqual({ changes: { email_notifications: { from: true, to: false } } });
-      const unknown = await api(reader).patch('/users/me', { email_notification: true });
+      const unknown = await t.as(reader).patch('/users/me', { email_notification: true });
       expectProblem(unknown, 422, 'VALIDATION_FAILED');
       expect(unknown.body.errors).toEqual([{ field: 'email_notification', message: 'is not a recognised field' }]);
     });
@@ -447,9 +442,13 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
   describe('idempotency', () => {
     it('creates nothing twice when the notifications job runs again for the same outbox row', async () => {
-      const lunch = await h.spend(employee, { amount: '700.00', merchant: 'Twice Diner', spend_date: '2026-03-10' });
+      const lunch = await t.given.spend(employee, {
+        amount: '700.00',
+        merchant: 'Twice Diner',
+        spend_date: '2026-03-10',
+      });
       await notified(manager, 'approval.assigned', lunch.approvals[0].id);
-      await api(manager).post(`/approvals/${lunch.approvals[0].id}/decision`, { approved: true }).expect(200);
+      await t.as(manager).post(`/approvals/${lunch.approvals[0].id}/decision`, { approved: true }).expect(200);
       await notified(employee, 'spend.approved', lunch.id);
       const count = async () =>
         (
@@ -472,7 +471,11 @@ describe(`Notifications in-app (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-
 
     it('ignores an event whose payload names nothing of the organization', async () => {
       const notifications = h.consumer('notifications');
-      const theirs = await h.spend(employee, { amount: '1.00', merchant: 'Pencil Shop', spend_date: '2026-03-11' });
+      const theirs = await t.given.spend(employee, {
+        amount: '1.00',
+        merchant: 'Pencil Shop',
+        spend_date: '2026-03-11',
+      });
       await notified(employee, 'spend.approved', theirs.id);
       const before = (await t.dataSource.query(`SELECT count(*)::int AS count FROM notifications`))[0].count;
       await notifications.handle({
@@ -513,7 +516,7 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
   let manager: TestUser;
   let employee: TestUser;
   const h = helpers(() => t);
-  const { api, notified, until } = h;
+  const { notified } = h;
 
   beforeAll(async () => {
     smtp = new SMTPServer({
@@ -551,7 +554,8 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     admin = org.admin;
     manager = await t.given.user(org, 'manager', { full_name: 'Mary Major' });
     employee = await t.given.user(org, 'employee', { manager_id: manager.id, full_name: 'Jane Doe' });
-    await api(admin)
+    await t
+      .as(admin)
       .post('/policies', {
         name: 'Manager approves',
         rules: [{ condition: { amount_gt: 500 }, action: { type: 'require_approval', approver: 'manager' } }],
@@ -579,7 +583,7 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     };
 
   it('e-mails the approver: subject is the title, text and HTML name the spend, sent from SMTP_FROM', async () => {
-    const hotel = await h.spend(employee, { amount: '650.00', merchant: 'Hotel Lux' });
+    const hotel = await t.given.spend(employee, { spend_date: '2026-03-02', amount: '650.00', merchant: 'Hotel Lux' });
     const notification = await notified(manager, 'approval.assigned', hotel.approvals[0].id);
     await until(() => mailsTo(manager, notification.title).length > 0, "the approver's e-mail");
     const [{ mail }] = mailsTo(manager, notification.title);
@@ -603,9 +607,13 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
   });
 
   it('e-mails the owner when the spend is approved, and sends an e-mail only once however often its job runs', async () => {
-    const dinner = await h.spend(employee, { amount: '600.00', merchant: 'Bar & Grill', spend_date: '2026-03-05' });
+    const dinner = await t.given.spend(employee, {
+      amount: '600.00',
+      merchant: 'Bar & Grill',
+      spend_date: '2026-03-05',
+    });
     await notified(manager, 'approval.assigned', dinner.approvals[0].id);
-    await api(manager).post(`/approvals/${dinner.approvals[0].id}/decision`, { approved: true }).expect(200);
+    await t.as(manager).post(`/approvals/${dinner.approvals[0].id}/decision`, { approved: true }).expect(200);
     const notification = await notified(employee, 'spend.approved', dinner.id);
     await until(() => mailsTo(employee, notification.title).length > 0, "the owner's e-mail");
     expect(mailsTo(employee, notification.title)[0].mail.text).toContain(
@@ -625,13 +633,13 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
 
   it('keeps the in-app notification but sends no e-mail to a user who turned e-mail off', async () => {
     const quiet = await t.given.user(org, 'employee', { manager_id: manager.id, full_name: 'Quinn Quiet' });
-    await api(quiet).patch('/users/me', { email_notifications: false }).expect(200);
-    const books = await h.spend(quiet, { amount: '20.00', merchant: 'Beta Books' });
+    await t.as(quiet).patch('/users/me', { email_notifications: false }).expect(200);
+    const books = await t.given.spend(quiet, { spend_date: '2026-03-02', amount: '20.00', merchant: 'Beta Books' });
     const notification = await notified(quiet, 'spend.approved', books.id);
     expect(await emailState(notification.id)).toMatchObject({ email_status: 'none', email_attempts: 0 });
     expect(await h.jobsAbout('notification.email', 'notification_id', notification.id)).toEqual([]);
     // A later e-mail to someone else went through, so nothing for this user was waiting in line.
-    const later = await h.spend(employee, { amount: '21.00', merchant: 'Gamma Gym' });
+    const later = await t.given.spend(employee, { spend_date: '2026-03-02', amount: '21.00', merchant: 'Gamma Gym' });
     const theirs = await notified(employee, 'spend.approved', later.id);
     await until(() => mailsTo(employee, theirs.title).length > 0, 'the later e-mail');
     expect(mailsTo(quiet)).toEqual([]);
@@ -640,7 +648,7 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
   it('retries while the SMTP server refuses, with the error recorded without credentials, then delivers exactly once', async () => {
     refusals = 2;
     refused = 0;
-    const cab = await h.spend(employee, { amount: '33.00', merchant: 'Retry Cabs' });
+    const cab = await t.given.spend(employee, { spend_date: '2026-03-02', amount: '33.00', merchant: 'Retry Cabs' });
     const notification = await notified(employee, 'spend.approved', cab.id);
     await until(async () => (await emailState(notification.id)).email_attempts >= 1, 'a first, refused attempt');
     const failing = await emailState(notification.id);
@@ -648,7 +656,9 @@ describe(`Notifications by e-mail (${process.env.REDIS_URL ? 'Bull on Redis' : '
     expect(failing.email_error).toContain(`SMTP server smtp://127.0.0.1:${port} did not take the message`);
     expect(failing.email_error).toContain('451');
     expect(failing.email_error).not.toContain('s3cret-pass');
-    await until(() => mailsTo(employee, notification.title).length > 0, 'the e-mail after retries', 50_000);
+    await until(() => mailsTo(employee, notification.title).length > 0, 'the e-mail after retries', {
+      timeoutMs: 50_000,
+    });
     expect(refused).toBe(2);
     await until(async () => (await emailState(notification.id)).email_status === 'sent', 'the e-mail recorded as sent');
     expect(await emailState(notification.id)).toMatchObject({

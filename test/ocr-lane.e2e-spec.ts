@@ -53,14 +53,8 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
   let employee: TestUser;
   let fifo: string;
   let fed = false;
-
-  const api = (user: TestUser) => ({
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body?: object) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-  });
   const receipt = async (id: string) =>
-    (await api(employee).get(`/receipts/${id}`).expect(200)).body as {
+    (await t.as(employee).get(`/receipts/${id}`).expect(200)).body as {
       ocr_status: string;
       extracted: { total: string } | null;
     };
@@ -77,7 +71,8 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
     org = await t.given.organization();
     manager = await t.given.user(org, 'manager');
     employee = await t.given.user(org, 'employee', { manager_id: manager.id });
-    await api(org.admin)
+    await t
+      .as(org.admin)
       .post('/policies', {
         name: 'The manager approves',
         rules: [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }],
@@ -97,7 +92,8 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
 
   it('delivers a notification while an OCR job runs, and the OCR job finishes when it can', async () => {
     const draft = (
-      await api(employee)
+      await t
+        .as(employee)
         .post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13', draft: true })
         .expect(201)
     ).body.id as string;
@@ -112,13 +108,14 @@ describe(`OCR does not hold up other jobs (${withRedis ? 'Bull on Redis' : 'in-p
     await eventually(async () => expect((await receipt(uploaded)).ocr_status).toBe('processing'));
 
     const submitted = (
-      await api(employee)
+      await t
+        .as(employee)
         .post('/spends', { amount: '12.00', currency: 'USD', spend_date: '2026-08-14', merchant: 'Parking' })
         .expect(201)
     ).body as { id: string; approvals: Array<{ id: string }> };
     await eventually(
       async () => {
-        const items = (await api(manager).get('/notifications').expect(200)).body.items as Array<{
+        const items = (await t.as(manager).get('/notifications').expect(200)).body.items as Array<{
           type: string;
           entity_id: string;
         }>;

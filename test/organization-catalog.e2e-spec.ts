@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../src/common/auth/roles';
 import type { TestOrganization, TestUser } from './helpers/given';
-import { bearer, expectProblem } from './helpers/problems';
+import { expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,15 +46,6 @@ describe('Organization settings, categories and vendors', () => {
   });
   afterAll(() => t.close());
 
-  /** Requests on behalf of one caller (its bearer token) against the versioned API. */
-  const as = (caller: { accessToken: string }) => ({
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    post: (path: string, body: object = {}) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    delete: (path: string) => request(t.http).delete(`/api/v1${path}`).set(bearer(caller.accessToken)),
-  });
   const anonymous = () => request(t.http);
 
   const auditOf = async (
@@ -70,7 +61,7 @@ describe('Organization settings, categories and vendors', () => {
 
   describe('the organization', () => {
     it.each<Role>(['employee', 'manager', 'finance', 'admin'])('shows a(n) %s their own organization', async (role) => {
-      const response = await as(byRole(role)).get('/organization').expect(200);
+      const response = await t.as(byRole(role)).get('/organization').expect(200);
       expect(response.body).toEqual({
         id: acme.id,
         name: 'Acme',
@@ -78,7 +69,7 @@ describe('Organization settings, categories and vendors', () => {
         settings: {},
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
-      expect((await as(globex.admin).get('/organization').expect(200)).body).toMatchObject({
+      expect((await t.as(globex.admin).get('/organization').expect(200)).body).toMatchObject({
         id: globex.id,
         name: 'Globex',
       });
@@ -103,7 +94,7 @@ describe('Organization settings, categories and vendors', () => {
       });
 
       it('renames the organization; everyone in it sees the new name, nobody else is touched; audited', async () => {
-        const response = await as(org.admin).patch('/organization', { name: '  Initech Global  ' }).expect(200);
+        const response = await t.as(org.admin).patch('/organization', { name: '  Initech Global  ' }).expect(200);
         expect(response.body).toEqual({
           id: org.id,
           name: 'Initech Global',
@@ -111,8 +102,8 @@ describe('Organization settings, categories and vendors', () => {
           settings: {},
           created_at: expect.stringMatching(ISO_TIMESTAMP),
         });
-        expect((await as(member).get('/organization').expect(200)).body).toEqual(response.body);
-        expect((await as(acme.admin).get('/organization').expect(200)).body.name).toBe('Acme');
+        expect((await t.as(member).get('/organization').expect(200)).body).toEqual(response.body);
+        expect((await t.as(acme.admin).get('/organization').expect(200)).body.name).toBe('Acme');
         const audit = await auditOf(org.id, org.id);
         expect(audit.at(-1)).toEqual({
           action: 'organization.updated',
@@ -122,19 +113,22 @@ describe('Organization settings, categories and vendors', () => {
       });
 
       it('merges settings into the current ones, and resets a setting sent as null', async () => {
-        const zone = await as(org.admin)
+        const zone = await t
+          .as(org.admin)
           .patch('/organization', { settings: { timezone: 'Europe/Berlin' } })
           .expect(200);
         expect(zone.body.settings).toEqual({ timezone: 'Europe/Berlin' });
-        const fiscal = await as(org.admin)
+        const fiscal = await t
+          .as(org.admin)
           .patch('/organization', { settings: { fiscal_year_start_month: 4 } })
           .expect(200);
         expect(fiscal.body.settings).toEqual({ timezone: 'Europe/Berlin', fiscal_year_start_month: 4 });
-        const reset = await as(org.admin)
+        const reset = await t
+          .as(org.admin)
           .patch('/organization', { settings: { timezone: null } })
           .expect(200);
         expect(reset.body.settings).toEqual({ fiscal_year_start_month: 4 });
-        expect((await as(member).get('/organization').expect(200)).body.settings).toEqual({
+        expect((await t.as(member).get('/organization').expect(200)).body.settings).toEqual({
           fiscal_year_start_month: 4,
         });
         const [row] = await t.dataSource.query(`SELECT settings FROM organizations WHERE id = $1`, [org.id]);
@@ -159,15 +153,15 @@ describe('Organization settings, categories and vendors', () => {
           ['created_at', 'id'],
         ],
       ])('refuses %s with 422 naming the field, and changes nothing', async (_, body, fields) => {
-        const before = (await as(org.admin).get('/organization').expect(200)).body;
-        const response = await as(org.admin).patch('/organization', body);
+        const before = (await t.as(org.admin).get('/organization').expect(200)).body;
+        const response = await t.as(org.admin).patch('/organization', body);
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(fields);
-        expect((await as(org.admin).get('/organization').expect(200)).body).toEqual(before);
+        expect((await t.as(org.admin).get('/organization').expect(200)).body).toEqual(before);
       });
 
       it('names an unknown setting as not recognised', async () => {
-        const response = await as(org.admin).patch('/organization', { settings: { week_starts_on: 'monday' } });
+        const response = await t.as(org.admin).patch('/organization', { settings: { week_starts_on: 'monday' } });
         expect(response.body.errors).toEqual([
           { field: 'settings.week_starts_on', message: 'is not a recognised field' },
         ]);
@@ -176,12 +170,12 @@ describe('Organization settings, categories and vendors', () => {
       it.each<Role>(['employee', 'manager', 'finance'])(
         'refuses a(n) %s any change with 403 INSUFFICIENT_PERMISSIONS',
         async (role) => {
-          const response = await as(byRole(role)).patch('/organization', {
+          const response = await t.as(byRole(role)).patch('/organization', {
             name: `Taken over by ${role}`,
             base_currency: 'EUR',
           });
           expectProblem(response, 403, 'INSUFFICIENT_PERMISSIONS');
-          expect((await as(acme.admin).get('/organization').expect(200)).body).toMatchObject({
+          expect((await t.as(acme.admin).get('/organization').expect(200)).body).toMatchObject({
             name: 'Acme',
             base_currency: 'USD',
           });
@@ -194,45 +188,49 @@ describe('Organization settings, categories and vendors', () => {
 
       beforeAll(async () => {
         org = await t.given.organization('Euro Co');
-        await as(org.admin).post('/exchange-rates', { currency: 'EUR', rate: '1.1', date: today }).expect(201);
+        await t.given.rate(org.admin, 'EUR', '1.1', today);
       });
 
       it('converts new spends into the new base currency and takes rates into it from then on', async () => {
-        const before = await as(org.admin)
+        const before = await t
+          .as(org.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today })
           .expect(200);
         expect(before.body).toMatchObject({ base_amount: '110.00', base_currency: 'USD' });
 
-        const response = await as(org.admin).patch('/organization', { base_currency: 'EUR' }).expect(200);
+        const response = await t.as(org.admin).patch('/organization', { base_currency: 'EUR' }).expect(200);
         expect(response.body.base_currency).toBe('EUR');
         const [audit] = (await auditOf(org.id, org.id)).filter((entry) => entry.action === 'organization.updated');
         expect(audit.metadata).toEqual({ changes: { base_currency: { from: 'USD', to: 'EUR' } } });
 
-        const euro = await as(org.admin)
+        const euro = await t
+          .as(org.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'EUR', spend_date: today })
           .expect(200);
         expect(euro.body).toMatchObject({ base_amount: '100.00', base_currency: 'EUR' });
         // The USD-based rate does not convert into EUR: dollars now need a rate of their own.
         expectProblem(
-          await as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today }),
+          await t.as(org.admin).post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today }),
           422,
           'EXCHANGE_RATE_MISSING',
         );
         expectProblem(
-          await as(org.admin).post('/exchange-rates', { currency: 'EUR', rate: '1', date: today }),
+          await t.as(org.admin).post('/exchange-rates', { currency: 'EUR', rate: '1', date: today }),
           422,
           'SAME_AS_BASE_CURRENCY',
         );
-        const usd = await as(org.admin)
+        const usd = await t
+          .as(org.admin)
           .post('/exchange-rates', { currency: 'USD', rate: '0.92', date: today })
           .expect(201);
         expect(usd.body).toMatchObject({ currency: 'USD', base_currency: 'EUR', rate: '0.92', date: today });
-        const dollars = await as(org.admin)
+        const dollars = await t
+          .as(org.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'USD', spend_date: today })
           .expect(200);
         expect(dollars.body).toMatchObject({ base_amount: '92.00', base_currency: 'EUR' });
         // Earlier rates stay listed with the base currency they were set for.
-        const rates = (await as(org.admin).get('/exchange-rates').expect(200)).body as Listed;
+        const rates = (await t.as(org.admin).get('/exchange-rates').expect(200)).body as Listed;
         expect(rates.items.map((r) => `${r.currency}->${r.base_currency}`).sort()).toEqual(['EUR->USD', 'USD->EUR']);
       });
     });
@@ -245,18 +243,20 @@ describe('Organization settings, categories and vendors', () => {
     const url = `/${path}`;
     const create = async (org: TestOrganization, body: object = {}): Promise<CatalogItemBody> =>
       (
-        await as(org.admin)
+        await t
+          .as(org.admin)
           .post(url, { name: `${noun} ${suffix()}`, ...body })
           .expect(201)
       ).body;
     const spendWith = (user: TestUser, itemId: string) =>
-      as(user).post('/spends', { amount: '9.50', currency: 'USD', spend_date: today, [reference]: itemId });
+      t.as(user).post('/spends', { amount: '9.50', currency: 'USD', spend_date: today, [reference]: itemId });
 
     describe('creating and reading', () => {
       it(`creates a ${noun}: 201, trimmed, active, readable by anyone in the organization, audited`, async () => {
         const name = `Travel ${suffix()}`;
         const code = `T-${suffix()}`;
-        const response = await as(acme.admin)
+        const response = await t
+          .as(acme.admin)
           .post(url, { name: `  ${name} `, code: ` ${code} ` })
           .expect(201);
         expect(response.body).toEqual({
@@ -267,9 +267,9 @@ describe('Organization settings, categories and vendors', () => {
           created_at: expect.stringMatching(ISO_TIMESTAMP),
         });
         for (const reader of [employee, manager, finance, acme.admin]) {
-          expect((await as(reader).get(`${url}/${response.body.id}`).expect(200)).body).toEqual(response.body);
+          expect((await t.as(reader).get(`${url}/${response.body.id}`).expect(200)).body).toEqual(response.body);
         }
-        const listed = (await as(employee).get(`${url}?limit=100`).expect(200)).body as Listed;
+        const listed = (await t.as(employee).get(`${url}?limit=100`).expect(200)).body as Listed;
         expect(listed.items).toEqual(expect.arrayContaining([response.body]));
         expect(await auditOf(acme.id, response.body.id)).toEqual([
           { action: `${noun}.created`, actor_id: acme.admin.id, metadata: { name, code } },
@@ -289,27 +289,27 @@ describe('Organization settings, categories and vendors', () => {
 
       it(`refuses a name already used, whatever its case, with 409 ${prefix}_NAME_TAKEN; another organization may use it`, async () => {
         const existing = await create(acme);
-        const response = await as(acme.admin).post(url, { name: ` ${existing.name.toUpperCase()} ` });
+        const response = await t.as(acme.admin).post(url, { name: ` ${existing.name.toUpperCase()} ` });
         expectProblem(response, 409, `${prefix}_NAME_TAKEN`);
         const [{ count }] = await t.dataSource.query(
           `SELECT count(*)::int AS count FROM ${path} WHERE organization_id = $1 AND lower(name) = lower($2)`,
           [acme.id, existing.name],
         );
         expect(count).toBe(1);
-        await as(globex.admin).post(url, { name: existing.name }).expect(201);
+        await t.as(globex.admin).post(url, { name: existing.name }).expect(201);
       });
 
       it(`refuses a code already used with 409 ${prefix}_CODE_TAKEN; another organization may use it`, async () => {
         const existing = await create(acme, { code: `C-${suffix()}` });
         const name = `Other ${suffix()}`;
-        expectProblem(await as(acme.admin).post(url, { name, code: existing.code }), 409, `${prefix}_CODE_TAKEN`);
+        expectProblem(await t.as(acme.admin).post(url, { name, code: existing.code }), 409, `${prefix}_CODE_TAKEN`);
         expect(await t.dataSource.query(`SELECT id FROM ${path} WHERE name = $1`, [name])).toEqual([]);
-        await as(globex.admin).post(url, { name: existing.name, code: existing.code }).expect(201);
+        await t.as(globex.admin).post(url, { name: existing.name, code: existing.code }).expect(201);
       });
 
       it('answers exactly one 201 when the same name is created twice at once', async () => {
         const body = { name: `Racer ${suffix()}` };
-        const answers = await Promise.all([as(acme.admin).post(url, body), as(acme.admin).post(url, body)]);
+        const answers = await Promise.all([t.as(acme.admin).post(url, body), t.as(acme.admin).post(url, body)]);
         expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
         expectProblem(
           answers.find((a) => a.status === 409)!,
@@ -329,13 +329,13 @@ describe('Organization settings, categories and vendors', () => {
         ['an unknown field', { name: 'Coded', colour: 'red' }, ['colour']],
         ['is_active, which a new item cannot set', { name: 'Coded', is_active: false }, ['is_active']],
       ])('refuses %s with 422 naming the field', async (_, body, fields) => {
-        const response = await as(acme.admin).post(url, body);
+        const response = await t.as(acme.admin).post(url, body);
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(fields);
       });
 
       it('says what is wrong', async () => {
-        const response = await as(acme.admin).post(url, { code: 'a b', colour: 'red' });
+        const response = await t.as(acme.admin).post(url, { code: 'a b', colour: 'red' });
         expect(response.body.errors).toEqual(
           expect.arrayContaining([
             { field: 'name', message: 'is required' },
@@ -349,14 +349,15 @@ describe('Organization settings, categories and vendors', () => {
     describe('changing', () => {
       it(`renames a ${noun}, changes its code and removes it with null; audited with what changed`, async () => {
         const item = await create(acme, { code: `OLD-${suffix()}` });
-        const renamed = await as(acme.admin)
+        const renamed = await t
+          .as(acme.admin)
           .patch(`${url}/${item.id}`, { name: ' Renamed ', code: 'NEW/1' })
           .expect(200);
         const name = 'Renamed';
         expect(renamed.body).toEqual({ ...item, name, code: 'NEW/1' });
-        const uncoded = await as(acme.admin).patch(`${url}/${item.id}`, { code: null }).expect(200);
+        const uncoded = await t.as(acme.admin).patch(`${url}/${item.id}`, { code: null }).expect(200);
         expect(uncoded.body).toEqual({ ...item, name, code: null });
-        expect((await as(employee).get(`${url}/${item.id}`).expect(200)).body).toEqual(uncoded.body);
+        expect((await t.as(employee).get(`${url}/${item.id}`).expect(200)).body).toEqual(uncoded.body);
         const audit = await auditOf(acme.id, item.id);
         expect(audit.map((a) => a.action)).toEqual([`${noun}.created`, `${noun}.updated`, `${noun}.updated`]);
         expect(audit[1].metadata).toEqual({
@@ -368,18 +369,18 @@ describe('Organization settings, categories and vendors', () => {
       it("lets an item change the case of its own name, but not take another's name or code", async () => {
         const item = await create(acme);
         const other = await create(acme, { code: `O-${suffix()}` });
-        await as(acme.admin).patch(`${url}/${item.id}`, { name: item.name.toUpperCase() }).expect(200);
+        await t.as(acme.admin).patch(`${url}/${item.id}`, { name: item.name.toUpperCase() }).expect(200);
         expectProblem(
-          await as(acme.admin).patch(`${url}/${item.id}`, { name: other.name.toLowerCase() }),
+          await t.as(acme.admin).patch(`${url}/${item.id}`, { name: other.name.toLowerCase() }),
           409,
           `${prefix}_NAME_TAKEN`,
         );
         expectProblem(
-          await as(acme.admin).patch(`${url}/${item.id}`, { code: other.code }),
+          await t.as(acme.admin).patch(`${url}/${item.id}`, { code: other.code }),
           409,
           `${prefix}_CODE_TAKEN`,
         );
-        expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toMatchObject({
+        expect((await t.as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toMatchObject({
           name: item.name.toUpperCase(),
           code: null,
         });
@@ -387,7 +388,7 @@ describe('Organization settings, categories and vendors', () => {
 
       it('refuses bad values and unknown fields with 422, changing nothing', async () => {
         const item = await create(acme);
-        const response = await as(acme.admin).patch(`${url}/${item.id}`, {
+        const response = await t.as(acme.admin).patch(`${url}/${item.id}`, {
           name: '',
           code: 'bad code',
           is_active: 'no',
@@ -395,7 +396,7 @@ describe('Organization settings, categories and vendors', () => {
         });
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['code', 'created_at', 'is_active', 'name']);
-        expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
+        expect((await t.as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
       });
     });
 
@@ -403,11 +404,11 @@ describe('Organization settings, categories and vendors', () => {
       it(`retires a ${noun}: it stays readable and on the spends that name it, but new spends cannot choose it`, async () => {
         const item = await create(acme);
         const earlier = (await spendWith(employee, item.id).expect(201)).body;
-        const response = await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
+        const response = await t.as(acme.admin).delete(`${url}/${item.id}`).expect(200);
         expect(response.body).toEqual({ message: 'Deleted successfully' });
 
-        expect((await as(employee).get(`${url}/${item.id}`).expect(200)).body).toEqual({ ...item, is_active: false });
-        expect((await as(employee).get(`/spends/${earlier.id}`).expect(200)).body[reference]).toBe(item.id);
+        expect((await t.as(employee).get(`${url}/${item.id}`).expect(200)).body).toEqual({ ...item, is_active: false });
+        expect((await t.as(employee).get(`/spends/${earlier.id}`).expect(200)).body[reference]).toBe(item.id);
         const refused = await spendWith(employee, item.id);
         expectProblem(refused, 422, 'INVALID_REFERENCE');
         expect(refused.body.errors).toEqual([
@@ -418,18 +419,18 @@ describe('Organization settings, categories and vendors', () => {
 
       it('answers a second DELETE the same way without recording it again', async () => {
         const item = await create(acme);
-        await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
-        const again = await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
+        await t.as(acme.admin).delete(`${url}/${item.id}`).expect(200);
+        const again = await t.as(acme.admin).delete(`${url}/${item.id}`).expect(200);
         expect(again.body).toEqual({ message: 'Deleted successfully' });
         expect((await auditOf(acme.id, item.id)).map((a) => a.action)).toEqual([`${noun}.created`, `${noun}.deleted`]);
       });
 
       it("keeps a retired item's name and code taken", async () => {
         const item = await create(acme, { code: `R-${suffix()}` });
-        await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
-        expectProblem(await as(acme.admin).post(url, { name: item.name }), 409, `${prefix}_NAME_TAKEN`);
+        await t.as(acme.admin).delete(`${url}/${item.id}`).expect(200);
+        expectProblem(await t.as(acme.admin).post(url, { name: item.name }), 409, `${prefix}_NAME_TAKEN`);
         expectProblem(
-          await as(acme.admin).post(url, { name: `Fresh ${suffix()}`, code: item.code }),
+          await t.as(acme.admin).post(url, { name: `Fresh ${suffix()}`, code: item.code }),
           409,
           `${prefix}_CODE_TAKEN`,
         );
@@ -437,11 +438,11 @@ describe('Organization settings, categories and vendors', () => {
 
       it('brings a retired item back with is_active: true, and retires it with is_active: false', async () => {
         const item = await create(acme);
-        await as(acme.admin).delete(`${url}/${item.id}`).expect(200);
-        const back = await as(acme.admin).patch(`${url}/${item.id}`, { is_active: true }).expect(200);
+        await t.as(acme.admin).delete(`${url}/${item.id}`).expect(200);
+        const back = await t.as(acme.admin).patch(`${url}/${item.id}`, { is_active: true }).expect(200);
         expect(back.body).toEqual(item);
         await spendWith(employee, item.id).expect(201);
-        const off = await as(acme.admin).patch(`${url}/${item.id}`, { is_active: false }).expect(200);
+        const off = await t.as(acme.admin).patch(`${url}/${item.id}`, { is_active: false }).expect(200);
         expect(off.body.is_active).toBe(false);
         expectProblem(await spendWith(employee, item.id), 422, 'INVALID_REFERENCE');
       });
@@ -454,16 +455,16 @@ describe('Organization settings, categories and vendors', () => {
           const caller = byRole(role);
           const item = await create(acme);
           const name = `By ${role} ${suffix()}`;
-          expectProblem(await as(caller).post(url, { name }), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(await t.as(caller).post(url, { name }), 403, 'INSUFFICIENT_PERMISSIONS');
           expectProblem(
-            await as(caller).patch(`${url}/${item.id}`, { name: 'Renamed' }),
+            await t.as(caller).patch(`${url}/${item.id}`, { name: 'Renamed' }),
             403,
             'INSUFFICIENT_PERMISSIONS',
           );
-          expectProblem(await as(caller).delete(`${url}/${item.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(await t.as(caller).delete(`${url}/${item.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
           expect(await t.dataSource.query(`SELECT id FROM ${path} WHERE name = $1`, [name])).toEqual([]);
-          expect((await as(caller).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
-          await as(caller).get(url).expect(200);
+          expect((await t.as(caller).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
+          await t.as(caller).get(url).expect(200);
         },
       );
 
@@ -478,40 +479,40 @@ describe('Organization settings, categories and vendors', () => {
           'AUTHENTICATION_REQUIRED',
         );
         expectProblem(await anonymous().delete(`/api/v1${url}/${item.id}`), 401, 'AUTHENTICATION_REQUIRED');
-        expect((await as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
+        expect((await t.as(acme.admin).get(`${url}/${item.id}`).expect(200)).body).toEqual(item);
       });
     });
 
     describe("tenancy: another organization's items do not exist", () => {
       it(`answers 404 ${prefix}_NOT_FOUND to read, change or retire another organization's ${noun}, and changes nothing`, async () => {
         const foreign = await create(globex, { code: `G-${suffix()}` });
-        expectProblem(await as(acme.admin).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
-        expectProblem(await as(employee).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(await t.as(acme.admin).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(await t.as(employee).get(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
         expectProblem(
-          await as(acme.admin).patch(`${url}/${foreign.id}`, { name: 'Hijacked', is_active: false }),
+          await t.as(acme.admin).patch(`${url}/${foreign.id}`, { name: 'Hijacked', is_active: false }),
           404,
           `${prefix}_NOT_FOUND`,
         );
-        expectProblem(await as(acme.admin).delete(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
-        expect((await as(globex.admin).get(`${url}/${foreign.id}`).expect(200)).body).toEqual(foreign);
-        const acmeList = (await as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
+        expectProblem(await t.as(acme.admin).delete(`${url}/${foreign.id}`), 404, `${prefix}_NOT_FOUND`);
+        expect((await t.as(globex.admin).get(`${url}/${foreign.id}`).expect(200)).body).toEqual(foreign);
+        const acmeList = (await t.as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
         expect(acmeList.items.map((item) => item.id)).not.toContain(foreign.id);
         const spend = await spendWith(employee, foreign.id);
         expectProblem(spend, 422, 'INVALID_REFERENCE');
       });
 
       it('answers the same 404 for an id that exists nowhere, and 422 for one that is not a UUID', async () => {
-        expectProblem(await as(acme.admin).get(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(await t.as(acme.admin).get(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
         expectProblem(
-          await as(acme.admin).patch(`${url}/${UNKNOWN_ID}`, { name: 'Nobody' }),
+          await t.as(acme.admin).patch(`${url}/${UNKNOWN_ID}`, { name: 'Nobody' }),
           404,
           `${prefix}_NOT_FOUND`,
         );
-        expectProblem(await as(acme.admin).delete(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
+        expectProblem(await t.as(acme.admin).delete(`${url}/${UNKNOWN_ID}`), 404, `${prefix}_NOT_FOUND`);
         for (const response of [
-          await as(acme.admin).get(`${url}/travel`),
-          await as(acme.admin).patch(`${url}/travel`, { name: 'X' }),
-          await as(acme.admin).delete(`${url}/travel`),
+          await t.as(acme.admin).get(`${url}/travel`),
+          await t.as(acme.admin).patch(`${url}/travel`, { name: 'X' }),
+          await t.as(acme.admin).delete(`${url}/travel`),
         ]) {
           expectProblem(response, 422, 'VALIDATION_FAILED');
           expect(response.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
@@ -535,10 +536,10 @@ describe('Organization settings, categories and vendors', () => {
         ] as const) {
           items[name] = await create(org, { name, code });
         }
-        await as(org.admin).delete(`${url}/${items.Echo.id}`).expect(200);
+        await t.as(org.admin).delete(`${url}/${items.Echo.id}`).expect(200);
       });
       const names = (page: Listed) => page.items.map((item) => item.name as string);
-      const list = async (query = '') => (await as(org.admin).get(`${url}${query}`).expect(200)).body as Listed;
+      const list = async (query = '') => (await t.as(org.admin).get(`${url}${query}`).expect(200)).body as Listed;
 
       it('lists every item by name, ignoring case, retired ones included, with the total', async () => {
         const page = await list();
@@ -579,22 +580,22 @@ describe('Organization settings, categories and vendors', () => {
       });
 
       it("is the organization's own: another organization lists only its own items", async () => {
-        const page = (await as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
+        const page = (await t.as(acme.admin).get(`${url}?limit=100`).expect(200)).body as Listed;
         const ids = page.items.map((item) => item.id);
         for (const item of Object.values(items)) expect(ids).not.toContain(item.id);
       });
 
       it('refuses bad filters, limits and cursors with 422', async () => {
-        const response = await as(org.admin).get(`${url}?is_active=maybe&limit=0&sort=name`);
+        const response = await t.as(org.admin).get(`${url}?is_active=maybe&limit=0&sort=name`);
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['is_active', 'limit', 'sort']);
         expect(response.body.errors).toEqual(
           expect.arrayContaining([{ field: 'is_active', message: 'must be true or false' }]),
         );
-        expectProblem(await as(org.admin).get(`${url}?limit=101`), 422, 'VALIDATION_FAILED');
-        expectProblem(await as(org.admin).get(`${url}?cursor=garbage`), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(org.admin).get(`${url}?limit=101`), 422, 'VALIDATION_FAILED');
+        expectProblem(await t.as(org.admin).get(`${url}?cursor=garbage`), 422, 'INVALID_CURSOR');
         const forged = Buffer.from(JSON.stringify(['alpha', 'not-a-uuid'])).toString('base64url');
-        expectProblem(await as(org.admin).get(`${url}?cursor=${forged}`), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(org.admin).get(`${url}?cursor=${forged}`), 422, 'INVALID_CURSOR');
       });
     });
   });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Role } from '../src/common/auth/roles';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
+import type { Caller } from './helpers/requests';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -48,21 +49,12 @@ describe('Policies and exchange rates', () => {
   });
   afterAll(() => t.close());
 
-  /** Requests on behalf of one caller (its bearer token) against the versioned API. */
-  const as = (caller: { accessToken: string }) => ({
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    post: (path: string, body: object = {}) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t.http).patch(`/api/v1${path}`).set(bearer(caller.accessToken)).send(body),
-    delete: (path: string) => request(t.http).delete(`/api/v1${path}`).set(bearer(caller.accessToken)),
-    csv: (text: string) =>
-      request(t.http)
-        .post('/api/v1/exchange-rates/import')
-        .set(bearer(caller.accessToken))
-        .set('Content-Type', 'text/csv')
-        .send(text),
-  });
+  /** A CSV import of exchange rates by `caller`; `.send(text)` it. */
+  const importCsv = (caller: Caller) =>
+    request(t.http)
+      .post('/api/v1/exchange-rates/import')
+      .set(bearer(caller.accessToken))
+      .set('Content-Type', 'text/csv');
 
   const auditActions = async (organizationId: string, entityId: string): Promise<string[]> => {
     const rows: Array<{ action: string }> = await t.dataSource.query(
@@ -80,17 +72,12 @@ describe('Policies and exchange rates', () => {
     action: { type: 'require_approval', approver: 'manager' },
     priority: 1,
   };
-  const createPolicy = async (org: TestOrganization, body: object): Promise<PolicyBody> =>
-    (
-      await as(org.admin)
-        .post('/policies', { name: unique('Policy'), rules: [bigSpendRule], ...body })
-        .expect(201)
-    ).body;
 
   describe('policies', () => {
     describe('creating', () => {
       it('creates a policy: 201 with its normalized rules at version 1, readable by id, versioned and audited', async () => {
-        const response = await as(acme.admin)
+        const response = await t
+          .as(acme.admin)
           .post('/policies', {
             name: '  High Value  ',
             rules: [
@@ -139,7 +126,7 @@ describe('Policies and exchange rates', () => {
           updated_at: expect.stringMatching(ISO_TIMESTAMP),
         });
         const id = response.body.id;
-        expect((await as(acme.admin).get(`/policies/${id}`).expect(200)).body).toEqual(response.body);
+        expect((await t.as(acme.admin).get(`/policies/${id}`).expect(200)).body).toEqual(response.body);
 
         const versions = await t.dataSource.query(
           `SELECT version, name, is_active, rules, created_by FROM policy_versions WHERE policy_id = $1 ORDER BY version`,
@@ -152,13 +139,13 @@ describe('Policies and exchange rates', () => {
       });
 
       it('creates an inactive policy when asked', async () => {
-        const policy = await createPolicy(acme, { is_active: false });
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], { is_active: false });
         expect(policy).toMatchObject({ is_active: false, version: 1 });
       });
 
       it('refuses a name already used in the organization, whatever its case: 409 POLICY_NAME_TAKEN; another organization may use it', async () => {
-        const existing = await createPolicy(acme, {});
-        const response = await as(acme.admin).post('/policies', {
+        const existing = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const response = await t.as(acme.admin).post('/policies', {
           name: ` ${existing.name.toUpperCase()} `,
           rules: [bigSpendRule],
         });
@@ -169,7 +156,8 @@ describe('Policies and exchange rates', () => {
             existing.name,
           ]),
         ).toBe(1);
-        await as(globex.admin)
+        await t
+          .as(globex.admin)
           .post('/policies', { name: existing.name, rules: [bigSpendRule] })
           .expect(201);
       });
@@ -190,7 +178,7 @@ describe('Policies and exchange rates', () => {
       });
 
       it('refuses a body that is not a policy with 422 VALIDATION_FAILED naming each field', async () => {
-        const response = await as(acme.admin).post('/policies', {
+        const response = await t.as(acme.admin).post('/policies', {
           name: '',
           is_active: 'yes',
           rules: { amount_gt: 1 },
@@ -202,7 +190,7 @@ describe('Policies and exchange rates', () => {
           expect.arrayContaining([{ field: 'priority', message: 'is not a recognised field' }]),
         );
 
-        const missing = await as(acme.admin).post('/policies', {});
+        const missing = await t.as(acme.admin).post('/policies', {});
         expectProblem(missing, 422, 'VALIDATION_FAILED');
         expect(missing.body.errors).toEqual(
           expect.arrayContaining([
@@ -223,7 +211,7 @@ describe('Policies and exchange rates', () => {
     });
 
     describe('invalid rules are refused when saved: 422 INVALID_POLICY_RULE naming where', () => {
-      const attempt = (rules: unknown) => as(acme.admin).post('/policies', { name: unique('Invalid'), rules });
+      const attempt = (rules: unknown) => t.as(acme.admin).post('/policies', { name: unique('Invalid'), rules });
 
       it.each<[string, unknown[], Array<{ field: string; message: string }>]>([
         [
@@ -340,7 +328,7 @@ describe('Policies and exchange rates', () => {
 
       it('names every problem of every rule at once, and saves nothing', async () => {
         const name = unique('Many Problems');
-        const response = await as(acme.admin).post('/policies', {
+        const response = await t.as(acme.admin).post('/policies', {
           name,
           rules: [
             bigSpendRule,
@@ -363,8 +351,8 @@ describe('Policies and exchange rates', () => {
       });
 
       it('refuses an invalid rule on change too, and keeps the policy as it was', async () => {
-        const policy = await createPolicy(acme, {});
-        const response = await as(acme.admin).patch(`/policies/${policy.id}`, {
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const response = await t.as(acme.admin).patch(`/policies/${policy.id}`, {
           name: 'Renamed',
           rules: [{ condition: { amount_between: [1, 2] }, action: { type: 'auto_approve' } }],
         });
@@ -372,7 +360,7 @@ describe('Policies and exchange rates', () => {
         expect(response.body.errors).toEqual([
           { field: 'rules[0].condition.amount_between', message: expect.any(String) },
         ]);
-        expect((await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
+        expect((await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
         expect(await count(`SELECT count(*) FROM policy_versions WHERE policy_id = $1`, [policy.id])).toBe(1);
       });
     });
@@ -385,32 +373,32 @@ describe('Policies and exchange rates', () => {
 
       beforeAll(async () => {
         org = await t.given.organization('Policy Lister');
-        first = await createPolicy(org, { name: 'Zeta' });
-        second = await createPolicy(org, { name: 'Alpha', is_active: false });
-        third = await createPolicy(org, { name: 'Mid' });
+        first = await t.given.policy(org.admin, [bigSpendRule], { name: 'Zeta' });
+        second = await t.given.policy(org.admin, [bigSpendRule], { name: 'Alpha', is_active: false });
+        third = await t.given.policy(org.admin, [bigSpendRule], { name: 'Mid' });
       });
 
       it("lists the organization's policies oldest first, inactive ones included, nobody else's", async () => {
-        const response = await as(org.admin).get('/policies').expect(200);
+        const response = await t.as(org.admin).get('/policies').expect(200);
         expect(response.body).toEqual({ total: 3, items: [first, second, third], next_cursor: null });
       });
 
       it('pages with limit and offset', async () => {
-        const page = await as(org.admin).get('/policies?limit=2&offset=1').expect(200);
+        const page = await t.as(org.admin).get('/policies?limit=2&offset=1').expect(200);
         expect(page.body.total).toBe(3);
         expect(page.body.items.map((p: PolicyBody) => p.id)).toEqual([second.id, third.id]);
-        expectProblem(await as(org.admin).get('/policies?limit=0'), 422, 'VALIDATION_FAILED');
-        expectProblem(await as(org.admin).get('/policies?limit=101'), 422, 'VALIDATION_FAILED');
-        const unknown = await as(org.admin).get('/policies?is_active=true');
+        expectProblem(await t.as(org.admin).get('/policies?limit=0'), 422, 'VALIDATION_FAILED');
+        expectProblem(await t.as(org.admin).get('/policies?limit=101'), 422, 'VALIDATION_FAILED');
+        const unknown = await t.as(org.admin).get('/policies?is_active=true');
         expectProblem(unknown, 422, 'VALIDATION_FAILED');
         expect(unknown.body.errors).toEqual([{ field: 'is_active', message: 'is not a recognised field' }]);
       });
 
       it('leaves deleted policies out', async () => {
-        const doomed = await createPolicy(org, { name: 'Doomed' });
-        expect((await as(org.admin).get('/policies').expect(200)).body.total).toBe(4);
-        await as(org.admin).delete(`/policies/${doomed.id}`).expect(200);
-        const response = await as(org.admin).get('/policies').expect(200);
+        const doomed = await t.given.policy(org.admin, [bigSpendRule], { name: 'Doomed' });
+        expect((await t.as(org.admin).get('/policies').expect(200)).body.total).toBe(4);
+        await t.as(org.admin).delete(`/policies/${doomed.id}`).expect(200);
+        const response = await t.as(org.admin).get('/policies').expect(200);
         expect(response.body.total).toBe(3);
         expect(response.body.items.map((p: PolicyBody) => p.id)).not.toContain(doomed.id);
       });
@@ -418,8 +406,11 @@ describe('Policies and exchange rates', () => {
 
     describe('changing', () => {
       it('changes name, activity and rules, each change a new version kept in policy_versions', async () => {
-        const policy = await createPolicy(acme, { name: unique('Changing') });
-        const renamed = await as(acme.admin).patch(`/policies/${policy.id}`, { name: ' Renamed Policy ' }).expect(200);
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], { name: unique('Changing') });
+        const renamed = await t
+          .as(acme.admin)
+          .patch(`/policies/${policy.id}`, { name: ' Renamed Policy ' })
+          .expect(200);
         expect(renamed.body).toMatchObject({
           id: policy.id,
           name: 'Renamed Policy',
@@ -435,12 +426,13 @@ describe('Policies and exchange rates', () => {
             priority: 3,
           },
         ];
-        const retuned = await as(acme.admin)
+        const retuned = await t
+          .as(acme.admin)
           .patch(`/policies/${policy.id}`, { rules: newRules, is_active: false })
           .expect(200);
         expect(retuned.body).toMatchObject({ name: 'Renamed Policy', version: 3, is_active: false, rules: newRules });
         expect(retuned.body.created_at).toBe(policy.created_at);
-        expect((await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(retuned.body);
+        expect((await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(retuned.body);
 
         const versions = await t.dataSource.query(
           `SELECT version, name, is_active FROM policy_versions WHERE policy_id = $1 ORDER BY version`,
@@ -460,39 +452,40 @@ describe('Policies and exchange rates', () => {
       });
 
       it('treats a change to the same values as no change: same version, nothing recorded', async () => {
-        const policy = await createPolicy(acme, {});
-        const read = (await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body as PolicyBody;
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const read = (await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body as PolicyBody;
         // The rules as read back, and as first sent: both are the rules the policy already has.
         for (const rules of [read.rules, [bigSpendRule]]) {
-          const response = await as(acme.admin)
+          const response = await t
+            .as(acme.admin)
             .patch(`/policies/${policy.id}`, { name: policy.name, is_active: true, rules })
             .expect(200);
           expect(response.body).toMatchObject({ version: 1, updated_at: policy.updated_at });
         }
-        const empty = await as(acme.admin).patch(`/policies/${policy.id}`, {}).expect(200);
+        const empty = await t.as(acme.admin).patch(`/policies/${policy.id}`, {}).expect(200);
         expect(empty.body).toEqual(policy);
         expect(await count(`SELECT count(*) FROM policy_versions WHERE policy_id = $1`, [policy.id])).toBe(1);
         expect(await auditActions(acme.id, policy.id)).toEqual(['policy.created']);
       });
 
       it("lets a policy change the case of its own name but not take another's: 409 POLICY_NAME_TAKEN", async () => {
-        const policy = await createPolicy(acme, {});
-        const other = await createPolicy(acme, {});
-        await as(acme.admin).patch(`/policies/${policy.id}`, { name: policy.name.toUpperCase() }).expect(200);
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const other = await t.given.policy(acme.admin, [bigSpendRule], {});
+        await t.as(acme.admin).patch(`/policies/${policy.id}`, { name: policy.name.toUpperCase() }).expect(200);
         expectProblem(
-          await as(acme.admin).patch(`/policies/${policy.id}`, { name: other.name.toLowerCase() }),
+          await t.as(acme.admin).patch(`/policies/${policy.id}`, { name: other.name.toLowerCase() }),
           409,
           'POLICY_NAME_TAKEN',
         );
-        expect((await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toMatchObject({
+        expect((await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toMatchObject({
           name: policy.name.toUpperCase(),
           version: 2,
         });
       });
 
       it('refuses unknown fields and bad values with 422 VALIDATION_FAILED', async () => {
-        const policy = await createPolicy(acme, {});
-        const response = await as(acme.admin).patch(`/policies/${policy.id}`, {
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const response = await t.as(acme.admin).patch(`/policies/${policy.id}`, {
           name: '   ',
           is_active: 1,
           rules: 'none',
@@ -500,7 +493,7 @@ describe('Policies and exchange rates', () => {
         });
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['is_active', 'name', 'rules', 'version']);
-        expect((await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
+        expect((await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
       });
     });
 
@@ -508,7 +501,8 @@ describe('Policies and exchange rates', () => {
       let org: TestOrganization;
       const token = 'zebra-bar';
       const simulate = () =>
-        as(org.admin)
+        t
+          .as(org.admin)
           .post('/policies/simulate', { amount: '12.00', currency: 'USD', spend_date: today, merchant: `The ${token}` })
           .expect(200);
 
@@ -518,7 +512,7 @@ describe('Policies and exchange rates', () => {
 
       it('applies an active policy, ignores a deactivated one, and stops applying a deleted one', async () => {
         expect((await simulate()).body).toMatchObject({ decision: 'approved', matched_rules: [], policies: [] });
-        const policy = await createPolicy(org, {
+        const policy = await t.given.policy(org.admin, [bigSpendRule], {
           rules: [
             { id: 'bars', condition: { merchant_contains: token }, action: { type: 'block', message: 'No bars' } },
           ],
@@ -529,31 +523,31 @@ describe('Policies and exchange rates', () => {
           matched_rules: [expect.objectContaining({ policy_id: policy.id, policy_version: 1, rule_id: 'bars' })],
           policies: [{ policy_id: policy.id, version: 1 }],
         });
-        await as(org.admin).patch(`/policies/${policy.id}`, { is_active: false }).expect(200);
+        await t.as(org.admin).patch(`/policies/${policy.id}`, { is_active: false }).expect(200);
         expect((await simulate()).body).toMatchObject({ decision: 'approved', matched_rules: [], policies: [] });
-        await as(org.admin).patch(`/policies/${policy.id}`, { is_active: true }).expect(200);
+        await t.as(org.admin).patch(`/policies/${policy.id}`, { is_active: true }).expect(200);
         expect((await simulate()).body).toMatchObject({
           decision: 'blocked',
           policies: [{ policy_id: policy.id, version: 3 }],
         });
-        await as(org.admin).delete(`/policies/${policy.id}`).expect(200);
+        await t.as(org.admin).delete(`/policies/${policy.id}`).expect(200);
         expect((await simulate()).body).toMatchObject({ decision: 'approved', matched_rules: [], policies: [] });
       });
     });
 
     describe('deleting', () => {
       it('deletes a policy: 200, then it is gone from reads and changes, its versions stay, and its name is free again', async () => {
-        const policy = await createPolicy(acme, {});
-        const response = await as(acme.admin).delete(`/policies/${policy.id}`).expect(200);
+        const policy = await t.given.policy(acme.admin, [bigSpendRule], {});
+        const response = await t.as(acme.admin).delete(`/policies/${policy.id}`).expect(200);
         expect(response.body).toEqual({ message: 'Deleted successfully' });
-        expectProblem(await as(acme.admin).get(`/policies/${policy.id}`), 404, 'POLICY_NOT_FOUND');
+        expectProblem(await t.as(acme.admin).get(`/policies/${policy.id}`), 404, 'POLICY_NOT_FOUND');
         expectProblem(
-          await as(acme.admin).patch(`/policies/${policy.id}`, { is_active: true }),
+          await t.as(acme.admin).patch(`/policies/${policy.id}`, { is_active: true }),
           404,
           'POLICY_NOT_FOUND',
         );
-        expectProblem(await as(acme.admin).delete(`/policies/${policy.id}`), 404, 'POLICY_NOT_FOUND');
-        const list = (await as(acme.admin).get('/policies?limit=100').expect(200)).body as Listed;
+        expectProblem(await t.as(acme.admin).delete(`/policies/${policy.id}`), 404, 'POLICY_NOT_FOUND');
+        const list = (await t.as(acme.admin).get('/policies?limit=100').expect(200)).body as Listed;
         expect(list.items.map((p) => p.id)).not.toContain(policy.id);
 
         const [row] = await t.dataSource.query(`SELECT is_active, deleted_at FROM policies WHERE id = $1`, [policy.id]);
@@ -561,7 +555,8 @@ describe('Policies and exchange rates', () => {
         expect(await count(`SELECT count(*) FROM policy_versions WHERE policy_id = $1`, [policy.id])).toBe(1);
         expect(await auditActions(acme.id, policy.id)).toEqual(['policy.created', 'policy.deleted']);
 
-        const reused = await as(acme.admin)
+        const reused = await t
+          .as(acme.admin)
           .post('/policies', { name: policy.name, rules: [bigSpendRule] })
           .expect(201);
         expect(reused.body.id).not.toBe(policy.id);
@@ -571,15 +566,15 @@ describe('Policies and exchange rates', () => {
     describe('who may manage policies', () => {
       let policy: PolicyBody;
       beforeAll(async () => {
-        policy = await createPolicy(acme, { name: unique('Guarded') });
+        policy = await t.given.policy(acme.admin, [bigSpendRule], { name: unique('Guarded') });
       });
 
       it.each<Role>(['employee', 'manager'])(
         'refuses a(n) %s everything, the list included, with 403',
         async (role) => {
           const caller = byRole(role);
-          expectProblem(await as(caller).get('/policies'), 403, 'INSUFFICIENT_PERMISSIONS');
-          expectProblem(await as(caller).get(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(await t.as(caller).get('/policies'), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(await t.as(caller).get(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
         },
       );
 
@@ -588,24 +583,24 @@ describe('Policies and exchange rates', () => {
         async (role) => {
           const caller = byRole(role);
           const name = unique(`By ${role}`);
-          const created = await as(caller).post('/policies', { name, rules: [bigSpendRule] });
+          const created = await t.as(caller).post('/policies', { name, rules: [bigSpendRule] });
           expectProblem(created, 403, 'INSUFFICIENT_PERMISSIONS');
           expect(created.body.detail).toMatch(/^Insufficient permissions/);
           expectProblem(
-            await as(caller).patch(`/policies/${policy.id}`, { is_active: false }),
+            await t.as(caller).patch(`/policies/${policy.id}`, { is_active: false }),
             403,
             'INSUFFICIENT_PERMISSIONS',
           );
-          expectProblem(await as(caller).delete(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+          expectProblem(await t.as(caller).delete(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
           expect(await count(`SELECT count(*) FROM policies WHERE name = $1`, [name])).toBe(0);
-          expect((await as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
+          expect((await t.as(acme.admin).get(`/policies/${policy.id}`).expect(200)).body).toEqual(policy);
         },
       );
 
       it('lets finance list policies but not read one by id (admin only)', async () => {
-        const list = (await as(finance).get('/policies?limit=100').expect(200)).body as Listed;
+        const list = (await t.as(finance).get('/policies?limit=100').expect(200)).body as Listed;
         expect(list.items).toEqual(expect.arrayContaining([policy]));
-        expectProblem(await as(finance).get(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(finance).get(`/policies/${policy.id}`), 403, 'INSUFFICIENT_PERMISSIONS');
       });
 
       it('refuses a caller without a token, or with a forged one, with 401', async () => {
@@ -624,37 +619,37 @@ describe('Policies and exchange rates', () => {
           'AUTHENTICATION_REQUIRED',
         );
         expectProblem(await request(t.http).delete(`/api/v1/policies/${policy.id}`), 401, 'AUTHENTICATION_REQUIRED');
-        expectProblem(await as({ accessToken: 'not.a.jwt' }).get('/policies'), 401, 'INVALID_TOKEN');
+        expectProblem(await t.as({ accessToken: 'not.a.jwt' }).get('/policies'), 401, 'INVALID_TOKEN');
       });
     });
 
     describe("tenancy: another organization's policies do not exist", () => {
       it('answers 404 POLICY_NOT_FOUND to read, change or delete a policy of another organization, and changes nothing', async () => {
-        const foreign = await createPolicy(globex, { name: unique('Globex Only') });
-        expectProblem(await as(acme.admin).get(`/policies/${foreign.id}`), 404, 'POLICY_NOT_FOUND');
+        const foreign = await t.given.policy(globex.admin, [bigSpendRule], { name: unique('Globex Only') });
+        expectProblem(await t.as(acme.admin).get(`/policies/${foreign.id}`), 404, 'POLICY_NOT_FOUND');
         expectProblem(
-          await as(acme.admin).patch(`/policies/${foreign.id}`, { name: 'Hijacked', is_active: false }),
+          await t.as(acme.admin).patch(`/policies/${foreign.id}`, { name: 'Hijacked', is_active: false }),
           404,
           'POLICY_NOT_FOUND',
         );
-        expectProblem(await as(acme.admin).delete(`/policies/${foreign.id}`), 404, 'POLICY_NOT_FOUND');
-        expect((await as(globex.admin).get(`/policies/${foreign.id}`).expect(200)).body).toEqual(foreign);
-        const acmeList = (await as(acme.admin).get('/policies?limit=100').expect(200)).body as Listed;
+        expectProblem(await t.as(acme.admin).delete(`/policies/${foreign.id}`), 404, 'POLICY_NOT_FOUND');
+        expect((await t.as(globex.admin).get(`/policies/${foreign.id}`).expect(200)).body).toEqual(foreign);
+        const acmeList = (await t.as(acme.admin).get('/policies?limit=100').expect(200)).body as Listed;
         expect(acmeList.items.map((p) => p.id)).not.toContain(foreign.id);
       });
 
       it('answers the same 404 for an id that exists nowhere, and 422 for one that is not a UUID', async () => {
-        expectProblem(await as(acme.admin).get(`/policies/${UNKNOWN_ID}`), 404, 'POLICY_NOT_FOUND');
+        expectProblem(await t.as(acme.admin).get(`/policies/${UNKNOWN_ID}`), 404, 'POLICY_NOT_FOUND');
         expectProblem(
-          await as(acme.admin).patch(`/policies/${UNKNOWN_ID}`, { is_active: false }),
+          await t.as(acme.admin).patch(`/policies/${UNKNOWN_ID}`, { is_active: false }),
           404,
           'POLICY_NOT_FOUND',
         );
-        expectProblem(await as(acme.admin).delete(`/policies/${UNKNOWN_ID}`), 404, 'POLICY_NOT_FOUND');
+        expectProblem(await t.as(acme.admin).delete(`/policies/${UNKNOWN_ID}`), 404, 'POLICY_NOT_FOUND');
         for (const response of [
-          await as(acme.admin).get('/policies/not-a-uuid'),
-          await as(acme.admin).patch('/policies/not-a-uuid', { is_active: false }),
-          await as(acme.admin).delete('/policies/not-a-uuid'),
+          await t.as(acme.admin).get('/policies/not-a-uuid'),
+          await t.as(acme.admin).patch('/policies/not-a-uuid', { is_active: false }),
+          await t.as(acme.admin).delete('/policies/not-a-uuid'),
         ]) {
           expectProblem(response, 422, 'VALIDATION_FAILED');
           expect(response.body.errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
@@ -668,7 +663,8 @@ describe('Policies and exchange rates', () => {
 
     it.each<Role>(['finance', 'admin'])('answers a(n) %s the evaluation, storing nothing', async (role) => {
       const spends = await count(`SELECT count(*) FROM spends`);
-      const response = await as(byRole(role))
+      const response = await t
+        .as(byRole(role))
         .post('/policies/simulate', body({ user_id: employee.id }))
         .expect(200);
       expect(response.body).toEqual(
@@ -687,7 +683,7 @@ describe('Policies and exchange rates', () => {
     });
 
     it.each<Role>(['employee', 'manager'])('refuses a(n) %s with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
-      expectProblem(await as(byRole(role)).post('/policies/simulate', body()), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(await t.as(byRole(role)).post('/policies/simulate', body()), 403, 'INSUFFICIENT_PERMISSIONS');
     });
 
     it('refuses a caller without a token with 401', async () => {
@@ -699,7 +695,7 @@ describe('Policies and exchange rates', () => {
     });
 
     it('names every missing field, and refuses fields a simulation does not take (draft included)', async () => {
-      const empty = await as(finance).post('/policies/simulate', {});
+      const empty = await t.as(finance).post('/policies/simulate', {});
       expectProblem(empty, 422, 'VALIDATION_FAILED');
       expect(empty.body.errors).toEqual(
         expect.arrayContaining([
@@ -708,7 +704,7 @@ describe('Policies and exchange rates', () => {
           { field: 'spend_date', message: 'is required' },
         ]),
       );
-      const extra = await as(finance).post('/policies/simulate', body({ draft: true, colour: 'red' }));
+      const extra = await t.as(finance).post('/policies/simulate', body({ draft: true, colour: 'red' }));
       expectProblem(extra, 422, 'VALIDATION_FAILED');
       expect(extra.body.errors).toEqual([
         { field: 'draft', message: 'is not a recognised field' },
@@ -725,29 +721,30 @@ describe('Policies and exchange rates', () => {
       [{ category_id: 'travel' }, 'category_id'],
       [{ source: 'telepathy' }, 'source'],
     ])('refuses %j with 422 naming %s', async (extra, field) => {
-      const response = await as(finance).post('/policies/simulate', body(extra));
+      const response = await t.as(finance).post('/policies/simulate', body(extra));
       expectProblem(response, 422, 'VALIDATION_FAILED');
       expect(fieldsOf(response.body.errors)).toEqual([field]);
     });
 
     it('refuses a spend dated in the future', async () => {
-      const response = await as(finance).post('/policies/simulate', body({ spend_date: '2999-01-01' }));
+      const response = await t.as(finance).post('/policies/simulate', body({ spend_date: '2999-01-01' }));
       expectProblem(response, 422, 'VALIDATION_FAILED');
       expect(response.body.errors).toEqual([{ field: 'spend_date', message: 'cannot be in the future' }]);
     });
 
     it('refuses a user or category of another organization, or an unknown one, with 422 INVALID_REFERENCE', async () => {
       for (const userId of [globex.admin.id, UNKNOWN_ID]) {
-        const response = await as(finance).post('/policies/simulate', body({ user_id: userId }));
+        const response = await t.as(finance).post('/policies/simulate', body({ user_id: userId }));
         expectProblem(response, 422, 'INVALID_REFERENCE');
         expect(response.body.errors).toEqual([{ field: 'user_id', message: 'must name a user of this organization' }]);
       }
       const foreignCategory = (
-        await as(globex.admin)
+        await t
+          .as(globex.admin)
           .post('/categories', { name: unique('Globex Travel') })
           .expect(201)
       ).body;
-      const response = await as(finance).post('/policies/simulate', body({ category_id: foreignCategory.id }));
+      const response = await t.as(finance).post('/policies/simulate', body({ category_id: foreignCategory.id }));
       expectProblem(response, 422, 'INVALID_REFERENCE');
       expect(response.body.errors).toEqual([
         { field: 'category_id', message: 'must name an active category of this organization' },
@@ -755,13 +752,14 @@ describe('Policies and exchange rates', () => {
     });
 
     it('refuses a currency without a rate with 422 EXCHANGE_RATE_MISSING, and converts once there is one', async () => {
-      const missing = await as(finance).post('/policies/simulate', body({ currency: 'CHF', amount: '100.00' }));
+      const missing = await t.as(finance).post('/policies/simulate', body({ currency: 'CHF', amount: '100.00' }));
       expectProblem(missing, 422, 'EXCHANGE_RATE_MISSING');
       expect(missing.body.errors).toEqual([
         { field: 'currency', message: `has no exchange rate into USD for ${today}` },
       ]);
-      await as(acme.admin).post('/exchange-rates', { currency: 'CHF', rate: '1.125', date: today }).expect(201);
-      const converted = await as(finance)
+      await t.given.rate(acme.admin, 'CHF', '1.125', today);
+      const converted = await t
+        .as(finance)
         .post('/policies/simulate', body({ currency: 'CHF', amount: '100.00' }))
         .expect(200);
       expect(converted.body).toMatchObject({ base_amount: '112.50', base_currency: 'USD' });
@@ -778,11 +776,12 @@ describe('Policies and exchange rates', () => {
       updated_at: string;
     }
     const ratesOf = async (caller: TestUser, query: string): Promise<Listed> =>
-      (await as(caller).get(`/exchange-rates${query}`).expect(200)).body;
+      (await t.as(caller).get(`/exchange-rates${query}`).expect(200)).body;
 
     describe('setting one rate', () => {
       it('sets a rate: 201 with the rate as an exact decimal string into the base currency, listed and audited', async () => {
-        const response = await as(acme.admin)
+        const response = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'EUR', rate: '1.082300', date: '2025-03-03' })
           .expect(201);
         expect(response.body).toEqual({
@@ -811,11 +810,13 @@ describe('Policies and exchange rates', () => {
       });
 
       it('takes a JSON number and keeps up to 12 decimals exactly', async () => {
-        const number = await as(acme.admin)
+        const number = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'JPY', rate: 0.0066, date: '2025-03-03' })
           .expect(201);
         expect(number.body.rate).toBe('0.0066');
-        const fine = await as(acme.admin)
+        const fine = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'BHD', rate: '2.659574468085', date: '2025-03-03' })
           .expect(201);
         expect(fine.body.rate).toBe('2.659574468085');
@@ -826,10 +827,12 @@ describe('Policies and exchange rates', () => {
       });
 
       it('replaces the rate of the same currency and day instead of adding a second one', async () => {
-        const first = await as(acme.admin)
+        const first = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'GBP', rate: '1.25', date: '2025-03-04' })
           .expect(201);
-        const second = await as(acme.admin)
+        const second = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'GBP', rate: '1.3', date: '2025-03-04' })
           .expect(201);
         expect(second.body).toMatchObject({ id: first.body.id, rate: '1.3' });
@@ -839,7 +842,7 @@ describe('Policies and exchange rates', () => {
       });
 
       it('refuses a rate for the base currency itself with 422 SAME_AS_BASE_CURRENCY', async () => {
-        const response = await as(acme.admin).post('/exchange-rates', {
+        const response = await t.as(acme.admin).post('/exchange-rates', {
           currency: 'USD',
           rate: '1',
           date: '2025-03-03',
@@ -864,7 +867,7 @@ describe('Policies and exchange rates', () => {
         [{ date: '03/03/2025' }, 'date'],
         [{ source: 'ECB' }, 'source'],
       ])('refuses %j with 422 naming %s', async (extra, field) => {
-        const response = await as(acme.admin).post('/exchange-rates', {
+        const response = await t.as(acme.admin).post('/exchange-rates', {
           currency: 'SEK',
           rate: '0.095',
           date: '2025-03-05',
@@ -880,7 +883,7 @@ describe('Policies and exchange rates', () => {
       });
 
       it('names every missing field', async () => {
-        const response = await as(acme.admin).post('/exchange-rates', {});
+        const response = await t.as(acme.admin).post('/exchange-rates', {});
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(response.body.errors).toEqual(
           expect.arrayContaining([
@@ -903,11 +906,12 @@ describe('Policies and exchange rates', () => {
 
     describe('importing CSV: all or nothing', () => {
       it('imports every line: 200 with the count; rates are listed exactly and replace earlier values of that day', async () => {
-        const earlier = await as(acme.admin)
+        const earlier = await t
+          .as(acme.admin)
           .post('/exchange-rates', { currency: 'CAD', rate: '0.7', date: '2025-04-01' })
           .expect(201);
-        const response = await as(acme.admin)
-          .csv('Date,Currency,Rate\r\n2025-04-01, CAD ,0.7350\r\n2025-04-01,NOK,0.0950\r\n2025-04-02,CAD,0.74\r\n')
+        const response = await importCsv(acme.admin)
+          .send('Date,Currency,Rate\r\n2025-04-01, CAD ,0.7350\r\n2025-04-01,NOK,0.0950\r\n2025-04-02,CAD,0.74\r\n')
           .expect(200);
         expect(response.body).toEqual({ imported: 3 });
         const listed = await ratesOf(acme.admin, '?from=2025-04-01&to=2025-04-02');
@@ -939,7 +943,7 @@ describe('Policies and exchange rates', () => {
           '2025-04-10,EUR,1.10',
           '2025-04-10,CHF,0.9,extra',
         ].join('\n');
-        const response = await as(acme.admin).csv(csv);
+        const response = await importCsv(acme.admin).send(csv);
         expectProblem(response, 422, 'INVALID_RATES_CSV');
         expect(response.body.detail).toBe('6 problems in the file; nothing was imported');
         expect(response.body.errors).toEqual([
@@ -954,13 +958,15 @@ describe('Policies and exchange rates', () => {
       });
 
       it('names the line as it is in the file, counting blank lines', async () => {
-        const response = await as(acme.admin).csv('date,currency,rate\n2025-04-11,EUR,1.09\n\n2025-04-11,GBP,abc\n');
+        const response = await importCsv(acme.admin).send(
+          'date,currency,rate\n2025-04-11,EUR,1.09\n\n2025-04-11,GBP,abc\n',
+        );
         expectProblem(response, 422, 'INVALID_RATES_CSV');
         expect(response.body.errors).toEqual([{ field: 'line 4', message: 'rate "abc" is not a positive decimal' }]);
       });
 
       it('reads a file saved with a byte-order mark (spreadsheet "CSV UTF-8")', async () => {
-        const response = await as(acme.admin).csv('\uFEFFdate,currency,rate\n2025-04-12,EUR,1.1\n').expect(200);
+        const response = await importCsv(acme.admin).send('\uFEFFdate,currency,rate\n2025-04-12,EUR,1.1\n').expect(200);
         expect(response.body).toEqual({ imported: 1 });
       });
 
@@ -974,14 +980,14 @@ describe('Policies and exchange rates', () => {
           expect.stringMatching(/^The file is not readable CSV/),
         ],
       ])('refuses %s with 422 INVALID_RATES_CSV', async (_, csv, detail) => {
-        const response = await as(acme.admin).csv(csv);
+        const response = await importCsv(acme.admin).send(csv);
         expectProblem(response, 422, 'INVALID_RATES_CSV');
         expect(response.body.detail).toEqual(detail);
         expect((await ratesOf(acme.admin, '?from=2025-04-13&to=2025-04-13')).total).toBe(0);
       });
 
       it('refuses anything but text/csv with 400 UNSUPPORTED_CONTENT_TYPE', async () => {
-        const json = await as(acme.admin).post('/exchange-rates/import', {
+        const json = await t.as(acme.admin).post('/exchange-rates/import', {
           csv: 'date,currency,rate\n2025-04-14,EUR,1.1',
         });
         expectProblem(json, 400, 'UNSUPPORTED_CONTENT_TYPE');
@@ -1002,8 +1008,8 @@ describe('Policies and exchange rates', () => {
       beforeAll(async () => {
         org = await t.given.organization('Rate Lister');
         reader = await t.given.user(org, 'employee');
-        await as(org.admin)
-          .csv(
+        await importCsv(org.admin)
+          .send(
             [
               'date,currency,rate',
               '2025-05-01,EUR,1.08',
@@ -1063,12 +1069,12 @@ describe('Policies and exchange rates', () => {
       });
 
       it('refuses bad filters and a cursor it did not issue with 422', async () => {
-        const response = await as(reader).get('/exchange-rates?currency=euro&from=2025-13-01&to=yesterday&base=USD');
+        const response = await t.as(reader).get('/exchange-rates?currency=euro&from=2025-13-01&to=yesterday&base=USD');
         expectProblem(response, 422, 'VALIDATION_FAILED');
         expect(fieldsOf(response.body.errors)).toEqual(['base', 'currency', 'from', 'to']);
-        expectProblem(await as(reader).get('/exchange-rates?cursor=garbage'), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(reader).get('/exchange-rates?cursor=garbage'), 422, 'INVALID_CURSOR');
         const forged = Buffer.from(JSON.stringify(['2025-05-03', 'EUR', 'not-a-uuid'])).toString('base64url');
-        expectProblem(await as(reader).get(`/exchange-rates?cursor=${forged}`), 422, 'INVALID_CURSOR');
+        expectProblem(await t.as(reader).get(`/exchange-rates?cursor=${forged}`), 422, 'INVALID_CURSOR');
       });
     });
 
@@ -1078,17 +1084,17 @@ describe('Policies and exchange rates', () => {
         async (role) => {
           const caller = byRole(role);
           expectProblem(
-            await as(caller).post('/exchange-rates', { currency: 'PLN', rate: '0.25', date: '2025-03-10' }),
+            await t.as(caller).post('/exchange-rates', { currency: 'PLN', rate: '0.25', date: '2025-03-10' }),
             403,
             'INSUFFICIENT_PERMISSIONS',
           );
           expectProblem(
-            await as(caller).csv('date,currency,rate\n2025-03-10,PLN,0.25\n'),
+            await importCsv(caller).send('date,currency,rate\n2025-03-10,PLN,0.25\n'),
             403,
             'INSUFFICIENT_PERMISSIONS',
           );
           expect(await count(`SELECT count(*) FROM exchange_rates WHERE currency = 'PLN'`)).toBe(0);
-          await as(caller).get('/exchange-rates').expect(200);
+          await t.as(caller).get('/exchange-rates').expect(200);
         },
       );
 
@@ -1114,9 +1120,9 @@ describe('Policies and exchange rates', () => {
       it("never lists or converts with another organization's rates", async () => {
         const date = '2025-03-20';
         const acmeRate = (
-          await as(acme.admin).post('/exchange-rates', { currency: 'DKK', rate: '0.145', date }).expect(201)
+          await t.as(acme.admin).post('/exchange-rates', { currency: 'DKK', rate: '0.145', date }).expect(201)
         ).body as RateBody;
-        await as(globex.admin).csv(`date,currency,rate\n${date},DKK,0.2\n${date},SEK,0.09\n`).expect(200);
+        await importCsv(globex.admin).send(`date,currency,rate\n${date},DKK,0.2\n${date},SEK,0.09\n`).expect(200);
 
         const acmeList = await ratesOf(employee, `?from=${date}&to=${date}`);
         expect(acmeList.items).toEqual([acmeRate]);
@@ -1124,16 +1130,18 @@ describe('Policies and exchange rates', () => {
         expect(globexList.items.map((r) => `${r.currency} ${r.rate}`)).toEqual(['SEK 0.09', 'DKK 0.2']);
         expect(globexList.items.map((r) => r.id)).not.toContain(acmeRate.id);
 
-        const acmeSim = await as(acme.admin)
+        const acmeSim = await t
+          .as(acme.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'DKK', spend_date: date })
           .expect(200);
         expect(acmeSim.body.base_amount).toBe('14.50');
-        const globexSim = await as(globex.admin)
+        const globexSim = await t
+          .as(globex.admin)
           .post('/policies/simulate', { amount: '100.00', currency: 'DKK', spend_date: date })
           .expect(200);
         expect(globexSim.body.base_amount).toBe('20.00');
         expectProblem(
-          await as(globex.admin).post('/policies/simulate', { amount: '100.00', currency: 'CHF', spend_date: today }),
+          await t.as(globex.admin).post('/policies/simulate', { amount: '100.00', currency: 'CHF', spend_date: today }),
           422,
           'EXCHANGE_RATE_MISSING',
         );

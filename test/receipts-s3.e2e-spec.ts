@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
+import { until } from './helpers/eventually';
 import type { TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import { freePort } from './helpers/processes';
@@ -31,15 +32,16 @@ const download = (t: TestApp, user: TestUser, id: string) =>
       res.on('end', () => done(null, Buffer.concat(chunks)));
     });
 
-async function settled(t: TestApp, user: TestUser, id: string) {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const response = await request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(user.accessToken)).expect(200);
-    if (response.body.ocr_status === 'done' || response.body.ocr_status === 'failed') return response.body;
-    if (Date.now() > deadline) throw new Error(`OCR of ${id} still ${response.body.ocr_status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const settled = (t: TestApp, user: TestUser, id: string) =>
+  until(
+    async () => {
+      const receipt = (await request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(user.accessToken)).expect(200))
+        .body;
+      return receipt.ocr_status === 'done' || receipt.ocr_status === 'failed' ? receipt : undefined;
+    },
+    `OCR of ${id} to finish`,
+    { intervalMs: 100 },
+  );
 
 /**
  * Receipts in an S3 bucket, over the real S3 protocol: s3rver from npm, the real AWS SDK, the
@@ -150,11 +152,9 @@ describe('Receipts stored in an S3-compatible bucket', () => {
         .post(`/api/v1/receipts/${created.body.id}/reprocess`)
         .set(bearer(employee.accessToken))
         .expect(202);
-      const deadline = Date.now() + 15_000;
-      while ((await get(created.body.id)).body.ocr_status !== 'processing') {
-        if (Date.now() > deadline) throw new Error('OCR never started');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(async () => (await get(created.body.id)).body.ocr_status === 'processing', 'OCR to start', {
+        timeoutMs: 15_000,
+      });
       // Past the first retry (1 s in-process, 2 s on Bull), still processing: not recorded as failed.
       await new Promise((resolve) => setTimeout(resolve, 3_500));
       expect((await get(created.body.id)).body.ocr_status).toBe('processing');

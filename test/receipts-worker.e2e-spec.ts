@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { until } from './helpers/eventually';
 import type { TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
 import { RunningWorker, startWorker } from './helpers/processes';
@@ -66,23 +67,18 @@ jest.setTimeout(150_000);
   };
   const status = async (id: string) =>
     (await request(t.http).get(`/api/v1/receipts/${id}`).set(bearer(employee.accessToken)).expect(200)).body;
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 
   it('the API queues the OCR job and a worker process runs it', async () => {
     const first = await worker();
     const id = await upload();
-    const done = await until('OCR done', async () => {
-      const receipt = await status(id);
-      return receipt.ocr_status === 'done' ? receipt : undefined;
-    });
+    const done = await until(
+      async () => {
+        const receipt = await status(id);
+        return receipt.ocr_status === 'done' ? receipt : undefined;
+      },
+      'OCR done',
+      { intervalMs: 25 },
+    );
     expect(done).toMatchObject({
       verified: true,
       extracted: expect.objectContaining({ total: '38.34', date: '2026-08-13' }),
@@ -93,15 +89,21 @@ jest.setTimeout(150_000);
   it('a job whose worker is killed mid-way is completed by another worker', async () => {
     const doomed = await worker();
     const id = await upload();
-    await until('OCR processing', async () => ((await status(id)).ocr_status === 'processing' ? true : undefined));
+    await until(async () => ((await status(id)).ocr_status === 'processing' ? true : undefined), 'OCR processing', {
+      intervalMs: 25,
+    });
     await doomed.stop('SIGKILL');
     expect((await status(id)).ocr_status).toBe('processing');
 
     await worker();
-    const done = await until('OCR done by the second worker', async () => {
-      const receipt = await status(id);
-      return receipt.ocr_status === 'done' ? receipt : undefined;
-    });
+    const done = await until(
+      async () => {
+        const receipt = await status(id);
+        return receipt.ocr_status === 'done' ? receipt : undefined;
+      },
+      'OCR done by the second worker',
+      { intervalMs: 25 },
+    );
     expect(done.extracted).toMatchObject({ total: '38.34' });
   });
 
@@ -109,20 +111,24 @@ jest.setTimeout(150_000);
     await link.down();
     const ids = [await upload(), await upload(), await upload()];
     // The rows wait in the outbox; the dispatcher keeps failing to reach Redis meanwhile.
-    await until('a failed dispatch attempt', async () => {
-      const [row] = await t.dataSource.query(
-        `SELECT max(attempts)::int AS attempts FROM outbox WHERE topic = 'receipt.ocr_requested' AND dispatched_at IS NULL`,
-      );
-      return row.attempts > 0 ? true : undefined;
-    });
+    await until(
+      async () => {
+        const [row] = await t.dataSource.query(
+          `SELECT max(attempts)::int AS attempts FROM outbox WHERE topic = 'receipt.ocr_requested' AND dispatched_at IS NULL`,
+        );
+        return row.attempts > 0 ? true : undefined;
+      },
+      'a failed dispatch attempt',
+      { intervalMs: 25 },
+    );
     for (const id of ids) expect((await status(id)).ocr_status).toBe('queued');
 
     await link.up();
     for (const id of ids) {
       await until(
-        `OCR of ${id} after Redis returned`,
         async () => ((await status(id)).ocr_status === 'done' ? true : undefined),
-        90_000,
+        `OCR of ${id} after Redis returned`,
+        { timeoutMs: 90_000, intervalMs: 25 },
       );
     }
     const [{ pending }] = await t.dataSource.query(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import request from 'supertest';
+import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { blankPagePdf, pdfOf } from './helpers/pdf';
 import { bearer, expectProblem } from './helpers/problems';
@@ -61,41 +62,32 @@ describe('Receipts and OCR', () => {
     outsider = await t.given.organization('Other Co');
   });
   afterAll(() => t.close());
-
-  const get = (user: TestUser, path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken));
-  const post = (user: TestUser, path: string, body: object = {}) =>
-    request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body);
-  const spend = async (user: TestUser, body: object = {}) =>
-    (await post(user, '/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13', ...body }).expect(201))
-      .body as { id: string; status: string };
   const upload = (user: TestUser, spendId: string, file: Buffer = EVERGREEN, filename = 'evergreen.jpg') =>
     request(t.http)
       .post('/api/v1/receipts')
       .set(bearer(user.accessToken))
       .field('spend_id', spendId)
       .attach('file', file, filename);
-  const policy = async (rules: object[]) =>
-    (await post(admin, '/policies', { name: `P ${Math.random()}`, rules }).expect(201)).body as { id: string };
   const removePolicy = (id: string) =>
     request(t.http).delete(`/api/v1/policies/${id}`).set(bearer(admin.accessToken)).expect(200);
 
   /** Polls until OCR has finished (done or failed). */
-  async function settled(user: TestUser, receiptId: string) {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const response = await get(user, `/receipts/${receiptId}`).expect(200);
-      if (response.body.ocr_status === 'done' || response.body.ocr_status === 'failed') return response.body;
-      if (Date.now() > deadline) throw new Error(`OCR of ${receiptId} still ${response.body.ocr_status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const settled = (user: TestUser, receiptId: string) =>
+    until(
+      async () => {
+        const receipt = (await t.as(user).get(`/receipts/${receiptId}`).expect(200)).body;
+        return receipt.ocr_status === 'done' || receipt.ocr_status === 'failed' ? receipt : undefined;
+      },
+      `OCR of ${receiptId} to finish`,
+      { intervalMs: 100 },
+    );
 
   describe('a receipt read by OCR', () => {
     let draftId: string;
     let receiptId: string;
 
     it('answers 201 at once with ocr_status queued, the SHA-256 of the bytes and a download URL', async () => {
-      draftId = (await spend(employee, { draft: true })).id;
+      draftId = (await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true })).id;
       const response = await upload(employee, draftId).expect(201);
       receiptId = response.body.id;
       expect(response.body).toMatchObject({
@@ -124,7 +116,7 @@ describe('Receipts and OCR', () => {
       });
       expect(receipt.extracted.raw_text).toMatch(/evergreen/i);
       expect(receipt.extracted.confidence).toBeGreaterThan(0.3);
-      const draft = (await get(employee, `/spends/${draftId}`).expect(200)).body;
+      const draft = (await t.as(employee).get(`/spends/${draftId}`).expect(200)).body;
       expect(draft.merchant).toMatch(/evergreen auto parts/i);
       expect(draft.receipts).toEqual([expect.objectContaining({ id: receiptId, ocr_status: 'done', verified: true })]);
       const audited: Array<{ action: string }> = await t.dataSource.query(
@@ -137,7 +129,9 @@ describe('Receipts and OCR', () => {
     });
 
     it('serves the stored bytes to whoever may see the spend, and 404 to anyone else', async () => {
-      const download = await get(employee, `/receipts/${receiptId}/file`)
+      const download = await t
+        .as(employee)
+        .get(`/receipts/${receiptId}/file`)
         .buffer(true)
         .parse((res, done) => {
           const chunks: Buffer[] = [];
@@ -147,19 +141,19 @@ describe('Receipts and OCR', () => {
         .expect(200);
       expect(download.headers['content-type']).toBe('image/jpeg');
       expect(Buffer.compare(download.body as Buffer, EVERGREEN)).toBe(0);
-      await get(manager, `/receipts/${receiptId}/file`).expect(200);
-      await get(finance, `/receipts/${receiptId}`).expect(200);
-      expectProblem(await get(colleague, `/receipts/${receiptId}/file`), 404, 'RECEIPT_NOT_FOUND');
-      expectProblem(await get(colleague, `/receipts/${receiptId}`), 404, 'RECEIPT_NOT_FOUND');
-      expectProblem(await get(outsider.admin, `/receipts/${receiptId}/file`), 404, 'RECEIPT_NOT_FOUND');
+      await t.as(manager).get(`/receipts/${receiptId}/file`).expect(200);
+      await t.as(finance).get(`/receipts/${receiptId}`).expect(200);
+      expectProblem(await t.as(colleague).get(`/receipts/${receiptId}/file`), 404, 'RECEIPT_NOT_FOUND');
+      expectProblem(await t.as(colleague).get(`/receipts/${receiptId}`), 404, 'RECEIPT_NOT_FOUND');
+      expectProblem(await t.as(outsider.admin).get(`/receipts/${receiptId}/file`), 404, 'RECEIPT_NOT_FOUND');
       expectProblem(await request(t.http).get(`/api/v1/receipts/${receiptId}/file`), 401, 'AUTHENTICATION_REQUIRED');
     });
 
     it('flags the same file uploaded again in the organization as duplicate_receipt', async () => {
-      const other = await spend(colleague, { draft: true, amount: '1.00' });
+      const other = await t.given.spend(colleague, { spend_date: '2026-08-13', draft: true, amount: '1.00' });
       const response = await upload(colleague, other.id).expect(201);
       expect(response.body).toMatchObject({ flags: ['duplicate_receipt'], duplicate_of: receiptId });
-      expect((await get(colleague, `/spends/${other.id}`).expect(200)).body.flags).toContain('duplicate_receipt');
+      expect((await t.as(colleague).get(`/spends/${other.id}`).expect(200)).body.flags).toContain('duplicate_receipt');
       // Stored once: content-addressed.
       expect(
         await t.dataSource.query(`SELECT count(DISTINCT sha256)::int AS n FROM receipts WHERE sha256 = $1`, [
@@ -169,12 +163,12 @@ describe('Receipts and OCR', () => {
     });
 
     it('runs OCR again on request by the owner, refuses while it is queued, and refuses others', async () => {
-      const again = await post(employee, `/receipts/${receiptId}/reprocess`).expect(202);
+      const again = await t.as(employee).post(`/receipts/${receiptId}/reprocess`).expect(202);
       expect(again.body).toMatchObject({ id: receiptId, ocr_status: 'queued', extracted: null });
-      const busy = await post(employee, `/receipts/${receiptId}/reprocess`);
+      const busy = await t.as(employee).post(`/receipts/${receiptId}/reprocess`);
       if (busy.status !== 202) expectProblem(busy, 409, 'OCR_IN_PROGRESS');
-      expectProblem(await post(manager, `/receipts/${receiptId}/reprocess`), 403, 'NOT_SPEND_OWNER');
-      expectProblem(await post(colleague, `/receipts/${receiptId}/reprocess`), 404, 'RECEIPT_NOT_FOUND');
+      expectProblem(await t.as(manager).post(`/receipts/${receiptId}/reprocess`), 403, 'NOT_SPEND_OWNER');
+      expectProblem(await t.as(colleague).post(`/receipts/${receiptId}/reprocess`), 404, 'RECEIPT_NOT_FOUND');
       const receipt = await settled(employee, receiptId);
       expect(receipt).toMatchObject({
         ocr_status: 'done',
@@ -188,7 +182,7 @@ describe('Receipts and OCR', () => {
 
   describe('what the reading does to a submitted spend', () => {
     it('flags amount_mismatch and runs the policies again: a rule on the flag now asks finance', async () => {
-      const rules = await policy([
+      const rules = await t.given.policy(admin, [
         { id: 'receipt', condition: { amount_gt: 10 }, action: { type: 'require_receipt' }, priority: 1 },
         {
           id: 'mismatch',
@@ -198,16 +192,16 @@ describe('Receipts and OCR', () => {
         },
       ]);
       try {
-        const pending = await spend(employee, { amount: '40.00' });
+        const pending = await t.given.spend(employee, { spend_date: '2026-08-13', amount: '40.00' });
         expect(pending.status).toBe('pending_approval');
-        const before = (await get(employee, `/spends/${pending.id}`).expect(200)).body;
+        const before = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body;
         expect(before.policy_evaluation).toMatchObject({ awaiting_receipt: true });
         expect(before.flags).toContain('missing_receipt');
 
         const receipt = await settled(employee, (await upload(employee, pending.id).expect(201)).body.id);
         expect(receipt).toMatchObject({ ocr_status: 'done', verified: false });
         expect(receipt.flags).toContain('amount_mismatch');
-        const after = (await get(employee, `/spends/${pending.id}`).expect(200)).body;
+        const after = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body;
         expect(after.status).toBe('pending_approval');
         expect(after.flags).toEqual(expect.arrayContaining(['amount_mismatch']));
         expect(after.flags).not.toContain('missing_receipt');
@@ -221,14 +215,18 @@ describe('Receipts and OCR', () => {
     });
 
     it('approves a spend that only waited for its receipt once a matching receipt is read', async () => {
-      const rules = await policy([
+      const rules = await t.given.policy(admin, [
         { id: 'receipt', condition: { amount_gt: 10 }, action: { type: 'require_receipt' }, priority: 1 },
       ]);
       try {
-        const pending = await spend(employee, { merchant: 'Evergreen Auto Parts' });
+        const pending = await t.given.spend(employee, {
+          amount: '38.34',
+          spend_date: '2026-08-13',
+          merchant: 'Evergreen Auto Parts',
+        });
         expect(pending.status).toBe('pending_approval');
         await settled(employee, (await upload(employee, pending.id, EVERGREEN, 'again.jpg').expect(201)).body.id);
-        const after = (await get(employee, `/spends/${pending.id}`).expect(200)).body;
+        const after = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body;
         expect(after).toMatchObject({ status: 'approved', policy_evaluation: { awaiting_receipt: false } });
         expect(after.flags).not.toContain('amount_mismatch');
       } finally {
@@ -238,7 +236,7 @@ describe('Receipts and OCR', () => {
   });
 
   it('keeps a spend pending when every approver said yes but its receipt is missing, and approves it when the receipt is read', async () => {
-    const rules = await policy([
+    const rules = await t.given.policy(admin, [
       { id: 'receipt', condition: { amount_gt: 10 }, action: { type: 'require_receipt' }, priority: 1 },
       {
         id: 'manager',
@@ -248,14 +246,18 @@ describe('Receipts and OCR', () => {
       },
     ]);
     try {
-      const pending = await spend(employee, { merchant: 'Evergreen Auto Parts' });
-      const step = (await get(employee, `/spends/${pending.id}`).expect(200)).body.approvals[0];
-      const decision = await post(manager, `/approvals/${step.id}/decision`, { approved: true }).expect(200);
+      const pending = await t.given.spend(employee, {
+        amount: '38.34',
+        spend_date: '2026-08-13',
+        merchant: 'Evergreen Auto Parts',
+      });
+      const step = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body.approvals[0];
+      const decision = await t.as(manager).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
       expect(decision.body).toEqual({ status: 'ok', spend_status: 'pending_approval' });
-      expect((await get(employee, `/spends/${pending.id}`).expect(200)).body.status).toBe('pending_approval');
+      expect((await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body.status).toBe('pending_approval');
 
       await settled(employee, (await upload(employee, pending.id, EVERGREEN, 'late.jpg').expect(201)).body.id);
-      const after = (await get(employee, `/spends/${pending.id}`).expect(200)).body;
+      const after = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body;
       expect(after.status).toBe('approved');
       // The manager's approval counted: nobody was asked twice.
       expect(after.approvals).toEqual([expect.objectContaining({ status: 'approved', decided_by: manager.id })]);
@@ -265,7 +267,7 @@ describe('Receipts and OCR', () => {
   });
 
   it('answers a page that is not a receipt as failed with a reason, never a made-up total', async () => {
-    const draft = await spend(employee, { draft: true });
+    const draft = await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true });
     const receipt = await settled(
       employee,
       (await upload(employee, draft.id, BLANK_PAGE, 'blank.png').expect(201)).body.id,
@@ -295,11 +297,11 @@ describe('Receipts and OCR', () => {
     const storedPath = (sha256: string) => join(t.config.receipts.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
     async function failedAfter(damage: (path: string) => void) {
-      const draft = await spend(employee, { draft: true });
+      const draft = await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true });
       const uploaded = (await upload(employee, draft.id, await page(), 'page.png').expect(201)).body;
       await settled(employee, uploaded.id);
       damage(storedPath(uploaded.sha256));
-      await post(employee, `/receipts/${uploaded.id}/reprocess`).expect(202);
+      await t.as(employee).post(`/receipts/${uploaded.id}/reprocess`).expect(202);
       return settled(employee, uploaded.id);
     }
 
@@ -310,7 +312,10 @@ describe('Receipts and OCR', () => {
         ocr_error_code: 'FILE_MISSING',
         ocr_error: "The receipt's file is missing from storage; upload it again",
       });
-      const shown = JSON.stringify([receipt, (await get(employee, `/spends/${receipt.spend_id}`).expect(200)).body]);
+      const shown = JSON.stringify([
+        receipt,
+        (await t.as(employee).get(`/spends/${receipt.spend_id}`).expect(200)).body,
+      ]);
       expect(shown).not.toMatch(/ENOENT|no such file/);
       expect(shown).not.toContain(t.config.receipts.dir);
       expect(shown).not.toContain(t.config.dataDir);
@@ -320,7 +325,7 @@ describe('Receipts and OCR', () => {
       );
       expect(audit.metadata).toMatchObject({ ocr_status: 'failed', ocr_error_code: 'FILE_MISSING' });
       expect(JSON.stringify(audit.metadata)).not.toContain(t.config.receipts.dir);
-      const download = await get(employee, `/receipts/${receipt.id}/file`);
+      const download = await t.as(employee).get(`/receipts/${receipt.id}/file`);
       expectProblem(download, 500, 'RECEIPT_FILE_MISSING');
       expect(JSON.stringify(download.body)).not.toContain(t.config.receipts.dir);
     });
@@ -338,7 +343,7 @@ describe('Receipts and OCR', () => {
   });
 
   it('accepts the upload at POST /spends/{id}/receipts too, and replays it for the same Idempotency-Key', async () => {
-    const draft = await spend(employee, { draft: true });
+    const draft = await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true });
     const send = () =>
       request(t.http)
         .post(`/api/v1/spends/${draft.id}/receipts`)
@@ -366,7 +371,7 @@ describe('Receipts and OCR', () => {
   describe('refusals', () => {
     let draftId: string;
     beforeAll(async () => {
-      draftId = (await spend(employee, { draft: true })).id;
+      draftId = (await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true })).id;
     });
     const count = async () =>
       (await t.dataSource.query(`SELECT count(*)::int AS n FROM receipts WHERE spend_id = $1`, [draftId]))[0]
@@ -433,7 +438,7 @@ describe('Receipts and OCR', () => {
     it('takes a long till roll as a PDF (80 mm wide, 4 m long), and OCR gets to the end of it', async () => {
       const roll = await upload(
         employee,
-        (await spend(employee, { draft: true })).id,
+        (await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true })).id,
         blankPagePdf(227, 11340),
         'roll.pdf',
       ).expect(201);
@@ -447,7 +452,7 @@ describe('Receipts and OCR', () => {
     });
 
     it("refuses another organization's spend and a spend the caller cannot see with 404", async () => {
-      const foreign = await spend(outsider.admin, { draft: true });
+      const foreign = await t.given.spend(outsider.admin, { amount: '38.34', spend_date: '2026-08-13', draft: true });
       expectProblem(await upload(employee, foreign.id), 404, 'SPEND_NOT_FOUND');
       expectProblem(await upload(colleague, draftId), 404, 'SPEND_NOT_FOUND');
     });
@@ -458,8 +463,8 @@ describe('Receipts and OCR', () => {
     });
 
     it('refuses a cancelled spend with 409', async () => {
-      const cancelled = await spend(employee, { draft: true });
-      await post(employee, `/spends/${cancelled.id}/cancel`).expect(200);
+      const cancelled = await t.given.spend(employee, { amount: '38.34', spend_date: '2026-08-13', draft: true });
+      await t.as(employee).post(`/spends/${cancelled.id}/cancel`).expect(200);
       expectProblem(await upload(employee, cancelled.id), 409, 'SPEND_CLOSED');
     });
 
@@ -496,13 +501,13 @@ describe('Receipts and OCR', () => {
         422,
         'VALIDATION_FAILED',
       );
-      expectProblem(await post(employee, '/receipts', { spend_id: draftId }), 400, 'UNSUPPORTED_CONTENT_TYPE');
+      expectProblem(await t.as(employee).post('/receipts', { spend_id: draftId }), 400, 'UNSUPPORTED_CONTENT_TYPE');
       expectProblem(
         await request(t.http).post('/api/v1/receipts').field('spend_id', draftId).attach('file', EVERGREEN, 'r.jpg'),
         401,
         'AUTHENTICATION_REQUIRED',
       );
-      expectProblem(await get(employee, '/receipts/not-a-uuid'), 422, 'VALIDATION_FAILED');
+      expectProblem(await t.as(employee).get('/receipts/not-a-uuid'), 422, 'VALIDATION_FAILED');
     });
   });
 });

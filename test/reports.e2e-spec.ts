@@ -53,19 +53,11 @@ describe('Reports', () => {
     return date.toISOString().slice(0, 10);
   })();
   const Q1 = 'from=2025-01-01&to=2025-03-31';
-
-  const as = (user: TestUser) => ({
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body: object = {}) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t.http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-  });
+  /** A spend made through given.spend and remembered under `name`, for the report's assertions. */
   const spend = async (name: string, owner: TestUser, body: object) => {
-    const response = await as(owner).post('/spends', { currency: 'USD', ...body });
-    if (response.status !== 201) throw new Error(`spend ${name}: ${response.status} ${JSON.stringify(response.body)}`);
-    ids[name] = response.body.id;
-    return response.body as { id: string; status: string; base_amount: string };
+    const created = await t.given.spend(owner, body);
+    ids[name] = created.id;
+    return created;
   };
 
   beforeAll(async () => {
@@ -83,18 +75,20 @@ describe('Reports', () => {
       ['Meals', '6410'],
       ['Software', null],
     ] as const) {
-      category[name] = (await as(admin).post('/categories', { name, code }).expect(201)).body.id;
+      category[name] = (await t.as(admin).post('/categories', { name, code }).expect(201)).body.id;
     }
     team = (
-      await as(admin)
+      await t
+        .as(admin)
         .post('/teams', { name: 'Sales', member_ids: [ann.id] })
         .expect(201)
     ).body.id;
     for (const date of ['2025-02-15', '2025-02-28']) {
-      await as(admin).post('/exchange-rates', { currency: 'EUR', rate: '1.0823', date }).expect(201);
-      await as(admin).post('/exchange-rates', { currency: 'JPY', rate: '0.0066', date }).expect(201);
+      await t.as(admin).post('/exchange-rates', { currency: 'EUR', rate: '1.0823', date }).expect(201);
+      await t.as(admin).post('/exchange-rates', { currency: 'JPY', rate: '0.0066', date }).expect(201);
     }
-    await as(admin)
+    await t
+      .as(admin)
       .post('/policies', {
         name: 'Reports fixtures',
         rules: [
@@ -213,18 +207,19 @@ describe('Reports', () => {
     await spend('last1', bob, { amount: '20.02', spend_date: lastMonthFirst, merchant: 'Taxi' });
 
     // Mary approves s8; it had waited 26 hours. Finance pays s2.
-    const approvals = (await as(manager).get('/approvals?status=pending').expect(200)).body.items as Array<{
+    const approvals = (await t.as(manager).get('/approvals?status=pending').expect(200)).body.items as Array<{
       id: string;
       spend_id: string;
     }>;
-    await as(manager)
+    await t
+      .as(manager)
       .post(`/approvals/${approvals.find((a) => a.spend_id === ids.s8)!.id}/decision`, { approved: true })
       .expect(200);
     await t.dataSource.query(`UPDATE spends SET submitted_at = decided_at - interval '26 hours' WHERE id = $1`, [
       ids.s8,
     ]);
     await t.dataSource.query(`UPDATE spends SET submitted_at = now() - interval '50 hours' WHERE id = $1`, [ids.s13]);
-    await as(finance).post(`/spends/${ids.s2}/pay`, { reference: 'SEPA-1' }).expect(200);
+    await t.as(finance).post(`/spends/${ids.s2}/pay`, { reference: 'SEPA-1' }).expect(200);
     // s14 was converted when the organization's base currency was still EUR: never mixed into USD totals.
     await t.dataSource.query(`UPDATE spends SET base_currency = 'EUR', base_amount_minor = 921 WHERE id = $1`, [
       ids.s14,
@@ -239,13 +234,14 @@ describe('Reports', () => {
 
     other = await t.given.organization('Other Co');
     const stranger = await t.given.user(other, 'employee');
-    await as(stranger)
+    await t
+      .as(stranger)
       .post('/spends', { amount: '77.77', currency: 'USD', spend_date: '2025-02-01', merchant: 'Foreign' })
       .expect(201);
   });
   afterAll(() => t.close());
 
-  const summary = (user: TestUser, query: string) => as(user).get(`/reports/summary?${query}`);
+  const summary = (user: TestUser, query: string) => t.as(user).get(`/reports/summary?${query}`);
 
   describe('GET /reports/summary', () => {
     it('sums base amounts exactly per category, largest first, and the groups add up to the total', async () => {
@@ -369,7 +365,7 @@ describe('Reports', () => {
 
   describe('GET /reports/dashboard', () => {
     it('shows pending approvals, this month against the last, decision time, top categories and violations', async () => {
-      const response = await as(finance).get('/reports/dashboard?from=2025-03-01&to=2025-03-31').expect(200);
+      const response = await t.as(finance).get('/reports/dashboard?from=2025-03-01&to=2025-03-31').expect(200);
       const body = response.body;
       expect(body).toMatchObject({
         base_currency: 'USD',
@@ -392,11 +388,12 @@ describe('Reports', () => {
     });
 
     it("covers this month by default, in the organization's time zone", async () => {
-      await as(admin)
+      await t
+        .as(admin)
         .patch('/organization', { settings: { timezone: 'Pacific/Kiritimati' } })
         .expect(200);
       try {
-        const body = (await as(finance).get('/reports/dashboard').expect(200)).body;
+        const body = (await t.as(finance).get('/reports/dashboard').expect(200)).body;
         const zoned = new Intl.DateTimeFormat('en-CA', {
           timeZone: 'Pacific/Kiritimati',
           year: 'numeric',
@@ -409,14 +406,15 @@ describe('Reports', () => {
         expect(body.spend_this_month.month).toBe(zoned);
         expect(body.avg_approval_hours).toBeNull();
       } finally {
-        await as(admin)
+        await t
+          .as(admin)
           .patch('/organization', { settings: { timezone: null } })
           .expect(200);
       }
     });
 
     it("gives a manager their reporting line's numbers only", async () => {
-      const body = (await as(manager).get('/reports/dashboard?from=2025-03-01&to=2025-03-31').expect(200)).body;
+      const body = (await t.as(manager).get('/reports/dashboard?from=2025-03-01&to=2025-03-31').expect(200)).body;
       expect(body).toMatchObject({
         pending_approvals: { count: 1 },
         spend_this_month: { total: '310.01', count: 2 },
@@ -433,7 +431,7 @@ describe('Reports', () => {
 
   describe('GET /reports/export', () => {
     const download = (user: TestUser, query: string) =>
-      as(user).get(`/reports/export?${query}`).buffer(true).parse(binary);
+      t.as(user).get(`/reports/export?${query}`).buffer(true).parse(binary);
     const csv = async (user: TestUser, query: string): Promise<Row[]> => {
       const response = await download(user, query).expect(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -498,7 +496,8 @@ describe('Reports', () => {
         paid_at: expect.stringMatching(/Z$/),
       });
       // A client's Host header never makes the links point elsewhere.
-      const spoofed = await as(finance)
+      const spoofed = await t
+        .as(finance)
         .get(`/reports/export?format=csv&${Q1}`)
         .set('Host', 'evil.example')
         .buffer(true)
@@ -728,7 +727,7 @@ describe('Reports', () => {
         `'=HYPERLINK("http://evil.test","click") (Mary Major)`,
       );
       expectProblem(
-        await as(finance).get(`/reports/export?format=journal_csv&status=pending_approval`),
+        await t.as(finance).get(`/reports/export?format=journal_csv&status=pending_approval`),
         422,
         'VALIDATION_FAILED',
       );
@@ -737,7 +736,8 @@ describe('Reports', () => {
 
   describe('GET /reports/chart.png', () => {
     it('draws spend per month as a 1200×675 PNG', async () => {
-      const response = await as(finance)
+      const response = await t
+        .as(finance)
         .get(`/reports/chart.png?group_by=month&${Q1}`)
         .buffer(true)
         .parse(binary)
@@ -756,7 +756,7 @@ describe('Reports', () => {
         'group_by=month&from=2020-01-01&to=2020-12-31',
         'group_by=category',
       ]) {
-        const response = await as(manager).get(`/reports/chart.png?${query}`).buffer(true).parse(binary).expect(200);
+        const response = await t.as(manager).get(`/reports/chart.png?${query}`).buffer(true).parse(binary).expect(200);
         expect(await sharp(response.body as Buffer).metadata()).toMatchObject({
           format: 'png',
           width: 1200,
@@ -767,7 +767,7 @@ describe('Reports', () => {
 
     it('refuses a month chart of more than 60 months', async () => {
       expectProblem(
-        await as(finance).get('/reports/chart.png?group_by=month&from=2015-01-01&to=2025-12-31'),
+        await t.as(finance).get('/reports/chart.png?group_by=month&from=2015-01-01&to=2025-12-31'),
         422,
         'VALIDATION_FAILED',
       );
@@ -779,7 +779,7 @@ describe('Reports', () => {
 
     it('refuses employees with 403 and callers without a token with 401', async () => {
       for (const route of routes) {
-        expectProblem(await as(ann).get(route), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(ann).get(route), 403, 'INSUFFICIENT_PERMISSIONS');
         expectProblem(await request(t.http).get(`/api/v1${route}`), 401, 'AUTHENTICATION_REQUIRED');
       }
     });
@@ -796,7 +796,7 @@ describe('Reports', () => {
       ['/reports/export?format=csv&from=2025-04-01&to=2025-03-01', 'to'],
       ['/reports/chart.png?group_by=user', 'group_by'],
     ])('answers %s with 422 naming %s', async (url, field) => {
-      const response = await as(finance).get(url);
+      const response = await t.as(finance).get(url);
       expectProblem(response, 422, 'VALIDATION_FAILED');
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });

@@ -31,19 +31,8 @@ describe('Spends, policies and approvals', () => {
   });
   afterAll(() => t.close());
 
-  const api = (user: TestUser) => ({
-    post: (path: string, body: object = {}) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t.http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-  });
   const spend = (user: TestUser, body: object) =>
-    api(user).post('/spends', { amount: '42.00', currency: 'USD', spend_date: today, merchant: 'Cafe', ...body });
-  const policy = async (name: string, rules: object[]) => {
-    const response = await api(admin).post('/policies', { name, rules }).expect(201);
-    return response.body as { id: string; version: number };
-  };
+    t.as(user).post('/spends', { amount: '42.00', currency: 'USD', spend_date: today, merchant: 'Cafe', ...body });
   const removePolicy = (id: string) =>
     request(t.http).delete(`/api/v1/policies/${id}`).set(bearer(admin.accessToken)).expect(200);
   const count = async (sql: string, params: unknown[] = []) => Number((await t.dataSource.query(sql, params))[0].count);
@@ -79,12 +68,8 @@ describe('Spends, policies and approvals', () => {
     });
 
     it('converts at the latest rate on or before the spend date, at most 7 days older', async () => {
-      await api(admin)
-        .post('/exchange-rates', { currency: 'EUR', rate: '1.0823', date: daysAgo(10) })
-        .expect(201);
-      await api(admin)
-        .post('/exchange-rates', { currency: 'EUR', rate: '1.1000', date: daysAgo(3) })
-        .expect(201);
+      await t.given.rate(admin, 'EUR', '1.0823', daysAgo(10));
+      await t.given.rate(admin, 'EUR', '1.1000', daysAgo(3));
       const recent = await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(1) }).expect(201);
       expect(recent.body).toMatchObject({ amount: '100.00', base_amount: '110.00', exchange_rate: '1.1' });
       const older = await spend(employee, { currency: 'EUR', amount: '100.00', spend_date: daysAgo(9) }).expect(201);
@@ -97,7 +82,7 @@ describe('Spends, policies and approvals', () => {
     });
 
     it('uses ISO-4217 minor digits: whole yen, cents, three-decimal dinars', async () => {
-      await api(admin).post('/exchange-rates', { currency: 'JPY', rate: '0.0066', date: today }).expect(201);
+      await t.given.rate(admin, 'JPY', '0.0066', today);
       const yen = await spend(employee, { currency: 'JPY', amount: '1200' }).expect(201);
       expect(yen.body).toMatchObject({ amount: '1200', base_amount: '7.92' });
       const bad = await spend(employee, { currency: 'JPY', amount: '12.5' });
@@ -139,20 +124,24 @@ describe('Spends, policies and approvals', () => {
   describe('approval chains', () => {
     let highValue: { id: string; version: number };
     beforeAll(async () => {
-      highValue = await policy('HighValue', [
-        {
-          id: 'big',
-          condition: { amount_gt: 500 },
-          action: { type: 'require_approval', approver: 'manager' },
-          priority: 1,
-        },
-        {
-          id: 'huge',
-          condition: { amount_gt: 5000 },
-          action: { type: 'require_approval', approver: 'finance' },
-          priority: 2,
-        },
-      ]);
+      highValue = await t.given.policy(
+        admin,
+        [
+          {
+            id: 'big',
+            condition: { amount_gt: 500 },
+            action: { type: 'require_approval', approver: 'manager' },
+            priority: 1,
+          },
+          {
+            id: 'huge',
+            condition: { amount_gt: 5000 },
+            action: { type: 'require_approval', approver: 'finance' },
+            priority: 2,
+          },
+        ],
+        { name: 'HighValue' },
+      );
     });
     afterAll(() => removePolicy(highValue.id));
 
@@ -183,15 +172,15 @@ describe('Spends, policies and approvals', () => {
         }),
       ]);
 
-      const inbox = await api(manager).get('/approvals').expect(200);
+      const inbox = await t.as(manager).get('/approvals').expect(200);
       const step = inbox.body.items.find((a: { spend_id: string }) => a.spend_id === created.body.id);
       expect(step).toBeDefined();
-      const decision = await api(manager).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
+      const decision = await t.as(manager).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
       expect(decision.body).toEqual({ status: 'ok', spend_status: 'approved' });
 
-      const paid = await api(finance).post(`/spends/${created.body.id}/pay`, { reference: 'SEPA-42' }).expect(200);
+      const paid = await t.as(finance).post(`/spends/${created.body.id}/pay`, { reference: 'SEPA-42' }).expect(200);
       expect(paid.body).toMatchObject({ status: 'paid', payment_reference: 'SEPA-42', paid_at: expect.any(String) });
-      expectProblem(await api(finance).post(`/spends/${created.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
+      expectProblem(await t.as(finance).post(`/spends/${created.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
 
       const actions = (
         await t.dataSource.query(`SELECT action FROM audit_logs WHERE entity_id = $1 ORDER BY seq`, [created.body.id])
@@ -217,21 +206,21 @@ describe('Spends, policies and approvals', () => {
       expect([first.status, second.status]).toEqual(['pending', 'waiting']);
       expect(second.approver).toEqual({ user_id: null, role: 'finance' });
       expectProblem(
-        await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
+        await t.as(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
         409,
         'APPROVAL_NOT_CURRENT',
       );
       expect(
-        (await api(manager).post(`/approvals/${first.id}/decision`, { approved: true }).expect(200)).body.spend_status,
+        (await t.as(manager).post(`/approvals/${first.id}/decision`, { approved: true }).expect(200)).body.spend_status,
       ).toBe('pending_approval');
-      const financeInbox = await api(finance).get('/approvals').expect(200);
+      const financeInbox = await t.as(finance).get('/approvals').expect(200);
       expect(financeInbox.body.items.map((a: { id: string }) => a.id)).toContain(second.id);
       expect(
-        (await api(finance).post(`/approvals/${second.id}/decision`, { approved: true, comment: 'ok' }).expect(200))
+        (await t.as(finance).post(`/approvals/${second.id}/decision`, { approved: true, comment: 'ok' }).expect(200))
           .body.spend_status,
       ).toBe('approved');
       expectProblem(
-        await api(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
+        await t.as(finance).post(`/approvals/${second.id}/decision`, { approved: true }),
         409,
         'APPROVAL_ALREADY_DECIDED',
       );
@@ -241,24 +230,26 @@ describe('Spends, policies and approvals', () => {
       const created = await spend(employee, { amount: '6000.00' }).expect(201);
       const [first, second] = created.body.approvals;
       expectProblem(
-        await api(manager).post(`/approvals/${first.id}/decision`, { approved: false }),
+        await t.as(manager).post(`/approvals/${first.id}/decision`, { approved: false }),
         422,
         'COMMENT_REQUIRED',
       );
-      const rejected = await api(manager)
+      const rejected = await t
+        .as(manager)
         .post(`/approvals/${first.id}/decision`, { approved: false, comment: 'Split it please' })
         .expect(200);
       expect(rejected.body.spend_status).toBe('rejected');
-      const after = await api(employee).get(`/spends/${created.body.id}`).expect(200);
+      const after = await t.as(employee).get(`/spends/${created.body.id}`).expect(200);
       expect(after.body.status).toBe('rejected');
       expect(after.body.approvals.map((a: { status: string }) => a.status)).toEqual(['rejected', 'cancelled']);
       expect(second.id).toBe(after.body.approvals[1].id);
 
-      const edited = await api(employee)
+      const edited = await t
+        .as(employee)
         .patch(`/spends/${created.body.id}`, { amount: '600.00', currency: 'USD' })
         .expect(200);
       expect(edited.body).toMatchObject({ status: 'rejected', amount: '600.00' });
-      const resubmitted = await api(employee).post(`/spends/${created.body.id}/submit`).expect(200);
+      const resubmitted = await t.as(employee).post(`/spends/${created.body.id}/submit`).expect(200);
       expect(resubmitted.body.status).toBe('pending_approval');
       expect(
         resubmitted.body.approvals.map((a: { round: number; status: string }) => `${a.round}:${a.status}`),
@@ -269,9 +260,9 @@ describe('Spends, policies and approvals', () => {
       const created = await spend(colleague, { amount: '700.00' }).expect(201);
       const stepId = created.body.approvals[0].id;
       const answers = await Promise.all([
-        api(manager).post(`/approvals/${stepId}/decision`, { approved: true }),
-        api(manager).post(`/approvals/${stepId}/decision`, { approved: false, comment: 'no' }),
-        api(manager).post(`/approvals/${stepId}/decision`, { approved: true }),
+        t.as(manager).post(`/approvals/${stepId}/decision`, { approved: true }),
+        t.as(manager).post(`/approvals/${stepId}/decision`, { approved: false, comment: 'no' }),
+        t.as(manager).post(`/approvals/${stepId}/decision`, { approved: true }),
       ]);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
       for (const answer of answers.filter((a) => a.status === 409))
@@ -294,37 +285,37 @@ describe('Spends, policies and approvals', () => {
       const step = created.body.approvals[0];
       expect(step.approver).toEqual({ user_id: null, role: 'finance' });
       expectProblem(
-        await api(finance).post(`/approvals/${step.id}/decision`, { approved: true }),
+        await t.as(finance).post(`/approvals/${step.id}/decision`, { approved: true }),
         403,
         'SELF_APPROVAL_FORBIDDEN',
       );
       expect(
-        (await api(finance).get('/approvals').expect(200)).body.items.map((a: { id: string }) => a.id),
+        (await t.as(finance).get('/approvals').expect(200)).body.items.map((a: { id: string }) => a.id),
       ).not.toContain(step.id);
-      await api(admin).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
+      await t.as(admin).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
     });
 
     it('refuses a decision by someone else (403 NOT_APPROVER) and from another organization (404)', async () => {
       const created = await spend(employee, { amount: '800.00' }).expect(201);
       const stepId = created.body.approvals[0].id;
       expectProblem(
-        await api(colleague).post(`/approvals/${stepId}/decision`, { approved: true }),
+        await t.as(colleague).post(`/approvals/${stepId}/decision`, { approved: true }),
         403,
         'NOT_APPROVER',
       );
-      expectProblem(await api(finance).post(`/approvals/${stepId}/decision`, { approved: true }), 403, 'NOT_APPROVER');
+      expectProblem(await t.as(finance).post(`/approvals/${stepId}/decision`, { approved: true }), 403, 'NOT_APPROVER');
       expectProblem(
-        await api(outsider.admin).post(`/approvals/${stepId}/decision`, { approved: true }),
+        await t.as(outsider.admin).post(`/approvals/${stepId}/decision`, { approved: true }),
         404,
         'APPROVAL_NOT_FOUND',
       );
       expectProblem(
-        await api(manager).post(`/approvals/not-a-uuid/decision`, { approved: true }),
+        await t.as(manager).post(`/approvals/not-a-uuid/decision`, { approved: true }),
         422,
         'VALIDATION_FAILED',
       );
       expectProblem(
-        await api(manager).post(`/approvals/${stepId}/decision`, { approved: 'yes' }),
+        await t.as(manager).post(`/approvals/${stepId}/decision`, { approved: 'yes' }),
         422,
         'VALIDATION_FAILED',
       );
@@ -332,7 +323,8 @@ describe('Spends, policies and approvals', () => {
 
     it('keeps naming the policy version a spend was evaluated with after the policy changes', async () => {
       const created = await spend(employee, { amount: '550.00' }).expect(201);
-      await api(admin)
+      await t
+        .as(admin)
         .patch(`/policies/${highValue.id}`, {
           rules: [
             {
@@ -344,7 +336,7 @@ describe('Spends, policies and approvals', () => {
           ],
         })
         .expect(200);
-      const later = await api(employee).get(`/spends/${created.body.id}`).expect(200);
+      const later = await t.as(employee).get(`/spends/${created.body.id}`).expect(200);
       expect(later.body.policy_evaluation.matched_rules[0]).toMatchObject({
         policy_version: 1,
         reason: 'amount 550 > 500',
@@ -361,13 +353,17 @@ describe('Spends, policies and approvals', () => {
 
   describe('blocks, flags and duplicates', () => {
     it("blocks a spend a policy forbids, with the policy's message; a blocked spend cannot be withdrawn", async () => {
-      const rule = await policy('NoCasinos', [
-        {
-          condition: { merchant_contains: 'casino' },
-          action: { type: 'block', message: 'Gambling is never reimbursed' },
-          priority: 0,
-        },
-      ]);
+      const rule = await t.given.policy(
+        admin,
+        [
+          {
+            condition: { merchant_contains: 'casino' },
+            action: { type: 'block', message: 'Gambling is never reimbursed' },
+            priority: 0,
+          },
+        ],
+        { name: 'NoCasinos' },
+      );
       try {
         const created = await spend(employee, { merchant: 'Grand Casino Baden' }).expect(201);
         expect(created.body).toMatchObject({
@@ -375,20 +371,24 @@ describe('Spends, policies and approvals', () => {
           approvals: [],
           policy_evaluation: { decision: 'blocked', block_message: 'Gambling is never reimbursed' },
         });
-        expectProblem(await api(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
+        expectProblem(await t.as(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
       } finally {
         await removePolicy(rule.id);
       }
     });
 
     it('flags a likely double submission duplicate_suspected, and a policy can route on it', async () => {
-      const rule = await policy('Duplicates', [
-        {
-          condition: { flags_contains: 'duplicate_suspected' },
-          action: { type: 'require_approval', approver: 'finance' },
-          priority: 5,
-        },
-      ]);
+      const rule = await t.given.policy(
+        admin,
+        [
+          {
+            condition: { flags_contains: 'duplicate_suspected' },
+            action: { type: 'require_approval', approver: 'finance' },
+            priority: 5,
+          },
+        ],
+        { name: 'Duplicates' },
+      );
       try {
         const body = { amount: '19.99', merchant: 'Taxi Berlin', spend_date: daysAgo(2) };
         const first = await spend(colleague, body).expect(201);
@@ -408,32 +408,35 @@ describe('Spends, policies and approvals', () => {
     it('keeps a draft unevaluated, lets its owner edit and submit it, then refuses edits', async () => {
       const draft = await spend(employee, { draft: true, amount: '10.00' }).expect(201);
       expect(draft.body).toMatchObject({ status: 'draft', policy_evaluation: null, submitted_at: null });
-      const edited = await api(employee)
+      const edited = await t
+        .as(employee)
         .patch(`/spends/${draft.body.id}`, { description: 'Team lunch', merchant: null })
         .expect(200);
       expect(edited.body).toMatchObject({ description: 'Team lunch', merchant: null, status: 'draft' });
-      const submitted = await api(employee).post(`/spends/${draft.body.id}/submit`).expect(200);
+      const submitted = await t.as(employee).post(`/spends/${draft.body.id}/submit`).expect(200);
       expect(submitted.body.status).toBe('approved');
       expectProblem(
-        await api(employee).patch(`/spends/${draft.body.id}`, { description: 'Changed' }),
+        await t.as(employee).patch(`/spends/${draft.body.id}`, { description: 'Changed' }),
         409,
         'SPEND_NOT_EDITABLE',
       );
-      expectProblem(await api(employee).post(`/spends/${draft.body.id}/submit`), 409, 'SPEND_NOT_SUBMITTABLE');
+      expectProblem(await t.as(employee).post(`/spends/${draft.body.id}/submit`), 409, 'SPEND_NOT_SUBMITTABLE');
     });
 
     it('lets the owner withdraw a pending spend, cancelling its open steps', async () => {
-      const rule = await policy('AllNeedManager', [
-        { condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } },
-      ]);
+      const rule = await t.given.policy(
+        admin,
+        [{ condition: { amount_gt: 0 }, action: { type: 'require_approval', approver: 'manager' } }],
+        { name: 'AllNeedManager' },
+      );
       try {
         const created = await spend(employee, { amount: '30.00' }).expect(201);
-        const cancelled = await api(employee).post(`/spends/${created.body.id}/cancel`).expect(200);
+        const cancelled = await t.as(employee).post(`/spends/${created.body.id}/cancel`).expect(200);
         expect(cancelled.body.status).toBe('cancelled');
         expect(cancelled.body.approvals[0].status).toBe('cancelled');
-        expectProblem(await api(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
+        expectProblem(await t.as(employee).post(`/spends/${created.body.id}/cancel`), 409, 'SPEND_NOT_CANCELLABLE');
         expectProblem(
-          await api(manager).post(`/approvals/${created.body.approvals[0].id}/decision`, { approved: true }),
+          await t.as(manager).post(`/approvals/${created.body.approvals[0].id}/decision`, { approved: true }),
           409,
           'APPROVAL_ALREADY_DECIDED',
         );
@@ -444,21 +447,25 @@ describe('Spends, policies and approvals', () => {
 
     it('lets only the owner edit, submit or cancel (403 for a manager who can see it)', async () => {
       const draft = await spend(employee, { draft: true }).expect(201);
-      expectProblem(await api(manager).patch(`/spends/${draft.body.id}`, { description: 'x' }), 403, 'NOT_SPEND_OWNER');
-      expectProblem(await api(manager).post(`/spends/${draft.body.id}/submit`), 403, 'NOT_SPEND_OWNER');
-      expectProblem(await api(admin).post(`/spends/${draft.body.id}/cancel`), 403, 'NOT_SPEND_OWNER');
+      expectProblem(
+        await t.as(manager).patch(`/spends/${draft.body.id}`, { description: 'x' }),
+        403,
+        'NOT_SPEND_OWNER',
+      );
+      expectProblem(await t.as(manager).post(`/spends/${draft.body.id}/submit`), 403, 'NOT_SPEND_OWNER');
+      expectProblem(await t.as(admin).post(`/spends/${draft.body.id}/cancel`), 403, 'NOT_SPEND_OWNER');
     });
 
     it('lets only finance pay, never their own spend, and only approved ones', async () => {
       const own = await spend(finance, { amount: '5.00' }).expect(201);
-      expectProblem(await api(finance).post(`/spends/${own.body.id}/pay`), 403, 'SELF_PAYMENT_FORBIDDEN');
+      expectProblem(await t.as(finance).post(`/spends/${own.body.id}/pay`), 403, 'SELF_PAYMENT_FORBIDDEN');
       const mine = await spend(employee, { amount: '5.00' }).expect(201);
-      expectProblem(await api(employee).post(`/spends/${mine.body.id}/pay`), 403, 'INSUFFICIENT_PERMISSIONS');
-      expectProblem(await api(manager).post(`/spends/${mine.body.id}/pay`), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(await t.as(employee).post(`/spends/${mine.body.id}/pay`), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(await t.as(manager).post(`/spends/${mine.body.id}/pay`), 403, 'INSUFFICIENT_PERMISSIONS');
       const draft = await spend(employee, { draft: true }).expect(201);
-      expectProblem(await api(finance).post(`/spends/${draft.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
+      expectProblem(await t.as(finance).post(`/spends/${draft.body.id}/pay`), 409, 'SPEND_NOT_PAYABLE');
       expectProblem(
-        await api(finance).post(`/spends/${mine.body.id}/pay`, { paid_at: 'yesterday' }),
+        await t.as(finance).post(`/spends/${mine.body.id}/pay`, { paid_at: 'yesterday' }),
         422,
         'VALIDATION_FAILED',
       );
@@ -469,14 +476,15 @@ describe('Spends, policies and approvals', () => {
     it('shows employees their own spends, managers their reporting line and led teams, finance everything; others get 404', async () => {
       const lead = await t.given.user(org, 'manager');
       const member = await t.given.user(org, 'employee');
-      await api(admin)
+      await t
+        .as(admin)
         .post('/teams', { name: 'Field', lead_id: lead.id, member_ids: [member.id] })
         .expect(201);
       const memberSpend = await spend(member, { amount: '3.00' }).expect(201);
       const employeeSpend = await spend(employee, { amount: '4.00' }).expect(201);
 
       const ids = async (user: TestUser) => {
-        const response = await api(user).get('/spends?limit=100').expect(200);
+        const response = await t.as(user).get('/spends?limit=100').expect(200);
         return response.body.items.map((s: { id: string }) => s.id) as string[];
       };
       expect(await ids(employee)).toContain(employeeSpend.body.id);
@@ -487,18 +495,18 @@ describe('Spends, policies and approvals', () => {
       expect(await ids(lead)).not.toContain(employeeSpend.body.id);
       expect(await ids(finance)).toEqual(expect.arrayContaining([employeeSpend.body.id, memberSpend.body.id]));
 
-      expectProblem(await api(colleague).get(`/spends/${employeeSpend.body.id}`), 404, 'SPEND_NOT_FOUND');
-      expectProblem(await api(outsider.admin).get(`/spends/${employeeSpend.body.id}`), 404, 'SPEND_NOT_FOUND');
-      expectProblem(await api(outsider.admin).post(`/spends/${employeeSpend.body.id}/pay`), 404, 'SPEND_NOT_FOUND');
-      await api(manager).get(`/spends/${employeeSpend.body.id}`).expect(200);
-      await api(lead).get(`/spends/${memberSpend.body.id}`).expect(200);
+      expectProblem(await t.as(colleague).get(`/spends/${employeeSpend.body.id}`), 404, 'SPEND_NOT_FOUND');
+      expectProblem(await t.as(outsider.admin).get(`/spends/${employeeSpend.body.id}`), 404, 'SPEND_NOT_FOUND');
+      expectProblem(await t.as(outsider.admin).post(`/spends/${employeeSpend.body.id}/pay`), 404, 'SPEND_NOT_FOUND');
+      await t.as(manager).get(`/spends/${employeeSpend.body.id}`).expect(200);
+      await t.as(lead).get(`/spends/${memberSpend.body.id}`).expect(200);
     });
 
     it('filters and pages the list with total and a keyset cursor, newest spend_date first', async () => {
       const walker = await t.given.user(org, 'employee');
       for (let day = 1; day <= 7; day++)
         await spend(walker, { amount: `${day}.00`, spend_date: daysAgo(day) }).expect(201);
-      const first = await api(walker).get('/spends?limit=3').expect(200);
+      const first = await t.as(walker).get('/spends?limit=3').expect(200);
       expect(first.body.total).toBe(7);
       expect(first.body.items.map((s: { spend_date: string }) => s.spend_date)).toEqual([
         daysAgo(1),
@@ -508,19 +516,21 @@ describe('Spends, policies and approvals', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: request.Response = await api(walker)
+        const page: request.Response = await t
+          .as(walker)
           .get(`/spends?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
           .expect(200);
         seen.push(...page.body.items.map((s: { id: string }) => s.id));
         cursor = page.body.next_cursor;
       } while (cursor);
       expect(new Set(seen).size).toBe(7);
-      const bounded = await api(walker)
+      const bounded = await t
+        .as(walker)
         .get(`/spends?from=${daysAgo(5)}&to=${daysAgo(3)}&status=approved`)
         .expect(200);
       expect(bounded.body.total).toBe(3);
-      expectProblem(await api(walker).get('/spends?status=lost'), 422, 'VALIDATION_FAILED');
-      expectProblem(await api(walker).get('/spends?cursor=garbage'), 422, 'INVALID_CURSOR');
+      expectProblem(await t.as(walker).get('/spends?status=lost'), 422, 'VALIDATION_FAILED');
+      expectProblem(await t.as(walker).get('/spends?cursor=garbage'), 422, 'INVALID_CURSOR');
     });
   });
 
@@ -567,13 +577,16 @@ describe('Spends, policies and approvals', () => {
     });
 
     it('simulates the evaluation a spend would get for a user, storing nothing', async () => {
-      const rule = await policy('Simulated', [
-        { id: 'sim', condition: { amount_gte: 100 }, action: { type: 'require_approval', approver: 'manager' } },
-      ]);
+      const rule = await t.given.policy(
+        admin,
+        [{ id: 'sim', condition: { amount_gte: 100 }, action: { type: 'require_approval', approver: 'manager' } }],
+        { name: 'Simulated' },
+      );
       try {
         const spends = await count(`SELECT count(*) FROM spends`);
         const approvals = await count(`SELECT count(*) FROM approvals`);
-        const response = await api(finance)
+        const response = await t
+          .as(finance)
           .post('/policies/simulate', { amount: '150.00', currency: 'USD', spend_date: today, user_id: employee.id })
           .expect(200);
         expect(response.body).toMatchObject({
@@ -586,12 +599,12 @@ describe('Spends, policies and approvals', () => {
         expect(await count(`SELECT count(*) FROM spends`)).toBe(spends);
         expect(await count(`SELECT count(*) FROM approvals`)).toBe(approvals);
         expectProblem(
-          await api(employee).post('/policies/simulate', { amount: '1.00', currency: 'USD', spend_date: today }),
+          await t.as(employee).post('/policies/simulate', { amount: '1.00', currency: 'USD', spend_date: today }),
           403,
           'INSUFFICIENT_PERMISSIONS',
         );
         expectProblem(
-          await api(finance).post('/policies/simulate', {
+          await t.as(finance).post('/policies/simulate', {
             amount: '1.00',
             currency: 'USD',
             spend_date: today,

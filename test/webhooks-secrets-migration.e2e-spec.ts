@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { WebhookSecretsAtRest1733529600000 } from '../migrations/1733529600000-WebhookSecretsAtRest';
 import { verifySignature } from '../src/webhooks/delivery/signature';
+import { until } from './helpers/eventually';
 import { bearer } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -128,11 +129,9 @@ describe('Migration WebhookSecretsAtRest1733529600000', () => {
         .send({ amount: '3.00', currency: 'USD', spend_date: '2026-03-02', merchant: 'Upgraded' })
         .expect(201)
     ).body;
-    const deadline = Date.now() + 30_000;
-    while (!received.some((r) => JSON.parse(r.body).spend_id === spend.id)) {
-      if (Date.now() > deadline) throw new Error('no delivery after the upgrade');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => received.some((r) => JSON.parse(r.body).spend_id === spend.id), 'a delivery after the upgrade', {
+      timeoutMs: 30_000,
+    });
     const delivered = received.filter((r) => JSON.parse(r.body).spend_id === spend.id);
     // Only the live subscription is sent to, signed with the secret it had before the upgrade.
     expect(delivered).toHaveLength(1);

@@ -3,10 +3,11 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
-import { canonicalJson } from '../src/audit/audit-hash';
+import { canonicalJson } from '../src/common/json/canonical-json';
 import { SecretBox } from '../src/common/secrets/secret-box';
 import { JobRegistry, OutboxJob } from '../src/jobs/job-registry';
 import { verifySignature } from '../src/webhooks/delivery/signature';
+import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -68,14 +69,6 @@ class Receiver {
   }
 }
 
-const until = async (condition: () => boolean | Promise<boolean>, what: string, ms = 30_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
 describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`, () => {
   let t: TestApp;
   let org: TestOrganization;
@@ -85,18 +78,10 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
   let finance: TestUser;
   let manager: TestUser;
   const receiver = new Receiver();
-
-  const as = (user: TestUser) => ({
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body?: object) =>
-      request(t.http).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) =>
-      request(t.http).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    delete: (path: string) => request(t.http).delete(`/api/v1${path}`).set(bearer(user.accessToken)),
-  });
   const subscribe = async (body: object = {}, by: TestUser = admin) =>
     (
-      await as(by)
+      await t
+        .as(by)
         .post('/webhook-subscriptions', {
           url: receiver.url(),
           events: ['spend.submitted', 'spend.approved', 'spend.paid'],
@@ -106,7 +91,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         .expect(201)
     ).body;
   const deliveries = async (subscriptionId: string, query = '') =>
-    (await as(admin).get(`/webhook-subscriptions/${subscriptionId}/deliveries?limit=100${query}`).expect(200)).body
+    (await t.as(admin).get(`/webhook-subscriptions/${subscriptionId}/deliveries?limit=100${query}`).expect(200)).body
       .items as Array<
       Record<string, unknown> & {
         id: string;
@@ -117,14 +102,8 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         attempts: number;
       }
     >;
-  const spend = async (owner: TestUser = employee, body: object = {}) =>
-    (
-      await as(owner)
-        .post('/spends', { amount: '42.50', currency: 'USD', spend_date: '2026-03-02', merchant: 'Cafe Hook', ...body })
-        .expect(201)
-    ).body as { id: string; status: string };
   const pause = async (subscriptionId: string) =>
-    as(admin).patch(`/webhook-subscriptions/${subscriptionId}`, { is_active: false }).expect(200);
+    t.as(admin).patch(`/webhook-subscriptions/${subscriptionId}`, { is_active: false }).expect(200);
 
   beforeAll(async () => {
     await receiver.start();
@@ -157,27 +136,28 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         secret: SIGNING_SECRET,
         secret_hint: '…6789',
       });
-      const read = (await as(admin).get(`/webhook-subscriptions/${created.id}`).expect(200)).body;
+      const read = (await t.as(admin).get(`/webhook-subscriptions/${created.id}`).expect(200)).body;
       expect(read).toEqual({ ...created, secret: undefined, updated_at: expect.any(String) });
       expect(read).not.toHaveProperty('secret');
-      const list = (await as(admin).get('/webhook-subscriptions').expect(200)).body;
+      const list = (await t.as(admin).get('/webhook-subscriptions').expect(200)).body;
       expect(list.items.map((s: { id: string }) => s.id)).toContain(created.id);
       expect(JSON.stringify(list)).not.toContain(SIGNING_SECRET);
-      const audit = (await as(admin).get(`/audit-logs?entity_id=${created.id}`).expect(200)).body.items;
+      const audit = (await t.as(admin).get(`/audit-logs?entity_id=${created.id}`).expect(200)).body.items;
       expect(audit.map((e: { action: string }) => e.action)).toEqual(['webhook_subscription.created']);
       expect(JSON.stringify(audit)).not.toContain(SIGNING_SECRET);
-      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
     it('generates a secret when none is given', async () => {
       const created = (
-        await as(admin)
+        await t
+          .as(admin)
           .post('/webhook-subscriptions', { url: receiver.url(), events: ['spend.paid'] })
           .expect(201)
       ).body;
       expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
       expect(created.secret_hint).toBe(`…${created.secret.slice(-4)}`);
-      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
     it('refuses bad bodies with 422 naming the field', async () => {
@@ -192,7 +172,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         [{ url: 'ftp://example.com/in', events: ['spend.paid'] }, 'url'],
         [{ url: 'https://user:pw@example.com/in', events: ['spend.paid'] }, 'url'],
       ] as const) {
-        const response = await as(admin).post('/webhook-subscriptions', body);
+        const response = await t.as(admin).post('/webhook-subscriptions', body);
         expect([response.status, response.body.errors?.[0]?.field]).toEqual([422, field]);
       }
     });
@@ -200,58 +180,63 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
     it('is for admins: 403 for everyone else, 401 without a token', async () => {
       const created = await subscribe();
       for (const user of [employee, manager, finance]) {
-        expectProblem(await as(user).get('/webhook-subscriptions'), 403, 'INSUFFICIENT_PERMISSIONS');
+        expectProblem(await t.as(user).get('/webhook-subscriptions'), 403, 'INSUFFICIENT_PERMISSIONS');
         expectProblem(
-          await as(user).post('/webhook-subscriptions', { url: receiver.url(), events: ['spend.paid'] }),
+          await t.as(user).post('/webhook-subscriptions', { url: receiver.url(), events: ['spend.paid'] }),
           403,
           'INSUFFICIENT_PERMISSIONS',
         );
         expectProblem(
-          await as(user).get(`/webhook-subscriptions/${created.id}/deliveries`),
+          await t.as(user).get(`/webhook-subscriptions/${created.id}/deliveries`),
           403,
           'INSUFFICIENT_PERMISSIONS',
         );
       }
       expectProblem(await request(t.http).get('/api/v1/webhook-subscriptions'), 401, 'AUTHENTICATION_REQUIRED');
-      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
     it("answers 404 for another organization's subscription, whatever the route", async () => {
       const theirs = await subscribe({}, other.admin);
-      expectProblem(await as(admin).get(`/webhook-subscriptions/${theirs.id}`), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
       expectProblem(
-        await as(admin).patch(`/webhook-subscriptions/${theirs.id}`, { is_active: false }),
+        await t.as(admin).get(`/webhook-subscriptions/${theirs.id}`),
         404,
         'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
       );
       expectProblem(
-        await as(admin).delete(`/webhook-subscriptions/${theirs.id}`),
+        await t.as(admin).patch(`/webhook-subscriptions/${theirs.id}`, { is_active: false }),
         404,
         'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
       );
       expectProblem(
-        await as(admin).get(`/webhook-subscriptions/${theirs.id}/deliveries`),
+        await t.as(admin).delete(`/webhook-subscriptions/${theirs.id}`),
         404,
         'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
       );
       expectProblem(
-        await as(admin).post(`/webhook-subscriptions/${theirs.id}/deliveries/${theirs.id}/retry`),
+        await t.as(admin).get(`/webhook-subscriptions/${theirs.id}/deliveries`),
+        404,
+        'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
+      );
+      expectProblem(
+        await t.as(admin).post(`/webhook-subscriptions/${theirs.id}/deliveries/${theirs.id}/retry`),
         404,
         'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
       );
       expect(
-        (await as(admin).get('/webhook-subscriptions?limit=100').expect(200)).body.items.map(
+        (await t.as(admin).get('/webhook-subscriptions?limit=100').expect(200)).body.items.map(
           (s: { id: string }) => s.id,
         ),
       ).not.toContain(theirs.id);
-      expectProblem(await as(admin).get('/webhook-subscriptions/not-a-uuid'), 422, 'VALIDATION_FAILED');
-      await as(other.admin).delete(`/webhook-subscriptions/${theirs.id}`).expect(200);
+      expectProblem(await t.as(admin).get('/webhook-subscriptions/not-a-uuid'), 422, 'VALIDATION_FAILED');
+      await t.as(other.admin).delete(`/webhook-subscriptions/${theirs.id}`).expect(200);
     });
 
     it('changes events and description, rotates the secret, and audits without the secret', async () => {
       const created = await subscribe();
       const updated = (
-        await as(admin)
+        await t
+          .as(admin)
           .patch(`/webhook-subscriptions/${created.id}`, {
             events: ['spend.paid'],
             description: 'Payouts',
@@ -261,29 +246,37 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       ).body;
       expect(updated).toMatchObject({ events: ['spend.paid'], description: 'Payouts', secret_hint: '…klmn' });
       const [entry] = (
-        await as(admin).get(`/audit-logs?entity_id=${created.id}&action=webhook_subscription.updated`).expect(200)
+        await t.as(admin).get(`/audit-logs?entity_id=${created.id}&action=webhook_subscription.updated`).expect(200)
       ).body.items;
       expect(entry.metadata.changes).toMatchObject({
         events: { from: ['spend.submitted', 'spend.approved', 'spend.paid'], to: ['spend.paid'] },
         secret: { from: '(hidden)', to: '(rotated)' },
       });
       expect(JSON.stringify(entry)).not.toContain('whsec_rotated');
-      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
     it('deletes a subscription: gone from reads, and sent nothing more', async () => {
       const created = await subscribe();
-      expect((await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200)).body).toEqual({
+      expect((await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200)).body).toEqual({
         message: 'Deleted successfully',
       });
-      expectProblem(await as(admin).get(`/webhook-subscriptions/${created.id}`), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
       expectProblem(
-        await as(admin).delete(`/webhook-subscriptions/${created.id}`),
+        await t.as(admin).get(`/webhook-subscriptions/${created.id}`),
+        404,
+        'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
+      );
+      expectProblem(
+        await t.as(admin).delete(`/webhook-subscriptions/${created.id}`),
         404,
         'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
       );
       const before = receiver.received.length;
-      const marker = await spend(employee, { merchant: 'After delete' });
+      const marker = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'After delete',
+      });
       const [row]: Array<{ n: string }> = await t.dataSource.query(
         `SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id WHERE d.subscription_id = $1 OR e.spend_id = $2`,
         [created.id, marker.id],
@@ -318,7 +311,8 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
     it('stores a subscription secret sealed: no column holds it, in any encoding, whether given or generated', async () => {
       const given = await subscribe({ events: ['spend.paid'] });
       const generated = (
-        await as(admin)
+        await t
+          .as(admin)
           .post('/webhook-subscriptions', { url: receiver.url(), events: ['spend.paid'] })
           .expect(201)
       ).body;
@@ -334,7 +328,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
           secret_ciphertext: expect.stringMatching(/^v1\.[0-9a-f]{12}\.[\w-]+\.[\w-]+$/),
         });
         for (const form of secretForms(secret)) expect(row.everything).not.toContain(form);
-        await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+        await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
       }
     });
 
@@ -342,11 +336,15 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       const created = await subscribe({ events: ['spend.submitted'], url: receiver.url('/rotating') });
       const sealedBefore = (await storedRow(created.id)).secret_ciphertext;
       const rotatedSecret = 'whsec_rotated_at_rest_0123456789abcdef';
-      await as(admin).patch(`/webhook-subscriptions/${created.id}`, { secret: rotatedSecret }).expect(200);
+      await t.as(admin).patch(`/webhook-subscriptions/${created.id}`, { secret: rotatedSecret }).expect(200);
       const row = await storedRow(created.id);
       expect(row.secret_ciphertext).not.toBe(sealedBefore);
       for (const form of secretForms(rotatedSecret)) expect(row.everything).not.toContain(form);
-      const marker = await spend(employee, { merchant: 'After rotation' });
+      const marker = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'After rotation',
+      });
       await until(
         () =>
           receiver.received.some(
@@ -360,7 +358,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       const now = Math.floor(Date.now() / 1000);
       expect(verifySignature(String(sent.headers['x-spendin-signature']), sent.body, rotatedSecret, now)).toBe(true);
       expect(verifySignature(String(sent.headers['x-spendin-signature']), sent.body, SIGNING_SECRET, now)).toBe(false);
-      await as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${created.id}`).expect(200);
     });
 
     it('delivers for a row an older process wrote in plain text during an upgrade, and seals it then', async () => {
@@ -369,7 +367,11 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         `INSERT INTO webhook_subscriptions (organization_id, url, events, secret) VALUES ($1, $2, '{spend.submitted}', $3) RETURNING id`,
         [org.id, receiver.url('/legacy'), plain],
       );
-      const marker = await spend(employee, { merchant: 'Mid-upgrade' });
+      const marker = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Mid-upgrade',
+      });
       await until(
         () =>
           receiver.received.some(
@@ -388,7 +390,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         secret_ciphertext: expect.stringMatching(/^v1\./),
       });
       expect(row.everything).not.toContain(plain);
-      await as(admin).delete(`/webhook-subscriptions/${id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${id}`).expect(200);
     });
 
     it('replays an Idempotency-Key create without the secret, says so, and stores neither the secret nor a plain digest of it', async () => {
@@ -398,10 +400,10 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         events: ['spend.paid'],
         secret: 'whsec_idempotent_secret_0123456789ab',
       };
-      const first = await as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
+      const first = await t.as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
       expect(first.body.secret).toBe(body.secret);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
-      const replay = await as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
+      const replay = await t.as(admin).post('/webhook-subscriptions', body).set('Idempotency-Key', key).expect(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.headers['idempotent-redacted']).toBe('secret');
       expect(replay.body).toEqual({ ...first.body, secret: null });
@@ -420,18 +422,19 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       expect(stored.request_hash).not.toBe(plain);
       // It still tells another body apart.
       expectProblem(
-        await as(admin)
+        await t
+          .as(admin)
           .post('/webhook-subscriptions', { ...body, secret: 'whsec_another_secret_0123456789abcdef' })
           .set('Idempotency-Key', key),
         422,
         'IDEMPOTENCY_KEY_REUSED',
       );
       expect(
-        (await as(admin).get(`/webhook-subscriptions?limit=100`).expect(200)).body.items.filter(
+        (await t.as(admin).get(`/webhook-subscriptions?limit=100`).expect(200)).body.items.filter(
           (s: { url: string }) => s.url === body.url,
         ),
       ).toHaveLength(1);
-      await as(admin).delete(`/webhook-subscriptions/${first.body.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${first.body.id}`).expect(200);
     });
   });
 
@@ -443,13 +446,17 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
     });
 
     afterAll(async () => {
-      await as(admin).delete(`/webhook-subscriptions/${subscription.id}`);
+      await t.as(admin).delete(`/webhook-subscriptions/${subscription.id}`);
     });
 
     it('signs each delivery and numbers the events of a spend in order: submitted 1, approved 2, paid 3', async () => {
-      const created = await spend();
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Cafe Hook',
+      });
       expect(created.status).toBe('approved');
-      await as(finance).post(`/spends/${created.id}/pay`, { reference: 'SEPA-42' }).expect(200);
+      await t.as(finance).post(`/spends/${created.id}/pay`, { reference: 'SEPA-42' }).expect(200);
       await until(
         () => receiver.events().filter((e) => e.spend_id === created.id).length === 3,
         'three events of the spend',
@@ -513,7 +520,11 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
 
     it('retries a receiver that fails, with the same event id, until it answers 2xx', async () => {
       receiver.plan = [503, 500];
-      const created = await spend(employee, { merchant: 'Flaky receiver' });
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Flaky receiver',
+      });
       await until(
         async () =>
           (await deliveries(subscription.id)).some(
@@ -538,7 +549,11 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
 
     it('counts a redirect and a receiver that never answers as failed attempts, and retries them', async () => {
       receiver.plan = ['redirect', 'hang'];
-      const created = await spend(employee, { merchant: 'Slow receiver' });
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Slow receiver',
+      });
       await until(
         async () =>
           (await deliveries(subscription.id)).filter((d) => d.spend_id === created.id && d.status === 'succeeded')
@@ -555,7 +570,11 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
     });
 
     it('gives up after the 14th attempt, says why, and replays the delivery on request with the same event id', async () => {
-      const created = await spend(employee, { merchant: 'Given up' });
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Given up',
+      });
       await until(
         async () =>
           (await deliveries(subscription.id)).some(
@@ -578,7 +597,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
           delivery.id,
         ]);
         receiver.plan = [answer];
-        expect((await as(admin).post(path).expect(202)).body).toMatchObject({
+        expect((await t.as(admin).post(path).expect(202)).body).toMatchObject({
           id: delivery.id,
           status: 'pending',
           attempts: 13,
@@ -599,7 +618,7 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       expect(Number(waiting)).toBe(0);
 
       // The receiver is fixed: a manual replay gets through, as the same event.
-      await as(admin).post(path).expect(202);
+      await t.as(admin).post(path).expect(202);
       await until(async () => (await current()).status === 'succeeded', 'the replay');
       expect(await current()).toMatchObject({ attempts: 15, response_status: 200, error: null });
       const sent = receiver.received.filter(
@@ -607,12 +626,16 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       );
       expect(sent).toHaveLength(5);
       expect(new Set(sent.map((r) => r.headers['x-spendin-event-id']))).toEqual(new Set([delivery.event_id]));
-      const audit = (await as(admin).get(`/audit-logs?entity_id=${delivery.id}`).expect(200)).body.items;
+      const audit = (await t.as(admin).get(`/audit-logs?entity_id=${delivery.id}`).expect(200)).body.items;
       expect(audit.map((e: { action: string }) => e.action)).toEqual(Array(4).fill('webhook_delivery.retried'));
     });
 
     it('refuses a retry of an attempt under way (409), of a paused subscription (409), and of unknown deliveries (404)', async () => {
-      const created = await spend(employee, { merchant: 'Retry refusals' });
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Retry refusals',
+      });
       await until(
         async () =>
           (await deliveries(subscription.id)).some((d) => d.spend_id === created.id && d.status === 'succeeded'),
@@ -621,40 +644,44 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
       const delivery = (await deliveries(subscription.id)).find((d) => d.spend_id === created.id)!;
       const path = `/webhook-subscriptions/${subscription.id}/deliveries/${delivery.id}/retry`;
       await t.dataSource.query(`UPDATE webhook_deliveries SET status = 'delivering' WHERE id = $1`, [delivery.id]);
-      expectProblem(await as(admin).post(path), 409, 'WEBHOOK_DELIVERY_IN_PROGRESS');
+      expectProblem(await t.as(admin).post(path), 409, 'WEBHOOK_DELIVERY_IN_PROGRESS');
       await t.dataSource.query(`UPDATE webhook_deliveries SET status = 'succeeded' WHERE id = $1`, [delivery.id]);
       const second = await subscribe({ events: ['spend.paid'] });
       expectProblem(
-        await as(admin).post(`/webhook-subscriptions/${second.id}/deliveries/${delivery.id}/retry`),
+        await t.as(admin).post(`/webhook-subscriptions/${second.id}/deliveries/${delivery.id}/retry`),
         404,
         'WEBHOOK_DELIVERY_NOT_FOUND',
       );
       expectProblem(
-        await as(admin).post(
-          `/webhook-subscriptions/${subscription.id}/deliveries/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b/retry`,
-        ),
+        await t
+          .as(admin)
+          .post(`/webhook-subscriptions/${subscription.id}/deliveries/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b/retry`),
         404,
         'WEBHOOK_DELIVERY_NOT_FOUND',
       );
-      expectProblem(await as(other.admin).post(path), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
-      expectProblem(await as(finance).post(path), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(await t.as(other.admin).post(path), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
+      expectProblem(await t.as(finance).post(path), 403, 'INSUFFICIENT_PERMISSIONS');
       expectProblem(
-        await as(admin).post(`/webhook-subscriptions/${subscription.id}/deliveries/nope/retry`),
+        await t.as(admin).post(`/webhook-subscriptions/${subscription.id}/deliveries/nope/retry`),
         422,
         'VALIDATION_FAILED',
       );
-      await as(admin).delete(`/webhook-subscriptions/${second.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${second.id}`).expect(200);
       await pause(subscription.id);
-      expectProblem(await as(admin).post(path), 409, 'WEBHOOK_SUBSCRIPTION_PAUSED');
-      await as(admin).patch(`/webhook-subscriptions/${subscription.id}`, { is_active: true }).expect(200);
+      expectProblem(await t.as(admin).post(path), 409, 'WEBHOOK_SUBSCRIPTION_PAUSED');
+      await t.as(admin).patch(`/webhook-subscriptions/${subscription.id}`, { is_active: true }).expect(200);
     });
 
     it('sends only the events subscribed to, and only to active subscriptions', async () => {
       const paidOnly = await subscribe({ events: ['spend.paid'], url: receiver.url('/paid-only') });
       const paused = await subscribe({ events: ['spend.submitted'], url: receiver.url('/paused') });
       await pause(paused.id);
-      const created = await spend(employee, { merchant: 'Selective' });
-      await as(finance).post(`/spends/${created.id}/pay`, {}).expect(200);
+      const created = await t.given.spend(employee, {
+        amount: '42.50',
+        spend_date: '2026-03-02',
+        merchant: 'Selective',
+      });
+      await t.as(finance).post(`/spends/${created.id}/pay`, {}).expect(200);
       await until(
         async () => (await deliveries(paidOnly.id)).some((d) => d.spend_id === created.id && d.status === 'succeeded'),
         'the paid delivery',
@@ -663,12 +690,12 @@ describe(`Webhooks (${process.env.REDIS_URL ? 'Bull on Redis' : 'in-process'})`,
         ['spend.paid'],
       );
       expect(await deliveries(paused.id)).toEqual([]);
-      await as(admin).delete(`/webhook-subscriptions/${paidOnly.id}`).expect(200);
-      await as(admin).delete(`/webhook-subscriptions/${paused.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${paidOnly.id}`).expect(200);
+      await t.as(admin).delete(`/webhook-subscriptions/${paused.id}`).expect(200);
     });
 
     it('makes nothing twice when a job runs again: the fan-out and an attempt are idempotent', async () => {
-      const created = await spend(employee, { merchant: 'Twice' });
+      const created = await t.given.spend(employee, { amount: '42.50', spend_date: '2026-03-02', merchant: 'Twice' });
       await until(
         async () =>
           (await deliveries(subscription.id)).filter((d) => d.spend_id === created.id && d.status === 'succeeded')

@@ -1,22 +1,8 @@
 import { createHash } from 'node:crypto';
-import { auditHash, auditKeyOf, canonicalJson, HashedContent } from './audit-hash';
+import { canonicalJson } from '../common/json/canonical-json';
+import { auditHash, auditKeyOf, HashedContent } from './audit-hash';
 
 const KEY = auditKeyOf('an-audit-key-for-the-unit-tests-0123456789');
-
-describe('canonicalJson', () => {
-  it('orders keys at every depth so that equal content serialises equally', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
-    );
-    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
-  });
-
-  it('writes dates as ISO strings and drops undefined fields', () => {
-    expect(canonicalJson({ at: new Date('2026-03-01T12:00:00.000Z'), gone: undefined })).toBe(
-      '{"at":"2026-03-01T12:00:00.000Z"}',
-    );
-  });
-});
 
 describe('auditHash', () => {
   const entry: HashedContent = {

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalJson } from '../common/json/canonical-json';
 
 /**
  * The secret the chain is keyed with (AUDIT_KEY), held outside the database: without it nobody,
@@ -30,17 +31,6 @@ export interface HashedContent {
   prevHash: string | null;
   /** The key the entry is hashed with; null for entries written before the chain was keyed (plain SHA-256). */
   keyId: string | null;
-}
-
-/** JSON with object keys sorted at every depth, so equal content always hashes equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /**

@@ -1,17 +1,21 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /**
  * One definition of how we talk to PostgreSQL, shared by the API, the worker, the CLI and
  * the tests. The schema is owned by the migrations: `synchronize` stays off everywhere.
+ * `entities` come from the caller (the composition root's `src/entities.ts`), so that this
+ * layer imports no domain module; a data source that only runs migrations needs none.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  { poolSize = 10, entities }: { poolSize?: number; entities: EntityList },
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
@@ -30,3 +34,6 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     },
   };
 }
+
+/** The entity classes a data source registers (see src/entities.ts). */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;

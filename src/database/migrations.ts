@@ -15,7 +15,8 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
  * what the application needs.
  */
 export async function migrateDatabase(url: string, options: { grantTo?: string } = {}): Promise<string[]> {
-  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  // Migrations work on tables through their query runner: this pool registers no entities.
+  const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 2, entities: [] })).initialize();
   try {
     const applied =
       (await withAdvisoryLock(dataSource, 'spendin:migrations', { wait: true }, () => runMigrations(dataSource))) ?? [];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { runSql, Statement } from '../database/sql';
 import type { Role } from '../common/auth/roles';
-import type { ReceiptExtraction } from '../receipts/ocr/extraction';
+import type { ReceiptReading } from './receipt-reading';
 import type { SpendSubject } from './notification-text';
 
 export interface Recipient {
@@ -31,7 +31,7 @@ export interface ReceiptFacts {
   filename: string;
   ocrStatus: string;
   ocrError: string | null;
-  extracted: ReceiptExtraction | null;
+  extracted: ReceiptReading | null;
   verified: boolean;
   flags: string[];
 }
@@ -136,7 +136,7 @@ interface ReceiptRow {
   filename: string;
   ocr_status: string;
   ocr_error: string | null;
-  extracted: ReceiptExtraction | null;
+  extracted: ReceiptReading | null;
   verified: boolean;
   flags: string[];
 }

@@ -1,4 +1,4 @@
-import { API_PREFIX } from '../app.setup';
+import { API_PREFIX } from '../common/http/api-prefix';
 import { ReceiptResponseDto } from './dto/receipt.dto';
 import { Receipt } from './receipt.entity';
 

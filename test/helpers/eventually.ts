@@ -22,3 +22,23 @@ export async function eventually<T>(
     }
   }
 }
+
+/**
+ * Polls `condition` until it answers a value (anything but false, undefined or null) and
+ * answers that value; after `timeoutMs` (45 s unless told) fails with "timed out waiting for
+ * `what`". Unlike `eventually`, an error thrown by `condition` fails at once: it is an answer,
+ * not a "not yet". `await until(() => sent.length > 0, 'the delivery')`.
+ */
+export async function until<T>(
+  condition: () => T | false | undefined | null | Promise<T | false | undefined | null>,
+  what = 'a condition',
+  { timeoutMs = 45_000, intervalMs = 50 }: EventuallyOptions = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value !== false && value !== undefined && value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

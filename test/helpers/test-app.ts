@@ -11,6 +11,7 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { cloneTemplate, dropDatabase } from '../setup/suite-database';
 import { Given } from './given';
+import { Caller, CallerRequests, requestsAs } from './requests';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 /**
@@ -29,6 +30,8 @@ export interface TestApp {
   /** The suite's database URL, for tests that talk SQL or start processes against it. */
   databaseUrl: string;
   given: Given;
+  /** Requests on behalf of `caller` (its bearer token) against /api/v1. */
+  as: (caller: Caller) => CallerRequests;
   /** Stops the app and drops its database, unless `keepDatabase` (for another app to start on it). */
   close: (options?: { keepDatabase?: boolean }) => Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function createTestApp(env: Record<string, string> = {}, on?: TestA
     dataSource,
     databaseUrl,
     given: new Given(app, http),
+    as: (caller) => requestsAs(http, caller),
     close: async (options = {}) => {
       await app.close();
       if (!options.keepDatabase) await dropDatabase(database);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EmbeddedDatabase } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrations';
+import { ENTITIES } from '../../src/entities';
 import { databaseUrl, withClient } from './database-urls';
 
 /**
@@ -36,7 +37,9 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
     await client.query(`DROP DATABASE IF EXISTS ${template}`);
     await client.query(`CREATE DATABASE ${template}`);
   });
-  const dataSource = await new DataSource(dataSourceOptions(databaseUrl(adminUrl, template), 2)).initialize();
+  const dataSource = await new DataSource(
+    dataSourceOptions(databaseUrl(adminUrl, template), { poolSize: 2, entities: ENTITIES }),
+  ).initialize();
   try {
     await runMigrations(dataSource);
   } finally {

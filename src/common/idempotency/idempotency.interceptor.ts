@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import type { Actor } from '../auth/roles';
-import { canonicalJson } from '../../audit/audit-hash';
+import { canonicalJson } from '../json/canonical-json';
 import { SecretBox } from '../secrets/secret-box';
 import { IdempotencyErrors } from './idempotency.errors';
 import { IdempotencyRepository } from './idempotency.repository';

@@ -1,9 +1,9 @@
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import { API_PREFIX } from '../../app.setup';
 import type { Actor } from '../../common/auth/roles';
 import { CommonErrors } from '../../common/errors/common.errors';
+import { API_PREFIX } from '../../common/http/api-prefix';
 import { AppConfig } from '../../config/app-config';
 import { ExportQuery } from '../dto/report-query.dto';
 import { ExportPosition, ExportRepository, ExportSpend } from '../export/export.repository';

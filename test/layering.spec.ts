@@ -1,0 +1,129 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { forbiddenEdges, importGraph, LayerRule, readSources, ROOT } from './helpers/import-graph';
+
+/*
+ * The layering of docs/architecture.md ("Modules and layering"), checked on every import of
+ * src/ (type-only ones too). Modules call each other downward only; a rule below names the
+ * edges that would point up. The same table stands in the documentation: change both together.
+ */
+
+const SRC = resolve(__dirname, '..', 'src');
+
+const BASE = ['common', 'config', 'database'];
+const PLATFORM = ['audit', 'jobs'];
+const IDENTITY = ['sessions', 'users', 'organizations', 'auth'];
+const WORKFLOW = [
+  'catalog',
+  'exchange-rates',
+  'policies',
+  'approvals',
+  'spends',
+  'receipts',
+  'reports',
+  'notifications',
+  'webhooks',
+];
+const OPERATIONS = ['health'];
+const MODULES = [...BASE, ...PLATFORM, ...IDENTITY, ...WORKFLOW, ...OPERATIONS];
+const except = (...allowed: string[]) => [...MODULES, ROOT].filter((module) => !allowed.includes(module));
+
+const RULES: LayerRule[] = [
+  { from: MODULES, mayNotImport: [ROOT], why: 'the composition root (src/*.ts) wires the modules; none imports it' },
+  { from: BASE, mayNotImport: except(...BASE), why: 'common, config and database sit below every module' },
+  { from: PLATFORM, mayNotImport: except(...BASE), why: 'audit and jobs are global services below every domain' },
+  { from: ['sessions'], mayNotImport: ['users', 'organizations', 'auth'], why: 'sessions sit below users and auth' },
+  {
+    from: ['users'],
+    mayNotImport: ['organizations', 'auth'],
+    why: 'auth and organizations need users, not the reverse',
+  },
+  { from: IDENTITY, mayNotImport: [...WORKFLOW, ...OPERATIONS], why: 'identity sits below the workflow' },
+  {
+    from: ['catalog', 'exchange-rates'],
+    mayNotImport: ['policies', 'approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'catalog and exchange rates are looked up by spends, and know nothing of them',
+  },
+  {
+    from: ['policies'],
+    mayNotImport: ['approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'policies judge facts handed to them; spends calls them',
+  },
+  {
+    from: ['approvals'],
+    mayNotImport: ['spends', 'receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'approvals announce a decision (ApprovalEvents) and spends reacts; approvals never import spends',
+  },
+  {
+    from: ['spends'],
+    mayNotImport: ['receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'receipts and reports build on spends; notifications and webhooks hear of spends through the outbox',
+  },
+  {
+    from: ['receipts', 'reports'],
+    mayNotImport: ['receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'receipts and reports are siblings at the top of the workflow',
+  },
+  {
+    from: ['notifications', 'webhooks'],
+    mayNotImport: ['policies', 'approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'notifications and webhooks consume outbox topics, never the modules whose changes they report',
+  },
+];
+
+describe('layering of src/', () => {
+  it('places every module of src/ in the table', () => {
+    const directories = readdirSync(SRC).filter((name) => statSync(join(SRC, name)).isDirectory());
+    expect(directories.filter((name) => !MODULES.includes(name))).toEqual([]);
+    expect(MODULES.filter((name) => !directories.includes(name))).toEqual([]);
+  });
+
+  it('has no import that points up a layer', () => {
+    const sources = readSources(SRC);
+    expect(sources.size).toBeGreaterThan(100);
+    const violations = forbiddenEdges(importGraph(sources), RULES).map(
+      ({ from, specifier, why }) => `${from} imports '${specifier}': ${why}`,
+    );
+    expect(violations).toEqual([]);
+  });
+
+  describe('the checker', () => {
+    const fixture = new Map([
+      ['approvals/approvals.service.ts', "import type { Spend } from '../spends/spend.entity';\n"],
+      ['spends/spend.entity.ts', "export * from './spend-status';\n"],
+      ['spends/spend-status.ts', 'export type SpendStatus = string;\n'],
+      ['database/entities.ts', "import { Spend } from '../spends/spend.entity';\nexport const ENTITIES = [Spend];\n"],
+      ['common/idempotency.ts', "export { canonicalJson } from '../audit/audit-hash';\n"],
+      ['receipts/receipt.mapper.ts', "const setup = import('../app.setup');\n"],
+      ['policies/engine.ts', "import { z } from 'some-package';\nimport { money } from '../common/money';\n"],
+      ['reports/chart.ts', "import { Spend } from '../spends';\n"],
+      ['spends/index.ts', "import { canonicalJson } from '../common/json/canonical-json';\n"],
+    ]);
+
+    it('follows type-only, re-export and dynamic imports, and resolves directories to their index', () => {
+      expect(importGraph(fixture)).toEqual([
+        { from: 'approvals/approvals.service.ts', to: 'spends/spend.entity.ts', specifier: '../spends/spend.entity' },
+        { from: 'spends/spend.entity.ts', to: 'spends/spend-status.ts', specifier: './spend-status' },
+        { from: 'database/entities.ts', to: 'spends/spend.entity.ts', specifier: '../spends/spend.entity' },
+        { from: 'common/idempotency.ts', to: 'audit/audit-hash.ts', specifier: '../audit/audit-hash' },
+        { from: 'receipts/receipt.mapper.ts', to: 'app.setup.ts', specifier: '../app.setup' },
+        { from: 'policies/engine.ts', to: 'common/money.ts', specifier: '../common/money' },
+        { from: 'reports/chart.ts', to: 'spends/index.ts', specifier: '../spends' },
+        { from: 'spends/index.ts', to: 'common/json/canonical-json.ts', specifier: '../common/json/canonical-json' },
+      ]);
+    });
+
+    it('reports each forbidden edge with its rule, and lets the allowed ones pass', () => {
+      expect(forbiddenEdges(importGraph(fixture), RULES).map(({ from, to, why }) => ({ from, to, why }))).toEqual([
+        {
+          from: 'approvals/approvals.service.ts',
+          to: 'spends/spend.entity.ts',
+          why: expect.stringMatching(/^approvals/),
+        },
+        { from: 'database/entities.ts', to: 'spends/spend.entity.ts', why: expect.stringMatching(/^common, config/) },
+        { from: 'common/idempotency.ts', to: 'audit/audit-hash.ts', why: expect.stringMatching(/^common, config/) },
+        { from: 'receipts/receipt.mapper.ts', to: 'app.setup.ts', why: expect.stringMatching(/composition root/) },
+      ]);
+    });
+  });
+});
