@@ -27,7 +27,6 @@ export class ApprovalsRepository {
     return row ? toApproval(row) : null;
   }
 
-  /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   /** The step of the same spend and round that the user already decided, if any. */
   async stepDecidedBy(tx: EntityManager, approval: Approval, userId: string): Promise<number | null> {
     const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [
@@ -40,6 +39,7 @@ export class ApprovalsRepository {
     return row?.step ?? null;
   }
 
+  /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   async cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
     await runSql(tx, CANCEL_OPEN, [organizationId, spendId]);
   }
@@ -84,6 +84,11 @@ export class ApprovalsRepository {
       approval.comment,
     ]);
     approval.updatedAt = row.updated_at;
+  }
+
+  /** Every step of one round of a spend, in chain order. */
+  async ofRound(tx: EntityManager, organizationId: string, spendId: string, round: number): Promise<Approval[]> {
+    return (await runSql<ApprovalRow>(tx, OF_ROUND, [organizationId, spendId, round])).map(toApproval);
   }
 
   async forSpends(
@@ -191,6 +196,10 @@ const SAVE_DECISION = {
 const FOR_SPENDS = {
   name: 'approvals.for_spends',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
+};
+const OF_ROUND = {
+  name: 'approvals.of_round',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 ORDER BY step`,
 };
 const SPENDS_ASSIGNED_TO = {
   name: 'approvals.spends_assigned_to',

@@ -121,7 +121,88 @@ export class SpendsRepository {
     spend.updatedAt = row.updated_at;
   }
 
-  /** Writes the status an approval chain's end gave the spend (approved, rejected) and when. */
+  /** An edit's fields (draft or rejected spend), with the amount converted again. */
+  async saveFields(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_FIELDS, [
+      spend.organizationId,
+      spend.id,
+      spend.teamId,
+      spend.categoryId,
+      spend.vendorId,
+      spend.merchant,
+      spend.description,
+      spend.source,
+      spend.spendDate,
+      spend.amountMinor,
+      spend.currency,
+      spend.baseAmountMinor,
+      spend.baseCurrency,
+      spend.exchangeRate,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** A submission of an existing spend: the amount converted again and what the policies decided. */
+  async saveSubmission(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_SUBMISSION, [
+      spend.organizationId,
+      spend.id,
+      spend.baseAmountMinor,
+      spend.baseCurrency,
+      spend.exchangeRate,
+      spend.systemFlags,
+      spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation),
+      spend.flags,
+      spend.status,
+      spend.submittedAt,
+      spend.decidedAt,
+      spend.approvalRound,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** The policies run again over a pending spend: evaluation, flags, status, round. */
+  async saveReevaluation(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_REEVALUATION, [
+      spend.organizationId,
+      spend.id,
+      spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation),
+      spend.flags,
+      spend.status,
+      spend.decidedAt,
+      spend.approvalRound,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** What receipts did to the spend: their count, verification, a filled merchant, flags. */
+  async saveReceiptState(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_RECEIPT_STATE, [
+      spend.organizationId,
+      spend.id,
+      spend.merchant,
+      spend.systemFlags,
+      spend.flags,
+      spend.receiptCount,
+      spend.receiptVerified,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** Finance marked the spend paid. */
+  async savePayment(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_PAYMENT, [
+      spend.organizationId,
+      spend.id,
+      spend.status,
+      spend.paidAt,
+      spend.paidBy,
+      spend.paymentReference,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** Writes the status an approval chain's end (approved, rejected) or a withdrawal gave the spend, and when. */
   async saveOutcome(tx: EntityManager, spend: Spend): Promise<void> {
     const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [
       spend.organizationId,
@@ -225,6 +306,51 @@ const INSERT = {
 const SAVE_OUTCOME = {
   name: 'spends.save_outcome',
   text: 'UPDATE spends SET status = $3, decided_at = $4, updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND id = $2 RETURNING updated_at',
+};
+
+/*
+ * The writes below set only the columns their use case changes. Those that may change nothing
+ * (an edit sending the same values, a receipt that tells nothing new) leave updated_at as it
+ * was, as a write of an unchanged row always has.
+ */
+const SAVE_FIELDS = {
+  name: 'spends.save_fields',
+  text: `UPDATE spends SET team_id = $3, category_id = $4, vendor_id = $5, merchant = $6, description = $7, source = $8,
+           spend_date = $9, amount_minor = $10, currency = $11, base_amount_minor = $12, base_currency = $13, exchange_rate = $14,
+           updated_at = CASE WHEN (team_id, category_id, vendor_id, merchant, description, source, spend_date, amount_minor, currency,
+               base_amount_minor, base_currency, exchange_rate)
+             IS DISTINCT FROM ($3::uuid, $4::uuid, $5::uuid, $6::text, $7::text, $8::text, $9::date, $10::bigint, $11::char(3),
+               $12::bigint, $13::char(3), $14::numeric)
+             THEN CURRENT_TIMESTAMP ELSE updated_at END
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_SUBMISSION = {
+  name: 'spends.save_submission',
+  text: `UPDATE spends SET base_amount_minor = $3, base_currency = $4, exchange_rate = $5, system_flags = $6, policy_evaluation = $7,
+           flags = $8, status = $9, submitted_at = $10, decided_at = $11, approval_round = $12, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_REEVALUATION = {
+  name: 'spends.save_reevaluation',
+  text: `UPDATE spends SET policy_evaluation = $3, flags = $4, status = $5, decided_at = $6, approval_round = $7, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_RECEIPT_STATE = {
+  name: 'spends.save_receipt_state',
+  text: `UPDATE spends SET merchant = $3, system_flags = $4, flags = $5, receipt_count = $6, receipt_verified = $7,
+           updated_at = CASE WHEN (merchant, system_flags, flags, receipt_count, receipt_verified)
+             IS DISTINCT FROM ($3::text, $4::text[], $5::text[], $6::integer, $7::boolean)
+             THEN CURRENT_TIMESTAMP ELSE updated_at END
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_PAYMENT = {
+  name: 'spends.save_payment',
+  text: `UPDATE spends SET status = $3, paid_at = $4, paid_by = $5, payment_reference = $6, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };
 
 function toSpend(row: SpendRow): Spend {
