@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
-import { countMatches } from '../common/pagination/page';
-import { placeholders, runSql } from '../database/sql';
+import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
 
 /** Approval steps, always scoped by organization id. */
@@ -110,35 +109,31 @@ export class ApprovalsRepository {
     page: { limit: number; offset: number },
   ): Promise<{ total: number; items: Approval[] }> {
     const roles = (['finance', 'admin'] as const).filter((role) => hasAtLeast(actor.role, role));
-    const query = this.dataSource.manager
-      .getRepository(Approval)
-      .createQueryBuilder('a')
-      .where('a.organization_id = :organizationId AND a.status = :status', {
-        organizationId: actor.organizationId,
-        status,
-      })
-      .andWhere(
-        new Brackets((any) => {
-          any.where('a.approver_user_id = :me', { me: actor.userId });
-          // A role's step is not offered to whoever decided another step of the same spend and round.
-          if (roles.length > 0) {
-            any.orWhere(
-              `a.approver_role IN (:...roles) AND a.spend_owner_id <> :me AND NOT EXISTS (
-            SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = :me AND d.id <> a.id)`,
-              { roles, me: actor.userId },
-            );
-          }
-          if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
-        }),
-      );
-    const total = await countMatches(query);
-    const items = await query
-      .orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC')
-      .addOrderBy('a.id', 'ASC')
-      .offset(page.offset)
-      .limit(page.limit)
-      .getMany();
-    return { total, items };
+    const values: unknown[] = [actor.organizationId, status, actor.userId];
+    const any = ['a.approver_user_id = $3'];
+    // A role's step is not offered to whoever decided another step of the same spend and round.
+    if (roles.length > 0) {
+      any.push(`(a.approver_role = ANY($${values.push(roles)}::text[]) AND a.spend_owner_id <> $3 AND NOT EXISTS (
+          SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
+    }
+    if (status !== 'pending') any.push('a.decided_by = $3');
+    const matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
+    const [{ total }] = await runSql<{ total: string }>(
+      this.dataSource,
+      variant('approvals.count_for', `SELECT COUNT(*) AS total FROM approvals a WHERE ${matches}`),
+      values,
+    );
+    const order = status === 'pending' ? 'ASC' : 'DESC';
+    const rows = await runSql<ApprovalRow>(
+      this.dataSource,
+      variant(
+        'approvals.list_for',
+        `SELECT ${APPROVAL_COLUMNS_OF_A} FROM approvals a WHERE ${matches}
+         ORDER BY a.created_at ${order}, a.id ASC LIMIT $${values.push(page.limit)} OFFSET $${values.push(page.offset)}`,
+      ),
+      values,
+    );
+    return { total: Number(total), items: rows.map(toApproval) };
   }
 
   /** Spends on which the user is (or was) a named approver: they may see those spends. */
@@ -171,6 +166,10 @@ interface ApprovalRow {
 
 const APPROVAL_COLUMNS =
   'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
+
+const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
+  .map((column) => `a.${column}`)
+  .join(', ');
 
 const STEP_DECIDED_BY = {
   name: 'approvals.step_decided_by',
