@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
 import { runSql, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
@@ -219,7 +219,7 @@ export class SpendsRepository {
  * (which answers the placeholder); null when the caller sees the whole organization. The
  * spends list and the reports both filter through it.
  */
-function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
+export function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
   if (scope.organizationWide) return null;
   // One user (an employee) by equality, so that (organization_id, user_id, spend_date, id)
   // serves a page in order instead of sorting all of the user's spends.
@@ -229,17 +229,6 @@ function visibleTo(scope: SpendScope, param: (value: unknown) => string): string
   if (scope.teamIds.length > 0) any.push(`s.team_id = ANY(${param(scope.teamIds)})`);
   if (scope.spendIds.length > 0) any.push(`s.id = ANY(${param(scope.spendIds)})`);
   return `(${any.join(' OR ')})`;
-}
-
-/** The caller's visibility as a WHERE clause on alias `s`; reports aggregate through the same one. */
-export function restrictTo(query: SelectQueryBuilder<Spend>, scope: SpendScope): SelectQueryBuilder<Spend> {
-  const parameters: Record<string, unknown> = {};
-  const visible = visibleTo(scope, (value) => {
-    const name = `scope${Object.keys(parameters).length}`;
-    parameters[name] = value;
-    return `:${name}`;
-  });
-  return visible ? query.andWhere(visible, parameters) : query;
 }
 
 interface SpendRow {
