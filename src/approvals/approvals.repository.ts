@@ -171,15 +171,17 @@ const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
   .map((column) => `a.${column}`)
   .join(', ');
 
-const STEP_DECIDED_BY = {
+// The statements of the create, list and decide paths are exported for the benchmark
+// (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
+export const STEP_DECIDED_BY = {
   name: 'approvals.step_decided_by',
   text: 'SELECT step FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND decided_by = $4 AND id <> $5 ORDER BY step LIMIT 1',
 };
-const LOCK_FOR_DECISION = {
+export const LOCK_FOR_DECISION = {
   name: 'approvals.lock_for_decision',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
 };
-const NEXT_WAITING = {
+export const NEXT_WAITING = {
   name: 'approvals.next_waiting',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
 };
@@ -187,12 +189,12 @@ const CANCEL_OPEN = {
   name: 'approvals.cancel_open',
   text: `UPDATE approvals SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND spend_id = $2 AND status IN ('waiting', 'pending')`,
 };
-const SAVE_DECISION = {
+export const SAVE_DECISION = {
   name: 'approvals.save_decision',
   text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };
-const FOR_SPENDS = {
+export const FOR_SPENDS = {
   name: 'approvals.for_spends',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
 };
@@ -200,13 +202,13 @@ const OF_ROUND = {
   name: 'approvals.of_round',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 ORDER BY step`,
 };
-const SPENDS_ASSIGNED_TO = {
+export const SPENDS_ASSIGNED_TO = {
   name: 'approvals.spends_assigned_to',
   text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)',
 };
 
 const INSERT_COLUMNS = 12;
-function insertChainStatement(steps: number) {
+export function insertChainStatement(steps: number) {
   const rows = Array.from({ length: steps }, (_, i) => `(${placeholders(INSERT_COLUMNS, i * INSERT_COLUMNS + 1)})`);
   return {
     name: `approvals.insert_chain_${steps}`,

@@ -76,7 +76,7 @@ export class OrganizationsService {
   }
 }
 
-const BASE_CURRENCY = {
+export const BASE_CURRENCY = {
   name: 'organizations.base_currency',
   text: 'SELECT base_currency FROM organizations WHERE id = $1',
 };

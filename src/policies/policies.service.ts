@@ -142,7 +142,7 @@ export class PoliciesService {
 }
 
 /** Read on every submission (policies_org_active_idx). */
-const ACTIVE_SNAPSHOTS = {
+export const ACTIVE_SNAPSHOTS = {
   name: 'policies.active_snapshots',
   text: 'SELECT id, version, rules FROM policies WHERE organization_id = $1 AND is_active AND deleted_at IS NULL ORDER BY created_at, id',
 };

@@ -95,7 +95,7 @@ interface ReceiptRow {
   updated_at: Date;
 }
 
-const FOR_SPENDS = {
+export const FOR_SPENDS = {
   name: 'receipts.for_spends',
   text: `SELECT id, organization_id, spend_id, uploaded_by, filename, mime_type, size, sha256, ocr_status, ocr_run, ocr_error_code, ocr_error, extracted,
                 verified, flags, duplicate_of, processed_at, created_at, updated_at

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
-import { runSql, variant } from '../database/sql';
+import { runSql, Statement, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
 import { Spend, StoredEvaluation } from './spend.entity';
@@ -37,35 +37,8 @@ export class SpendsRepository {
    * are one statement (one round trip, one snapshot).
    */
   async listVisible(organizationId: string, scope: SpendScope, filter: ListSpendsQuery): Promise<Page<Spend>> {
-    const values: unknown[] = [organizationId];
-    const param = (value: unknown) => `$${values.push(value)}`;
-    const where = ['s.organization_id = $1'];
-    const visible = visibleTo(scope, param);
-    if (visible) where.push(visible);
-    if (filter.status) where.push(`s.status = ${param(filter.status)}`);
-    if (filter.user_id) where.push(`s.user_id = ${param(filter.user_id)}`);
-    if (filter.team_id) where.push(`s.team_id = ${param(filter.team_id)}`);
-    if (filter.category_id) where.push(`s.category_id = ${param(filter.category_id)}`);
-    if (filter.from) where.push(`s.spend_date >= ${param(filter.from)}`);
-    if (filter.to) where.push(`s.spend_date <= ${param(filter.to)}`);
-    const matches = where.join(' AND ');
-    let page: string;
-    if (filter.cursor) {
-      const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
-      page = `${matches} AND (s.spend_date, s.id) < (${param(date)}::date, ${param(id)}::uuid) ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)}`;
-    } else {
-      page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
-    }
-    const rows = await runSql<SpendRow & { total: string }>(
-      this.dataSource,
-      variant(
-        'spends.list',
-        `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
-       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
-       ORDER BY p.spend_date DESC, p.id DESC`,
-      ),
-      values,
-    );
+    const { statement, values } = listStatement(organizationId, scope, filter);
+    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, statement, values);
     const total = Number(rows[0]?.total ?? 0);
     const items = rows.filter((row) => row.id !== null).map(toSpend);
     return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
@@ -215,6 +188,46 @@ export class SpendsRepository {
 }
 
 /**
+ * A page of the list and its total, as one statement (one round trip, one snapshot) and its
+ * values. Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements.
+ */
+export function listStatement(
+  organizationId: string,
+  scope: SpendScope,
+  filter: Pick<
+    ListSpendsQuery,
+    'status' | 'user_id' | 'team_id' | 'category_id' | 'from' | 'to' | 'cursor' | 'limit' | 'offset'
+  >,
+): { statement: Statement; values: unknown[] } {
+  const values: unknown[] = [organizationId];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where = ['s.organization_id = $1'];
+  const visible = visibleTo(scope, param);
+  if (visible) where.push(visible);
+  if (filter.status) where.push(`s.status = ${param(filter.status)}`);
+  if (filter.user_id) where.push(`s.user_id = ${param(filter.user_id)}`);
+  if (filter.team_id) where.push(`s.team_id = ${param(filter.team_id)}`);
+  if (filter.category_id) where.push(`s.category_id = ${param(filter.category_id)}`);
+  if (filter.from) where.push(`s.spend_date >= ${param(filter.from)}`);
+  if (filter.to) where.push(`s.spend_date <= ${param(filter.to)}`);
+  const matches = where.join(' AND ');
+  let page: string;
+  if (filter.cursor) {
+    const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
+    page = `${matches} AND (s.spend_date, s.id) < (${param(date)}::date, ${param(id)}::uuid) ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)}`;
+  } else {
+    page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
+  }
+  const statement = variant(
+    'spends.list',
+    `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
+       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
+       ORDER BY p.spend_date DESC, p.id DESC`,
+  );
+  return { statement, values };
+}
+
+/**
  * The caller's visibility as a condition on alias `s`, its values added through `param`
  * (which answers the placeholder); null when the caller sees the whole organization. The
  * spends list and the reports both filter through it.
@@ -269,12 +282,14 @@ const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category
   s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
   s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
 
-const LOCK_BY_ID = {
+// The statements of the create, list and decide paths are exported for the benchmark
+// (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
+export const LOCK_BY_ID = {
   name: 'spends.lock_by_id',
   text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE`,
 };
 
-const HAS_DUPLICATE = {
+export const HAS_DUPLICATE = {
   name: 'spends.has_duplicate',
   text: `SELECT 1 FROM spends
          WHERE organization_id = $1 AND user_id = $2 AND spend_date = $3 AND amount_minor = $4 AND currency = $5
@@ -283,7 +298,7 @@ const HAS_DUPLICATE = {
          LIMIT 1`,
 };
 
-const INSERT = {
+export const INSERT = {
   name: 'spends.insert',
   text: `INSERT INTO spends (id, organization_id, user_id, team_id, category_id, vendor_id, merchant, description, amount_minor, currency,
            base_amount_minor, base_currency, exchange_rate, spend_date, source, status, policy_evaluation, system_flags, flags,
@@ -292,7 +307,7 @@ const INSERT = {
          RETURNING created_at, updated_at`,
 };
 
-const SAVE_OUTCOME = {
+export const SAVE_OUTCOME = {
   name: 'spends.save_outcome',
   text: 'UPDATE spends SET status = $3, decided_at = $4, updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND id = $2 RETURNING updated_at',
 };

@@ -221,11 +221,11 @@ const LOGIN_CANDIDATE_IN = {
     .join(', ')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
 };
-const FIND_BY_ID = {
+export const FIND_BY_ID = {
   name: 'users.by_id',
   text: `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2`,
 };
-const FIND_MANAGER_OF = {
+export const FIND_MANAGER_OF = {
   name: 'users.manager_of',
   text: `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ')
     .map((c) => `m.${c}`)

@@ -114,9 +114,10 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
  * One statement for any number of rows (planned once per connection): bump each spend's
  * counter by its number of events (spends in id order, so two transactions never lock two
  * counters in opposite orders), number its events from there in the order they were
- * enqueued, and insert the rows in that order, so that ids follow it too.
+ * enqueued, and insert the rows in that order, so that ids follow it too. Exported for the
+ * benchmark (bench/raw-sql.mjs), which numbers the events as the API does.
  */
-const INSERT_ROWS = {
+export const INSERT_ROWS = {
   name: 'outbox.insert',
   text: `
     WITH input AS (
