@@ -5,7 +5,8 @@ import { decodeCursor, Page, toPage } from '../common/pagination/page';
 import { runSql, Statement, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
-import { Spend, StoredEvaluation } from './spend.entity';
+import { Spend } from './spend.entity';
+import { SpendRow, toSpend } from './spend-row';
 
 /** Spends, always scoped by organization id and, for reads, by the caller's visibility. */
 @Injectable()
@@ -244,38 +245,6 @@ export function visibleTo(scope: SpendScope, param: (value: unknown) => string):
   return `(${any.join(' OR ')})`;
 }
 
-interface SpendRow {
-  id: string;
-  organization_id: string;
-  user_id: string;
-  team_id: string | null;
-  category_id: string | null;
-  vendor_id: string | null;
-  merchant: string | null;
-  description: string | null;
-  amount_minor: string;
-  currency: string;
-  base_amount_minor: string;
-  base_currency: string;
-  exchange_rate: string;
-  spend_date: string;
-  source: Spend['source'];
-  status: Spend['status'];
-  policy_evaluation: StoredEvaluation | null;
-  system_flags: string[];
-  flags: string[];
-  receipt_count: number;
-  receipt_verified: boolean;
-  approval_round: number;
-  submitted_at: Date | null;
-  decided_at: Date | null;
-  paid_at: Date | null;
-  paid_by: string | null;
-  payment_reference: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** Every column, `spend_date` as the `YYYY-MM-DD` text the entity holds (pg would make it a local-time Date). */
 const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
   s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
@@ -356,37 +325,3 @@ const SAVE_PAYMENT = {
   text: `UPDATE spends SET status = $3, paid_at = $4, paid_by = $5, payment_reference = $6, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };
-
-function toSpend(row: SpendRow): Spend {
-  return Object.assign(new Spend(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    userId: row.user_id,
-    teamId: row.team_id,
-    categoryId: row.category_id,
-    vendorId: row.vendor_id,
-    merchant: row.merchant,
-    description: row.description,
-    amountMinor: row.amount_minor,
-    currency: row.currency,
-    baseAmountMinor: row.base_amount_minor,
-    baseCurrency: row.base_currency,
-    exchangeRate: row.exchange_rate,
-    spendDate: row.spend_date,
-    source: row.source,
-    status: row.status,
-    policyEvaluation: row.policy_evaluation,
-    systemFlags: row.system_flags,
-    flags: row.flags,
-    receiptCount: row.receipt_count,
-    receiptVerified: row.receipt_verified,
-    approvalRound: row.approval_round,
-    submittedAt: row.submitted_at,
-    decidedAt: row.decided_at,
-    paidAt: row.paid_at,
-    paidBy: row.paid_by,
-    paymentReference: row.payment_reference,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-}
