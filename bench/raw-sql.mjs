@@ -1,167 +1,151 @@
-// The SQL the API sends for the benchmark's requests, sent straight through `pg`: the same
-// statements in the same order and transactions, with the same parameters and rows, and none
-// of the API's own work (HTTP, validation, JSON, the ORM, the policy engine). Its rate is what
-// PostgreSQL on this machine allows for that work; bench/api.mjs prints the API's rate as a
-// share of it. Keep each function in step with what the API sends (compare with a statement
-// log of one request) whenever a use case's SQL changes.
-import { createHash, randomUUID } from 'node:crypto';
+// The API's own statements for the benchmark's requests, sent straight through `pg`: the same
+// Statements (imported from the built code in dist/, never restated here, so they cannot drift),
+// in the same order and transactions, with the same values and rows, and none of the API's own
+// work (HTTP, validation, JSON, the policy engine). Its rate is what PostgreSQL on this machine
+// allows for what the design asks of the database (named statements, the audit chain under its
+// lock, the outbox's per-spend event numbering); bench/api.mjs prints the API's rate as a share
+// of it. What this file still knows is only the order of the statements and their values: when
+// a use case adds, drops or reorders a statement, compare with a statement log of one request.
+//
+// bench/minimal-sql.mjs is the other yardstick: hand-written SQL without the design's costs.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const USER_COLUMNS =
-  'id, organization_id, email, full_name, role, password_hash, manager_id, is_active, email_notifications, token_version, created_at, updated_at, deactivated_at';
-const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
-  s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
-  s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
-  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
-const APPROVAL_COLUMNS =
-  'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
-const RECEIPT_COLUMNS =
-  'id, organization_id, spend_id, uploaded_by, filename, mime_type, size, sha256, ocr_status, ocr_run, ocr_error, extracted, verified, flags, duplicate_of, processed_at, created_at, updated_at';
+const require = createRequire(import.meta.url);
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src');
+const api = (module) => require(join(DIST, module));
+const spends = api('spends/spends.repository.js');
+const approvals = api('approvals/approvals.repository.js');
+const users = api('users/users.repository.js');
+const reportingLine = api('users/reporting-line.repository.js');
+const sessions = api('sessions/sessions.repository.js');
+const organizations = api('organizations/organizations.repository.js');
+const policies = api('policies/policies.repository.js');
+const receipts = api('receipts/receipts.repository.js');
+const outbox = api('common/outbox/outbox.repository.js');
+const audit = api('audit/audit.service.js');
+const { auditHash, auditKeyOf } = api('audit/audit-hash.js');
 
-/** The API names its fixed statements (parsed and planned once per connection); so does this. */
-const named = (name, text) => (values) => ({ name: `raw.${name}`, text, values });
-const Q = {
-  tokenSubject: named(
-    'token_subject',
-    'SELECT id, organization_id, role, is_active, token_version FROM users WHERE id = $1',
-  ),
-  baseCurrency: named('base_currency', 'SELECT base_currency FROM organizations WHERE id = $1'),
-  hasDuplicate: named(
-    'has_duplicate',
-    `SELECT 1 FROM spends
-    WHERE organization_id = $1 AND user_id = $2 AND spend_date = $3 AND amount_minor = $4 AND currency = $5
-      AND id <> $6 AND status <> 'cancelled'
-      AND (lower(merchant) IS NOT DISTINCT FROM lower($7) OR (vendor_id IS NOT NULL AND vendor_id = $8))
-    LIMIT 1`,
-  ),
-  userById: named('user_by_id', `SELECT ${USER_COLUMNS} FROM users WHERE organization_id = $1 AND id = $2`),
-  policies: named(
-    'policies',
-    'SELECT id, version, rules FROM policies WHERE organization_id = $1 AND is_active AND deleted_at IS NULL ORDER BY created_at, id',
-  ),
-  managerOf: named(
-    'manager_of',
-    `SELECT u.manager_id AS manager_id_of_user, ${USER_COLUMNS.split(', ')
-      .map((c) => `m.${c}`)
-      .join(', ')}
-    FROM users u LEFT JOIN users m ON m.organization_id = u.organization_id AND m.id = u.manager_id
-    WHERE u.organization_id = $1 AND u.id = $2`,
-  ),
-  insertSpend: named(
-    'insert_spend',
-    `INSERT INTO spends (id, organization_id, user_id, team_id, category_id, vendor_id, merchant, description, amount_minor, currency,
-      base_amount_minor, base_currency, exchange_rate, spend_date, source, status, policy_evaluation, system_flags, flags,
-      receipt_count, receipt_verified, approval_round, submitted_at, decided_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
-    RETURNING created_at, updated_at`,
-  ),
-  insertApproval: named(
-    'insert_approval',
-    `INSERT INTO approvals (organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, step, created_at, updated_at`,
-  ),
-  outbox1: named('outbox_1', 'INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, $2, $3)'),
-  outbox2: named('outbox_2', 'INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, $2, $3), ($4, $5, $6)'),
-  chainHead: named('chain_head', 'SELECT hash, now FROM audit_chain_head($1)'),
-  approvalsFor: named(
-    'approvals_for',
-    `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
-  ),
-  receiptsFor: named(
-    'receipts_for',
-    `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY created_at, id`,
-  ),
-  assignedTo: named(
-    'assigned_to',
-    'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)',
-  ),
-  lockApproval: named(
-    'lock_approval',
-    `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
-  ),
-  saveDecision: named(
-    'save_decision',
-    `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, updated_at = CURRENT_TIMESTAMP
-    WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
-  ),
-  nextWaiting: named(
-    'next_waiting',
-    `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
-  ),
-  lockSpend: named(
-    'lock_spend',
-    `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE`,
-  ),
-  saveOutcome: named(
-    'save_outcome',
-    'UPDATE spends SET status = $3, decided_at = $4, updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND id = $2 RETURNING updated_at',
-  ),
-};
+/** The AUDIT_KEY bench/api.mjs gives the API; the raw chain is keyed (HMAC) as the API keys it. */
+export const BENCH_AUDIT_KEY = 'bench-audit-key-bench-audit-key-bench-0123456789';
+const KEY = auditKeyOf(BENCH_AUDIT_KEY);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Ids the statements need: the benchmark's organization, employee, manager and finance user. */
+/** A Statement of the API with its values, as pg takes it (named: planned once per connection). */
+const run = (c, statement, values) => c.query({ name: statement.name, text: statement.text, values });
+
+/** Ids the statements need: the benchmark's organization, employee, manager and finance user, and their sessions. */
 export async function rawContext(client, { employee, manager, finance }) {
-  const { rows } = await client.query(`SELECT id, organization_id, email FROM users WHERE email = ANY($1)`, [
-    [employee, manager, finance],
-  ]);
+  const { rows } = await client.query(
+    `SELECT u.id, u.organization_id, u.email,
+            (SELECT r.family_id FROM refresh_tokens r WHERE r.user_id = u.id ORDER BY r.created_at DESC LIMIT 1) AS family_id
+     FROM users u WHERE u.email = ANY($1)`,
+    [[employee, manager, finance]],
+  );
   const byEmail = new Map(rows.map((r) => [r.email, r]));
+  const family = (email) => byEmail.get(email).family_id ?? randomUUID();
   return {
     organizationId: byEmail.get(employee).organization_id,
     employeeId: byEmail.get(employee).id,
     managerId: byEmail.get(manager).id,
     financeId: byEmail.get(finance).id,
+    families: {
+      [byEmail.get(employee).id]: family(employee),
+      [byEmail.get(manager).id]: family(manager),
+      [byEmail.get(finance).id]: family(finance),
+    },
   };
 }
 
+/** The bearer token's check on every request (JwtStrategy → SessionsRepository.findCaller). */
+const caller = (c, ctx, userId) => run(c, sessions.FIND_CALLER, [userId, ctx.families[userId]]);
+
+/** What OutboxService writes at commit: one statement, events numbered per spend. */
+async function enqueue(c, organizationId, events) {
+  const subject = (payload) =>
+    typeof payload.spend_id === 'string' && UUID.test(payload.spend_id) ? payload.spend_id : null;
+  await run(c, outbox.INSERT_ROWS, [
+    events.map(() => organizationId),
+    events.map((e) => e.topic),
+    events.map((e) => JSON.stringify(e.payload)),
+    events.map((e) => subject(e.payload)),
+    events.map(() => 0),
+  ]);
+}
+
+/** What AuditService writes at commit: the chain head under the organization's lock, then the keyed entries. */
 async function appendAudit(c, organizationId, entries) {
   const {
     rows: [head],
-  } = await c.query(Q.chainHead([organizationId]));
+  } = await run(c, audit.LOCK_AND_READ_HEAD, [organizationId]);
   let prevHash = head.hash;
-  const params = [];
-  const values = entries.map((entry, i) => {
-    const row = { ...entry, organization_id: organizationId, created_at: head.now.toISOString(), prev_hash: prevHash };
-    const hash = createHash('sha256').update(JSON.stringify(row)).digest('hex');
-    params.push(
-      row.id,
+  const values = entries.flatMap((entry) => {
+    const content = {
+      id: randomUUID(),
       organizationId,
-      row.actor_id,
-      row.action,
-      row.entity_type,
-      row.entity_id,
-      JSON.stringify(row.metadata),
-      row.request_id,
-      '127.0.0.1',
-      row.created_at,
+      actorId: entry.actorId,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      metadata: entry.metadata,
+      requestId: entry.requestId,
+      ip: '127.0.0.1',
+      createdAt: head.now,
+      prevHash,
+      keyId: KEY.id,
+    };
+    const hash = auditHash(content, KEY);
+    const row = [
+      content.id,
+      organizationId,
+      content.actorId,
+      content.action,
+      content.entityType,
+      content.entityId,
+      JSON.stringify(content.metadata),
+      content.requestId,
+      content.ip,
+      content.createdAt,
       prevHash,
       hash,
-    );
+      KEY.id,
+    ];
     prevHash = hash;
-    return `(${Array.from({ length: 12 }, (_, k) => `$${i * 12 + k + 1}`).join(', ')})`;
+    return row;
   });
-  await c.query({
-    name: `raw.audit_${entries.length}`,
-    values: params,
-    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash) VALUES ${values.join(', ')}`,
-  });
+  await run(c, audit.appendStatement(entries.length), values);
+}
+
+/** Commits as a use case's transaction does: the outbox's rows, then the audit entries (the subscribers' order). */
+async function commit(c, organizationId, events, entries) {
+  await enqueue(c, organizationId, events);
+  await appendAudit(c, organizationId, entries);
+  await c.query('COMMIT');
 }
 
 /** `POST /spends` of a 600+ USD spend that the bench policy sends to the owner's manager. */
 export async function rawCreateSpend(c, ctx, n) {
-  const { organizationId: org, employeeId: owner, managerId: manager } = ctx;
+  const { organizationId: org, employeeId: owner } = ctx;
   const requestId = randomUUID();
   const id = randomUUID();
   const today = new Date().toISOString().slice(0, 10);
   const amountMinor = String((600 + (n % 5000)) * 100);
   const merchant = `Raw ${n}`;
-  await c.query(Q.tokenSubject([owner]));
+  await caller(c, ctx, owner);
   await c.query('START TRANSACTION');
   try {
-    await c.query(Q.baseCurrency([org]));
-    await c.query(Q.hasDuplicate([org, owner, today, amountMinor, 'USD', id, merchant, null]));
-    await c.query(Q.userById([org, owner]));
-    const { rows: policies } = await c.query(Q.policies([org]));
-    await c.query(Q.managerOf([org, owner]));
+    await run(c, organizations.BASE_CURRENCY, [org]);
+    await run(c, spends.HAS_DUPLICATE, [org, owner, today, amountMinor, 'USD', id, merchant, null]);
+    await run(c, users.FIND_BY_ID, [org, owner]);
+    const { rows: active } = await run(c, policies.ACTIVE_SNAPSHOTS, [org]);
+    const {
+      rows: [line],
+    } = await run(c, reportingLine.MANAGER_OF, [org, owner]);
+    const manager = line.id;
     const now = new Date();
-    const policy = policies[0];
+    const policy = active[0];
     const evaluation = {
       decision: 'pending_approval',
       matched_rules: [
@@ -181,73 +165,82 @@ export async function rawCreateSpend(c, ctx, n) {
       approvers: [{ step: 1, requirement: 'manager', user_id: manager, role: null, note: null }],
       evaluated_at: now.toISOString(),
     };
-    await c.query(
-      Q.insertSpend([
-        id,
-        org,
-        owner,
-        null,
-        null,
-        null,
-        merchant,
-        null,
-        amountMinor,
-        'USD',
-        amountMinor,
-        'USD',
-        '1',
-        today,
-        'manual',
-        'pending_approval',
-        JSON.stringify(evaluation),
-        [],
-        [],
-        0,
-        false,
-        1,
-        now,
-        null,
-      ]),
-    );
+    // Columns in SpendsRepository.insert's order.
+    await run(c, spends.INSERT, [
+      id,
+      org,
+      owner,
+      null,
+      null,
+      null,
+      merchant,
+      null,
+      amountMinor,
+      'USD',
+      amountMinor,
+      'USD',
+      '1',
+      today,
+      'manual',
+      'pending_approval',
+      JSON.stringify(evaluation),
+      [],
+      [],
+      0,
+      false,
+      1,
+      now,
+      null,
+    ]);
     const {
       rows: [approval],
-    } = await c.query(
-      Q.insertApproval([org, id, owner, 1, 1, 'manager', manager, null, 'pending', null, policy.id, 'big']),
-    );
-    await c.query(
-      Q.outbox2([
-        org,
-        'approval.assigned',
-        JSON.stringify({
-          approval_id: approval.id,
-          spend_id: id,
-          step: 1,
-          approver_user_id: manager,
-          approver_role: null,
-        }),
-        org,
-        'spend.submitted',
-        JSON.stringify({ spend_id: id, user_id: owner, status: 'pending_approval' }),
-      ]),
-    );
-    const entry = (action, metadata) => ({
-      id: randomUUID(),
-      actor_id: owner,
-      action,
-      entity_type: 'spend',
-      entity_id: id,
-      metadata,
-      request_id: requestId,
-    });
-    await appendAudit(c, org, [
-      entry('spend.created', { amount_minor: amountMinor, currency: 'USD', spend_date: today, merchant, draft: false }),
-      entry('approval.requested', {
-        round: 1,
-        steps: [{ step: 1, approver_user_id: manager, approver_role: null, note: null }],
-      }),
-      entry('spend.submitted', { status: 'pending_approval', round: 1, flags: [], matched_rules: 1 }),
+    } = await run(c, approvals.insertChainStatement(1), [
+      org,
+      id,
+      owner,
+      1,
+      1,
+      'manager',
+      manager,
+      null,
+      'pending',
+      null,
+      policy.id,
+      'big',
     ]);
-    await c.query('COMMIT');
+    const entry = (action, metadata) => ({
+      actorId: owner,
+      action,
+      entityType: 'spend',
+      entityId: id,
+      metadata,
+      requestId,
+    });
+    await commit(
+      c,
+      org,
+      [
+        {
+          topic: 'approval.assigned',
+          payload: { approval_id: approval.id, spend_id: id, step: 1, approver_user_id: manager, approver_role: null },
+        },
+        { topic: 'spend.submitted', payload: { spend_id: id, user_id: owner, status: 'pending_approval' } },
+      ],
+      [
+        entry('spend.created', {
+          amount_minor: amountMinor,
+          currency: 'USD',
+          spend_date: today,
+          merchant,
+          draft: false,
+        }),
+        entry('approval.requested', {
+          round: 1,
+          steps: [{ step: 1, approver_user_id: manager, approver_role: null, note: null }],
+        }),
+        entry('spend.submitted', { status: 'pending_approval', round: 1, flags: [], matched_rules: 1 }),
+      ],
+    );
     return approval.id;
   } catch (error) {
     await c.query('ROLLBACK').catch(() => undefined);
@@ -256,48 +249,33 @@ export async function rawCreateSpend(c, ctx, n) {
 }
 
 /** The API reads a page's approvals and receipts in parallel on two pool connections; here they queue on one. */
-async function pageDetails(c, org, ids) {
+async function pageDetails(c, org, rows) {
+  const ids = rows.filter((r) => r.id !== null).map((r) => r.id);
   if (ids.length === 0) return;
-  await Promise.all([c.query(Q.approvalsFor([org, ids])), c.query(Q.receiptsFor([org, ids]))]);
+  await Promise.all([run(c, approvals.FOR_SPENDS, [org, ids]), run(c, receipts.FOR_SPENDS, [org, ids])]);
 }
 
-const listStatement = (where) => `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${where}) c
-  LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${where} ORDER BY s.spend_date DESC, s.id DESC LIMIT $LIMIT OFFSET $OFFSET) p ON true
-  ORDER BY p.spend_date DESC, p.id DESC`;
-
-const listFinance = named(
-  'list_finance',
-  listStatement('s.organization_id = $1').replace('$LIMIT', '$2').replace('$OFFSET', '$3'),
-);
-const listEmployee = named(
-  'list_employee',
-  listStatement('s.organization_id = $1 AND (s.user_id = $2)').replace('$LIMIT', '$3').replace('$OFFSET', '$4'),
-);
+const PAGE = { limit: 20, offset: 0 };
 
 /** `GET /spends?limit=20` by finance: the whole organization. */
 export async function rawListFinance(c, ctx) {
   const org = ctx.organizationId;
-  await c.query(Q.tokenSubject([ctx.financeId]));
-  const { rows } = await c.query(listFinance([org, 20, 0]));
-  await pageDetails(
-    c,
-    org,
-    rows.filter((r) => r.id !== null).map((r) => r.id),
-  );
+  await caller(c, ctx, ctx.financeId);
+  const { statement, values } = spends.listStatement(org, { organizationWide: true }, PAGE);
+  const { rows } = await run(c, statement, values);
+  await pageDetails(c, org, rows);
 }
 
 /** `GET /spends?limit=20` by an employee: their own spends (and any they approve). */
 export async function rawListEmployee(c, ctx) {
   const org = ctx.organizationId;
   const me = ctx.employeeId;
-  await c.query(Q.tokenSubject([me]));
-  await c.query(Q.assignedTo([org, me]));
-  const { rows } = await c.query(listEmployee([org, me, 20, 0]));
-  await pageDetails(
-    c,
-    org,
-    rows.filter((r) => r.id !== null).map((r) => r.id),
-  );
+  await caller(c, ctx, me);
+  const { rows: assigned } = await run(c, approvals.SPENDS_ASSIGNED_TO, [org, me]);
+  const scope = { organizationWide: false, userIds: [me], teamIds: [], spendIds: assigned.map((r) => r.spend_id) };
+  const { statement, values } = spends.listStatement(org, scope, PAGE);
+  const { rows } = await run(c, statement, values);
+  await pageDetails(c, org, rows);
 }
 
 /** `POST /approvals/{id}/decision` approving the only step of a spend, as the manager. */
@@ -305,43 +283,44 @@ export async function rawDecision(c, ctx, approvalId) {
   const org = ctx.organizationId;
   const me = ctx.managerId;
   const requestId = randomUUID();
-  await c.query(Q.tokenSubject([me]));
+  await caller(c, ctx, me);
   await c.query('START TRANSACTION');
   try {
     const {
       rows: [approval],
-    } = await c.query(Q.lockApproval([org, approvalId]));
+    } = await run(c, approvals.LOCK_FOR_DECISION, [org, approvalId]);
     if (!approval || approval.status !== 'pending') throw new Error(`approval ${approvalId} is not pending`);
-    await c.query(Q.saveDecision([org, approvalId, 'approved', me, new Date(), null]));
-    await c.query(Q.nextWaiting([org, approval.spend_id, approval.round]));
+    await run(c, approvals.STEP_DECIDED_BY, [org, approval.spend_id, approval.round, me, approvalId]);
+    await run(c, approvals.SAVE_DECISION, [org, approvalId, 'approved', me, new Date(), null]);
+    await run(c, approvals.NEXT_WAITING, [org, approval.spend_id, approval.round]);
     const {
       rows: [spend],
-    } = await c.query(Q.lockSpend([org, approval.spend_id]));
-    await c.query(Q.saveOutcome([org, spend.id, 'approved', new Date()]));
-    await c.query(
-      Q.outbox1([org, 'spend.approved', JSON.stringify({ spend_id: spend.id, user_id: spend.user_id, comment: null })]),
+    } = await run(c, spends.LOCK_BY_ID, [org, approval.spend_id]);
+    await run(c, spends.SAVE_OUTCOME, [org, spend.id, 'approved', new Date()]);
+    const entry = (action, entityType, entityId, metadata) => ({
+      actorId: me,
+      action,
+      entityType,
+      entityId,
+      metadata,
+      requestId,
+    });
+    await commit(
+      c,
+      org,
+      [{ topic: 'spend.approved', payload: { spend_id: spend.id, user_id: spend.user_id, comment: null } }],
+      [
+        entry('approval.decided', 'approval', approvalId, {
+          spend_id: spend.id,
+          step: approval.step,
+          round: approval.round,
+          decision: 'approved',
+          comment: null,
+          outcome: 'approved',
+        }),
+        entry('spend.approved', 'spend', spend.id, { comment: null }),
+      ],
     );
-    await appendAudit(c, org, [
-      {
-        id: randomUUID(),
-        actor_id: me,
-        action: 'approval.decided',
-        entity_type: 'approval',
-        entity_id: approvalId,
-        request_id: requestId,
-        metadata: { spend_id: spend.id, step: 1, round: 1, decision: 'approved', comment: null, outcome: 'approved' },
-      },
-      {
-        id: randomUUID(),
-        actor_id: me,
-        action: 'spend.approved',
-        entity_type: 'spend',
-        entity_id: spend.id,
-        request_id: requestId,
-        metadata: { comment: null },
-      },
-    ]);
-    await c.query('COMMIT');
   } catch (error) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw error;

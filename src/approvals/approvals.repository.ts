@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
-import { countMatches } from '../common/pagination/page';
-import { placeholders, runSql } from '../database/sql';
+import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
 
 /** Approval steps, always scoped by organization id. */
@@ -27,7 +26,6 @@ export class ApprovalsRepository {
     return row ? toApproval(row) : null;
   }
 
-  /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   /** The step of the same spend and round that the user already decided, if any. */
   async stepDecidedBy(tx: EntityManager, approval: Approval, userId: string): Promise<number | null> {
     const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [
@@ -40,6 +38,7 @@ export class ApprovalsRepository {
     return row?.step ?? null;
   }
 
+  /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
   async cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
     await runSql(tx, CANCEL_OPEN, [organizationId, spendId]);
   }
@@ -86,6 +85,11 @@ export class ApprovalsRepository {
     approval.updatedAt = row.updated_at;
   }
 
+  /** Every step of one round of a spend, in chain order. */
+  async ofRound(tx: EntityManager, organizationId: string, spendId: string, round: number): Promise<Approval[]> {
+    return (await runSql<ApprovalRow>(tx, OF_ROUND, [organizationId, spendId, round])).map(toApproval);
+  }
+
   async forSpends(
     organizationId: string,
     spendIds: string[],
@@ -105,35 +109,31 @@ export class ApprovalsRepository {
     page: { limit: number; offset: number },
   ): Promise<{ total: number; items: Approval[] }> {
     const roles = (['finance', 'admin'] as const).filter((role) => hasAtLeast(actor.role, role));
-    const query = this.dataSource.manager
-      .getRepository(Approval)
-      .createQueryBuilder('a')
-      .where('a.organization_id = :organizationId AND a.status = :status', {
-        organizationId: actor.organizationId,
-        status,
-      })
-      .andWhere(
-        new Brackets((any) => {
-          any.where('a.approver_user_id = :me', { me: actor.userId });
-          // A role's step is not offered to whoever decided another step of the same spend and round.
-          if (roles.length > 0) {
-            any.orWhere(
-              `a.approver_role IN (:...roles) AND a.spend_owner_id <> :me AND NOT EXISTS (
-            SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = :me AND d.id <> a.id)`,
-              { roles, me: actor.userId },
-            );
-          }
-          if (status !== 'pending') any.orWhere('a.decided_by = :me', { me: actor.userId });
-        }),
-      );
-    const total = await countMatches(query);
-    const items = await query
-      .orderBy('a.created_at', status === 'pending' ? 'ASC' : 'DESC')
-      .addOrderBy('a.id', 'ASC')
-      .offset(page.offset)
-      .limit(page.limit)
-      .getMany();
-    return { total, items };
+    const values: unknown[] = [actor.organizationId, status, actor.userId];
+    const any = ['a.approver_user_id = $3'];
+    // A role's step is not offered to whoever decided another step of the same spend and round.
+    if (roles.length > 0) {
+      any.push(`(a.approver_role = ANY($${values.push(roles)}::text[]) AND a.spend_owner_id <> $3 AND NOT EXISTS (
+          SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
+    }
+    if (status !== 'pending') any.push('a.decided_by = $3');
+    const matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
+    const [{ total }] = await runSql<{ total: string }>(
+      this.dataSource,
+      variant('approvals.count_for', `SELECT COUNT(*) AS total FROM approvals a WHERE ${matches}`),
+      values,
+    );
+    const order = status === 'pending' ? 'ASC' : 'DESC';
+    const rows = await runSql<ApprovalRow>(
+      this.dataSource,
+      variant(
+        'approvals.list_for',
+        `SELECT ${APPROVAL_COLUMNS_OF_A} FROM approvals a WHERE ${matches}
+         ORDER BY a.created_at ${order}, a.id ASC LIMIT $${values.push(page.limit)} OFFSET $${values.push(page.offset)}`,
+      ),
+      values,
+    );
+    return { total: Number(total), items: rows.map(toApproval) };
   }
 
   /** Spends on which the user is (or was) a named approver: they may see those spends. */
@@ -167,15 +167,21 @@ interface ApprovalRow {
 const APPROVAL_COLUMNS =
   'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
 
-const STEP_DECIDED_BY = {
+const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
+  .map((column) => `a.${column}`)
+  .join(', ');
+
+// The statements of the create, list and decide paths are exported for the benchmark
+// (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
+export const STEP_DECIDED_BY = {
   name: 'approvals.step_decided_by',
   text: 'SELECT step FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND decided_by = $4 AND id <> $5 ORDER BY step LIMIT 1',
 };
-const LOCK_FOR_DECISION = {
+export const LOCK_FOR_DECISION = {
   name: 'approvals.lock_for_decision',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
 };
-const NEXT_WAITING = {
+export const NEXT_WAITING = {
   name: 'approvals.next_waiting',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
 };
@@ -183,22 +189,26 @@ const CANCEL_OPEN = {
   name: 'approvals.cancel_open',
   text: `UPDATE approvals SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND spend_id = $2 AND status IN ('waiting', 'pending')`,
 };
-const SAVE_DECISION = {
+export const SAVE_DECISION = {
   name: 'approvals.save_decision',
   text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };
-const FOR_SPENDS = {
+export const FOR_SPENDS = {
   name: 'approvals.for_spends',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
 };
-const SPENDS_ASSIGNED_TO = {
+const OF_ROUND = {
+  name: 'approvals.of_round',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 ORDER BY step`,
+};
+export const SPENDS_ASSIGNED_TO = {
   name: 'approvals.spends_assigned_to',
   text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)',
 };
 
 const INSERT_COLUMNS = 12;
-function insertChainStatement(steps: number) {
+export function insertChainStatement(steps: number) {
   const rows = Array.from({ length: steps }, (_, i) => `(${placeholders(INSERT_COLUMNS, i * INSERT_COLUMNS + 1)})`);
   return {
     name: `approvals.insert_chain_${steps}`,

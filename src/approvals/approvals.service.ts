@@ -15,6 +15,9 @@ import { ApprovalsRepository } from './approvals.repository';
 import { ApproverResolver, ChainContext, ResolvedApprover } from './approver-resolver';
 import { ApprovalResponseDto, DecisionDto, DecisionResponseDto, ListApprovalsQuery } from './dto/approval.dto';
 
+/** A step of a round, as another module may weigh it. */
+export type RoundStep = Pick<Approval, 'step' | 'status' | 'approverUserId' | 'approverRole'>;
+
 const SPEND_STATUS_AFTER: Record<ChainOutcome, string> = {
   advanced: 'pending_approval',
   approved: 'approved',
@@ -87,6 +90,13 @@ export class ApprovalsService {
 
   cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
     return this.approvals.cancelOpen(tx, organizationId, spendId);
+  }
+
+  /** The steps of a spend's round, as a spend's re-evaluation weighs them. */
+  async stepsOfRound(tx: EntityManager, organizationId: string, spendId: string, round: number): Promise<RoundStep[]> {
+    return (await this.approvals.ofRound(tx, organizationId, spendId, round)).map(
+      ({ step, status, approverUserId, approverRole }) => ({ step, status, approverUserId, approverRole }),
+    );
   }
 
   async forSpends(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { runSql, variant } from '../database/sql';
 import type { HashedContent } from './audit-hash';
 import type { InstantRange } from './audit-time-range';
 
@@ -50,8 +51,9 @@ export class AuditLogRepository {
 
   async count(organizationId: string, filter: AuditLogFilter): Promise<number> {
     const { where, params } = whereOf(organizationId, filter);
-    const [row]: Array<{ count: string }> = await this.dataSource.query(
-      `SELECT count(*) AS count FROM audit_logs WHERE ${where}`,
+    const [row] = await runSql<{ count: string }>(
+      this.dataSource,
+      variant('audit_log.count', `SELECT count(*) AS count FROM audit_logs WHERE ${where}`),
       params,
     );
     return Number(row.count);
@@ -72,37 +74,45 @@ export class AuditLogRepository {
     if (page.beforeSeq !== undefined) sql += ` AND seq < $${params.push(page.beforeSeq)}`;
     sql += ` ORDER BY seq DESC LIMIT $${params.push(page.limit)}`;
     if (page.beforeSeq === undefined && page.offset) sql += ` OFFSET $${params.push(page.offset)}`;
-    const rows: AuditLogRow[] = await this.dataSource.query(sql, params);
+    const rows = await runSql<AuditLogRow>(this.dataSource, variant('audit_log.newest_first', sql), params);
     return rows.map(toStoredEntry);
   }
 
-  /** The chain in order, `limit` entries after `afterSeq` (0: from the first). */
   /** The installation-wide lock of chain keying, for the rest of `tx`; false when another process holds it. */
   async tryKeyingLock(tx: EntityManager): Promise<boolean> {
-    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended('spendin:audit-chain-keying', 0)) AS locked`,
-    );
+    const [{ locked }] = await runSql<{ locked: boolean }>(tx, TRY_KEYING_LOCK);
     return locked;
   }
 
   /** Organizations whose newest audit entry is not keyed (written before the chain was keyed). */
   async organizationsWithUnkeyedHead(tx: EntityManager): Promise<string[]> {
-    const rows: Array<{ id: string }> = await tx.query(
-      `SELECT o.id FROM organizations o
-        CROSS JOIN LATERAL (SELECT a.key_id FROM audit_logs a WHERE a.organization_id = o.id ORDER BY a.seq DESC LIMIT 1) head
-        WHERE head.key_id IS NULL`,
-    );
+    const rows = await runSql<{ id: string }>(tx, UNKEYED_HEADS);
     return rows.map((row) => row.id);
   }
 
+  /** The chain in order, `limit` entries after `afterSeq` (0: from the first). */
   async chainAfter(organizationId: string, afterSeq: number, limit: number): Promise<StoredAuditEntry[]> {
-    const rows: AuditLogRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM audit_logs WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [organizationId, afterSeq, limit],
-    );
+    const rows = await runSql<AuditLogRow>(this.dataSource, CHAIN_AFTER, [organizationId, afterSeq, limit]);
     return rows.map(toStoredEntry);
   }
 }
+
+const TRY_KEYING_LOCK = {
+  name: 'audit_log.try_keying_lock',
+  text: `SELECT pg_try_advisory_xact_lock(hashtextextended('spendin:audit-chain-keying', 0)) AS locked`,
+};
+
+const UNKEYED_HEADS = {
+  name: 'audit_log.unkeyed_heads',
+  text: `SELECT o.id FROM organizations o
+           CROSS JOIN LATERAL (SELECT a.key_id FROM audit_logs a WHERE a.organization_id = o.id ORDER BY a.seq DESC LIMIT 1) head
+         WHERE head.key_id IS NULL`,
+};
+
+const CHAIN_AFTER = {
+  name: 'audit_log.chain_after',
+  text: `SELECT ${COLUMNS} FROM audit_logs WHERE organization_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+};
 
 function whereOf(organizationId: string, filter: AuditLogFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [organizationId];

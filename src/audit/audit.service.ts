@@ -140,10 +140,11 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
   }
 }
 
-const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
+// Exported for the benchmark (bench/raw-sql.mjs), which appends to the chain as the API does.
+export const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
 const COLUMNS = 13;
 
-function appendStatement(entries: number) {
+export function appendStatement(entries: number) {
   const rows = Array.from({ length: entries }, (_, i) => `(${placeholders(COLUMNS, i * COLUMNS + 1)})`);
   return {
     name: `audit.append_${entries}`,

@@ -93,7 +93,8 @@ const LOCK_BY_ID: Statement = {
   name: 'organizations.lock_by_id',
   text: `SELECT ${COLUMNS} FROM organizations WHERE id = $1 FOR UPDATE`,
 };
-const BASE_CURRENCY: Statement = {
+/** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */
+export const BASE_CURRENCY: Statement = {
   name: 'organizations.base_currency',
   text: 'SELECT base_currency FROM organizations WHERE id = $1',
 };

@@ -101,7 +101,8 @@ function toPolicy(row: PolicyRow): Policy {
 
 const COLUMNS = 'id, organization_id, name, is_active, version, rules, created_at, updated_at, deleted_at';
 /** policies_org_active_idx. */
-const ACTIVE_SNAPSHOTS: Statement = {
+/** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */
+export const ACTIVE_SNAPSHOTS: Statement = {
   name: 'policies.active_snapshots',
   text: 'SELECT id, version, rules FROM policies WHERE organization_id = $1 AND is_active AND deleted_at IS NULL ORDER BY created_at, id',
 };

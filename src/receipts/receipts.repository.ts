@@ -187,7 +187,8 @@ const FIRST_WITH_HASH: Statement = {
   text: `SELECT ${COLUMNS} FROM receipts WHERE organization_id = $1 AND sha256 = $2 ORDER BY created_at, id LIMIT 1`,
 };
 
-const FOR_SPENDS: Statement = {
+/** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */
+export const FOR_SPENDS: Statement = {
   name: 'receipts.for_spends',
   text: `SELECT ${COLUMNS} FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY created_at, id`,
 };

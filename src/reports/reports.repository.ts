@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { runSql, Statement, variant } from '../database/sql';
 import { SpendScope } from '../spends/spend-access';
-import { Spend } from '../spends/spend.entity';
-import { restrictTo } from '../spends/spends.repository';
+import { visibleTo } from '../spends/spends.repository';
 import { DateRange } from './report-period';
 import { Grouping, ReportFilter } from './report-filter';
 
@@ -34,15 +34,40 @@ const GROUP_KEYS: Record<Grouping, { group: string; select: string }> = {
 };
 
 /** Names of the things a summary groups by; fixed table names, never taken from a client. */
-const LABEL_TABLES: Partial<Record<Grouping, { table: string; column: string }>> = {
-  category: { table: 'categories', column: 'name' },
-  user: { table: 'users', column: 'full_name' },
-  team: { table: 'teams', column: 'name' },
+const labels = (grouping: Grouping, table: string, column: string): Statement => ({
+  name: `reports.labels_${grouping}`,
+  text: `SELECT id, ${column} AS label FROM ${table} WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+});
+const LABELS: Partial<Record<Grouping, Statement>> = {
+  category: labels('category', 'categories', 'name'),
+  user: labels('user', 'users', 'full_name'),
+  team: labels('team', 'teams', 'name'),
 };
 
 /**
+ * Conditions on the spends of alias `s` and their values, in placeholder order: a report's
+ * statement is put together from them (and named after its text, see `variant`).
+ */
+export class SpendConditions {
+  readonly values: unknown[] = [];
+  private readonly conditions: string[] = [];
+
+  /** The placeholder of one more value. */
+  readonly param = (value: unknown): string => `$${this.values.push(value)}`;
+
+  and(condition: string): this {
+    this.conditions.push(condition);
+    return this;
+  }
+
+  get where(): string {
+    return this.conditions.join(' AND ');
+  }
+}
+
+/**
  * Aggregates over spends for reports. Every query starts from the organization's spends and
- * the caller's visibility (the same `restrictTo` the spends list uses), then sums in SQL:
+ * the caller's visibility (the same `visibleTo` the spends list uses), then sums in SQL:
  * `sum(bigint)` is numeric, so no total is ever rounded or overflows.
  */
 @Injectable()
@@ -50,21 +75,19 @@ export class ReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The organization's spends the caller may see, dated within the filter, in its statuses. */
-  visibleSpends(organizationId: string, scope: SpendScope, filter: ReportFilter): SelectQueryBuilder<Spend> {
-    const query = this.allVisible(organizationId, scope).andWhere('s.status IN (:...statuses)', {
-      statuses: filter.statuses,
-    });
-    if (filter.from) query.andWhere('s.spend_date >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('s.spend_date <= :to', { to: filter.to });
-    return query;
+  visibleSpends(organizationId: string, scope: SpendScope, filter: ReportFilter): SpendConditions {
+    const spends = this.allVisible(organizationId, scope);
+    spends.and(`s.status = ANY(${spends.param(filter.statuses)}::text[])`);
+    if (filter.from) spends.and(`s.spend_date >= ${spends.param(filter.from)}`);
+    if (filter.to) spends.and(`s.spend_date <= ${spends.param(filter.to)}`);
+    return spends;
   }
 
-  private allVisible(organizationId: string, scope: SpendScope): SelectQueryBuilder<Spend> {
-    const query = this.dataSource.manager
-      .getRepository(Spend)
-      .createQueryBuilder('s')
-      .where('s.organization_id = :organizationId', { organizationId });
-    return restrictTo(query, scope);
+  private allVisible(organizationId: string, scope: SpendScope): SpendConditions {
+    const spends = new SpendConditions();
+    spends.and(`s.organization_id = ${spends.param(organizationId)}`);
+    const visible = visibleTo(scope, spends.param);
+    return visible ? spends.and(visible) : spends;
   }
 
   /** Totals per group and per base currency (more than one only if the organization changed it). */
@@ -75,15 +98,16 @@ export class ReportsRepository {
     grouping: Grouping,
   ): Promise<GroupTotal[]> {
     const key = GROUP_KEYS[grouping];
-    const rows: Array<{ key: string | null; base_currency: string; total: string; count: number }> =
-      await this.visibleSpends(organizationId, scope, filter)
-        .select(key.select, 'key')
-        .addSelect('s.base_currency', 'base_currency')
-        .addSelect('sum(s.base_amount_minor)::text', 'total')
-        .addSelect('count(*)::int', 'count')
-        .groupBy(key.group)
-        .addGroupBy('s.base_currency')
-        .getRawMany();
+    const spends = this.visibleSpends(organizationId, scope, filter);
+    const rows = await runSql<{ key: string | null; base_currency: string; total: string; count: number }>(
+      this.dataSource,
+      variant(
+        'reports.totals',
+        `SELECT ${key.select} AS key, s.base_currency, sum(s.base_amount_minor)::text AS total, count(*)::int AS count
+         FROM spends s WHERE ${spends.where} GROUP BY ${key.group}, s.base_currency`,
+      ),
+      spends.values,
+    );
     return rows.map((row) => ({
       key: row.key,
       baseCurrency: row.base_currency,
@@ -94,22 +118,23 @@ export class ReportsRepository {
 
   /** Names for category, user and team ids of the organization. */
   async labels(organizationId: string, grouping: Grouping, ids: string[]): Promise<Map<string, string>> {
-    const source = LABEL_TABLES[grouping];
-    if (!source || ids.length === 0) return new Map();
-    const rows: Array<{ id: string; label: string }> = await this.dataSource.query(
-      `SELECT id, ${source.column} AS label FROM ${source.table} WHERE organization_id = $1 AND id = ANY($2)`,
-      [organizationId, ids],
-    );
+    const statement = LABELS[grouping];
+    if (!statement || ids.length === 0) return new Map();
+    const rows = await runSql<{ id: string; label: string }>(this.dataSource, statement, [organizationId, ids]);
     return new Map(rows.map((row) => [row.id, row.label]));
   }
 
   /** Spends waiting for a decision, and the submission of the one waiting longest (served by `spends_org_pending_idx`). */
   async pending(organizationId: string, scope: SpendScope): Promise<{ count: number; oldest: Date | null }> {
-    const row: { count: number; oldest: Date | null } | undefined = await this.allVisible(organizationId, scope)
-      .andWhere("s.status = 'pending_approval'")
-      .select('count(*)::int', 'count')
-      .addSelect('min(s.submitted_at)', 'oldest')
-      .getRawOne();
+    const spends = this.allVisible(organizationId, scope).and("s.status = 'pending_approval'");
+    const [row] = await runSql<{ count: number; oldest: Date | null }>(
+      this.dataSource,
+      variant(
+        'reports.pending',
+        `SELECT count(*)::int AS count, min(s.submitted_at) AS oldest FROM spends s WHERE ${spends.where}`,
+      ),
+      spends.values,
+    );
     return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
   }
 
@@ -126,9 +151,10 @@ export class ReportsRepository {
     period: DateRange,
     reported: ReportFilter['statuses'],
   ): Promise<PeriodOutcomes> {
+    const spends = this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED });
     const waited = "s.status IN ('approved', 'paid', 'rejected') AND s.decided_at > s.submitted_at";
-    const counted = 's.status IN (:...reported)';
-    const rows: Array<{
+    const counted = `s.status = ANY(${spends.param(reported)}::text[])`;
+    const rows = await runSql<{
       key: string | null;
       base_currency: string;
       total: string | null;
@@ -137,19 +163,21 @@ export class ReportsRepository {
       flagged: number;
       waited_seconds: string | null;
       waited: number;
-    }> = await this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED })
-      .select('s.category_id', 'key')
-      .addSelect('s.base_currency', 'base_currency')
-      .addSelect(`(sum(s.base_amount_minor) FILTER (WHERE ${counted}))::text`, 'total')
-      .addSelect(`count(*) FILTER (WHERE ${counted})::int`, 'count')
-      .addSelect("count(*) FILTER (WHERE s.status = 'blocked')::int", 'blocked')
-      .addSelect('count(*) FILTER (WHERE cardinality(s.flags) > 0)::int', 'flagged')
-      .addSelect(`sum(extract(epoch FROM s.decided_at - s.submitted_at)) FILTER (WHERE ${waited})`, 'waited_seconds')
-      .addSelect(`count(*) FILTER (WHERE ${waited})::int`, 'waited')
-      .setParameter('reported', reported)
-      .groupBy('s.category_id')
-      .addGroupBy('s.base_currency')
-      .getRawMany();
+    }>(
+      this.dataSource,
+      variant(
+        'reports.period_outcomes',
+        `SELECT s.category_id AS key, s.base_currency,
+           (sum(s.base_amount_minor) FILTER (WHERE ${counted}))::text AS total,
+           count(*) FILTER (WHERE ${counted})::int AS count,
+           count(*) FILTER (WHERE s.status = 'blocked')::int AS blocked,
+           count(*) FILTER (WHERE cardinality(s.flags) > 0)::int AS flagged,
+           sum(extract(epoch FROM s.decided_at - s.submitted_at)) FILTER (WHERE ${waited}) AS waited_seconds,
+           count(*) FILTER (WHERE ${waited})::int AS waited
+         FROM spends s WHERE ${spends.where} GROUP BY s.category_id, s.base_currency`,
+      ),
+      spends.values,
+    );
     const waitedCount = rows.reduce((sum, row) => sum + row.waited, 0);
     const waitedSeconds = rows.reduce((sum, row) => sum + Number(row.waited_seconds ?? 0), 0);
     return {
@@ -173,19 +201,18 @@ export class ReportsRepository {
     scope: SpendScope,
     period: DateRange,
   ): Promise<Array<{ flag: string; count: number }>> {
-    const flagged = this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED })
-      .andWhere('cardinality(s.flags) > 0')
-      .select('unnest(s.flags)', 'flag');
-    return this.dataSource
-      .createQueryBuilder()
-      .select('f.flag', 'flag')
-      .addSelect('count(*)::int', 'count')
-      .from(`(${flagged.getQuery()})`, 'f')
-      .setParameters(flagged.getParameters())
-      .groupBy('f.flag')
-      .orderBy('count', 'DESC')
-      .addOrderBy('f.flag', 'ASC')
-      .getRawMany();
+    const spends = this.visibleSpends(organizationId, scope, { ...period, statuses: SUBMITTED }).and(
+      'cardinality(s.flags) > 0',
+    );
+    return runSql<{ flag: string; count: number }>(
+      this.dataSource,
+      variant(
+        'reports.flag_counts',
+        `SELECT f.flag, count(*)::int AS count FROM (SELECT unnest(s.flags) AS flag FROM spends s WHERE ${spends.where}) f
+         GROUP BY f.flag ORDER BY count DESC, f.flag ASC`,
+      ),
+      spends.values,
+    );
   }
 }
 

@@ -168,7 +168,7 @@ const REVOKE_ALL_OF_USER = {
          SELECT count(*) FILTER (WHERE used_at IS NULL AND expires_at > now())::int AS sessions FROM revoked`,
 };
 // Revocation marks every token of a family at once, so any one unrevoked row of it means open.
-const FIND_CALLER = {
+export const FIND_CALLER = {
   name: 'sessions.caller',
   text: `SELECT u.id, u.organization_id, u.role, u.is_active, u.token_version, u.must_change_password,
                 EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_open

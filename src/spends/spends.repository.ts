@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, toPage } from '../common/pagination/page';
-import { runSql, variant } from '../database/sql';
+import { runSql, Statement, variant } from '../database/sql';
 import { ListSpendsQuery } from './dto/spend-query.dto';
 import { SpendScope } from './spend-access';
-import { Spend, StoredEvaluation } from './spend.entity';
+import { Spend } from './spend.entity';
+import { SpendRow, toSpend } from './spend-row';
 
 /** Spends, always scoped by organization id and, for reads, by the caller's visibility. */
 @Injectable()
@@ -37,35 +38,8 @@ export class SpendsRepository {
    * are one statement (one round trip, one snapshot).
    */
   async listVisible(organizationId: string, scope: SpendScope, filter: ListSpendsQuery): Promise<Page<Spend>> {
-    const values: unknown[] = [organizationId];
-    const param = (value: unknown) => `$${values.push(value)}`;
-    const where = ['s.organization_id = $1'];
-    const visible = visibleTo(scope, param);
-    if (visible) where.push(visible);
-    if (filter.status) where.push(`s.status = ${param(filter.status)}`);
-    if (filter.user_id) where.push(`s.user_id = ${param(filter.user_id)}`);
-    if (filter.team_id) where.push(`s.team_id = ${param(filter.team_id)}`);
-    if (filter.category_id) where.push(`s.category_id = ${param(filter.category_id)}`);
-    if (filter.from) where.push(`s.spend_date >= ${param(filter.from)}`);
-    if (filter.to) where.push(`s.spend_date <= ${param(filter.to)}`);
-    const matches = where.join(' AND ');
-    let page: string;
-    if (filter.cursor) {
-      const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
-      page = `${matches} AND (s.spend_date, s.id) < (${param(date)}::date, ${param(id)}::uuid) ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)}`;
-    } else {
-      page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
-    }
-    const rows = await runSql<SpendRow & { total: string }>(
-      this.dataSource,
-      variant(
-        'spends.list',
-        `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
-       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
-       ORDER BY p.spend_date DESC, p.id DESC`,
-      ),
-      values,
-    );
+    const { statement, values } = listStatement(organizationId, scope, filter);
+    const rows = await runSql<SpendRow & { total: string }>(this.dataSource, statement, values);
     const total = Number(rows[0]?.total ?? 0);
     const items = rows.filter((row) => row.id !== null).map(toSpend);
     return toPage(items, total, filter, (last) => [last.spendDate, last.id]);
@@ -121,7 +95,88 @@ export class SpendsRepository {
     spend.updatedAt = row.updated_at;
   }
 
-  /** Writes the status an approval chain's end gave the spend (approved, rejected) and when. */
+  /** An edit's fields (draft or rejected spend), with the amount converted again. */
+  async saveFields(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_FIELDS, [
+      spend.organizationId,
+      spend.id,
+      spend.teamId,
+      spend.categoryId,
+      spend.vendorId,
+      spend.merchant,
+      spend.description,
+      spend.source,
+      spend.spendDate,
+      spend.amountMinor,
+      spend.currency,
+      spend.baseAmountMinor,
+      spend.baseCurrency,
+      spend.exchangeRate,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** A submission of an existing spend: the amount converted again and what the policies decided. */
+  async saveSubmission(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_SUBMISSION, [
+      spend.organizationId,
+      spend.id,
+      spend.baseAmountMinor,
+      spend.baseCurrency,
+      spend.exchangeRate,
+      spend.systemFlags,
+      spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation),
+      spend.flags,
+      spend.status,
+      spend.submittedAt,
+      spend.decidedAt,
+      spend.approvalRound,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** The policies run again over a pending spend: evaluation, flags, status, round. */
+  async saveReevaluation(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_REEVALUATION, [
+      spend.organizationId,
+      spend.id,
+      spend.policyEvaluation === null ? null : JSON.stringify(spend.policyEvaluation),
+      spend.flags,
+      spend.status,
+      spend.decidedAt,
+      spend.approvalRound,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** What receipts did to the spend: their count, verification, a filled merchant, flags. */
+  async saveReceiptState(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_RECEIPT_STATE, [
+      spend.organizationId,
+      spend.id,
+      spend.merchant,
+      spend.systemFlags,
+      spend.flags,
+      spend.receiptCount,
+      spend.receiptVerified,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** Finance marked the spend paid. */
+  async savePayment(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_PAYMENT, [
+      spend.organizationId,
+      spend.id,
+      spend.status,
+      spend.paidAt,
+      spend.paidBy,
+      spend.paymentReference,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
+  /** Writes the status an approval chain's end (approved, rejected) or a withdrawal gave the spend, and when. */
   async saveOutcome(tx: EntityManager, spend: Spend): Promise<void> {
     const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [
       spend.organizationId,
@@ -134,11 +189,51 @@ export class SpendsRepository {
 }
 
 /**
+ * A page of the list and its total, as one statement (one round trip, one snapshot) and its
+ * values. Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements.
+ */
+export function listStatement(
+  organizationId: string,
+  scope: SpendScope,
+  filter: Pick<
+    ListSpendsQuery,
+    'status' | 'user_id' | 'team_id' | 'category_id' | 'from' | 'to' | 'cursor' | 'limit' | 'offset'
+  >,
+): { statement: Statement; values: unknown[] } {
+  const values: unknown[] = [organizationId];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where = ['s.organization_id = $1'];
+  const visible = visibleTo(scope, param);
+  if (visible) where.push(visible);
+  if (filter.status) where.push(`s.status = ${param(filter.status)}`);
+  if (filter.user_id) where.push(`s.user_id = ${param(filter.user_id)}`);
+  if (filter.team_id) where.push(`s.team_id = ${param(filter.team_id)}`);
+  if (filter.category_id) where.push(`s.category_id = ${param(filter.category_id)}`);
+  if (filter.from) where.push(`s.spend_date >= ${param(filter.from)}`);
+  if (filter.to) where.push(`s.spend_date <= ${param(filter.to)}`);
+  const matches = where.join(' AND ');
+  let page: string;
+  if (filter.cursor) {
+    const [date, id] = decodeCursor(filter.cursor, ['date', 'uuid']);
+    page = `${matches} AND (s.spend_date, s.id) < (${param(date)}::date, ${param(id)}::uuid) ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)}`;
+  } else {
+    page = `${matches} ORDER BY s.spend_date DESC, s.id DESC LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`;
+  }
+  const statement = variant(
+    'spends.list',
+    `SELECT c.total, p.* FROM (SELECT COUNT(*) AS total FROM spends s WHERE ${matches}) c
+       LEFT JOIN LATERAL (SELECT ${SPEND_COLUMNS} FROM spends s WHERE ${page}) p ON true
+       ORDER BY p.spend_date DESC, p.id DESC`,
+  );
+  return { statement, values };
+}
+
+/**
  * The caller's visibility as a condition on alias `s`, its values added through `param`
  * (which answers the placeholder); null when the caller sees the whole organization. The
  * spends list and the reports both filter through it.
  */
-function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
+export function visibleTo(scope: SpendScope, param: (value: unknown) => string): string | null {
   if (scope.organizationWide) return null;
   // One user (an employee) by equality, so that (organization_id, user_id, spend_date, id)
   // serves a page in order instead of sorting all of the user's spends.
@@ -150,61 +245,20 @@ function visibleTo(scope: SpendScope, param: (value: unknown) => string): string
   return `(${any.join(' OR ')})`;
 }
 
-/** The caller's visibility as a WHERE clause on alias `s`; reports aggregate through the same one. */
-export function restrictTo(query: SelectQueryBuilder<Spend>, scope: SpendScope): SelectQueryBuilder<Spend> {
-  const parameters: Record<string, unknown> = {};
-  const visible = visibleTo(scope, (value) => {
-    const name = `scope${Object.keys(parameters).length}`;
-    parameters[name] = value;
-    return `:${name}`;
-  });
-  return visible ? query.andWhere(visible, parameters) : query;
-}
-
-interface SpendRow {
-  id: string;
-  organization_id: string;
-  user_id: string;
-  team_id: string | null;
-  category_id: string | null;
-  vendor_id: string | null;
-  merchant: string | null;
-  description: string | null;
-  amount_minor: string;
-  currency: string;
-  base_amount_minor: string;
-  base_currency: string;
-  exchange_rate: string;
-  spend_date: string;
-  source: Spend['source'];
-  status: Spend['status'];
-  policy_evaluation: StoredEvaluation | null;
-  system_flags: string[];
-  flags: string[];
-  receipt_count: number;
-  receipt_verified: boolean;
-  approval_round: number;
-  submitted_at: Date | null;
-  decided_at: Date | null;
-  paid_at: Date | null;
-  paid_by: string | null;
-  payment_reference: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** Every column, `spend_date` as the `YYYY-MM-DD` text the entity holds (pg would make it a local-time Date). */
 const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
   s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
   s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
   s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
 
-const LOCK_BY_ID = {
+// The statements of the create, list and decide paths are exported for the benchmark
+// (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
+export const LOCK_BY_ID = {
   name: 'spends.lock_by_id',
   text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.id = $2 FOR UPDATE`,
 };
 
-const HAS_DUPLICATE = {
+export const HAS_DUPLICATE = {
   name: 'spends.has_duplicate',
   text: `SELECT 1 FROM spends
          WHERE organization_id = $1 AND user_id = $2 AND spend_date = $3 AND amount_minor = $4 AND currency = $5
@@ -213,7 +267,7 @@ const HAS_DUPLICATE = {
          LIMIT 1`,
 };
 
-const INSERT = {
+export const INSERT = {
   name: 'spends.insert',
   text: `INSERT INTO spends (id, organization_id, user_id, team_id, category_id, vendor_id, merchant, description, amount_minor, currency,
            base_amount_minor, base_currency, exchange_rate, spend_date, source, status, policy_evaluation, system_flags, flags,
@@ -222,41 +276,52 @@ const INSERT = {
          RETURNING created_at, updated_at`,
 };
 
-const SAVE_OUTCOME = {
+export const SAVE_OUTCOME = {
   name: 'spends.save_outcome',
   text: 'UPDATE spends SET status = $3, decided_at = $4, updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND id = $2 RETURNING updated_at',
 };
 
-function toSpend(row: SpendRow): Spend {
-  return Object.assign(new Spend(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    userId: row.user_id,
-    teamId: row.team_id,
-    categoryId: row.category_id,
-    vendorId: row.vendor_id,
-    merchant: row.merchant,
-    description: row.description,
-    amountMinor: row.amount_minor,
-    currency: row.currency,
-    baseAmountMinor: row.base_amount_minor,
-    baseCurrency: row.base_currency,
-    exchangeRate: row.exchange_rate,
-    spendDate: row.spend_date,
-    source: row.source,
-    status: row.status,
-    policyEvaluation: row.policy_evaluation,
-    systemFlags: row.system_flags,
-    flags: row.flags,
-    receiptCount: row.receipt_count,
-    receiptVerified: row.receipt_verified,
-    approvalRound: row.approval_round,
-    submittedAt: row.submitted_at,
-    decidedAt: row.decided_at,
-    paidAt: row.paid_at,
-    paidBy: row.paid_by,
-    paymentReference: row.payment_reference,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-}
+/*
+ * The writes below set only the columns their use case changes. Those that may change nothing
+ * (an edit sending the same values, a receipt that tells nothing new) leave updated_at as it
+ * was, as a write of an unchanged row always has.
+ */
+const SAVE_FIELDS = {
+  name: 'spends.save_fields',
+  text: `UPDATE spends SET team_id = $3, category_id = $4, vendor_id = $5, merchant = $6, description = $7, source = $8,
+           spend_date = $9, amount_minor = $10, currency = $11, base_amount_minor = $12, base_currency = $13, exchange_rate = $14,
+           updated_at = CASE WHEN (team_id, category_id, vendor_id, merchant, description, source, spend_date, amount_minor, currency,
+               base_amount_minor, base_currency, exchange_rate)
+             IS DISTINCT FROM ($3::uuid, $4::uuid, $5::uuid, $6::text, $7::text, $8::text, $9::date, $10::bigint, $11::char(3),
+               $12::bigint, $13::char(3), $14::numeric)
+             THEN CURRENT_TIMESTAMP ELSE updated_at END
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_SUBMISSION = {
+  name: 'spends.save_submission',
+  text: `UPDATE spends SET base_amount_minor = $3, base_currency = $4, exchange_rate = $5, system_flags = $6, policy_evaluation = $7,
+           flags = $8, status = $9, submitted_at = $10, decided_at = $11, approval_round = $12, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_REEVALUATION = {
+  name: 'spends.save_reevaluation',
+  text: `UPDATE spends SET policy_evaluation = $3, flags = $4, status = $5, decided_at = $6, approval_round = $7, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_RECEIPT_STATE = {
+  name: 'spends.save_receipt_state',
+  text: `UPDATE spends SET merchant = $3, system_flags = $4, flags = $5, receipt_count = $6, receipt_verified = $7,
+           updated_at = CASE WHEN (merchant, system_flags, flags, receipt_count, receipt_verified)
+             IS DISTINCT FROM ($3::text, $4::text[], $5::text[], $6::integer, $7::boolean)
+             THEN CURRENT_TIMESTAMP ELSE updated_at END
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
+const SAVE_PAYMENT = {
+  name: 'spends.save_payment',
+  text: `UPDATE spends SET status = $3, paid_at = $4, paid_by = $5, payment_reference = $6, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};

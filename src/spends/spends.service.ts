@@ -84,7 +84,7 @@ export class SpendsService {
     await runner.connect();
     await runner.startTransaction('REPEATABLE READ');
     try {
-      const spend = runner.manager.create(Spend, {
+      const spend = Object.assign(new Spend(), {
         id: '00000000-0000-0000-0000-000000000000',
         organizationId: actor.organizationId,
         userId: ownerId,

@@ -45,7 +45,8 @@ export class ReportingLineRepository {
   }
 }
 
-const MANAGER_OF: Statement = {
+/** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */
+export const MANAGER_OF: Statement = {
   name: 'users.manager_of',
   text: `SELECT u.manager_id AS manager_id_of_user, ${userColumns('m')}
          FROM users u LEFT JOIN users m ON m.organization_id = u.organization_id AND m.id = u.manager_id

@@ -234,7 +234,8 @@ const LOGIN_CANDIDATE_IN: Statement = {
   text: `SELECT ${userColumns('u')}, o.name AS organization_name
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
 };
-const FIND_BY_ID: Statement = {
+/** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */
+export const FIND_BY_ID: Statement = {
   name: 'users.by_id',
   text: `SELECT ${userColumns()} FROM users WHERE organization_id = $1 AND id = $2`,
 };

@@ -35,7 +35,7 @@ export class OutboxRepository {
  * counters in opposite orders), number its events from there in the order they were
  * enqueued, and insert the rows in that order, so that ids follow it too.
  */
-const INSERT_ROWS: Statement = {
+export const INSERT_ROWS: Statement = {
   name: 'outbox.insert',
   text: `
     WITH input AS (

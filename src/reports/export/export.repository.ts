@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { runSql, variant } from '../../database/sql';
 import { ReportContext } from '../report-audience';
 import { ReportFilter } from '../report-filter';
 import { ReportsRepository } from '../reports.repository';
@@ -88,24 +89,28 @@ export class ExportRepository {
   ) {}
 
   async count(context: ReportContext, filter: ReportFilter): Promise<number> {
-    const row: { count: number } | undefined = await this.reports
-      .visibleSpends(context.organizationId, context.scope, filter)
-      .select('count(*)::int', 'count')
-      .getRawOne();
+    const spends = this.reports.visibleSpends(context.organizationId, context.scope, filter);
+    const [row] = await runSql<{ count: number }>(
+      this.dataSource,
+      variant('export.count', `SELECT count(*)::int AS count FROM spends s WHERE ${spends.where}`),
+      spends.values,
+    );
     return row?.count ?? 0;
   }
 
   /** The longest approval chain among the exported spends' current rounds: how many step columns to write. */
   async maxSteps(context: ReportContext, filter: ReportFilter): Promise<number> {
-    const row: { steps: number } | undefined = await this.reports
-      .visibleSpends(context.organizationId, context.scope, filter)
-      .innerJoin(
-        'approvals',
-        'a',
-        'a.organization_id = s.organization_id AND a.spend_id = s.id AND a.round = s.approval_round',
-      )
-      .select('coalesce(max(a.step), 0)::int', 'steps')
-      .getRawOne();
+    const spends = this.reports.visibleSpends(context.organizationId, context.scope, filter);
+    const [row] = await runSql<{ steps: number }>(
+      this.dataSource,
+      variant(
+        'export.max_steps',
+        `SELECT coalesce(max(a.step), 0)::int AS steps FROM spends s
+           INNER JOIN approvals a ON a.organization_id = s.organization_id AND a.spend_id = s.id AND a.round = s.approval_round
+         WHERE ${spends.where}`,
+      ),
+      spends.values,
+    );
     return row?.steps ?? 0;
   }
 
@@ -115,47 +120,22 @@ export class ExportRepository {
     after: ExportPosition | null,
     limit: number,
   ): Promise<ExportSpend[]> {
-    const query = this.reports
-      .visibleSpends(context.organizationId, context.scope, filter)
-      .innerJoin('users', 'u', 'u.organization_id = s.organization_id AND u.id = s.user_id')
-      .leftJoin('teams', 't', 't.organization_id = s.organization_id AND t.id = s.team_id')
-      .leftJoin('categories', 'c', 'c.organization_id = s.organization_id AND c.id = s.category_id')
-      .leftJoin('vendors', 'v', 'v.organization_id = s.organization_id AND v.id = s.vendor_id')
-      .select('s.id', 'id')
-      .addSelect("to_char(s.spend_date, 'YYYY-MM-DD')", 'spend_date')
-      .addSelect('s.status', 'status')
-      .addSelect('u.full_name', 'owner_name')
-      .addSelect('u.email', 'owner_email')
-      .addSelect('t.name', 'team')
-      .addSelect('c.name', 'category')
-      .addSelect('c.code', 'category_code')
-      .addSelect('v.name', 'vendor')
-      .addSelect('s.exchange_rate::text', 'exchange_rate');
-    for (const column of [
-      'merchant',
-      'description',
-      'amount_minor',
-      'currency',
-      'base_amount_minor',
-      'base_currency',
-      'submitted_at',
-      'decided_at',
-      'paid_at',
-      'payment_reference',
-      'flags',
-    ]) {
-      query.addSelect(`s.${column}`, column);
-    }
+    const spends = this.reports.visibleSpends(context.organizationId, context.scope, filter);
     if (after)
-      query.andWhere('(s.spend_date, s.id) > (:afterDate, :afterId)', {
-        afterDate: after.spendDate,
-        afterId: after.id,
-      });
-    const rows: SpendRow[] = await query
-      .orderBy('s.spend_date', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .limit(limit)
-      .getRawMany();
+      spends.and(`(s.spend_date, s.id) > (${spends.param(after.spendDate)}::date, ${spends.param(after.id)}::uuid)`);
+    const rows = await runSql<SpendRow>(
+      this.dataSource,
+      variant(
+        'export.batch',
+        `SELECT ${BATCH_COLUMNS} FROM spends s
+           INNER JOIN users u ON u.organization_id = s.organization_id AND u.id = s.user_id
+           LEFT JOIN teams t ON t.organization_id = s.organization_id AND t.id = s.team_id
+           LEFT JOIN categories c ON c.organization_id = s.organization_id AND c.id = s.category_id
+           LEFT JOIN vendors v ON v.organization_id = s.organization_id AND v.id = s.vendor_id
+         WHERE ${spends.where} ORDER BY s.spend_date ASC, s.id ASC LIMIT ${spends.param(limit)}`,
+      ),
+      spends.values,
+    );
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const steps = await this.steps(context.organizationId, ids);
@@ -189,17 +169,13 @@ export class ExportRepository {
 
   /** The current round's steps of these (already visible) spends, in chain order. */
   private async steps(organizationId: string, spendIds: string[]): Promise<Map<string, ExportStep[]>> {
-    const rows: Array<{ spend_id: string; step: number; status: string; decided_at: Date | null; approver: string }> =
-      await this.dataSource.query(
-        `SELECT a.spend_id, a.step, a.status, a.decided_at, coalesce(decider.full_name, assignee.full_name, a.approver_role) AS approver
-       FROM approvals a
-       JOIN spends s ON s.organization_id = a.organization_id AND s.id = a.spend_id AND s.approval_round = a.round
-       LEFT JOIN users assignee ON assignee.organization_id = a.organization_id AND assignee.id = a.approver_user_id
-       LEFT JOIN users decider ON decider.organization_id = a.organization_id AND decider.id = a.decided_by
-       WHERE a.organization_id = $1 AND a.spend_id = ANY($2)
-       ORDER BY a.spend_id, a.step`,
-        [organizationId, spendIds],
-      );
+    const rows = await runSql<{
+      spend_id: string;
+      step: number;
+      status: string;
+      decided_at: Date | null;
+      approver: string;
+    }>(this.dataSource, STEPS, [organizationId, spendIds]);
     const result = new Map<string, ExportStep[]>();
     for (const row of rows) {
       const list = result.get(row.spend_id) ?? [];
@@ -210,12 +186,31 @@ export class ExportRepository {
   }
 
   private async receipts(organizationId: string, spendIds: string[]): Promise<Map<string, string[]>> {
-    const rows: Array<{ spend_id: string; id: string }> = await this.dataSource.query(
-      'SELECT spend_id, id FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2) ORDER BY created_at, id',
-      [organizationId, spendIds],
-    );
+    const rows = await runSql<{ spend_id: string; id: string }>(this.dataSource, RECEIPTS, [organizationId, spendIds]);
     const result = new Map<string, string[]>();
     for (const row of rows) result.set(row.spend_id, [...(result.get(row.spend_id) ?? []), row.id]);
     return result;
   }
 }
+
+/** A batch's row: the spend's own columns and the names behind its ids. */
+const BATCH_COLUMNS = `s.id, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.status, u.full_name AS owner_name, u.email AS owner_email,
+  t.name AS team, c.name AS category, c.code AS category_code, v.name AS vendor, s.exchange_rate::text AS exchange_rate,
+  s.merchant, s.description, s.amount_minor, s.currency, s.base_amount_minor, s.base_currency, s.submitted_at, s.decided_at,
+  s.paid_at, s.payment_reference, s.flags`;
+
+const STEPS = {
+  name: 'export.steps',
+  text: `SELECT a.spend_id, a.step, a.status, a.decided_at, coalesce(decider.full_name, assignee.full_name, a.approver_role) AS approver
+         FROM approvals a
+         JOIN spends s ON s.organization_id = a.organization_id AND s.id = a.spend_id AND s.approval_round = a.round
+         LEFT JOIN users assignee ON assignee.organization_id = a.organization_id AND assignee.id = a.approver_user_id
+         LEFT JOIN users decider ON decider.organization_id = a.organization_id AND decider.id = a.decided_by
+         WHERE a.organization_id = $1 AND a.spend_id = ANY($2::uuid[])
+         ORDER BY a.spend_id, a.step`,
+};
+
+const RECEIPTS = {
+  name: 'export.receipts',
+  text: 'SELECT spend_id, id FROM receipts WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY created_at, id',
+};

@@ -44,7 +44,7 @@ export class ReceiptEffects {
     if (spend.status === 'cancelled') throw SpendErrors.SPEND_CLOSED('A cancelled spend takes no receipts');
     spend.receiptCount += 1;
     if (options.duplicate) setFlag(spend, 'duplicate_receipt', true);
-    await tx.save(spend);
+    await this.spends.saveReceiptState(tx, spend);
     return spend;
   }
 
@@ -71,7 +71,7 @@ export class ReceiptEffects {
       outcome.filled.push('merchant');
     }
     spend.receiptVerified = outcome.verified || otherReceiptVerified;
-    await tx.save(spend);
+    await this.spends.saveReceiptState(tx, spend);
     const changes = diff(before, spend, ['merchant', 'receiptVerified', 'systemFlags']);
     if (Object.keys(changes).length > 0) {
       await this.audit.record(tx, actor, {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Approval } from '../../approvals/approval.entity';
 import { ApprovalsService } from '../../approvals/approvals.service';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { Spend } from '../spend.entity';
+import { SpendsRepository } from '../spends.repository';
 import { PolicyCheck } from './policy-check';
 
 /**
@@ -20,6 +20,7 @@ import { PolicyCheck } from './policy-check';
 @Injectable()
 export class Reevaluation {
   constructor(
+    private readonly spends: SpendsRepository,
     private readonly policyCheck: PolicyCheck,
     private readonly approvals: ApprovalsService,
     private readonly audit: AuditService,
@@ -30,9 +31,7 @@ export class Reevaluation {
   async run(tx: EntityManager, actor: Actor | SystemActor, spend: Spend, reason: string): Promise<void> {
     if (spend.status !== 'pending_approval') return;
     const { stored, chain } = await this.policyCheck.run(tx, spend);
-    const round = await tx.find(Approval, {
-      where: { organizationId: spend.organizationId, spendId: spend.id, round: spend.approvalRound },
-    });
+    const round = await this.approvals.stepsOfRound(tx, spend.organizationId, spend.id, spend.approvalRound);
     const approvedBy = round.filter((a) => a.status === 'approved');
     const open = round.filter((a) => a.status === 'pending' || a.status === 'waiting').sort((a, b) => a.step - b.step);
     const remaining = chain.filter(
@@ -53,13 +52,13 @@ export class Reevaluation {
     if (spend.status !== 'pending_approval') {
       spend.decidedAt = new Date();
       await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
-      await tx.save(spend);
+      await this.spends.saveReevaluation(tx, spend);
     } else if (sameApprovers) {
-      await tx.save(spend);
+      await this.spends.saveReevaluation(tx, spend);
     } else {
       await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
       spend.approvalRound += 1;
-      await tx.save(spend);
+      await this.spends.saveReevaluation(tx, spend);
       if (remaining.length > 0) {
         await this.approvals.request(
           tx,

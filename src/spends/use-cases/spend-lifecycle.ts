@@ -43,7 +43,7 @@ export class SpendLifecycle {
         );
       const before = { ...spend };
       await this.fields.apply(tx, spend, dto);
-      await tx.save(spend);
+      await this.spends.saveFields(tx, spend);
       const changes = diff(before, spend, [
         'amountMinor',
         'currency',
@@ -87,7 +87,7 @@ export class SpendLifecycle {
       spend.status = 'cancelled';
       spend.decidedAt = new Date();
       await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
-      await tx.save(spend);
+      await this.spends.saveOutcome(tx, spend);
       await this.audit.record(tx, actor, {
         action: 'spend.cancelled',
         entityType: 'spend',
@@ -115,7 +115,7 @@ export class SpendLifecycle {
       spend.paidAt = dto.paid_at ? new Date(dto.paid_at) : new Date();
       spend.paidBy = actor.userId;
       spend.paymentReference = dto.reference ?? null;
-      await tx.save(spend);
+      await this.spends.savePayment(tx, spend);
       await this.audit.record(tx, actor, {
         action: 'spend.paid',
         entityType: 'spend',

@@ -28,7 +28,7 @@ export class Submission {
   async submit(tx: EntityManager, actor: Actor, spend: Spend): Promise<void> {
     const outcome = await this.evaluate(tx, spend);
     await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
-    await tx.save(spend);
+    await this.spends.saveSubmission(tx, spend);
     await this.record(tx, actor, spend, outcome);
   }
 
