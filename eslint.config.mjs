@@ -29,7 +29,8 @@ export default tseslint.config(
         {
           // The entity-manager API takes the entity class first: tx.find(Approval, …), tx.update(User, …).
           selector: `CallExpression[callee.property.name=/^(find|findOne|findBy|findOneBy|findOneOrFail|findAndCount|count|countBy|exists|existsBy|insert|update|upsert|delete|remove|increment|decrement)$/][arguments.0.type='Identifier'][arguments.0.name=/^[A-Z]/]`,
-          message: 'The ORM repository API is not used: write the SQL as a Statement in a *.repository.ts (docs/architecture.md, Persistence).',
+          message:
+            'The ORM repository API is not used: write the SQL as a Statement in a *.repository.ts (docs/architecture.md, Persistence).',
         },
       ],
     },
