@@ -7,15 +7,12 @@ import { OcrFailure } from './ocr-failure';
 import { readPdf } from './pdf-receipt';
 import { linesOfTsv, missedTallBands, OcrLine, withRecovered } from './ocr-layout';
 import { OcrPool } from './ocr-pool';
-import { lineVariants } from './line-variants';
-import { Band, bandImage, inkedRuns, PreparedPage, preparePage, scalePage, toPgm } from './receipt-image';
+import { bandImage, inkedRuns, PreparedPage, preparePage, scalePage } from './receipt-image';
 
 /** Text read off a document, and how sure OCR was of it (0..1; a PDF text layer is 1). */
 export interface OcrReading {
   text: string;
   confidence: number;
-  /** The recognized lines with their rows on the prepared page (a page reading only). */
-  lines?: OcrLine[];
 }
 
 /** What a document offers OCR: a PDF's text layer, a page to recognize, or nothing at all. */
@@ -116,38 +113,7 @@ export class OcrEngine implements OnApplicationShutdown {
     const text = withRecovered(lines, recovered)
       .map((l) => l.text)
       .join('\n');
-    const onPage = lines.map((l) => ({
-      text: l.text,
-      top: Math.floor(l.top / scale),
-      bottom: Math.ceil(l.bottom / scale),
-    }));
-    return { text, confidence: (result.data.confidence ?? 0) / 100, lines: onPage };
-  }
-
-  /**
-   * One line of a prepared page read again, alone (PSM 7), once for each of its `lineVariants`:
-   * the texts, in that order, for `receipt-vote.ts`.
-   */
-  async rereadLine(page: PreparedPage, band: Band): Promise<string[]> {
-    try {
-      const crop = await bandImage(page, band);
-      const pixels = crop.pgm.subarray(crop.pgm.length - crop.width * crop.height);
-      const pool = await this.workers();
-      const texts: string[] = [];
-      for (const variant of lineVariants({ pixels, width: crop.width, height: crop.height })) {
-        const image = toPgm(variant.pixels, variant.width, variant.height);
-        const read = await pool.run(LINE_PARAMETERS, (worker) => worker.recognize(image));
-        texts.push(read.data.text.trim());
-      }
-      return texts;
-    } catch (error) {
-      if (error instanceof OcrFailure) throw error;
-      throw new OcrFailure(
-        'OCR_ENGINE_FAILED',
-        `Tesseract failed: ${(error as Error)?.message ?? String(error)}`,
-        error,
-      );
-    }
+    return { text, confidence: (result.data.confidence ?? 0) / 100 };
   }
 
   /** After the jobs stopped (JobsModule, before shutdown): a running OCR job still has its workers. */

@@ -107,7 +107,7 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-export function toPgm(pixels: Uint8Array, width: number, height: number): Buffer {
+function toPgm(pixels: Buffer, width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii'), pixels]);
 }
 

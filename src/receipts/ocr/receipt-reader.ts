@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ReceiptExtraction, ReceiptMimeType } from './extraction';
 import { OcrEngine, OcrReading } from './ocr-engine';
 import { mergeReadings } from './receipt-merge';
-import { PreparedPage } from './receipt-image';
 import { FIELD_THRESHOLD, readFields, withholdUnsure } from './receipt-parser';
-import { carries, vote } from './receipt-vote';
 
 export interface ExtractOptions {
   /** When the receipt was received: no sale date on it can be later. */
@@ -52,41 +50,14 @@ export class ReceiptReader {
     }
     const first = await this.ocr.recognize(source.page);
     const fields = readFields(first.text, { wordConfidence: first.confidence, referenceDate });
-    if (!needsSecondLook(fields)) {
-      return { extraction: await this.putToVote(withholdUnsure(fields), source.page, first), readings: [first] };
-    }
+    if (!needsSecondLook(fields)) return { extraction: withholdUnsure(fields), readings: [first] };
     const failedPage = !fields.is_receipt || first.confidence < FAILED_PAGE;
     const second = await this.ocr.recognize(
       source.page,
       failedPage ? { adaptiveThreshold: true } : { lineHeight: SECOND_LOOK_LINE_HEIGHT },
     );
     const again = readFields(second.text, { wordConfidence: second.confidence, referenceDate });
-    const merged = withholdUnsure(mergeReadings(fields, again));
-    return { extraction: await this.putToVote(merged, source.page, first), readings: [first, second] };
-  }
-
-  /**
-   * The date and the total checked against re-readings of the first reading's lines that carry
-   * them (`receipt-vote.ts`): a digit Tesseract misread on the page is replaced when most
-   * re-readings of its line agree on another value.
-   */
-  private async putToVote(
-    extraction: ReceiptExtraction,
-    page: PreparedPage,
-    reading: OcrReading,
-  ): Promise<ReceiptExtraction> {
-    if (!extraction.is_receipt || !reading.lines) return extraction;
-    const voted = { ...extraction };
-    for (const field of ['date', 'total'] as const) {
-      const chosen = extraction[field];
-      if (chosen === null) continue;
-      const lines = reading.lines.filter((l) => carries(field, l.text, chosen));
-      const reread = await Promise.all(
-        lines.map(async (l) => ({ line: l.text, rereads: await this.ocr.rereadLine(page, l) })),
-      );
-      voted[field] = vote(field, chosen, reread);
-    }
-    return voted;
+    return { extraction: withholdUnsure(mergeReadings(fields, again)), readings: [first, second] };
   }
 }
 
