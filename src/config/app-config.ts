@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import { Environment, parseEnvironment, parseTrustProxy } from './environment';
+import { Environment, parseEnvironment } from './environment';
+import { parseTrustProxy } from './environment-values';
 
 /** An S3-compatible bucket for receipt files. */
 export interface S3Settings {
