@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
-import { JwtAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
+import { BearerAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
+import { Credentials } from './credentials/credentials';
+import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
 import { OwnPasswordController } from './own-password.controller';
@@ -18,7 +18,6 @@ import { TokensService } from './tokens.service';
   imports: [
     UsersModule,
     SessionsModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -34,9 +33,10 @@ import { TokensService } from './tokens.service';
     TokensService,
     LoginThrottle,
     LoginAttemptsRepository,
-    JwtStrategy,
+    Credentials,
+    SessionTokens,
     // Guards run in this order: who are you, must you change your password first, then may you.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
