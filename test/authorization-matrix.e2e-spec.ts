@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Role } from '../src/common/auth/roles';
+import { LADDER, ROLES, type LadderRole, type Role } from '../src/common/auth/roles';
 import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
@@ -19,13 +19,24 @@ type Schema = {
 type Operation = {
   operationId: string;
   security?: unknown[];
-  'x-minimum-role'?: Role;
+  'x-minimum-role'?: LadderRole;
+  'x-roles'?: Role[];
   requestBody?: { content: Record<string, { schema?: Schema }> };
 };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
-const ROLES: Role[] = ['employee', 'manager', 'finance', 'admin'];
-const RANK: Record<Role, number> = { employee: 0, manager: 1, finance: 2, admin: 3 };
+/**
+ * What the accountant, on no rung of the ladder, must never reach whatever a route's `x-roles`
+ * says: approving, paying, and administering users, policies, webhooks and the organization.
+ */
+const NEVER_ACCOUNTANT = [
+  /^\w+ \/api\/v1\/approvals/,
+  /^POST \/api\/v1\/spends\/\{id\}\/pay$/,
+  /^POST \/api\/v1\/policies/,
+  /^\w+ \/api\/v1\/admin\//,
+  /^(POST|PATCH|PUT|DELETE) \/api\/v1\/(policies|teams|organization)/,
+  /^\w+ \/api\/v1\/(webhook-subscriptions|organization\/identity-provider)/,
+];
 const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-usd-38.34.jpg'));
 
 /**
@@ -33,9 +44,11 @@ const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-
  * every role × the caller's own and another organization's ids. A route added later is in
  * the matrix without anyone writing a line, and fails it if it answers what docs/api.md forbids:
  * - without a token, every protected route answers 401;
- * - below the route's `x-minimum-role`, 403, and nothing else;
- * - at or above it, never 401 or 403 (ids that do not exist answer 404 or a validation 422);
- * - with another organization's real ids, even an admin gets 404: nothing of it is visible.
+ * - to a role not in the route's `x-roles` (the ladder from `x-minimum-role` up, and the
+ *   accountant where the route admits them), 403, and nothing else;
+ * - to a role in it, never 401 or 403 (ids that do not exist answer 404 or a validation 422);
+ * - with another organization's real ids, even an admin, or an accountant on the routes they may
+ *   call, gets 404: nothing of it is visible.
  */
 describe('Authorization matrix from the OpenAPI document', () => {
   let t: TestApp;
@@ -50,7 +63,8 @@ describe('Authorization matrix from the OpenAPI document', () => {
     document = (await request(t.http).get('/docs-json').expect(200)).body;
     own = await t.given.organization('Own Co');
     callers.admin = own.admin;
-    for (const role of ['employee', 'manager', 'finance'] as const) callers[role] = await t.given.user(own, role);
+    for (const role of ['employee', 'manager', 'finance', 'accountant'] as const)
+      callers[role] = await t.given.user(own, role);
 
     const other = await t.given.organization('Other Co');
     const employee = await t.given.user(other, 'employee');
@@ -139,12 +153,40 @@ describe('Authorization matrix from the OpenAPI document', () => {
     return operation.requestBody ? pending.send(body) : pending;
   }
 
-  it('documents the minimum role of every protected route', () => {
-    const missing = protectedOperations()
-      .filter(({ operation }) => !ROLES.includes(operation['x-minimum-role']!))
+  it('documents the minimum role and the roles of every protected route', () => {
+    const wrong = protectedOperations()
+      .filter(({ operation }) => {
+        const minimum = operation['x-minimum-role']!;
+        const roles = operation['x-roles'] ?? [];
+        const ladder = LADDER.slice(LADDER.indexOf(minimum));
+        // x-roles is the ladder from the minimum up, plus the accountant when admitted; nothing else.
+        return (
+          !LADDER.includes(minimum) ||
+          JSON.stringify(roles.filter((r) => r !== 'accountant')) !== JSON.stringify(ladder) ||
+          roles.some((r) => !ROLES.includes(r))
+        );
+      })
       .map((o) => o.route);
-    expect(missing).toEqual([]);
+    expect(wrong).toEqual([]);
     expect(protectedOperations().length).toBeGreaterThan(40);
+  });
+
+  it('never admits the accountant to approving, paying or administering', () => {
+    const admitted = protectedOperations().filter(({ operation }) => operation['x-roles']!.includes('accountant'));
+    expect(
+      admitted.filter(({ route }) => NEVER_ACCOUNTANT.some((never) => never.test(route))).map((o) => o.route),
+    ).toEqual([]);
+    // What the role is for: reading spends, receipts, reports, the audit log; managing categories and vendors.
+    expect(admitted.map((o) => o.route)).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/spends/{id}',
+        'GET /api/v1/receipts/{id}/file',
+        'GET /api/v1/reports/export',
+        'GET /api/v1/audit-logs/verify',
+        'GET /api/v1/audit-logs/export',
+        'PATCH /api/v1/categories/{id}',
+      ]),
+    );
   });
 
   it('answers 401 to every protected route without a token', async () => {
@@ -164,10 +206,9 @@ describe('Authorization matrix from the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('answers 403 below the minimum role and never 401/403 at or above it', async () => {
+  it("answers 403 to a role not in the route's x-roles and never 401/403 to one in it", async () => {
     const wrong: string[] = [];
     for (const { method, path, operation, route } of protectedOperations()) {
-      const minimum = operation['x-minimum-role']!;
       for (const role of ROLES) {
         // Ids that exist nowhere and an empty body: nothing can change, only the gate answers.
         const response = await call(
@@ -177,7 +218,7 @@ describe('Authorization matrix from the OpenAPI document', () => {
           operation,
           {},
         );
-        const allowed = RANK[role] >= RANK[minimum];
+        const allowed = operation['x-roles']!.includes(role);
         if (!allowed && (response.status !== 403 || response.body.code !== 'INSUFFICIENT_PERMISSIONS'))
           wrong.push(`${route} as ${role}: ${response.status}, expected 403`);
         if (allowed && (response.status === 401 || response.status === 403 || response.status >= 500))
@@ -189,31 +230,36 @@ describe('Authorization matrix from the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
-  it("answers 404 to an admin who names another organization's resources, on every route with ids", async () => {
-    const wrong: string[] = [];
-    const withIds = protectedOperations().filter(({ path }) => /\{\w+\}/.test(path));
-    expect(withIds.length).toBeGreaterThan(20);
-    for (const { method, path, operation, route } of withIds) {
-      // Each parameter names a resource of the segment before it: /teams/{id}/members/{user_id}.
-      const fill = (name: string, template: string) => {
-        const before = template
-          .slice(0, template.indexOf(`{${name}}`))
-          .replace(/\/$/, '')
-          .replace(/^\/api\/v1\//, '');
-        const resource = before.split('/{')[0] === before ? before : before.split('/').pop()!;
-        if (!foreign[resource])
-          throw new Error(`${route}: no foreign fixture for "${resource}" ({${name}}); add one to this suite`);
-        return foreign[resource];
-      };
-      const response = await call(
-        method,
-        concrete(path, fill),
-        own.admin.accessToken,
-        operation,
-        exampleBody(operation),
+  it.each(['admin', 'accountant'] as const)(
+    "answers 404 to an %s who names another organization's resources, on every route with ids they may call",
+    async (role) => {
+      const wrong: string[] = [];
+      const withIds = protectedOperations().filter(
+        ({ path, operation }) => /\{\w+\}/.test(path) && operation['x-roles']!.includes(role),
       );
-      if (response.status !== 404) wrong.push(`${route}: ${response.status} ${response.body?.code ?? ''}`);
-    }
-    expect(wrong).toEqual([]);
-  });
+      expect(withIds.length).toBeGreaterThan(role === 'admin' ? 20 : 8);
+      for (const { method, path, operation, route } of withIds) {
+        // Each parameter names a resource of the segment before it: /teams/{id}/members/{user_id}.
+        const fill = (name: string, template: string) => {
+          const before = template
+            .slice(0, template.indexOf(`{${name}}`))
+            .replace(/\/$/, '')
+            .replace(/^\/api\/v1\//, '');
+          const resource = before.split('/{')[0] === before ? before : before.split('/').pop()!;
+          if (!foreign[resource])
+            throw new Error(`${route}: no foreign fixture for "${resource}" ({${name}}); add one to this suite`);
+          return foreign[resource];
+        };
+        const response = await call(
+          method,
+          concrete(path, fill),
+          callers[role].accessToken,
+          operation,
+          exampleBody(operation),
+        );
+        if (response.status !== 404) wrong.push(`${route}: ${response.status} ${response.body?.code ?? ''}`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });

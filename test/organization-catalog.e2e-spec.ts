@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Role } from '../src/common/auth/roles';
+import type { LadderRole } from '../src/common/auth/roles';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -33,7 +33,7 @@ describe('Organization settings, categories and vendors', () => {
   let employee: TestUser;
   let manager: TestUser;
   let finance: TestUser;
-  const byRole = (role: Role): TestUser => ({ employee, manager, finance, admin: acme.admin })[role];
+  const byRole = (role: LadderRole): TestUser => ({ employee, manager, finance, admin: acme.admin })[role];
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
@@ -60,20 +60,23 @@ describe('Organization settings, categories and vendors', () => {
   const suffix = () => Math.random().toString(16).slice(2, 8);
 
   describe('the organization', () => {
-    it.each<Role>(['employee', 'manager', 'finance', 'admin'])('shows a(n) %s their own organization', async (role) => {
-      const response = await t.as(byRole(role)).get('/organization').expect(200);
-      expect(response.body).toEqual({
-        id: acme.id,
-        name: 'Acme',
-        base_currency: 'USD',
-        settings: {},
-        created_at: expect.stringMatching(ISO_TIMESTAMP),
-      });
-      expect((await t.as(globex.admin).get('/organization').expect(200)).body).toMatchObject({
-        id: globex.id,
-        name: 'Globex',
-      });
-    });
+    it.each<LadderRole>(['employee', 'manager', 'finance', 'admin'])(
+      'shows a(n) %s their own organization',
+      async (role) => {
+        const response = await t.as(byRole(role)).get('/organization').expect(200);
+        expect(response.body).toEqual({
+          id: acme.id,
+          name: 'Acme',
+          base_currency: 'USD',
+          settings: {},
+          created_at: expect.stringMatching(ISO_TIMESTAMP),
+        });
+        expect((await t.as(globex.admin).get('/organization').expect(200)).body).toMatchObject({
+          id: globex.id,
+          name: 'Globex',
+        });
+      },
+    );
 
     it('refuses a caller without a token with 401', async () => {
       expectProblem(await anonymous().get('/api/v1/organization'), 401, 'AUTHENTICATION_REQUIRED');
@@ -167,7 +170,7 @@ describe('Organization settings, categories and vendors', () => {
         ]);
       });
 
-      it.each<Role>(['employee', 'manager', 'finance'])(
+      it.each<LadderRole>(['employee', 'manager', 'finance'])(
         'refuses a(n) %s any change with 403 INSUFFICIENT_PERMISSIONS',
         async (role) => {
           const response = await t.as(byRole(role)).patch('/organization', {
@@ -449,7 +452,7 @@ describe('Organization settings, categories and vendors', () => {
     });
 
     describe('who may change them', () => {
-      it.each<Role>(['employee', 'manager', 'finance'])(
+      it.each<LadderRole>(['employee', 'manager', 'finance'])(
         'refuses a(n) %s every change with 403, changing nothing, but lets them read',
         async (role) => {
           const caller = byRole(role);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Role } from '../src/common/auth/roles';
+import type { LadderRole } from '../src/common/auth/roles';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
 import type { Caller } from './helpers/requests';
@@ -36,7 +36,7 @@ describe('Policies and exchange rates', () => {
   let employee: TestUser;
   let manager: TestUser;
   let finance: TestUser;
-  const byRole = (role: Role): TestUser => ({ employee, manager, finance, admin: acme.admin })[role];
+  const byRole = (role: LadderRole): TestUser => ({ employee, manager, finance, admin: acme.admin })[role];
   const today = new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
@@ -569,7 +569,7 @@ describe('Policies and exchange rates', () => {
         policy = await t.given.policy(acme.admin, [bigSpendRule], { name: unique('Guarded') });
       });
 
-      it.each<Role>(['employee', 'manager'])(
+      it.each<LadderRole>(['employee', 'manager'])(
         'refuses a(n) %s everything, the list included, with 403',
         async (role) => {
           const caller = byRole(role);
@@ -578,7 +578,7 @@ describe('Policies and exchange rates', () => {
         },
       );
 
-      it.each<Role>(['employee', 'manager', 'finance'])(
+      it.each<LadderRole>(['employee', 'manager', 'finance'])(
         'refuses a(n) %s any change with 403 INSUFFICIENT_PERMISSIONS, changing nothing',
         async (role) => {
           const caller = byRole(role);
@@ -661,7 +661,7 @@ describe('Policies and exchange rates', () => {
   describe('simulating a spend: POST /policies/simulate', () => {
     const body = (extra: object = {}) => ({ amount: '12.00', currency: 'USD', spend_date: today, ...extra });
 
-    it.each<Role>(['finance', 'admin'])('answers a(n) %s the evaluation, storing nothing', async (role) => {
+    it.each<LadderRole>(['finance', 'admin'])('answers a(n) %s the evaluation, storing nothing', async (role) => {
       const spends = await count(`SELECT count(*) FROM spends`);
       const response = await t
         .as(byRole(role))
@@ -682,7 +682,7 @@ describe('Policies and exchange rates', () => {
       expect(await count(`SELECT count(*) FROM spends`)).toBe(spends);
     });
 
-    it.each<Role>(['employee', 'manager'])('refuses a(n) %s with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
+    it.each<LadderRole>(['employee', 'manager'])('refuses a(n) %s with 403 INSUFFICIENT_PERMISSIONS', async (role) => {
       expectProblem(await t.as(byRole(role)).post('/policies/simulate', body()), 403, 'INSUFFICIENT_PERMISSIONS');
     });
 
@@ -1079,7 +1079,7 @@ describe('Policies and exchange rates', () => {
     });
 
     describe('who may change rates', () => {
-      it.each<Role>(['employee', 'manager', 'finance'])(
+      it.each<LadderRole>(['employee', 'manager', 'finance'])(
         'refuses a(n) %s setting or importing rates with 403, changing nothing',
         async (role) => {
           const caller = byRole(role);

@@ -19,7 +19,7 @@ export class ApprovalsController {
   @ApiOperation({
     summary: 'Approval steps assigned to the caller',
     description:
-      'Assigned by name, or to a role the caller holds (finance steps: finance and admins; admin steps: admins). `pending` lists what can be decided now, oldest first; `approved` / `rejected` also list what the caller decided.',
+      'Assigned by name, or to a role the caller holds (finance steps: finance and admins; admin steps: admins); never an accountant, who does not approve. `pending` lists what can be decided now, oldest first; `approved` / `rejected` also list what the caller decided.',
   })
   @ApiPageResponse(ApprovalResponseDto, 'A page of approval steps')
   @ApiValidation()

@@ -203,7 +203,9 @@ export class ApprovalsService {
   }
 }
 
+/** An accountant never decides, not even a step that named them before their role changed. */
 function mayDecide(actor: Actor, approval: Approval): boolean {
+  if (actor.role === 'accountant') return false;
   if (approval.approverUserId) return approval.approverUserId === actor.userId;
   return approval.approverRole !== null && hasAtLeast(actor.role, approval.approverRole);
 }

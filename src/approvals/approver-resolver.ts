@@ -20,7 +20,7 @@ export interface ChainContext {
 /**
  * Turns the approvers policies name (manager, team_lead, user:<id>, finance, admin) into
  * people or roles for one spend. Whoever cannot serve (nobody configured, deactivated, the
- * owner themselves) falls back to finance, and the note says so.
+ * owner themselves, an accountant) falls back to finance, and the note says so.
  */
 @Injectable()
 export class ApproverResolver {
@@ -71,6 +71,7 @@ export class ApproverResolver {
     if (candidate === context.ownerId) return fallback("that is the spend's owner, who cannot approve their own spend");
     if (user === undefined) user = await this.directory.user(context.organizationId, candidate, tx);
     if (!user || !user.isActive) return fallback(`${candidate} is not an active user of this organization`);
+    if (user.role === 'accountant') return fallback(`${candidate} is an accountant, who never approves`);
     return { requirement, userId: user.id, role: null, note: null };
   }
 }

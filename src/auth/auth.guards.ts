@@ -2,12 +2,14 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import {
+  ADMITS_ACCOUNTANT_KEY,
   AuthenticatedUser,
   BEFORE_PASSWORD_CHANGE_KEY,
   IS_PUBLIC_KEY,
   MINIMUM_ROLE_KEY,
+  whoMayCall,
 } from '../common/auth/decorators';
-import { Actor, hasAtLeast, Role } from '../common/auth/roles';
+import { Actor, hasAtLeast, LadderRole } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { Credentials } from './credentials/credentials';
 
@@ -60,16 +62,25 @@ export class PasswordChangeGuard implements CanActivate {
   }
 }
 
-/** Enforces the minimum role that `@Authenticated({ role })` put on the route. */
+/**
+ * Enforces the minimum role that `@Authenticated({ role })` put on the route; the accountant,
+ * on no rung of the ladder, passes only where `@Authenticated({ accountant: true })` admits them.
+ */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const minimum = this.reflector.getAllAndOverride<Role | undefined>(MINIMUM_ROLE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const minimum =
+      this.reflector.getAllAndOverride<LadderRole | undefined>(MINIMUM_ROLE_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'employee';
+    const admitsAccountant =
+      this.reflector.getAllAndOverride<boolean | undefined>(ADMITS_ACCOUNTANT_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -77,8 +88,11 @@ export class RolesGuard implements CanActivate {
     if (isPublic) return true;
     const actor = context.switchToHttp().getRequest<Request>().user as Actor | undefined;
     if (!actor) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
-    if (!hasAtLeast(actor.role, minimum ?? 'employee')) {
-      throw CommonErrors.INSUFFICIENT_PERMISSIONS(`Insufficient permissions: this needs the ${minimum} role or higher`);
+    const allowed = actor.role === 'accountant' ? admitsAccountant : hasAtLeast(actor.role, minimum);
+    if (!allowed) {
+      throw CommonErrors.INSUFFICIENT_PERMISSIONS(
+        `Insufficient permissions: this needs ${whoMayCall(minimum, admitsAccountant)}`,
+      );
     }
     return true;
   }

@@ -17,7 +17,7 @@ export class OwnPasswordController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('password')
-  @Authenticated({ beforePasswordChange: true })
+  @Authenticated({ beforePasswordChange: true, accountant: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Change your own password',

@@ -33,7 +33,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     constructor(readonly catalog: CatalogService) {}
 
     @Get()
-    @Authenticated()
+    @Authenticated({ accountant: true })
     @ApiOperation({
       summary: `List ${kind.path}`,
       description: 'Ordered by name; filter with is_active=true for pickers.',
@@ -45,11 +45,11 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     }
 
     @Post()
-    @Authenticated({ role: 'admin' })
+    @Authenticated({ role: 'admin', accountant: true })
     @Idempotent()
     @ApiOperation({
       summary: `Create a ${kind.noun}`,
-      description: `Admin only. A name (or code) another ${kind.noun} of the organization already has is 409.`,
+      description: `Admins and accountants (who keep the codes accounting books on). A name (or code) another ${kind.noun} of the organization already has is 409.`,
     })
     @ApiCreatedResponse({ type: CatalogItemResponseDto })
     @ApiValidation()
@@ -59,7 +59,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     }
 
     @Get(':id')
-    @Authenticated()
+    @Authenticated({ accountant: true })
     @ApiOperation({
       summary: `Get a ${kind.noun}`,
       description: `Any member of the organization; retired ${kind.path} are answered too, with is_active false.`,
@@ -72,10 +72,10 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     }
 
     @Patch(':id')
-    @Authenticated({ role: 'admin' })
+    @Authenticated({ role: 'admin', accountant: true })
     @ApiOperation({
       summary: `Update a ${kind.noun}`,
-      description: 'Admin only; only the fields sent change.',
+      description: 'Admins and accountants; only the fields sent change.',
     })
     @ApiOkResponse({ type: CatalogItemResponseDto })
     @ApiValidation()
@@ -90,7 +90,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
 
     @Delete(':id')
     @HttpCode(200)
-    @Authenticated({ role: 'admin' })
+    @Authenticated({ role: 'admin', accountant: true })
     @ApiOperation({
       summary: `Retire a ${kind.noun}`,
       description: 'Soft delete: it stays on the spends that name it but can no longer be chosen.',

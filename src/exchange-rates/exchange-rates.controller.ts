@@ -21,7 +21,7 @@ export class ExchangeRatesController {
   constructor(private readonly rates: ExchangeRatesService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({ summary: 'List exchange rates into the base currency', description: 'Newest date first.' })
   @ApiPageResponse(ExchangeRateResponseDto, 'A page of rates')
   @ApiValidation()

@@ -20,7 +20,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: "The caller's notifications, newest first",
     description:
@@ -34,7 +34,7 @@ export class NotificationsController {
 
   @Post('read-all')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: "Mark all of the caller's notifications read",
     description: '`updated` counts those that were unread.',
@@ -46,7 +46,7 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: 'Mark one notification read',
     description: "Reading it again is fine and keeps the first `read_at`. Someone else's notification is 404.",

@@ -12,7 +12,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: "The caller's organization",
     description:

@@ -101,7 +101,7 @@ export class ReceiptsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: 'Get a receipt with its OCR status and what was read',
     description: 'Visible to whoever may see the spend.',
@@ -114,7 +114,7 @@ export class ReceiptsController {
   }
 
   @Get(':id/file')
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: "Download the receipt's file",
     description: 'The stored bytes with their content type; visible to whoever may see the spend.',

@@ -6,7 +6,7 @@ import { SpendAccess, SpendScope } from '../spends/spend-access';
 /** Who a report is for: whose spends it may count, in which currency and time zone. */
 export interface ReportContext {
   organizationId: string;
-  /** Finance and admin: the organization; managers: their reporting line and teams (as GET /spends). */
+  /** Finance, admin and accountant: the organization; managers: their reporting line and teams (as GET /spends). */
   scope: SpendScope;
   baseCurrency: string;
   /** IANA zone of the organization's settings; UTC when unset. */

@@ -20,7 +20,7 @@ const BAD_QUERY = [
   '1 field failed validation: group_by must be one of category, user, team, month, status',
 ] as const;
 const SCOPE =
-  'Finance and admin see the whole organization; managers the spends they may see in GET /spends (their reporting line, the teams they lead, ' +
+  'Finance, admin and accountant see the whole organization; managers the spends they may see in GET /spends (their reporting line, the teams they lead, ' +
   'the spends they are an approver of); employees are refused. Without `status`, spends pending approval, approved and paid are counted; `from`/`to` bound spend_date, inclusive.';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -50,7 +50,7 @@ export class ReportsController {
   ) {}
 
   @Get('summary')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', accountant: true })
   @ApiOperation({
     summary: 'Spend totals grouped by category, user, team, month or status',
     description:
@@ -64,7 +64,7 @@ export class ReportsController {
   }
 
   @Get('dashboard')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', accountant: true })
   @ApiOperation({
     summary:
       'The dashboard: pending approvals, this month against last, decision time, top categories, policy violations',
@@ -79,7 +79,7 @@ export class ReportsController {
   }
 
   @Get('export')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', accountant: true })
   @ApiOperation({
     summary: 'Download spends with their approvals: CSV, XLSX or an accounting journal',
     description:
@@ -128,7 +128,7 @@ export class ReportsController {
   }
 
   @Get('chart.png')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', accountant: true })
   @ApiOperation({
     summary: 'Spend per month or per category as a PNG bar chart',
     description:

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ApprovalsService } from '../approvals/approvals.service';
 import type { Actor } from '../common/auth/roles';
-import { hasAtLeast } from '../common/auth/roles';
+import { readsWholeOrganization } from '../common/auth/roles';
 import { Directory } from '../users/directory';
 
 /**
  * Which spends a caller may see, answered in one place for every endpoint:
- * - finance and admin: the whole organization;
+ * - finance, admin and accountant: the whole organization;
  * - managers: their own, everyone below them in the reporting line (transitively), and the
  *   spends and members of the teams they lead;
  * - everyone: their own, and the spends on which they are a named approver.
@@ -22,7 +22,7 @@ export class SpendAccess {
   ) {}
 
   async scopeFor(actor: Actor): Promise<SpendScope> {
-    if (hasAtLeast(actor.role, 'finance')) return { organizationWide: true };
+    if (readsWholeOrganization(actor.role)) return { organizationWide: true };
     const userIds = new Set([actor.userId]);
     const teamIds = new Set<string>();
     if (actor.role === 'manager') {

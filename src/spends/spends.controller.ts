@@ -51,11 +51,11 @@ export class SpendsController {
   }
 
   @Get()
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: 'List the spends the caller may see',
     description:
-      'Employees see their own; managers also their reporting line and the teams they lead; finance and admin the whole organization. Newest spend_date first.',
+      'Employees see their own; managers also their reporting line and the teams they lead; finance, admin and accountant the whole organization. Newest spend_date first.',
   })
   @ApiPageResponse(SpendResponseDto, 'A page of spends')
   @ApiValidation()
@@ -64,7 +64,7 @@ export class SpendsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: 'Get a spend with its approvals and policy evaluation',
     description:

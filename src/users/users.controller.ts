@@ -13,7 +13,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('me')
-  @Authenticated({ beforePasswordChange: true })
+  @Authenticated({ beforePasswordChange: true, accountant: true })
   @ApiOperation({
     summary: "The caller's own user",
     description:
@@ -25,7 +25,7 @@ export class UsersController {
   }
 
   @Patch('me')
-  @Authenticated()
+  @Authenticated({ accountant: true })
   @ApiOperation({
     summary: "Update the caller's own name or e-mail preference",
     description:

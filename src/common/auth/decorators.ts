@@ -3,11 +3,12 @@ import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CommonErrors } from '../errors/common.errors';
 import { ApiProblems } from '../swagger/api-problems.decorator';
-import { Actor, Role } from './roles';
+import { Actor, LADDER, LadderRole, Role } from './roles';
 
 export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
 export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
+export const ADMITS_ACCOUNTANT_KEY = 'spendin:admits-accountant';
 
 /** How the caller proved who they are: Spendin's own access token so far. */
 export type CredentialKind = 'session';
@@ -33,18 +34,36 @@ const UNAUTHENTICATED = [
   [CommonErrors.TOKEN_EXPIRED, 'The bearer token has expired; refresh it'],
 ] as const;
 
+/** "the finance role or higher, or the accountant role": the words of a route's 403, documented and answered. */
+export function whoMayCall(minimum: LadderRole, admitsAccountant: boolean): string {
+  const ladder = minimum === 'admin' ? 'the admin role' : `the ${minimum} role or higher`;
+  return admitsAccountant ? `${ladder}, or the accountant role` : `${ladder} (not the accountant role)`;
+}
+
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
- * is given, at least that role. It also documents the bearer scheme, the 401/403 answers and
- * the role in the operation's `x-minimum-role`. While an admin requires a user to change their
- * password, only routes with `beforePasswordChange` answer that user (GET /users/me and
- * POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
+ * is given, at least that role of the ladder. The accountant is on no rung: only routes with
+ * `accountant: true` answer them (reading spends, receipts, reports, exports and the audit log,
+ * managing categories and vendors, their own user). It also documents the bearer scheme, the
+ * 401/403 answers, the role in the operation's `x-minimum-role` and every role that may call in
+ * `x-roles`. While an admin requires a user to change their password, only routes with
+ * `beforePasswordChange` answer that user (GET /users/me and POST /users/me/password); every
+ * other answers 403 PASSWORD_CHANGE_REQUIRED.
  */
-export function Authenticated(options: { role?: Role; beforePasswordChange?: boolean } = {}) {
+export function Authenticated(
+  options: { role?: LadderRole; accountant?: boolean; beforePasswordChange?: boolean } = {},
+) {
   const minimum = options.role ?? 'employee';
+  const roles: Role[] = [
+    ...LADDER.slice(LADDER.indexOf(minimum)),
+    ...(options.accountant ? ['accountant' as const] : []),
+  ];
   const problems: Array<[typeof CommonErrors.INVALID_TOKEN, string]> = UNAUTHENTICATED.map(([f, d]) => [f, d]);
-  if (minimum !== 'employee') {
-    problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
+  if (minimum !== 'employee' || !options.accountant) {
+    problems.push([
+      CommonErrors.INSUFFICIENT_PERMISSIONS,
+      `Requires ${whoMayCall(minimum, options.accountant === true)}`,
+    ]);
   }
   if (!options.beforePasswordChange) {
     problems.push([
@@ -54,10 +73,12 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
   }
   return applyDecorators(
     SetMetadata(MINIMUM_ROLE_KEY, minimum),
+    SetMetadata(ADMITS_ACCOUNTANT_KEY, options.accountant === true),
     SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, options.beforePasswordChange === true),
     ApiBearerAuth('bearer'),
     // Machine-readable for clients and for the generated authorization matrix test.
     ApiExtension('x-minimum-role', minimum),
+    ApiExtension('x-roles', roles),
     ApiProblems(...problems),
   );
 }

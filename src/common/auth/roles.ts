@@ -1,9 +1,28 @@
-export const ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
+/** The ladder, lowest first: employee < manager < finance < admin. */
+export const LADDER = ['employee', 'manager', 'finance', 'admin'] as const;
+export type LadderRole = (typeof LADDER)[number];
+
+/**
+ * Every role a user can hold: the ladder, and `accountant`, which is no rung of it. An
+ * accountant reads every spend, receipt, report, export and the audit log of their organization
+ * and manages its accounting fields (category and vendor codes), but never approves, never pays
+ * and administers nothing else; each route says whether it admits them (`@Authenticated({ accountant })`).
+ */
+export const ROLES = [...LADDER, 'accountant'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** employee < manager < finance < admin: a higher role may do what a lower one can. */
-export function hasAtLeast(role: Role, minimum: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
+/** employee < manager < finance < admin: a higher role may do what a lower one can. An accountant is on no rung. */
+export function hasAtLeast(role: Role, minimum: LadderRole): boolean {
+  const rank = (LADDER as readonly Role[]).indexOf(role);
+  return rank >= 0 && rank >= LADDER.indexOf(minimum);
+}
+
+/**
+ * Whoever reads the whole organization's spends, receipts and reports: finance, admin and the
+ * accountant.
+ */
+export function readsWholeOrganization(role: Role): boolean {
+  return role === 'accountant' || hasAtLeast(role, 'finance');
 }
 
 /**
