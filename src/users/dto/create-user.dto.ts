@@ -4,6 +4,11 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLeng
 import { IsNewPassword } from '../../common/auth/password.validators';
 import { Role, ROLES } from '../../common/auth/roles';
 
+/** The roles, for the OpenAPI document of every field that takes one. */
+export const ROLE_DESCRIPTION =
+  'employee < manager < finance < admin, each doing what the one below may and more; accountant beside them: ' +
+  'reads every spend, receipt, report, export and the audit log, manages categories and vendors, never approves or pays';
+
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
@@ -23,7 +28,7 @@ export class CreateUserDto {
   @Length(1, 200)
   full_name: string;
 
-  @ApiProperty({ enum: ROLES, example: 'employee' })
+  @ApiProperty({ enum: ROLES, example: 'employee', description: ROLE_DESCRIPTION })
   @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role: Role;
 

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { IsNewPassword } from '../../common/auth/password.validators';
 import { Role, ROLES } from '../../common/auth/roles';
+import { ROLE_DESCRIPTION } from './create-user.dto';
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ example: 'Jane Q. Doe', minLength: 1, maxLength: 200 })
@@ -12,7 +13,7 @@ export class UpdateUserDto {
   @Length(1, 200)
   full_name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES, example: 'manager' })
+  @ApiPropertyOptional({ enum: ROLES, example: 'accountant', description: ROLE_DESCRIPTION })
   @IsOptional()
   @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role?: Role;
