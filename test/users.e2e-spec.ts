@@ -291,7 +291,7 @@ describe('Users and teams: who is in the organization and how they are organized
       expectProblem(badFilters, 422, 'VALIDATION_FAILED');
       expect(badFilters.body.errors).toEqual(
         expect.arrayContaining([
-          { field: 'role', message: 'must be one of employee, manager, finance, admin' },
+          { field: 'role', message: 'must be one of employee, manager, finance, admin, accountant' },
           { field: 'is_active', message: 'must be true or false' },
         ]),
       );
@@ -415,7 +415,7 @@ describe('Users and teams: who is in the organization and how they are organized
       expect(response.body.errors).toEqual(
         expect.arrayContaining([
           { field: 'email', message: 'must be an e-mail address' },
-          { field: 'role', message: 'must be one of employee, manager, finance, admin' },
+          { field: 'role', message: 'must be one of employee, manager, finance, admin, accountant' },
           expect.objectContaining({ field: 'password' }),
         ]),
       );
