@@ -238,6 +238,59 @@ describe('The accountant role', () => {
     });
   });
 
+  describe("recodes a spend's accounting fields, in any status", () => {
+    it('moves a paid spend to another category: the journal books it there, nothing else changes', async () => {
+      const category = (await t.as(accountant).post('/categories', { name: 'Van parts', code: '6430' }).expect(201))
+        .body;
+      const before = (await t.as(accountant).get(`/spends/${spend.id}`).expect(200)).body;
+      expect(before.status).toBe('paid');
+      const recoded = (
+        await t.as(accountant).patch(`/spends/${spend.id}/accounting`, { category_id: category.id }).expect(200)
+      ).body;
+      expect(recoded).toEqual({ ...before, category_id: category.id, updated_at: expect.any(String) });
+
+      const journal = (
+        await t.as(accountant).get(`/reports/export?format=journal_csv&from=${today}&to=${today}`).expect(200)
+      ).text;
+      const debit = journal.split(/\r?\n/).find((line) => line.includes(spend.id) && line.includes(',6430,'));
+      expect(debit).toBeDefined();
+
+      const [entry] = (await t.as(finance).get(`/audit-logs?entity_id=${spend.id}&action=spend.recoded`).expect(200))
+        .body.items;
+      expect(entry).toMatchObject({
+        actor_id: accountant.id,
+        metadata: { status: 'paid', changes: { category_id: { from: null, to: category.id } } },
+      });
+    });
+
+    it('refuses a retired category, the owner, a manager, and another organization', async () => {
+      const retired = (await t.as(accountant).post('/categories', { name: 'Old codes', code: '6999' }).expect(201))
+        .body;
+      await t.as(accountant).delete(`/categories/${retired.id}`).expect(200);
+      const manager = await t.given.user(acme, 'manager');
+      const before = (await t.as(accountant).get(`/spends/${spend.id}`).expect(200)).body.category_id;
+
+      expectProblem(
+        await t.as(accountant).patch(`/spends/${spend.id}/accounting`, { category_id: retired.id }),
+        422,
+        'INVALID_REFERENCE',
+      );
+      for (const caller of [employee, manager]) {
+        expectProblem(
+          await t.as(caller).patch(`/spends/${spend.id}/accounting`, { category_id: null }),
+          403,
+          'INSUFFICIENT_PERMISSIONS',
+        );
+      }
+      expectProblem(
+        await t.as(otherAccountant).patch(`/spends/${spend.id}/accounting`, { category_id: null }),
+        404,
+        'SPEND_NOT_FOUND',
+      );
+      expect((await t.as(accountant).get(`/spends/${spend.id}`).expect(200)).body.category_id).toBe(before);
+    });
+  });
+
   describe("another organization's accountant", () => {
     it('sees nothing of the first: not its spend, receipt, audit entries or reports', async () => {
       expectProblem(await t.as(otherAccountant).get(`/spends/${spend.id}`), 404, 'SPEND_NOT_FOUND');

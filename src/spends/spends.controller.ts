@@ -7,7 +7,7 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
 import { ExchangeRateErrors } from '../exchange-rates/exchange-rates.errors';
-import { CreateSpendDto, UpdateSpendDto } from './dto/spend-input.dto';
+import { CreateSpendDto, RecodeSpendDto, UpdateSpendDto } from './dto/spend-input.dto';
 import { ListSpendsQuery, PaySpendDto } from './dto/spend-query.dto';
 import { SpendResponseDto } from './dto/spend-response.dto';
 import { SpendErrors } from './spends.errors';
@@ -98,6 +98,26 @@ export class SpendsController {
     @Body() dto: UpdateSpendDto,
   ): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.edit(actor, id, dto));
+  }
+
+  @Patch(':id/accounting')
+  @Authenticated({ role: 'finance', accountant: true })
+  @ApiOperation({
+    summary: "Recode a spend's category and vendor",
+    description:
+      'Finance, admin and the accountant correct the accounting fields the journal export books on, in any status (paid included); ' +
+      '`null` clears one. Only category_id and vendor_id change: the amounts, the rate and the approvals stay as they are, and ' +
+      'policies are not run again. Audited as `spend.recoded`.',
+  })
+  @ApiOkResponse({ type: SpendResponseDto })
+  @ApiValidation()
+  @ApiProblems(NOT_FOUND, BAD_REFERENCE)
+  async recode(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: RecodeSpendDto,
+  ): Promise<SpendResponseDto> {
+    return this.spends.respond(await this.lifecycle.recode(actor, id, dto));
   }
 
   @Post(':id/submit')

@@ -95,6 +95,17 @@ export class SpendsRepository {
     spend.updatedAt = row.updated_at;
   }
 
+  /** A recoding: the category and vendor only, in whatever status the spend is. */
+  async saveCoding(tx: EntityManager, spend: Spend): Promise<void> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_CODING, [
+      spend.organizationId,
+      spend.id,
+      spend.categoryId,
+      spend.vendorId,
+    ]);
+    spend.updatedAt = row.updated_at;
+  }
+
   /** An edit's fields (draft or rejected spend), with the amount converted again. */
   async saveFields(tx: EntityManager, spend: Spend): Promise<void> {
     const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_FIELDS, [
@@ -286,6 +297,12 @@ export const SAVE_OUTCOME = {
  * (an edit sending the same values, a receipt that tells nothing new) leave updated_at as it
  * was, as a write of an unchanged row always has.
  */
+const SAVE_CODING = {
+  name: 'spends.save_coding',
+  text: `UPDATE spends SET category_id = $3, vendor_id = $4, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+};
+
 const SAVE_FIELDS = {
   name: 'spends.save_fields',
   text: `UPDATE spends SET team_id = $3, category_id = $4, vendor_id = $5, merchant = $6, description = $7, source = $8,

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates.validators';
@@ -91,6 +91,9 @@ export class CreateSpendDto {
 
 /** Any of the create fields; `amount` and `currency` are checked together. */
 export class UpdateSpendDto extends PartialType(OmitType(CreateSpendDto, ['draft'] as const)) {}
+
+/** The accounting fields of a spend, recoded by finance, admin or the accountant in any status; `null` clears one. */
+export class RecodeSpendDto extends PickType(CreateSpendDto, ['category_id', 'vendor_id'] as const) {}
 
 export class SimulateSpendDto extends OmitType(CreateSpendDto, ['draft'] as const) {
   @ApiPropertyOptional({

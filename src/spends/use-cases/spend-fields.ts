@@ -8,7 +8,7 @@ import { convert, formatRate, MoneyError, parseAmount } from '../../common/money
 import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { Directory } from '../../users/directory';
-import { CreateSpendDto } from '../dto/spend-input.dto';
+import { CreateSpendDto, RecodeSpendDto } from '../dto/spend-input.dto';
 import { Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
 
@@ -76,6 +76,24 @@ export class SpendFields {
       spend.currency = currency;
     }
     await this.convert(tx, spend);
+  }
+
+  /**
+   * Only the accounting fields (category, vendor), checked as on create; the amounts, their rate
+   * and the approvals stay as they are.
+   */
+  async applyCoding(tx: EntityManager, spend: Spend, fields: RecodeSpendDto): Promise<void> {
+    if (
+      fields.category_id &&
+      !(await this.catalog.findActive(CATEGORIES, spend.organizationId, fields.category_id, tx))
+    ) {
+      throw reference('category_id', 'an active category');
+    }
+    if (fields.vendor_id && !(await this.catalog.findActive(VENDORS, spend.organizationId, fields.vendor_id, tx))) {
+      throw reference('vendor_id', 'an active vendor');
+    }
+    if (fields.category_id !== undefined) spend.categoryId = fields.category_id;
+    if (fields.vendor_id !== undefined) spend.vendorId = fields.vendor_id;
   }
 
   /** Recomputes base_amount from amount, currency and spend_date. */

@@ -7,7 +7,7 @@ import type { Actor } from '../../common/auth/roles';
 import { diff } from '../../common/changes';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { PaySpendDto } from '../dto/spend-query.dto';
-import { UpdateSpendDto } from '../dto/spend-input.dto';
+import { RecodeSpendDto, UpdateSpendDto } from '../dto/spend-input.dto';
 import { Spend, SpendStatus } from '../spend.entity';
 import { SpendAccess } from '../spend-access';
 import { SpendErrors } from '../spends.errors';
@@ -61,6 +61,29 @@ export class SpendLifecycle {
         entityType: 'spend',
         entityId: id,
         metadata: { changes },
+      });
+      return spend;
+    });
+  }
+
+  /**
+   * Finance, admin and the accountant (enforced on the route) correct the category and vendor
+   * the books use, in any status. Policies are not run again: the approvals stay as decided.
+   */
+  async recode(actor: Actor, id: string, dto: RecodeSpendDto): Promise<Spend> {
+    await this.assertVisible(actor, id);
+    return this.dataSource.transaction(async (tx) => {
+      const spend = await this.lock(tx, actor, id);
+      const before = { ...spend };
+      await this.fields.applyCoding(tx, spend, dto);
+      const changes = diff(before, spend, ['categoryId', 'vendorId']);
+      if (Object.keys(changes).length === 0) return spend;
+      await this.spends.saveCoding(tx, spend);
+      await this.audit.record(tx, actor, {
+        action: 'spend.recoded',
+        entityType: 'spend',
+        entityId: id,
+        metadata: { changes, status: spend.status },
       });
       return spend;
     });
