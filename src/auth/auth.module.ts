@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -11,13 +12,24 @@ import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
+import { MfaCodes } from './mfa/mfa-codes';
+import { MfaEnrolmentGuard } from './mfa/mfa-enrolment.guard';
+import { MfaLoginController } from './mfa/mfa-login.controller';
+import { MfaLoginService } from './mfa/mfa-login.service';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaRepository } from './mfa/mfa.repository';
+import { MfaService } from './mfa/mfa.service';
 import { OwnPasswordController } from './own-password.controller';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetRepository } from './password-reset/password-reset.repository';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { TokensService } from './tokens.service';
 
 @Module({
   imports: [
     UsersModule,
     SessionsModule,
+    OrganizationsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -28,16 +40,24 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  controllers: [AuthController, OwnPasswordController],
+  controllers: [AuthController, OwnPasswordController, MfaLoginController, MfaController, PasswordResetController],
   providers: [
     AuthService,
     TokensService,
     LoginThrottle,
     LoginAttemptsRepository,
     JwtStrategy,
-    // Guards run in this order: who are you, must you change your password first, then may you.
+    MfaRepository,
+    MfaCodes,
+    MfaService,
+    MfaLoginService,
+    PasswordResetRepository,
+    PasswordResetService,
+    // Guards run in this order: who are you, must you change your password first, must you
+    // enrol a second factor first (src/auth/mfa), then may you.
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
+    { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
 })
