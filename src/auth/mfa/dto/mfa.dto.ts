@@ -40,8 +40,9 @@ export class MfaChallengeResponseDto {
 export class MfaEnrolmentResponseDto {
   @ApiProperty({
     example:
-      'otpauth://totp/Spendin%20(Acme%20Inc.):jane%40acme.test?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Spendin%20(Acme%20Inc.)&algorithm=SHA1&digits=6&period=30',
-    description: 'Show as a QR code for the authenticator app to scan',
+      'otpauth://totp/Spendin%20(Acme%20Inc.):jane%40acme.test?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Spendin%20(Acme%20Inc.)',
+    description:
+      'Show as a QR code for the authenticator app to scan (SHA-1, 6 digits, 30 seconds: the defaults every app assumes)',
   })
   otpauth_uri: string;
 
