@@ -269,6 +269,29 @@ describe('Auth: TOTP second factor', () => {
     expect(intoGlobex.body.access_token).toEqual(expect.any(String));
   });
 
+  it("lets an admin turn a user's second factor off, in their own organization only", async () => {
+    const { user } = await enrolled(acme);
+    const employee = await t.given.user(acme);
+    expectProblem(await t.as(employee).delete(`/admin/users/${user.id}/mfa`), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectProblem(await t.as(globex.admin).delete(`/admin/users/${user.id}/mfa`), 404, 'USER_NOT_FOUND');
+    expectProblem(await request(t.http).delete(`/api/v1/admin/users/${user.id}/mfa`), 401, 'AUTHENTICATION_REQUIRED');
+    expect((await t.as(user).get('/users/me/mfa').expect(200)).body.enabled).toBe(true);
+
+    await t.as(acme.admin).delete(`/admin/users/${user.id}/mfa`).expect(204);
+    expectProblem(await t.as(user).get('/users/me'), 401, 'INVALID_TOKEN');
+    const fresh = await login(user).expect(200);
+    expect(fresh.body.access_token).toEqual(expect.any(String));
+    expect((await t.as({ accessToken: fresh.body.access_token }).get('/users/me/mfa').expect(200)).body.enabled).toBe(
+      false,
+    );
+    await t.as(acme.admin).delete(`/admin/users/${user.id}/mfa`).expect(204);
+    const [entry] = await t.dataSource.query(
+      `SELECT actor_id, metadata FROM audit_logs WHERE entity_id = $1 AND action = 'user.mfa_reset'`,
+      [user.id],
+    );
+    expect(entry).toEqual({ actor_id: acme.admin.id, metadata: { was_confirmed: true, sessions_signed_out: 1 } });
+  });
+
   it('needs a bearer token on every route of /users/me/mfa', async () => {
     for (const [method, path] of [
       ['get', '/api/v1/users/me/mfa'],

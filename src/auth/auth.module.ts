@@ -12,6 +12,7 @@ import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
+import { AdminMfaController } from './mfa/admin-mfa.controller';
 import { MfaCodes } from './mfa/mfa-codes';
 import { MfaEnrolmentGuard } from './mfa/mfa-enrolment.guard';
 import { MfaLoginController } from './mfa/mfa-login.controller';
@@ -40,7 +41,14 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  controllers: [AuthController, OwnPasswordController, MfaLoginController, MfaController, PasswordResetController],
+  controllers: [
+    AuthController,
+    OwnPasswordController,
+    MfaLoginController,
+    MfaController,
+    AdminMfaController,
+    PasswordResetController,
+  ],
   providers: [
     AuthService,
     TokensService,

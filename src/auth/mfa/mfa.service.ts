@@ -5,7 +5,10 @@ import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { OrganizationsService } from '../../organizations/organizations.service';
+import { Sessions } from '../../sessions/sessions';
 import { Directory } from '../../users/directory';
+import { UserErrors } from '../../users/users.errors';
+import { UsersService } from '../../users/users.service';
 import { LoginThrottle, ThrottleKey } from '../login-throttle';
 import { MfaEnrolmentResponseDto, MfaRecoveryCodesResponseDto, MfaStatusResponseDto } from './dto/mfa.dto';
 import { AcceptedCode, MfaCodes } from './mfa-codes';
@@ -29,6 +32,8 @@ export class MfaService {
     private readonly throttle: LoginThrottle,
     private readonly directory: Directory,
     private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly sessions: Sessions,
     private readonly audit: AuditService,
   ) {}
 
@@ -118,6 +123,29 @@ export class MfaService {
         entityType: 'user',
         entityId: actor.userId,
         metadata: { method: accepted.method },
+      });
+    });
+  }
+
+  /**
+   * An admin turns a user's second factor off (a lost phone and lost recovery codes): the
+   * secret, a pending enrolment and the recovery codes are deleted, and every session of the
+   * user ends, so whoever holds the account next logs in afresh. Idempotent; users of another
+   * organization are 404 like any unknown id.
+   */
+  async resetFor(actor: Actor, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const user = await this.users.lockForChange(tx, actor.organizationId, userId);
+      if (!user) throw UserErrors.USER_NOT_FOUND(`User ${userId} does not exist`);
+      const enrolment = await this.repository.lock(tx, actor.organizationId, userId);
+      if (!enrolment) return;
+      await this.repository.remove(tx, actor.organizationId, userId);
+      const sessions = await this.sessions.revokeAll(tx, user);
+      await this.audit.record(tx, actor, {
+        action: 'user.mfa_reset',
+        entityType: 'user',
+        entityId: userId,
+        metadata: { was_confirmed: enrolment.confirmedAt !== null, sessions_signed_out: sessions },
       });
     });
   }
