@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/auth/decorators';
 import { CommonErrors } from '../common/errors/common.errors';
@@ -7,6 +14,7 @@ import { ApiProblems, ApiValidation } from '../common/swagger/api-problems.decor
 import { AuthErrors } from './auth.errors';
 import { AuthService, ClientContext } from './auth.service';
 import { LoginDto, RefreshTokenDto, TokenResponseDto } from './dto/auth.dto';
+import { MfaChallengeResponseDto } from './mfa/dto/mfa.dto';
 
 const client = (request: Request): ClientContext => ({ ip: request.ip ?? 'unknown', requestId: String(request.id) });
 
@@ -24,9 +32,14 @@ export class AuthController {
       'Answers an access token (15 minutes by default) and a single-use refresh token. Each attempt is counted before the password is checked; ' +
       'past the limit for an account the answer is 429 with Retry-After, even for the right password. E-mails are unique per organization: ' +
       'when the e-mail and password open accounts in several, 409 ORGANIZATION_REQUIRED lists them (in `organizations`) and the client logs in again with `organization_id`. ' +
-      'When too many passwords are being checked at once, 503 with Retry-After.',
+      'When too many passwords are being checked at once, 503 with Retry-After. ' +
+      'For a user with a second factor the answer is `{mfa_required: true, mfa_token}` instead, and POST /auth/mfa trades the token and a code for the token pair.',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiExtraModels(TokenResponseDto, MfaChallengeResponseDto)
+  @ApiOkResponse({
+    description: 'The token pair, or for a user with a second factor the challenge for POST /auth/mfa',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] },
+  })
   @ApiValidation()
   @ApiProblems(
     [AuthErrors.INVALID_CREDENTIALS, 'E-mail or password is wrong'],
@@ -37,7 +50,7 @@ export class AuthController {
     ],
     [CommonErrors.SERVICE_UNAVAILABLE, 'Too many password checks at once; try again in a second'],
   )
-  login(@Req() request: Request, @Body() dto: LoginDto): Promise<TokenResponseDto> {
+  login(@Req() request: Request, @Body() dto: LoginDto): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.login(client(request), dto.email, dto.password, dto.organization_id);
   }
 

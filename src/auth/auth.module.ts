@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -11,13 +12,25 @@ import { Credentials } from './credentials/credentials';
 import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
+import { AdminMfaController } from './mfa/admin-mfa.controller';
+import { MfaCodes } from './mfa/mfa-codes';
+import { MfaEnrolmentGuard } from './mfa/mfa-enrolment.guard';
+import { MfaLoginController } from './mfa/mfa-login.controller';
+import { MfaLoginService } from './mfa/mfa-login.service';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaRepository } from './mfa/mfa.repository';
+import { MfaService } from './mfa/mfa.service';
 import { OwnPasswordController } from './own-password.controller';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetRepository } from './password-reset/password-reset.repository';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { TokensService } from './tokens.service';
 
 @Module({
   imports: [
     UsersModule,
     SessionsModule,
+    OrganizationsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -27,7 +40,14 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  controllers: [AuthController, OwnPasswordController],
+  controllers: [
+    AuthController,
+    OwnPasswordController,
+    MfaLoginController,
+    MfaController,
+    AdminMfaController,
+    PasswordResetController,
+  ],
   providers: [
     AuthService,
     TokensService,
@@ -35,9 +55,17 @@ import { TokensService } from './tokens.service';
     LoginAttemptsRepository,
     Credentials,
     SessionTokens,
-    // Guards run in this order: who are you, must you change your password first, then may you.
+    MfaRepository,
+    MfaCodes,
+    MfaService,
+    MfaLoginService,
+    PasswordResetRepository,
+    PasswordResetService,
+    // Guards run in this order: who are you, must you change your password first, must you
+    // enrol a second factor first (src/auth/mfa), then may you.
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
+    { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
 })

@@ -14,6 +14,8 @@ import { TokenResponseDto } from './dto/auth.dto';
 import { Sessions } from '../sessions/sessions';
 import { LoginThrottle, ThrottleKey } from './login-throttle';
 import { TokensService } from './tokens.service';
+import { MfaChallengeResponseDto } from './mfa/dto/mfa.dto';
+import { MfaLoginService } from './mfa/mfa-login.service';
 
 /** Where a request came from, for throttling and the audit log. */
 export interface ClientContext {
@@ -32,6 +34,7 @@ export class AuthService {
     private readonly sessions: Sessions,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
+    private readonly mfa: MfaLoginService,
   ) {}
 
   /**
@@ -43,14 +46,15 @@ export class AuthService {
    * in each of several: the password is checked against each of them (side by side), and the
    * one it opens is logged in; when it opens more than one, 409 ORGANIZATION_REQUIRED lists
    * those organizations (the caller has just proved the password of each). Whether an address
-   * is also used elsewhere is never part of an answer.
+   * is also used elsewhere is never part of an answer. A user with a second factor gets an
+   * `mfa_token` for POST /auth/mfa instead of tokens (src/auth/mfa).
    */
   async login(
     client: ClientContext,
     emailInput: string,
     password: string,
     organizationId?: string,
-  ): Promise<TokenResponseDto> {
+  ): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     const email = emailInput.trim().toLowerCase();
     const candidates = await this.directory.loginCandidates(email, organizationId);
     const accounts: ThrottleKey[] =
@@ -96,6 +100,8 @@ export class AuthService {
       );
     }
     const { user } = opened[0];
+    const challenge = await this.mfa.challenge(user, client);
+    if (challenge) return challenge;
     return this.dataSource.transaction(async (tx) => {
       const issued = await this.tokens.issue(tx, user);
       await this.audit.record(

@@ -3,9 +3,12 @@ import { AppConfig } from '../config/app-config';
 import { AuthErrors } from './auth.errors';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 
-/** What one count is kept for: a user (by id), an e-mail no user has, or a client address. */
+/**
+ * What one count is kept for: a user's passwords (by id), an e-mail no user has, or a user's
+ * second-factor codes (`mfa`, by user id; src/auth/mfa); a client address is counted beside them.
+ */
 export interface ThrottleKey {
-  kind: 'user' | 'email';
+  kind: 'user' | 'email' | 'mfa';
   key: string;
 }
 

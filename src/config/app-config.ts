@@ -110,6 +110,11 @@ export class AppConfig {
    * most `hashQueue` more waiting; beyond that a request is answered 503 with Retry-After.
    */
   readonly login: { maxFailures: number; windowSeconds: number; hashConcurrency: number; hashQueue: number };
+  /**
+   * Password reset by e-mail: how long a reset token lives, and the page the e-mail links to
+   * (the token appended as `token=`); without `url` the e-mail carries the token alone.
+   */
+  readonly passwordReset: { ttlSeconds: number; url?: string };
   readonly firstRun: { orgName: string; baseCurrency: string; adminEmail?: string; adminPassword?: string };
   /** Accounts of the accounting-journal export: credited payables, and the debit for spends without a category code. */
   readonly reports: { payablesAccount: string; fallbackExpenseAccount: string };
@@ -188,6 +193,7 @@ export class AppConfig {
       hashConcurrency: e.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism()),
       hashQueue: e.PASSWORD_HASH_QUEUE ?? 32,
     };
+    this.passwordReset = { ttlSeconds: e.PASSWORD_RESET_TTL_SECONDS ?? 1800, url: e.PASSWORD_RESET_URL };
     this.firstRun = {
       orgName: e.ORG_NAME ?? 'Spendin',
       baseCurrency: e.ORG_BASE_CURRENCY ?? 'USD',

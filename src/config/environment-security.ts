@@ -69,6 +69,21 @@ export class SecurityEnvironment extends PlatformEnvironment {
 
   @IsOptional()
   @Transform(toInt)
+  @Min(60)
+  @Max(86_400)
+  @IsInt()
+  PASSWORD_RESET_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^https?:\/\/[^\s?#]+(\?[^\s#]*)?$/, {
+    message:
+      'PASSWORD_RESET_URL must be the http(s) address of the page that asks for a new password, such as https://app.example.com/reset-password',
+  })
+  PASSWORD_RESET_URL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
   @Min(1)
   @Max(64)
   @IsInt()

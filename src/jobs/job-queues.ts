@@ -5,4 +5,11 @@
  * under another name (the test suites' recorders) gets a queue made the same way, from the
  * same configuration, on first use.
  */
-export const JOB_QUEUES = ['ocr', 'notifications', 'email', 'webhooks', 'webhook-deliveries'] as const;
+export const JOB_QUEUES = [
+  'ocr',
+  'notifications',
+  'email',
+  'password-reset-email',
+  'webhooks',
+  'webhook-deliveries',
+] as const;

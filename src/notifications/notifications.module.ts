@@ -7,10 +7,12 @@ import { NotificationsService } from './notifications.service';
 import { EmailDelivery } from './use-cases/email-delivery';
 import { EventNotifications } from './use-cases/event-notifications';
 import { NotificationWriter } from './use-cases/notification-writer';
+import { PasswordResetEmail } from './use-cases/password-reset-email';
 
 /**
  * In-app notifications and their e-mails. Nobody calls this module: it reacts to events in the
- * outbox (its `notifications` job) and sends e-mail from its own (`email`).
+ * outbox (its `notifications` job) and sends e-mail from its own (`email`), and the e-mails of
+ * password resets the auth module asks for (`password-reset-email`).
  */
 @Module({
   controllers: [NotificationsController],
@@ -21,6 +23,7 @@ import { NotificationWriter } from './use-cases/notification-writer';
     NotificationWriter,
     EventNotifications,
     EmailDelivery,
+    PasswordResetEmail,
     Mailer,
   ],
 })

@@ -7,6 +7,8 @@ export interface OrganizationSettings {
   fiscal_year_start_month?: number;
   /** Whether the organization's identity provider may make someone an admin (unset: it may not). */
   identity_provider_grants_admin?: boolean;
+  /** Whether every user must use a second factor (unset: they may choose). */
+  require_mfa?: boolean;
 }
 
 @Entity('organizations')

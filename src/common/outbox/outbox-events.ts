@@ -41,6 +41,21 @@ export interface OutboxEvents {
   'notification.email': { notification_id: string };
   /** One attempt at delivering a webhook event to a subscriber. */
   'webhook.delivery': { delivery_id: string; attempt: number };
+  /**
+   * A password reset to e-mail (the auth module makes it, notifications sends it): the token
+   * sealed with SECRETS_KEY under `password_reset:<reset_id>`, never in the clear.
+   */
+  'auth.password_reset_requested': {
+    reset_id: string;
+    user_id: string;
+    to: string;
+    full_name: string;
+    organization_name: string;
+    token_sealed: string;
+    expires_at: string;
+    /** PASSWORD_RESET_URL when it is set: the page the e-mail links to. */
+    link: string | null;
+  };
 }
 
 /** Topics of side effects that leave the process; consumers turn them into jobs. */
@@ -74,6 +89,11 @@ const optionalText =
       ? null
       : `${field} is neither text nor null`;
 
+const text =
+  (field: string): Check =>
+  (payload) =>
+    typeof payload[field] === 'string' && payload[field] !== '' ? null : `${field} is not text`;
+
 const spendEvent = (...more: Check[]): Check[] => [uuid('spend_id'), ...more];
 
 /**
@@ -94,6 +114,7 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'receipt.processed': [uuid('receipt_id')],
   'notification.email': [uuid('notification_id')],
   'webhook.delivery': [uuid('delivery_id'), positiveInteger('attempt')],
+  'auth.password_reset_requested': [uuid('reset_id'), text('to'), text('token_sealed'), text('expires_at')],
 };
 
 export function isOutboxTopic(topic: string): topic is OutboxTopic {

@@ -28,6 +28,16 @@ export class OrganizationSettingsDto {
   @IsOptional()
   @IsBoolean()
   identity_provider_grants_admin?: boolean;
+
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description:
+      'Whether every user of the organization must use a second factor (TOTP). A user without one is answered 403 MFA_ENROLMENT_REQUIRED everywhere but GET /users/me, POST /users/me/password and the enrolment routes under /users/me/mfa until they enrol and confirm.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  require_mfa?: boolean;
 }
 
 export class OrganizationResponseDto {

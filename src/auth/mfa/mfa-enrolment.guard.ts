@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AuthenticatedUser, BEFORE_PASSWORD_CHANGE_KEY, IS_PUBLIC_KEY } from '../../common/auth/decorators';
+import { MfaErrors } from './mfa.errors';
+import { MfaService } from './mfa.service';
+
+export const BEFORE_MFA_ENROLMENT_KEY = 'spendin:before-mfa-enrolment';
+
+/** Lets a user whose organization requires a second factor reach the route before they have one (the enrolment routes). */
+export const BeforeMfaEnrolment = () => SetMetadata(BEFORE_MFA_ENROLMENT_KEY, true);
+
+/**
+ * While an organization requires a second factor (`settings.require_mfa`), a user of it without
+ * a confirmed one reaches only the routes that answer before a password change (GET /users/me,
+ * POST /users/me/password) and those `@BeforeMfaEnrolment()` marks (enrolling and confirming);
+ * every other answers 403 MFA_ENROLMENT_REQUIRED. Runs after PasswordChangeGuard, so a user who
+ * must change their password hears that first. Both reads happen on every request, so turning
+ * the setting on (or confirming an enrolment) takes effect at once.
+ */
+@Injectable()
+export class MfaEnrolmentGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly mfa: MfaService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(BEFORE_MFA_ENROLMENT_KEY, targets)) return true;
+    const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
+    if (!user) return true; // RolesGuard answers 401.
+    if (!(await this.mfa.requiredIn(user.organizationId))) return true;
+    if (await this.mfa.enabledFor(user.organizationId, user.userId)) return true;
+    throw MfaErrors.MFA_ENROLMENT_REQUIRED(
+      'Your organization requires two-factor authentication: enrol with POST /users/me/mfa/totp and confirm with POST /users/me/mfa/totp/confirm first',
+    );
+  }
+}
