@@ -45,7 +45,8 @@ export const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
 
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
- * is given, at least that role. It also documents the bearer scheme, the 401/403 answers and
+ * is given, at least that role; an organization API key instead needs `scope` (a route without
+ * one refuses keys), documented as the `apiKey` scheme and `x-required-scope`. It also documents the bearer scheme, the 401/403 answers and
  * the role in the operation's `x-minimum-role`. While an admin requires a user to change their
  * password, only routes with `beforePasswordChange` answer that user (GET /users/me and
  * POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
