@@ -213,6 +213,18 @@ describe('Organization API keys', () => {
       expect(verify.body.valid).toBe(true);
     });
 
+    it("keeps its Idempotency-Keys apart from its creator's: a replay is the key's own answer", async () => {
+      const key = await createKey(['spends:write']);
+      const body = { amount: '7.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) };
+      const first = await withKey(key).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      const replay = await withKey(key).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body.id).toBe(first.body.id);
+      const creator = await t.as(own.admin).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      expect(creator.headers['idempotent-replayed']).toBeUndefined();
+      expect(creator.body.id).not.toBe(first.body.id);
+    });
+
     it('refuses unknown, malformed and wrong-secret keys with INVALID_TOKEN', async () => {
       const key = await createKey(['spends:read']);
       const wrongSecret = `${key.prefix}_${'A'.repeat(43)}`;
