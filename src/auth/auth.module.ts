@@ -5,9 +5,13 @@ import { AppConfig } from '../config/app-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
-import { BearerAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
+import { BearerAuthGuard, PasswordChangeGuard, RolesGuard, ScopesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
+import { ApiKeyCredentials } from './credentials/api-key-credentials';
 import { Credentials } from './credentials/credentials';
 import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
@@ -47,6 +51,7 @@ import { TokensService } from './tokens.service';
     MfaController,
     AdminMfaController,
     PasswordResetController,
+    ApiKeysController,
   ],
   providers: [
     AuthService,
@@ -61,12 +66,16 @@ import { TokensService } from './tokens.service';
     MfaLoginService,
     PasswordResetRepository,
     PasswordResetService,
+    ApiKeyCredentials,
+    ApiKeysRepository,
+    ApiKeysService,
     // Guards run in this order: who are you, must you change your password first, must you
-    // enrol a second factor first (src/auth/mfa), then may you.
+    // enrol a second factor first (src/auth/mfa), then may you (by role; and an API key, by scope).
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
   ],
 })
 export class AuthModule {}
