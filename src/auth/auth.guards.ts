@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import {
   AuthenticatedUser,
@@ -10,36 +9,32 @@ import {
 } from '../common/auth/decorators';
 import { Actor, hasAtLeast, Role } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
+import { Credentials } from './credentials/credentials';
 
-/** Deny by default: every route needs a valid bearer token unless it is marked `@Public()`. */
+/**
+ * Deny by default: every route needs a bearer credential unless it is marked `@Public()`.
+ * Which kind of credential it is, and whom it names, is Credentials' call; this guard only reads
+ * the header and puts the caller on the request.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly credentials: Credentials,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
-    if (this.isPublic(context)) return true;
-    return super.canActivate(context);
-  }
-
-  override handleRequest<T>(error: unknown, user: T, info: unknown, context: ExecutionContext): T {
-    // Not only our own refusals: a database outage while loading the user must answer 503
-    // (through ProblemFilter), never 401, or clients would throw valid tokens away.
-    if (error) throw error;
-    if (user) return user;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    if (!request.headers.authorization)
-      throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
-    if ((info as Error | undefined)?.name === 'TokenExpiredError')
-      throw CommonErrors.TOKEN_EXPIRED('The access token has expired; refresh it');
-    throw CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked');
-  }
-
-  private isPublic(context: ExecutionContext): boolean {
-    return (
-      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]) === true
-    );
+    const header = request.headers.authorization;
+    if (!header) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match) throw CommonErrors.INVALID_TOKEN('The Authorization header must be "Bearer <credential>"');
+    // A database outage while loading the caller surfaces as 503 (ProblemFilter), never 401, or
+    // clients would throw valid tokens away.
+    request.user = await this.credentials.authenticate(match[1]);
+    return true;
   }
 }
 

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
-import { JwtAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
+import { BearerAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
-import { JwtStrategy } from './jwt.strategy';
+import { Credentials } from './credentials/credentials';
+import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
 import { AdminMfaController } from './mfa/admin-mfa.controller';
@@ -31,7 +31,6 @@ import { TokensService } from './tokens.service';
     UsersModule,
     SessionsModule,
     OrganizationsModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -54,7 +53,8 @@ import { TokensService } from './tokens.service';
     TokensService,
     LoginThrottle,
     LoginAttemptsRepository,
-    JwtStrategy,
+    Credentials,
+    SessionTokens,
     MfaRepository,
     MfaCodes,
     MfaService,
@@ -63,7 +63,7 @@ import { TokensService } from './tokens.service';
     PasswordResetService,
     // Guards run in this order: who are you, must you change your password first, must you
     // enrol a second factor first (src/auth/mfa), then may you.
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -9,9 +9,16 @@ export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
 export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
 
-/** What the JWT strategy puts on the request: the caller, and whether an admin requires a new password first. */
+/** How the caller proved who they are: Spendin's own access token so far. */
+export type CredentialKind = 'session';
+
+/**
+ * What the bearer guard puts on the request: the caller, the kind of credential they presented,
+ * and whether an admin requires a new password first.
+ */
 export interface AuthenticatedUser extends Omit<Actor, 'requestId' | 'ip'> {
   mustChangePassword: boolean;
+  via: CredentialKind;
 }
 
 /** Marks a public operation in the OpenAPI document until it is given `security: []` (app.setup.ts). */
@@ -55,7 +62,7 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
   );
 }
 
-/** The authenticated caller, as set on the request by the JWT strategy. */
+/** The authenticated caller, as set on the request by the bearer guard. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const request = context.switchToHttp().getRequest<Request>();
   const user = request.user as AuthenticatedUser;
@@ -67,3 +74,13 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
     ip: request.ip,
   };
 });
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types the request through this namespace
+  namespace Express {
+    interface Request {
+      /** The caller, set by the bearer guard on every route that is not public. */
+      user?: AuthenticatedUser;
+    }
+  }
+}
