@@ -15,7 +15,8 @@ export const BeforeMfaEnrolment = () => SetMetadata(BEFORE_MFA_ENROLMENT_KEY, tr
  * a confirmed one reaches only the routes that answer before a password change (GET /users/me,
  * POST /users/me/password) and those `@BeforeMfaEnrolment()` marks (enrolling and confirming);
  * every other answers 403 MFA_ENROLMENT_REQUIRED. Runs after PasswordChangeGuard, so a user who
- * must change their password hears that first. Both reads happen on every request, so turning
+ * must change their password hears that first. It judges Spendin's own session tokens only.
+ * Both reads happen on every request, so turning
  * the setting on (or confirming an enrolment) takes effect at once.
  */
 @Injectable()
@@ -32,6 +33,9 @@ export class MfaEnrolmentGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(BEFORE_MFA_ENROLMENT_KEY, targets)) return true;
     const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
     if (!user) return true; // RolesGuard answers 401.
+    // Only people who logged in with a password here: other credentials (an identity provider's
+    // token, an API key) prove who they are elsewhere.
+    if (user.via !== 'session') return true;
     if (!(await this.mfa.requiredIn(user.organizationId))) return true;
     if (await this.mfa.enabledFor(user.organizationId, user.userId)) return true;
     throw MfaErrors.MFA_ENROLMENT_REQUIRED(
