@@ -1,6 +1,6 @@
 // Jest runs our TypeScript and the ESM-only packages (NestJS 12 and friends) through SWC as
 // CommonJS; type-checking is `npm run typecheck`'s job. See docs/development.md (Stack notes).
-const esmOnly = '(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|@apidevtools)';
+const esmOnly = '(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|@apidevtools|jose)';
 
 const base = {
   rootDir: require('node:path').resolve(__dirname, '..'),

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { IdentityModule } from '../identity/identity.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { BearerAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 import { Credentials } from './credentials/credentials';
+import { OidcTokens } from './credentials/oidc-tokens';
 import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
@@ -18,6 +20,7 @@ import { TokensService } from './tokens.service';
   imports: [
     UsersModule,
     SessionsModule,
+    IdentityModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -35,6 +38,7 @@ import { TokensService } from './tokens.service';
     LoginAttemptsRepository,
     Credentials,
     SessionTokens,
+    OidcTokens,
     // Guards run in this order: who are you, must you change your password first, then may you.
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },

@@ -3,14 +3,15 @@ import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CommonErrors } from '../errors/common.errors';
 import { ApiProblems } from '../swagger/api-problems.decorator';
+import { CredentialErrors } from './credential.errors';
 import { Actor, Role } from './roles';
 
 export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
 export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
 
-/** How the caller proved who they are: Spendin's own access token so far. */
-export type CredentialKind = 'session';
+/** How the caller proved who they are: Spendin's own access token, or an OpenID provider's token. */
+export type CredentialKind = 'session' | 'oidc';
 
 /**
  * What the bearer guard puts on the request: the caller, the kind of credential they presented,
@@ -31,6 +32,16 @@ const UNAUTHENTICATED = [
   [CommonErrors.AUTHENTICATION_REQUIRED, 'A bearer token is required'],
   [CommonErrors.INVALID_TOKEN, 'The bearer token is invalid or has been revoked'],
   [CommonErrors.TOKEN_EXPIRED, 'The bearer token has expired; refresh it'],
+  [CredentialErrors.TOKEN_AUDIENCE_MISMATCH, "An OpenID provider's token made for another audience"],
+  [
+    CredentialErrors.TOKEN_ALGORITHM_NOT_ALLOWED,
+    "An OpenID provider's token signed with an algorithm the organization does not allow",
+  ],
+  [
+    CredentialErrors.OIDC_USER_UNKNOWN,
+    "An OpenID provider's token for someone who is not a user, and just-in-time creation is off",
+  ],
+  [CredentialErrors.USER_DEACTIVATED, "An OpenID provider's token for a user deactivated in Spendin"],
 ] as const;
 
 /**
@@ -56,6 +67,7 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
     SetMetadata(MINIMUM_ROLE_KEY, minimum),
     SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, options.beforePasswordChange === true),
     ApiBearerAuth('bearer'),
+    ApiBearerAuth('oidc'),
     // Machine-readable for clients and for the generated authorization matrix test.
     ApiExtension('x-minimum-role', minimum),
     ApiProblems(...problems),
