@@ -1,13 +1,18 @@
 // A real OpenID provider (oidc-provider, ESM-only) for the e2e tests, run as a child process by
 // test/helpers/oidc-provider.ts. It reads its settings as JSON from OIDC_TEST_SETTINGS:
-//   { port, keys: [private JWKs], clients: [{ client_id, client_secret, claims, alg, ttl }] }
+//   { port, keys: [private JWKs], clients: [{ client_id, client_secret, claims, alg, ttl }], clockOffsetSeconds }
 // and issues JWT access tokens through the client credentials grant: the token's `sub` is the
 // client id (one client per test user), its `aud` the requested resource, its extra claims the
-// client's `claims`, signed with the client's `alg`, valid for its `ttl` seconds (negative: expired
-// on issue). It writes "ready <issuer>" on stdout once it listens.
+// client's `claims`, signed with the client's `alg`, valid for its `ttl` seconds. With
+// `clockOffsetSeconds` the provider's clock runs that far behind (its tokens are expired when
+// issued, however long they are valid). It writes "ready <issuer>" on stdout once it listens.
 import Provider from 'oidc-provider';
 
 const settings = JSON.parse(process.env.OIDC_TEST_SETTINGS);
+if (settings.clockOffsetSeconds) {
+  const now = Date.now.bind(Date);
+  Date.now = () => now() - settings.clockOffsetSeconds * 1000;
+}
 const issuer = `http://127.0.0.1:${settings.port}`;
 const byId = new Map(settings.clients.map((client) => [client.client_id, client]));
 
