@@ -259,5 +259,15 @@ describe('OpenID Connect bearer tokens', () => {
       expect((await t.as(org.admin).get('/organization/identity-provider').expect(200)).body.openid_connect).toBeNull();
       expect((await audit('identity_provider.oidc_removed'))[0].metadata).toEqual({ issuer: provider.issuer });
     });
+
+    it('of a provider that cannot be reached answer 503, not 401 (the token may be fine)', async () => {
+      const token = await stranger.token('employee');
+      await stranger.stop();
+      await t
+        .as(org.admin)
+        .put('/organization/identity-provider', settings({ issuer: stranger.issuer }))
+        .expect(200);
+      expectProblem(await oidc(token).get('/users/me'), 503, 'SERVICE_UNAVAILABLE');
+    });
   });
 });

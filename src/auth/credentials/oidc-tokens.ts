@@ -73,8 +73,14 @@ export class OidcTokens {
         'The token is signed with an algorithm this organization does not accept',
       );
     }
-    if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
-      this.keySets.delete(issuer);
+    // A JWKS answer that is not 200 (ERR_JOSE_GENERIC) or not a key set, a timeout, a network error.
+    const unreachable =
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') ||
+      !(error instanceof errors.JOSEError);
+    if (unreachable) {
+      this.keySets.delete(issuer); // discovered again next time, in case the jwks_uri moved
       this.logger.warn(`The signing keys of ${issuer} could not be fetched: ${(error as Error).message}`);
       return CommonErrors.SERVICE_UNAVAILABLE("The organization's OpenID provider could not be reached; retry later");
     }
