@@ -16,6 +16,7 @@ import { EmailPerOrganization1733443200003 } from './1733443200003-EmailPerOrgan
 import { WebhookSecretsAtRest1733529600000 } from './1733529600000-WebhookSecretsAtRest';
 import { IdentityProviderPerOrganization1733529700000 } from './1733529700000-IdentityProviderPerOrganization';
 import { AuditKey1733616000000 } from './1733616000000-AuditKey';
+import { OpenIdConnect1733788800000 } from './1733788800000-OpenIdConnect';
 import { ApiKeys1733788800100 } from './1733788800100-ApiKeys';
 import { MfaAndPasswordReset1733788800200 } from './1733788800200-MfaAndPasswordReset';
 import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   WebhookSecretsAtRest1733529600000,
   IdentityProviderPerOrganization1733529700000,
   AuditKey1733616000000,
+  OpenIdConnect1733788800000,
   ApiKeys1733788800100,
   MfaAndPasswordReset1733788800200,
   AccountantRole1733788800300,

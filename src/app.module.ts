@@ -28,6 +28,7 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { ReportsModule } from './reports/reports.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
+import { IdentityModule } from './identity/identity.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -45,6 +46,7 @@ export class AppModule {
         OutboxModule,
         JobsModule.forRoot(config),
         UsersModule,
+        IdentityModule,
         OrganizationsModule,
         AuthModule,
         CatalogModule,

@@ -104,6 +104,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       'apiKey',
     )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "An access token (JWT) from the organization's own OpenID provider, whose issuer an admin configured with PUT /organization/identity-provider; see docs/integrations-oidc.md",
+      },
+      'oidc',
+    )
     .addApiKey(
       {
         type: 'apiKey',

@@ -1,7 +1,7 @@
 // Jest runs our TypeScript and the ESM-only packages (NestJS 12 and friends) through SWC as
 // CommonJS; type-checking is `npm run typecheck`'s job. See docs/development.md (Stack notes).
 const esmOnly =
-  '(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|@apidevtools|@otplib|@scure|@noble)';
+  '(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|@apidevtools|@otplib|@scure|@noble|jose)';
 
 const base = {
   rootDir: require('node:path').resolve(__dirname, '..'),

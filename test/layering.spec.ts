@@ -12,7 +12,7 @@ const SRC = resolve(__dirname, '..', 'src');
 
 const BASE = ['common', 'config', 'database'];
 const PLATFORM = ['audit', 'jobs'];
-const IDENTITY = ['sessions', 'users', 'organizations', 'auth'];
+const IDENTITY = ['sessions', 'users', 'organizations', 'identity', 'auth'];
 const WORKFLOW = [
   'catalog',
   'exchange-rates',
@@ -35,8 +35,13 @@ const RULES: LayerRule[] = [
   { from: ['sessions'], mayNotImport: ['users', 'organizations', 'auth'], why: 'sessions sit below users and auth' },
   {
     from: ['users'],
-    mayNotImport: ['organizations', 'auth'],
+    mayNotImport: ['organizations', 'identity', 'auth'],
     why: 'auth and organizations need users, not the reverse',
+  },
+  {
+    from: ['identity'],
+    mayNotImport: ['organizations', 'auth'],
+    why: "identity keeps the OpenID provider settings and links; auth's bearer guard calls it",
   },
   { from: IDENTITY, mayNotImport: [...WORKFLOW, ...OPERATIONS], why: 'identity sits below the workflow' },
   {

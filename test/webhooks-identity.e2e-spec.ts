@@ -92,6 +92,7 @@ describe('Identity-provider events, per organization', () => {
         secret_hint: null,
         secret_rotated_at: null,
         grants_admin: false,
+        openid_connect: null,
       });
       expectProblem(
         await send(fresh.id, [event('user.deleted', { email: 'a@fresh.test' })]),

@@ -37,7 +37,7 @@ export class BearerAuthGuard implements CanActivate {
     if (!match) throw CommonErrors.INVALID_TOKEN('The Authorization header must be "Bearer <credential>"');
     // A database outage while loading the caller surfaces as 503 (ProblemFilter), never 401, or
     // clients would throw valid tokens away.
-    request.user = await this.credentials.authenticate(match[1]);
+    request.user = await this.credentials.authenticate(match[1], { requestId: String(request.id), ip: request.ip });
     return true;
   }
 }

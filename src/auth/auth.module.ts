@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentityModule } from '../identity/identity.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -13,6 +14,7 @@ import { BearerAuthGuard, PasswordChangeGuard, RolesGuard, ScopesGuard } from '.
 import { AuthService } from './auth.service';
 import { ApiKeyCredentials } from './credentials/api-key-credentials';
 import { Credentials } from './credentials/credentials';
+import { OidcTokens } from './credentials/oidc-tokens';
 import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { LoginThrottle } from './login-throttle';
@@ -35,6 +37,7 @@ import { TokensService } from './tokens.service';
     UsersModule,
     SessionsModule,
     OrganizationsModule,
+    IdentityModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -69,6 +72,7 @@ import { TokensService } from './tokens.service';
     ApiKeyCredentials,
     ApiKeysRepository,
     ApiKeysService,
+    OidcTokens,
     // Guards run in this order: who are you, must you change your password first, must you
     // enrol a second factor first (src/auth/mfa), then may you (by role; and an API key, by scope).
     { provide: APP_GUARD, useClass: BearerAuthGuard },

@@ -124,6 +124,18 @@ export class AppConfig {
    * events are signed with each organization's own secret, kept in the database.)
    */
   readonly webhooks: { allowPrivateUrls: boolean; retryBaseMs: number; timeoutMs: number };
+  /**
+   * OpenID Connect bearer tokens (src/auth/credentials/oidc-tokens.ts): http issuers only on a
+   * loopback address and only when `allowHttpLoopback` (tests, development); discovery and JWKS
+   * requests time out after `timeoutMs`; keys are cached `jwksCacheSeconds` and refetched on an
+   * unknown `kid` at most once per `jwksCooldownSeconds`.
+   */
+  readonly oidc: {
+    allowHttpLoopback: boolean;
+    timeoutMs: number;
+    jwksCooldownSeconds: number;
+    jwksCacheSeconds: number;
+  };
   /** Variables set in the environment that Spendin no longer reads, each with what replaced it: logged at start. */
   readonly retired: string[];
 
@@ -209,6 +221,12 @@ export class AppConfig {
       allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS ?? false,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS ?? 30_000,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 10_000,
+    };
+    this.oidc = {
+      allowHttpLoopback: e.OIDC_ALLOW_HTTP_LOOPBACK ?? false,
+      timeoutMs: e.OIDC_HTTP_TIMEOUT_MS ?? 5_000,
+      jwksCooldownSeconds: e.OIDC_JWKS_COOLDOWN_SECONDS ?? 30,
+      jwksCacheSeconds: e.OIDC_JWKS_CACHE_SECONDS ?? 600,
     };
   }
 

@@ -60,6 +60,32 @@ export class Environment extends SecurityEnvironment {
   WEBHOOK_TIMEOUT_MS?: number;
 
   @IsOptional()
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'OIDC_ALLOW_HTTP_LOOPBACK must be true or false' })
+  OIDC_ALLOW_HTTP_LOOPBACK?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(100)
+  @Max(60_000)
+  @IsInt()
+  OIDC_HTTP_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(0)
+  @Max(3600)
+  @IsInt()
+  OIDC_JWKS_COOLDOWN_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(60)
+  @Max(86_400)
+  @IsInt()
+  OIDC_JWKS_CACHE_SECONDS?: number;
+
+  @IsOptional()
   @Transform(toInt)
   @Min(1)
   @Max(3650)

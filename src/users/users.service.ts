@@ -230,6 +230,11 @@ export class UsersService {
     return true;
   }
 
+  /** The user `id` of the organization as stored, or null: for a sign-in with an OpenID provider's token. */
+  findById(tx: EntityManager, organizationId: string, id: string): Promise<User | null> {
+    return this.users.findById(organizationId, id, tx);
+  }
+
   /**
    * The user of the organization an identity provider's event names: by the provider's id when
    * the user has been linked to it, else by e-mail. Each organization has its own provider, so

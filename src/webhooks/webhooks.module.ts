@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentityModule } from '../identity/identity.module';
 import { UsersModule } from '../users/users.module';
 import { IdentityEventsController } from './inbound/identity-events.controller';
 import { IdentityEventsPipe } from './inbound/identity-events.pipe';
@@ -25,7 +26,7 @@ import { WebhooksRepository } from './webhooks.repository';
  * secret, applied through the users module.
  */
 @Module({
-  imports: [UsersModule, OrganizationsModule],
+  imports: [UsersModule, OrganizationsModule, IdentityModule],
   controllers: [WebhookSubscriptionsController, IdentityEventsController, IdentityProviderController],
   providers: [
     WebhookSubscriptionsService,

@@ -3,27 +3,36 @@ import type { AuthenticatedUser } from '../../common/auth/decorators';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { API_KEY_PREFIX } from '../api-keys/api-keys.service';
 import { ApiKeyCredentials } from './api-key-credentials';
+import { OidcTokens } from './oidc-tokens';
 import { SessionTokens } from './session-tokens';
 
 /**
  * The one place that decides who a bearer credential names. Each kind of credential has its own
  * verifier, chosen by what the credential looks like, never by trying one after another:
  * - Spendin's own access tokens: JWTs without `iss` → SessionTokens;
- * - organization API keys: `sk_live_…` → ApiKeyCredentials.
+ * - organization API keys: `sk_live_…` → ApiKeyCredentials;
+ * - an organization's OpenID provider's tokens: JWTs whose `iss` an organization configured →
+ *   OidcTokens (any other `iss` is INVALID_TOKEN).
  */
 @Injectable()
 export class Credentials {
   constructor(
     private readonly sessionTokens: SessionTokens,
     private readonly apiKeys: ApiKeyCredentials,
+    private readonly oidcTokens: OidcTokens,
   ) {}
 
-  /** The caller a bearer credential names; throws the 401 problem that says why not. */
-  authenticate(credential: string): Promise<AuthenticatedUser> {
+  /**
+   * The caller a bearer credential names; throws the 401 problem that says why not. `request`
+   * names the request in the audit entries a first OpenID sign-in writes (link, creation).
+   */
+  authenticate(credential: string, request: { requestId?: string; ip?: string } = {}): Promise<AuthenticatedUser> {
     if (credential.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(credential);
     const issuer = unverifiedIssuer(credential);
     if (issuer === undefined) return this.sessionTokens.authenticate(credential);
-    return Promise.reject(CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked'));
+    if (issuer.length > 500)
+      return Promise.reject(CommonErrors.INVALID_TOKEN('The bearer token is invalid or has been revoked'));
+    return this.oidcTokens.authenticate(credential, issuer, request);
   }
 }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CommonErrors } from '../errors/common.errors';
 import { ApiProblems } from '../swagger/api-problems.decorator';
+import { CredentialErrors } from './credential.errors';
 import { Actor, LADDER, LadderRole, Role } from './roles';
 import { ApiKeyScope } from './scopes';
 
@@ -12,8 +13,8 @@ export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
 export const ADMITS_ACCOUNTANT_KEY = 'spendin:admits-accountant';
 export const REQUIRED_SCOPE_KEY = 'spendin:required-scope';
 
-/** How the caller proved who they are: Spendin's own access token, or an organization API key. */
-export type CredentialKind = 'session' | 'api_key';
+/** How the caller proved who they are: Spendin's own access token, an OpenID provider's token, or an organization API key. */
+export type CredentialKind = 'session' | 'oidc' | 'api_key';
 
 /**
  * What the bearer guard puts on the request: the caller, the kind of credential they presented,
@@ -39,6 +40,16 @@ const UNAUTHENTICATED = [
   [CommonErrors.API_KEY_REVOKED, 'The API key sk_live_3f9a1c0b7d2e4f68 was revoked'],
   [CommonErrors.API_KEY_EXPIRED, 'The API key sk_live_3f9a1c0b7d2e4f68 expired at 2026-06-30T00:00:00.000Z'],
   [CommonErrors.API_KEY_CREATOR_INACTIVE, 'The admin who created this API key is no longer an active admin'],
+  [CredentialErrors.TOKEN_AUDIENCE_MISMATCH, "An OpenID provider's token made for another audience"],
+  [
+    CredentialErrors.TOKEN_ALGORITHM_NOT_ALLOWED,
+    "An OpenID provider's token signed with an algorithm the organization does not allow",
+  ],
+  [
+    CredentialErrors.OIDC_USER_UNKNOWN,
+    "An OpenID provider's token for someone who is not a user, and just-in-time creation is off",
+  ],
+  [CredentialErrors.USER_DEACTIVATED, "An OpenID provider's token for a user deactivated in Spendin"],
 ] as const;
 
 /** "the finance role or higher, or the accountant role": the words of a route's 403, documented and answered. */
@@ -109,6 +120,7 @@ export function Authenticated(
     SetMetadata(ADMITS_ACCOUNTANT_KEY, options.accountant === true),
     SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, options.beforePasswordChange === true),
     ApiBearerAuth('bearer'),
+    ApiBearerAuth('oidc'),
     // Machine-readable for clients and for the generated authorization matrix test.
     ApiExtension('x-minimum-role', minimum),
     ApiExtension('x-roles', roles),

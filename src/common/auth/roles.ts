@@ -41,3 +41,15 @@ export interface Actor {
    */
   apiKeyId?: string;
 }
+
+/**
+ * The order in which a role "wins" when several are given to one person at once (an identity
+ * provider's role claim, SCIM groups): the ladder, with the accountant above the employee and
+ * below the manager — they read more than a manager but decide and administer nothing.
+ */
+export const ROLE_PRECEDENCE: readonly Role[] = ['employee', 'accountant', 'manager', 'finance', 'admin'];
+
+/** Whether `role` wins over `other` by ROLE_PRECEDENCE (or equals it). */
+export function outranksOrEquals(role: Role, other: Role): boolean {
+  return ROLE_PRECEDENCE.indexOf(role) >= ROLE_PRECEDENCE.indexOf(other);
+}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OidcSettingsResponseDto } from '../../identity/dto/oidc-settings.dto';
 
 export class IdentityProviderResponseDto {
   @ApiProperty({
@@ -36,6 +37,14 @@ export class IdentityProviderResponseDto {
       'The organization setting identity_provider_grants_admin (PATCH /organization): whether events may make someone an active admin',
   })
   grants_admin: boolean;
+
+  @ApiProperty({
+    type: OidcSettingsResponseDto,
+    nullable: true,
+    description:
+      "The organization's OpenID provider, whose tokens are accepted as bearer tokens (PUT and DELETE /organization/identity-provider; docs/integrations-oidc.md); null when none is configured",
+  })
+  openid_connect: OidcSettingsResponseDto | null;
 }
 
 export class IdentityProviderSecretDto extends IdentityProviderResponseDto {

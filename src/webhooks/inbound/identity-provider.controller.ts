@@ -14,8 +14,10 @@ export class IdentityProviderController {
   @Get()
   @Authenticated({ role: 'admin' })
   @ApiOperation({
-    summary: "The organization's identity-provider endpoint and whether it has a signing secret",
-    description: 'Never the secret itself: only its last four characters.',
+    summary:
+      "The organization's identity provider: its events endpoint, whether it has a signing secret, and its OpenID settings",
+    description:
+      'Never the secret itself: only its last four characters. `openid_connect` is what PUT /organization/identity-provider set (null when nothing is).',
   })
   @ApiOkResponse({ type: IdentityProviderResponseDto })
   get(@CurrentActor() actor: Actor): Promise<IdentityProviderResponseDto> {

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { SecretBox, SecretBoxError } from '../../common/secrets/secret-box';
+import { OpenIdConnectService } from '../../identity/openid-connect.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { IdentityProviderResponseDto, IdentityProviderSecretDto } from '../dto/identity-provider.dto';
 import { IdentityProvidersRepository, StoredIdentityProvider } from './identity-providers.repository';
@@ -30,6 +31,7 @@ export class IdentityProviderService {
     private readonly organizations: OrganizationsService,
     private readonly audit: AuditService,
     private readonly box: SecretBox,
+    private readonly openIdConnect: OpenIdConnectService,
   ) {}
 
   async get(actor: Actor): Promise<IdentityProviderResponseDto> {
@@ -104,6 +106,7 @@ export class IdentityProviderService {
       secret_hint: provider ? `…${provider.secretHint}` : null,
       secret_rotated_at: provider?.rotatedAt.toISOString() ?? null,
       grants_admin: settings.identity_provider_grants_admin === true,
+      openid_connect: await this.openIdConnect.settings(organizationId),
     };
   }
 }
