@@ -16,6 +16,7 @@ import { EmailPerOrganization1733443200003 } from './1733443200003-EmailPerOrgan
 import { WebhookSecretsAtRest1733529600000 } from './1733529600000-WebhookSecretsAtRest';
 import { IdentityProviderPerOrganization1733529700000 } from './1733529700000-IdentityProviderPerOrganization';
 import { AuditKey1733616000000 } from './1733616000000-AuditKey';
+import { Operators1733788800400 } from './1733788800400-Operators';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   WebhookSecretsAtRest1733529600000,
   IdentityProviderPerOrganization1733529700000,
   AuditKey1733616000000,
+  Operators1733788800400,
 ];

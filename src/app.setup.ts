@@ -93,6 +93,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' },
       'bearer',
     )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: "The installation operator's access_token from /operator/auth/login: the /operator routes only",
+      },
+      'operator',
+    )
     .addApiKey(
       {
         type: 'apiKey',

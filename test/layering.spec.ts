@@ -12,7 +12,7 @@ const SRC = resolve(__dirname, '..', 'src');
 
 const BASE = ['common', 'config', 'database'];
 const PLATFORM = ['audit', 'jobs'];
-const IDENTITY = ['sessions', 'users', 'organizations', 'auth'];
+const IDENTITY = ['sessions', 'users', 'organizations', 'auth', 'operators'];
 const WORKFLOW = [
   'catalog',
   'exchange-rates',
@@ -37,6 +37,11 @@ const RULES: LayerRule[] = [
     from: ['users'],
     mayNotImport: ['organizations', 'auth'],
     why: 'auth and organizations need users, not the reverse',
+  },
+  {
+    from: ['sessions', 'users', 'organizations', 'auth'],
+    mayNotImport: ['operators'],
+    why: "the installation's operator stands above the organizations, users and logins it manages",
   },
   { from: IDENTITY, mayNotImport: [...WORKFLOW, ...OPERATIONS], why: 'identity sits below the workflow' },
   {

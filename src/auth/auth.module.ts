@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -17,6 +18,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [
     UsersModule,
+    OrganizationsModule,
     SessionsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -40,5 +42,7 @@ import { TokensService } from './tokens.service';
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  // The operators' login is throttled the same way, and their guard asks Credentials whom an organization's credential names.
+  exports: [LoginThrottle, Credentials],
 })
 export class AuthModule {}

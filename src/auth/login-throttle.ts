@@ -3,9 +3,9 @@ import { AppConfig } from '../config/app-config';
 import { AuthErrors } from './auth.errors';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 
-/** What one count is kept for: a user (by id), an e-mail no user has, or a client address. */
+/** What one count is kept for: a user or an operator (by id), an e-mail no account has, or a client address. */
 export interface ThrottleKey {
-  kind: 'user' | 'email';
+  kind: 'user' | 'email' | 'operator';
   key: string;
 }
 

@@ -32,6 +32,10 @@ const UNAUTHENTICATED = [
   [CommonErrors.INVALID_TOKEN, 'The bearer token is invalid or has been revoked'],
   [CommonErrors.TOKEN_EXPIRED, 'The bearer token has expired; refresh it'],
 ] as const;
+const SUSPENDED = [
+  CommonErrors.ORGANIZATION_SUSPENDED,
+  "The installation's operator has suspended this organization: its users, tokens and API access are refused until it is resumed",
+] as const;
 
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
@@ -46,6 +50,7 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
   if (minimum !== 'employee') {
     problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
   }
+  problems.push([...SUSPENDED]);
   if (!options.beforePasswordChange) {
     problems.push([
       CommonErrors.PASSWORD_CHANGE_REQUIRED,

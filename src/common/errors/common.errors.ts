@@ -15,6 +15,8 @@ export const CommonErrors = defineErrors({
   TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
   INSUFFICIENT_PERMISSIONS: { status: 403, title: 'Insufficient permissions' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Password change required' },
+  // 403, not 401: the credential is fine, and works again once the operator resumes the organization.
+  ORGANIZATION_SUSPENDED: { status: 403, title: 'Organization suspended' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
