@@ -1,4 +1,6 @@
-import { unverifiedIssuer } from './credentials';
+import { OPERATOR_TOKEN_ISSUER } from '../../common/auth/operator';
+import { Credentials, unverifiedIssuer } from './credentials';
+import type { SessionTokens } from './session-tokens';
 
 const jwt = (payload: unknown) =>
   ['{"alg":"none"}', JSON.stringify(payload)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.sig';
@@ -15,5 +17,37 @@ describe('choosing the verifier of a bearer credential', () => {
     expect(unverifiedIssuer('sk_live_abc')).toBeUndefined();
     expect(unverifiedIssuer('a.%%%.c')).toBeUndefined();
     expect(unverifiedIssuer(`a.${'x'.repeat(20_000)}.c`)).toBeUndefined();
+  });
+});
+
+describe('Credentials', () => {
+  const caller = {
+    userId: 'u',
+    organizationId: 'o',
+    role: 'admin' as const,
+    mustChangePassword: false,
+    via: 'session' as const,
+  };
+  const withVerifier = (organizationSuspended: boolean) =>
+    new Credentials({
+      authenticate: () => Promise.resolve({ ...caller, organizationSuspended }),
+    } as unknown as SessionTokens);
+
+  it("refuses an operator's token on organization routes, as naming nobody", async () => {
+    await expect(withVerifier(false).authenticate(jwt({ iss: OPERATOR_TOKEN_ISSUER, sub: 'x' }))).rejects.toMatchObject(
+      {
+        code: 'INVALID_TOKEN',
+        status: 401,
+        message: expect.stringMatching(/operator/),
+      },
+    );
+  });
+
+  it('refuses, whatever the verifier, a caller whose organization is suspended, and passes the others on without the flag', async () => {
+    await expect(withVerifier(true).authenticate(jwt({ sub: 'x' }))).rejects.toMatchObject({
+      code: 'ORGANIZATION_SUSPENDED',
+      status: 403,
+    });
+    await expect(withVerifier(false).authenticate(jwt({ sub: 'x' }))).resolves.toEqual(caller);
   });
 });
