@@ -20,6 +20,7 @@ import { OpenIdConnect1733788800000 } from './1733788800000-OpenIdConnect';
 import { ApiKeys1733788800100 } from './1733788800100-ApiKeys';
 import { MfaAndPasswordReset1733788800200 } from './1733788800200-MfaAndPasswordReset';
 import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
+import { Operators1733788800400 } from './1733788800400-Operators';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ApiKeys1733788800100,
   MfaAndPasswordReset1733788800200,
   AccountantRole1733788800300,
+  Operators1733788800400,
 ];

@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OperatorsModule } from './operators/operators.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReceiptsModule } from './receipts/receipts.module';
@@ -49,6 +50,7 @@ export class AppModule {
         IdentityModule,
         OrganizationsModule,
         AuthModule,
+        OperatorsModule,
         CatalogModule,
         ExchangeRatesModule,
         PoliciesModule,

@@ -114,6 +114,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       'oidc',
     )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: "The installation operator's access_token from /operator/auth/login: the /operator routes only",
+      },
+      'operator',
+    )
     .addApiKey(
       {
         type: 'apiKey',

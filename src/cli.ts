@@ -18,6 +18,7 @@ import { resolveDatabase } from './database/runtime';
 import { ENTITIES } from './entities';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { OPERATOR_USAGE, operatorCommand, OperatorUsageError } from './operator-cli';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -29,6 +30,7 @@ Commands:
   bootstrap --org NAME --email EMAIL --password PASSWORD [--full-name NAME] [--currency USD]
                                   create an organization with its first admin; running it again
                                   with the same organization and e-mail changes nothing
+${OPERATOR_USAGE}
 
 The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR (./data).`;
 
@@ -118,11 +120,12 @@ async function main(): Promise<number> {
       revert: { type: 'boolean' },
       status: { type: 'boolean' },
       'grant-to': { type: 'string' },
+      'password-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command] = positionals;
-  if (values.help || !command || !['migrate', 'bootstrap'].includes(command)) {
+  const [command, action] = positionals;
+  if (values.help || !command || !['migrate', 'bootstrap', 'operator'].includes(command)) {
     out(USAGE);
     return values.help ? 0 : 2;
   }
@@ -130,6 +133,7 @@ async function main(): Promise<number> {
   const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
     if (command === 'migrate') await migrate(database.config, values);
+    else if (command === 'operator') await operatorCommand(database.config, action, values);
     else await bootstrap(database.config, values);
     return 0;
   } finally {
@@ -140,7 +144,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError)
+    if (
+      error instanceof UsageError ||
+      error instanceof OperatorUsageError ||
+      error instanceof ConfigError ||
+      error instanceof EmbeddedDatabaseError
+    )
       process.stderr.write(`${error.message}\n`);
     else if (error instanceof DomainError) process.stderr.write(`${error.code}: ${error.message}\n`);
     else if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')

@@ -23,6 +23,7 @@ type Operation = {
   'x-minimum-role'?: LadderRole;
   'x-roles'?: Role[];
   'x-required-scope'?: ApiKeyScope;
+  'x-operator-only'?: boolean;
   requestBody?: { content: Record<string, { schema?: Schema }> };
 };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
@@ -203,6 +204,44 @@ describe('Authorization matrix from the OpenAPI document', () => {
         'PATCH /api/v1/categories/{id}',
       ]),
     );
+  });
+
+  // The installation operator's routes: no organization credential opens them, an admin's neither.
+  const operatorOperations = () => operations().filter(({ operation }) => operation['x-operator-only'] === true);
+
+  it("documents the operator's routes with the operator scheme alone, and no minimum role", () => {
+    const wrong = operatorOperations()
+      .filter(
+        ({ operation }) =>
+          operation['x-minimum-role'] !== undefined ||
+          JSON.stringify(operation.security) !== JSON.stringify([{ operator: [] }]),
+      )
+      .map((o) => o.route);
+    expect(wrong).toEqual([]);
+    expect(operatorOperations().length).toBeGreaterThanOrEqual(4);
+    const unmarked = operations().filter(
+      ({ operation, path }) =>
+        path.startsWith('/api/v1/operator/') && !path.includes('/auth/') && !operation['x-operator-only'],
+    );
+    expect(unmarked.map((o) => o.route)).toEqual([]);
+  });
+
+  it("answers 401 without a token and 403 OPERATOR_ONLY to every organization role on the operator's routes", async () => {
+    const wrong: string[] = [];
+    for (const { method, path, operation, route } of operatorOperations()) {
+      const url = concrete(path, () => randomUUID());
+      const anonymous = await call(method, url, null, operation, {});
+      if (anonymous.status !== 401) wrong.push(`${route} without a token: ${anonymous.status}`);
+      for (const role of ROLES) {
+        const response = await call(method, url, callers[role].accessToken, operation, exampleBody(operation));
+        if (response.status !== 403 || response.body.code !== 'OPERATOR_ONLY')
+          wrong.push(`${route} as ${role}: ${response.status} ${response.body?.code ?? ''}`);
+      }
+      const byKey = await call(method, url, allScopes, operation, exampleBody(operation));
+      if (byKey.status !== 403 || byKey.body.code !== 'OPERATOR_ONLY')
+        wrong.push(`${route} with an API key: ${byKey.status} ${byKey.body?.code ?? ''}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('answers 401 to every protected route without a token', async () => {

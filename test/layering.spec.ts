@@ -12,7 +12,7 @@ const SRC = resolve(__dirname, '..', 'src');
 
 const BASE = ['common', 'config', 'database'];
 const PLATFORM = ['audit', 'jobs'];
-const IDENTITY = ['sessions', 'users', 'organizations', 'identity', 'auth'];
+const IDENTITY = ['sessions', 'users', 'organizations', 'identity', 'auth', 'operators'];
 const WORKFLOW = [
   'catalog',
   'exchange-rates',
@@ -42,6 +42,11 @@ const RULES: LayerRule[] = [
     from: ['identity'],
     mayNotImport: ['organizations', 'auth'],
     why: "identity keeps the OpenID provider settings and links; auth's bearer guard calls it",
+  },
+  {
+    from: ['sessions', 'users', 'organizations', 'identity', 'auth'],
+    mayNotImport: ['operators'],
+    why: "the installation's operator stands above the organizations, users and logins it manages",
   },
   { from: IDENTITY, mayNotImport: [...WORKFLOW, ...OPERATIONS], why: 'identity sits below the workflow' },
   {

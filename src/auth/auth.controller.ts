@@ -49,6 +49,10 @@ export class AuthController {
       'This e-mail and password open accounts in several organizations; log in again with organization_id',
     ],
     [CommonErrors.SERVICE_UNAVAILABLE, 'Too many password checks at once; try again in a second'],
+    [
+      CommonErrors.ORGANIZATION_SUSPENDED,
+      "The installation's operator has suspended this organization: nobody of it can log in until it is resumed",
+    ],
   )
   login(@Req() request: Request, @Body() dto: LoginDto): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.login(client(request), dto.email, dto.password, dto.organization_id);
@@ -69,6 +73,10 @@ export class AuthController {
     [
       AuthErrors.REFRESH_TOKEN_REUSED,
       'This refresh token was already used; every session of the user is now signed out',
+    ],
+    [
+      CommonErrors.ORGANIZATION_SUSPENDED,
+      "The installation's operator has suspended this organization; the refresh token works again once it is resumed",
     ],
   )
   refresh(@Req() request: Request, @Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {

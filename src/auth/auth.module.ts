@@ -35,6 +35,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [
     UsersModule,
+    OrganizationsModule,
     SessionsModule,
     OrganizationsModule,
     IdentityModule,
@@ -81,5 +82,7 @@ import { TokensService } from './tokens.service';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
+  // The operators' login is throttled the same way, and their guard asks Credentials whom an organization's credential names.
+  exports: [LoginThrottle, Credentials],
 })
 export class AuthModule {}

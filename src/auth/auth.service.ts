@@ -6,6 +6,7 @@ import type { Actor } from '../common/auth/roles';
 import { assertAcceptablePassword } from '../common/auth/password.validators';
 import { CommonErrors } from '../common/errors/common.errors';
 import { DomainError } from '../common/errors/domain-error';
+import { OrganizationSuspension } from '../organizations/organization-suspension';
 import { PasswordHasher } from '../users/password-hasher';
 import { Directory } from '../users/directory';
 import { UsersService } from '../users/users.service';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly mfa: MfaLoginService,
+    private readonly suspension: OrganizationSuspension,
   ) {}
 
   /**
@@ -91,15 +93,19 @@ export class AuthService {
       opened.map((c) => ({ kind: 'user', key: c.user.id })),
       client.ip,
     );
-    if (opened.length > 1) {
+    // The password is right (so the answer may say why); a suspended organization's account is
+    // left out, and only when nothing else is left is the login refused.
+    const usable = opened.filter((c) => !c.organizationSuspended);
+    if (usable.length === 0) throw suspended();
+    if (usable.length > 1) {
       throw AuthErrors.ORGANIZATION_REQUIRED(
         'This e-mail and password open accounts in several organizations; log in again with organization_id',
         {
-          body: { organizations: opened.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
+          body: { organizations: usable.map((c) => ({ id: c.user.organizationId, name: c.organizationName })) },
         },
       );
     }
-    const { user } = opened[0];
+    const { user } = usable[0];
     const challenge = await this.mfa.challenge(user, client);
     if (challenge) return challenge;
     return this.dataSource.transaction(async (tx) => {
@@ -159,6 +165,8 @@ export class AuthService {
       if (!user?.isActive) return { error: AuthErrors.REFRESH_TOKEN_INVALID('The user is deactivated') };
       if (user.tokenVersion !== stored.tokenVersion)
         return { error: AuthErrors.REFRESH_TOKEN_INVALID('The refresh token is unknown or revoked') };
+      // Not spent: once the operator resumes the organization, the same refresh token works.
+      if (await this.suspension.isSuspended(user.organizationId, tx)) return { error: suspended() };
       await this.sessions.markRefreshTokenUsed(tx, stored.id);
       return { tokens: await this.tokens.issue(tx, user, stored.familyId) };
     });
@@ -251,4 +259,10 @@ export class AuthService {
       throw error;
     }
   }
+}
+
+function suspended() {
+  return CommonErrors.ORGANIZATION_SUSPENDED(
+    "The installation's operator has suspended this organization: nobody of it can log in until it is resumed",
+  );
 }

@@ -5,7 +5,7 @@ import { runSql, Statement } from '../database/sql';
 
 /** One counter of login_attempts, as the count of an attempt answers it. */
 export interface AttemptCount {
-  kind: 'user' | 'email' | 'ip' | 'mfa' | 'reset_email' | 'reset_ip';
+  kind: 'user' | 'email' | 'operator' | 'ip' | 'mfa' | 'reset_email' | 'reset_ip';
   key: string;
   attempts: number;
   /** When the counter's window ends. */

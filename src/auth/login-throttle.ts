@@ -4,11 +4,12 @@ import { AuthErrors } from './auth.errors';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 
 /**
- * What one count is kept for: a user's passwords (by id), an e-mail no user has, or a user's
- * second-factor codes (`mfa`, by user id; src/auth/mfa); a client address is counted beside them.
+ * What one count is kept for: a user's or an operator's passwords (by id), an e-mail no account
+ * has, or a user's second-factor codes (`mfa`, by user id; src/auth/mfa); a client address is
+ * counted beside them.
  */
 export interface ThrottleKey {
-  kind: 'user' | 'email' | 'mfa';
+  kind: 'user' | 'email' | 'operator' | 'mfa';
   key: string;
 }
 

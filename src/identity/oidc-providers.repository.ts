@@ -57,9 +57,9 @@ export class OidcProvidersRepository {
   }
 
   /** The settings of the organization that configured `issuer` (a token's `iss`), if any. */
-  async forIssuer(issuer: string): Promise<OidcProvider | null> {
-    const [row] = await runSql<Row>(this.dataSource, FIND_BY_ISSUER, [issuer]);
-    return row ? toProvider(row) : null;
+  async forIssuer(issuer: string): Promise<(OidcProvider & { organizationSuspended: boolean }) | null> {
+    const [row] = await runSql<Row & { organization_suspended: boolean }>(this.dataSource, FIND_BY_ISSUER, [issuer]);
+    return row ? { ...toProvider(row), organizationSuspended: row.organization_suspended } : null;
   }
 
   /** Locks the organization's row (if any) for a change, so that two changes audit in order. */
@@ -98,7 +98,10 @@ const FIND: Statement = {
 
 const FIND_BY_ISSUER: Statement = {
   name: 'oidc_providers.find_by_issuer',
-  text: `SELECT ${COLUMNS} FROM oidc_providers WHERE issuer = $1`,
+  text: `SELECT ${COLUMNS.split(', ')
+    .map((column) => `p.${column}`)
+    .join(', ')}, o.suspended_at IS NOT NULL AS organization_suspended
+         FROM oidc_providers p JOIN organizations o ON o.id = p.organization_id WHERE p.issuer = $1`,
 };
 
 const LOCK: Statement = {

@@ -48,7 +48,7 @@ export class OpenIdConnectService {
   }
 
   /** The settings of the organization that configured `issuer`, if any: who verifies a token. */
-  forIssuer(issuer: string): Promise<OidcProvider | null> {
+  forIssuer(issuer: string): Promise<(OidcProvider & { organizationSuspended: boolean }) | null> {
     return this.providers.forIssuer(issuer);
   }
 

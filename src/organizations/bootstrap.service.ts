@@ -17,6 +17,8 @@ export interface BootstrapRequest {
   adminFullName?: string;
   /** The admin must choose a new password at first login (a generated one, handed over in a file). */
   mustChangePassword?: boolean;
+  /** The installation's operator who asked for it (POST /operator/organizations); unset from the CLI and first start. */
+  createdBy?: { operatorId: string; email: string };
 }
 
 export interface BootstrapResult {
@@ -68,7 +70,17 @@ export class BootstrapService {
         action: 'organization.created',
         entityType: 'organization',
         entityId: organization.id,
-        metadata: { name: organization.name, base_currency: organization.baseCurrency },
+        metadata: {
+          name: organization.name,
+          base_currency: organization.baseCurrency,
+          ...(request.createdBy
+            ? {
+                actorType: 'operator',
+                operatorId: request.createdBy.operatorId,
+                operatorEmail: request.createdBy.email,
+              }
+            : {}),
+        },
       });
       const admin = await this.users.createInTransaction(tx, system, {
         email,

@@ -19,4 +19,7 @@ export class Organization {
   @Column('jsonb', { default: {} }) settings: OrganizationSettings;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** Set by the installation's operator: every user, token and inbound webhook of the organization is refused until resumed. */
+  @Column('timestamptz', { nullable: true }) suspendedAt: Date | null;
+  @Column('text', { nullable: true }) suspensionReason: string | null;
 }

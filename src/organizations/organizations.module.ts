@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { BootstrapService } from './bootstrap.service';
+import { OrganizationSuspension } from './organization-suspension';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
@@ -8,7 +9,7 @@ import { OrganizationsService } from './organizations.service';
 @Module({
   imports: [UsersModule],
   controllers: [OrganizationsController],
-  providers: [OrganizationsService, OrganizationsRepository, BootstrapService],
-  exports: [OrganizationsService, BootstrapService],
+  providers: [OrganizationsService, OrganizationsRepository, BootstrapService, OrganizationSuspension],
+  exports: [OrganizationsService, BootstrapService, OrganizationSuspension],
 })
 export class OrganizationsModule {}

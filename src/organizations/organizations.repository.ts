@@ -58,6 +58,32 @@ export class OrganizationsRepository {
     return row.empty;
   }
 
+  /** Every organization (or the one of `id`) with its user count, oldest first: the operator's list (no spend data). */
+  async listWithUserCounts(id: string | null = null): Promise<Array<Organization & { userCount: number }>> {
+    const rows = await runSql<OrganizationRow & { user_count: number }>(this.dataSource, LIST_WITH_USER_COUNTS, [id]);
+    return rows.map((row) => Object.assign(toOrganization(row), { userCount: Number(row.user_count) }));
+  }
+
+  /** Sets (reason and operator given) or clears (null) the suspension; answers the new `updated_at`. */
+  async setSuspension(
+    tx: EntityManager,
+    id: string,
+    suspension: { reason: string | null; operatorId: string } | null,
+  ): Promise<Date> {
+    const [row] = await runSql<{ updated_at: Date }>(tx, SET_SUSPENSION, [
+      id,
+      suspension !== null,
+      suspension?.reason ?? null,
+      suspension?.operatorId ?? null,
+    ]);
+    return row.updated_at;
+  }
+
+  async isSuspended(id: string, tx: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [row] = await runSql<{ suspended: boolean }>(tx, IS_SUSPENDED, [id]);
+    return row?.suspended ?? false;
+  }
+
   /** Serializes bootstraps (of any organization) until the transaction ends. */
   async lockBootstrap(tx: EntityManager): Promise<void> {
     await runSql(tx, LOCK_BOOTSTRAP);
@@ -71,6 +97,8 @@ interface OrganizationRow {
   settings: OrganizationSettings;
   created_at: Date;
   updated_at: Date;
+  suspended_at: Date | null;
+  suspension_reason: string | null;
 }
 
 function toOrganization(row: OrganizationRow): Organization {
@@ -81,10 +109,12 @@ function toOrganization(row: OrganizationRow): Organization {
     settings: row.settings,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    suspendedAt: row.suspended_at,
+    suspensionReason: row.suspension_reason,
   });
 }
 
-const COLUMNS = 'id, name, base_currency, settings, created_at, updated_at';
+const COLUMNS = 'id, name, base_currency, settings, created_at, updated_at, suspended_at, suspension_reason';
 const FIND_BY_ID: Statement = {
   name: 'organizations.by_id',
   text: `SELECT ${COLUMNS} FROM organizations WHERE id = $1`,
@@ -114,6 +144,21 @@ const UPDATE: Statement = {
 const IS_EMPTY: Statement = {
   name: 'organizations.is_empty',
   text: 'SELECT NOT EXISTS (SELECT 1 FROM organizations) AS empty',
+};
+const LIST_WITH_USER_COUNTS: Statement = {
+  name: 'organizations.list_with_user_counts',
+  text: `SELECT ${COLUMNS}, (SELECT count(*) FROM users u WHERE u.organization_id = o.id) AS user_count
+         FROM organizations o WHERE $1::uuid IS NULL OR o.id = $1 ORDER BY created_at, id`,
+};
+const SET_SUSPENSION: Statement = {
+  name: 'organizations.set_suspension',
+  text: `UPDATE organizations
+         SET suspended_at = CASE WHEN $2::boolean THEN now() END, suspension_reason = $3, suspended_by = $4, updated_at = now()
+         WHERE id = $1 RETURNING updated_at`,
+};
+const IS_SUSPENDED: Statement = {
+  name: 'organizations.is_suspended',
+  text: 'SELECT suspended_at IS NOT NULL AS suspended FROM organizations WHERE id = $1',
 };
 const LOCK_BOOTSTRAP: Statement = {
   name: 'organizations.lock_bootstrap',

@@ -15,6 +15,8 @@ export interface SessionCaller {
   mustChangePassword: boolean;
   /** The token's session (refresh-token family) is still open: neither logged out nor revoked. */
   sessionOpen: boolean;
+  /** The installation's operator has suspended the user's organization. */
+  organizationSuspended: boolean;
 }
 
 export interface NewRefreshToken {
@@ -94,6 +96,7 @@ export class SessionsRepository {
           tokenVersion: row.token_version,
           mustChangePassword: row.must_change_password,
           sessionOpen: row.session_open,
+          organizationSuspended: row.organization_suspended,
         }
       : null;
   }
@@ -135,6 +138,7 @@ interface CallerRow {
   token_version: number;
   must_change_password: boolean;
   session_open: boolean;
+  organization_suspended: boolean;
 }
 
 const INSERT = {
@@ -171,6 +175,7 @@ const REVOKE_ALL_OF_USER = {
 export const FIND_CALLER = {
   name: 'sessions.caller',
   text: `SELECT u.id, u.organization_id, u.role, u.is_active, u.token_version, u.must_change_password,
-                EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_open
-         FROM users u WHERE u.id = $1`,
+                EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_open,
+                o.suspended_at IS NOT NULL AS organization_suspended
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = $1`,
 };

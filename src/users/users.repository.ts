@@ -11,6 +11,8 @@ import { toUser, userColumns, UserRow } from './user.row';
 export interface LoginCandidate {
   user: User;
   organizationName: string;
+  /** The installation's operator has suspended the organization: the password may be right, the login is refused. */
+  organizationSuspended: boolean;
 }
 
 export interface UserFilter {
@@ -69,14 +71,13 @@ export class UsersRepository {
   async findLoginCandidates(email: string, organizationId?: string): Promise<LoginCandidate[]> {
     const rows =
       organizationId === undefined
-        ? await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATES, [
-            email.toLowerCase(),
-          ])
-        : await runSql<UserRow & { organization_name: string }>(this.dataSource, LOGIN_CANDIDATE_IN, [
-            email.toLowerCase(),
-            organizationId,
-          ]);
-    return rows.map((row) => ({ user: toUser(row), organizationName: row.organization_name }));
+        ? await runSql<CandidateRow>(this.dataSource, LOGIN_CANDIDATES, [email.toLowerCase()])
+        : await runSql<CandidateRow>(this.dataSource, LOGIN_CANDIDATE_IN, [email.toLowerCase(), organizationId]);
+    return rows.map((row) => ({
+      user: toUser(row),
+      organizationName: row.organization_name,
+      organizationSuspended: row.organization_suspended,
+    }));
   }
 
   /** A user of the organization by its identity provider's id (unique in the organization), else by e-mail. */
@@ -224,14 +225,15 @@ export class UsersRepository {
   }
 }
 
+type CandidateRow = UserRow & { organization_name: string; organization_suspended: boolean };
 const LOGIN_CANDIDATES: Statement = {
   name: 'users.login_candidates',
-  text: `SELECT ${userColumns('u')}, o.name AS organization_name
+  text: `SELECT ${userColumns('u')}, o.name AS organization_name, o.suspended_at IS NOT NULL AS organization_suspended
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 ORDER BY u.created_at, u.id`,
 };
 const LOGIN_CANDIDATE_IN: Statement = {
   name: 'users.login_candidate_in',
-  text: `SELECT ${userColumns('u')}, o.name AS organization_name
+  text: `SELECT ${userColumns('u')}, o.name AS organization_name, o.suspended_at IS NOT NULL AS organization_suspended
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.email = $1 AND u.organization_id = $2`,
 };
 /** Exported for the benchmark (bench/raw-sql.mjs), which sends the API's own statements. */

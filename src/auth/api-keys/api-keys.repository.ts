@@ -24,6 +24,8 @@ export interface KeyCredential extends StoredApiKey {
   secretHash: string;
   creatorRole: Role;
   creatorActive: boolean;
+  /** The installation's operator has suspended the key's organization. */
+  organizationSuspended: boolean;
   now: Date;
 }
 
@@ -105,21 +107,20 @@ export class ApiKeysRepository {
 
   /**
    * The key a presented credential names, by its public id, with its creator's role and whether
-   * they are active (read from `users` like the session lookup: who a credential names is
+   * they are active and whether the organization is suspended (read like the session lookup: who a credential names is
    * decided in one statement per request).
    */
   async forCredential(publicId: string): Promise<KeyCredential | null> {
-    const [row] = await runSql<Row & { secret_hash: string; role: Role; is_active: boolean; now: Date }>(
-      this.dataSource,
-      FOR_CREDENTIAL,
-      [publicId],
-    );
+    const [row] = await runSql<
+      Row & { secret_hash: string; role: Role; is_active: boolean; organization_suspended: boolean; now: Date }
+    >(this.dataSource, FOR_CREDENTIAL, [publicId]);
     return row
       ? {
           ...toKey(row),
           secretHash: row.secret_hash,
           creatorRole: row.role,
           creatorActive: row.is_active,
+          organizationSuspended: row.organization_suspended,
           now: row.now,
         }
       : null;
@@ -169,8 +170,9 @@ const FOR_CREDENTIAL: Statement = {
   name: 'api_keys.for_credential',
   text: `SELECT ${COLUMNS.split(', ')
     .map((c) => `k.${c}`)
-    .join(', ')}, k.secret_hash, u.role, u.is_active, now() AS now
+    .join(', ')}, k.secret_hash, u.role, u.is_active, o.suspended_at IS NOT NULL AS organization_suspended, now() AS now
          FROM api_keys k JOIN users u ON u.organization_id = k.organization_id AND u.id = k.created_by
+         JOIN organizations o ON o.id = k.organization_id
          WHERE k.public_id = $1`,
 };
 

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { AuthenticatedUser } from '../../common/auth/decorators';
 import { isApiKeyScope } from '../../common/auth/scopes';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { API_KEY_FORMAT, prefixOf, secretHashOf } from '../api-keys/api-keys.service';
+import type { VerifiedCaller } from './verified-caller';
 
 const USE_RECORDED_EVERY_MS = 60_000;
 
@@ -18,7 +18,7 @@ const USE_RECORDED_EVERY_MS = 60_000;
 export class ApiKeyCredentials {
   constructor(private readonly keys: ApiKeysRepository) {}
 
-  async authenticate(credential: string): Promise<AuthenticatedUser> {
+  async authenticate(credential: string): Promise<VerifiedCaller> {
     const match = API_KEY_FORMAT.exec(credential);
     if (!match) throw invalid();
     const [, publicId, secret] = match;
@@ -36,7 +36,9 @@ export class ApiKeyCredentials {
         'The admin who created this API key is no longer an active admin; an admin must create a new key',
       );
     }
-    if (!key.lastUsedAt || key.now.getTime() - key.lastUsedAt.getTime() >= USE_RECORDED_EVERY_MS) {
+    // A suspended organization's key is refused (Credentials): that is no use to record.
+    const due = !key.lastUsedAt || key.now.getTime() - key.lastUsedAt.getTime() >= USE_RECORDED_EVERY_MS;
+    if (due && !key.organizationSuspended) {
       await this.keys.touch(key.id);
     }
     return {
@@ -47,6 +49,7 @@ export class ApiKeyCredentials {
       via: 'api_key',
       apiKeyId: key.id,
       scopes: key.scopes.filter(isApiKeyScope),
+      organizationSuspended: key.organizationSuspended,
     };
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
-import type { AuthenticatedUser } from '../../common/auth/decorators';
 import { CredentialErrors } from '../../common/auth/credential.errors';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { AppConfig } from '../../config/app-config';
+import { organizationSuspended, type VerifiedCaller } from './verified-caller';
 import { OidcSignInService, SignInRequest } from '../../identity/oidc-sign-in.service';
 import { isAllowedIssuerUrl, OpenIdConnectService } from '../../identity/openid-connect.service';
 
@@ -29,7 +29,7 @@ export class OidcTokens {
     private readonly signIns: OidcSignInService,
   ) {}
 
-  async authenticate(token: string, issuer: string, request: SignInRequest): Promise<AuthenticatedUser> {
+  async authenticate(token: string, issuer: string, request: SignInRequest): Promise<VerifiedCaller> {
     const provider = await this.oidc.forIssuer(issuer);
     if (!provider) throw invalid();
     let alg: string | undefined;
@@ -56,8 +56,10 @@ export class OidcTokens {
       throw this.refusal(issuer, error);
     }
     if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) throw invalid();
+    // Before any sign-in work: a suspended organization links, creates and re-roles nobody.
+    if (provider.organizationSuspended) throw organizationSuspended();
     const caller = await this.signIns.signIn(provider, claims as Record<string, unknown>, request);
-    return { ...caller, via: 'oidc' };
+    return { ...caller, via: 'oidc', organizationSuspended: false };
   }
 
   /** The problem a failed verification answers; a provider that cannot be reached is a 503, not a 401. */

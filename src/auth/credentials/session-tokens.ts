@@ -1,11 +1,11 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { AuthenticatedUser } from '../../common/auth/decorators';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { AppConfig } from '../../config/app-config';
 import { Sessions } from '../../sessions/sessions';
 import type { AccessTokenClaims } from '../tokens.service';
+import type { VerifiedCaller } from './verified-caller';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +28,7 @@ export class SessionTokens {
     this.key = createSecretKey(Buffer.from(config.jwt.secret));
   }
 
-  async authenticate(token: string): Promise<AuthenticatedUser> {
+  async authenticate(token: string): Promise<VerifiedCaller> {
     let claims: AccessTokenClaims;
     try {
       claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
@@ -63,6 +63,7 @@ export class SessionTokens {
       role: user.role,
       mustChangePassword: user.mustChangePassword,
       via: 'session',
+      organizationSuspended: user.organizationSuspended,
     };
   }
 }

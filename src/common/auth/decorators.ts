@@ -51,6 +51,10 @@ const UNAUTHENTICATED = [
   ],
   [CredentialErrors.USER_DEACTIVATED, "An OpenID provider's token for a user deactivated in Spendin"],
 ] as const;
+const SUSPENDED = [
+  CommonErrors.ORGANIZATION_SUSPENDED,
+  "The installation's operator has suspended this organization: its users, tokens and API access are refused until it is resumed",
+] as const;
 
 /** "the finance role or higher, or the accountant role": the words of a route's 403, documented and answered. */
 export function whoMayCall(minimum: LadderRole, admitsAccountant: boolean): string {
@@ -109,6 +113,7 @@ export function Authenticated(
         ApiExtension(REQUIRED_SCOPE_EXTENSION, options.scope),
       ]
     : [];
+  problems.push([...SUSPENDED]);
   if (!options.beforePasswordChange) {
     problems.push([
       CommonErrors.PASSWORD_CHANGE_REQUIRED,

@@ -19,5 +19,9 @@ export const API_TAGS: TagObject[] = [
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
   { name: 'Webhooks', description: 'Outbound webhook subscriptions and deliveries; inbound identity-provider events' },
+  {
+    name: 'Operator',
+    description: "The installation's operator: log in, create, list, suspend and resume organizations",
+  },
   { name: 'Health', description: 'Liveness and readiness of the installation' },
 ];

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../common/auth/decorators';
+import { CommonErrors } from '../../common/errors/common.errors';
 import { UuidParam } from '../../common/http/uuid-param';
 import { ApiProblems, ApiValidation } from '../../common/swagger/api-problems.decorator';
 import { UserErrors } from '../../users/users.errors';
@@ -61,6 +62,10 @@ export class IdentityEventsController {
   @ApiValidation()
   @ApiProblems(
     [WebhookErrors.WEBHOOK_UNAUTHORIZED, 'Unauthorized webhook source'],
+    [
+      CommonErrors.ORGANIZATION_SUSPENDED,
+      "The installation's operator has suspended this organization: its identity-provider events are refused until it is resumed",
+    ],
     [
       WebhookErrors.IDENTITY_ADMIN_GRANT_DISABLED,
       'Event [0] (role.assigned): This organization does not let its identity provider make anyone an admin; an admin can allow it with PATCH /organization {"settings": {"identity_provider_grants_admin": true}}',

@@ -3,6 +3,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import { Webhook } from 'standardwebhooks';
+import { CommonErrors } from '../../common/errors/common.errors';
+import { OrganizationSuspension } from '../../organizations/organization-suspension';
 import { WebhookErrors } from '../webhooks.errors';
 import { IdentityProviderService } from './identity-provider.service';
 
@@ -25,7 +27,10 @@ export const SIGNATURE_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-si
 export class IdentitySignatureGuard implements CanActivate {
   private readonly decoy = new Webhook(randomBytes(32), { format: 'raw' });
 
-  constructor(private readonly providers: IdentityProviderService) {}
+  constructor(
+    private readonly providers: IdentityProviderService,
+    private readonly suspension: OrganizationSuspension,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
@@ -40,6 +45,12 @@ export class IdentitySignatureGuard implements CanActivate {
       throw unauthorized();
     }
     if (secret === null) throw unauthorized();
+    // Only now, to a sender who proved the secret: the organization is suspended, retry later.
+    if (await this.suspension.isSuspended(organizationId)) {
+      throw CommonErrors.ORGANIZATION_SUSPENDED(
+        "The installation's operator has suspended this organization: its identity-provider events are refused until it is resumed",
+      );
+    }
     return true;
   }
 }
