@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { ErrorFormatsModule } from './common/errors/error-formats';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { RouteNotFoundFallback } from './common/http/route-not-found';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
@@ -29,6 +30,7 @@ import { ReportsModule } from './reports/reports.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ScimModule } from './scim/scim.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +41,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         SecretsModule,
+        ErrorFormatsModule,
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(ENTITIES),
         AuditModule,
@@ -56,6 +59,7 @@ export class AppModule {
         NotificationsModule,
         ReportsModule,
         WebhooksModule,
+        ScimModule,
         HealthModule,
       ],
       providers: [
