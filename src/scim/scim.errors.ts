@@ -27,6 +27,7 @@ export const ScimErrors = defineErrors({
 export const ScimMappingErrors = defineErrors({
   SCIM_MAPPING_TEAM_NOT_FOUND: { status: 422, title: 'Team not found in this organization' },
   SCIM_MAPPING_DUPLICATE: { status: 422, title: 'A group is mapped twice' },
+  SCIM_MAPPING_EMPTY: { status: 422, title: 'A group mapping names neither a team nor a role' },
 });
 
 /** RFC 7644 §3.12 `scimType` of each code that has one. */
@@ -61,7 +62,8 @@ export function scimErrorBody(error: DomainError): { status: number; body: Recor
 }
 
 /** The ErrorWriter of /scim/v2 (registered with ErrorFormats by ScimModule). */
-export function writeScimError(response: Response, error: DomainError, requestId: string): void {
+/** The request id is on the response already (X-Request-Id); SCIM's error body has no place for it. */
+export function writeScimError(response: Response, error: DomainError): void {
   if (response.headersSent) {
     response.end();
     return;

@@ -176,8 +176,11 @@ function applyAt(resource: Resource, op: PatchOperation['op'], path: ResolvedPat
   if (path.valueFilter === undefined) {
     if (path.sub !== undefined) {
       // `emails.value`: every element's sub-attribute.
-      for (const element of list)
-        if (isObject(element)) op === 'remove' ? delete element[path.sub] : (element[path.sub] = value);
+      for (const element of list) {
+        if (!isObject(element)) continue;
+        if (op === 'remove') delete element[path.sub];
+        else element[path.sub] = value;
+      }
       resource[name] = list;
       return;
     }
@@ -271,7 +274,10 @@ function compare(actual: unknown, op: string, expected: FilterValue): boolean {
     const bool = typeof actual === 'string' ? actual.toLowerCase() === 'true' : actual === true;
     return op === 'eq' ? bool === expected : op === 'ne' ? bool !== expected : false;
   }
-  if (expected === null) return op === 'eq' ? actual == null : op === 'ne' ? actual != null : false;
+  if (expected === null) {
+    const absent = actual === null || actual === undefined;
+    return op === 'eq' ? absent : op === 'ne' ? !absent : false;
+  }
   const a = String(actual ?? '').toLowerCase();
   const e = String(expected).toLowerCase();
   if (actual === undefined || actual === null) return op === 'ne';
