@@ -23,8 +23,12 @@ export class ErrorFormats {
     this.formats.push({ prefix, write });
   }
 
-  /** The writer of the request's path; undefined for problem+json. */
-  writerFor(path: string): ErrorWriter | undefined {
+  /**
+   * The writer for the request's path (its whole URL path: Express's `path` is relative to
+   * where a handler is mounted, as Nest's not-found handler is); undefined for problem+json.
+   */
+  writerFor(request: { originalUrl?: string; url?: string }): ErrorWriter | undefined {
+    const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
     return this.formats.find((f) => path === f.prefix || path.startsWith(`${f.prefix}/`))?.write;
   }
 }

@@ -38,7 +38,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id, code: error.code }, 'request failed');
     }
-    (this.formats.writerFor(request.path) ?? writeProblem)(response, error, String(request.id ?? ''));
+    (this.formats.writerFor(request) ?? writeProblem)(response, error, String(request.id ?? ''));
   }
 
   private toDomainError(exception: unknown, request: Request): DomainError {

@@ -25,7 +25,7 @@ export class RouteNotFoundFallback implements OnApplicationBootstrap {
     if (!adapter) return;
     adapter.use((request: Request, response: Response) => {
       const problem = CommonErrors.ROUTE_NOT_FOUND(`No route for ${request.method} ${request.path}`);
-      (this.formats.writerFor(request.path) ?? writeProblem)(response, problem, String(request.id ?? ''));
+      (this.formats.writerFor(request) ?? writeProblem)(response, problem, String(request.id ?? ''));
     });
   }
 }
