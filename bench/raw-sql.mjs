@@ -111,6 +111,7 @@ async function appendAudit(c, organizationId, entries) {
       prevHash,
       hash,
       KEY.id,
+      null,
     ];
     prevHash = hash;
     return row;

@@ -16,6 +16,7 @@ import { EmailPerOrganization1733443200003 } from './1733443200003-EmailPerOrgan
 import { WebhookSecretsAtRest1733529600000 } from './1733529600000-WebhookSecretsAtRest';
 import { IdentityProviderPerOrganization1733529700000 } from './1733529700000-IdentityProviderPerOrganization';
 import { AuditKey1733616000000 } from './1733616000000-AuditKey';
+import { ApiKeys1733788800100 } from './1733788800100-ApiKeys';
 import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   WebhookSecretsAtRest1733529600000,
   IdentityProviderPerOrganization1733529700000,
   AuditKey1733616000000,
+  ApiKeys1733788800100,
   ScimProvisioning1733788800500,
 ];

@@ -4,7 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { json, type Request } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { PUBLIC_EXTENSION } from './common/auth/decorators';
+import { PUBLIC_EXTENSION, REQUIRED_SCOPE_EXTENSION } from './common/auth/decorators';
 import { createValidationPipe } from './common/errors/validation';
 import { API_PREFIX } from './common/http/api-prefix';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
@@ -93,6 +93,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access_token from /auth/login' },
       'bearer',
     )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'sk_live_…',
+        description:
+          'An organization API key (`sk_live_<public id>_<secret>`, from POST /organization/api-keys), sent as `Authorization: Bearer <key>`. ' +
+          "Accepted only on operations that list this scheme, and only when the key holds the operation's `x-required-scope`; elsewhere 403 INSUFFICIENT_SCOPE.",
+      },
+      'apiKey',
+    )
     .addApiKey(
       {
         type: 'apiKey',
@@ -113,7 +124,21 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.components.schemas[PROBLEM_SCHEMA_NAME] = problemSchema as never;
   Object.assign(document.components.schemas, namedSchemas());
   markPublicOperations(document);
+  describeRequiredScopes(document);
   return document;
+}
+
+/** An operation an API key may call says which scope it needs in its description too, for readers of Swagger UI. */
+function describeRequiredScopes(document: OpenAPIObject): void {
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(methods) as Array<Record<string, unknown>>) {
+      const scope =
+        typeof operation === 'object' && operation !== null ? operation[REQUIRED_SCOPE_EXTENSION] : undefined;
+      if (typeof scope !== 'string') continue;
+      const said = `API keys need the \`${scope}\` scope.`;
+      operation.description = operation.description ? `${String(operation.description)}\n\n${said}` : said;
+    }
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const CSV_HEADER = [
   'id',
   'actor_id',
+  'actor_type',
   'action',
   'entity_type',
   'entity_id',
@@ -29,6 +30,7 @@ const CSV_HEADER = [
 interface Entry {
   id: string;
   actor_id: string | null;
+  actor_type: 'user' | 'api_key' | null;
   action: string;
   entity_type: string;
   entity_id: string | null;
@@ -150,6 +152,7 @@ describe('Audit log', () => {
       const failed = entries.find((e) => e.entity_id === employee.id && e.action === 'auth.login_failed')!;
       expect(failed).toMatchObject({
         actor_id: null,
+        actor_type: null,
         metadata: { reason: 'bad_password' },
         ip: expect.any(String),
         request_id: expect.any(String),
@@ -194,6 +197,7 @@ describe('Audit log', () => {
       const [entry] = (await list(finance, `?entity_id=${response.body.id}`)).items;
       expect(entry).toMatchObject({
         actor_id: acme.admin.id,
+        actor_type: 'user',
         action: 'category.created',
         entity_type: 'category',
         entity_id: response.body.id,
@@ -825,6 +829,7 @@ function asCsvRow(entry: Entry): CsvRow {
   return {
     id: entry.id,
     actor_id: cell(entry.actor_id),
+    actor_type: cell(entry.actor_type),
     action: entry.action,
     entity_type: entry.entity_type,
     entity_id: cell(entry.entity_id),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Role } from '../src/common/auth/roles';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../src/common/auth/scopes';
 import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer } from './helpers/problems';
@@ -20,6 +21,7 @@ type Operation = {
   operationId: string;
   security?: unknown[];
   'x-minimum-role'?: Role;
+  'x-required-scope'?: ApiKeyScope;
   requestBody?: { content: Record<string, { schema?: Schema }> };
 };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
@@ -35,7 +37,10 @@ const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-
  * - without a token, every protected route answers 401;
  * - below the route's `x-minimum-role`, 403, and nothing else;
  * - at or above it, never 401 or 403 (ids that do not exist answer 404 or a validation 422);
- * - with another organization's real ids, even an admin gets 404: nothing of it is visible.
+ * - with another organization's real ids, even an admin gets 404: nothing of it is visible;
+ * - an organization API key is judged by the route's `x-required-scope`, never by role: a key
+ *   holding it is let through, a key holding every other scope gets 403 INSUFFICIENT_SCOPE naming
+ *   it, and a route without one refuses every key, even one holding every scope.
  */
 describe('Authorization matrix from the OpenAPI document', () => {
   let t: TestApp;
@@ -44,6 +49,9 @@ describe('Authorization matrix from the OpenAPI document', () => {
   const callers = {} as Record<Role, TestUser>;
   /** Real ids of the other organization's resources, by the first segment of the route's path. */
   const foreign: Record<string, string> = {};
+  /** API keys of the own organization: one with every scope, and per scope one with every scope but it. */
+  let allScopes: string;
+  const lacking = {} as Record<ApiKeyScope, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -51,9 +59,17 @@ describe('Authorization matrix from the OpenAPI document', () => {
     own = await t.given.organization('Own Co');
     callers.admin = own.admin;
     for (const role of ['employee', 'manager', 'finance'] as const) callers[role] = await t.given.user(own, role);
+    const key = async (scopes: readonly ApiKeyScope[], organization = own) =>
+      (await t.as(organization.admin).post('/organization/api-keys', { name: 'Matrix', scopes }).expect(201)).body as {
+        id: string;
+        key: string;
+      };
+    allScopes = (await key(API_KEY_SCOPES)).key;
+    for (const scope of API_KEY_SCOPES) lacking[scope] = (await key(API_KEY_SCOPES.filter((s) => s !== scope))).key;
 
     const other = await t.given.organization('Other Co');
     const employee = await t.given.user(other, 'employee');
+    foreign['organization/api-keys'] = (await key(['spends:read'], other)).id;
     foreign['admin/users'] = employee.id;
     foreign.members = employee.id;
     foreign.teams = (await t.as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
@@ -189,6 +205,41 @@ describe('Authorization matrix from the OpenAPI document', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('judges API keys by the scope each route declares, and refuses them where it declares none', async () => {
+    const wrong: string[] = [];
+    const scoped = protectedOperations().filter(({ operation }) => operation['x-required-scope']);
+    expect(scoped.length).toBeGreaterThan(25);
+    for (const { method, path, operation, route } of protectedOperations()) {
+      const needed = operation['x-required-scope'];
+      const send = (key: string) =>
+        call(
+          method,
+          concrete(path, () => randomUUID()),
+          key,
+          operation,
+          {},
+        );
+      const all = await send(allScopes);
+      if (!needed) {
+        if (all.status !== 403 || all.body.code !== 'INSUFFICIENT_SCOPE' || all.body.required_scope !== null)
+          wrong.push(`${route} with every scope: ${all.status} ${all.body?.code ?? ''}, expected 403 (no scope)`);
+        continue;
+      }
+      if (all.status === 401 || all.status === 403 || all.status >= 500)
+        wrong.push(`${route} with every scope: ${all.status} ${all.body?.code ?? ''}`);
+      if (/\{\w+\}/.test(path) && ![404, 422].includes(all.status))
+        wrong.push(`${route} with every scope and unknown ids: ${all.status}`);
+      const without = await send(lacking[needed]);
+      if (
+        without.status !== 403 ||
+        without.body.code !== 'INSUFFICIENT_SCOPE' ||
+        without.body.required_scope !== needed
+      )
+        wrong.push(`${route} without ${needed}: ${without.status} ${without.body?.code ?? ''}, expected 403`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("answers 404 to an admin who names another organization's resources, on every route with ids", async () => {
     const wrong: string[] = [];
     const withIds = protectedOperations().filter(({ path }) => /\{\w+\}/.test(path));
@@ -213,6 +264,9 @@ describe('Authorization matrix from the OpenAPI document', () => {
         exampleBody(operation),
       );
       if (response.status !== 404) wrong.push(`${route}: ${response.status} ${response.body?.code ?? ''}`);
+      if (!operation['x-required-scope']) continue;
+      const byKey = await call(method, concrete(path, fill), allScopes, operation, exampleBody(operation));
+      if (byKey.status !== 404) wrong.push(`${route} with an API key: ${byKey.status} ${byKey.body?.code ?? ''}`);
     }
     expect(wrong).toEqual([]);
   });

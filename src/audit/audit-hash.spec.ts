@@ -55,7 +55,17 @@ describe('auditHash', () => {
       { createdAt: new Date('2026-03-01T12:00:00.001Z') },
       { entityId: 'u2' },
       { ip: '10.0.0.1' },
+      { actorType: 'api_key' },
     ];
     for (const variant of variants) expect(auditHash({ ...entry, ...variant }, KEY)).not.toBe(base);
+  });
+
+  it('hashes entries no API key made as before actor_type existed (null or absent alike)', () => {
+    const base = auditHash(entry, KEY);
+    expect(auditHash({ ...entry, actorType: null }, KEY)).toBe(base);
+    expect(auditHash({ ...entry, actorType: undefined }, KEY)).toBe(base);
+    const byKey = { ...entry, actorId: '2c9e7a1b-4d3f-4e6a-9b8c-0d1e2f3a4b5c' };
+    // An entry a key made cannot be passed off as its creator's, or a user's as a key's.
+    expect(auditHash({ ...byKey, actorType: 'api_key' }, KEY)).not.toBe(auditHash(byKey, KEY));
   });
 });

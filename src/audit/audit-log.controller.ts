@@ -30,7 +30,7 @@ export class AuditLogController {
   constructor(private readonly auditLog: AuditLogService) {}
 
   @Get()
-  @Authenticated({ role: 'finance' })
+  @Authenticated({ role: 'finance', scope: 'audit:read' })
   @ApiOperation({
     summary: "The organization's audit log, newest first",
     description:
@@ -45,7 +45,7 @@ export class AuditLogController {
   }
 
   @Get('verify')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'audit:read' })
   @ApiOperation({
     summary: "Verify the organization's hash chain",
     description:
@@ -78,7 +78,7 @@ export class AuditLogController {
   }
 
   @Get('export')
-  @Authenticated({ role: 'finance' })
+  @Authenticated({ role: 'finance', scope: 'audit:read' })
   @ApiOperation({
     summary: 'Download the audit log as CSV',
     description:

@@ -5,6 +5,7 @@ export function toAuditLogResponse(entry: StoredAuditEntry): AuditLogEntryDto {
   return {
     id: entry.id,
     actor_id: entry.actorId,
+    actor_type: entry.actorType === 'api_key' ? 'api_key' : entry.actorId === null ? null : 'user',
     action: entry.action,
     entity_type: entry.entityType,
     entity_id: entry.entityId,
@@ -21,6 +22,7 @@ export function toAuditLogResponse(entry: StoredAuditEntry): AuditLogEntryDto {
 export const CSV_COLUMNS = [
   'id',
   'actor_id',
+  'actor_type',
   'action',
   'entity_type',
   'entity_id',

@@ -34,10 +34,11 @@ interface AuditLogRow {
   prev_hash: string | null;
   hash: string;
   key_id: string | null;
+  actor_type: 'api_key' | null;
 }
 
 const COLUMNS =
-  'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id';
+  'seq, id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id, actor_type';
 
 /**
  * Reads of the audit log, in plain SQL: the rows go straight to the reader (a list page, a CSV
@@ -143,5 +144,6 @@ function toStoredEntry(row: AuditLogRow): StoredAuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
     keyId: row.key_id,
+    actorType: row.actor_type,
   };
 }

@@ -71,7 +71,8 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
       id: randomUUID(),
       // uuid columns read back lower-case; the hash must cover what a reader will see.
       organizationId: actor.organizationId.toLowerCase(),
-      actorId: actor.userId?.toLowerCase() ?? null,
+      // An API key acts with its creator's user, but the log names the key.
+      ...actorOf(actor),
       action: event.action,
       entityType: event.entityType,
       entityId: event.entityId ?? null,
@@ -131,6 +132,7 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
         prevHash,
         hash,
         key.id,
+        content.actorType ?? null,
       ];
       prevHash = hash;
       return row;
@@ -140,15 +142,21 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
   }
 }
 
+function actorOf(actor: Actor | SystemActor): Pick<HashedContent, 'actorId' | 'actorType'> {
+  const apiKeyId = 'apiKeyId' in actor ? actor.apiKeyId : undefined;
+  if (apiKeyId) return { actorId: apiKeyId.toLowerCase(), actorType: 'api_key' };
+  return { actorId: actor.userId?.toLowerCase() ?? null, actorType: null };
+}
+
 // Exported for the benchmark (bench/raw-sql.mjs), which appends to the chain as the API does.
 export const LOCK_AND_READ_HEAD = { name: 'audit.chain_head', text: 'SELECT hash, now FROM audit_chain_head($1)' };
-const COLUMNS = 13;
+const COLUMNS = 14;
 
 export function appendStatement(entries: number) {
   const rows = Array.from({ length: entries }, (_, i) => `(${placeholders(COLUMNS, i * COLUMNS + 1)})`);
   return {
     name: `audit.append_${entries}`,
-    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id)
+    text: `INSERT INTO audit_logs (id, organization_id, actor_id, action, entity_type, entity_id, metadata, request_id, ip, created_at, prev_hash, hash, key_id, actor_type)
            VALUES ${rows.join(', ')}`,
   };
 }

@@ -9,4 +9,5 @@ export const AuthErrors = defineErrors({
   ORGANIZATION_REQUIRED: { status: 409, title: 'Organization required' },
   // 403, not 401: the bearer token is fine, and a client that sees 401 would throw it away.
   INVALID_CURRENT_PASSWORD: { status: 403, title: 'Current password is wrong' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
 });

@@ -6,8 +6,10 @@ import {
   BEFORE_PASSWORD_CHANGE_KEY,
   IS_PUBLIC_KEY,
   MINIMUM_ROLE_KEY,
+  REQUIRED_SCOPE_KEY,
 } from '../common/auth/decorators';
 import { Actor, hasAtLeast, Role } from '../common/auth/roles';
+import type { ApiKeyScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common.errors';
 import { Credentials } from './credentials/credentials';
 
@@ -79,6 +81,36 @@ export class RolesGuard implements CanActivate {
     if (!actor) throw CommonErrors.AUTHENTICATION_REQUIRED('This endpoint needs Authorization: Bearer <access_token>');
     if (!hasAtLeast(actor.role, minimum ?? 'employee')) {
       throw CommonErrors.INSUFFICIENT_PERMISSIONS(`Insufficient permissions: this needs the ${minimum} role or higher`);
+    }
+    return true;
+  }
+}
+
+/**
+ * Judges organization API keys by scope, after RolesGuard: a session user passes untouched
+ * (their role was judged already); an API key needs the scope `@Authenticated({ scope })` put
+ * on the route, and a route that names none refuses every key (deny by default), so that a
+ * route added later is closed to keys until someone decides which scope opens it.
+ */
+@Injectable()
+export class ScopesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
+    if (user?.via !== 'api_key') return true;
+    const needed = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE_KEY, targets);
+    if (needed === undefined) {
+      throw CommonErrors.INSUFFICIENT_SCOPE("API keys cannot call this route: it needs a user's access token", {
+        body: { required_scope: null },
+      });
+    }
+    if (!(user.scopes ?? []).includes(needed)) {
+      throw CommonErrors.INSUFFICIENT_SCOPE(`This API key lacks the ${needed} scope this route needs`, {
+        body: { required_scope: needed },
+      });
     }
     return true;
   }

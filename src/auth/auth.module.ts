@@ -4,9 +4,13 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
-import { BearerAuthGuard, PasswordChangeGuard, RolesGuard } from './auth.guards';
+import { BearerAuthGuard, PasswordChangeGuard, RolesGuard, ScopesGuard } from './auth.guards';
 import { AuthService } from './auth.service';
+import { ApiKeyCredentials } from './credentials/api-key-credentials';
 import { Credentials } from './credentials/credentials';
 import { SessionTokens } from './credentials/session-tokens';
 import { LoginAttemptsRepository } from './login-attempts.repository';
@@ -27,7 +31,7 @@ import { TokensService } from './tokens.service';
       }),
     }),
   ],
-  controllers: [AuthController, OwnPasswordController],
+  controllers: [AuthController, OwnPasswordController, ApiKeysController],
   providers: [
     AuthService,
     TokensService,
@@ -35,10 +39,15 @@ import { TokensService } from './tokens.service';
     LoginAttemptsRepository,
     Credentials,
     SessionTokens,
-    // Guards run in this order: who are you, must you change your password first, then may you.
+    ApiKeyCredentials,
+    ApiKeysRepository,
+    ApiKeysService,
+    // Guards run in this order: who are you, must you change your password first, then may you
+    // (by role; and an API key, by scope).
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
   ],
 })
 export class AuthModule {}

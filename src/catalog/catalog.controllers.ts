@@ -33,7 +33,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     constructor(readonly catalog: CatalogService) {}
 
     @Get()
-    @Authenticated()
+    @Authenticated({ scope: 'spends:read' })
     @ApiOperation({
       summary: `List ${kind.path}`,
       description: 'Ordered by name; filter with is_active=true for pickers.',
@@ -59,7 +59,7 @@ function catalogController(kind: CatalogKind): Type<unknown> {
     }
 
     @Get(':id')
-    @Authenticated()
+    @Authenticated({ scope: 'spends:read' })
     @ApiOperation({
       summary: `Get a ${kind.noun}`,
       description: `Any member of the organization; retired ${kind.path} are answered too, with is_active false.`,

@@ -24,7 +24,7 @@ export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Get()
-  @Authenticated({ role: 'finance' })
+  @Authenticated({ role: 'finance', scope: 'policies:read' })
   @ApiOperation({
     summary: "List the organization's policies",
     description: 'Oldest first, which is also the order in which rules of equal priority run.',
@@ -50,7 +50,7 @@ export class PoliciesController {
   }
 
   @Get(':id')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'policies:read' })
   @ApiOperation({
     summary: 'Get a policy',
     description: 'Admin only: the current version of the policy and its rules.',

@@ -82,7 +82,7 @@ export class ReceiptsController {
   ) {}
 
   @Post()
-  @Authenticated()
+  @Authenticated({ scope: 'receipts:write' })
   @AcceptsContentType('multipart/form-data')
   @ReceivesUpload({ field: 'file', maxBytes: MAX_RECEIPT_BYTES })
   @Idempotent()
@@ -101,7 +101,7 @@ export class ReceiptsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ scope: 'spends:read' })
   @ApiOperation({
     summary: 'Get a receipt with its OCR status and what was read',
     description: 'Visible to whoever may see the spend.',
@@ -114,7 +114,7 @@ export class ReceiptsController {
   }
 
   @Get(':id/file')
-  @Authenticated()
+  @Authenticated({ scope: 'spends:read' })
   @ApiOperation({
     summary: "Download the receipt's file",
     description: 'The stored bytes with their content type; visible to whoever may see the spend.',
@@ -158,7 +158,7 @@ export class ReceiptsController {
 
   @Post(':id/reprocess')
   @HttpCode(202)
-  @Authenticated()
+  @Authenticated({ scope: 'receipts:write' })
   @ApiOperation({
     summary: 'Run OCR on a receipt again',
     description: "The spend's owner or finance. Answers the receipt queued again; the new result replaces the old one.",
@@ -189,7 +189,7 @@ export class SpendReceiptsController {
   constructor(private readonly uploader: UploadReceipt) {}
 
   @Post(':id/receipts')
-  @Authenticated()
+  @Authenticated({ scope: 'receipts:write' })
   @AcceptsContentType('multipart/form-data')
   @ReceivesUpload({ field: 'file', maxBytes: MAX_RECEIPT_BYTES })
   @Idempotent()

@@ -50,7 +50,7 @@ export class ReportsController {
   ) {}
 
   @Get('summary')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', scope: 'reports:read' })
   @ApiOperation({
     summary: 'Spend totals grouped by category, user, team, month or status',
     description:
@@ -64,7 +64,7 @@ export class ReportsController {
   }
 
   @Get('dashboard')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', scope: 'reports:read' })
   @ApiOperation({
     summary:
       'The dashboard: pending approvals, this month against last, decision time, top categories, policy violations',
@@ -79,7 +79,7 @@ export class ReportsController {
   }
 
   @Get('export')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', scope: 'reports:read' })
   @ApiOperation({
     summary: 'Download spends with their approvals: CSV, XLSX or an accounting journal',
     description:
@@ -128,7 +128,7 @@ export class ReportsController {
   }
 
   @Get('chart.png')
-  @Authenticated({ role: 'manager' })
+  @Authenticated({ role: 'manager', scope: 'reports:read' })
   @ApiOperation({
     summary: 'Spend per month or per category as a PNG bar chart',
     description:

@@ -17,7 +17,7 @@ export class PolicySimulationController {
 
   @Post('simulate')
   @HttpCode(200)
-  @Authenticated({ role: 'finance' })
+  @Authenticated({ role: 'finance', scope: 'policies:read' })
   @ApiOperation({
     summary: 'The evaluation a spend would get',
     description: 'Body as for POST /spends, plus an optional user_id whose spend it would be. Nothing is stored.',

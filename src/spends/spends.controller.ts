@@ -36,7 +36,7 @@ export class SpendsController {
   ) {}
 
   @Post()
-  @Authenticated()
+  @Authenticated({ scope: 'spends:write' })
   @Idempotent()
   @ApiOperation({
     summary: 'Create a spend',
@@ -51,7 +51,7 @@ export class SpendsController {
   }
 
   @Get()
-  @Authenticated()
+  @Authenticated({ scope: 'spends:read' })
   @ApiOperation({
     summary: 'List the spends the caller may see',
     description:
@@ -64,7 +64,7 @@ export class SpendsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ scope: 'spends:read' })
   @ApiOperation({
     summary: 'Get a spend with its approvals and policy evaluation',
     description:
@@ -78,7 +78,7 @@ export class SpendsController {
   }
 
   @Patch(':id')
-  @Authenticated()
+  @Authenticated({ scope: 'spends:write' })
   @ApiOperation({
     summary: 'Edit a draft or rejected spend',
     description: 'Owner only. A rejected spend is resubmitted with POST /spends/{id}/submit.',
@@ -102,7 +102,7 @@ export class SpendsController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ scope: 'spends:write' })
   @ApiOperation({
     summary: 'Submit a draft or resubmit a rejected spend',
     description: 'Evaluated by the policies as on create; a resubmission starts a new round of approvals.',
@@ -121,7 +121,7 @@ export class SpendsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @Authenticated()
+  @Authenticated({ scope: 'spends:write' })
   @ApiOperation({
     summary: 'Withdraw a spend',
     description: 'Owner only, while draft, pending approval or rejected; open approval steps are cancelled.',

@@ -22,7 +22,7 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'users:read' })
   @ApiOperation({ summary: "List the organization's users", description: 'Newest first. Filters combine with AND.' })
   @ApiPageResponse(UserResponseDto, 'A page of users')
   @ApiValidation()
@@ -48,7 +48,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'users:read' })
   @ApiOperation({
     summary: 'Get a user',
     description: 'Admin only. A user of another organization is 404 USER_NOT_FOUND, like one that does not exist.',

@@ -22,7 +22,7 @@ export class TeamsController {
   constructor(private readonly teams: TeamsService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated({ scope: 'users:read' })
   @ApiOperation({ summary: "List the organization's teams", description: 'Ordered by name.' })
   @ApiPageResponse(TeamResponseDto, 'A page of teams')
   @ApiValidation()
@@ -45,7 +45,7 @@ export class TeamsController {
   }
 
   @Get(':id')
-  @Authenticated()
+  @Authenticated({ scope: 'users:read' })
   @ApiOperation({
     summary: 'Get a team',
     description: 'Any member of the organization may read a team, its lead and its members.',

@@ -40,7 +40,7 @@ export class WebhookSubscriptionsController {
   constructor(private readonly subscriptions: WebhookSubscriptionsService) {}
 
   @Get()
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: 'List webhook subscriptions',
     description: 'Newest first. Secrets are never shown again after creation; `secret_hint` tells them apart.',
@@ -55,7 +55,7 @@ export class WebhookSubscriptionsController {
   }
 
   @Post()
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @Idempotent({ secretFields: ['secret'] })
   @ApiOperation({
     summary: 'Subscribe a URL to events',
@@ -86,7 +86,7 @@ export class WebhookSubscriptionsController {
   }
 
   @Get(':id')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: 'Get a webhook subscription',
     description: 'Admin only: where the subscription delivers and which events it receives.',
@@ -99,7 +99,7 @@ export class WebhookSubscriptionsController {
   }
 
   @Patch(':id')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: 'Change, pause or resume a subscription, or rotate its secret',
     description: 'Pausing (`is_active: false`) cancels the deliveries still waiting for a retry.',
@@ -117,7 +117,7 @@ export class WebhookSubscriptionsController {
 
   @Delete(':id')
   @HttpCode(200)
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: 'Delete a subscription',
     description:
@@ -132,7 +132,7 @@ export class WebhookSubscriptionsController {
   }
 
   @Get(':id/deliveries')
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: "The subscription's deliveries, newest first",
     description:
@@ -151,7 +151,7 @@ export class WebhookSubscriptionsController {
 
   @Post(':id/deliveries/:delivery_id/retry')
   @HttpCode(202)
-  @Authenticated({ role: 'admin' })
+  @Authenticated({ role: 'admin', scope: 'webhooks:manage' })
   @ApiOperation({
     summary: 'Deliver one event again, now',
     description:

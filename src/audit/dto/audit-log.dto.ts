@@ -82,7 +82,11 @@ export class AuditLogFilterQuery {
   @Transform(({ value }) => (typeof value === 'string' && isUUID(value, 'all') ? value.toLowerCase() : value))
   entity_id?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', description: 'Who did it' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e',
+    description: 'Who did it: a user or an API key id',
+  })
   @IsOptional()
   @IsUUID('all')
   actor_id?: string;
@@ -116,6 +120,8 @@ export class ExportAuditLogsQuery extends AuditLogFilterQuery {
   format: (typeof EXPORT_FORMATS)[number] = 'csv';
 }
 
+export const ACTOR_TYPES = ['user', 'api_key'] as const;
+
 const METADATA_EXAMPLE = { changes: { role: { from: 'employee', to: 'manager' } } };
 
 export class AuditLogEntryDto {
@@ -128,6 +134,14 @@ export class AuditLogEntryDto {
     description: 'Who did it; null for the system (bootstrap, jobs) and for failed logins',
   })
   actor_id: string | null;
+  @ApiProperty({
+    enum: ACTOR_TYPES,
+    nullable: true,
+    example: 'user',
+    description:
+      'What `actor_id` names: a `user`, or an organization `api_key` (the key that made the change; GET /organization/api-keys/{id} names its creator); null when actor_id is',
+  })
+  actor_type: (typeof ACTOR_TYPES)[number] | null;
   @ApiProperty({ example: 'user.role_changed', description: '`<entity>.<verb>`' }) action: string;
   @ApiProperty({ example: 'user' }) entity_type: string;
   @ApiProperty({ nullable: true, type: String, example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b' }) entity_id:

@@ -4,13 +4,15 @@ import type { Request } from 'express';
 import { CommonErrors } from '../errors/common.errors';
 import { ApiProblems } from '../swagger/api-problems.decorator';
 import { Actor, Role } from './roles';
+import { ApiKeyScope } from './scopes';
 
 export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
 export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
+export const REQUIRED_SCOPE_KEY = 'spendin:required-scope';
 
-/** How the caller proved who they are: Spendin's own access token so far. */
-export type CredentialKind = 'session';
+/** How the caller proved who they are: Spendin's own access token, or an organization API key. */
+export type CredentialKind = 'session' | 'api_key';
 
 /**
  * What the bearer guard puts on the request: the caller, the kind of credential they presented,
@@ -19,6 +21,8 @@ export type CredentialKind = 'session';
 export interface AuthenticatedUser extends Omit<Actor, 'requestId' | 'ip'> {
   mustChangePassword: boolean;
   via: CredentialKind;
+  /** With `via: 'api_key'`: the scopes the key holds (ScopesGuard judges the key by them, not by role). */
+  scopes?: readonly ApiKeyScope[];
 }
 
 /** Marks a public operation in the OpenAPI document until it is given `security: []` (app.setup.ts). */
@@ -31,7 +35,13 @@ const UNAUTHENTICATED = [
   [CommonErrors.AUTHENTICATION_REQUIRED, 'A bearer token is required'],
   [CommonErrors.INVALID_TOKEN, 'The bearer token is invalid or has been revoked'],
   [CommonErrors.TOKEN_EXPIRED, 'The bearer token has expired; refresh it'],
+  [CommonErrors.API_KEY_REVOKED, 'The API key sk_live_3f9a1c0b7d2e4f68 was revoked'],
+  [CommonErrors.API_KEY_EXPIRED, 'The API key sk_live_3f9a1c0b7d2e4f68 expired at 2026-06-30T00:00:00.000Z'],
+  [CommonErrors.API_KEY_CREATOR_INACTIVE, 'The admin who created this API key is no longer an active admin'],
 ] as const;
+
+/** The OpenAPI extension naming the scope an API key needs on a route (absent: API keys are refused). */
+export const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
 
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
@@ -40,12 +50,35 @@ const UNAUTHENTICATED = [
  * password, only routes with `beforePasswordChange` answer that user (GET /users/me and
  * POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
  */
-export function Authenticated(options: { role?: Role; beforePasswordChange?: boolean } = {}) {
+export function Authenticated(
+  options: {
+    role?: Role;
+    beforePasswordChange?: boolean;
+    /**
+     * The scope an organization API key needs here; without one, API keys are refused (403
+     * INSUFFICIENT_SCOPE). Session users are judged by `role` alone. See ScopesGuard.
+     */
+    scope?: ApiKeyScope;
+  } = {},
+) {
   const minimum = options.role ?? 'employee';
   const problems: Array<[typeof CommonErrors.INVALID_TOKEN, string]> = UNAUTHENTICATED.map(([f, d]) => [f, d]);
   if (minimum !== 'employee') {
     problems.push([CommonErrors.INSUFFICIENT_PERMISSIONS, `Requires the ${minimum} role or higher`]);
   }
+  problems.push([
+    CommonErrors.INSUFFICIENT_SCOPE,
+    options.scope
+      ? `This API key lacks the ${options.scope} scope`
+      : "API keys cannot call this route: it takes a user's access token",
+  ]);
+  const scoped = options.scope
+    ? [
+        SetMetadata(REQUIRED_SCOPE_KEY, options.scope),
+        ApiBearerAuth('apiKey'),
+        ApiExtension(REQUIRED_SCOPE_EXTENSION, options.scope),
+      ]
+    : [];
   if (!options.beforePasswordChange) {
     problems.push([
       CommonErrors.PASSWORD_CHANGE_REQUIRED,
@@ -58,6 +91,7 @@ export function Authenticated(options: { role?: Role; beforePasswordChange?: boo
     ApiBearerAuth('bearer'),
     // Machine-readable for clients and for the generated authorization matrix test.
     ApiExtension('x-minimum-role', minimum),
+    ...scoped,
     ApiProblems(...problems),
   );
 }
@@ -72,6 +106,7 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
     role: user.role,
     requestId: String(request.id),
     ip: request.ip,
+    ...(user.apiKeyId ? { apiKeyId: user.apiKeyId } : {}),
   };
 });
 

@@ -16,4 +16,9 @@ export interface Actor {
   role: Role;
   requestId?: string;
   ip?: string;
+  /**
+   * Set when the caller is an organization API key: the key acts with its creator's `userId`
+   * and `role` (an active admin), and the audit log names the key, not the creator, as actor.
+   */
+  apiKeyId?: string;
 }

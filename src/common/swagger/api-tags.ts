@@ -7,6 +7,7 @@ export const API_TAGS: TagObject[] = [
   { name: 'Admin: users', description: "Admins manage the organization's people: roles, managers, deactivation" },
   { name: 'Teams', description: 'Teams, their leads and members' },
   { name: 'Organization', description: 'The organization: name, base currency, settings, identity-provider secret' },
+  { name: 'API keys', description: 'Organization API keys for integrations: scopes, expiry, revocation' },
   { name: 'Categories', description: 'Spend categories' },
   { name: 'Vendors', description: 'Vendors spends are paid to' },
   { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
