@@ -201,9 +201,15 @@ describe('SCIM 2.0 provisioning', () => {
       const audit = (await t.as(org.admin).get(`/audit-logs?entity_id=${id}`).expect(200)).body.items as Array<{
         action: string;
         actor_id: string | null;
+        actor_type: string | null;
       }>;
       expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['user.created', 'user.updated']));
-      expect(audit.every((e) => e.actor_id !== null)).toBe(true);
+      const keys = (await t.as(org.admin).get('/organization/api-keys').expect(200)).body.items as Array<{
+        id: string;
+        name: string;
+      }>;
+      const scimKey = keys.find((k) => k.name === 'SCIM scim')!.id;
+      expect(audit.map((e) => [e.actor_type, e.actor_id])).toEqual(audit.map(() => ['api_key', scimKey]));
     });
 
     it('finds users made in Spendin by their e-mail, so a provider can match them', async () => {
@@ -364,11 +370,14 @@ describe('SCIM 2.0 provisioning', () => {
 
     it('leaves a role an admin set by hand when the user leaves a mapped group', async () => {
       const bob = (await scim().post('/Users', newUser('bob@acme.test')).expect(201)).body.id as string;
-      const group = (
-        await scim()
-          .post('/Groups', { schemas: [GROUP], displayName: 'Managers', members: [{ value: bob }] })
-          .expect(201)
-      ).body.id as string;
+      // The group made above ("managers"), which the mapping "Managers" matches in any case.
+      const found = await scim()
+        .get(`/Groups?filter=${encodeURIComponent('displayName eq "Managers"')}`)
+        .expect(200);
+      const group = found.body.Resources[0].id as string;
+      await scim()
+        .patch(`/Groups/${group}`, ops({ op: 'add', path: 'members', value: [{ value: bob }] }))
+        .expect(200);
       expect((await spendinUser(bob)).role).toBe('manager');
       await t.as(org.admin).patch(`/admin/users/${bob}`, { role: 'finance' }).expect(200);
       await scim()

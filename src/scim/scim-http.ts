@@ -5,37 +5,36 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiExtension, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
-import type { AuthenticatedUser } from '../common/auth/decorators';
+import { AuthenticatedUser, REQUIRED_SCOPE_EXTENSION, REQUIRED_SCOPE_KEY } from '../common/auth/decorators';
+import type { ApiKeyScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common.errors';
 import { ErrorFactory } from '../common/errors/domain-error';
 import { ScimErrorDto } from './dto/scim-resources.dto';
 import { SCIM_CONTENT_TYPE, scimErrorBody, ScimErrors } from './scim.errors';
 
 /** The API key scope every SCIM route needs. */
-export const SCIM_SCOPE = 'scim';
+export const SCIM_SCOPE: ApiKeyScope = 'scim';
 
 /**
  * SCIM is for an identity provider holding an organization API key with the `scim` scope, never
- * for a person: a user's access token is refused (401), whatever their role. The key's scope is
- * judged before this, by the global scope check.
+ * for a person: a user's access token is refused (401), whatever their role. The key's scope was
+ * judged before this guard runs, by the global ScopesGuard (403 INSUFFICIENT_SCOPE).
  */
 @Injectable()
 export class ScimCallerGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const user = context.switchToHttp().getRequest<Request>().user as
-      (AuthenticatedUser & { scopes?: readonly string[] }) | undefined;
-    if ((user?.via as string | undefined) !== 'api_key')
+    const user = context.switchToHttp().getRequest<Request>().user as AuthenticatedUser | undefined;
+    if (user?.via !== 'api_key')
       throw CommonErrors.INVALID_TOKEN(
         "SCIM takes an organization API key with the scim scope (Authorization: Bearer sk_live_…), not a user's access token",
       );
-    if (!(user?.scopes ?? []).includes(SCIM_SCOPE))
-      throw CommonErrors.INSUFFICIENT_PERMISSIONS('This API key lacks the scim scope');
     return true;
   }
 }
@@ -62,6 +61,9 @@ export class ScimMediaType implements NestInterceptor {
 
 const UNAUTHENTICATED: Array<[ErrorFactory, string]> = [
   [CommonErrors.AUTHENTICATION_REQUIRED, 'This endpoint needs Authorization: Bearer <access_token>'],
+  [CommonErrors.API_KEY_REVOKED, 'The API key sk_live_3f9a1c0b7d2e4f68 was revoked'],
+  [CommonErrors.API_KEY_EXPIRED, 'The API key sk_live_3f9a1c0b7d2e4f68 expired at 2026-06-30T00:00:00.000Z'],
+  [CommonErrors.API_KEY_CREATOR_INACTIVE, 'The admin who created this API key is no longer an active admin'],
   [
     CommonErrors.INVALID_TOKEN,
     "SCIM takes an organization API key with the scim scope (Authorization: Bearer sk_live_…), not a user's access token",
@@ -102,12 +104,17 @@ export function ApiScimErrors(...errors: Array<[ErrorFactory, string]>) {
   );
 }
 
-/** What every SCIM controller carries: the tag, the key's scheme and scope, the media type, the guards. */
+/**
+ * What every SCIM controller carries: the tag, the API key scheme and its scope (judged by the
+ * global ScopesGuard, like every route an API key may call), the media type, the caller guard.
+ * Not `@Authenticated`: SCIM documents no bearer scheme for people, and errors in its own format.
+ */
 export function ScimRoutes() {
   return applyDecorators(
     ApiTags('SCIM'),
+    SetMetadata(REQUIRED_SCOPE_KEY, SCIM_SCOPE),
     ApiBearerAuth('apiKey'),
-    ApiExtension('x-required-scope', SCIM_SCOPE),
+    ApiExtension(REQUIRED_SCOPE_EXTENSION, SCIM_SCOPE),
     ApiConsumes(SCIM_CONTENT_TYPE, 'application/json'),
     ApiProduces(SCIM_CONTENT_TYPE),
     UseGuards(ScimCallerGuard),
