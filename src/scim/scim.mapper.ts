@@ -24,7 +24,7 @@ export function toScimUser(record: ScimUserRecord, base: string): Record<string,
     displayName: user.fullName,
     emails: [{ value: user.email, type: 'work', primary: true }],
     active: user.isActive,
-    groups: record.groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}` })),
+    groups: record.groups.map((g) => ({ value: g.id, display: g.displayName })),
     meta: {
       resourceType: 'User',
       created: user.createdAt.toISOString(),
@@ -40,9 +40,7 @@ export function toScimGroup(group: ScimGroup, base: string, withMembers = true):
     id: group.id,
     ...(group.externalId !== null ? { externalId: group.externalId } : {}),
     displayName: group.displayName,
-    ...(withMembers
-      ? { members: group.members.map((m) => ({ value: m.id, display: m.display, $ref: `${base}/Users/${m.id}` })) }
-      : {}),
+    ...(withMembers ? { members: group.members.map((m) => ({ value: m.id, display: m.display })) } : {}),
     meta: {
       resourceType: 'Group',
       created: group.createdAt.toISOString(),

@@ -19,5 +19,10 @@ export const API_TAGS: TagObject[] = [
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
   { name: 'Webhooks', description: 'Outbound webhook subscriptions and deliveries; inbound identity-provider events' },
+  {
+    name: 'SCIM',
+    description:
+      'SCIM 2.0 provisioning for identity providers (an API key with the scim scope; SCIM errors, not problem+json), and its admin settings',
+  },
   { name: 'Health', description: 'Liveness and readiness of the installation' },
 ];

@@ -47,8 +47,6 @@ export class ScimGroupRefDto {
   value: string;
   @ApiPropertyOptional({ example: 'Finance' })
   display?: string;
-  @ApiPropertyOptional({ example: `https://spendin.example.com/api/v1/scim/v2/Groups/${EXAMPLE_GROUP_ID}` })
-  $ref?: string;
 }
 
 export class ScimMemberDto {
@@ -56,8 +54,6 @@ export class ScimMemberDto {
   value: string;
   @ApiPropertyOptional({ example: 'Barbara Jensen' })
   display?: string;
-  @ApiPropertyOptional({ example: `https://spendin.example.com/api/v1/scim/v2/Users/${EXAMPLE_USER_ID}` })
-  $ref?: string;
 }
 
 /** What a client sends to create or replace a User. */
@@ -150,9 +146,15 @@ export class ScimPatchOperationDto {
   path?: string;
   @ApiPropertyOptional({
     example: false,
-    description: 'Any JSON value: a boolean, a string ("False"), an object, a list of members',
+    oneOf: [
+      { type: 'boolean' },
+      { type: 'string' },
+      { type: 'object', additionalProperties: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
+    description: 'A boolean, a string ("False"), an object of attributes, or a list of members',
   })
-  value?: unknown;
+  value?: boolean | string | Record<string, unknown> | Array<Record<string, unknown>>;
 }
 
 export class ScimPatchDto {
