@@ -72,11 +72,16 @@ const NOT_UUIDS = [
   '9'.repeat(40),
 ];
 
-/** SCIM's routes answer RFC 7644 errors (application/scim+json), every other route problem+json. */
+/**
+ * SCIM's routes answer RFC 7644 errors (application/scim+json), every other route problem+json;
+ * what Node's HTTP parser refuses before any route is known (431 headers too large, 408, 400 not
+ * HTTP) is problem+json everywhere.
+ */
 const isScim = (path: string) => path.startsWith('/api/v1/scim/v2/');
+const PARSER_STATUSES = [408, 431];
 function errorFormatOk(path: string, response: request.Response): boolean {
   const type = String(response.headers['content-type']);
-  if (!isScim(path)) return type.startsWith('application/problem+json');
+  if (!isScim(path) || PARSER_STATUSES.includes(response.status)) return type.startsWith('application/problem+json');
   return (
     type.startsWith('application/scim+json') &&
     response.body?.schemas?.[0] === 'urn:ietf:params:scim:api:messages:2.0:Error' &&

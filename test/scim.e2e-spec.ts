@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import type { TestOrganization } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
@@ -508,6 +509,64 @@ describe('SCIM 2.0 provisioning', () => {
       expectScimError(await scim().get('/Users/not-a-uuid'), 404);
       expectScimError(await scim().get('/Nothing'), 404);
       expect((await spendinUser(id)).is_active).toBe(true);
+    });
+
+    it('answers random bodies and filters with a SCIM answer, never a 5xx', async () => {
+      const id = (await scim().post('/Users', newUser('fuzzed@acme.test')).expect(201)).body.id as string;
+      const group = (
+        await scim()
+          .post('/Groups', { schemas: [GROUP], displayName: 'Fuzzed' })
+          .expect(201)
+      ).body.id as string;
+      const value = fc.jsonValue({ maxDepth: 4 });
+      const operation = fc.record(
+        {
+          op: fc.oneof(fc.constantFrom('add', 'Replace', 'remove'), fc.string()),
+          path: fc.oneof(
+            fc.constantFrom(
+              'active',
+              'emails[type eq "work"].value',
+              'members',
+              'name.givenName',
+              'members[value eq "x"]',
+            ),
+            fc.string(),
+          ),
+          value,
+        },
+        { requiredKeys: [] },
+      );
+      const samples = fc.sample(
+        fc.oneof(
+          fc.record({ method: fc.constant('post'), path: fc.constantFrom('/Users', '/Groups'), body: value }),
+          fc.record({
+            method: fc.constant('patch'),
+            path: fc.constantFrom(`/Users/${id}`, `/Groups/${group}`),
+            body: fc.oneof(
+              value,
+              fc.array(operation, { maxLength: 4 }).map((Operations) => ({ schemas: [PATCH], Operations })),
+            ),
+          }),
+          fc.record({
+            method: fc.constant('get'),
+            path: fc.string({ maxLength: 60 }).map((f) => `/Users?filter=${encodeURIComponent(f)}`),
+            body: fc.constant(null),
+          }),
+        ),
+        { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20261202) },
+      );
+      const wrong: string[] = [];
+      for (const { method, path, body } of samples) {
+        const call = scim() as unknown as Record<string, (path: string, body?: unknown) => request.Test>;
+        const response = await call[method](path, body);
+        const where = `${method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 200)} → ${response.status}`;
+        if (response.status >= 500) wrong.push(where);
+        else if (response.status >= 400 && response.body?.schemas?.[0] !== ERROR)
+          wrong.push(`${where}: not a SCIM error`);
+        else if (!String(response.headers['content-type']).startsWith('application/scim+json'))
+          wrong.push(`${where}: not application/scim+json`);
+      }
+      expect(wrong.slice(0, 20)).toEqual([]);
     });
   });
 });

@@ -94,7 +94,9 @@ export class ScimGroupsService {
     const operations = scimCore(() => readPatchRequest(body));
     await this.dataSource.transaction(async (tx) => {
       const group = await this.findOrFail(tx, actor, id, true);
-      const patched = applyPatch(withoutServerFields(toScimGroup(group, this.base)), operations, GROUP_ATTRIBUTES);
+      const patched = scimCore(() =>
+        applyPatch(withoutServerFields(toScimGroup(group, this.base)), operations, GROUP_ATTRIBUTES),
+      );
       await this.store(
         tx,
         actor,
