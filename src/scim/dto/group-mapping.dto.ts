@@ -69,7 +69,10 @@ export class ScimSettingsDto {
   })
   base_url: string;
 
-  @ApiProperty({ example: 'scim', description: "The API key scope the provider's key needs (POST /api-keys)" })
+  @ApiProperty({
+    example: 'scim',
+    description: "The API key scope the provider's key needs (POST /organization/api-keys)",
+  })
   required_scope: string;
 
   @ApiProperty({
