@@ -4,7 +4,8 @@ import request from 'supertest';
 import { API_KEY_SCOPES, SCOPE_DESCRIPTIONS } from '../src/common/auth/scopes';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { bearer, expectProblem } from './helpers/problems';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { RunningApi, startApi } from './helpers/processes';
+import { createTestApp, TEST_AUDIT_KEY, TEST_JWT_SECRET, TEST_SECRETS_KEY, TestApp } from './helpers/test-app';
 
 const RECEIPT = readFileSync(join(__dirname, 'fixtures', 'receipts', 'evergreen-usd-38.34.jpg'));
 const KEY_FORMAT = /^sk_live_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/;
@@ -212,6 +213,18 @@ describe('Organization API keys', () => {
       expect(verify.body.valid).toBe(true);
     });
 
+    it("keeps its Idempotency-Keys apart from its creator's: a replay is the key's own answer", async () => {
+      const key = await createKey(['spends:write']);
+      const body = { amount: '7.00', currency: 'USD', spend_date: new Date().toISOString().slice(0, 10) };
+      const first = await withKey(key).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      const replay = await withKey(key).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body.id).toBe(first.body.id);
+      const creator = await t.as(own.admin).post('/spends', body).set('Idempotency-Key', 'shared-key-1').expect(201);
+      expect(creator.headers['idempotent-replayed']).toBeUndefined();
+      expect(creator.body.id).not.toBe(first.body.id);
+    });
+
     it('refuses unknown, malformed and wrong-secret keys with INVALID_TOKEN', async () => {
       const key = await createKey(['spends:read']);
       const wrongSecret = `${key.prefix}_${'A'.repeat(43)}`;
@@ -331,5 +344,49 @@ describe('Organization API keys', () => {
       const rows = [...page.matchAll(/^\| `([a-z:]+)` \| (.+?) \|/gm)].map(([, scope, what]) => ({ scope, what }));
       expect(rows).toEqual(API_KEY_SCOPES.map((scope) => ({ scope, what: SCOPE_DESCRIPTIONS[scope] })));
     });
+  });
+});
+
+describe('Organization API keys in the logs', () => {
+  let t: TestApp;
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    api = await startApi({
+      DATABASE_URL: t.databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      AUDIT_KEY: TEST_AUDIT_KEY,
+      SECRETS_KEY: TEST_SECRETS_KEY,
+      LOG_LEVEL: 'info',
+      REDIS_URL: undefined,
+    });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await t.close();
+  });
+
+  it('never writes a key to the log: not when made, used, refused or revoked', async () => {
+    const organization = await t.given.organization('Logged Co');
+    const admin = bearer(organization.admin.accessToken);
+    const created = await request(api.url)
+      .post('/api/v1/organization/api-keys')
+      .set(admin)
+      .send({ name: 'Logged', scopes: ['spends:read'] })
+      .expect(201);
+    const { key, id } = created.body as { key: string; id: string };
+    const secret = key.split('_').slice(3).join('_');
+    await request(api.url).get('/api/v1/spends').set(bearer(key)).expect(200);
+    await request(api.url).get('/api/v1/audit-logs').set(bearer(key)).expect(403);
+    await request(api.url).get(`/api/v1/users/me?api_key=${key}`).set(bearer(key)).expect(403);
+    await request(api.url).delete(`/api/v1/organization/api-keys/${id}`).set(admin).expect(200);
+    await request(api.url).get('/api/v1/spends').set(bearer(key)).expect(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const output = api.output();
+    // The requests were logged (so the check below looks at something), the key was not.
+    expect(output).toContain(`/api/v1/organization/api-keys/${id}`);
+    expect(output).toContain('api_key=[redacted]');
+    expect(output).not.toContain(secret);
   });
 });

@@ -45,8 +45,10 @@ export const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
 
 /**
  * The one decorator a protected route carries: it needs a bearer token and, when `role`
- * is given, at least that role. It also documents the bearer scheme, the 401/403 answers and
- * the role in the operation's `x-minimum-role`. While an admin requires a user to change their
+ * is given, at least that role; an organization API key is judged by `scope` instead (a route
+ * without one refuses keys: ScopesGuard). It also documents the bearer schemes (`apiKey` only
+ * with a scope), the 401/403 answers, the role in the operation's `x-minimum-role` and the
+ * scope in its `x-required-scope`. While an admin requires a user to change their
  * password, only routes with `beforePasswordChange` answer that user (GET /users/me and
  * POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
  */
@@ -70,7 +72,7 @@ export function Authenticated(
     CommonErrors.INSUFFICIENT_SCOPE,
     options.scope
       ? `This API key lacks the ${options.scope} scope`
-      : "API keys cannot call this route: it takes a user's access token",
+      : "API keys cannot call this route: it needs a user's access token",
   ]);
   const scoped = options.scope
     ? [

@@ -87,7 +87,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<{ status: number; body: unknown } | null> {
     const claimed = await this.keys.claim(
       {
-        userId: actor.userId,
+        userId: ownerOf(actor),
         key,
         organizationId: actor.organizationId,
         method: request.method,
@@ -98,7 +98,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       STALE_IN_PROGRESS_SECONDS,
     );
     if (claimed) return null;
-    const existing = await this.keys.lookup(actor.userId, key);
+    const existing = await this.keys.lookup(ownerOf(actor), key);
     if (!existing) return this.claim(actor, key, request, fingerprint);
     if (existing.requestHash !== fingerprint) {
       throw IdempotencyErrors.IDEMPOTENCY_KEY_REUSED(
@@ -115,11 +115,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async complete(actor: Actor, key: string, status: number, body: unknown): Promise<void> {
-    await this.keys.complete(actor.userId, key, status, JSON.stringify(body ?? null));
+    await this.keys.complete(ownerOf(actor), key, status, JSON.stringify(body ?? null));
   }
 
   private async release(actor: Actor, key: string): Promise<void> {
-    await this.keys.release(actor.userId, key);
+    await this.keys.release(ownerOf(actor), key);
   }
 }
 
@@ -135,4 +135,12 @@ function redact(body: unknown, fields: readonly string[]): unknown {
 function fileDigest(request: Request): string {
   const file = (request as Request & { file?: { buffer?: Buffer } }).file;
   return file?.buffer ? createHash('sha256').update(file.buffer).digest('hex') : '';
+}
+
+/**
+ * Whose namespace an Idempotency-Key lives in: the user's, or an API key's own (a key acts with
+ * its creator's user id, but its keys must not replay, or collide with, its creator's requests).
+ */
+function ownerOf(actor: Actor): string {
+  return actor.apiKeyId ?? actor.userId;
 }
