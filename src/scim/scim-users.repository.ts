@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/auth/roles';
+import { isUniqueViolation } from '../database/pg-errors';
 import { runSql, Statement, variant } from '../database/sql';
 import type { User } from '../users/user.entity';
 import { toUser, userColumns, UserRow } from '../users/user.row';
 import type { Equality } from './core/scim-filter';
 import type { UserFilterAttribute } from './core/scim-user';
+import { ScimErrors } from './scim.errors';
 
 /** A Spendin user with what SCIM keeps beside it. */
 export interface ScimUserRecord {
@@ -100,7 +102,14 @@ export class ScimUsersRepository {
     userId: string,
     fields: { userName: string; givenName: string | null; familyName: string | null },
   ): Promise<void> {
-    await runSql(tx, UPSERT, [organizationId, userId, fields.userName, fields.givenName, fields.familyName]);
+    try {
+      await runSql(tx, UPSERT, [organizationId, userId, fields.userName, fields.givenName, fields.familyName]);
+    } catch (error) {
+      // Two requests racing for one userName: the second is the client's conflict, not a 500.
+      if (isUniqueViolation(error, 'scim_users_user_name_key'))
+        throw ScimErrors.SCIM_UNIQUENESS(`userName ${fields.userName} is already in use`);
+      throw error;
+    }
   }
 
   async setRoleFromGroups(tx: EntityManager, organizationId: string, userId: string, role: Role | null): Promise<void> {
