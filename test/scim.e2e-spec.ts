@@ -387,6 +387,22 @@ describe('SCIM 2.0 provisioning', () => {
       expect((await spendinUser(bob)).role).toBe('finance');
     });
 
+    it('takes a deleted user out of their groups, mapped teams and mapped role', async () => {
+      const team = (await t.as(org.admin).get('/teams?limit=100').expect(200)).body.items.find(
+        (x: { name: string }) => x.name === 'Finance team',
+      ).id as string;
+      const carol = (await scim().post('/Users', newUser('carol@acme.test')).expect(201)).body.id as string;
+      const group = (
+        await scim()
+          .post('/Groups', { schemas: [GROUP], displayName: 'Finance', members: [{ value: carol }] })
+          .expect(201)
+      ).body.id as string;
+      expect(await spendinUser(carol)).toMatchObject({ role: 'finance', team_ids: [team] });
+      await scim().delete(`/Users/${carol}`).expect(204);
+      expect(await spendinUser(carol)).toMatchObject({ role: 'employee', team_ids: [], is_active: false });
+      expect((await scim().get(`/Groups/${group}`).expect(200)).body.members).toEqual([]);
+    });
+
     it('refuses duplicate group names and unknown members', async () => {
       await scim()
         .post('/Groups', { schemas: [GROUP], displayName: 'Unique' })

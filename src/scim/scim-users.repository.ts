@@ -116,10 +116,14 @@ export class ScimUsersRepository {
     await runSql(tx, SET_ROLE_FROM_GROUPS, [organizationId, userId, role]);
   }
 
-  /** Hides the user from SCIM (the Spendin user stays, deactivated) and takes them out of every group. */
+  /** Takes the user out of every SCIM group. */
+  async leaveGroups(tx: EntityManager, organizationId: string, userId: string): Promise<void> {
+    await runSql(tx, LEAVE_GROUPS, [organizationId, userId]);
+  }
+
+  /** Hides the user from SCIM; the Spendin user stays (deactivated, with their history). */
   async markDeleted(tx: EntityManager, organizationId: string, userId: string): Promise<void> {
     await runSql(tx, MARK_DELETED, [organizationId, userId]);
-    await runSql(tx, LEAVE_GROUPS, [organizationId, userId]);
   }
 
   private async withGroups(db: EntityManager, organizationId: string, rows: Row[]): Promise<ScimUserRecord[]> {

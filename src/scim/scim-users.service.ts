@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
 import { applyPatch, readPatchRequest } from './core/scim-patch';
 import { isUuid, readUser, ScimUserFields, USER_ATTRIBUTES, userFilter, withoutServerFields } from './core/scim-user';
+import { GroupMapping } from './group-mapping';
 import { listResponse, readFilter, readPage, scimCore } from './scim-request';
 import { ScimErrors } from './scim.errors';
 import { scimBaseUrl, toScimUser } from './scim.mapper';
@@ -32,6 +33,7 @@ export class ScimUsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly records: ScimUsersRepository,
+    private readonly mapping: GroupMapping,
     config: AppConfig,
   ) {
     this.base = scimBaseUrl(config.publicUrl);
@@ -104,13 +106,19 @@ export class ScimUsersService {
 
   /**
    * DELETE /Users/{id}: Spendin keeps the person's spends and audit trail, so the user is
-   * deactivated (sessions end), taken out of their groups, and hidden from SCIM from then on
+   * deactivated (sessions end), taken out of their groups (and so of mapped teams and roles),
+   * and hidden from SCIM from then on
    * (404); creating them again with the same e-mail brings them back.
    */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      await this.findOrFail(tx, actor, id);
+      const record = await this.findOrFail(tx, actor, id);
       await this.users.deactivateInTransaction(tx, actor, id);
+      if (record.groups.length > 0) {
+        // Out of their groups, so out of the mapped teams and back to the default role.
+        await this.records.leaveGroups(tx, actor.organizationId, id);
+        await this.mapping.apply(tx, actor, [id]);
+      }
       await this.records.markDeleted(tx, actor.organizationId, id);
     });
   }
