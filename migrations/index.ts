@@ -21,6 +21,7 @@ import { ApiKeys1733788800100 } from './1733788800100-ApiKeys';
 import { MfaAndPasswordReset1733788800200 } from './1733788800200-MfaAndPasswordReset';
 import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
 import { Operators1733788800400 } from './1733788800400-Operators';
+import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   MfaAndPasswordReset1733788800200,
   AccountantRole1733788800300,
   Operators1733788800400,
+  ScimProvisioning1733788800500,
 ];

@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { ErrorFormatsModule } from './common/errors/error-formats';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { RouteNotFoundFallback } from './common/http/route-not-found';
 import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
@@ -31,6 +32,7 @@ import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
 import { IdentityModule } from './identity/identity.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ScimModule } from './scim/scim.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +43,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         SecretsModule,
+        ErrorFormatsModule,
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot(ENTITIES),
         AuditModule,
@@ -60,6 +63,7 @@ export class AppModule {
         NotificationsModule,
         ReportsModule,
         WebhooksModule,
+        ScimModule,
         HealthModule,
       ],
       providers: [

@@ -24,8 +24,9 @@ const WORKFLOW = [
   'notifications',
   'webhooks',
 ];
+const PROVISIONING = ['scim'];
 const OPERATIONS = ['health'];
-const MODULES = [...BASE, ...PLATFORM, ...IDENTITY, ...WORKFLOW, ...OPERATIONS];
+const MODULES = [...BASE, ...PLATFORM, ...IDENTITY, ...WORKFLOW, ...PROVISIONING, ...OPERATIONS];
 const except = (...allowed: string[]) => [...MODULES, ROOT].filter((module) => !allowed.includes(module));
 
 const RULES: LayerRule[] = [
@@ -48,7 +49,17 @@ const RULES: LayerRule[] = [
     mayNotImport: ['operators'],
     why: "the installation's operator stands above the organizations, users and logins it manages",
   },
-  { from: IDENTITY, mayNotImport: [...WORKFLOW, ...OPERATIONS], why: 'identity sits below the workflow' },
+  {
+    from: IDENTITY,
+    mayNotImport: [...WORKFLOW, ...PROVISIONING, ...OPERATIONS],
+    why: 'identity sits below the workflow and SCIM provisioning',
+  },
+  {
+    from: PROVISIONING,
+    mayNotImport: [...WORKFLOW, ...OPERATIONS],
+    why: 'SCIM provisions users and teams through the identity modules, and knows nothing of the workflow',
+  },
+  { from: WORKFLOW, mayNotImport: PROVISIONING, why: 'nothing of the workflow depends on how users are provisioned' },
   {
     from: ['catalog', 'exchange-rates'],
     mayNotImport: ['policies', 'approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, SystemActor } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { diff } from '../common/changes';
 import { Page } from '../common/pagination/page';
@@ -78,6 +78,40 @@ export class TeamsService {
 
   async removeMember(actor: Actor, teamId: string, userId: string): Promise<TeamResponseDto> {
     return this.changeMembership(actor, teamId, userId, 'remove');
+  }
+
+  /**
+   * Makes the user a member of the team or not, in the caller's transaction (SCIM group
+   * mappings: scim/group-mapping.ts). Idempotent and audited like the routes; a deactivated
+   * user is never added. Answers whether anything changed; false for a team that is gone.
+   */
+  async setMembershipInTransaction(
+    tx: EntityManager,
+    actor: Actor | SystemActor,
+    teamId: string,
+    userId: string,
+    member: boolean,
+  ): Promise<boolean> {
+    if (!(await this.teams.lockById(tx, actor.organizationId, teamId))) return false;
+    const user = await this.users.findById(actor.organizationId, userId, tx);
+    if (!user || (member && !user.isActive)) return false;
+    const changed = member
+      ? await this.teams.addMember(tx, actor.organizationId, teamId, userId)
+      : await this.teams.removeMember(tx, actor.organizationId, teamId, userId);
+    if (changed) {
+      await this.audit.record(tx, actor, {
+        action: member ? 'team.member_added' : 'team.member_removed',
+        entityType: 'team',
+        entityId: teamId,
+        metadata: { user_id: userId },
+      });
+    }
+    return changed;
+  }
+
+  /** Whether the team exists in the organization. */
+  async exists(tx: EntityManager, organizationId: string, teamId: string): Promise<boolean> {
+    return (await this.teams.findById(organizationId, teamId, tx)) !== null;
   }
 
   /** Idempotent: adding a member twice or removing a non-member changes (and audits) nothing. */

@@ -27,6 +27,6 @@ import { UsersService } from './users.service';
     Directory,
   ],
   /** Services only: other modules reach users and teams through these, never through a repository. */
-  exports: [UsersService, Directory, PasswordHasher],
+  exports: [UsersService, TeamsService, Directory, PasswordHasher],
 })
 export class UsersModule {}

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { CommonErrors } from './common.errors';
 import { MAX_REPORTED_ERRORS } from './validation';
 import { DomainError, ErrorFactory, problemTypeUri } from './domain-error';
+import { ErrorFormats } from './error-formats';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -26,6 +27,9 @@ const DATABASE_UNAVAILABLE_CODES = new Set([
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  /** Routes under a prefix a module registered (SCIM) answer its format instead of problem+json. */
+  constructor(private readonly formats: ErrorFormats) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
@@ -34,7 +38,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id, code: error.code }, 'request failed');
     }
-    writeProblem(response, error, String(request.id ?? ''));
+    (this.formats.writerFor(request) ?? writeProblem)(response, error, String(request.id ?? ''));
   }
 
   private toDomainError(exception: unknown, request: Request): DomainError {

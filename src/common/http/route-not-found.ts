@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { CommonErrors } from '../errors/common.errors';
+import { ErrorFormats } from '../errors/error-formats';
 import { writeProblem } from '../errors/problem.filter';
 
 /**
@@ -13,7 +14,10 @@ import { writeProblem } from '../errors/problem.filter';
  */
 @Injectable()
 export class RouteNotFoundFallback implements OnApplicationBootstrap {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly formats: ErrorFormats,
+  ) {}
 
   onApplicationBootstrap(): void {
     // The worker has no HTTP server.
@@ -21,7 +25,7 @@ export class RouteNotFoundFallback implements OnApplicationBootstrap {
     if (!adapter) return;
     adapter.use((request: Request, response: Response) => {
       const problem = CommonErrors.ROUTE_NOT_FOUND(`No route for ${request.method} ${request.path}`);
-      writeProblem(response, problem, String(request.id ?? ''));
+      (this.formats.writerFor(request) ?? writeProblem)(response, problem, String(request.id ?? ''));
     });
   }
 }

@@ -23,5 +23,10 @@ export const API_TAGS: TagObject[] = [
     name: 'Operator',
     description: "The installation's operator: log in, create, list, suspend and resume organizations",
   },
+  {
+    name: 'SCIM',
+    description:
+      'SCIM 2.0 provisioning for identity providers (an API key with the scim scope; SCIM errors, not problem+json), and its admin settings',
+  },
   { name: 'Health', description: 'Liveness and readiness of the installation' },
 ];
