@@ -35,7 +35,7 @@ export class ApiKeys1733788800100 implements MigrationInterface {
         CONSTRAINT api_keys_creator_fkey FOREIGN KEY (organization_id, created_by) REFERENCES users (organization_id, id)
       )`);
     await q.query(`CREATE INDEX api_keys_org_created_idx ON api_keys (organization_id, created_at DESC, id DESC)`);
-    await q.query(`ALTER TABLE audit_logs ADD COLUMN actor_type text CHECK (actor_type = 'api_key')`);
+    await q.query(`ALTER TABLE audit_logs ADD COLUMN actor_type text CHECK (actor_type IN ('api_key', 'operator'))`);
   }
 
   /** Refused while audit entries name a key: the column is covered by their hashes. */

@@ -42,6 +42,8 @@ describe('The installation operator', () => {
       request(t.http).post(`/api/v1/operator${path}`).set(bearer(token)).send(body),
   });
   let token: string;
+  let operatorId: string;
+  let apiKey: string;
   let acme: { id: string; admin: TestUser };
 
   beforeAll(async () => {
@@ -59,7 +61,9 @@ describe('The installation operator', () => {
       passwordFile(OPERATOR_PASSWORD),
     );
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(created.stdout).toMatch(new RegExp(`Created operator ${OPERATOR_EMAIL} \\([0-9a-f-]{36}\\)`));
+    const made = new RegExp(`Created operator ${OPERATOR_EMAIL} \\(([0-9a-f-]{36})\\)`).exec(created.stdout);
+    expect(made).not.toBeNull();
+    operatorId = made![1];
     expect(created.stdout + created.stderr).not.toContain(OPERATOR_PASSWORD);
 
     const again = await cli('create', '--email', OPERATOR_EMAIL, '--password-file', passwordFile(OPERATOR_PASSWORD));
@@ -175,8 +179,9 @@ describe('The installation operator', () => {
     // The creation is in the new organization's own audit log, as the operator's.
     const { items } = (await t.as(acme.admin).get('/audit-logs?action=organization.created').expect(200)).body;
     expect(items[0]).toMatchObject({
-      actor_id: null,
-      metadata: { actor_type: 'operator', operator_email: OPERATOR_EMAIL },
+      actor_id: operatorId,
+      actor_type: 'operator',
+      metadata: { operator_email: OPERATOR_EMAIL },
     });
   });
 
@@ -237,7 +242,7 @@ describe('The installation operator', () => {
     ).toMatchObject({ status: 'active' });
   });
 
-  it('suspends an organization: its tokens, logins, refreshes and identity-provider events are refused; others go on', async () => {
+  it('suspends an organization: its tokens, API keys, logins, refreshes and identity-provider events are refused; others go on', async () => {
     const { secret } = (await t.as(acme.admin).post('/organization/identity-provider/secret').expect(201)).body;
     const inbound = () => {
       const body = JSON.stringify([
@@ -254,6 +259,14 @@ describe('The installation operator', () => {
         .send(body);
     };
     await inbound().expect(200);
+    // An integration's API key, made before: it is shut out like the people.
+    apiKey = (
+      await t
+        .as(acme.admin)
+        .post('/organization/api-keys', { name: 'ERP export', scopes: ['spends:read'] })
+        .expect(201)
+    ).body.key;
+    await request(t.http).get('/api/v1/spends').set(bearer(apiKey)).expect(200);
 
     const suspended = await asOperator(token)
       .post(`/organizations/${acme.id}/suspend`, { reason: 'Invoice 2026-03 unpaid' })
@@ -288,6 +301,7 @@ describe('The installation operator', () => {
       'ORGANIZATION_SUSPENDED',
     );
     expectProblem(await inbound(), 403, 'ORGANIZATION_SUSPENDED');
+    expectProblem(await request(t.http).get('/api/v1/spends').set(bearer(apiKey)), 403, 'ORGANIZATION_SUSPENDED');
     // Another organization is untouched.
     await t.as(other.admin).get('/users/me').expect(200);
     // Again: nothing changes, the first reason stands.
@@ -301,10 +315,11 @@ describe('The installation operator', () => {
     expectProblem(await asOperator(token).post('/organizations/not-a-uuid/suspend'), 422, 'VALIDATION_FAILED');
   });
 
-  it('resumes it: the same tokens, the refresh token and logins work again, and the audit log says who did what', async () => {
+  it('resumes it: the same tokens, API keys, the refresh token and logins work again, and the audit log says who did what', async () => {
     const resumed = await asOperator(token).post(`/organizations/${acme.id}/resume`).expect(200);
     expect(resumed.body).toMatchObject({ status: 'active', suspended_at: null, suspension_reason: null });
     await t.as(acme.admin).get('/users/me').expect(200);
+    await request(t.http).get('/api/v1/spends').set(bearer(apiKey)).expect(200);
     await request(t.http).post('/api/v1/auth/refresh').send({ refresh_token: acme.admin.refreshToken }).expect(200);
     const login = await t.given.login(acme.admin.email, ADMIN_PASSWORD);
     acme.admin.accessToken = login.accessToken;
@@ -313,11 +328,11 @@ describe('The installation operator', () => {
       (await t.as(acme.admin).get(`/audit-logs?action=${action}`).expect(200)).body.items;
     expect(await entries('organization.suspended')).toEqual([
       expect.objectContaining({
-        actor_id: null,
+        actor_id: operatorId,
+        actor_type: 'operator',
         entity_type: 'organization',
         entity_id: acme.id,
         metadata: expect.objectContaining({
-          actor_type: 'operator',
           operator_email: OPERATOR_EMAIL,
           reason: 'Invoice 2026-03 unpaid',
         }),
@@ -325,7 +340,9 @@ describe('The installation operator', () => {
     ]);
     expect(await entries('organization.resumed')).toEqual([
       expect.objectContaining({
-        metadata: expect.objectContaining({ actor_type: 'operator', operator_email: OPERATOR_EMAIL }),
+        actor_id: operatorId,
+        actor_type: 'operator',
+        metadata: expect.objectContaining({ operator_email: OPERATOR_EMAIL }),
       }),
     ]);
     expect((await t.as(acme.admin).get('/audit-logs/verify').expect(200)).body).toMatchObject({ valid: true });

@@ -22,10 +22,11 @@ export interface HashedContent {
   organizationId: string;
   actorId: string | null;
   /**
-   * `'api_key'` when `actorId` names an organization API key rather than a user; null or absent
-   * otherwise. Hashed only when set, so entries written before it existed keep their hashes.
+   * `'api_key'` when `actorId` names an organization API key rather than a user, `'operator'`
+   * when it names the installation's operator; null or absent for a user or the system. Hashed
+   * only when set, so entries written before it existed keep their hashes.
    */
-  actorType?: 'api_key' | null;
+  actorType?: 'api_key' | 'operator' | null;
   action: string;
   entityType: string;
   entityId: string | null;
@@ -46,12 +47,12 @@ export interface HashedContent {
  * anything else by mistake.
  */
 export function auditHash(entry: HashedContent, key: AuditKey | null): string {
-  const content: Omit<HashedContent, 'keyId' | 'actorType'> & { keyId?: string; actorType?: 'api_key' } = {
+  const content: Omit<HashedContent, 'keyId' | 'actorType'> & { keyId?: string; actorType?: 'api_key' | 'operator' } = {
     id: entry.id,
     organizationId: entry.organizationId,
     actorId: entry.actorId,
-    // Absent, not null, unless a key acted: every other entry hashes as it did before keys existed.
-    ...(entry.actorType === 'api_key' ? { actorType: entry.actorType } : {}),
+    // Absent, not null, unless a key or the operator acted: every other entry hashes as it did before keys existed.
+    ...(entry.actorType ? { actorType: entry.actorType } : {}),
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,

@@ -5,7 +5,7 @@ export function toAuditLogResponse(entry: StoredAuditEntry): AuditLogEntryDto {
   return {
     id: entry.id,
     actor_id: entry.actorId,
-    actor_type: entry.actorType === 'api_key' ? 'api_key' : entry.actorId === null ? null : 'user',
+    actor_type: entry.actorType ?? (entry.actorId === null ? null : 'user'),
     action: entry.action,
     entity_type: entry.entityType,
     entity_id: entry.entityId,

@@ -34,7 +34,7 @@ interface AuditLogRow {
   prev_hash: string | null;
   hash: string;
   key_id: string | null;
-  actor_type: 'api_key' | null;
+  actor_type: 'api_key' | 'operator' | null;
 }
 
 const COLUMNS =

@@ -30,6 +30,8 @@ export interface AuditEvent {
 export interface SystemActor {
   organizationId: string;
   userId?: string | null;
+  /** The installation's operator acting on the organization (they are no user of it). */
+  operatorId?: string;
   requestId?: string;
   ip?: string;
 }
@@ -145,6 +147,8 @@ export class AuditService implements EntitySubscriberInterface, OnModuleInit {
 function actorOf(actor: Actor | SystemActor): Pick<HashedContent, 'actorId' | 'actorType'> {
   const apiKeyId = 'apiKeyId' in actor ? actor.apiKeyId : undefined;
   if (apiKeyId) return { actorId: apiKeyId.toLowerCase(), actorType: 'api_key' };
+  const operatorId = 'operatorId' in actor ? actor.operatorId : undefined;
+  if (operatorId) return { actorId: operatorId.toLowerCase(), actorType: 'operator' };
   return { actorId: actor.userId?.toLowerCase() ?? null, actorType: null };
 }
 

@@ -66,20 +66,15 @@ export class BootstrapService {
         settings: {},
       });
       const system = { organizationId: organization.id, userId: null };
-      await this.audit.record(tx, system, {
+      const creator = request.createdBy ? { ...system, operatorId: request.createdBy.operatorId } : system;
+      await this.audit.record(tx, creator, {
         action: 'organization.created',
         entityType: 'organization',
         entityId: organization.id,
         metadata: {
           name: organization.name,
           base_currency: organization.baseCurrency,
-          ...(request.createdBy
-            ? {
-                actorType: 'operator',
-                operatorId: request.createdBy.operatorId,
-                operatorEmail: request.createdBy.email,
-              }
-            : {}),
+          ...(request.createdBy ? { operatorEmail: request.createdBy.email } : {}),
         },
       });
       const admin = await this.users.createInTransaction(tx, system, {

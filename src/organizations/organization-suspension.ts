@@ -70,14 +70,12 @@ export class OrganizationSuspension {
       organization.suspensionReason = suspend ? reason : null;
       await this.audit.record(
         tx,
-        { organizationId, userId: null, requestId: operator.requestId, ip: operator.ip },
+        { organizationId, operatorId: operator.operatorId, requestId: operator.requestId, ip: operator.ip },
         {
           action: suspend ? 'organization.suspended' : 'organization.resumed',
           entityType: 'organization',
           entityId: organizationId,
           metadata: {
-            actorType: 'operator',
-            operatorId: operator.operatorId,
             operatorEmail: operator.email,
             ...(suspend ? { reason } : {}),
           },

@@ -120,7 +120,7 @@ export class ExportAuditLogsQuery extends AuditLogFilterQuery {
   format: (typeof EXPORT_FORMATS)[number] = 'csv';
 }
 
-export const ACTOR_TYPES = ['user', 'api_key'] as const;
+export const ACTOR_TYPES = ['user', 'api_key', 'operator'] as const;
 
 const METADATA_EXAMPLE = { changes: { role: { from: 'employee', to: 'manager' } } };
 
@@ -139,7 +139,7 @@ export class AuditLogEntryDto {
     nullable: true,
     example: 'user',
     description:
-      'What `actor_id` names: a `user`, or an organization `api_key` (the key that made the change; GET /organization/api-keys/{id} names its creator); null when actor_id is',
+      "What `actor_id` names: a `user`, an organization `api_key` (the key that made the change; GET /organization/api-keys/{id} names its creator), or the installation's `operator` (no user of the organization; `metadata.operator_email` names them); null when actor_id is",
   })
   actor_type: (typeof ACTOR_TYPES)[number] | null;
   @ApiProperty({ example: 'user.role_changed', description: '`<entity>.<verb>`' }) action: string;
