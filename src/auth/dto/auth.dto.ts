@@ -1,6 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { IsNewPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../common/auth/password.validators';
+
+/** A `new_password` field: the password rule, documented the same wherever a user sets their own. */
+export const NewPasswordProperty = () =>
+  applyDecorators(
+    ApiProperty({
+      example: 'a-passphrase-of-my-own',
+      format: 'password',
+      minLength: PASSWORD_MIN_LENGTH,
+      maxLength: PASSWORD_MAX_LENGTH,
+      description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as for any password`,
+    }),
+    IsNewPassword(),
+  );
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@acme.test' })
@@ -34,14 +48,7 @@ export class ChangePasswordDto {
   @Length(1, PASSWORD_MAX_LENGTH)
   current_password: string;
 
-  @ApiProperty({
-    example: 'a-passphrase-of-my-own',
-    format: 'password',
-    minLength: PASSWORD_MIN_LENGTH,
-    maxLength: PASSWORD_MAX_LENGTH,
-    description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as for any password`,
-  })
-  @IsNewPassword()
+  @NewPasswordProperty()
   new_password: string;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { IsNewPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../common/auth/password.validators';
+import { NewPasswordProperty } from '../dto/auth.dto';
 
 export class PasswordResetRequestDto {
   @ApiProperty({ example: 'jane@acme.test' })
@@ -36,13 +36,6 @@ export class PasswordResetConfirmDto {
   @MaxLength(200)
   token: string;
 
-  @ApiProperty({
-    example: 'a-passphrase-of-my-own',
-    format: 'password',
-    minLength: PASSWORD_MIN_LENGTH,
-    maxLength: PASSWORD_MAX_LENGTH,
-    description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, as for any password`,
-  })
-  @IsNewPassword()
+  @NewPasswordProperty()
   new_password: string;
 }
