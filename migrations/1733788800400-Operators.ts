@@ -29,7 +29,7 @@ export class Operators1733788800400 implements MigrationInterface {
         ADD COLUMN suspended_by uuid REFERENCES operators(id)`);
     await q.query(`ALTER TABLE login_attempts DROP CONSTRAINT login_attempts_kind_check`);
     await q.query(
-      `ALTER TABLE login_attempts ADD CONSTRAINT login_attempts_kind_check CHECK (kind IN ('user', 'email', 'ip', 'operator'))`,
+      `ALTER TABLE login_attempts ADD CONSTRAINT login_attempts_kind_check CHECK (kind IN ('user', 'email', 'ip', 'mfa', 'reset_email', 'reset_ip', 'operator'))`,
     );
   }
 
@@ -37,7 +37,7 @@ export class Operators1733788800400 implements MigrationInterface {
     await q.query(`DELETE FROM login_attempts WHERE kind = 'operator'`);
     await q.query(`ALTER TABLE login_attempts DROP CONSTRAINT login_attempts_kind_check`);
     await q.query(
-      `ALTER TABLE login_attempts ADD CONSTRAINT login_attempts_kind_check CHECK (kind IN ('user', 'email', 'ip'))`,
+      `ALTER TABLE login_attempts ADD CONSTRAINT login_attempts_kind_check CHECK (kind IN ('user', 'email', 'ip', 'mfa', 'reset_email', 'reset_ip'))`,
     );
     await q.query(
       `ALTER TABLE organizations DROP COLUMN suspended_by, DROP COLUMN suspension_reason, DROP COLUMN suspended_at`,

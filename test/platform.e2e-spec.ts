@@ -196,15 +196,17 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
             content &&
             Object.values(content).length > 0 &&
             Object.values(content).every((media) => media.schema?.format === 'binary');
-          if (status !== '204' && !download && !content?.['application/json']?.schema)
-            gaps.push(`${route}: ${status} has no JSON schema`);
+          const json = content?.['application/json'] ?? content?.['application/scim+json'];
+          if (status !== '204' && !download && !json?.schema) gaps.push(`${route}: ${status} has no JSON schema`);
         }
         if (route.startsWith('GET /health')) continue;
         const problems = statuses.filter((s) => /^[45]/.test(s));
         if (problems.length === 0) gaps.push(`${route}: no error responses`);
+        // SCIM clients read RFC 7644 errors, not problems (docs/integrations-scim.md).
+        const errorType = route.includes('/scim/v2/') ? 'application/scim+json' : 'application/problem+json';
         for (const status of problems) {
-          const problem = operation.responses[status].content?.['application/problem+json'];
-          if (!problem?.schema) gaps.push(`${route}: ${status} is not a problem+json response`);
+          const problem = operation.responses[status].content?.[errorType];
+          if (!problem?.schema) gaps.push(`${route}: ${status} is not a ${errorType} response`);
           if (!problem?.examples || Object.keys(problem.examples).length === 0)
             gaps.push(`${route}: ${status} has no example`);
         }
@@ -232,12 +234,23 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
         'POST /api/v1/auth/login',
         'POST /api/v1/auth/refresh',
         'POST /api/v1/auth/logout',
+        'POST /api/v1/auth/mfa',
+        'POST /api/v1/auth/password-reset',
+        'POST /api/v1/auth/password-reset/confirm',
+        'POST /api/v1/operator/auth/login',
         'GET /health',
         'GET /health/ready',
       ];
-      // The identity provider authenticates with its organization's signature instead of a token.
+      // The identity provider authenticates with its organization's signature instead of a token,
+      // SCIM clients with an API key, the installation's operator with a token of their own.
       const schemeOf = (route: string) =>
-        route === 'POST /api/v1/events/webhook/{organization_id}' ? 'webhook-signature' : 'bearer';
+        route === 'POST /api/v1/events/webhook/{organization_id}'
+          ? 'webhook-signature'
+          : route.includes(' /api/v1/scim/v2/')
+            ? 'apiKey'
+            : route.includes(' /api/v1/operator/')
+              ? 'operator'
+              : 'bearer';
       const gaps: string[] = [];
       for (const { route, operation } of operations()) {
         if (publicRoutes.includes(route)) continue;
@@ -256,7 +269,9 @@ describe('Platform: health, request ids, errors, OpenAPI document', () => {
         }
       ).schemas;
       for (const { route, operation } of operations()) {
-        const schema = operation.requestBody?.content['application/json']?.schema as { $ref?: string } | undefined;
+        const body = operation.requestBody?.content;
+        const schema = (body?.['application/json'] ?? body?.['application/scim+json'])?.schema as
+          { $ref?: string } | undefined;
         if (!schema?.$ref) continue;
         const name = schema.$ref.split('/').pop()!;
         for (const [field, property] of Object.entries(schemas[name].properties ?? {})) {

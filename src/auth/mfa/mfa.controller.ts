@@ -1,3 +1,4 @@
+import { NoBody } from '../../common/http/no-body';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor } from '../../common/auth/decorators';
@@ -38,14 +39,14 @@ export class MfaController {
   @ApiOperation({
     summary: 'Enrol an authenticator app (TOTP)',
     description:
-      'Answers a new secret as an `otpauth://` URI (show it as a QR code) and in base32. Nothing changes at login until POST /users/me/mfa/totp/confirm accepts a code from the app; enrolling again before that replaces the secret. 409 MFA_ALREADY_ENABLED when a second factor is on. Audited `user.mfa_enrolled`.',
+      'Takes no body (one sent is 422). Answers a new secret as an `otpauth://` URI (show it as a QR code) and in base32. Nothing changes at login until POST /users/me/mfa/totp/confirm accepts a code from the app; enrolling again before that replaces the secret. 409 MFA_ALREADY_ENABLED when a second factor is on. Audited `user.mfa_enrolled`.',
   })
   @ApiCreatedResponse({ type: MfaEnrolmentResponseDto })
   @ApiProblems([
     MfaErrors.MFA_ALREADY_ENABLED,
     'Two-factor authentication is already on; disable it first to enrol again',
   ])
-  enrol(@CurrentActor() actor: Actor): Promise<MfaEnrolmentResponseDto> {
+  enrol(@CurrentActor() actor: Actor, @NoBody() _body: undefined): Promise<MfaEnrolmentResponseDto> {
     return this.mfa.enrol(actor);
   }
 

@@ -45,6 +45,7 @@ export class PutGroupMappingsDto {
   @ApiProperty({
     type: [GroupMappingDto],
     maxItems: 200,
+    example: [{ group: 'Finance EU', role: 'finance' }],
     description: 'Every mapping: this list replaces the ones before',
   })
   @IsArray()

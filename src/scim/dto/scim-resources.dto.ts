@@ -76,6 +76,7 @@ export class ScimUserInputDto {
   displayName?: string;
   @ApiPropertyOptional({
     type: [ScimEmailDto],
+    example: [{ value: 'bjensen@example.com', type: 'work', primary: true }],
     description: 'The primary, else the work, else the first is the e-mail',
   })
   emails?: ScimEmailDto[];
@@ -100,7 +101,7 @@ export class ScimUserDto {
   name: ScimNameDto;
   @ApiProperty({ example: 'Barbara Jensen' })
   displayName: string;
-  @ApiProperty({ type: [ScimEmailDto] })
+  @ApiProperty({ type: [ScimEmailDto], example: [{ value: 'bjensen@example.com', type: 'work', primary: true }] })
   emails: ScimEmailDto[];
   @ApiProperty({ example: true })
   active: boolean;
@@ -120,7 +121,7 @@ export class ScimGroupInputDto {
   displayName: string;
   @ApiPropertyOptional({ example: '00g1a2b3c4D5e6F7g8h9' })
   externalId?: string;
-  @ApiPropertyOptional({ type: [ScimMemberDto] })
+  @ApiPropertyOptional({ type: [ScimMemberDto], example: [{ value: EXAMPLE_USER_ID }] })
   members?: ScimMemberDto[];
 }
 
@@ -133,7 +134,11 @@ export class ScimGroupDto {
   externalId?: string;
   @ApiProperty({ example: 'Finance' })
   displayName: string;
-  @ApiPropertyOptional({ type: [ScimMemberDto], description: 'Left out with excludedAttributes=members' })
+  @ApiPropertyOptional({
+    type: [ScimMemberDto],
+    example: [{ value: EXAMPLE_USER_ID, display: 'Barbara Jensen' }],
+    description: 'Left out with excludedAttributes=members',
+  })
   members?: ScimMemberDto[];
   @ApiProperty({ type: ScimMetaDto })
   meta: ScimMetaDto;
@@ -160,7 +165,7 @@ export class ScimPatchOperationDto {
 export class ScimPatchDto {
   @ApiProperty({ example: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], type: [String] })
   schemas: string[];
-  @ApiProperty({ type: [ScimPatchOperationDto] })
+  @ApiProperty({ type: [ScimPatchOperationDto], example: [{ op: 'replace', value: { active: false } }] })
   Operations: ScimPatchOperationDto[];
 }
 
