@@ -64,6 +64,24 @@ describe('Auth: TOTP second factor', () => {
       await t.dataSource.query(`SELECT action, metadata FROM audit_logs WHERE entity_id = $1 ORDER BY seq`, [userId])
     ).map((r: { action: string }) => r.action);
 
+  it('documents 403 MFA_ENROLMENT_REQUIRED where the requirement applies, and not on the routes that answer before enrolment', async () => {
+    const { paths } = (await request(t.http).get('/docs-json').expect(200)).body as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { examples?: object }> }> }>
+      >;
+    };
+    const documents = (path: string, method: string) =>
+      Object.keys(paths[path][method].responses['403']?.content?.['application/problem+json']?.examples ?? {}).includes(
+        'MFA_ENROLMENT_REQUIRED',
+      );
+    expect(documents('/api/v1/spends', 'get')).toBe(true);
+    expect(documents('/api/v1/admin/users', 'post')).toBe(true);
+    expect(documents('/api/v1/users/me/mfa/totp', 'post')).toBe(false);
+    expect(documents('/api/v1/users/me/mfa/totp/confirm', 'post')).toBe(false);
+    expect(documents('/api/v1/users/me', 'get')).toBe(false);
+  });
+
   it('enrols with an otpauth URI and a base32 secret, in force only once a code confirms it', async () => {
     const user = await t.given.user(acme);
     const enrolment = await t.as(user).post('/users/me/mfa/totp').expect(201);

@@ -1,14 +1,14 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuthenticatedUser, BEFORE_PASSWORD_CHANGE_KEY, IS_PUBLIC_KEY } from '../../common/auth/decorators';
-import { MfaErrors } from './mfa.errors';
+import {
+  AuthenticatedUser,
+  BEFORE_MFA_ENROLMENT_KEY,
+  BEFORE_PASSWORD_CHANGE_KEY,
+  IS_PUBLIC_KEY,
+} from '../../common/auth/decorators';
+import { CommonErrors } from '../../common/errors/common.errors';
 import { MfaService } from './mfa.service';
-
-export const BEFORE_MFA_ENROLMENT_KEY = 'spendin:before-mfa-enrolment';
-
-/** Lets a user whose organization requires a second factor reach the route before they have one (the enrolment routes). */
-export const BeforeMfaEnrolment = () => SetMetadata(BEFORE_MFA_ENROLMENT_KEY, true);
 
 /**
  * While an organization requires a second factor (`settings.require_mfa`), a user of it without
@@ -38,7 +38,7 @@ export class MfaEnrolmentGuard implements CanActivate {
     if (user.via !== 'session') return true;
     if (!(await this.mfa.requiredIn(user.organizationId))) return true;
     if (await this.mfa.enabledFor(user.organizationId, user.userId)) return true;
-    throw MfaErrors.MFA_ENROLMENT_REQUIRED(
+    throw CommonErrors.MFA_ENROLMENT_REQUIRED(
       'Your organization requires two-factor authentication: enrol with POST /users/me/mfa/totp and confirm with POST /users/me/mfa/totp/confirm first',
     );
   }

@@ -6,7 +6,6 @@ import type { Actor } from '../../common/auth/roles';
 import { ApiProblems, ApiValidation } from '../../common/swagger/api-problems.decorator';
 import { AuthErrors } from '../auth.errors';
 import { MfaCodeDto, MfaEnrolmentResponseDto, MfaRecoveryCodesResponseDto, MfaStatusResponseDto } from './dto/mfa.dto';
-import { BeforeMfaEnrolment } from './mfa-enrolment.guard';
 import { MfaErrors } from './mfa.errors';
 import { MfaService } from './mfa.service';
 
@@ -20,8 +19,7 @@ export class MfaController {
   constructor(private readonly mfa: MfaService) {}
 
   @Get()
-  @Authenticated({ accountant: true })
-  @BeforeMfaEnrolment()
+  @Authenticated({ accountant: true, beforeMfaEnrolment: true })
   @ApiOperation({
     summary: 'Your second factor',
     description:
@@ -33,8 +31,7 @@ export class MfaController {
   }
 
   @Post('totp')
-  @Authenticated({ accountant: true })
-  @BeforeMfaEnrolment()
+  @Authenticated({ accountant: true, beforeMfaEnrolment: true })
   @HttpCode(201)
   @ApiOperation({
     summary: 'Enrol an authenticator app (TOTP)',
@@ -51,8 +48,7 @@ export class MfaController {
   }
 
   @Post('totp/confirm')
-  @Authenticated({ accountant: true })
-  @BeforeMfaEnrolment()
+  @Authenticated({ accountant: true, beforeMfaEnrolment: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Confirm the enrolment with a code',

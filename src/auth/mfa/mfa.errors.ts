@@ -8,5 +8,4 @@ export const MfaErrors = defineErrors({
   MFA_NOT_ENROLLED: { status: 409, title: 'No MFA enrolment' },
   // 403, not 401, for a wrong code on the caller's own routes: the bearer token is fine.
   WRONG_MFA_CODE: { status: 403, title: 'Wrong MFA code' },
-  MFA_ENROLMENT_REQUIRED: { status: 403, title: 'MFA enrolment required' },
 });

@@ -10,6 +10,7 @@ import { ApiKeyScope } from './scopes';
 export const IS_PUBLIC_KEY = 'spendin:public';
 export const MINIMUM_ROLE_KEY = 'spendin:minimum-role';
 export const BEFORE_PASSWORD_CHANGE_KEY = 'spendin:before-password-change';
+export const BEFORE_MFA_ENROLMENT_KEY = 'spendin:before-mfa-enrolment';
 export const ADMITS_ACCOUNTANT_KEY = 'spendin:admits-accountant';
 export const REQUIRED_SCOPE_KEY = 'spendin:required-scope';
 
@@ -75,12 +76,16 @@ export const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
  * every role that may call in `x-roles` and the scope in `x-required-scope`. While an admin
  * requires a user to change their password, only routes with `beforePasswordChange` answer that
  * user (GET /users/me and POST /users/me/password); every other answers 403 PASSWORD_CHANGE_REQUIRED.
+ * Likewise, while their organization requires a second factor they have not confirmed, only those
+ * routes and the ones with `beforeMfaEnrolment` (enrolling) answer them; every other answers 403
+ * MFA_ENROLMENT_REQUIRED (MfaEnrolmentGuard).
  */
 export function Authenticated(
   options: {
     role?: LadderRole;
     accountant?: boolean;
     beforePasswordChange?: boolean;
+    beforeMfaEnrolment?: boolean;
     /**
      * The scope an organization API key needs here; without one, API keys are refused (403
      * INSUFFICIENT_SCOPE). Session users are judged by `role` alone. See ScopesGuard.
@@ -120,10 +125,17 @@ export function Authenticated(
       'An admin requires a new password: change it with POST /users/me/password first',
     ]);
   }
+  if (!options.beforePasswordChange && !options.beforeMfaEnrolment) {
+    problems.push([
+      CommonErrors.MFA_ENROLMENT_REQUIRED,
+      'The organization requires a second factor: enrol with POST /users/me/mfa/totp and confirm it first',
+    ]);
+  }
   return applyDecorators(
     SetMetadata(MINIMUM_ROLE_KEY, minimum),
     SetMetadata(ADMITS_ACCOUNTANT_KEY, options.accountant === true),
     SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, options.beforePasswordChange === true),
+    SetMetadata(BEFORE_MFA_ENROLMENT_KEY, options.beforeMfaEnrolment === true),
     ApiBearerAuth('bearer'),
     ApiBearerAuth('oidc'),
     // Machine-readable for clients and for the generated authorization matrix test.

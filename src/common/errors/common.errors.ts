@@ -19,6 +19,7 @@ export const CommonErrors = defineErrors({
   INSUFFICIENT_PERMISSIONS: { status: 403, title: 'Insufficient permissions' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Password change required' },
+  MFA_ENROLMENT_REQUIRED: { status: 403, title: 'MFA enrolment required' },
   // 403, not 401: the credential is fine, and works again once the operator resumes the organization.
   ORGANIZATION_SUSPENDED: { status: 403, title: 'Organization suspended' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
