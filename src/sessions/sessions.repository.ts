@@ -13,6 +13,8 @@ export interface SessionCaller {
   isActive: boolean;
   tokenVersion: number;
   mustChangePassword: boolean;
+  /** The organization requires a second factor and the user has confirmed none (src/auth/mfa). */
+  mfaEnrolmentMissing: boolean;
   /** The token's session (refresh-token family) is still open: neither logged out nor revoked. */
   sessionOpen: boolean;
   /** The installation's operator has suspended the user's organization. */
@@ -95,6 +97,7 @@ export class SessionsRepository {
           isActive: row.is_active,
           tokenVersion: row.token_version,
           mustChangePassword: row.must_change_password,
+          mfaEnrolmentMissing: row.mfa_enrolment_missing,
           sessionOpen: row.session_open,
           organizationSuspended: row.organization_suspended,
         }
@@ -137,6 +140,7 @@ interface CallerRow {
   is_active: boolean;
   token_version: number;
   must_change_password: boolean;
+  mfa_enrolment_missing: boolean;
   session_open: boolean;
   organization_suspended: boolean;
 }
@@ -176,6 +180,8 @@ export const FIND_CALLER = {
   name: 'sessions.caller',
   text: `SELECT u.id, u.organization_id, u.role, u.is_active, u.token_version, u.must_change_password,
                 EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL) AS session_open,
-                o.suspended_at IS NOT NULL AS organization_suspended
+                o.suspended_at IS NOT NULL AS organization_suspended,
+                (o.settings->>'require_mfa' = 'true'
+                 AND NOT EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = u.id AND m.confirmed_at IS NOT NULL)) AS mfa_enrolment_missing
          FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = $1`,
 };

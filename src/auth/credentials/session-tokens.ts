@@ -62,6 +62,7 @@ export class SessionTokens {
       organizationId: user.organizationId,
       role: user.role,
       mustChangePassword: user.mustChangePassword,
+      mfaEnrolmentMissing: user.mfaEnrolmentMissing,
       via: 'session',
       organizationSuspended: user.organizationSuspended,
     };

@@ -8,25 +8,21 @@ import {
   IS_PUBLIC_KEY,
 } from '../../common/auth/decorators';
 import { CommonErrors } from '../../common/errors/common.errors';
-import { MfaService } from './mfa.service';
 
 /**
  * While an organization requires a second factor (`settings.require_mfa`), a user of it without
  * a confirmed one reaches only the routes that answer before a password change (GET /users/me,
- * POST /users/me/password) and those `@BeforeMfaEnrolment()` marks (enrolling and confirming);
+ * POST /users/me/password) and those `@Authenticated({ beforeMfaEnrolment: true })` marks (enrolling and confirming);
  * every other answers 403 MFA_ENROLMENT_REQUIRED. Runs after PasswordChangeGuard, so a user who
  * must change their password hears that first. It judges Spendin's own session tokens only.
- * Both reads happen on every request, so turning
- * the setting on (or confirming an enrolment) takes effect at once.
+ * The requirement and the enrolment are read with the caller on every request (the session
+ * lookup), so turning the setting on (or confirming an enrolment) takes effect at once.
  */
 @Injectable()
 export class MfaEnrolmentGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly mfa: MfaService,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     if (this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE_KEY, targets)) return true;
@@ -35,9 +31,8 @@ export class MfaEnrolmentGuard implements CanActivate {
     if (!user) return true; // RolesGuard answers 401.
     // Only people who logged in with a password here: other credentials (an identity provider's
     // token, an API key) prove who they are elsewhere.
-    if (user.via !== 'session') return true;
-    if (!(await this.mfa.requiredIn(user.organizationId))) return true;
-    if (await this.mfa.enabledFor(user.organizationId, user.userId)) return true;
+    // The flag comes with the caller (one statement per request): no query here.
+    if (user.via !== 'session' || !user.mfaEnrolmentMissing) return true;
     throw CommonErrors.MFA_ENROLMENT_REQUIRED(
       'Your organization requires two-factor authentication: enrol with POST /users/me/mfa/totp and confirm with POST /users/me/mfa/totp/confirm first',
     );

@@ -54,11 +54,6 @@ export class MfaService {
     return (await this.organizations.settings(tx ?? this.dataSource.manager, organizationId)).require_mfa === true;
   }
 
-  /** Whether the user has a confirmed second factor. */
-  async enabledFor(organizationId: string, userId: string): Promise<boolean> {
-    return ((await this.repository.find(organizationId, userId))?.confirmedAt ?? null) !== null;
-  }
-
   /** A new secret (replacing an unconfirmed one); in force only once confirmed. */
   async enrol(actor: Actor): Promise<MfaEnrolmentResponseDto> {
     const user = await this.directory.user(actor.organizationId, actor.userId);

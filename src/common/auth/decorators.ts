@@ -23,6 +23,11 @@ export type CredentialKind = 'session' | 'oidc' | 'api_key';
  */
 export interface AuthenticatedUser extends Omit<Actor, 'requestId' | 'ip'> {
   mustChangePassword: boolean;
+  /**
+   * Spendin session tokens only: the organization requires a second factor the user has not
+   * confirmed (read with the caller, like mustChangePassword; MfaEnrolmentGuard acts on it).
+   */
+  mfaEnrolmentMissing?: boolean;
   via: CredentialKind;
   /** With `via: 'api_key'`: the scopes the key holds (ScopesGuard judges the key by them, not by role). */
   scopes?: readonly ApiKeyScope[];
