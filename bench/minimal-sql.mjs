@@ -31,8 +31,8 @@ export async function minimalCreateSpend(c, ctx, n) {
     const {
       rows: [approval],
     } = await c.query(
-      `INSERT INTO approvals (organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, status)
-       VALUES ($1, $2, $3, 1, 1, 'manager', $4, 'pending') RETURNING id`,
+      `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, status)
+       VALUES ($1, 'spend', $2, $2, $3, 1, 1, 'manager', $4, 'pending') RETURNING id`,
       [org, id, owner, manager],
     );
     await c.query('INSERT INTO outbox (organization_id, topic, payload) VALUES ($1, $2, $3)', [

@@ -22,6 +22,7 @@ import { MfaAndPasswordReset1733788800200 } from './1733788800200-MfaAndPassword
 import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
 import { Operators1733788800400 } from './1733788800400-Operators';
 import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
+import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   AccountantRole1733788800300,
   Operators1733788800400,
   ScimProvisioning1733788800500,
+  ApprovalSubjects1733875200000,
 ];

@@ -146,7 +146,13 @@ describe('the OpenAPI document drives a typed client', () => {
       expect.objectContaining({ rule_id: 'over-100', policy_id: result.policy.id }),
     ]);
     expect(result.receipt).toMatchObject({ spend_id: result.spend.id, mime_type: 'image/png' });
-    expect(result.decision).toEqual({ status: 'ok', spend_status: 'approved' });
+    expect(result.decision).toEqual({
+      status: 'ok',
+      subject_type: 'spend',
+      subject_id: result.spend.id,
+      subject_status: 'approved',
+      spend_status: 'approved',
+    });
     expect(result.decidedAgain).toEqual({ status: 409, code: 'APPROVAL_ALREADY_DECIDED' });
     expect(result.unknownSpend).toEqual({ status: 404, code: 'SPEND_NOT_FOUND' });
     expect(result.after).toMatchObject({ id: result.spend.id, status: 'approved' });

@@ -253,7 +253,13 @@ describe('Receipts and OCR', () => {
       });
       const step = (await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body.approvals[0];
       const decision = await t.as(manager).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
-      expect(decision.body).toEqual({ status: 'ok', spend_status: 'pending_approval' });
+      expect(decision.body).toEqual({
+        status: 'ok',
+        subject_type: 'spend',
+        subject_id: pending.id,
+        subject_status: 'pending_approval',
+        spend_status: 'pending_approval',
+      });
       expect((await t.as(employee).get(`/spends/${pending.id}`).expect(200)).body.status).toBe('pending_approval');
 
       await settled(employee, (await upload(employee, pending.id, EVERGREEN, 'late.jpg').expect(201)).body.id);

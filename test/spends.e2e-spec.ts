@@ -176,7 +176,14 @@ describe('Spends, policies and approvals', () => {
       const step = inbox.body.items.find((a: { spend_id: string }) => a.spend_id === created.body.id);
       expect(step).toBeDefined();
       const decision = await t.as(manager).post(`/approvals/${step.id}/decision`, { approved: true }).expect(200);
-      expect(decision.body).toEqual({ status: 'ok', spend_status: 'approved' });
+      expect(decision.body).toEqual({
+        status: 'ok',
+        subject_type: 'spend',
+        subject_id: created.body.id,
+        subject_status: 'approved',
+        spend_status: 'approved',
+      });
+      expect(step).toMatchObject({ subject_type: 'spend', subject_id: created.body.id, spend_id: created.body.id });
 
       const paid = await t.as(finance).post(`/spends/${created.body.id}/pay`, { reference: 'SEPA-42' }).expect(200);
       expect(paid.body).toMatchObject({ status: 'paid', payment_reference: 'SEPA-42', paid_at: expect.any(String) });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/roles';
+import type { SubjectType } from './approval-subject';
 
 export type ChainOutcome = 'advanced' | 'approved' | 'rejected';
 
@@ -9,31 +10,37 @@ export interface ApprovalDecided {
   tx: EntityManager;
   actor: Actor;
   organizationId: string;
-  spendId: string;
+  subjectType: SubjectType;
+  subjectId: string;
   approvalId: string;
+  round: number;
   outcome: ChainOutcome;
   comment: string | null;
 }
 
-/** Moves the spend after a decision, in its transaction, and answers the spend's status. */
-type Handler = (event: ApprovalDecided) => Promise<string>;
+/** Moves the subject after a decision, in its transaction, and answers the subject's status. */
+export type DecisionHandler = (event: ApprovalDecided) => Promise<string>;
 
 /**
  * `approval.decided`, a port (docs/architecture.md, "Cross-module calls and events"): announced
- * inside the decision's transaction and awaited. Approvals sits below spends and never imports
- * it; spends registers the one handler, which moves the spend's status and answers it.
+ * inside the decision's transaction and awaited. Approvals sits below the modules whose subjects
+ * it decides and never imports them; each registers the one handler of its subject type, which
+ * moves the subject's status and answers it. A decision on a subject type nobody handles fails
+ * (and rolls back) rather than leaving a chain ended on a subject that never moved.
  */
 @Injectable()
 export class ApprovalEvents {
-  private handler?: Handler;
+  private readonly handlers = new Map<SubjectType, DecisionHandler>();
 
-  onDecided(handler: Handler): void {
-    if (this.handler) throw new Error('ApprovalEvents takes one handler; a second was registered');
-    this.handler = handler;
+  onDecided(type: SubjectType, handler: DecisionHandler): void {
+    if (this.handlers.has(type)) throw new Error(`ApprovalEvents takes one ${type} handler; a second was registered`);
+    this.handlers.set(type, handler);
   }
 
-  /** The spend status the handler answered; undefined when none is registered. */
-  async decided(event: ApprovalDecided): Promise<string | undefined> {
-    return this.handler?.(event);
+  /** The subject's status as its handler answered it. */
+  async decided(event: ApprovalDecided): Promise<string> {
+    const handler = this.handlers.get(event.subjectType);
+    if (!handler) throw new Error(`No handler moves ${event.subjectType} subjects after a decision`);
+    return handler(event);
   }
 }

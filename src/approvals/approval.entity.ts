@@ -1,21 +1,25 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { SubjectType } from './approval-subject';
 
 /**
  * `waiting`: a later step of the chain; `pending`: the step that can be decided now;
  * `approved` / `rejected`: decided; `cancelled`: the chain ended without it (a rejection
- * earlier in the chain, the spend withdrawn or resubmitted).
+ * earlier in the chain, the subject withdrawn, recalled or resubmitted).
  */
 export type ApprovalStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
 
-/** One step of a spend's approval chain, assigned to a user or to a role. */
+/** One step of a subject's approval chain (a spend, an expense report, an advance), assigned to a user or to a role. */
 @Entity('approvals')
 export class Approval {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
-  @Column('uuid') spendId: string;
-  /** Kept here so that self-approval is refused without asking the spends module. */
-  @Column('uuid') spendOwnerId: string;
-  /** Each submission of a spend starts a new round; earlier rounds stay as history. */
+  @Column('text') subjectType: SubjectType;
+  @Column('uuid') subjectId: string;
+  /** Set for spend subjects only (equal to subjectId), where it carries the foreign key to spends. */
+  @Column('uuid', { nullable: true }) spendId: string | null;
+  /** Kept here so that self-approval is refused without asking the subject's module. */
+  @Column('uuid') subjectOwnerId: string;
+  /** Each submission of a subject starts a new round; earlier rounds stay as history. */
   @Column('integer') round: number;
   @Column('integer') step: number;
   /** The rule's approver as written: manager, finance, admin, team_lead or user:<uuid>. */

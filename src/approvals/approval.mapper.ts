@@ -4,6 +4,8 @@ import { ApprovalResponseDto } from './dto/approval.dto';
 export function toApprovalResponse(approval: Approval): ApprovalResponseDto {
   return {
     id: approval.id,
+    subject_type: approval.subjectType,
+    subject_id: approval.subjectId,
     spend_id: approval.spendId,
     round: approval.round,
     step: approval.step,

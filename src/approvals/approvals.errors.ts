@@ -3,8 +3,8 @@ import { defineErrors } from '../common/errors/domain-error';
 export const ApprovalErrors = defineErrors({
   APPROVAL_NOT_FOUND: { status: 404, title: 'Approval not found' },
   NOT_APPROVER: { status: 403, title: 'Not the approver of this step' },
-  SELF_APPROVAL_FORBIDDEN: { status: 403, title: 'Nobody approves their own spend' },
-  ALREADY_DECIDED_ANOTHER_STEP: { status: 403, title: 'Another step of this spend was decided by the same person' },
+  SELF_APPROVAL_FORBIDDEN: { status: 403, title: 'Nobody approves what they submitted' },
+  ALREADY_DECIDED_ANOTHER_STEP: { status: 403, title: 'Another step of this chain was decided by the same person' },
   APPROVAL_ALREADY_DECIDED: { status: 409, title: 'Approval already decided' },
   APPROVAL_NOT_CURRENT: { status: 409, title: 'An earlier step is still open' },
   COMMENT_REQUIRED: { status: 422, title: 'A rejection needs a comment' },

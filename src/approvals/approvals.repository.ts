@@ -5,6 +5,7 @@ import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
 import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
+import type { ApprovalSubject, SubjectType } from './approval-subject';
 
 /** Approval steps, always scoped by organization id. */
 @Injectable()
@@ -20,17 +21,19 @@ export class ApprovalsRepository {
   async findNextWaiting(tx: EntityManager, approval: Approval): Promise<Approval | null> {
     const [row] = await runSql<ApprovalRow>(tx, NEXT_WAITING, [
       approval.organizationId,
-      approval.spendId,
+      approval.subjectType,
+      approval.subjectId,
       approval.round,
     ]);
     return row ? toApproval(row) : null;
   }
 
-  /** The step of the same spend and round that the user already decided, if any. */
+  /** The step of the same subject and round that the user already decided, if any. */
   async stepDecidedBy(tx: EntityManager, approval: Approval, userId: string): Promise<number | null> {
     const [row] = await runSql<{ step: number }>(tx, STEP_DECIDED_BY, [
       approval.organizationId,
-      approval.spendId,
+      approval.subjectType,
+      approval.subjectId,
       approval.round,
       userId,
       approval.id,
@@ -38,9 +41,9 @@ export class ApprovalsRepository {
     return row?.step ?? null;
   }
 
-  /** Ends every open step of the spend (a rejection, a withdrawal, a resubmission). */
-  async cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
-    await runSql(tx, CANCEL_OPEN, [organizationId, spendId]);
+  /** Ends every open step of the subject (a rejection, a withdrawal or recall, a resubmission). */
+  async cancelOpen(tx: EntityManager, organizationId: string, subject: ApprovalSubject): Promise<void> {
+    await runSql(tx, CANCEL_OPEN, [organizationId, subject.type, subject.id]);
   }
 
   /** A round's steps, in one statement; sets their ids and timestamps. */
@@ -48,8 +51,10 @@ export class ApprovalsRepository {
     if (steps.length === 0) return;
     const values = steps.flatMap((a) => [
       a.organizationId,
+      a.subjectType,
+      a.subjectId,
       a.spendId,
-      a.spendOwnerId,
+      a.subjectOwnerId,
       a.round,
       a.step,
       a.requirement,
@@ -85,9 +90,25 @@ export class ApprovalsRepository {
     approval.updatedAt = row.updated_at;
   }
 
-  /** Every step of one round of a spend, in chain order. */
-  async ofRound(tx: EntityManager, organizationId: string, spendId: string, round: number): Promise<Approval[]> {
-    return (await runSql<ApprovalRow>(tx, OF_ROUND, [organizationId, spendId, round])).map(toApproval);
+  /** Every step of one round of a subject, in chain order. */
+  async ofRound(
+    tx: EntityManager,
+    organizationId: string,
+    subject: ApprovalSubject,
+    round: number,
+  ): Promise<Approval[]> {
+    return (await runSql<ApprovalRow>(tx, OF_ROUND, [organizationId, subject.type, subject.id, round])).map(toApproval);
+  }
+
+  /** Every step of the given subjects of one type, in round and chain order. */
+  async forSubjects(
+    organizationId: string,
+    type: SubjectType,
+    ids: string[],
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<Approval[]> {
+    if (ids.length === 0) return [];
+    return (await runSql<ApprovalRow>(tx, FOR_SUBJECTS, [organizationId, type, ids])).map(toApproval);
   }
 
   async forSpends(
@@ -106,18 +127,19 @@ export class ApprovalsRepository {
   async listFor(
     actor: Actor,
     status: 'pending' | 'approved' | 'rejected',
-    page: { limit: number; offset: number },
+    page: { limit: number; offset: number; subjectType?: SubjectType },
   ): Promise<{ total: number; items: Approval[] }> {
     const roles = (['finance', 'admin'] as const).filter((role) => hasAtLeast(actor.role, role));
     const values: unknown[] = [actor.organizationId, status, actor.userId];
     const any = ['a.approver_user_id = $3'];
-    // A role's step is not offered to whoever decided another step of the same spend and round.
+    // A role's step is not offered to whoever decided another step of the same subject and round.
     if (roles.length > 0) {
-      any.push(`(a.approver_role = ANY($${values.push(roles)}::text[]) AND a.spend_owner_id <> $3 AND NOT EXISTS (
-          SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.spend_id = a.spend_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
+      any.push(`(a.approver_role = ANY($${values.push(roles)}::text[]) AND a.subject_owner_id <> $3 AND NOT EXISTS (
+          SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.subject_type = a.subject_type AND d.subject_id = a.subject_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
     }
     if (status !== 'pending') any.push('a.decided_by = $3');
-    const matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
+    let matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
+    if (page.subjectType) matches += ` AND a.subject_type = $${values.push(page.subjectType)}`;
     const [{ total }] = await runSql<{ total: string }>(
       this.dataSource,
       variant('approvals.count_for', `SELECT COUNT(*) AS total FROM approvals a WHERE ${matches}`),
@@ -136,6 +158,16 @@ export class ApprovalsRepository {
     return { total: Number(total), items: rows.map(toApproval) };
   }
 
+  /** Subjects of one type on which the user is (or was) a named approver or decided a step: they may see those. */
+  async subjectIdsAssignedTo(organizationId: string, type: SubjectType, userId: string): Promise<string[]> {
+    const rows = await runSql<{ subject_id: string }>(this.dataSource, SUBJECTS_ASSIGNED_TO, [
+      organizationId,
+      type,
+      userId,
+    ]);
+    return rows.map((r) => r.subject_id);
+  }
+
   /** Spends on which the user is (or was) a named approver: they may see those spends. */
   async spendIdsAssignedTo(organizationId: string, userId: string): Promise<string[]> {
     const rows = await runSql<{ spend_id: string }>(this.dataSource, SPENDS_ASSIGNED_TO, [organizationId, userId]);
@@ -146,8 +178,10 @@ export class ApprovalsRepository {
 interface ApprovalRow {
   id: string;
   organization_id: string;
-  spend_id: string;
-  spend_owner_id: string;
+  subject_type: SubjectType;
+  subject_id: string;
+  spend_id: string | null;
+  subject_owner_id: string;
   round: number;
   step: number;
   requirement: string;
@@ -165,7 +199,7 @@ interface ApprovalRow {
 }
 
 const APPROVAL_COLUMNS =
-  'id, organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
+  'id, organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
 
 const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
   .map((column) => `a.${column}`)
@@ -175,7 +209,7 @@ const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
 // (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
 export const STEP_DECIDED_BY = {
   name: 'approvals.step_decided_by',
-  text: 'SELECT step FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND decided_by = $4 AND id <> $5 ORDER BY step LIMIT 1',
+  text: 'SELECT step FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND subject_id = $3 AND round = $4 AND decided_by = $5 AND id <> $6 ORDER BY step LIMIT 1',
 };
 export const LOCK_FOR_DECISION = {
   name: 'approvals.lock_for_decision',
@@ -183,11 +217,11 @@ export const LOCK_FOR_DECISION = {
 };
 export const NEXT_WAITING = {
   name: 'approvals.next_waiting',
-  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 AND status = 'waiting' ORDER BY step LIMIT 1`,
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND subject_id = $3 AND round = $4 AND status = 'waiting' ORDER BY step LIMIT 1`,
 };
 const CANCEL_OPEN = {
   name: 'approvals.cancel_open',
-  text: `UPDATE approvals SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND spend_id = $2 AND status IN ('waiting', 'pending')`,
+  text: `UPDATE approvals SET status = 'cancelled', updated_at = CURRENT_TIMESTAMP WHERE organization_id = $1 AND subject_type = $2 AND subject_id = $3 AND status IN ('waiting', 'pending')`,
 };
 export const SAVE_DECISION = {
   name: 'approvals.save_decision',
@@ -198,21 +232,29 @@ export const FOR_SPENDS = {
   name: 'approvals.for_spends',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = ANY($2::uuid[]) ORDER BY round, step`,
 };
+const FOR_SUBJECTS = {
+  name: 'approvals.for_subjects',
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND subject_id = ANY($3::uuid[]) ORDER BY round, step`,
+};
 const OF_ROUND = {
   name: 'approvals.of_round',
-  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND spend_id = $2 AND round = $3 ORDER BY step`,
+  text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND subject_id = $3 AND round = $4 ORDER BY step`,
+};
+const SUBJECTS_ASSIGNED_TO = {
+  name: 'approvals.subjects_assigned_to',
+  text: 'SELECT DISTINCT subject_id FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND (approver_user_id = $3 OR decided_by = $3)',
 };
 export const SPENDS_ASSIGNED_TO = {
   name: 'approvals.spends_assigned_to',
-  text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND (approver_user_id = $2 OR decided_by = $2)',
+  text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND spend_id IS NOT NULL AND (approver_user_id = $2 OR decided_by = $2)',
 };
 
-const INSERT_COLUMNS = 12;
+const INSERT_COLUMNS = 14;
 export function insertChainStatement(steps: number) {
   const rows = Array.from({ length: steps }, (_, i) => `(${placeholders(INSERT_COLUMNS, i * INSERT_COLUMNS + 1)})`);
   return {
     name: `approvals.insert_chain_${steps}`,
-    text: `INSERT INTO approvals (organization_id, spend_id, spend_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id)
+    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id)
            VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at`,
   };
 }
@@ -221,8 +263,10 @@ function toApproval(row: ApprovalRow): Approval {
   return Object.assign(new Approval(), {
     id: row.id,
     organizationId: row.organization_id,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
     spendId: row.spend_id,
-    spendOwnerId: row.spend_owner_id,
+    subjectOwnerId: row.subject_owner_id,
     round: row.round,
     step: row.step,
     requirement: row.requirement,

@@ -8,6 +8,7 @@ import { OutboxService } from '../common/outbox/outbox.service';
 import { Page } from '../common/pagination/page';
 import type { ApprovalRequirement } from '../policies/engine/evaluate';
 import { ChainOutcome, ApprovalEvents } from './approval-events';
+import { ApprovalSubject, SubjectType, subjectNoun } from './approval-subject';
 import { Approval } from './approval.entity';
 import { toApprovalResponse } from './approval.mapper';
 import { ApprovalErrors } from './approvals.errors';
@@ -17,12 +18,6 @@ import { ApprovalResponseDto, DecisionDto, DecisionResponseDto, ListApprovalsQue
 
 /** A step of a round, as another module may weigh it. */
 export type RoundStep = Pick<Approval, 'step' | 'status' | 'approverUserId' | 'approverRole'>;
-
-const SPEND_STATUS_AFTER: Record<ChainOutcome, string> = {
-  advanced: 'pending_approval',
-  approved: 'approved',
-  rejected: 'rejected',
-};
 
 @Injectable()
 export class ApprovalsService {
@@ -41,20 +36,24 @@ export class ApprovalsService {
   }
 
   /**
-   * Creates a spend's approval chain for one submission round, inside the submission's
+   * Creates a subject's approval chain for one submission round, inside the submission's
    * transaction: step 1 is pending (and its approver told), later steps wait their turn.
+   * `context.ownerId` is who submitted the subject, and never decides it.
    */
   async request(
     tx: EntityManager,
     actor: Actor | SystemActor,
-    context: ChainContext & { spendId: string; round: number },
+    context: ChainContext & { subject: ApprovalSubject; round: number },
     chain: ResolvedApprover[],
   ): Promise<Approval[]> {
+    const { subject } = context;
     const created = chain.map((approver, index) =>
       Object.assign(new Approval(), {
         organizationId: context.organizationId,
-        spendId: context.spendId,
-        spendOwnerId: context.ownerId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        spendId: subject.type === 'spend' ? subject.id : null,
+        subjectOwnerId: context.ownerId,
         round: context.round,
         step: index + 1,
         requirement: approver.requirement.approver,
@@ -73,8 +72,8 @@ export class ApprovalsService {
     if (created[0]) await this.announceAssigned(tx, created[0]);
     await this.audit.record(tx, actor, {
       action: 'approval.requested',
-      entityType: 'spend',
-      entityId: context.spendId,
+      entityType: subject.type,
+      entityId: subject.id,
       metadata: {
         round: context.round,
         steps: created.map((a) => ({
@@ -88,13 +87,18 @@ export class ApprovalsService {
     return created;
   }
 
-  cancelOpen(tx: EntityManager, organizationId: string, spendId: string): Promise<void> {
-    return this.approvals.cancelOpen(tx, organizationId, spendId);
+  cancelOpen(tx: EntityManager, organizationId: string, subject: ApprovalSubject): Promise<void> {
+    return this.approvals.cancelOpen(tx, organizationId, subject);
   }
 
-  /** The steps of a spend's round, as a spend's re-evaluation weighs them. */
-  async stepsOfRound(tx: EntityManager, organizationId: string, spendId: string, round: number): Promise<RoundStep[]> {
-    return (await this.approvals.ofRound(tx, organizationId, spendId, round)).map(
+  /** The steps of a subject's round, as a re-evaluation weighs them. */
+  async stepsOfRound(
+    tx: EntityManager,
+    organizationId: string,
+    subject: ApprovalSubject,
+    round: number,
+  ): Promise<RoundStep[]> {
+    return (await this.approvals.ofRound(tx, organizationId, subject, round)).map(
       ({ step, status, approverUserId, approverRole }) => ({ step, status, approverUserId, approverRole }),
     );
   }
@@ -106,7 +110,20 @@ export class ApprovalsService {
   ): Promise<Map<string, ApprovalResponseDto[]>> {
     const result = new Map<string, ApprovalResponseDto[]>(spendIds.map((id) => [id, []]));
     for (const approval of await this.approvals.forSpends(organizationId, spendIds, tx))
-      result.get(approval.spendId)?.push(toApprovalResponse(approval));
+      result.get(approval.subjectId)?.push(toApprovalResponse(approval));
+    return result;
+  }
+
+  /** Every step of the given subjects (of one type), by subject id, in round and chain order. */
+  async forSubjects(
+    organizationId: string,
+    type: SubjectType,
+    ids: string[],
+    tx?: EntityManager,
+  ): Promise<Map<string, ApprovalResponseDto[]>> {
+    const result = new Map<string, ApprovalResponseDto[]>(ids.map((id) => [id, []]));
+    for (const approval of await this.approvals.forSubjects(organizationId, type, ids, tx))
+      result.get(approval.subjectId)?.push(toApprovalResponse(approval));
     return result;
   }
 
@@ -114,38 +131,35 @@ export class ApprovalsService {
     return this.approvals.spendIdsAssignedTo(organizationId, userId);
   }
 
+  /** Subjects of a type the user is (or was) named on or decided a step of: they may see them. */
+  subjectIdsAssignedTo(organizationId: string, type: SubjectType, userId: string): Promise<string[]> {
+    return this.approvals.subjectIdsAssignedTo(organizationId, type, userId);
+  }
+
   async list(actor: Actor, query: ListApprovalsQuery): Promise<Page<ApprovalResponseDto>> {
-    const { total, items } = await this.approvals.listFor(actor, query.status, query);
+    const { total, items } = await this.approvals.listFor(actor, query.status, {
+      limit: query.limit,
+      offset: query.offset,
+      subjectType: query.subject_type,
+    });
     return { total, items: items.map(toApprovalResponse), next_cursor: null };
   }
 
   /**
    * Records a decision on the current step under a row lock (of two simultaneous decisions
    * exactly one wins; the other finds it decided), advances or ends the chain, and announces
-   * the outcome in the same transaction so that the spend moves with it.
+   * the outcome in the same transaction so that the subject moves with it.
    */
   async decide(actor: Actor, approvalId: string, dto: DecisionDto): Promise<DecisionResponseDto> {
     if (!dto.approved && !dto.comment) {
-      throw ApprovalErrors.COMMENT_REQUIRED('Say why the spend is rejected, so that its owner can fix it', {
+      throw ApprovalErrors.COMMENT_REQUIRED('Say why it is rejected, so that its owner can fix it', {
         errors: [{ field: 'comment', message: 'is required when rejecting' }],
       });
     }
-    const spendStatus = await this.dataSource.transaction(async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       const approval = await this.approvals.lockForDecision(tx, actor.organizationId, approvalId);
       if (!approval) throw ApprovalErrors.APPROVAL_NOT_FOUND(`Approval ${approvalId} does not exist`);
-      if (approval.spendOwnerId === actor.userId)
-        throw ApprovalErrors.SELF_APPROVAL_FORBIDDEN('Nobody approves their own spend');
-      if (!mayDecide(actor, approval)) throw ApprovalErrors.NOT_APPROVER('This step is assigned to someone else');
-      if (approval.status === 'waiting')
-        throw ApprovalErrors.APPROVAL_NOT_CURRENT(`Step ${approval.step - 1} of this spend is still open`);
-      if (approval.status !== 'pending')
-        throw ApprovalErrors.APPROVAL_ALREADY_DECIDED(`This step was already ${approval.status}`);
-      // Each step is a second pair of eyes: a manager who is also finance decides one of them, not both.
-      const earlier = await this.approvals.stepDecidedBy(tx, approval, actor.userId);
-      if (earlier !== null)
-        throw ApprovalErrors.ALREADY_DECIDED_ANOTHER_STEP(
-          `You decided step ${earlier} of this spend; someone else must decide step ${approval.step}`,
-        );
+      await this.authorize(tx, actor, approval);
 
       approval.status = dto.approved ? 'approved' : 'rejected';
       approval.decidedBy = actor.userId;
@@ -163,14 +177,16 @@ export class ApprovalsService {
           result = 'advanced';
         }
       } else {
-        await this.approvals.cancelOpen(tx, approval.organizationId, approval.spendId);
+        await this.approvals.cancelOpen(tx, approval.organizationId, subjectOf(approval));
       }
       await this.audit.record(tx, actor, {
         action: 'approval.decided',
         entityType: 'approval',
         entityId: approval.id,
         metadata: {
-          spend_id: approval.spendId,
+          subject_type: approval.subjectType,
+          subject_id: approval.subjectId,
+          ...(approval.spendId ? { spend_id: approval.spendId } : {}),
           step: approval.step,
           round: approval.round,
           decision: approval.status,
@@ -178,29 +194,77 @@ export class ApprovalsService {
           outcome: result,
         },
       });
-      const spendStatus = await this.events.decided({
+      const status = await this.events.decided({
         tx,
         actor,
         organizationId: approval.organizationId,
-        spendId: approval.spendId,
+        subjectType: approval.subjectType,
+        subjectId: approval.subjectId,
         approvalId: approval.id,
+        round: approval.round,
         outcome: result,
         comment: approval.comment,
       });
-      return spendStatus ?? SPEND_STATUS_AFTER[result];
+      return {
+        status: 'ok' as const,
+        subject_type: approval.subjectType,
+        subject_id: approval.subjectId,
+        subject_status: status,
+        ...(approval.subjectType === 'spend' ? { spend_status: status } : {}),
+      };
     });
-    return { status: 'ok', spend_status: spendStatus };
+  }
+
+  /**
+   * The step of the subject that the caller may decide now, row-locked, or the refusal that says
+   * why not: for what a subject's module lets the current approver do besides approving or
+   * rejecting the whole (an expense report's approver rejecting one line, say). Same rules as a
+   * decision: not the owner, the assigned person or role, the current step, one step per person.
+   */
+  async currentStepFor(tx: EntityManager, actor: Actor, subject: ApprovalSubject, round: number): Promise<Approval> {
+    const steps = await this.approvals.ofRound(tx, actor.organizationId, subject, round);
+    const current = steps.find((a) => a.status === 'pending');
+    const noun = subjectNoun(subject.type);
+    if (!current) throw ApprovalErrors.APPROVAL_NOT_FOUND(`This ${noun} has no step open for a decision`);
+    const locked = await this.approvals.lockForDecision(tx, actor.organizationId, current.id);
+    if (!locked) throw ApprovalErrors.APPROVAL_NOT_FOUND(`This ${noun} has no step open for a decision`);
+    await this.authorize(tx, actor, locked);
+    return locked;
+  }
+
+  /** Refuses, with the reason, a caller who may not decide this (locked) step now. */
+  private async authorize(tx: EntityManager, actor: Actor, approval: Approval): Promise<void> {
+    const noun = subjectNoun(approval.subjectType);
+    if (approval.subjectOwnerId === actor.userId)
+      throw ApprovalErrors.SELF_APPROVAL_FORBIDDEN(`Nobody approves their own ${noun}`);
+    if (!mayDecide(actor, approval)) throw ApprovalErrors.NOT_APPROVER('This step is assigned to someone else');
+    if (approval.status === 'waiting')
+      throw ApprovalErrors.APPROVAL_NOT_CURRENT(`Step ${approval.step - 1} of this ${noun} is still open`);
+    if (approval.status !== 'pending')
+      throw ApprovalErrors.APPROVAL_ALREADY_DECIDED(`This step was already ${approval.status}`);
+    // Each step is a second pair of eyes: a manager who is also finance decides one of them, not both.
+    const earlier = await this.approvals.stepDecidedBy(tx, approval, actor.userId);
+    if (earlier !== null)
+      throw ApprovalErrors.ALREADY_DECIDED_ANOTHER_STEP(
+        `You decided step ${earlier} of this ${noun}; someone else must decide step ${approval.step}`,
+      );
   }
 
   private async announceAssigned(tx: EntityManager, approval: Approval): Promise<void> {
     await this.outbox.enqueue(tx, approval.organizationId, 'approval.assigned', {
       approval_id: approval.id,
-      spend_id: approval.spendId,
+      subject_type: approval.subjectType,
+      subject_id: approval.subjectId,
+      ...(approval.spendId ? { spend_id: approval.spendId } : {}),
       step: approval.step,
       approver_user_id: approval.approverUserId,
       approver_role: approval.approverRole,
     });
   }
+}
+
+function subjectOf(approval: Approval): ApprovalSubject {
+  return { type: approval.subjectType, id: approval.subjectId };
 }
 
 /** An accountant never decides, not even a step that named them before their role changed. */

@@ -17,7 +17,8 @@ export interface SpendFacts extends SpendSubject {
 }
 
 export interface ApprovalFacts {
-  spendId: string;
+  /** Null when the step decides another subject than a spend (an expense report, an advance). */
+  spendId: string | null;
   step: number;
   status: string;
   approverUserId: string | null;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { SUBJECT_TYPES, type SubjectType } from '../approval-subject';
 
 export class ApproverDto {
   @ApiProperty({
@@ -24,8 +25,23 @@ export class ApproverDto {
 
 export class ApprovalResponseDto {
   @ApiProperty({ format: 'uuid', example: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b' }) id: string;
-  @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) spend_id: string;
-  @ApiProperty({ example: 1, description: 'Submission round of the spend (a resubmission starts a new one)' })
+  @ApiProperty({ enum: SUBJECT_TYPES, example: 'spend', description: 'What the chain decides' })
+  subject_type: SubjectType;
+  @ApiProperty({
+    format: 'uuid',
+    example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c',
+    description: 'The spend, expense report or advance decided',
+  })
+  subject_id: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c',
+    description: 'The spend, when the subject is a spend (equal to subject_id); null otherwise',
+  })
+  spend_id: string | null;
+  @ApiProperty({ example: 1, description: 'Submission round of the subject (a resubmission starts a new one)' })
   round: number;
   @ApiProperty({ example: 1, description: 'Position in the chain; steps are decided in order' }) step: number;
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'cancelled'], example: 'pending' })
@@ -69,12 +85,20 @@ export class DecisionDto {
 
 export class DecisionResponseDto {
   @ApiProperty({ example: 'ok' }) status: 'ok';
+  @ApiProperty({ enum: SUBJECT_TYPES, example: 'spend' }) subject_type: SubjectType;
+  @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) subject_id: string;
   @ApiProperty({
+    example: 'approved',
+    description:
+      "The subject's status after the decision: a spend's (pending_approval, approved, rejected), an expense report's or an advance's",
+  })
+  subject_status: string;
+  @ApiPropertyOptional({
     enum: ['pending_approval', 'approved', 'rejected'],
     example: 'approved',
-    description: "The spend's status after the decision",
+    description: "The spend's status after the decision (the same as subject_status); only when the subject is a spend",
   })
-  spend_status: string;
+  spend_status?: string;
 }
 
 export class ListApprovalsQuery extends PageQueryDto {
@@ -82,4 +106,9 @@ export class ListApprovalsQuery extends PageQueryDto {
   @IsOptional()
   @IsIn(['pending', 'approved', 'rejected'], { message: 'must be one of pending, approved, rejected' })
   status: 'pending' | 'approved' | 'rejected' = 'pending';
+
+  @ApiPropertyOptional({ enum: SUBJECT_TYPES, description: 'Only steps deciding this kind of subject' })
+  @IsOptional()
+  @IsIn(SUBJECT_TYPES, { message: `must be one of ${SUBJECT_TYPES.join(', ')}` })
+  subject_type?: SubjectType;
 }

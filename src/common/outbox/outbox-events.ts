@@ -22,7 +22,11 @@ export interface OutboxEvents {
   'spend.cancelled': SpendEvent;
   'approval.assigned': {
     approval_id: string;
-    spend_id: string;
+    /** Absent from rows written before approvals decided subjects other than spends. */
+    subject_type?: string;
+    subject_id?: string;
+    /** Set when the subject is a spend. */
+    spend_id?: string;
     step: number;
     approver_user_id: string | null;
     approver_role: string | null;
@@ -109,7 +113,7 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'spend.blocked': spendEvent(optionalText('message')),
   'spend.paid': spendEvent(optionalText('reference')),
   'spend.cancelled': spendEvent(),
-  'approval.assigned': [uuid('approval_id'), uuid('spend_id')],
+  'approval.assigned': [uuid('approval_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],
   'notification.email': [uuid('notification_id')],

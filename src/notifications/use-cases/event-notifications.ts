@@ -137,7 +137,7 @@ export class EventNotifications implements OnModuleInit {
     const approvalId = uuid(payload.approval_id);
     if (!approvalId) return [];
     const approval = await this.subjects.approval(tx, organizationId, approvalId);
-    if (!approval || approval.status !== 'pending') return [];
+    if (!approval || approval.status !== 'pending' || !approval.spendId) return [];
     const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
     if (!spend) return [];
     let recipients: Recipient[];

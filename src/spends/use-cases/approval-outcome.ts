@@ -18,10 +18,17 @@ export class ApprovalOutcome implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.onDecided((event) => this.apply(event));
+    this.events.onDecided('spend', (event) => this.apply(event));
   }
 
-  private async apply({ tx, actor, organizationId, spendId, outcome, comment }: ApprovalDecided): Promise<string> {
+  private async apply({
+    tx,
+    actor,
+    organizationId,
+    subjectId: spendId,
+    outcome,
+    comment,
+  }: ApprovalDecided): Promise<string> {
     if (outcome === 'advanced') return 'pending_approval';
     const spend = await this.spends.lockById(tx, organizationId, spendId);
     if (!spend || spend.status !== 'pending_approval') {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
+import { spendSubject } from '../../approvals/approval-subject';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { OutboxService } from '../../common/outbox/outbox.service';
@@ -31,7 +32,12 @@ export class Reevaluation {
   async run(tx: EntityManager, actor: Actor | SystemActor, spend: Spend, reason: string): Promise<void> {
     if (spend.status !== 'pending_approval') return;
     const { stored, chain } = await this.policyCheck.run(tx, spend);
-    const round = await this.approvals.stepsOfRound(tx, spend.organizationId, spend.id, spend.approvalRound);
+    const round = await this.approvals.stepsOfRound(
+      tx,
+      spend.organizationId,
+      spendSubject(spend.id),
+      spend.approvalRound,
+    );
     const approvedBy = round.filter((a) => a.status === 'approved');
     const open = round.filter((a) => a.status === 'pending' || a.status === 'waiting').sort((a, b) => a.step - b.step);
     const remaining = chain.filter(
@@ -51,12 +57,12 @@ export class Reevaluation {
       remaining.every((c, i) => open[i].approverUserId === c.userId && open[i].approverRole === c.role);
     if (spend.status !== 'pending_approval') {
       spend.decidedAt = new Date();
-      await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
+      await this.approvals.cancelOpen(tx, spend.organizationId, spendSubject(spend.id));
       await this.spends.saveReevaluation(tx, spend);
     } else if (sameApprovers) {
       await this.spends.saveReevaluation(tx, spend);
     } else {
-      await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
+      await this.approvals.cancelOpen(tx, spend.organizationId, spendSubject(spend.id));
       spend.approvalRound += 1;
       await this.spends.saveReevaluation(tx, spend);
       if (remaining.length > 0) {
@@ -67,7 +73,7 @@ export class Reevaluation {
             organizationId: spend.organizationId,
             ownerId: spend.userId,
             teamId: spend.teamId,
-            spendId: spend.id,
+            subject: spendSubject(spend.id),
             round: spend.approvalRound,
           },
           remaining,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
+import { spendSubject } from '../../approvals/approval-subject';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { diff } from '../../common/changes';
@@ -109,7 +110,7 @@ export class SpendLifecycle {
       const from = spend.status;
       spend.status = 'cancelled';
       spend.decidedAt = new Date();
-      await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
+      await this.approvals.cancelOpen(tx, spend.organizationId, spendSubject(spend.id));
       await this.spends.saveOutcome(tx, spend);
       await this.audit.record(tx, actor, {
         action: 'spend.cancelled',

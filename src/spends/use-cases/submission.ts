@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Approval } from '../../approvals/approval.entity';
 import { ApprovalsService } from '../../approvals/approvals.service';
+import { spendSubject } from '../../approvals/approval-subject';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { OutboxService } from '../../common/outbox/outbox.service';
@@ -27,7 +28,7 @@ export class Submission {
   /** Submits a spend that exists already (a draft, or a rejected spend's new round). */
   async submit(tx: EntityManager, actor: Actor, spend: Spend): Promise<void> {
     const outcome = await this.evaluate(tx, spend);
-    await this.approvals.cancelOpen(tx, spend.organizationId, spend.id);
+    await this.approvals.cancelOpen(tx, spend.organizationId, spendSubject(spend.id));
     await this.spends.saveSubmission(tx, spend);
     await this.record(tx, actor, spend, outcome);
   }
@@ -70,7 +71,7 @@ export class Submission {
           organizationId: spend.organizationId,
           ownerId: spend.userId,
           teamId: spend.teamId,
-          spendId: spend.id,
+          subject: spendSubject(spend.id),
           round: spend.approvalRound,
         },
         chain,
