@@ -24,6 +24,7 @@ import { Operators1733788800400 } from './1733788800400-Operators';
 import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
 import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects';
 import { MileageRates1733875200200 } from './1733875200200-MileageRates';
+import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ScimProvisioning1733788800500,
   ApprovalSubjects1733875200000,
   MileageRates1733875200200,
+  MileageSpends1733875200201,
 ];
