@@ -192,6 +192,7 @@ export async function rawCreateSpend(c, ctx, n) {
       1,
       now,
       null,
+      null,
     ]);
     const {
       rows: [approval],

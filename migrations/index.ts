@@ -23,6 +23,8 @@ import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
 import { Operators1733788800400 } from './1733788800400-Operators';
 import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
 import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects';
+import { MileageRates1733875200200 } from './1733875200200-MileageRates';
+import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -51,4 +53,6 @@ export const MIGRATIONS = [
   Operators1733788800400,
   ScimProvisioning1733788800500,
   ApprovalSubjects1733875200000,
+  MileageRates1733875200200,
+  MileageSpends1733875200201,
 ];

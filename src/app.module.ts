@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { CatalogModule } from './catalog/catalog.module';
+import { RatesModule } from './rates/rates.module';
 import { ErrorFormatsModule } from './common/errors/error-formats';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { RouteNotFoundFallback } from './common/http/route-not-found';
@@ -55,6 +56,7 @@ export class AppModule {
         AuthModule,
         OperatorsModule,
         CatalogModule,
+        RatesModule,
         ExchangeRatesModule,
         PoliciesModule,
         ApprovalsModule,

@@ -90,6 +90,18 @@ describe('Authorization matrix from the OpenAPI document', () => {
     foreign.teams = (await t.as(other.admin).post('/teams', { name: 'Other team' }).expect(201)).body.id;
     foreign.categories = (await t.as(other.admin).post('/categories', { name: 'Other category' }).expect(201)).body.id;
     foreign.vendors = (await t.as(other.admin).post('/vendors', { name: 'Other vendor' }).expect(201)).body.id;
+    foreign['organization/mileage-rates'] = (
+      await t
+        .as(other.admin)
+        .post('/organization/mileage-rates', {
+          vehicle_type: 'car',
+          unit: 'km',
+          rate_milli_minor: 30000,
+          currency: 'EUR',
+          valid_from: '2026-01-01',
+        })
+        .expect(201)
+    ).body.id;
     foreign.policies = (
       await t
         .as(other.admin)

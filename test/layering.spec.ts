@@ -16,6 +16,7 @@ const IDENTITY = ['sessions', 'users', 'organizations', 'identity', 'auth', 'ope
 const WORKFLOW = [
   'catalog',
   'exchange-rates',
+  'rates',
   'policies',
   'approvals',
   'spends',
@@ -61,9 +62,9 @@ const RULES: LayerRule[] = [
   },
   { from: WORKFLOW, mayNotImport: PROVISIONING, why: 'nothing of the workflow depends on how users are provisioned' },
   {
-    from: ['catalog', 'exchange-rates'],
+    from: ['catalog', 'exchange-rates', 'rates'],
     mayNotImport: ['policies', 'approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],
-    why: 'catalog and exchange rates are looked up by spends, and know nothing of them',
+    why: 'catalog, exchange rates and rate tables are looked up by spends, and know nothing of them',
   },
   {
     from: ['policies'],

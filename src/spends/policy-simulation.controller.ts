@@ -30,6 +30,8 @@ export class PolicySimulationController {
       'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates',
     ],
     [SpendErrors.INVALID_REFERENCE, 'user_id … is not a user of this organization'],
+    [SpendErrors.AMOUNT_IS_COMPUTED, "A mileage spend's amount is computed from the mileage rate"],
+    [SpendErrors.NO_MILEAGE_RATE, 'No car rate per km is in force on 2026-03-02'],
   )
   simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateSpendDto): Promise<SimulationResponseDto> {
     return this.spends.simulate(actor, dto);

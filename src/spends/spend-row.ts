@@ -1,4 +1,4 @@
-import { Spend, StoredEvaluation } from './spend.entity';
+import { Spend, SpendComputation, StoredEvaluation } from './spend.entity';
 
 /** A spends row as the repository's statements read it (SPEND_COLUMNS). */
 export interface SpendRow {
@@ -19,6 +19,7 @@ export interface SpendRow {
   source: Spend['source'];
   status: Spend['status'];
   policy_evaluation: StoredEvaluation | null;
+  computation: SpendComputation | null;
   system_flags: string[];
   flags: string[];
   receipt_count: number;
@@ -53,6 +54,7 @@ export function toSpend(row: SpendRow): Spend {
     source: row.source,
     status: row.status,
     policyEvaluation: row.policy_evaluation,
+    computation: row.computation,
     systemFlags: row.system_flags,
     flags: row.flags,
     receiptCount: row.receipt_count,

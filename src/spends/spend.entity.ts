@@ -11,8 +11,25 @@ export const SPEND_STATUSES = [
   'cancelled',
 ] as const;
 export type SpendStatus = (typeof SPEND_STATUSES)[number];
-export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
+export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage'] as const;
 export type SpendSource = (typeof SPEND_SOURCES)[number];
+
+/**
+ * What a computed (mileage) spend was priced from, kept with it: the rate may be deleted or
+ * replaced later without changing the spend. `distance_km` is what the policies test.
+ */
+export interface SpendComputation {
+  kind: 'mileage';
+  vehicle_type: string;
+  distance: number;
+  unit: 'km' | 'mi';
+  distance_km: number;
+  rate_id: string;
+  rate_milli_minor: number;
+  rate_valid_from: string;
+  currency: string;
+  amount_minor: string;
+}
 
 /** What the policies said at the last submission; stored with the spend, never recomputed. */
 export interface StoredEvaluation {
@@ -53,6 +70,7 @@ export class Spend {
   @Column('text') source: SpendSource;
   @Column('text') status: SpendStatus;
   @Column('jsonb', { nullable: true }) policyEvaluation: StoredEvaluation | null;
+  @Column('jsonb', { nullable: true }) computation: SpendComputation | null;
   @Column('text', { array: true, default: () => "'{}'" }) systemFlags: string[];
   @Column('text', { array: true, default: () => "'{}'" }) flags: string[];
   @Column('integer', { default: 0 }) receiptCount: number;

@@ -26,6 +26,7 @@ export function toSpendResponse(
     source: spend.source,
     status: spend.status,
     policy_evaluation: spend.policyEvaluation,
+    computation: spend.computation,
     receipts,
     approvals,
     flags: spend.flags,

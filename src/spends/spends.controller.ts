@@ -24,6 +24,13 @@ const BAD_REFERENCE = [
   SpendErrors.INVALID_REFERENCE,
   'category_id must name an active category of this organization',
 ] as const;
+const COMPUTED = [
+  [SpendErrors.AMOUNT_IS_COMPUTED, "A mileage spend's amount is computed from the mileage rate"],
+  [
+    SpendErrors.NO_MILEAGE_RATE,
+    'No car rate per km is in force on 2026-03-02; an admin adds one at POST /organization/mileage-rates',
+  ],
+] as const;
 const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, "Only the spend's owner may do this"] as const;
 
 @ApiTags('Spends')
@@ -45,7 +52,7 @@ export class SpendsController {
   })
   @ApiCreatedResponse({ type: SpendResponseDto })
   @ApiValidation()
-  @ApiProblems(RATE_MISSING, BAD_REFERENCE)
+  @ApiProblems(RATE_MISSING, BAD_REFERENCE, ...COMPUTED)
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateSpendDto): Promise<SpendResponseDto> {
     return this.spends.respondCreated(await this.createSpend.execute(actor, dto));
   }
@@ -91,6 +98,7 @@ export class SpendsController {
     [SpendErrors.SPEND_NOT_EDITABLE, 'A spend is editable while draft or rejected; this one is approved'],
     RATE_MISSING,
     BAD_REFERENCE,
+    ...COMPUTED,
   )
   async update(
     @CurrentActor() actor: Actor,

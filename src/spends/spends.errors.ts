@@ -10,5 +10,7 @@ export const SpendErrors = defineErrors({
   SELF_PAYMENT_FORBIDDEN: { status: 403, title: 'Nobody marks their own spend paid' },
   INVALID_REFERENCE: { status: 422, title: 'Referenced record not found' },
   INVALID_AMOUNT: { status: 422, title: 'Invalid amount' },
+  AMOUNT_IS_COMPUTED: { status: 422, title: 'The amount of a computed spend cannot be typed' },
+  NO_MILEAGE_RATE: { status: 422, title: 'No mileage rate in force on the spend date' },
   SPEND_CLOSED: { status: 409, title: 'Spend takes no more receipts' },
 });

@@ -4,6 +4,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { ExchangeRatesModule } from '../exchange-rates/exchange-rates.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PoliciesModule } from '../policies/policies.module';
+import { RatesModule } from '../rates/rates.module';
 import { UsersModule } from '../users/users.module';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { SpendAccess } from './spend-access';
@@ -13,6 +14,7 @@ import { SpendsRepository } from './spends.repository';
 import { SpendsService } from './spends.service';
 import { ApprovalOutcome } from './use-cases/approval-outcome';
 import { CreateSpend } from './use-cases/create-spend';
+import { MileagePricing } from './use-cases/mileage-pricing';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
@@ -22,13 +24,22 @@ import { Submission } from './use-cases/submission';
 
 /** The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes and receipts. */
 @Module({
-  imports: [UsersModule, OrganizationsModule, CatalogModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
+  imports: [
+    UsersModule,
+    OrganizationsModule,
+    CatalogModule,
+    ExchangeRatesModule,
+    PoliciesModule,
+    ApprovalsModule,
+    RatesModule,
+  ],
   controllers: [SpendsController, PolicySimulationController],
   providers: [
     SpendsService,
     SpendsRepository,
     SpendAccess,
     SpendFields,
+    MileagePricing,
     PolicyCheck,
     Submission,
     CreateSpend,

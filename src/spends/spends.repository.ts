@@ -90,6 +90,7 @@ export class SpendsRepository {
       spend.approvalRound,
       spend.submittedAt,
       spend.decidedAt,
+      spend.computation === null ? null : JSON.stringify(spend.computation),
     ]);
     spend.createdAt = row.created_at;
     spend.updatedAt = row.updated_at;
@@ -123,6 +124,7 @@ export class SpendsRepository {
       spend.baseAmountMinor,
       spend.baseCurrency,
       spend.exchangeRate,
+      spend.computation === null ? null : JSON.stringify(spend.computation),
     ]);
     spend.updatedAt = row.updated_at;
   }
@@ -260,7 +262,7 @@ export function visibleTo(scope: SpendScope, param: (value: unknown) => string):
 const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
   s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
   s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
-  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at`;
+  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at, s.computation`;
 
 // The statements of the create, list and decide paths are exported for the benchmark
 // (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
@@ -282,8 +284,8 @@ export const INSERT = {
   name: 'spends.insert',
   text: `INSERT INTO spends (id, organization_id, user_id, team_id, category_id, vendor_id, merchant, description, amount_minor, currency,
            base_amount_minor, base_currency, exchange_rate, spend_date, source, status, policy_evaluation, system_flags, flags,
-           receipt_count, receipt_verified, approval_round, submitted_at, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+           receipt_count, receipt_verified, approval_round, submitted_at, decided_at, computation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
          RETURNING created_at, updated_at`,
 };
 
@@ -307,10 +309,11 @@ const SAVE_FIELDS = {
   name: 'spends.save_fields',
   text: `UPDATE spends SET team_id = $3, category_id = $4, vendor_id = $5, merchant = $6, description = $7, source = $8,
            spend_date = $9, amount_minor = $10, currency = $11, base_amount_minor = $12, base_currency = $13, exchange_rate = $14,
+           computation = $15::jsonb,
            updated_at = CASE WHEN (team_id, category_id, vendor_id, merchant, description, source, spend_date, amount_minor, currency,
-               base_amount_minor, base_currency, exchange_rate)
+               base_amount_minor, base_currency, exchange_rate, computation)
              IS DISTINCT FROM ($3::uuid, $4::uuid, $5::uuid, $6::text, $7::text, $8::text, $9::date, $10::bigint, $11::char(3),
-               $12::bigint, $13::char(3), $14::numeric)
+               $12::bigint, $13::char(3), $14::numeric, $15::jsonb)
              THEN CURRENT_TIMESTAMP ELSE updated_at END
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };

@@ -10,6 +10,7 @@ export const API_TAGS: TagObject[] = [
   { name: 'API keys', description: 'Organization API keys for integrations: scopes, expiry, revocation' },
   { name: 'Categories', description: 'Spend categories' },
   { name: 'Vendors', description: 'Vendors spends are paid to' },
+  { name: 'Mileage rates', description: 'What the organization pays per km or mile, by vehicle type and date range' },
   { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
   { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
   { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },

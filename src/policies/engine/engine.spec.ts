@@ -18,6 +18,7 @@ const facts = (overrides: Partial<SpendFacts> = {}): SpendFacts => ({
   receipt_verified: false,
   weekday: 'tuesday',
   days_since_spend: 3,
+  distance: 0,
   flags: [],
   ...overrides,
 });

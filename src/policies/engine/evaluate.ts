@@ -22,6 +22,8 @@ export interface SpendFacts {
   receipt_verified: boolean;
   weekday: string;
   days_since_spend: number;
+  /** A mileage spend's distance in km (miles converted); 0 for every other spend. */
+  distance: number;
   flags: string[];
 }
 

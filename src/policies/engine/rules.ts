@@ -7,7 +7,7 @@ export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 
 export type Operator = (typeof OPERATORS)[number];
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export const SOURCES = ['manual', 'ocr', 'import', 'card'] as const;
+export const SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage'] as const;
 export const USER_ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
 
 export type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
@@ -16,6 +16,7 @@ export type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
 export const FIELDS = {
   amount: 'number',
   days_since_spend: 'number',
+  distance: 'number',
   currency: 'string',
   category: 'string',
   merchant: 'string',

@@ -1,25 +1,79 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate } from '../../common/dates.validators';
 import { IsCurrencyCode, IsMoneyAmount } from '../../common/money/money.validators';
+import { DISTANCE_UNITS, DistanceUnit, VEHICLE_TYPES, VehicleType } from '../../rates/mileage-rate';
 import { SPEND_SOURCES, SpendSource } from '../spend.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const nullable = (_: object, value: unknown) => value !== null && value !== undefined;
 
+const typedByHand = (spend: { source?: string }) => spend.source !== 'mileage';
+
+/** A trip priced from the organization's mileage rate in force on spend_date. */
+export class MileageInputDto {
+  @ApiProperty({ enum: VEHICLE_TYPES, example: 'car' })
+  @IsIn(VEHICLE_TYPES, { message: `must be one of ${VEHICLE_TYPES.join(', ')}` })
+  vehicle_type: VehicleType;
+
+  @ApiProperty({ example: 182.5, minimum: 0.1, maximum: 100000, description: 'At most 2 decimals' })
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(100000)
+  distance: number;
+
+  @ApiProperty({ enum: DISTANCE_UNITS, example: 'km' })
+  @IsIn(DISTANCE_UNITS, { message: `must be one of ${DISTANCE_UNITS.join(', ')}` })
+  unit: DistanceUnit;
+}
+
 export class CreateSpendDto {
   @ApiProperty({
     example: '123.45',
+    required: false,
     oneOf: [{ type: 'string' }, { type: 'number' }],
-    description: 'Decimal with at most the currency\'s minor digits ("1200" for JPY); a string keeps every digit',
+    description:
+      'Decimal with at most the currency\'s minor digits ("1200" for JPY); a string keeps every digit. Required, except with source mileage, where it is computed and sending it is 422 AMOUNT_IS_COMPUTED',
   })
+  @ValidateIf(typedByHand)
   @IsMoneyAmount('currency')
   amount: string | number;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO-4217 code' })
+  @ApiProperty({
+    example: 'EUR',
+    required: false,
+    description: "ISO-4217 code. Required, except with source mileage (the rate's currency)",
+  })
+  @ValidateIf(typedByHand)
   @IsCurrencyCode()
   currency: string;
+
+  @ApiPropertyOptional({
+    type: MileageInputDto,
+    example: { vehicle_type: 'car', distance: 182.5, unit: 'km' },
+    description: 'Required with source mileage, refused otherwise',
+  })
+  @ValidateIf(
+    (spend: { source?: string; mileage?: unknown }) => spend.source === 'mileage' || spend.mileage !== undefined,
+  )
+  @IsDefined({ message: 'is required with source mileage' })
+  @ValidateNested()
+  @Type(() => MileageInputDto)
+  mileage?: MileageInputDto;
 
   @ApiProperty({ format: 'date', example: '2026-03-02' })
   @IsCalendarDate()

@@ -6,6 +6,23 @@ import { PolicyEvaluationDto } from './policy-evaluation.dto';
 
 export { SimulationResponseDto } from './policy-evaluation.dto';
 
+/** What a mileage spend was priced from; kept with the spend, whatever later happens to the rate. */
+export class SpendComputationDto {
+  @ApiProperty({ enum: ['mileage'], example: 'mileage' }) kind: 'mileage';
+  @ApiProperty({ example: 'car' }) vehicle_type: string;
+  @ApiProperty({ example: 182.5 }) distance: number;
+  @ApiProperty({ enum: ['km', 'mi'], example: 'km' }) unit: 'km' | 'mi';
+  @ApiProperty({ example: 182.5, description: 'The distance in km (what the policy field `distance` tests)' })
+  distance_km: number;
+  @ApiProperty({ format: 'uuid', example: '3f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }) rate_id: string;
+  @ApiProperty({ example: 30000, description: 'Thousandths of a minor unit per unit of distance' })
+  rate_milli_minor: number;
+  @ApiProperty({ format: 'date', example: '2026-01-01' }) rate_valid_from: string;
+  @ApiProperty({ example: 'EUR' }) currency: string;
+  @ApiProperty({ example: '5475', description: 'distance × rate in minor units, rounded half up' })
+  amount_minor: string;
+}
+
 const EVALUATION_EXAMPLE = {
   decision: 'pending_approval',
   matched_rules: [
@@ -55,6 +72,24 @@ export class SpendResponseDto {
     description: 'What the policies decided at the last submission and why; null for a draft never submitted',
   })
   policy_evaluation: PolicyEvaluationDto | null;
+  @ApiProperty({
+    type: SpendComputationDto,
+    nullable: true,
+    example: {
+      kind: 'mileage',
+      vehicle_type: 'car',
+      distance: 182.5,
+      unit: 'km',
+      distance_km: 182.5,
+      rate_id: '3f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+      rate_milli_minor: 30000,
+      rate_valid_from: '2026-01-01',
+      currency: 'EUR',
+      amount_minor: '5475',
+    },
+    description: 'For source mileage, what the amount was computed from; null for every other spend',
+  })
+  computation: SpendComputationDto | null;
   // A reference by name: receipts depend on spends, so this module cannot import their DTO.
   @ApiProperty({
     type: 'array',

@@ -42,6 +42,7 @@ export class CreateSpend {
         merchant: null,
         description: null,
         policyEvaluation: null,
+        computation: null,
         systemFlags: [],
         flags: [],
         receiptCount: 0,

@@ -75,10 +75,12 @@ export class PolicyCheck {
       description: spend.description,
       user_role: owner?.role ?? 'employee',
       source: spend.source,
-      has_receipt: spend.receiptCount > 0,
+      // A computed spend's evidence is the rate table: it never waits for a receipt.
+      has_receipt: spend.receiptCount > 0 || spend.computation !== null,
       receipt_verified: spend.receiptVerified,
       weekday: weekdayOf(spend.spendDate),
       days_since_spend: daysBetween(spend.spendDate, todayUtc()),
+      distance: spend.computation?.distance_km ?? 0,
       flags: spend.systemFlags,
     };
   }

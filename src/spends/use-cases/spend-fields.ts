@@ -11,6 +11,7 @@ import { Directory } from '../../users/directory';
 import { CreateSpendDto, RecodeSpendDto } from '../dto/spend-input.dto';
 import { Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
+import { MileagePricing } from './mileage-pricing';
 
 /** Spends may be dated a day ahead (time zones), never later. */
 const MAX_DAYS_AHEAD = 1;
@@ -26,6 +27,7 @@ export class SpendFields {
     private readonly directory: Directory,
     private readonly organizations: OrganizationsService,
     private readonly rates: ExchangeRatesService,
+    private readonly mileage: MileagePricing,
   ) {}
 
   async apply(tx: EntityManager, spend: Spend, fields: Partial<CreateSpendDto>): Promise<void> {
@@ -55,6 +57,25 @@ export class SpendFields {
       ['spend_date', 'spendDate'],
     ] as const) {
       if (fields[field] !== undefined) (spend as unknown as Record<string, unknown>)[property] = fields[field];
+    }
+    if (spend.source === 'mileage') {
+      await this.mileage.apply(tx, spend, fields);
+      await this.convert(tx, spend);
+      return;
+    }
+    if (fields.mileage !== undefined) {
+      throw CommonErrors.VALIDATION_FAILED('mileage is only for source mileage', {
+        errors: [{ field: 'mileage', message: 'is only accepted with source mileage' }],
+      });
+    }
+    if (spend.computation !== null) {
+      // No longer a mileage spend: its amount is the client's again.
+      spend.computation = null;
+      if (fields.amount === undefined) {
+        throw CommonErrors.VALIDATION_FAILED('Send amount and currency when a spend stops being computed', {
+          errors: [{ field: 'amount', message: 'is required when source changes from mileage' }],
+        });
+      }
     }
     if (fields.currency !== undefined && fields.amount === undefined) {
       throw CommonErrors.VALIDATION_FAILED('Send amount together with currency', {
