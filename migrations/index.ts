@@ -23,6 +23,7 @@ import { AccountantRole1733788800300 } from './1733788800300-AccountantRole';
 import { Operators1733788800400 } from './1733788800400-Operators';
 import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning';
 import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects';
+import { PayeeBankAccounts1733875200300 } from './1733875200300-PayeeBankAccounts';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   Operators1733788800400,
   ScimProvisioning1733788800500,
   ApprovalSubjects1733875200000,
+  PayeeBankAccounts1733875200300,
 ];
