@@ -120,7 +120,11 @@ describe('Payee bank accounts', () => {
   });
 
   it("refuses an employee reading another's account (403)", async () => {
-    expectProblem(await t.as(colleague).get(`/admin/users/${employee.id}/bank-account`), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectProblem(
+      await t.as(colleague).get(`/admin/users/${employee.id}/bank-account`),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
   });
 
   it("answers 404 for another organization's user", async () => {
