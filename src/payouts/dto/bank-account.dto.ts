@@ -103,7 +103,7 @@ export class BankAccountResponseDto {
   @ApiProperty({
     nullable: true,
     enum: ACH_ACCOUNT_TYPES,
-    example: null,
+    example: 'checking',
     description: 'kind us_ach: checking or savings; null for iban',
   })
   account_type: (typeof ACH_ACCOUNT_TYPES)[number] | null;
