@@ -25,6 +25,7 @@ import { ScimProvisioning1733788800500 } from './1733788800500-ScimProvisioning'
 import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects';
 import { MileageRates1733875200200 } from './1733875200200-MileageRates';
 import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
+import { PayeeBankAccounts1733875200300 } from './1733875200300-PayeeBankAccounts';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ApprovalSubjects1733875200000,
   MileageRates1733875200200,
   MileageSpends1733875200201,
+  PayeeBankAccounts1733875200300,
 ];

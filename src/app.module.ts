@@ -26,6 +26,7 @@ import { loggerOptions } from './logger';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperatorsModule } from './operators/operators.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PayoutsModule } from './payouts/payouts.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { ReportsModule } from './reports/reports.module';
@@ -64,6 +65,7 @@ export class AppModule {
         ReceiptsModule,
         NotificationsModule,
         ReportsModule,
+        PayoutsModule,
         WebhooksModule,
         ScimModule,
         HealthModule,

@@ -22,6 +22,7 @@ const WORKFLOW = [
   'spends',
   'receipts',
   'reports',
+  'payouts',
   'notifications',
   'webhooks',
 ];
@@ -90,6 +91,16 @@ const RULES: LayerRule[] = [
     from: ['notifications', 'webhooks'],
     mayNotImport: ['policies', 'approvals', 'spends', 'receipts', 'reports', 'notifications', 'webhooks'],
     why: 'notifications and webhooks consume outbox topics, never the modules whose changes they report',
+  },
+  {
+    from: MODULES.filter((module) => module !== 'payouts'),
+    mayNotImport: ['payouts'],
+    why: 'payouts sit at the top of the workflow: they pay what spends approved, and nothing imports them',
+  },
+  {
+    from: ['payouts'],
+    mayNotImport: ['receipts', 'reports', 'notifications', 'webhooks'],
+    why: 'payouts announce payments through the outbox; receipts and reports are their siblings',
   },
 ];
 

@@ -19,6 +19,7 @@ export const API_TAGS: TagObject[] = [
   { name: 'Notifications', description: 'In-app notifications of the caller' },
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
+  { name: 'Payouts', description: 'Payee bank details (sealed, answered masked); payout batches next' },
   { name: 'Webhooks', description: 'Outbound webhook subscriptions and deliveries; inbound identity-provider events' },
   {
     name: 'Operator',
