@@ -98,6 +98,9 @@ describe('Payee bank accounts', () => {
     ['an unknown account type', { ...ACH, account_type: 'brokerage' }, 'account_type'],
     ['an unknown kind', { ...IBAN, kind: 'swift' }, 'kind'],
     ['no holder', { ...IBAN, holder_name: '' }, 'holder_name'],
+    ['an ACH field on an IBAN account', { ...IBAN, account_type: 'checking' }, 'account_type'],
+    ['a nested object in a field of the other kind', { ...IBAN, routing_number: { a: { b: 1 } } }, 'routing_number'],
+    ['an IBAN on an ACH account', { ...ACH, iban: 'DE89370400440532013000' }, 'iban'],
   ])('refuses %s (422)', async (_, body, field) => {
     const response = await t.as(colleague).put('/users/me/bank-account', body);
     expectProblem(response, 422, 'VALIDATION_FAILED');

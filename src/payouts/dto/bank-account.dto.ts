@@ -1,11 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsString, Length, Matches, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const BANK_ACCOUNT_KINDS = ['iban', 'us_ach'] as const;
 export const ACH_ACCOUNT_TYPES = ['checking', 'savings'] as const;
+type Kind = (typeof BANK_ACCOUNT_KINDS)[number];
+
+/** Validated when the body is of this kind or carries the field anyway: a field of the other kind is refused, never ignored. */
+const forKind = (kind: Kind) => (o: PutBankAccountDto, value: unknown) => o.kind === kind || value !== undefined;
+
+/** A field of one kind only: sent with the other kind it is a 422, not silently dropped. */
+function OnlyForKind(kind: Kind): PropertyDecorator {
+  return ValidateBy({
+    name: 'onlyForKind',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value === undefined || (args?.object as PutBankAccountDto).kind === kind,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} belongs to kind ${kind} only`,
+    },
+  });
+}
 
 /**
  * A payee's bank account: `iban` (IBAN and BIC, SEPA payouts in EUR) or `us_ach` (ABA routing
@@ -27,7 +43,8 @@ export class PutBankAccountDto {
     example: 'DE89 3704 0044 0532 0130 00',
     description: 'kind iban: the IBAN, spaces allowed (mod-97 check digits and the country length are checked)',
   })
-  @ValidateIf((o: PutBankAccountDto) => o.kind === 'iban')
+  @ValidateIf(forKind('iban'))
+  @OnlyForKind('iban')
   @IsString()
   @Length(5, 42)
   iban?: string;
@@ -36,7 +53,8 @@ export class PutBankAccountDto {
     example: 'COBADEFFXXX',
     description: 'kind iban: the bank identifier code, 8 or 11 characters',
   })
-  @ValidateIf((o: PutBankAccountDto) => o.kind === 'iban')
+  @ValidateIf(forKind('iban'))
+  @OnlyForKind('iban')
   @IsString()
   @Length(8, 11)
   bic?: string;
@@ -45,13 +63,15 @@ export class PutBankAccountDto {
     example: '011000015',
     description: 'kind us_ach: the 9-digit ABA routing number (checksum checked)',
   })
-  @ValidateIf((o: PutBankAccountDto) => o.kind === 'us_ach')
+  @ValidateIf(forKind('us_ach'))
+  @OnlyForKind('us_ach')
   @IsString()
   @Length(9, 9)
   routing_number?: string;
 
   @ApiPropertyOptional({ example: '123456789', description: 'kind us_ach: the account number, 4 to 17 digits' })
-  @ValidateIf((o: PutBankAccountDto) => o.kind === 'us_ach')
+  @ValidateIf(forKind('us_ach'))
+  @OnlyForKind('us_ach')
   @IsString()
   @Length(4, 17)
   account_number?: string;
@@ -61,7 +81,8 @@ export class PutBankAccountDto {
     example: 'checking',
     description: 'kind us_ach: checking or savings',
   })
-  @ValidateIf((o: PutBankAccountDto) => o.kind === 'us_ach')
+  @ValidateIf(forKind('us_ach'))
+  @OnlyForKind('us_ach')
   @IsIn(ACH_ACCOUNT_TYPES)
   account_type?: (typeof ACH_ACCOUNT_TYPES)[number];
 }
