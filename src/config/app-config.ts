@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { Environment, parseEnvironment } from './environment';
 import { parseTrustProxy } from './environment-values';
+import { PasswordHashCost, passwordHashCost } from './password-hash-cost';
 
 /** An S3-compatible bucket for receipt files. */
 export interface S3Settings {
@@ -109,7 +110,14 @@ export class AppConfig {
    * window. `hashConcurrency` Argon2 hashes or verifications run at once per process, with at
    * most `hashQueue` more waiting; beyond that a request is answered 503 with Retry-After.
    */
-  readonly login: { maxFailures: number; windowSeconds: number; hashConcurrency: number; hashQueue: number };
+  readonly login: {
+    maxFailures: number;
+    windowSeconds: number;
+    hashConcurrency: number;
+    hashQueue: number;
+    /** Argon2id cost of new hashes; a verification uses the cost recorded in the hash it checks. */
+    hashCost: PasswordHashCost;
+  };
   /**
    * Password reset by e-mail: how long a reset token lives, and the page the e-mail links to
    * (the token appended as `token=`); without `url` the e-mail carries the token alone.
@@ -204,6 +212,7 @@ export class AppConfig {
       windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS ?? 900,
       hashConcurrency: e.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism()),
       hashQueue: e.PASSWORD_HASH_QUEUE ?? 32,
+      hashCost: passwordHashCost(e, this.env),
     };
     this.passwordReset = { ttlSeconds: e.PASSWORD_RESET_TTL_SECONDS ?? 1800, url: e.PASSWORD_RESET_URL };
     this.firstRun = {

@@ -97,6 +97,20 @@ export class SecurityEnvironment extends PlatformEnvironment {
   PASSWORD_HASH_QUEUE?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @Min(64)
+  @Max(4_194_304)
+  @IsInt()
+  PASSWORD_HASH_MEMORY_KIB?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(20)
+  @IsInt()
+  PASSWORD_HASH_TIME_COST?: number;
+
+  @IsOptional()
   @Transform(blankAsUnset)
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address' })
   ADMIN_EMAIL?: string;

@@ -5,8 +5,11 @@ import { Semaphore, SemaphoreFullError } from '../common/semaphore';
 import { AppConfig } from '../config/app-config';
 
 /**
- * Argon2id with the library's defaults (OWASP's recommended memory-hard profile). `verify`
- * against a throwaway hash keeps a login for an unknown e-mail as slow as a wrong password.
+ * Argon2id, by default with the library's defaults (64 MiB, 3 passes: OWASP's memory-hard
+ * profile; PASSWORD_HASH_MEMORY_KIB and PASSWORD_HASH_TIME_COST tune it, never below OWASP's
+ * minimum outside tests). A verification uses the cost recorded in the hash, so changing the
+ * cost leaves existing hashes valid. `verify` against a throwaway hash of the same cost keeps a
+ * login for an unknown e-mail as slow as a wrong password.
  *
  * Each hash or verification takes ~64 MB and a core, so a burst of logins could take the
  * process's memory and every libuv thread (stalling file and DNS work too). A semaphore lets
@@ -15,15 +18,19 @@ import { AppConfig } from '../config/app-config';
  */
 @Injectable()
 export class PasswordHasher {
-  private readonly decoy = argon2.hash('decoy-password-for-timing', { type: argon2.argon2id });
+  private readonly options: argon2.HashOptions;
+  private readonly decoy: Promise<string>;
   private readonly slots: Semaphore;
 
   constructor(config: AppConfig) {
+    const { memoryKib, timeCost } = config.login.hashCost;
+    this.options = { type: argon2.argon2id, memoryCost: memoryKib, timeCost };
+    this.decoy = argon2.hash('decoy-password-for-timing', this.options);
     this.slots = new Semaphore(config.login.hashConcurrency, config.login.hashQueue);
   }
 
   hash(password: string): Promise<string> {
-    return this.limited(() => argon2.hash(password, { type: argon2.argon2id }));
+    return this.limited(() => argon2.hash(password, this.options));
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {

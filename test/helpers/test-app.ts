@@ -58,6 +58,11 @@ export async function createTestApp(env: Record<string, string> = {}, on?: TestA
     // With Redis (CI's first pass) jobs go through Bull, in a queue namespace of the suite's own.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, JOBS_IN_API: 'true', QUEUE_PREFIX: database } : {}),
     OUTBOX_POLL_MS: '50',
+    // Argon2id at 1 MiB and one pass (NODE_ENV=test only): the suites create thousands of users,
+    // and at the production cost each login and user costs ~0.3 s of a core. The processes the
+    // suites start (test/helpers/processes.ts) keep the production cost.
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_TIME_COST: '1',
     // One OCR worker per suite: two suites run at once on a two-core machine.
     OCR_WORKERS: '1',
     ...env,
