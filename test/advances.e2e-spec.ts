@@ -104,6 +104,13 @@ describe('Cash advances', () => {
 
   describe('request → manager approves → finance pays', () => {
     let advance: TestAdvance;
+    const inbox = async (user: TestUser, type: string) =>
+      until(async () => {
+        const page = await t.as(user).get('/notifications?limit=100').expect(200);
+        return (page.body.items as Array<{ type: string; entity_type: string; entity_id: string; title: string }>).find(
+          (n) => n.type === type && (n.entity_id === advance.id || n.entity_id === advance.approvals[0].id),
+        );
+      }, `${type} for ${user.role}`);
 
     it('requests an advance: an advance rule routes it to the manager, no spend rule fires', async () => {
       advance = await requested(employee, { needed_by: '2026-12-20' });
@@ -134,9 +141,14 @@ describe('Cash advances', () => {
       expect(row).toEqual({ advance_id: advance.id, spend_id: null });
     });
 
-    it("shows the step in the manager's approvals, and the manager approves it", async () => {
-      const inbox = await t.as(manager).get('/approvals?subject_type=advance').expect(200);
-      expect(inbox.body.items.map((a: { id: string }) => a.id)).toContain(advance.approvals[0].id);
+    it("notifies the manager of the step, shows it in the manager's approvals, and the manager approves it", async () => {
+      // A step decided before its notification job runs notifies nobody: wait for it first.
+      expect(await inbox(manager, 'approval.assigned')).toMatchObject({
+        entity_type: 'approval',
+        title: 'Advance approval needed: USD 500.00, Trade fair in Berlin',
+      });
+      const steps = await t.as(manager).get('/approvals?subject_type=advance').expect(200);
+      expect(steps.body.items.map((a: { id: string }) => a.id)).toContain(advance.approvals[0].id);
       const decided = await decide(manager, advance.approvals[0].id).expect(200);
       expect(decided.body).toMatchObject({
         subject_type: 'advance',
@@ -163,6 +175,14 @@ describe('Cash advances', () => {
       );
       const [row] = await t.dataSource.query(`SELECT status, paid_reference FROM advances WHERE id = $1`, [advance.id]);
       expect(row).toEqual({ status: 'paid', paid_reference: 'SEPA-0042' });
+    });
+
+    it('notifies the owner of the approval and of the payment', async () => {
+      expect(await inbox(employee, 'advance.approved')).toMatchObject({ entity_type: 'advance' });
+      expect(await inbox(employee, 'advance.paid')).toMatchObject({
+        entity_type: 'advance',
+        title: 'Advance paid: USD 500.00, Trade fair in Berlin',
+      });
     });
 
     it('audits every change', async () => {
