@@ -334,6 +334,21 @@ describe('Cash advances', () => {
       expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
+    it('pays out once when two finance users pay at the same moment', async () => {
+      const advance = await requested(employee, { amount: '30.00' });
+      const answers = await Promise.all([
+        t.as(finance).post(`/advances/${advance.id}/pay`, { reference: 'RACE-1' }),
+        t.as(secondFinance).post(`/advances/${advance.id}/pay`, { reference: 'RACE-2' }),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+      expectProblem(
+        answers.find((a) => a.status === 409)!,
+        409,
+        'ADVANCE_ALREADY_PAID',
+      );
+      expect(await audited(advance.id)).toEqual(['advance.requested', 'advance.approved', 'advance.paid']);
+    });
+
     it('refuses a payment without a reference', async () => {
       const advance = await requested(employee, { amount: '20.00' });
       expectProblem(await t.as(finance).post(`/advances/${advance.id}/pay`, {}), 422, 'VALIDATION_FAILED');
