@@ -225,6 +225,13 @@ describe('Cash advances', () => {
       expect(fine).toMatchObject({ amount: '100.00', currency: 'EUR', base_amount: '110.00', exchange_rate: '1.1' });
     });
 
+    it('refuses an amount whose base-currency value would not fit, naming the amount', async () => {
+      await t.given.rate(admin, 'GBP', '100000');
+      const refused = await requestAdvance(employee, { amount: '999999999999999.99', currency: 'GBP' });
+      expectProblem(refused, 422, 'VALIDATION_FAILED');
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'amount' })]);
+    });
+
     it('routes a large advance to finance by rule: the manager may not decide it, finance does', async () => {
       const large = await requested(employee, { amount: '1500.00' });
       expect(large.approvals).toEqual([

@@ -8,6 +8,7 @@ import { ApprovalsService } from '../../approvals/approvals.service';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { todayUtc } from '../../common/dates';
+import { CommonErrors } from '../../common/errors/common.errors';
 import { convert, formatRate, parseAmount } from '../../common/money/money';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.service';
@@ -18,6 +19,8 @@ import { AdvancesRepository } from '../advances.repository';
 import { CreateAdvanceDto } from '../dto/advance.dto';
 import { advanceEvent } from './advance-events';
 import { AdvancePolicy } from './advance-policy';
+
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface RequestedAdvance {
   advance: Advance;
@@ -49,11 +52,17 @@ export class RequestAdvance {
       const amountMinor = parseAmount(dto.amount, dto.currency);
       const baseCurrency = await this.organizations.baseCurrency(tx, actor.organizationId);
       const { rate } = await this.rates.rateFor(tx, actor.organizationId, dto.currency, baseCurrency, todayUtc());
+      const base = convert(amountMinor, dto.currency, baseCurrency, rate);
+      // A huge amount at a huge rate (many units of the currency to one of the base) would not fit bigint.
+      if (base > MAX_BIGINT) {
+        const message = `converted into ${baseCurrency} at ${formatRate(rate)}, it is larger than any advance Spendin accepts`;
+        throw CommonErrors.VALIDATION_FAILED(`amount: ${message}`, { errors: [{ field: 'amount', message }] });
+      }
       const facts = {
         organizationId: actor.organizationId,
         userId: actor.userId,
         currency: dto.currency,
-        baseAmountMinor: convert(amountMinor, dto.currency, baseCurrency, rate).toString(),
+        baseAmountMinor: base.toString(),
       };
       const { evaluation, chain, stored } = await this.policy.run(tx, facts);
       if (evaluation.decision === 'blocked') {
