@@ -36,7 +36,7 @@ describe('Cash advances', () => {
   let secondFinance: TestUser;
   let outsider: TestOrganization;
   let receiver: Server;
-  const received: Array<{ type: string; data: Record<string, unknown> }> = [];
+  const received: Array<{ type: string; spend_id: unknown; sequence: unknown; data: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -398,7 +398,9 @@ describe('Cash advances', () => {
         amount: '40.00',
         currency: 'USD',
         reference: 'CASH-7',
+        spend: null,
       });
+      expect(paid).toMatchObject({ spend_id: null, sequence: null });
       await until(
         () => received.find((e) => e.type === 'advance.requested' && e.data.advance_id === advance.id),
         'the advance.requested webhook',
