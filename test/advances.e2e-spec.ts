@@ -102,6 +102,8 @@ describe('Cash advances', () => {
       }>
     ).map((r) => r.action);
 
+  const neededBy = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+
   describe('request → manager approves → finance pays', () => {
     let advance: TestAdvance;
     const inbox = async (user: TestUser, type: string) =>
@@ -113,7 +115,7 @@ describe('Cash advances', () => {
       }, `${type} for ${user.role}`);
 
     it('requests an advance: an advance rule routes it to the manager, no spend rule fires', async () => {
-      advance = await requested(employee, { needed_by: '2026-12-20' });
+      advance = await requested(employee, { needed_by: neededBy });
       expect(advance).toMatchObject({
         status: 'requested',
         amount: '500.00',
@@ -123,7 +125,7 @@ describe('Cash advances', () => {
         user_id: employee.id,
         organization_id: org.id,
         purpose: 'Trade fair in Berlin',
-        needed_by: '2026-12-20',
+        needed_by: neededBy,
         paid_at: null,
         policy_evaluation: {
           decision: 'pending_approval',
@@ -334,6 +336,7 @@ describe('Cash advances', () => {
       [{ amount: '10.00', currency: 'usd', purpose: 'x' }, 'currency'],
       [{ amount: '10.00', currency: 'USD', purpose: '   ' }, 'purpose'],
       [{ amount: '10.00', currency: 'USD', purpose: 'x', needed_by: '2026-02-30' }, 'needed_by'],
+      [{ amount: '10.00', currency: 'USD', purpose: 'x', needed_by: '2020-01-01' }, 'needed_by'],
       [{ amount: '10.00', currency: 'USD', purpose: 'x', user_id: 'someone' }, 'user_id'],
     ])('refuses the invalid request %j (422 on %s)', async (body, field) => {
       const refused = await t.as(employee).post('/advances', body);

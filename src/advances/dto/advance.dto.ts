@@ -30,7 +30,11 @@ export class CreateAdvanceDto {
   @MaxLength(500)
   purpose: string;
 
-  @ApiPropertyOptional({ format: 'date', example: '2026-03-09', description: 'When the money is needed' })
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2027-03-09',
+    description: 'When the money is needed: today (UTC) or later',
+  })
   @IsOptional()
   @IsCalendarDate()
   needed_by?: string;

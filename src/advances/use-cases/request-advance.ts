@@ -49,6 +49,11 @@ export class RequestAdvance {
 
   async execute(actor: Actor, dto: CreateAdvanceDto): Promise<RequestedAdvance> {
     return this.dataSource.transaction(async (tx) => {
+      if (dto.needed_by !== undefined && dto.needed_by < todayUtc()) {
+        throw CommonErrors.VALIDATION_FAILED(`needed_by ${dto.needed_by} is in the past`, {
+          errors: [{ field: 'needed_by', message: 'cannot be in the past' }],
+        });
+      }
       const amountMinor = parseAmount(dto.amount, dto.currency);
       const baseCurrency = await this.organizations.baseCurrency(tx, actor.organizationId);
       const { rate } = await this.rates.rateFor(tx, actor.organizationId, dto.currency, baseCurrency, todayUtc());
