@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdvancesModule } from './advances/advances.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -62,6 +63,7 @@ export class AppModule {
         PoliciesModule,
         ApprovalsModule,
         SpendsModule,
+        AdvancesModule,
         ReceiptsModule,
         NotificationsModule,
         ReportsModule,

@@ -35,6 +35,7 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 const NEVER_ACCOUNTANT = [
   /^\w+ \/api\/v1\/approvals/,
   /^POST \/api\/v1\/spends\/\{id\}\/pay$/,
+  /^POST \/api\/v1\/advances\/\{id\}\/pay$/,
   /^POST \/api\/v1\/policies/,
   /^\w+ \/api\/v1\/admin\//,
   /^(POST|PATCH|PUT|DELETE) \/api\/v1\/(policies|teams|organization)/,
@@ -120,6 +121,9 @@ describe('Authorization matrix from the OpenAPI document', () => {
     ).body.id;
     foreign.spends = (
       await t.as(employee).post('/spends', { amount: '38.34', currency: 'USD', spend_date: '2026-08-13' }).expect(201)
+    ).body.id;
+    foreign.advances = (
+      await t.as(employee).post('/advances', { amount: '120.00', currency: 'USD', purpose: 'Fair' }).expect(201)
     ).body.id;
     foreign.receipts = (
       await request(t.http)

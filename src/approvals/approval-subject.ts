@@ -17,3 +17,4 @@ export function subjectNoun(type: SubjectType): string {
 }
 
 export const spendSubject = (id: string): ApprovalSubject => ({ type: 'spend', id });
+export const advanceSubject = (id: string): ApprovalSubject => ({ type: 'advance', id });

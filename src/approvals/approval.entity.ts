@@ -15,7 +15,10 @@ export class Approval {
   @Column('uuid') organizationId: string;
   @Column('text') subjectType: SubjectType;
   @Column('uuid') subjectId: string;
-  /** Set for spend subjects only (equal to subjectId), where it carries the foreign key to spends. */
+  /**
+   * Set for spend subjects only (equal to subjectId), where it carries the foreign key to spends.
+   * An advance's steps carry advance_id the same way, written by the insert from the subject.
+   */
   @Column('uuid', { nullable: true }) spendId: string | null;
   /** Kept here so that self-approval is refused without asking the subject's module. */
   @Column('uuid') subjectOwnerId: string;

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { runSql, Statement } from '../database/sql';
 import type { Role } from '../common/auth/roles';
 import type { ReceiptReading } from './receipt-reading';
+import type { AdvanceSubject } from './advance-text';
 import type { SpendSubject } from './notification-text';
 
 export interface Recipient {
@@ -16,7 +17,14 @@ export interface SpendFacts extends SpendSubject {
   ownerId: string;
 }
 
+export interface AdvanceFacts extends AdvanceSubject {
+  id: string;
+  ownerId: string;
+}
+
 export interface ApprovalFacts {
+  subjectType: string;
+  subjectId: string;
   /** Null when the step decides another subject than a spend (an expense report, an advance). */
   spendId: string | null;
   step: number;
@@ -50,6 +58,26 @@ export class NotificationSubjects {
   async spend(tx: EntityManager, organizationId: string, spendId: string): Promise<SpendFacts | null> {
     const [row] = await runSql<SpendRow>(tx, SPEND, [organizationId, spendId]);
     return row ? toSpendFacts(row) : null;
+  }
+
+  async advance(tx: EntityManager, organizationId: string, advanceId: string): Promise<AdvanceFacts | null> {
+    const [row] = await runSql<AdvanceRow>(tx, ADVANCE, [organizationId, advanceId]);
+    return row
+      ? {
+          id: row.id,
+          ownerId: row.user_id,
+          amountMinor: String(row.amount_minor),
+          currency: row.currency.trim(),
+          purpose: row.purpose,
+          ownerName: row.owner_name,
+        }
+      : null;
+  }
+
+  /** Who rejected the advance (the step whose rejection ended its chain). */
+  async advanceRejectedBy(tx: EntityManager, organizationId: string, advanceId: string): Promise<string | null> {
+    const [row] = await runSql<{ full_name: string }>(tx, ADVANCE_REJECTED_BY, [organizationId, advanceId]);
+    return row?.full_name ?? null;
   }
 
   async approval(tx: EntityManager, organizationId: string, approvalId: string): Promise<ApprovalFacts | null> {
@@ -113,7 +141,18 @@ const toSpendFacts = (row: SpendRow): SpendFacts => ({
   ownerName: row.owner_name,
 });
 
+interface AdvanceRow {
+  id: string;
+  user_id: string;
+  amount_minor: string;
+  currency: string;
+  purpose: string;
+  owner_name: string;
+}
+
 interface ApprovalRow {
+  subject_type: string;
+  subject_id: string;
   spend_id: string;
   step: number;
   status: string;
@@ -123,6 +162,8 @@ interface ApprovalRow {
 }
 
 const toApprovalFacts = (row: ApprovalRow): ApprovalFacts => ({
+  subjectType: row.subject_type,
+  subjectId: row.subject_id,
   spendId: row.spend_id,
   step: row.step,
   status: row.status,
@@ -166,13 +207,27 @@ const SPEND: Statement = {
 
 const APPROVAL: Statement = {
   name: 'notifications.subject_approval',
-  text: `SELECT spend_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
+  text: `SELECT subject_type, subject_id, spend_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
 };
 
 const REJECTED_BY: Statement = {
   name: 'notifications.subject_rejected_by',
   text: `SELECT u.full_name FROM approvals a JOIN users u ON u.organization_id = a.organization_id AND u.id = a.decided_by
          WHERE a.organization_id = $1 AND a.spend_id = $2 AND a.status = 'rejected'
+         ORDER BY a.decided_at DESC NULLS LAST LIMIT 1`,
+};
+
+const ADVANCE: Statement = {
+  name: 'notifications.subject_advance',
+  text: `SELECT a.id, a.user_id, a.amount_minor, a.currency, a.purpose, u.full_name AS owner_name
+         FROM advances a JOIN users u ON u.organization_id = a.organization_id AND u.id = a.user_id
+         WHERE a.organization_id = $1 AND a.id = $2`,
+};
+
+const ADVANCE_REJECTED_BY: Statement = {
+  name: 'notifications.subject_advance_rejected_by',
+  text: `SELECT u.full_name FROM approvals a JOIN users u ON u.organization_id = a.organization_id AND u.id = a.decided_by
+         WHERE a.organization_id = $1 AND a.advance_id = $2 AND a.status = 'rejected'
          ORDER BY a.decided_at DESC NULLS LAST LIMIT 1`,
 };
 

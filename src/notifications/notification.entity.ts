@@ -8,9 +8,12 @@ export const NOTIFICATION_TYPES = [
   'spend.paid',
   'receipt.processed',
   'receipt.failed',
+  'advance.approved',
+  'advance.rejected',
+  'advance.paid',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-export type NotificationEntityType = 'spend' | 'approval' | 'receipt';
+export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'advance';
 /**
  * `none`: no e-mail (SMTP not configured, or the recipient opted out); `pending`: queued;
  * `sent`; `skipped`: the recipient opted out or was deactivated before it went; `failed`:

@@ -9,6 +9,11 @@ export const WEBHOOK_EVENT_TYPES = [
   'spend.blocked',
   'spend.paid',
   'spend.cancelled',
+  'advance.requested',
+  'advance.approved',
+  'advance.rejected',
+  'advance.paid',
+  'advance.cancelled',
   'approval.assigned',
   'receipt.processed',
 ] as const satisfies readonly OutboxTopic[];

@@ -7,6 +7,7 @@
 export const API_KEY_SCOPES = [
   'spends:read',
   'spends:write',
+  'advances:read',
   'receipts:write',
   'reports:read',
   'audit:read',
@@ -22,6 +23,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'spends:read': 'List and read spends, their receipts and receipt files, and the catalog (categories, vendors, …)',
   'spends:write': 'Create, update, submit and cancel spends (never approve or pay them)',
+  'advances:read': 'List and read cash advances and their approval steps',
   'receipts:write': 'Upload receipts to spends and have them read again',
   'reports:read': 'Summaries, dashboards, report exports and the chart',
   'audit:read': 'List, verify and export the audit log',

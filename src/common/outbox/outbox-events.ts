@@ -7,6 +7,17 @@ type SpendEvent = {
   user_id: string;
 };
 
+/** What every event about a cash advance says: the advance as it is after the change. */
+type AdvanceEvent = {
+  advance_id: string;
+  /** The advance's owner. */
+  user_id: string;
+  status: string;
+  /** Decimal string in `currency`'s minor digits, as the API answers it. */
+  amount: string;
+  currency: string;
+};
+
 /**
  * Every outbox topic and the payload its producers write: the one place both sides of a topic
  * are typed from. `OutboxService.enqueue` takes the payload of the topic it is given, and a
@@ -20,6 +31,11 @@ export interface OutboxEvents {
   'spend.blocked': SpendEvent & { status: string; message: string | null };
   'spend.paid': SpendEvent & { reference: string | null };
   'spend.cancelled': SpendEvent;
+  'advance.requested': AdvanceEvent;
+  'advance.approved': AdvanceEvent & { comment: string | null };
+  'advance.rejected': AdvanceEvent & { comment: string | null };
+  'advance.paid': AdvanceEvent & { reference: string };
+  'advance.cancelled': AdvanceEvent;
   'approval.assigned': {
     approval_id: string;
     /** Absent from rows written before approvals decided subjects other than spends. */
@@ -99,6 +115,7 @@ const text =
     typeof payload[field] === 'string' && payload[field] !== '' ? null : `${field} is not text`;
 
 const spendEvent = (...more: Check[]): Check[] => [uuid('spend_id'), ...more];
+const advanceEvent = (...more: Check[]): Check[] => [uuid('advance_id'), uuid('user_id'), ...more];
 
 /**
  * What a consumer relies on in each topic's payload, checked when a row is read back (rows
@@ -113,6 +130,11 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'spend.blocked': spendEvent(optionalText('message')),
   'spend.paid': spendEvent(optionalText('reference')),
   'spend.cancelled': spendEvent(),
+  'advance.requested': advanceEvent(),
+  'advance.approved': advanceEvent(optionalText('comment')),
+  'advance.rejected': advanceEvent(optionalText('comment')),
+  'advance.paid': advanceEvent(text('reference')),
+  'advance.cancelled': advanceEvent(),
   'approval.assigned': [uuid('approval_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],

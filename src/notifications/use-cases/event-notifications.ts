@@ -4,7 +4,8 @@ import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OutboxTopic } from '../../common/outbox/outbox.service';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
-import { NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
+import { advanceAssignedText, advanceApprovedText, advancePaidText, advanceRejectedText } from '../advance-text';
+import { AdvanceFacts, NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
 import {
   approvalAssignedText,
   NotificationText,
@@ -24,6 +25,9 @@ export const NOTIFIED_TOPICS = [
   'spend.blocked',
   'spend.paid',
   'receipt.processed',
+  'advance.approved',
+  'advance.rejected',
+  'advance.paid',
 ] as const satisfies readonly OutboxTopic[];
 type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
@@ -103,6 +107,21 @@ export class EventNotifications implements OnModuleInit {
         );
       case 'receipt.processed':
         return this.receiptProcessed(tx, organizationId, payload);
+      case 'advance.approved':
+        return this.toAdvanceOwner(tx, organizationId, payload, 'advance.approved', (advance) =>
+          advanceApprovedText(advance, text(payload.comment)),
+        );
+      case 'advance.rejected': {
+        const advanceId = uuid(payload.advance_id);
+        const by = advanceId ? await this.subjects.advanceRejectedBy(tx, organizationId, advanceId) : null;
+        return this.toAdvanceOwner(tx, organizationId, payload, 'advance.rejected', (advance) =>
+          advanceRejectedText(advance, { comment: text(payload.comment), by }),
+        );
+      }
+      case 'advance.paid':
+        return this.toAdvanceOwner(tx, organizationId, payload, 'advance.paid', (advance) =>
+          advancePaidText(advance, text(payload.reference)),
+        );
       default:
         return [];
     }
@@ -123,6 +142,21 @@ export class EventNotifications implements OnModuleInit {
     return [{ recipient: owner, type, text: write(spend), entityType: 'spend', entityId: spend.id }];
   }
 
+  private async toAdvanceOwner(
+    tx: EntityManager,
+    organizationId: string,
+    payload: Payload,
+    type: PlannedNotification['type'],
+    write: (advance: AdvanceFacts) => NotificationText,
+  ): Promise<PlannedNotification[]> {
+    const advanceId = uuid(payload.advance_id);
+    const advance = advanceId ? await this.subjects.advance(tx, organizationId, advanceId) : null;
+    if (!advance) return [];
+    const [owner] = await this.subjects.users(tx, organizationId, [advance.ownerId]);
+    if (!owner) return [];
+    return [{ recipient: owner, type, text: write(advance), entityType: 'advance', entityId: advance.id }];
+  }
+
   /**
    * The approver named by the step; for a step assigned to a role, every active holder of
    * that role (the owner excepted: nobody approves their own spend), or, when nobody holds
@@ -137,29 +171,31 @@ export class EventNotifications implements OnModuleInit {
     const approvalId = uuid(payload.approval_id);
     if (!approvalId) return [];
     const approval = await this.subjects.approval(tx, organizationId, approvalId);
-    if (!approval || approval.status !== 'pending' || !approval.spendId) return [];
-    const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
-    if (!spend) return [];
+    if (!approval || approval.status !== 'pending') return [];
+    const step = { number: approval.step, role: approval.approverRole, note: approval.note };
+    let subject: { ownerId: string; message: NotificationText } | null = null;
+    if (approval.spendId) {
+      const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
+      if (spend) subject = { ownerId: spend.ownerId, message: approvalAssignedText(spend, step) };
+    } else if (approval.subjectType === 'advance') {
+      const advance = await this.subjects.advance(tx, organizationId, approval.subjectId);
+      if (advance) subject = { ownerId: advance.ownerId, message: advanceAssignedText(advance, step) };
+    }
+    if (!subject) return [];
+    const { ownerId, message } = subject;
     let recipients: Recipient[];
     if (approval.approverUserId) {
       recipients = await this.subjects.users(tx, organizationId, [approval.approverUserId]);
     } else if (approval.approverRole) {
       recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter(
-        (r) => r.id !== spend.ownerId,
+        (r) => r.id !== ownerId,
       );
       if (recipients.length === 0 && approval.approverRole !== 'admin') {
-        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter(
-          (r) => r.id !== spend.ownerId,
-        );
+        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter((r) => r.id !== ownerId);
       }
     } else {
       recipients = [];
     }
-    const message = approvalAssignedText(spend, {
-      number: approval.step,
-      role: approval.approverRole,
-      note: approval.note,
-    });
     return recipients.map((recipient) => ({
       recipient,
       type: 'approval.assigned',

@@ -9,6 +9,7 @@ import {
   Operator,
   OPERATORS_BY_KIND,
   RULE_ID,
+  RULE_SUBJECTS,
 } from '../engine/rules';
 
 /**
@@ -159,6 +160,15 @@ export const POLICY_RULE_INPUT = namedSchema('PolicyRuleInput', {
       description: 'Unique in the policy; `rule-<n>` (its position, from 1) when left out',
       example: 'big-spend',
     },
+    subject: {
+      type: 'string',
+      enum: [...RULE_SUBJECTS],
+      default: 'spend',
+      description:
+        'What the rule judges. Spend rules test spend fields; advance rules test advance_amount (minor units of the ' +
+        'base currency), currency, user_id and user_role, and take require_approval, auto_approve or block',
+      example: 'spend',
+    },
     priority: {
       type: 'integer',
       minimum: 0,
@@ -179,6 +189,12 @@ export const POLICY_RULE = namedSchema('PolicyRule', {
   required: ['id', 'priority', 'condition', 'action'],
   properties: {
     id: { type: 'string', example: 'big-spend' },
+    subject: {
+      type: 'string',
+      enum: ['advance'],
+      description: 'Present on advance rules only; a rule without it judges spends',
+      example: 'advance',
+    },
     priority: { type: 'integer', minimum: 0, maximum: 10_000, example: 1 },
     condition: POLICY_CONDITION,
     action: POLICY_ACTION,

@@ -326,3 +326,76 @@ describe('evaluate: properties', () => {
     );
   });
 });
+
+describe('rule subjects: spends and advances', () => {
+  const advance = (advance_amount: number) => ({
+    advance_amount,
+    currency: 'USD',
+    user_id: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b',
+    user_role: 'employee',
+  });
+  const rules = policy([
+    { id: 'spend-any', condition: { amount_gte: 0 }, action: { type: 'block', message: 'no spends' } },
+    {
+      id: 'big-advance',
+      subject: 'advance',
+      condition: { advance_amount_gt: 50_000 },
+      action: { type: 'require_approval', approver: 'finance' },
+    },
+    {
+      id: 'huge-advance',
+      subject: 'advance',
+      condition: { advance_amount_gt: 200_000 },
+      action: { type: 'block', message: 'Advances above 2,000.00 are not paid' },
+    },
+  ]);
+
+  it('runs only the rules of the subject judged', () => {
+    expect(evaluate([rules], facts())).toMatchObject({ decision: 'blocked', block_message: 'no spends' });
+    expect(evaluate([rules], advance(10_000), 'advance')).toMatchObject({ decision: 'approved', matched_rules: [] });
+    const routed = evaluate([rules], advance(60_000), 'advance');
+    expect(routed).toMatchObject({ decision: 'pending_approval', approvals: [{ approver: 'finance' }] });
+    expect(routed.matched_rules[0].reason).toBe('advance_amount 60000 > 50000');
+    expect(evaluate([rules], advance(250_000), 'advance')).toMatchObject({
+      decision: 'blocked',
+      block_message: 'Advances above 2,000.00 are not paid',
+      approvals: [],
+    });
+  });
+
+  it('stores subject only on advance rules', () => {
+    const { rules: saved, problems } = validateRules([
+      { condition: { amount_gt: 1 }, action: { type: 'auto_approve' } },
+      { subject: 'spend', condition: { amount_gt: 1 }, action: { type: 'auto_approve' } },
+      { subject: 'advance', condition: { advance_amount_gt: 1 }, action: { type: 'auto_approve' } },
+    ]);
+    expect(problems).toEqual([]);
+    expect(saved.map((r) => r.subject)).toEqual([undefined, undefined, 'advance']);
+  });
+
+  it.each([
+    [{ subject: 'report', condition: { amount_gt: 1 } }, 'rules[0].subject', /one of spend, advance/],
+    [{ condition: { advance_amount_gt: 1 } }, 'rules[0].condition.advance_amount_gt', /subject: advance/],
+    [
+      { subject: 'advance', condition: { category_eq: 'Travel' } },
+      'rules[0].condition.category_eq',
+      /not a field of advance rules/,
+    ],
+  ])('refuses %j at %s', (rule, path, message) => {
+    const { problems } = validateRules([{ action: { type: 'auto_approve' }, ...rule }]);
+    expect(problems).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+  });
+
+  it.each([[{ type: 'flag', flag: 'odd' }], [{ type: 'require_receipt' }]])(
+    'refuses the spend-only action %j on an advance rule',
+    (action) => {
+      const { problems } = validateRules([{ subject: 'advance', condition: { advance_amount_gt: 1 }, action }]);
+      expect(problems).toEqual([
+        expect.objectContaining({
+          path: 'rules[0].action.type',
+          message: expect.stringMatching(/not an action of advance/),
+        }),
+      ]);
+    },
+  );
+});

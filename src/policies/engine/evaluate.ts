@@ -1,4 +1,4 @@
-import { Action, Approver, Condition, Field, FIELDS, Operator, parseKey, Rule } from './rules';
+import { Action, Approver, Condition, Field, FIELDS, Operator, parseKey, Rule, RuleSubject } from './rules';
 
 /**
  * Runs an organization's active rules over the facts of one spend. Pure and deterministic:
@@ -26,6 +26,17 @@ export interface SpendFacts {
   distance: number;
   flags: string[];
 }
+
+/** What advance rules test about a cash advance. `advance_amount` is in minor units of the base currency. */
+export interface AdvanceFacts {
+  advance_amount: number;
+  currency: string;
+  user_id: string;
+  user_role: string;
+}
+
+/** The facts of either subject; a rule only ever reads its own subject's fields (checked when it is saved). */
+export type Facts = SpendFacts | AdvanceFacts;
 
 /** One version of one policy, as stored when it was saved. */
 export interface PolicySnapshot {
@@ -71,15 +82,19 @@ export interface Evaluation {
  * per distinct approver. Flags are collected; require_receipt without a receipt adds the
  * `missing_receipt` flag and keeps the spend pending until one arrives.
  */
-export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluation {
+export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluation;
+export function evaluate(policies: PolicySnapshot[], facts: AdvanceFacts, subject: 'advance'): Evaluation;
+export function evaluate(policies: PolicySnapshot[], facts: Facts, subject: RuleSubject = 'spend'): Evaluation {
   const ordered = policies
     .flatMap((policy, policyIndex) =>
       policy.rules.map((rule, ruleIndex) => ({ policy, rule, order: policyIndex * 10_000 + ruleIndex })),
     )
+    // Only the rules of the subject judged: a spend rule never fires on an advance, nor the reverse.
+    .filter(({ rule }) => (rule.subject ?? 'spend') === subject)
     .sort((a, b) => a.rule.priority - b.rule.priority || a.order - b.order);
 
   const matched: MatchedRule[] = [];
-  const flags = new Set<string>(facts.flags);
+  const flags = new Set<string>('flags' in facts ? facts.flags : []);
   const approvals: ApprovalRequirement[] = [];
   let blockMessage: string | null = null;
   let autoApprovedAt: { priority: number; ruleId: string } | null = null;
@@ -104,7 +119,7 @@ export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluat
         flags.add(rule.action.flag);
         break;
       case 'require_receipt':
-        if (!facts.has_receipt) {
+        if (!('has_receipt' in facts && facts.has_receipt)) {
           awaitingReceipt = true;
           flags.add('missing_receipt');
         }
@@ -138,14 +153,14 @@ export function evaluate(policies: PolicySnapshot[], facts: SpendFacts): Evaluat
   };
 }
 
-export function holds(condition: Condition, facts: SpendFacts): boolean {
+export function holds(condition: Condition, facts: Facts): boolean {
   return Object.entries(condition).every(([key, value]) => {
     if (key === 'all') return (value as Condition[]).every((c) => holds(c, facts));
     if (key === 'any') return (value as Condition[]).some((c) => holds(c, facts));
     if (key === 'not') return !holds(value as Condition, facts);
     const parsed = parseKey(key);
     if (!parsed) throw new Error(`Unvalidated condition key ${key}`);
-    return compare(parsed.field, parsed.operator, facts[parsed.field], value);
+    return compare(parsed.field, parsed.operator, factOf(facts, parsed.field), value);
   });
 }
 
@@ -180,6 +195,11 @@ function compare(field: Field, operator: Operator, actual: unknown, expected: un
   }
 }
 
+/** A fact the subject does not have (a spend field on an advance) reads as absent. */
+function factOf(facts: Facts, field: Field): unknown {
+  return (facts as unknown as Record<string, unknown>)[field];
+}
+
 /** Text compares case-insensitively; numbers and booleans as they are. */
 const normalize = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
 const lower = (value: unknown) => String(value).toLowerCase();
@@ -197,7 +217,7 @@ const SYMBOLS: Record<Operator, string> = {
 };
 
 /** Explains why a condition holds, naming the spend's own values. */
-export function explain(condition: Condition, facts: SpendFacts): string {
+export function explain(condition: Condition, facts: Facts): string {
   const parts = Object.entries(condition).map(([key, value]) => {
     if (key === 'all') return (value as Condition[]).map((c) => explain(c, facts)).join(' and ');
     if (key === 'any') {
@@ -206,7 +226,7 @@ export function explain(condition: Condition, facts: SpendFacts): string {
     }
     if (key === 'not') return `not (${describe(value as Condition)})`;
     const { field, operator } = parseKey(key)!;
-    return `${field} ${show(facts[field])} ${SYMBOLS[operator]} ${show(value)}`;
+    return `${field} ${show(factOf(facts, field))} ${SYMBOLS[operator]} ${show(value)}`;
   });
   return parts.join(' and ');
 }

@@ -12,6 +12,14 @@ export const USER_ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
 
 export type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
 
+/**
+ * What a rule judges: a spend (the default, and every rule written before advances existed) or
+ * a cash advance. A rule is evaluated for its own subject only, so a spend rule never fires on an
+ * advance and the reverse; each subject tests its own fields.
+ */
+export const RULE_SUBJECTS = ['spend', 'advance'] as const;
+export type RuleSubject = (typeof RULE_SUBJECTS)[number];
+
 /** Every field a condition may test, with its kind (which decides the operators it takes). */
 export const FIELDS = {
   amount: 'number',
@@ -31,8 +39,20 @@ export const FIELDS = {
   has_receipt: 'boolean',
   receipt_verified: 'boolean',
   flags: 'list',
+  advance_amount: 'number',
 } as const satisfies Record<string, FieldKind>;
 export type Field = keyof typeof FIELDS;
+
+/** The fields an advance rule tests: `advance_amount` is in minor units of the base currency. */
+export const ADVANCE_FIELDS: readonly Field[] = ['advance_amount', 'currency', 'user_id', 'user_role'];
+/** The fields a spend rule tests: every field but the advance's. */
+export const SPEND_FIELDS: readonly Field[] = (Object.keys(FIELDS) as Field[]).filter((f) => f !== 'advance_amount');
+export const FIELDS_OF: Record<RuleSubject, readonly Field[]> = { spend: SPEND_FIELDS, advance: ADVANCE_FIELDS };
+/** An advance is approved, sent for approval or blocked; it carries no flags and no receipt. */
+export const ACTIONS_OF: Record<RuleSubject, readonly Action['type'][]> = {
+  spend: ['require_approval', 'auto_approve', 'block', 'flag', 'require_receipt'],
+  advance: ['require_approval', 'auto_approve', 'block'],
+};
 
 export const OPERATORS_BY_KIND: Record<FieldKind, readonly Operator[]> = {
   number: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in'],
@@ -63,6 +83,8 @@ export type Action =
 
 export interface Rule {
   id: string;
+  /** Absent on spend rules (stored as they always were); `advance` on advance rules. */
+  subject?: RuleSubject;
   priority: number;
   condition: Condition;
   action: Action;
@@ -107,7 +129,7 @@ export function validateRules(raw: unknown): { rules: Rule[]; problems: RuleProb
       return { id: `rule-${index + 1}`, priority: 0, condition: {}, action: { type: 'auto_approve' } };
     }
     for (const key of Object.keys(input)) {
-      if (!['id', 'priority', 'condition', 'action', 'description'].includes(key))
+      if (!['id', 'subject', 'priority', 'condition', 'action', 'description'].includes(key))
         problems.push({ path: `${path}.${key}`, message: 'is not a rule property' });
     }
     const id = input.id === undefined ? `rule-${index + 1}` : input.id;
@@ -122,11 +144,17 @@ export function validateRules(raw: unknown): { rules: Rule[]; problems: RuleProb
     if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 500)) {
       problems.push({ path: `${path}.description`, message: 'must be a string of at most 500 characters' });
     }
+    const subject = input.subject ?? 'spend';
+    if (!RULE_SUBJECTS.includes(subject as RuleSubject)) {
+      problems.push({ path: `${path}.subject`, message: `must be one of ${RULE_SUBJECTS.join(', ')}` });
+    }
+    const judged: RuleSubject = subject === 'advance' ? 'advance' : 'spend';
     const counter = { nodes: 0 };
-    validateCondition(input.condition, `${path}.condition`, 0, counter, problems);
-    validateAction(input.action, `${path}.action`, problems);
+    validateCondition(input.condition, `${path}.condition`, 0, counter, problems, judged);
+    validateAction(input.action, `${path}.action`, problems, judged);
     return {
       id: String(id),
+      ...(judged === 'advance' ? { subject: judged } : {}),
       priority: priority as number,
       condition: input.condition as Condition,
       action: input.action as Action,
@@ -142,6 +170,7 @@ function validateCondition(
   depth: number,
   counter: { nodes: number },
   problems: RuleProblem[],
+  subject: RuleSubject,
 ): void {
   counter.nodes += 1;
   if (depth > MAX_DEPTH || counter.nodes > MAX_NODES) {
@@ -158,16 +187,26 @@ function validateCondition(
     if (key === 'all' || key === 'any') {
       if (!Array.isArray(value) || value.length === 0)
         problems.push({ path: at, message: 'must be a non-empty array of conditions' });
-      else value.forEach((child, i) => validateCondition(child, `${at}[${i}]`, depth + 1, counter, problems));
+      else value.forEach((child, i) => validateCondition(child, `${at}[${i}]`, depth + 1, counter, problems, subject));
       continue;
     }
     if (key === 'not') {
-      validateCondition(value, at, depth + 1, counter, problems);
+      validateCondition(value, at, depth + 1, counter, problems, subject);
       continue;
     }
     const parsed = parseKey(key);
     if (!parsed) {
       problems.push({ path: at, message: unknownKeyMessage(key) });
+      continue;
+    }
+    if (!FIELDS_OF[subject].includes(parsed.field)) {
+      problems.push({
+        path: at,
+        message:
+          subject === 'advance'
+            ? `${parsed.field} is not a field of advance rules; they test ${ADVANCE_FIELDS.join(', ')}`
+            : `${parsed.field} is a field of advance rules; give the rule subject: advance`,
+      });
       continue;
     }
     const kind = FIELDS[parsed.field];
@@ -223,7 +262,7 @@ function checkScalar(field: Field, kind: Exclude<FieldKind, 'list'>, value: unkn
   }
 }
 
-function validateAction(action: unknown, path: string, problems: RuleProblem[]): void {
+function validateAction(action: unknown, path: string, problems: RuleProblem[], subject: RuleSubject): void {
   if (!isObject(action) || typeof action.type !== 'string') {
     problems.push({
       path,
@@ -243,6 +282,13 @@ function validateAction(action: unknown, path: string, problems: RuleProblem[]):
     problems.push({
       path: `${path}.type`,
       message: `unknown action "${action.type}"; actions are ${Object.keys(allowedKeys).join(', ')}`,
+    });
+    return;
+  }
+  if (!(ACTIONS_OF[subject] as readonly string[]).includes(action.type)) {
+    problems.push({
+      path: `${path}.type`,
+      message: `${action.type} is not an action of ${subject} rules; they take ${ACTIONS_OF[subject].join(', ')}`,
     });
     return;
   }

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { ExchangeRatesModule } from '../exchange-rates/exchange-rates.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PoliciesModule } from '../policies/policies.module';
+import { UsersModule } from '../users/users.module';
+import { AdvanceAccess } from './advance-access';
+import { AdvancesController } from './advances.controller';
+import { AdvancesRepository } from './advances.repository';
+import { AdvancesService } from './advances.service';
+import { AdvanceApprovalOutcome } from './use-cases/advance-approval-outcome';
+import { AdvanceLifecycle } from './use-cases/advance-lifecycle';
+import { AdvancePolicy } from './use-cases/advance-policy';
+import { RequestAdvance } from './use-cases/request-advance';
+
+/**
+ * Cash advances: requested by an employee, judged by the advance rules, decided by an approval
+ * chain (the `advance` subject of ApprovalEvents), paid out by finance. Beside spends, which
+ * never import it.
+ */
+@Module({
+  imports: [UsersModule, OrganizationsModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
+  controllers: [AdvancesController],
+  providers: [
+    AdvancesService,
+    AdvancesRepository,
+    AdvanceAccess,
+    AdvancePolicy,
+    RequestAdvance,
+    AdvanceLifecycle,
+    AdvanceApprovalOutcome,
+  ],
+  exports: [AdvancesService],
+})
+export class AdvancesModule {}
