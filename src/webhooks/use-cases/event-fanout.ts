@@ -55,7 +55,9 @@ export class EventFanout implements OnModuleInit {
 
   /** The webhook event of this outbox row, made on first use. */
   private async event(tx: EntityManager, job: OutboxJob<WebhookEventType>, occurredAt: Date): Promise<string> {
-    const { spend_id: spendId, sequence, ...facts } = job.payload;
+    // Events about something else than a spend (payout.paid) have no spend_id.
+    const payload: { spend_id?: unknown; sequence?: unknown } & Record<string, unknown> = job.payload;
+    const { spend_id: spendId, sequence, ...facts } = payload;
     const spend = typeof spendId === 'string' && isUUID(spendId) ? spendId : null;
     const data = { ...facts, spend: spend ? await this.spendSnapshot(tx, job.organizationId, spend) : null };
     return this.events.eventOf(tx, {
