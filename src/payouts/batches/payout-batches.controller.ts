@@ -92,7 +92,11 @@ export class PayoutBatchesController {
 
   @Get(':id')
   @Authenticated({ role: 'finance', accountant: true })
-  @ApiOperation({ summary: 'A payout batch with its lines' })
+  @ApiOperation({
+    summary: 'A payout batch with its lines',
+    description:
+      "Finance, admins and the accountant. Another organization's batch is 404, like one that does not exist.",
+  })
   @ApiOkResponse({ type: PayoutBatchDetailResponseDto })
   @ApiInvalidId()
   @ApiProblems(NOT_FOUND)
