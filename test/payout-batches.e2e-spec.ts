@@ -407,6 +407,33 @@ describe('Payout batches', () => {
       );
     });
 
+    it('lets one of two batches racing for the same spend have it, and a single payment racing a batch too', async () => {
+      const contested = await approvedSpend(t, jan, { amount: '11.00', currency: 'EUR' });
+      const body = { items: [{ item_type: 'spend', item_id: contested }] };
+      const answers = await Promise.all([
+        t.as(finance).post('/payout-batches', body),
+        t.as(org.admin).post('/payout-batches', body),
+      ]);
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(answers.find((a) => a.status === 409)!.body.code).toBe('SPEND_IN_PAYOUT_BATCH');
+      const [row] = await t.dataSource.query(
+        `SELECT count(*)::int AS lines FROM payout_batch_lines WHERE item_id = $1 AND status = 'pending'`,
+        [contested],
+      );
+      expect(row.lines).toBe(1);
+
+      const raced = await approvedSpend(t, jan, { amount: '12.00', currency: 'EUR' });
+      const [batched, single] = await Promise.all([
+        t.as(finance).post('/payout-batches', { items: [{ item_type: 'spend', item_id: raced }] }),
+        t.as(org.admin).post(`/spends/${raced}/pay`, {}),
+      ]);
+      if (single.status === 200) expectProblem(batched, 409, 'SPEND_NOT_PAYABLE');
+      else {
+        expect(batched.status).toBe(201);
+        expectProblem(single, 409, 'SPEND_IN_PAYOUT_BATCH');
+      }
+    });
+
     it('refuses a failed line that is not in the batch', async () => {
       const id = await approvedSpend(t, jan, { amount: '1.00', currency: 'EUR' });
       const batch = await batchOf([id]);

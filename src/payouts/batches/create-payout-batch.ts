@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { CommonErrors } from '../../common/errors/common.errors';
@@ -180,12 +180,7 @@ export class CreatePayoutBatch {
       );
   }
 
-  private async checkPayees(
-    tx: Parameters<BankAccountsService['kindsOf']>[0],
-    actor: Actor,
-    items: PayableItem[],
-    rail: PayoutRail,
-  ): Promise<void> {
+  private async checkPayees(tx: EntityManager, actor: Actor, items: PayableItem[], rail: PayoutRail): Promise<void> {
     const payees = [...new Set(items.map((i) => i.payeeUserId))];
     const kinds = await this.bankAccounts.kindsOf(tx, actor.organizationId, payees);
     const needed = ACCOUNT_FOR_RAIL[rail];
