@@ -434,6 +434,16 @@ describe('Payout batches', () => {
       }
     });
 
+    it('replays a creation retried with the same Idempotency-Key instead of refusing its own spends', async () => {
+      const id = await approvedSpend(t, jan, { amount: '13.00', currency: 'EUR' });
+      const body = { items: [{ item_type: 'spend', item_id: id }] };
+      const key = `payout-${id}`;
+      const first = await t.as(finance).post('/payout-batches', body).set('Idempotency-Key', key).expect(201);
+      const again = await t.as(finance).post('/payout-batches', body).set('Idempotency-Key', key).expect(201);
+      expect(again.body.id).toBe(first.body.id);
+      await t.as(finance).post(`/payout-batches/${first.body.id}/cancel`).expect(200);
+    });
+
     it('refuses a failed line that is not in the batch', async () => {
       const id = await approvedSpend(t, jan, { amount: '1.00', currency: 'EUR' });
       const batch = await batchOf([id]);

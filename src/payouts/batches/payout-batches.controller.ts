@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags }
 import { Authenticated, CurrentActor } from '../../common/auth/decorators';
 import type { Actor } from '../../common/auth/roles';
 import { UuidParam } from '../../common/http/uuid-param';
+import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../../common/swagger/api-problems.decorator';
 import { SpendErrors } from '../../spends/spends.errors';
@@ -56,6 +57,7 @@ export class PayoutBatchesController {
 
   @Post()
   @Authenticated({ role: 'finance' })
+  @Idempotent()
   @ApiOperation({
     summary: 'Create a payout batch',
     description:
