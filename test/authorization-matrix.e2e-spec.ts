@@ -103,6 +103,26 @@ describe('Authorization matrix from the OpenAPI document', () => {
         })
         .expect(201)
     ).body.id;
+    // A payout batch: an approved spend (made before the policy below exists) of a payee with bank details.
+    await t
+      .as(employee)
+      .put('/users/me/bank-account', {
+        kind: 'us_ach',
+        holder_name: 'Other Payee',
+        routing_number: '011000015',
+        account_number: '123456789',
+        account_type: 'checking',
+      })
+      .expect(200);
+    const payable = (
+      await t.as(employee).post('/spends', { amount: '12.00', currency: 'USD', spend_date: '2026-08-12' }).expect(201)
+    ).body.id;
+    foreign['payout-batches'] = (
+      await t
+        .as(other.admin)
+        .post('/payout-batches', { items: [{ item_type: 'spend', item_id: payable }] })
+        .expect(201)
+    ).body.id;
     foreign.policies = (
       await t
         .as(other.admin)

@@ -56,6 +56,11 @@ export class BankAccountsRepository {
     return row ? toAccount(row) : null;
   }
 
+  /** The accounts of these users that are on file (a user without one is simply absent). */
+  async findMany(db: EntityManager | null, organizationId: string, userIds: string[]): Promise<StoredBankAccount[]> {
+    return (await runSql<Row>(db ?? this.dataSource, FIND_MANY, [organizationId, userIds])).map(toAccount);
+  }
+
   /** Whether the user belongs to the organization (another organization's user is as absent). */
   async userExists(organizationId: string, userId: string): Promise<boolean> {
     return (await runSql(this.dataSource, USER_EXISTS, [organizationId, userId])).length > 0;
@@ -88,6 +93,11 @@ export class BankAccountsRepository {
 const FIND: Statement = {
   name: 'payee_bank_accounts.find',
   text: `SELECT ${COLUMNS} FROM payee_bank_accounts WHERE organization_id = $1 AND user_id = $2`,
+};
+
+const FIND_MANY: Statement = {
+  name: 'payee_bank_accounts.find_many',
+  text: `SELECT ${COLUMNS} FROM payee_bank_accounts WHERE organization_id = $1 AND user_id = ANY($2::uuid[])`,
 };
 
 const USER_EXISTS: Statement = {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
@@ -14,7 +14,7 @@ import {
   normalizeIban,
   routingNumberProblem,
 } from './bank-details.validators';
-import { BankAccountsRepository, StoredBankAccount } from './bank-accounts.repository';
+import { AchAccountType, BankAccountKind, BankAccountsRepository, StoredBankAccount } from './bank-accounts.repository';
 import type { BankAccountResponseDto, PutBankAccountDto } from './dto/bank-account.dto';
 import { PayoutErrors } from './payouts.errors';
 
@@ -24,6 +24,18 @@ interface SealedDetails {
   accountNumber?: string;
 }
 
+/** A payee's account opened for a payout file: the whole number, never answered or logged. */
+export interface PayoutAccount {
+  userId: string;
+  kind: BankAccountKind;
+  holderName: string;
+  /** The BIC (iban) or the ABA routing number (us_ach). */
+  bankCode: string;
+  accountType: AchAccountType | null;
+  /** The IBAN (iban) or the account number (us_ach). */
+  accountNumber: string;
+}
+
 /** The sealed value belongs to this row: copied into another user's or organization's row, it does not open. */
 export const sealContext = (organizationId: string, userId: string) =>
   `payee_bank_accounts:${organizationId.toLowerCase()}:${userId.toLowerCase()}`;
@@ -31,8 +43,8 @@ export const sealContext = (organizationId: string, userId: string) =>
 /**
  * Payee bank details, one account per user: validated (IBAN mod-97 and length, BIC, ABA
  * checksum, account digits), sealed with the SecretBox, answered masked. Changes are audited
- * with the kind and masked number only. Payout batches (next) open the sealed numbers for the
- * export files; nothing else does.
+ * with the kind and masked number only. Payout batches open the sealed numbers for the export
+ * files (`openForPayout`); nothing else does.
  */
 @Injectable()
 export class BankAccountsService {
@@ -81,6 +93,39 @@ export class BankAccountsService {
     const account = await this.accounts.find(actor.organizationId, userId);
     if (!account) throw PayoutErrors.BANK_ACCOUNT_NOT_FOUND(`User ${userId} has no bank account on file`);
     return toResponse(account);
+  }
+
+  /** Which kind of account each of these users has on file (a user without one is absent); in `tx` when given. */
+  async kindsOf(
+    tx: EntityManager | null,
+    organizationId: string,
+    userIds: string[],
+  ): Promise<Map<string, BankAccountKind>> {
+    const accounts = await this.accounts.findMany(tx, organizationId, userIds);
+    return new Map(accounts.map((a) => [a.userId, a.kind]));
+  }
+
+  /** The payees' accounts with their numbers unsealed, for a payout file only. */
+  async openForPayout(organizationId: string, userIds: string[]): Promise<Map<string, PayoutAccount>> {
+    const accounts = await this.accounts.findMany(null, organizationId, userIds);
+    return new Map(
+      accounts.map((a) => {
+        const details = JSON.parse(
+          this.secrets.open(a.sealedDetails, sealContext(organizationId, a.userId)),
+        ) as SealedDetails;
+        return [
+          a.userId,
+          {
+            userId: a.userId,
+            kind: a.kind,
+            holderName: a.holderName,
+            bankCode: a.bankCode,
+            accountType: a.accountType,
+            accountNumber: (a.kind === 'iban' ? details.iban : details.accountNumber) ?? '',
+          },
+        ];
+      }),
+    );
   }
 
   async remove(actor: Actor): Promise<void> {

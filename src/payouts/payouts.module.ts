@@ -1,12 +1,52 @@
 import { Module } from '@nestjs/common';
+import { SpendsModule } from '../spends/spends.module';
 import { OwnBankAccountController, PayeeBankAccountController } from './bank-accounts.controller';
 import { BankAccountsRepository } from './bank-accounts.repository';
 import { BankAccountsService } from './bank-accounts.service';
+import { CreatePayoutBatch } from './batches/create-payout-batch';
+import { PayoutBatchFile } from './batches/payout-batch-file';
+import { PayoutBatchesController } from './batches/payout-batches.controller';
+import { PayoutBatchesRepository } from './batches/payout-batches.repository';
+import { PayoutBatchesService } from './batches/payout-batches.service';
+import { SettlePayoutBatch } from './batches/settle-payout-batch';
+import { PAYABLE_SOURCES, PayableSource } from './payables/payable-source';
+import { PayableSources } from './payables/payable-sources';
+import { SpendPayables } from './payables/spend-payables';
+import { PayoutSettingsController } from './settings/payout-settings.controller';
+import { PayoutSettingsRepository } from './settings/payout-settings.repository';
+import { PayoutSettingsService } from './settings/payout-settings.service';
 
-/** Payouts, at the top of the workflow: payee bank details now; payout batches and their files next. */
+/**
+ * Payouts, at the top of the workflow: payee bank details, the organization's payout settings,
+ * and payout batches of approved items exported as SEPA or NACHA files. Items come from the
+ * payable sources (spends now), each implementing the PayableSource port.
+ */
 @Module({
-  controllers: [OwnBankAccountController, PayeeBankAccountController],
-  providers: [BankAccountsRepository, BankAccountsService],
+  imports: [SpendsModule],
+  controllers: [
+    OwnBankAccountController,
+    PayeeBankAccountController,
+    PayoutSettingsController,
+    PayoutBatchesController,
+  ],
+  providers: [
+    BankAccountsRepository,
+    BankAccountsService,
+    PayoutSettingsRepository,
+    PayoutSettingsService,
+    PayoutBatchesRepository,
+    PayoutBatchesService,
+    CreatePayoutBatch,
+    PayoutBatchFile,
+    SettlePayoutBatch,
+    SpendPayables,
+    {
+      provide: PAYABLE_SOURCES,
+      useFactory: (...sources: PayableSource[]) => sources,
+      inject: [SpendPayables],
+    },
+    PayableSources,
+  ],
   exports: [BankAccountsService],
 })
 export class PayoutsModule {}

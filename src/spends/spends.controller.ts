@@ -14,6 +14,7 @@ import { SpendErrors } from './spends.errors';
 import { SpendsService } from './spends.service';
 import { CreateSpend } from './use-cases/create-spend';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
+import { SpendPayment } from './use-cases/spend-payment';
 
 const NOT_FOUND = [SpendErrors.SPEND_NOT_FOUND, 'Spend 3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c does not exist'] as const;
 const RATE_MISSING = [
@@ -40,6 +41,7 @@ export class SpendsController {
     private readonly spends: SpendsService,
     private readonly createSpend: CreateSpend,
     private readonly lifecycle: SpendLifecycle,
+    private readonly payment: SpendPayment,
   ) {}
 
   @Post()
@@ -164,19 +166,27 @@ export class SpendsController {
   @Post(':id/pay')
   @HttpCode(200)
   @Authenticated({ role: 'finance' })
-  @ApiOperation({ summary: 'Mark an approved spend paid', description: "Finance and admin; never one's own spend." })
+  @ApiOperation({
+    summary: 'Mark an approved spend paid',
+    description:
+      "Finance and admin; never one's own spend, nor one in an open or exported payout batch (that batch pays it).",
+  })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiValidation()
   @ApiProblems(
     NOT_FOUND,
     [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'],
     [SpendErrors.SPEND_NOT_PAYABLE, 'Only approved spends can be paid; this one is pending_approval'],
+    [
+      SpendErrors.SPEND_IN_PAYOUT_BATCH,
+      'Spend 7d3c9a4e-2b1f-4c8d-9e6a-5f4b3c2d1e0f is in payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b; it is paid when that batch is, or cancel the batch first',
+    ],
   )
   async pay(
     @CurrentActor() actor: Actor,
     @UuidParam('id') id: string,
     @Body() dto: PaySpendDto,
   ): Promise<SpendResponseDto> {
-    return this.spends.respond(await this.lifecycle.pay(actor, id, dto));
+    return this.spends.respond(await this.payment.paySingly(actor, id, dto));
   }
 }

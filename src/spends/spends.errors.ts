@@ -6,6 +6,7 @@ export const SpendErrors = defineErrors({
   SPEND_NOT_SUBMITTABLE: { status: 409, title: 'Spend cannot be submitted in its status' },
   SPEND_NOT_CANCELLABLE: { status: 409, title: 'Spend cannot be cancelled in its status' },
   SPEND_NOT_PAYABLE: { status: 409, title: 'Only approved spends can be paid' },
+  SPEND_IN_PAYOUT_BATCH: { status: 409, title: 'Spend is in an open payout batch' },
   NOT_SPEND_OWNER: { status: 403, title: "Only the spend's owner may do this" },
   SELF_PAYMENT_FORBIDDEN: { status: 403, title: 'Nobody marks their own spend paid' },
   INVALID_REFERENCE: { status: 422, title: 'Referenced record not found' },

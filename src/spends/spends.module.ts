@@ -10,6 +10,7 @@ import { PolicySimulationController } from './policy-simulation.controller';
 import { SpendAccess } from './spend-access';
 import { SpendAttachments } from './spend-attachments';
 import { SpendsController } from './spends.controller';
+import { SpendPaymentsRepository } from './spend-payments.repository';
 import { SpendsRepository } from './spends.repository';
 import { SpendsService } from './spends.service';
 import { ApprovalOutcome } from './use-cases/approval-outcome';
@@ -18,11 +19,15 @@ import { MileagePricing } from './use-cases/mileage-pricing';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
+import { SpendPayment } from './use-cases/spend-payment';
 import { ReceiptEffects } from './use-cases/receipt-effects';
 import { Reevaluation } from './use-cases/reevaluation';
 import { Submission } from './use-cases/submission';
 
-/** The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes and receipts. */
+/**
+ * The spend aggregate: create, edit, submit, cancel, pay; reacts to approval outcomes and receipts.
+ * `SpendPayment` is exported for payout batches, which pay approved spends in bulk.
+ */
 @Module({
   imports: [
     UsersModule,
@@ -44,11 +49,13 @@ import { Submission } from './use-cases/submission';
     Submission,
     CreateSpend,
     SpendLifecycle,
+    SpendPaymentsRepository,
+    SpendPayment,
     ApprovalOutcome,
     Reevaluation,
     ReceiptEffects,
     SpendAttachments,
   ],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess],
+  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment],
 })
 export class SpendsModule {}

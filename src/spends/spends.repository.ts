@@ -176,19 +176,6 @@ export class SpendsRepository {
     spend.updatedAt = row.updated_at;
   }
 
-  /** Finance marked the spend paid. */
-  async savePayment(tx: EntityManager, spend: Spend): Promise<void> {
-    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_PAYMENT, [
-      spend.organizationId,
-      spend.id,
-      spend.status,
-      spend.paidAt,
-      spend.paidBy,
-      spend.paymentReference,
-    ]);
-    spend.updatedAt = row.updated_at;
-  }
-
   /** Writes the status an approval chain's end (approved, rejected) or a withdrawal gave the spend, and when. */
   async saveOutcome(tx: EntityManager, spend: Spend): Promise<void> {
     const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_OUTCOME, [
@@ -337,11 +324,5 @@ const SAVE_RECEIPT_STATE = {
            updated_at = CASE WHEN (merchant, system_flags, flags, receipt_count, receipt_verified)
              IS DISTINCT FROM ($3::text, $4::text[], $5::text[], $6::integer, $7::boolean)
              THEN CURRENT_TIMESTAMP ELSE updated_at END
-         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
-};
-
-const SAVE_PAYMENT = {
-  name: 'spends.save_payment',
-  text: `UPDATE spends SET status = $3, paid_at = $4, paid_by = $5, payment_reference = $6, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };

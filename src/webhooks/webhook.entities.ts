@@ -16,6 +16,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'advance.cancelled',
   'approval.assigned',
   'receipt.processed',
+  'payout.paid',
 ] as const satisfies readonly OutboxTopic[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

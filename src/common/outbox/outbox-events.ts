@@ -47,6 +47,24 @@ export interface OutboxEvents {
     approver_user_id: string | null;
     approver_role: string | null;
   };
+  /** A payout batch was marked paid: each line paid, or failed and its item approved again. */
+  'payout.paid': {
+    batch_id: string;
+    rail: string;
+    currency: string;
+    /** The lines paid, as a decimal string in `currency`. */
+    paid_total: string;
+    paid_at: string;
+    lines: Array<{
+      line_id: string;
+      item_type: string;
+      item_id: string;
+      payee_user_id: string;
+      amount: string;
+      status: string;
+      failure_reason: string | null;
+    }>;
+  };
   /** A receipt waits for OCR (upload, reprocess): the run the job is for. */
   'receipt.ocr_requested': { receipt_id: string; run: number };
   /** OCR finished, done or failed. */
@@ -136,6 +154,7 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'advance.paid': advanceEvent(text('reference')),
   'advance.cancelled': advanceEvent(),
   'approval.assigned': [uuid('approval_id')],
+  'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],
   'notification.email': [uuid('notification_id')],

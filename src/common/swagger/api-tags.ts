@@ -20,7 +20,11 @@ export const API_TAGS: TagObject[] = [
   { name: 'Notifications', description: 'In-app notifications of the caller' },
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
-  { name: 'Payouts', description: 'Payee bank details (sealed, answered masked); payout batches next' },
+  {
+    name: 'Payouts',
+    description:
+      'Payee bank details (sealed, answered masked); payout settings; payout batches of approved items, exported as SEPA pain.001 (EUR) or NACHA PPD (USD) files and marked paid',
+  },
   { name: 'Webhooks', description: 'Outbound webhook subscriptions and deliveries; inbound identity-provider events' },
   {
     name: 'Operator',

@@ -7,7 +7,6 @@ import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { diff } from '../../common/changes';
 import { OutboxService } from '../../common/outbox/outbox.service';
-import { PaySpendDto } from '../dto/spend-query.dto';
 import { RecodeSpendDto, UpdateSpendDto } from '../dto/spend-input.dto';
 import { Spend, SpendStatus } from '../spend.entity';
 import { SpendAccess } from '../spend-access';
@@ -20,8 +19,9 @@ const EDITABLE: SpendStatus[] = ['draft', 'rejected'];
 const CANCELLABLE: SpendStatus[] = ['draft', 'pending_approval', 'rejected'];
 
 /**
- * The owner edits, submits and cancels; finance pays. Each use case locks the spend, checks
- * who may act and in which status, and answers 409 for a transition its status does not allow.
+ * The owner edits, submits and cancels; finance recodes (paying is SpendPayment's). Each use case
+ * locks the spend, checks who may act and in which status, and answers 409 for a transition its
+ * status does not allow.
  */
 @Injectable()
 export class SpendLifecycle {
@@ -121,40 +121,6 @@ export class SpendLifecycle {
       await this.outbox.enqueue(tx, spend.organizationId, 'spend.cancelled', {
         spend_id: spend.id,
         user_id: spend.userId,
-      });
-      return spend;
-    });
-  }
-
-  /** Finance only (enforced on the route). */
-  async pay(actor: Actor, id: string, dto: PaySpendDto): Promise<Spend> {
-    await this.assertVisible(actor, id);
-    return this.dataSource.transaction(async (tx) => {
-      const spend = await this.lock(tx, actor, id);
-      if (spend.userId === actor.userId)
-        throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
-      if (spend.status !== 'approved')
-        throw SpendErrors.SPEND_NOT_PAYABLE(`Only approved spends can be paid; this one is ${spend.status}`);
-      spend.status = 'paid';
-      spend.paidAt = dto.paid_at ? new Date(dto.paid_at) : new Date();
-      spend.paidBy = actor.userId;
-      spend.paymentReference = dto.reference ?? null;
-      await this.spends.savePayment(tx, spend);
-      await this.audit.record(tx, actor, {
-        action: 'spend.paid',
-        entityType: 'spend',
-        entityId: id,
-        metadata: {
-          paid_at: spend.paidAt.toISOString(),
-          reference: spend.paymentReference,
-          amount_minor: spend.amountMinor,
-          currency: spend.currency,
-        },
-      });
-      await this.outbox.enqueue(tx, spend.organizationId, 'spend.paid', {
-        spend_id: spend.id,
-        user_id: spend.userId,
-        reference: spend.paymentReference,
       });
       return spend;
     });

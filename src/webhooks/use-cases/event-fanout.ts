@@ -55,8 +55,9 @@ export class EventFanout implements OnModuleInit {
 
   /** The webhook event of this outbox row, made on first use. */
   private async event(tx: EntityManager, job: OutboxJob<WebhookEventType>, occurredAt: Date): Promise<string> {
-    // Events about an advance name no spend: their data are the payload's own facts (advance_id, status, amount, …).
-    const { spend_id: spendId, sequence, ...facts } = job.payload as typeof job.payload & { spend_id?: unknown };
+    // Events about something else than a spend (an advance, payout.paid) name no spend: their data are the payload's own facts.
+    const payload: { spend_id?: unknown; sequence?: unknown } & Record<string, unknown> = job.payload;
+    const { spend_id: spendId, sequence, ...facts } = payload;
     const spend = typeof spendId === 'string' && isUUID(spendId) ? spendId : null;
     const data = { ...facts, spend: spend ? await this.spendSnapshot(tx, job.organizationId, spend) : null };
     return this.events.eventOf(tx, {
