@@ -26,6 +26,8 @@ import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects'
 import { MileageRates1733875200200 } from './1733875200200-MileageRates';
 import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
 import { PayeeBankAccounts1733875200300 } from './1733875200300-PayeeBankAccounts';
+import { PerDiemRates1733875200500 } from './1733875200500-PerDiemRates';
+import { PerDiemSpends1733875200501 } from './1733875200501-PerDiemSpends';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -57,4 +59,6 @@ export const MIGRATIONS = [
   MileageRates1733875200200,
   MileageSpends1733875200201,
   PayeeBankAccounts1733875200300,
+  PerDiemRates1733875200500,
+  PerDiemSpends1733875200501,
 ];

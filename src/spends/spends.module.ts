@@ -13,8 +13,10 @@ import { SpendsController } from './spends.controller';
 import { SpendsRepository } from './spends.repository';
 import { SpendsService } from './spends.service';
 import { ApprovalOutcome } from './use-cases/approval-outcome';
+import { ComputedPricing } from './use-cases/computed-pricing';
 import { CreateSpend } from './use-cases/create-spend';
 import { MileagePricing } from './use-cases/mileage-pricing';
+import { PerDiemPricing } from './use-cases/per-diem-pricing';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
@@ -39,7 +41,9 @@ import { Submission } from './use-cases/submission';
     SpendsRepository,
     SpendAccess,
     SpendFields,
+    ComputedPricing,
     MileagePricing,
+    PerDiemPricing,
     PolicyCheck,
     Submission,
     CreateSpend,

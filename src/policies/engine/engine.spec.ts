@@ -19,6 +19,7 @@ const facts = (overrides: Partial<SpendFacts> = {}): SpendFacts => ({
   weekday: 'tuesday',
   days_since_spend: 3,
   distance: 0,
+  per_diem_days: 0,
   flags: [],
   ...overrides,
 });

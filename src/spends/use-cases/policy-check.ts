@@ -80,7 +80,8 @@ export class PolicyCheck {
       receipt_verified: spend.receiptVerified,
       weekday: weekdayOf(spend.spendDate),
       days_since_spend: daysBetween(spend.spendDate, todayUtc()),
-      distance: spend.computation?.distance_km ?? 0,
+      distance: spend.computation?.kind === 'mileage' ? spend.computation.distance_km : 0,
+      per_diem_days: spend.computation?.kind === 'per_diem' ? spend.computation.day_count : 0,
       flags: spend.systemFlags,
     };
   }
