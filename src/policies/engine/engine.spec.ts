@@ -124,6 +124,21 @@ describe('evaluate', () => {
     });
   });
 
+  it('tests per_diem_days, the days of a per diem trip (0 for any other spend), and the per_diem source', () => {
+    const longTrips = policy([
+      {
+        condition: { per_diem_days_gte: 5, source_eq: 'per_diem' },
+        action: { type: 'require_approval', approver: 'manager' },
+      },
+    ]);
+    expect(validateRules(longTrips.rules).problems).toEqual([]);
+    const long = evaluate([longTrips], facts({ source: 'per_diem', per_diem_days: 5 }));
+    expect(long.decision).toBe('pending_approval');
+    expect(long.matched_rules[0].reason).toBe('per_diem_days 5 ≥ 5 and source "per_diem" = "per_diem"');
+    expect(evaluate([longTrips], facts({ source: 'per_diem', per_diem_days: 4 })).decision).toBe('approved');
+    expect(evaluate([longTrips], facts()).decision).toBe('approved');
+  });
+
   it('lets a block win over everything, with its message', () => {
     const result = evaluate(
       [
