@@ -25,7 +25,7 @@ export class PerDiemRates1733875200500 implements MigrationInterface {
         city text CHECK (city IS NULL OR length(city) BETWEEN 1 AND 100),
         currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
         full_day_minor bigint NOT NULL CHECK (full_day_minor > 0),
-        partial_day_minor bigint NOT NULL CHECK (partial_day_minor >= 0),
+        partial_day_minor bigint NOT NULL CHECK (partial_day_minor > 0),
         breakfast_deduction_percent smallint NOT NULL DEFAULT 0 CHECK (breakfast_deduction_percent BETWEEN 0 AND 100),
         lunch_deduction_percent smallint NOT NULL DEFAULT 0 CHECK (lunch_deduction_percent BETWEEN 0 AND 100),
         dinner_deduction_percent smallint NOT NULL DEFAULT 0 CHECK (dinner_deduction_percent BETWEEN 0 AND 100),

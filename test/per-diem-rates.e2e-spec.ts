@@ -27,9 +27,7 @@ describe('Per diem rates', () => {
     currency: 'EUR',
     full_day_minor: 2800,
     partial_day_minor: 1400,
-    breakfast_deduction_percent: 20,
-    lunch_deduction_percent: 40,
-    dinner_deduction_percent: 40,
+    meal_deductions: { breakfast_percent: 20, lunch_percent: 40, dinner_percent: 40 },
   };
   const create = (org: TestOrganization, body: Record<string, unknown>) =>
     t.as(org.admin).post('/organization/per-diem-rates').send(body);
@@ -69,11 +67,7 @@ describe('Per diem rates', () => {
       valid_from: '2026-01-01',
       valid_to: '2026-12-31',
     }).expect(201);
-    expect(france.body).toMatchObject({
-      breakfast_deduction_percent: 0,
-      lunch_deduction_percent: 0,
-      dinner_deduction_percent: 0,
-    });
+    expect(france.body.meal_deductions).toEqual({ breakfast_percent: 0, lunch_percent: 0, dinner_percent: 0 });
 
     const listed = await t.as(employee).get('/organization/per-diem-rates').expect(200);
     expect(ids(listed.body)).toEqual([country.body.id, berlin.body.id, france.body.id]);
@@ -250,9 +244,11 @@ describe('Per diem rates', () => {
       [{ ...germany, country: 'PL', partial_day_minor: 12.5, valid_from: '2026-01-01' }, 'partial_day_minor'],
       [{ ...germany, country: 'PL', partial_day_minor: 2801, valid_from: '2026-01-01' }, 'partial_day_minor'],
       [
-        { ...germany, country: 'PL', lunch_deduction_percent: 101, valid_from: '2026-01-01' },
-        'lunch_deduction_percent',
+        { ...germany, country: 'PL', meal_deductions: { lunch_percent: 101 }, valid_from: '2026-01-01' },
+        'meal_deductions.lunch_percent',
       ],
+      [{ ...germany, country: 'PL', meal_deductions: 20, valid_from: '2026-01-01' }, 'meal_deductions'],
+      [{ ...germany, country: 'PL', partial_day_minor: 0, valid_from: '2026-01-01' }, 'partial_day_minor'],
       [{ ...germany, country: 'PL', currency: 'EURO', valid_from: '2026-01-01' }, 'currency'],
       [{ ...germany, country: 'PL', valid_from: '2026-02-30' }, 'valid_from'],
       [{ ...germany, country: 'PL', valid_from: '2026-05-01', valid_to: '2026-04-30' }, 'valid_to'],

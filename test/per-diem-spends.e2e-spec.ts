@@ -37,7 +37,7 @@ describe('Per diem spends', () => {
       const created = await t.as(acme.admin).post('/organization/per-diem-rates').send(body).expect(201);
       rateIds[name] = created.body.id;
     };
-    const meals = { breakfast_deduction_percent: 20, lunch_deduction_percent: 40, dinner_deduction_percent: 40 };
+    const meals = { meal_deductions: { breakfast_percent: 20, lunch_percent: 40, dinner_percent: 40 } };
     await rate('de-q1', {
       country: 'DE',
       currency: 'USD',

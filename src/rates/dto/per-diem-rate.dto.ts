@@ -1,12 +1,49 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsISO31661Alpha2, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsInt,
+  IsISO31661Alpha2,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate } from '../../common/dates.validators';
 import { IsCurrencyCode } from '../../common/money/money.validators';
 
 const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_MINOR = 10_000_000;
+
+const MEAL_DEDUCTIONS_EXAMPLE = { breakfast_percent: 20, lunch_percent: 40, dinner_percent: 40 };
+
+/** What each meal provided takes off a day: a percent (0 to 100) of the rate's full-day amount. */
+export class MealDeductionsDto {
+  @ApiProperty({ example: 20, minimum: 0, maximum: 100, description: 'Percent of full_day_minor (0 when omitted)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  breakfast_percent: number;
+
+  @ApiProperty({ example: 40, minimum: 0, maximum: 100, description: 'Percent of full_day_minor (0 when omitted)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  lunch_percent: number;
+
+  @ApiProperty({ example: 40, minimum: 0, maximum: 100, description: 'Percent of full_day_minor (0 when omitted)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  dinner_percent: number;
+}
 
 export class PerDiemRateResponseDto {
   @ApiProperty({ format: 'uuid', example: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' }) id: string;
@@ -26,12 +63,8 @@ export class PerDiemRateResponseDto {
     description: 'Minor units paid for a travel day: the first and last day of a trip, and a one-day trip',
   })
   partial_day_minor: number;
-  @ApiProperty({ example: 20, description: 'Percent of full_day_minor taken off a day whose breakfast was provided' })
-  breakfast_deduction_percent: number;
-  @ApiProperty({ example: 40, description: 'Percent of full_day_minor taken off a day whose lunch was provided' })
-  lunch_deduction_percent: number;
-  @ApiProperty({ example: 40, description: 'Percent of full_day_minor taken off a day whose dinner was provided' })
-  dinner_deduction_percent: number;
+  @ApiProperty({ type: () => MealDeductionsDto, example: MEAL_DEDUCTIONS_EXAMPLE })
+  meal_deductions: MealDeductionsDto;
   @ApiProperty({ format: 'date', example: '2026-01-01', description: 'First day the rate applies' })
   valid_from: string;
   @ApiProperty({
@@ -82,35 +115,25 @@ export class CreatePerDiemRateDto {
 
   @ApiProperty({
     example: 1400,
-    minimum: 0,
+    minimum: 1,
     maximum: MAX_MINOR,
     description: 'Minor units for a travel day (first and last day, one-day trip); not above full_day_minor',
   })
   @IsInt()
-  @Min(0)
+  @Min(1)
   @Max(MAX_MINOR)
   partial_day_minor: number;
 
-  @ApiPropertyOptional({ example: 20, minimum: 0, maximum: 100, default: 0, description: 'Percent of full_day_minor' })
+  @ApiPropertyOptional({
+    type: () => MealDeductionsDto,
+    example: MEAL_DEDUCTIONS_EXAMPLE,
+    description: 'What a meal provided takes off a day, as a percent of full_day_minor; each 0 when omitted',
+  })
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  breakfast_deduction_percent?: number;
-
-  @ApiPropertyOptional({ example: 40, minimum: 0, maximum: 100, default: 0, description: 'Percent of full_day_minor' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  lunch_deduction_percent?: number;
-
-  @ApiPropertyOptional({ example: 40, minimum: 0, maximum: 100, default: 0, description: 'Percent of full_day_minor' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  dinner_deduction_percent?: number;
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MealDeductionsDto)
+  meal_deductions?: MealDeductionsDto;
 
   @ApiProperty({ format: 'date', example: '2026-01-01' })
   @IsCalendarDate()

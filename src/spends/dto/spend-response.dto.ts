@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { ApprovalResponseDto } from '../../approvals/dto/approval.dto';
-import { schemaRef } from '../../common/swagger/named-schemas';
+import { namedSchema, schemaRef } from '../../common/swagger/named-schemas';
 import { SPEND_SOURCES, SPEND_STATUSES } from '../spend.entity';
 import { PolicyEvaluationDto } from './policy-evaluation.dto';
 
@@ -119,6 +119,19 @@ const EVALUATION_EXAMPLE = {
   evaluated_at: '2026-03-02T09:15:00.000Z',
 };
 
+/**
+ * A computed spend's breakdown, the mileage or the per diem one, told apart by `kind`. The class
+ * only names the union for properties; its schema is the `oneOf` registered under its name, which
+ * replaces the empty one Swagger derives from the class (OpenAPI 3.0 lets `nullable` stand only
+ * beside a `type`, which @nestjs/swagger drops from a property declared with `oneOf`). No
+ * `discriminator`: behind the property's `allOf` it would read as inheritance, and generated
+ * clients drop `kind` from the type; each member's one-value `kind` enum tells them apart.
+ */
+export class SpendComputationDto {}
+namedSchema('SpendComputationDto', {
+  oneOf: [{ $ref: getSchemaPath(MileageComputationDto) }, { $ref: getSchemaPath(PerDiemComputationDto) }],
+});
+
 @ApiExtraModels(MileageComputationDto, PerDiemComputationDto)
 export class SpendResponseDto {
   @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) id: string;
@@ -148,11 +161,7 @@ export class SpendResponseDto {
   })
   policy_evaluation: PolicyEvaluationDto | null;
   @ApiProperty({
-    oneOf: [{ $ref: getSchemaPath(MileageComputationDto) }, { $ref: getSchemaPath(PerDiemComputationDto) }],
-    discriminator: {
-      propertyName: 'kind',
-      mapping: { mileage: getSchemaPath(MileageComputationDto), per_diem: getSchemaPath(PerDiemComputationDto) },
-    },
+    type: SpendComputationDto,
     nullable: true,
     example: {
       kind: 'mileage',
