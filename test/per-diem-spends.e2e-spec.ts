@@ -277,6 +277,23 @@ describe('Per diem spends', () => {
     );
   });
 
+  it('simulates a typed spend as still needing its receipt, and a per diem one as not', async () => {
+    const typed = await t
+      .as(finance)
+      .post('/policies/simulate', { amount: '20.00', currency: 'USD', spend_date: '2026-04-07', user_id: employee.id })
+      .expect(200);
+    expect(typed.body).toMatchObject({ decision: 'pending_approval', awaiting_receipt: true });
+    const computed = await t
+      .as(finance)
+      .post('/policies/simulate', {
+        source: 'per_diem',
+        user_id: employee.id,
+        per_diem: { country: 'DE', start_date: '2026-04-06', end_date: '2026-04-07' },
+      })
+      .expect(200);
+    expect(computed.body).toMatchObject({ decision: 'approved', awaiting_receipt: false, base_amount: '32.00' });
+  });
+
   it('prices a draft again on PATCH, and refuses an amount typed into it', async () => {
     const draft = await trip({ country: 'DE', start_date: '2026-03-10', end_date: '2026-03-11' }, { draft: true });
     expect(draft.body).toMatchObject({ status: 'draft', amount: '28.00' });

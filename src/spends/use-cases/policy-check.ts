@@ -76,7 +76,7 @@ export class PolicyCheck {
       user_role: owner?.role ?? 'employee',
       source: spend.source,
       // A computed spend's evidence is the rate table: it never waits for a receipt.
-      has_receipt: spend.receiptCount > 0 || spend.computation !== null,
+      has_receipt: spend.receiptCount > 0 || Boolean(spend.computation),
       receipt_verified: spend.receiptVerified,
       weekday: weekdayOf(spend.spendDate),
       days_since_spend: daysBetween(spend.spendDate, todayUtc()),

@@ -70,7 +70,7 @@ export class SpendFields {
         });
       }
     }
-    if (spend.computation !== null) {
+    if (spend.computation) {
       // No longer a computed spend: its amount is the client's again.
       const was = spend.computation.kind;
       spend.computation = null;
