@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { addDays, todayUtc } from '../../common/dates';
 import { CommonErrors } from '../../common/errors/common.errors';
-import { deductionPercent, MEALS, PerDiemRate } from '../../rates/per-diem-rate';
+import { deductionPercent, Meal, MEALS, PerDiemRate } from '../../rates/per-diem-rate';
 import { PerDiemRatesService } from '../../rates/per-diem-rates.service';
 import { CreateSpendDto, PerDiemInputDto } from '../dto/spend-input.dto';
 import { PerDiemComputation, PerDiemDay, Spend } from '../spend.entity';
@@ -47,8 +47,7 @@ export class PerDiemPricing {
       input.start_date,
       input.end_date,
     );
-    const meals = new Map((input.meals_provided ?? []).map((m) => [m.date, m.meals]));
-    const days = dates.map((date, index): PerDiemDay => {
+    const inForce = dates.map((date) => {
       const rate = rateOn(rates, date);
       if (!rate) {
         const where = city ? `${input.country}/${city} or ${input.country}` : input.country;
@@ -57,32 +56,20 @@ export class PerDiemPricing {
           { errors: [{ field: 'per_diem.country', message: `has no per diem rate on ${date}` }] },
         );
       }
-      const dayType = dates.length === 1 || index === 0 || index === dates.length - 1 ? 'partial' : 'full';
-      const base = dayType === 'full' ? rate.fullDayMinor : rate.partialDayMinor;
-      const provided = MEALS.filter((meal) => meals.get(date)?.includes(meal));
-      const deduction = provided.reduce(
-        (sum, meal) => sum + percentOf(rate.fullDayMinor, deductionPercent(rate, meal)),
-        0,
-      );
-      const amount = Math.max(0, base - deduction);
-      return {
-        date,
-        day_type: dayType,
-        rate_id: rate.id,
-        rate_city: rate.city,
-        base_minor: base,
-        meals_provided: provided,
-        deduction_minor: base - amount,
-        amount_minor: amount,
-      };
+      return { date, rate };
     });
-    const currencies = new Set(days.map((day) => rates.find((r) => r.id === day.rate_id)!.currency));
+    const currencies = new Set(inForce.map(({ rate }) => rate.currency));
     if (currencies.size > 1) {
       throw SpendErrors.PER_DIEM_CURRENCY_MIXED(
         `The per diem rates in force over the trip are in ${[...currencies].join(' and ')}; file each part of the trip as its own spend`,
         { errors: [{ field: 'per_diem.end_date', message: 'spans rates of more than one currency' }] },
       );
     }
+    const meals = new Map((input.meals_provided ?? []).map((m) => [m.date, m.meals]));
+    const last = inForce.length - 1;
+    const days = inForce.map(({ date, rate }, index) =>
+      priceDay(date, rate, index === 0 || index === last ? 'partial' : 'full', meals.get(date) ?? []),
+    );
     const [currency] = currencies;
     const amount = days.reduce((sum, day) => sum + BigInt(day.amount_minor), 0n);
     const computation: PerDiemComputation = {
@@ -146,6 +133,27 @@ function tripDays(input: PerDiemInput): string[] {
     seen.add(entry.date);
   });
   return dates;
+}
+
+/**
+ * One day at its rate: the full- or partial-day amount, less each meal provided's percent of the
+ * full-day amount (rounded half up), never below 0. `deduction_minor` is what was taken off.
+ */
+function priceDay(date: string, rate: PerDiemRate, dayType: PerDiemDay['day_type'], meals: Meal[]): PerDiemDay {
+  const base = dayType === 'full' ? rate.fullDayMinor : rate.partialDayMinor;
+  const provided = MEALS.filter((meal) => meals.includes(meal));
+  const deduction = provided.reduce((sum, meal) => sum + percentOf(rate.fullDayMinor, deductionPercent(rate, meal)), 0);
+  const amount = Math.max(0, base - deduction);
+  return {
+    date,
+    day_type: dayType,
+    rate_id: rate.id,
+    rate_city: rate.city,
+    base_minor: base,
+    meals_provided: provided,
+    deduction_minor: base - amount,
+    amount_minor: amount,
+  };
 }
 
 /** The city's rate in force on the day if there is one, otherwise the country's. */
