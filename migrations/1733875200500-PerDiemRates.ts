@@ -43,6 +43,8 @@ export class PerDiemRates1733875200500 implements MigrationInterface {
           daterange(valid_from, valid_to, '[]') WITH &&
         )
       )`);
+    // The list (by country, then start date) and the pricing's lookup of a country's rates over a trip.
+    await q.query(`CREATE INDEX per_diem_rates_lookup_idx ON per_diem_rates (organization_id, country, valid_from)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
