@@ -123,6 +123,18 @@ describe('Authorization matrix from the OpenAPI document', () => {
         .post('/payout-batches', { items: [{ item_type: 'spend', item_id: payable }] })
         .expect(201)
     ).body.id;
+    foreign['organization/per-diem-rates'] = (
+      await t
+        .as(other.admin)
+        .post('/organization/per-diem-rates', {
+          country: 'DE',
+          currency: 'EUR',
+          full_day_minor: 2800,
+          partial_day_minor: 1400,
+          valid_from: '2026-01-01',
+        })
+        .expect(201)
+    ).body.id;
     foreign.policies = (
       await t
         .as(other.admin)

@@ -108,6 +108,50 @@ describe('Mileage rates', () => {
       .expect(201);
   });
 
+  it('end-dates a rate with PATCH (valid_to only), refusing an end that meets the next rate', async () => {
+    const open = await t
+      .as(acme.admin)
+      .post('/organization/mileage-rates')
+      .send({ ...carKm, vehicle_type: 'electric_car', valid_from: '2026-01-01' })
+      .expect(201);
+    const ended = await t
+      .as(acme.admin)
+      .patch(`/organization/mileage-rates/${open.body.id}`, { valid_to: '2026-03-31' })
+      .expect(200);
+    expect(ended.body).toEqual({ ...open.body, valid_to: '2026-03-31' });
+    await t
+      .as(acme.admin)
+      .post('/organization/mileage-rates')
+      .send({ ...carKm, vehicle_type: 'electric_car', rate_milli_minor: 25000, valid_from: '2026-04-01' })
+      .expect(201);
+    expectProblem(
+      await t.as(acme.admin).patch(`/organization/mileage-rates/${open.body.id}`, { valid_to: '2026-04-01' }),
+      409,
+      'MILEAGE_RATE_OVERLAP',
+    );
+    for (const body of [{ rate_milli_minor: 1 }, { valid_to: '2025-12-31' }, { valid_to: null }]) {
+      expectProblem(
+        await t.as(acme.admin).patch(`/organization/mileage-rates/${open.body.id}`, body),
+        422,
+        'VALIDATION_FAILED',
+      );
+    }
+    expectProblem(
+      await t.as(employee).patch(`/organization/mileage-rates/${open.body.id}`, { valid_to: '2026-02-28' }),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
+    expectProblem(
+      await t.as(globex.admin).patch(`/organization/mileage-rates/${open.body.id}`, { valid_to: '2026-02-28' }),
+      404,
+      'MILEAGE_RATE_NOT_FOUND',
+    );
+    expect(await auditOf(acme.id, open.body.id)).toEqual([
+      { action: 'mileage_rate.created' },
+      { action: 'mileage_rate.end_dated' },
+    ]);
+  });
+
   it('answers 401 without a token', async () => {
     expectProblem(await request(t.http).get('/api/v1/organization/mileage-rates'), 401, 'AUTHENTICATION_REQUIRED');
     expectProblem(

@@ -6,3 +6,10 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
     { code?: string; constraint?: string } | undefined;
   return driverError?.code === '23505' && driverError.constraint === constraint;
 }
+
+/** True when a statement failed on the named exclusion constraint (two rows that may not coexist). */
+export function isExclusionViolation(error: unknown, constraint: string): boolean {
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as
+    { code?: string; constraint?: string } | undefined;
+  return driverError?.code === '23P01' && driverError.constraint === constraint;
+}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
@@ -6,6 +6,7 @@ import { DeletedResponseDto } from '../common/http/deleted-response.dto';
 import { UuidParam } from '../common/http/uuid-param';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
+import { EndDateRateDto } from './dto/end-date-rate.dto';
 import {
   CreateMileageRateDto,
   ListMileageRatesQuery,
@@ -44,7 +45,7 @@ export class MileageRatesController {
   @ApiOperation({
     summary: 'Create a mileage rate',
     description:
-      'Admins only. A range that meets another rate of the same vehicle type and unit is 409: end the old rate (delete it and create it again with a valid_to) first.',
+      'Admins only. A range that meets another rate of the same vehicle type and unit is 409: end the old rate (PATCH its valid_to) first.',
   })
   @ApiCreatedResponse({ type: MileageRateResponseDto })
   @ApiValidation()
@@ -64,6 +65,28 @@ export class MileageRatesController {
   @ApiProblems(NOT_FOUND)
   get(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<MileageRateResponseDto> {
     return this.rates.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Authenticated({ role: 'admin' })
+  @ApiOperation({
+    summary: 'End-date a mileage rate',
+    description:
+      'Admins only. Sets valid_to and nothing else: the rate stays as spends were priced from it. A new rate is a new row from the next day.',
+  })
+  @ApiOkResponse({ type: MileageRateResponseDto })
+  @ApiInvalidId()
+  @ApiValidation()
+  @ApiProblems(NOT_FOUND, [
+    RatesErrors.MILEAGE_RATE_OVERLAP,
+    'The car/km rate 3f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 already applies from 2026-07-01 to further notice',
+  ])
+  endDate(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: EndDateRateDto,
+  ): Promise<MileageRateResponseDto> {
+    return this.rates.endDate(actor, id, dto);
   }
 
   @Delete(':id')

@@ -33,10 +33,17 @@ export class MileageRatesRepository {
     await runSql(tx, STATEMENTS.lockKey, [`mileage_rates:${organizationId}:${vehicleType}:${unit}`]);
   }
 
-  /** A rate of the key whose range meets [validFrom, validTo] (null = open-ended), if any. */
+  /** Locks one rate for an end-dating in this transaction. */
+  async findByIdForUpdate(tx: EntityManager, organizationId: string, id: string): Promise<MileageRate | null> {
+    const [row] = await runSql<MileageRateRow>(tx, STATEMENTS.findByIdForUpdate, [organizationId, id]);
+    return row ? toMileageRate(row) : null;
+  }
+
+  /** A rate of the key, other than `exceptId`, whose range meets [validFrom, validTo] (null = open-ended), if any. */
   async findOverlapping(
     tx: EntityManager,
     rate: Pick<MileageRate, 'organizationId' | 'vehicleType' | 'unit' | 'validFrom' | 'validTo'>,
+    exceptId: string | null = null,
   ): Promise<MileageRate | null> {
     const [row] = await runSql<MileageRateRow>(tx, STATEMENTS.overlapping, [
       rate.organizationId,
@@ -44,6 +51,7 @@ export class MileageRatesRepository {
       rate.unit,
       rate.validFrom,
       rate.validTo,
+      exceptId,
     ]);
     return row ? toMileageRate(row) : null;
   }
@@ -70,6 +78,11 @@ export class MileageRatesRepository {
       rate.validFrom,
       rate.validTo,
     ]);
+    return toMileageRate(row);
+  }
+
+  async setValidTo(tx: EntityManager, organizationId: string, id: string, validTo: string): Promise<MileageRate> {
+    const [row] = await runSql<MileageRateRow>(tx, STATEMENTS.setValidTo, [organizationId, id, validTo]);
     return toMileageRate(row);
   }
 
@@ -135,6 +148,10 @@ const STATEMENTS = {
     name: 'mileage_rates.by_id',
     text: `SELECT ${COLUMNS} FROM mileage_rates WHERE organization_id = $1 AND id = $2`,
   },
+  findByIdForUpdate: {
+    name: 'mileage_rates.by_id_for_update',
+    text: `SELECT ${COLUMNS} FROM mileage_rates WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
+  },
   lockKey: {
     name: 'mileage_rates.lock_key',
     text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
@@ -145,6 +162,7 @@ const STATEMENTS = {
            WHERE organization_id = $1 AND vehicle_type = $2 AND unit = $3
              AND (valid_to IS NULL OR valid_to >= $4::date)
              AND ($5::date IS NULL OR valid_from <= $5::date)
+             AND ($6::uuid IS NULL OR id <> $6::uuid)
            ORDER BY valid_from LIMIT 1`,
   },
   inForce: {
@@ -158,6 +176,10 @@ const STATEMENTS = {
     name: 'mileage_rates.insert',
     text: `INSERT INTO mileage_rates (organization_id, vehicle_type, unit, rate_milli_minor, currency, valid_from, valid_to)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+  },
+  setValidTo: {
+    name: 'mileage_rates.set_valid_to',
+    text: `UPDATE mileage_rates SET valid_to = $3 WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
   },
   delete: {
     name: 'mileage_rates.delete',

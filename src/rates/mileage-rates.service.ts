@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
+import { EndDateRateDto } from './dto/end-date-rate.dto';
 import { CreateMileageRateDto, ListMileageRatesQuery, MileageRateResponseDto } from './dto/mileage-rate.dto';
 import { DistanceUnit, MileageRate, VehicleType } from './mileage-rate';
 import { MileageRatesRepository } from './mileage-rates.repository';
@@ -80,6 +81,37 @@ export class MileageRatesService {
         metadata: auditOf(created),
       });
       return created;
+    });
+    return toMileageRateResponse(rate);
+  }
+
+  /** `PATCH`: the rate's last day, and nothing else (spends were priced from its value). */
+  async endDate(actor: Actor, id: string, dto: EndDateRateDto): Promise<MileageRateResponseDto> {
+    const rate = await this.dataSource.transaction(async (tx) => {
+      const current = await this.rates.findById(actor.organizationId, id, tx);
+      if (!current) throw RatesErrors.MILEAGE_RATE_NOT_FOUND(`Mileage rate ${id} does not exist`);
+      await this.rates.lockKey(tx, current.organizationId, current.vehicleType, current.unit);
+      const locked = await this.rates.findByIdForUpdate(tx, actor.organizationId, id);
+      if (!locked) throw RatesErrors.MILEAGE_RATE_NOT_FOUND(`Mileage rate ${id} does not exist`);
+      if (dto.valid_to < locked.validFrom) {
+        throw CommonErrors.VALIDATION_FAILED('valid_to is before valid_from', {
+          errors: [{ field: 'valid_to', message: 'must not be before valid_from' }],
+        });
+      }
+      const clash = await this.rates.findOverlapping(tx, { ...locked, validTo: dto.valid_to }, locked.id);
+      if (clash) {
+        throw RatesErrors.MILEAGE_RATE_OVERLAP(
+          `The ${clash.vehicleType}/${clash.unit} rate ${clash.id} already applies from ${clash.validFrom} to ${clash.validTo ?? 'further notice'}`,
+        );
+      }
+      const ended = await this.rates.setValidTo(tx, actor.organizationId, id, dto.valid_to);
+      await this.audit.record(tx, actor, {
+        action: 'mileage_rate.end_dated',
+        entityType: 'mileage_rate',
+        entityId: id,
+        metadata: { ...auditOf(ended), previousValidTo: locked.validTo },
+      });
+      return ended;
     });
     return toMileageRateResponse(rate);
   }

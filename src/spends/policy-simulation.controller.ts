@@ -6,6 +6,7 @@ import { ApiProblems, ApiValidation } from '../common/swagger/api-problems.decor
 import { ExchangeRateErrors } from '../exchange-rates/exchange-rates.errors';
 import { SimulateSpendDto } from './dto/spend-input.dto';
 import { SimulationResponseDto } from './dto/spend-response.dto';
+import { COMPUTED_SPEND_PROBLEMS } from './computed-spend-problems';
 import { SpendErrors } from './spends.errors';
 import { SpendsService } from './spends.service';
 
@@ -30,8 +31,7 @@ export class PolicySimulationController {
       'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates',
     ],
     [SpendErrors.INVALID_REFERENCE, 'user_id … is not a user of this organization'],
-    [SpendErrors.AMOUNT_IS_COMPUTED, "A mileage spend's amount is computed from the mileage rate"],
-    [SpendErrors.NO_MILEAGE_RATE, 'No car rate per km is in force on 2026-03-02'],
+    ...COMPUTED_SPEND_PROBLEMS,
   )
   simulate(@CurrentActor() actor: Actor, @Body() dto: SimulateSpendDto): Promise<SimulationResponseDto> {
     return this.spends.simulate(actor, dto);

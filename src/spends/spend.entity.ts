@@ -11,14 +11,25 @@ export const SPEND_STATUSES = [
   'cancelled',
 ] as const;
 export type SpendStatus = (typeof SPEND_STATUSES)[number];
-export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage'] as const;
+export const SPEND_SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage', 'per_diem'] as const;
 export type SpendSource = (typeof SPEND_SOURCES)[number];
 
+/** Sources whose amount is computed from a rate table, never typed by hand. */
+export const COMPUTED_SOURCES = ['mileage', 'per_diem'] as const;
+export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
+
+export function isComputedSource(source: string | undefined): source is ComputedSource {
+  return (COMPUTED_SOURCES as readonly string[]).includes(source ?? '');
+}
+
 /**
- * What a computed (mileage) spend was priced from, kept with it: the rate may be deleted or
- * replaced later without changing the spend. `distance_km` is what the policies test.
+ * What a computed spend was priced from, kept with it: the rate may be deleted or end-dated
+ * later without changing the spend. `kind` is the spend's source.
  */
-export interface SpendComputation {
+export type SpendComputation = MileageComputation | PerDiemComputation;
+
+/** A mileage spend's breakdown. `distance_km` is what the policy field `distance` tests. */
+export interface MileageComputation {
   kind: 'mileage';
   vehicle_type: string;
   distance: number;
@@ -28,6 +39,35 @@ export interface SpendComputation {
   rate_milli_minor: number;
   rate_valid_from: string;
   currency: string;
+  amount_minor: string;
+}
+
+/** One day of a per diem trip, priced from the rate in force that day. */
+export interface PerDiemDay {
+  date: string;
+  day_type: 'full' | 'partial';
+  rate_id: string;
+  /** The rate's city, null for the country's rate. */
+  rate_city: string | null;
+  base_minor: number;
+  meals_provided: Array<'breakfast' | 'lunch' | 'dinner'>;
+  deduction_minor: number;
+  amount_minor: number;
+}
+
+/** A per diem spend's breakdown. `day_count` is what the policy field `per_diem_days` tests. */
+export interface PerDiemComputation {
+  kind: 'per_diem';
+  country: string;
+  city: string | null;
+  start_date: string;
+  end_date: string;
+  day_count: number;
+  full_days: number;
+  partial_days: number;
+  days: PerDiemDay[];
+  currency: string;
+  deduction_minor: string;
   amount_minor: string;
 }
 

@@ -10,6 +10,7 @@ import { ExchangeRateErrors } from '../exchange-rates/exchange-rates.errors';
 import { CreateSpendDto, RecodeSpendDto, UpdateSpendDto } from './dto/spend-input.dto';
 import { ListSpendsQuery, PaySpendDto } from './dto/spend-query.dto';
 import { SpendResponseDto } from './dto/spend-response.dto';
+import { COMPUTED_SPEND_PROBLEMS } from './computed-spend-problems';
 import { SpendErrors } from './spends.errors';
 import { SpendsService } from './spends.service';
 import { CreateSpend } from './use-cases/create-spend';
@@ -24,13 +25,6 @@ const RATE_MISSING = [
 const BAD_REFERENCE = [
   SpendErrors.INVALID_REFERENCE,
   'category_id must name an active category of this organization',
-] as const;
-const COMPUTED = [
-  [SpendErrors.AMOUNT_IS_COMPUTED, "A mileage spend's amount is computed from the mileage rate"],
-  [
-    SpendErrors.NO_MILEAGE_RATE,
-    'No car rate per km is in force on 2026-03-02; an admin adds one at POST /organization/mileage-rates',
-  ],
 ] as const;
 const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, "Only the spend's owner may do this"] as const;
 
@@ -54,7 +48,7 @@ export class SpendsController {
   })
   @ApiCreatedResponse({ type: SpendResponseDto })
   @ApiValidation()
-  @ApiProblems(RATE_MISSING, BAD_REFERENCE, ...COMPUTED)
+  @ApiProblems(RATE_MISSING, BAD_REFERENCE, ...COMPUTED_SPEND_PROBLEMS)
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateSpendDto): Promise<SpendResponseDto> {
     return this.spends.respondCreated(await this.createSpend.execute(actor, dto));
   }
@@ -100,7 +94,7 @@ export class SpendsController {
     [SpendErrors.SPEND_NOT_EDITABLE, 'A spend is editable while draft or rejected; this one is approved'],
     RATE_MISSING,
     BAD_REFERENCE,
-    ...COMPUTED,
+    ...COMPUTED_SPEND_PROBLEMS,
   )
   async update(
     @CurrentActor() actor: Actor,

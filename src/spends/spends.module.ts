@@ -14,8 +14,10 @@ import { SpendPaymentsRepository } from './spend-payments.repository';
 import { SpendsRepository } from './spends.repository';
 import { SpendsService } from './spends.service';
 import { ApprovalOutcome } from './use-cases/approval-outcome';
+import { ComputedPricing } from './use-cases/computed-pricing';
 import { CreateSpend } from './use-cases/create-spend';
 import { MileagePricing } from './use-cases/mileage-pricing';
+import { PerDiemPricing } from './use-cases/per-diem-pricing';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
@@ -44,7 +46,9 @@ import { Submission } from './use-cases/submission';
     SpendsRepository,
     SpendAccess,
     SpendFields,
+    ComputedPricing,
     MileagePricing,
+    PerDiemPricing,
     PolicyCheck,
     Submission,
     CreateSpend,

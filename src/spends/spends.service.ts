@@ -95,6 +95,8 @@ export class SpendsService {
         vendorId: null,
         merchant: null,
         description: null,
+        // Set, not left out: an unset computation would read as a computed spend (no receipt needed).
+        computation: null,
         systemFlags: [],
         flags: [],
         receiptCount: 0,

@@ -11,6 +11,10 @@ export const API_TAGS: TagObject[] = [
   { name: 'Categories', description: 'Spend categories' },
   { name: 'Vendors', description: 'Vendors spends are paid to' },
   { name: 'Mileage rates', description: 'What the organization pays per km or mile, by vehicle type and date range' },
+  {
+    name: 'Per diem rates',
+    description: 'What the organization pays per day of a trip, by country or city and date range, less meals provided',
+  },
   { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
   { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
   { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },

@@ -19,6 +19,7 @@ const facts = (overrides: Partial<SpendFacts> = {}): SpendFacts => ({
   weekday: 'tuesday',
   days_since_spend: 3,
   distance: 0,
+  per_diem_days: 0,
   flags: [],
   ...overrides,
 });
@@ -121,6 +122,21 @@ describe('evaluate', () => {
       rule_id: 'r1',
       reason: 'amount 650 > 500 and category "Travel" = "travel"',
     });
+  });
+
+  it('tests per_diem_days, the days of a per diem trip (0 for any other spend), and the per_diem source', () => {
+    const longTrips = policy([
+      {
+        condition: { per_diem_days_gte: 5, source_eq: 'per_diem' },
+        action: { type: 'require_approval', approver: 'manager' },
+      },
+    ]);
+    expect(validateRules(longTrips.rules).problems).toEqual([]);
+    const long = evaluate([longTrips], facts({ source: 'per_diem', per_diem_days: 5 }));
+    expect(long.decision).toBe('pending_approval');
+    expect(long.matched_rules[0].reason).toBe('per_diem_days 5 ≥ 5 and source "per_diem" = "per_diem"');
+    expect(evaluate([longTrips], facts({ source: 'per_diem', per_diem_days: 4 })).decision).toBe('approved');
+    expect(evaluate([longTrips], facts()).decision).toBe('approved');
   });
 
   it('lets a block win over everything, with its message', () => {

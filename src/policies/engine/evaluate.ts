@@ -24,6 +24,8 @@ export interface SpendFacts {
   days_since_spend: number;
   /** A mileage spend's distance in km (miles converted); 0 for every other spend. */
   distance: number;
+  /** A per diem spend's number of days (full and partial); 0 for every other spend. */
+  per_diem_days: number;
   flags: string[];
 }
 

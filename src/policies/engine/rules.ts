@@ -7,7 +7,7 @@ export const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 
 export type Operator = (typeof OPERATORS)[number];
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export const SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage'] as const;
+export const SOURCES = ['manual', 'ocr', 'import', 'card', 'mileage', 'per_diem'] as const;
 export const USER_ROLES = ['employee', 'manager', 'finance', 'admin'] as const;
 
 export type FieldKind = 'number' | 'string' | 'id' | 'boolean' | 'list';
@@ -25,6 +25,7 @@ export const FIELDS = {
   amount: 'number',
   days_since_spend: 'number',
   distance: 'number',
+  per_diem_days: 'number',
   currency: 'string',
   category: 'string',
   merchant: 'string',

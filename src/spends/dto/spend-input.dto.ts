@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
+  IsISO31661Alpha2,
   IsDefined,
   IsIn,
   IsNumber,
@@ -17,12 +22,14 @@ import {
 import { IsCalendarDate } from '../../common/dates.validators';
 import { IsCurrencyCode, IsMoneyAmount } from '../../common/money/money.validators';
 import { DISTANCE_UNITS, DistanceUnit, VEHICLE_TYPES, VehicleType } from '../../rates/mileage-rate';
-import { SPEND_SOURCES, SpendSource } from '../spend.entity';
+import { Meal, MEALS } from '../../rates/per-diem-rate';
+import { isComputedSource, SPEND_SOURCES, SpendSource } from '../spend.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const nullable = (_: object, value: unknown) => value !== null && value !== undefined;
 
-const typedByHand = (spend: { source?: string }) => spend.source !== 'mileage';
+const typedByHand = (spend: { source?: string }) => !isComputedSource(spend.source);
+const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 /** A trip priced from the organization's mileage rate in force on spend_date. */
 export class MileageInputDto {
@@ -41,13 +48,72 @@ export class MileageInputDto {
   unit: DistanceUnit;
 }
 
+/** The meals provided (by a hotel, a host) on one day of a per diem trip. */
+export class MealsProvidedDto {
+  @ApiProperty({ format: 'date', example: '2026-03-03', description: 'A day of the trip' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiProperty({ enum: MEALS, isArray: true, example: ['breakfast'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(MEALS, { each: true, message: `each value must be one of ${MEALS.join(', ')}` })
+  meals: Meal[];
+}
+
+/** A business trip priced from the organization's per diem rates in force on each of its days. */
+export class PerDiemInputDto {
+  @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2 country code of the destination' })
+  @Transform(upper)
+  @IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code such as DE' })
+  country: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'Berlin',
+    maxLength: 100,
+    description: "The city, whose own rate wins over the country's on the days it applies",
+  })
+  @ValidateIf(nullable)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  city?: string | null;
+
+  @ApiProperty({ format: 'date', example: '2026-03-02', description: 'First day of the trip (a travel day)' })
+  @IsCalendarDate()
+  start_date: string;
+
+  @ApiProperty({
+    format: 'date',
+    example: '2026-03-05',
+    description: "Last day of the trip (a travel day), at most 92 days after the first; it is the spend's spend_date",
+  })
+  @IsCalendarDate()
+  end_date: string;
+
+  @ApiPropertyOptional({
+    type: [MealsProvidedDto],
+    example: [{ date: '2026-03-03', meals: ['breakfast'] }],
+    description: 'Days on which meals were provided, each day listed once; each meal takes its percent off that day',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(92)
+  @ValidateNested({ each: true })
+  @Type(() => MealsProvidedDto)
+  meals_provided?: MealsProvidedDto[];
+}
+
 export class CreateSpendDto {
   @ApiProperty({
     example: '123.45',
     required: false,
     oneOf: [{ type: 'string' }, { type: 'number' }],
     description:
-      'Decimal with at most the currency\'s minor digits ("1200" for JPY); a string keeps every digit. Required, except with source mileage, where it is computed and sending it is 422 AMOUNT_IS_COMPUTED',
+      'Decimal with at most the currency\'s minor digits ("1200" for JPY); a string keeps every digit. Required, except with source mileage or per_diem, where it is computed and sending it is 422 AMOUNT_IS_COMPUTED',
   })
   @ValidateIf(typedByHand)
   @IsMoneyAmount('currency')
@@ -56,7 +122,7 @@ export class CreateSpendDto {
   @ApiProperty({
     example: 'EUR',
     required: false,
-    description: "ISO-4217 code. Required, except with source mileage (the rate's currency)",
+    description: "ISO-4217 code. Required, except with source mileage or per_diem (the rate's currency)",
   })
   @ValidateIf(typedByHand)
   @IsCurrencyCode()
@@ -75,7 +141,34 @@ export class CreateSpendDto {
   @Type(() => MileageInputDto)
   mileage?: MileageInputDto;
 
-  @ApiProperty({ format: 'date', example: '2026-03-02' })
+  @ApiPropertyOptional({
+    type: PerDiemInputDto,
+    example: {
+      country: 'DE',
+      city: 'Berlin',
+      start_date: '2026-03-02',
+      end_date: '2026-03-05',
+      meals_provided: [{ date: '2026-03-03', meals: ['breakfast'] }],
+    },
+    description: 'Required with source per_diem, refused otherwise',
+  })
+  @ValidateIf(
+    (spend: { source?: string; per_diem?: unknown }) => spend.source === 'per_diem' || spend.per_diem !== undefined,
+  )
+  @IsDefined({ message: 'is required with source per_diem' })
+  @ValidateNested()
+  @Type(() => PerDiemInputDto)
+  per_diem?: PerDiemInputDto;
+
+  @ApiProperty({
+    format: 'date',
+    example: '2026-03-02',
+    required: false,
+    description: "Required, except with source per_diem, where it is the trip's end_date (omit it, or send that day)",
+  })
+  @ValidateIf(
+    (spend: { source?: string; spend_date?: unknown }) => spend.source !== 'per_diem' || spend.spend_date !== undefined,
+  )
   @IsCalendarDate()
   spend_date: string;
 

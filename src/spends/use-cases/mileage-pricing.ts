@@ -3,32 +3,26 @@ import { EntityManager } from 'typeorm';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { VehicleType } from '../../rates/mileage-rate';
 import { MileageRatesService } from '../../rates/mileage-rates.service';
-import { CreateSpendDto, MileageInputDto } from '../dto/spend-input.dto';
-import { Spend } from '../spend.entity';
+import { MileageInputDto } from '../dto/spend-input.dto';
+import { MileageComputation, Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
+import type { PricedSpend } from './computed-pricing';
 
 const KM_PER_MILE = 1.609344;
 
 /**
  * Prices a mileage spend from the organization's rate in force on its spend_date: amount =
- * distance × rate, rounded half up to the minor unit. The amount and currency are never typed
- * by hand; the spend keeps what it was priced from (its `computation`).
+ * distance × rate, rounded half up to the minor unit. Called by ComputedPricing, which refuses
+ * a typed amount and stores the result.
  */
 @Injectable()
 export class MileagePricing {
   constructor(private readonly rates: MileageRatesService) {}
 
-  async apply(tx: EntityManager, spend: Spend, fields: Partial<CreateSpendDto>): Promise<void> {
-    for (const field of ['amount', 'currency'] as const) {
-      if (fields[field] !== undefined) {
-        throw SpendErrors.AMOUNT_IS_COMPUTED(`A mileage spend's ${field} is computed from the mileage rate`, {
-          errors: [{ field, message: 'must not be sent with source mileage: it is computed from the mileage rate' }],
-        });
-      }
-    }
-    const previous = spend.computation;
+  async price(tx: EntityManager, spend: Spend, sent: MileageInputDto | undefined): Promise<PricedSpend> {
+    const previous = spend.computation?.kind === 'mileage' ? spend.computation : null;
     const input: Pick<MileageInputDto, 'vehicle_type' | 'distance' | 'unit'> | undefined =
-      fields.mileage ??
+      sent ??
       (previous
         ? { vehicle_type: previous.vehicle_type as VehicleType, distance: previous.distance, unit: previous.unit }
         : undefined);
@@ -47,14 +41,7 @@ export class MileagePricing {
     const hundredths = BigInt(Math.round(input.distance * 100));
     // rate is in 1/1000 minor units per unit, distance in 1/100 units: divide by 100 000, half up.
     const amount = (hundredths * BigInt(rate.rateMilliMinor) + 50_000n) / 100_000n;
-    if (amount <= 0n) {
-      throw SpendErrors.INVALID_AMOUNT('The trip is too short to pay anything at this rate', {
-        errors: [{ field: 'mileage.distance', message: 'prices at 0' }],
-      });
-    }
-    spend.amountMinor = amount.toString();
-    spend.currency = rate.currency;
-    spend.computation = {
+    const computation: MileageComputation = {
       kind: 'mileage',
       vehicle_type: input.vehicle_type,
       distance: input.distance,
@@ -65,6 +52,13 @@ export class MileagePricing {
       rate_valid_from: rate.validFrom,
       currency: rate.currency,
       amount_minor: amount.toString(),
+    };
+    return {
+      amountMinor: amount,
+      currency: rate.currency,
+      computation,
+      zeroField: 'mileage.distance',
+      zeroMessage: 'The trip is too short to pay anything at this rate',
     };
   }
 }

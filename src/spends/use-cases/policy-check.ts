@@ -76,11 +76,12 @@ export class PolicyCheck {
       user_role: owner?.role ?? 'employee',
       source: spend.source,
       // A computed spend's evidence is the rate table: it never waits for a receipt.
-      has_receipt: spend.receiptCount > 0 || spend.computation !== null,
+      has_receipt: spend.receiptCount > 0 || Boolean(spend.computation),
       receipt_verified: spend.receiptVerified,
       weekday: weekdayOf(spend.spendDate),
       days_since_spend: daysBetween(spend.spendDate, todayUtc()),
-      distance: spend.computation?.distance_km ?? 0,
+      distance: spend.computation?.kind === 'mileage' ? spend.computation.distance_km : 0,
+      per_diem_days: spend.computation?.kind === 'per_diem' ? spend.computation.day_count : 0,
       flags: spend.systemFlags,
     };
   }

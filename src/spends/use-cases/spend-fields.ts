@@ -9,9 +9,9 @@ import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.servic
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { Directory } from '../../users/directory';
 import { CreateSpendDto, RecodeSpendDto } from '../dto/spend-input.dto';
-import { Spend } from '../spend.entity';
+import { isComputedSource, Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
-import { MileagePricing } from './mileage-pricing';
+import { ComputedPricing } from './computed-pricing';
 
 /** Spends may be dated a day ahead (time zones), never later. */
 const MAX_DAYS_AHEAD = 1;
@@ -27,7 +27,7 @@ export class SpendFields {
     private readonly directory: Directory,
     private readonly organizations: OrganizationsService,
     private readonly rates: ExchangeRatesService,
-    private readonly mileage: MileagePricing,
+    private readonly computed: ComputedPricing,
   ) {}
 
   async apply(tx: EntityManager, spend: Spend, fields: Partial<CreateSpendDto>): Promise<void> {
@@ -58,22 +58,25 @@ export class SpendFields {
     ] as const) {
       if (fields[field] !== undefined) (spend as unknown as Record<string, unknown>)[property] = fields[field];
     }
-    if (spend.source === 'mileage') {
-      await this.mileage.apply(tx, spend, fields);
+    if (isComputedSource(spend.source)) {
+      await this.computed.apply(tx, spend, spend.source, fields);
       await this.convert(tx, spend);
       return;
     }
-    if (fields.mileage !== undefined) {
-      throw CommonErrors.VALIDATION_FAILED('mileage is only for source mileage', {
-        errors: [{ field: 'mileage', message: 'is only accepted with source mileage' }],
-      });
+    for (const field of ['mileage', 'per_diem'] as const) {
+      if (fields[field] !== undefined) {
+        throw CommonErrors.VALIDATION_FAILED(`${field} is only for source ${field}`, {
+          errors: [{ field, message: `is only accepted with source ${field}` }],
+        });
+      }
     }
-    if (spend.computation !== null) {
-      // No longer a mileage spend: its amount is the client's again.
+    if (spend.computation) {
+      // No longer a computed spend: its amount is the client's again.
+      const was = spend.computation.kind;
       spend.computation = null;
       if (fields.amount === undefined) {
         throw CommonErrors.VALIDATION_FAILED('Send amount and currency when a spend stops being computed', {
-          errors: [{ field: 'amount', message: 'is required when source changes from mileage' }],
+          errors: [{ field: 'amount', message: `is required when source changes from ${was}` }],
         });
       }
     }

@@ -1,0 +1,18 @@
+import { SpendErrors } from './spends.errors';
+
+/** What pricing a computed spend (mileage, per diem) can refuse, as the OpenAPI document shows it. */
+export const COMPUTED_SPEND_PROBLEMS = [
+  [SpendErrors.AMOUNT_IS_COMPUTED, "A mileage spend's amount is computed from the mileage rate"],
+  [
+    SpendErrors.NO_MILEAGE_RATE,
+    'No car rate per km is in force on 2026-03-02; an admin adds one at POST /organization/mileage-rates',
+  ],
+  [
+    SpendErrors.NO_PER_DIEM_RATE,
+    'No per diem rate for DE/Berlin or DE is in force on 2026-03-02; an admin adds one at POST /organization/per-diem-rates',
+  ],
+  [
+    SpendErrors.PER_DIEM_CURRENCY_MIXED,
+    'The per diem rates in force over the trip are in EUR and CHF; file each part of the trip as its own spend',
+  ],
+] as const;
