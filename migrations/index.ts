@@ -26,6 +26,7 @@ import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects'
 import { MileageRates1733875200200 } from './1733875200200-MileageRates';
 import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
 import { PayeeBankAccounts1733875200300 } from './1733875200300-PayeeBankAccounts';
+import { ExpenseReports1733875200400 } from './1733875200400-ExpenseReports';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   MileageRates1733875200200,
   MileageSpends1733875200201,
   PayeeBankAccounts1733875200300,
+  ExpenseReports1733875200400,
 ];

@@ -251,10 +251,15 @@ export const SPENDS_ASSIGNED_TO = {
 
 const INSERT_COLUMNS = 14;
 export function insertChainStatement(steps: number) {
-  const rows = Array.from({ length: steps }, (_, i) => `(${placeholders(INSERT_COLUMNS, i * INSERT_COLUMNS + 1)})`);
+  // expense_report_id is derived from the row's subject (as spend_id could be): the typed
+  // reference of an expense report's steps, without a value of its own to pass.
+  const rows = Array.from({ length: steps }, (_, i) => {
+    const first = i * INSERT_COLUMNS + 1;
+    return `(${placeholders(INSERT_COLUMNS, first)}, CASE WHEN $${first + 1}::text = 'expense_report' THEN $${first + 2}::uuid END)`;
+  });
   return {
     name: `approvals.insert_chain_${steps}`,
-    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id)
+    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, expense_report_id)
            VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at`,
   };
 }

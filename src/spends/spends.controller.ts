@@ -31,6 +31,10 @@ const COMPUTED = [
     'No car rate per km is in force on 2026-03-02; an admin adds one at POST /organization/mileage-rates',
   ],
 ] as const;
+const IN_REPORT = [
+  SpendErrors.SPEND_IN_EXPENSE_REPORT,
+  'This spend is a line of expense report 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d; it is submitted with its report (or removed from it first)',
+] as const;
 const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, "Only the spend's owner may do this"] as const;
 
 @ApiTags('Spends')
@@ -141,6 +145,7 @@ export class SpendsController {
     NOT_FOUND,
     NOT_OWNER,
     [SpendErrors.SPEND_NOT_SUBMITTABLE, 'Drafts and rejected spends can be submitted; this one is pending_approval'],
+    IN_REPORT,
     RATE_MISSING,
   )
   async submit(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
@@ -156,7 +161,12 @@ export class SpendsController {
   })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'])
+  @ApiProblems(
+    NOT_FOUND,
+    NOT_OWNER,
+    [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'],
+    IN_REPORT,
+  )
   async cancel(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.cancel(actor, id));
   }
@@ -171,6 +181,7 @@ export class SpendsController {
     NOT_FOUND,
     [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'],
     [SpendErrors.SPEND_NOT_PAYABLE, 'Only approved spends can be paid; this one is pending_approval'],
+    IN_REPORT,
   )
   async pay(
     @CurrentActor() actor: Actor,

@@ -12,5 +12,6 @@ export const SpendErrors = defineErrors({
   INVALID_AMOUNT: { status: 422, title: 'Invalid amount' },
   AMOUNT_IS_COMPUTED: { status: 422, title: 'The amount of a computed spend cannot be typed' },
   NO_MILEAGE_RATE: { status: 422, title: 'No mileage rate in force on the spend date' },
+  SPEND_IN_EXPENSE_REPORT: { status: 409, title: 'Spend is a line of an expense report' },
   SPEND_CLOSED: { status: 409, title: 'Spend takes no more receipts' },
 });

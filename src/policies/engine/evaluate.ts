@@ -24,6 +24,15 @@ export interface SpendFacts {
   days_since_spend: number;
   /** A mileage spend's distance in km (miles converted); 0 for every other spend. */
   distance: number;
+  /**
+   * Set only while a spend is evaluated as a line of an expense report: the report's total in
+   * the base currency, its days (starts_on to ends_on, both counted) and its number of lines.
+   * Absent for a spend on its own, where a comparison with them never holds (only `ne` and
+   * `not_in` do, as for any absent value).
+   */
+  report_total?: number;
+  report_days?: number;
+  report_spend_count?: number;
   flags: string[];
 }
 
