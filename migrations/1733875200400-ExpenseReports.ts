@@ -26,6 +26,7 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
           CHECK (status IN ('draft', 'submitted', 'approved', 'partly_approved', 'rejected', 'paid')),
         approval_round integer NOT NULL DEFAULT 0,
         policy_evaluation jsonb,
+        line_rejections jsonb NOT NULL DEFAULT '{}',
         submitted_at timestamptz,
         decided_at timestamptz,
         paid_at timestamptz,
@@ -42,7 +43,9 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
     await q.query(
       `CREATE INDEX expense_reports_org_user_idx ON expense_reports (organization_id, user_id, starts_on DESC, id DESC)`,
     );
-    await q.query(`CREATE INDEX expense_reports_org_starts_idx ON expense_reports (organization_id, starts_on DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX expense_reports_org_starts_idx ON expense_reports (organization_id, starts_on DESC, id DESC)`,
+    );
 
     await q.query(`ALTER TABLE spends ADD COLUMN expense_report_id uuid`);
     await q.query(
@@ -74,7 +77,9 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DELETE FROM notifications WHERE type IN (${quoted(REPORT_TYPES)}) OR entity_type = 'expense_report'`);
+    await q.query(
+      `DELETE FROM notifications WHERE type IN (${quoted(REPORT_TYPES)}) OR entity_type = 'expense_report'`,
+    );
     await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_entity_type_check`);
     await q.query(
       `ALTER TABLE notifications ADD CONSTRAINT notifications_entity_type_check CHECK (entity_type IN ('spend', 'approval', 'receipt'))`,

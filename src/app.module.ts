@@ -20,6 +20,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
 import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
+import { ExpenseReportsModule } from './expense-reports/expense-reports.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
@@ -62,6 +63,7 @@ export class AppModule {
         PoliciesModule,
         ApprovalsModule,
         SpendsModule,
+        ExpenseReportsModule,
         ReceiptsModule,
         NotificationsModule,
         ReportsModule,

@@ -52,6 +52,15 @@ export class NotificationSubjects {
     return row ? toSpendFacts(row) : null;
   }
 
+  /** An expense report's owner and title (read-only, as spends are read: notifications sit beside the workflow). */
+  async expenseReport(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReportFacts | null> {
+    const [row] = await runSql<{ id: string; user_id: string; title: string }>(tx, EXPENSE_REPORT, [
+      organizationId,
+      id,
+    ]);
+    return row ? { id: row.id, ownerId: row.user_id, title: row.title } : null;
+  }
+
   async approval(tx: EntityManager, organizationId: string, approvalId: string): Promise<ApprovalFacts | null> {
     const [row] = await runSql<ApprovalRow>(tx, APPROVAL, [organizationId, approvalId]);
     return row ? toApprovalFacts(row) : null;
@@ -152,6 +161,17 @@ const toReceiptFacts = (row: ReceiptRow): ReceiptFacts => ({
   verified: row.verified,
   flags: row.flags,
 });
+
+export interface ExpenseReportFacts {
+  id: string;
+  ownerId: string;
+  title: string;
+}
+
+const EXPENSE_REPORT: Statement = {
+  name: 'notifications.subject_expense_report',
+  text: 'SELECT id, user_id, title FROM expense_reports WHERE organization_id = $1 AND id = $2',
+};
 
 const SPEND: Statement = {
   name: 'notifications.subject_spend',

@@ -8,9 +8,11 @@ export const NOTIFICATION_TYPES = [
   'spend.paid',
   'receipt.processed',
   'receipt.failed',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-export type NotificationEntityType = 'spend' | 'approval' | 'receipt';
+export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'expense_report';
 /**
  * `none`: no e-mail (SMTP not configured, or the recipient opted out); `pending`: queued;
  * `sent`; `skipped`: the recipient opted out or was deactivated before it went; `failed`:

@@ -11,6 +11,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'spend.cancelled',
   'approval.assigned',
   'receipt.processed',
+  'expense_report.submitted',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const satisfies readonly OutboxTopic[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

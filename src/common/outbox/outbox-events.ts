@@ -7,6 +7,13 @@ type SpendEvent = {
   user_id: string;
 };
 
+/** What every event about an expense report says. */
+type ExpenseReportEvent = {
+  expense_report_id: string;
+  /** The report's owner. */
+  user_id: string;
+};
+
 /**
  * Every outbox topic and the payload its producers write: the one place both sides of a topic
  * are typed from. `OutboxService.enqueue` takes the payload of the topic it is given, and a
@@ -20,6 +27,9 @@ export interface OutboxEvents {
   'spend.blocked': SpendEvent & { status: string; message: string | null };
   'spend.paid': SpendEvent & { reference: string | null };
   'spend.cancelled': SpendEvent;
+  'expense_report.submitted': ExpenseReportEvent & { status: string };
+  'expense_report.approved': ExpenseReportEvent & { status: string; comment: string | null };
+  'expense_report.rejected': ExpenseReportEvent & { comment: string | null };
   'approval.assigned': {
     approval_id: string;
     /** Absent from rows written before approvals decided subjects other than spends. */
@@ -113,6 +123,9 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'spend.blocked': spendEvent(optionalText('message')),
   'spend.paid': spendEvent(optionalText('reference')),
   'spend.cancelled': spendEvent(),
+  'expense_report.submitted': [uuid('expense_report_id')],
+  'expense_report.approved': [uuid('expense_report_id'), optionalText('comment')],
+  'expense_report.rejected': [uuid('expense_report_id'), optionalText('comment')],
   'approval.assigned': [uuid('approval_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],

@@ -14,6 +14,10 @@ export const API_TAGS: TagObject[] = [
   { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
   { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
   { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },
+  {
+    name: 'Expense reports',
+    description: 'Trips: spends grouped, submitted and approved as a whole; line rejections, summaries, exports',
+  },
   { name: 'Receipts', description: 'Receipt files and what OCR read from them' },
   { name: 'Approvals', description: 'Approval steps assigned to the caller, and decisions on them' },
   { name: 'Notifications', description: 'In-app notifications of the caller' },

@@ -19,7 +19,7 @@ export class NotificationResponseDto {
   })
   body: string;
   @ApiProperty({
-    enum: ['spend', 'approval', 'receipt'],
+    enum: ['spend', 'approval', 'receipt', 'expense_report'],
     example: 'spend',
     description: 'What the notification is about',
   })

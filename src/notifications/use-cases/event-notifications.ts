@@ -7,6 +7,7 @@ import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
 import {
   approvalAssignedText,
+  expenseReportDecidedText,
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
@@ -24,6 +25,8 @@ export const NOTIFIED_TOPICS = [
   'spend.blocked',
   'spend.paid',
   'receipt.processed',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const satisfies readonly OutboxTopic[];
 type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
@@ -103,6 +106,9 @@ export class EventNotifications implements OnModuleInit {
         );
       case 'receipt.processed':
         return this.receiptProcessed(tx, organizationId, payload);
+      case 'expense_report.approved':
+      case 'expense_report.rejected':
+        return this.reportDecided(tx, organizationId, topic, payload);
       default:
         return [];
     }
@@ -121,6 +127,30 @@ export class EventNotifications implements OnModuleInit {
     const [owner] = await this.subjects.users(tx, organizationId, [spend.ownerId]);
     if (!owner) return [];
     return [{ recipient: owner, type, text: write(spend), entityType: 'spend', entityId: spend.id }];
+  }
+
+  /** The report's owner hears how it was decided. */
+  private async reportDecided(
+    tx: EntityManager,
+    organizationId: string,
+    topic: 'expense_report.approved' | 'expense_report.rejected',
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
+    const reportId = uuid(payload.expense_report_id);
+    const report = reportId ? await this.subjects.expenseReport(tx, organizationId, reportId) : null;
+    if (!report) return [];
+    const [owner] = await this.subjects.users(tx, organizationId, [report.ownerId]);
+    if (!owner) return [];
+    const status = topic === 'expense_report.rejected' ? 'rejected' : (text(payload.status) ?? 'approved');
+    return [
+      {
+        recipient: owner,
+        type: topic,
+        text: expenseReportDecidedText(report, status, text(payload.comment)),
+        entityType: 'expense_report',
+        entityId: report.id,
+      },
+    ];
   }
 
   /**

@@ -110,7 +110,8 @@ export class SpendResponseDto {
     nullable: true,
     type: String,
     example: null,
-    description: 'The expense report the spend is a line of; such a spend is submitted, decided and paid with its report',
+    description:
+      'The expense report the spend is a line of; such a spend is submitted, decided and paid with its report',
   })
   expense_report_id: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;

@@ -55,7 +55,8 @@ export class EventFanout implements OnModuleInit {
 
   /** The webhook event of this outbox row, made on first use. */
   private async event(tx: EntityManager, job: OutboxJob<WebhookEventType>, occurredAt: Date): Promise<string> {
-    const { spend_id: spendId, sequence, ...facts } = job.payload;
+    // Expense-report events name no spend: their data is the payload's facts, `spend` null.
+    const { spend_id: spendId, sequence, ...facts } = job.payload as typeof job.payload & { spend_id?: unknown };
     const spend = typeof spendId === 'string' && isUUID(spendId) ? spendId : null;
     const data = { ...facts, spend: spend ? await this.spendSnapshot(tx, job.organizationId, spend) : null };
     return this.events.eventOf(tx, {
