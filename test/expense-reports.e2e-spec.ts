@@ -103,6 +103,18 @@ describe('Expense reports: lifecycle', () => {
     expect((await t.as(employee).get(`/spends/${a}`).expect(200)).body.approvals).toEqual([]);
 
     const step = await pendingStep(created.id);
+    await eventually(async () => {
+      const inbox = (await t.as(manager).get('/notifications').expect(200)).body;
+      expect(inbox.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            type: 'approval.assigned',
+            entity_id: step.id,
+            title: 'Approval needed: expense report Berlin workshop',
+          }),
+        ]),
+      );
+    });
     const decided = await decide(manager, step.id, true);
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({ subject_type: 'expense_report', subject_status: 'approved' });

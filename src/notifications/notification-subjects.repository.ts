@@ -19,6 +19,8 @@ export interface SpendFacts extends SpendSubject {
 export interface ApprovalFacts {
   /** Null when the step decides another subject than a spend (an expense report, an advance). */
   spendId: string | null;
+  /** Set when the step decides an expense report. */
+  expenseReportId: string | null;
   step: number;
   status: string;
   approverUserId: string | null;
@@ -54,11 +56,11 @@ export class NotificationSubjects {
 
   /** An expense report's owner and title (read-only, as spends are read: notifications sit beside the workflow). */
   async expenseReport(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReportFacts | null> {
-    const [row] = await runSql<{ id: string; user_id: string; title: string }>(tx, EXPENSE_REPORT, [
+    const [row] = await runSql<{ id: string; user_id: string; title: string; owner_name: string }>(tx, EXPENSE_REPORT, [
       organizationId,
       id,
     ]);
-    return row ? { id: row.id, ownerId: row.user_id, title: row.title } : null;
+    return row ? { id: row.id, ownerId: row.user_id, ownerName: row.owner_name, title: row.title } : null;
   }
 
   async approval(tx: EntityManager, organizationId: string, approvalId: string): Promise<ApprovalFacts | null> {
@@ -124,6 +126,7 @@ const toSpendFacts = (row: SpendRow): SpendFacts => ({
 
 interface ApprovalRow {
   spend_id: string;
+  expense_report_id: string | null;
   step: number;
   status: string;
   approver_user_id: string | null;
@@ -133,6 +136,7 @@ interface ApprovalRow {
 
 const toApprovalFacts = (row: ApprovalRow): ApprovalFacts => ({
   spendId: row.spend_id,
+  expenseReportId: row.expense_report_id,
   step: row.step,
   status: row.status,
   approverUserId: row.approver_user_id,
@@ -165,12 +169,15 @@ const toReceiptFacts = (row: ReceiptRow): ReceiptFacts => ({
 export interface ExpenseReportFacts {
   id: string;
   ownerId: string;
+  ownerName: string;
   title: string;
 }
 
 const EXPENSE_REPORT: Statement = {
   name: 'notifications.subject_expense_report',
-  text: 'SELECT id, user_id, title FROM expense_reports WHERE organization_id = $1 AND id = $2',
+  text: `SELECT r.id, r.user_id, r.title, u.full_name AS owner_name FROM expense_reports r
+         JOIN users u ON u.organization_id = r.organization_id AND u.id = r.user_id
+         WHERE r.organization_id = $1 AND r.id = $2`,
 };
 
 const SPEND: Statement = {
@@ -186,7 +193,7 @@ const SPEND: Statement = {
 
 const APPROVAL: Statement = {
   name: 'notifications.subject_approval',
-  text: `SELECT spend_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
+  text: `SELECT spend_id, expense_report_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
 };
 
 const REJECTED_BY: Statement = {

@@ -91,6 +91,18 @@ export function spendApprovedText(spend: SpendSubject, comment: string | null): 
   ]);
 }
 
+export function reportApprovalText(
+  report: { title: string },
+  ownerName: string,
+  step: { number: number; role: 'finance' | 'admin' | null; note: string | null },
+): NotificationText {
+  return finish(clip(`Approval needed: expense report ${report.title}`, TITLE_MAX), [
+    `${ownerName} submitted the expense report “${clip(report.title, 200)}”, and it waits for your approval (step ${step.number}).`,
+    step.role && `The step is assigned to the ${step.role} role; anyone holding it may decide.`,
+    step.note && `Note: ${clip(step.note, 500)}.`,
+  ]);
+}
+
 /** An expense report decided: approved, partly approved (some lines rejected) or rejected. */
 export function expenseReportDecidedText(
   report: { title: string },

@@ -11,6 +11,7 @@ import {
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
+  reportApprovalText,
   spendApprovedText,
   spendBlockedText,
   spendPaidText,
@@ -167,29 +168,36 @@ export class EventNotifications implements OnModuleInit {
     const approvalId = uuid(payload.approval_id);
     if (!approvalId) return [];
     const approval = await this.subjects.approval(tx, organizationId, approvalId);
-    if (!approval || approval.status !== 'pending' || !approval.spendId) return [];
-    const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
-    if (!spend) return [];
+    if (!approval || approval.status !== 'pending') return [];
+    const step = { number: approval.step, role: approval.approverRole, note: approval.note };
+    let ownerId: string;
+    let message: NotificationText;
+    if (approval.spendId) {
+      const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
+      if (!spend) return [];
+      ownerId = spend.ownerId;
+      message = approvalAssignedText(spend, step);
+    } else if (approval.expenseReportId) {
+      const report = await this.subjects.expenseReport(tx, organizationId, approval.expenseReportId);
+      if (!report) return [];
+      ownerId = report.ownerId;
+      message = reportApprovalText(report, report.ownerName, step);
+    } else {
+      return [];
+    }
     let recipients: Recipient[];
     if (approval.approverUserId) {
       recipients = await this.subjects.users(tx, organizationId, [approval.approverUserId]);
     } else if (approval.approverRole) {
       recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter(
-        (r) => r.id !== spend.ownerId,
+        (r) => r.id !== ownerId,
       );
       if (recipients.length === 0 && approval.approverRole !== 'admin') {
-        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter(
-          (r) => r.id !== spend.ownerId,
-        );
+        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter((r) => r.id !== ownerId);
       }
     } else {
       recipients = [];
     }
-    const message = approvalAssignedText(spend, {
-      number: approval.step,
-      role: approval.approverRole,
-      note: approval.note,
-    });
     return recipients.map((recipient) => ({
       recipient,
       type: 'approval.assigned',
