@@ -253,7 +253,7 @@ describe('Expense reports: refusals, lists and summary', () => {
       new RegExp(`^line,${hotel},2026-05-10,Hotel Lutetia,,200\\.00,EUR,220\\.00,USD,approved,[^,]*,hotel\\.jpg,`),
     );
     expect(rows[2]).toMatch(
-      new RegExp(`^line,${taxi},2026-05-11,G7 Taxi,,30\\.00,USD,30\\.00,USD,rejected,,,,,,,,,"Taxi, not a limousine"$`),
+      new RegExp(`^line,${taxi},2026-05-11,G7 Taxi,,30\\.00,USD,30\\.00,USD,rejected,,,,,,,,"Taxi, not a limousine"$`),
     );
     expect(rows[3]).toMatch(new RegExp(`^approval,.*,approved,,,1,1,${manager.id},${manager.id},`));
     expect(rows[4]).toBe('total,,,,,,,220.00,USD,partly_approved,,,,,,,,"total 250.00, rejected 30.00"');

@@ -12,7 +12,7 @@ import { SPEND_COLUMNS } from './spends.repository';
  */
 @Injectable()
 export class ReportLinesRepository {
-  /** The report's lines, row-locked, oldest spend_date first (the order of the summary). */
+  /** The report's lines, row-locked, oldest spend_date first, then as they were made (the order of the summary). */
   async lockLines(tx: EntityManager, organizationId: string, reportId: string): Promise<Spend[]> {
     return (await runSql<SpendRow>(tx, LOCK_LINES, [organizationId, reportId])).map(toSpend);
   }
@@ -38,13 +38,13 @@ export class ReportLinesRepository {
 const LOCK_LINES = {
   name: 'report_lines.lock_lines',
   text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.expense_report_id = $2
-         ORDER BY s.spend_date, s.id FOR UPDATE`,
+         ORDER BY s.spend_date, s.created_at, s.id FOR UPDATE`,
 };
 
 const LINES_OF = {
   name: 'report_lines.lines_of',
   text: `SELECT ${SPEND_COLUMNS} FROM spends s WHERE s.organization_id = $1 AND s.expense_report_id = ANY($2::uuid[])
-         ORDER BY s.spend_date, s.id`,
+         ORDER BY s.spend_date, s.created_at, s.id`,
 };
 
 const LOCK_SPENDS = {

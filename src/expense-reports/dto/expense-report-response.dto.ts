@@ -6,6 +6,75 @@ import { EXPENSE_REPORT_STATUSES } from '../expense-report.entity';
 
 const LINE_STATUSES = ['draft', 'pending_approval', 'approved', 'rejected', 'paid'];
 
+const APPROVER_EXAMPLE = {
+  step: 1,
+  requirement: 'manager',
+  user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e',
+  role: null,
+  note: null,
+};
+const MATCHED_RULE_EXAMPLE = {
+  policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+  policy_version: 1,
+  rule_id: 'big-trip',
+  priority: 1,
+  action: { type: 'require_approval', approver: 'finance' },
+  reason: 'report_total 2400 > 2000',
+};
+const REPORT_EVALUATION_EXAMPLE = {
+  decision: 'pending_approval',
+  matched_rules: [{ ...MATCHED_RULE_EXAMPLE, spend_id: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }],
+  flags: [],
+  approvers: [APPROVER_EXAMPLE],
+  report_total: '2400.00',
+  report_days: 3,
+  report_spend_count: 4,
+  evaluated_at: '2026-03-05T09:15:00.000Z',
+};
+const LINE_EVALUATION_EXAMPLE = {
+  decision: 'pending_approval',
+  matched_rules: [MATCHED_RULE_EXAMPLE],
+  flags: [],
+  awaiting_receipt: false,
+  block_message: null,
+  policies: [{ policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', version: 1 }],
+  approvers: [APPROVER_EXAMPLE],
+  evaluated_at: '2026-03-05T09:15:00.000Z',
+};
+const TOTALS_EXAMPLE = {
+  total: '2400.00',
+  approved_total: '2280.00',
+  rejected_total: '120.00',
+  base_currency: 'USD',
+  spend_count: 4,
+  receipt_count: 3,
+};
+const REPORT_EXAMPLE = {
+  id: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
+  organization_id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e',
+  title: 'Berlin customer workshop',
+  purpose: null,
+  starts_on: '2026-03-02',
+  ends_on: '2026-03-04',
+  trip: 'Berlin, DE',
+  status: 'partly_approved',
+  approval_round: 1,
+  total: '2400.00',
+  approved_total: '2280.00',
+  base_currency: 'USD',
+  spend_count: 4,
+  lines: [],
+  policy_evaluation: REPORT_EVALUATION_EXAMPLE,
+  approvals: [],
+  submitted_at: '2026-03-05T09:15:00.000Z',
+  decided_at: '2026-03-06T10:00:00.000Z',
+  paid_at: null,
+  payment_reference: null,
+  created_at: '2026-03-05T09:15:00.000Z',
+  updated_at: '2026-03-06T10:00:00.000Z',
+};
+
 /** One spend of a report, as the report shows it. */
 export class ExpenseReportLineDto {
   @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) spend_id: string;
@@ -22,28 +91,23 @@ export class ExpenseReportLineDto {
   @ApiProperty({ type: 'integer', example: 1 }) receipt_count: number;
 }
 
+/** A rule that matched on some line of the report, with the first line it matched on. */
+export class ReportMatchedRuleDto extends MatchedRuleDto {
+  @ApiProperty({ format: 'uuid', example: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c' }) spend_id: string;
+}
+
 /** What the policies said of the report as a whole at its last submission. */
 export class ReportEvaluationDto {
   @ApiProperty({ enum: ['approved', 'pending_approval'], example: 'pending_approval' }) decision: string;
   @ApiProperty({
-    type: [MatchedRuleDto],
-    example: [
-      {
-        policy_id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
-        policy_version: 1,
-        rule_id: 'big-trip',
-        priority: 1,
-        action: { type: 'require_approval', approver: 'finance' },
-        reason: 'report_total 2400 > 2000',
-        spend_id: '3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c',
-      },
-    ],
+    type: [ReportMatchedRuleDto],
+    example: REPORT_EVALUATION_EXAMPLE.matched_rules,
     description: 'Every rule that matched on some line, once, with `spend_id` the first line it matched on',
   })
-  matched_rules: Array<MatchedRuleDto & { spend_id: string }>;
+  matched_rules: ReportMatchedRuleDto[];
   @ApiProperty({ type: [String], example: ['duplicate_suspected'], description: 'Every flag of every line' })
   flags: string[];
-  @ApiProperty({ type: [EvaluatedApproverDto], example: [] }) approvers: EvaluatedApproverDto[];
+  @ApiProperty({ type: [EvaluatedApproverDto], example: [APPROVER_EXAMPLE] }) approvers: EvaluatedApproverDto[];
   @ApiProperty({ example: '2400.00', description: 'report_total as the policies saw it' }) report_total: string;
   @ApiProperty({ type: 'integer', example: 3 }) report_days: number;
   @ApiProperty({ type: 'integer', example: 4 }) report_spend_count: number;
@@ -70,7 +134,12 @@ export class ExpenseReportResponseDto {
   @ApiProperty({ example: 'USD' }) base_currency: string;
   @ApiProperty({ type: 'integer', example: 4 }) spend_count: number;
   @ApiProperty({ type: [ExpenseReportLineDto], example: [] }) lines: ExpenseReportLineDto[];
-  @ApiProperty({ type: ReportEvaluationDto, nullable: true, example: null })
+  @ApiProperty({
+    type: ReportEvaluationDto,
+    nullable: true,
+    example: REPORT_EVALUATION_EXAMPLE,
+    description: 'What the policies said of the report at its last submission; null before the first',
+  })
   policy_evaluation: ReportEvaluationDto | null;
   @ApiProperty({ type: [ApprovalResponseDto], example: [], description: 'Every step of every round' })
   approvals: ApprovalResponseDto[];
@@ -89,7 +158,12 @@ export class SummaryLineDto extends ExpenseReportLineDto {
   category_id: string | null;
   // A reference by name: receipts sit above spends and reports, and this module cannot import their DTO.
   @ApiProperty({ type: 'array', items: schemaRef('ReceiptResponseDto'), example: [] }) receipts: object[];
-  @ApiProperty({ type: PolicyEvaluationDto, nullable: true, example: null })
+  @ApiProperty({
+    type: PolicyEvaluationDto,
+    nullable: true,
+    example: LINE_EVALUATION_EXAMPLE,
+    description: "The line's own evaluation at the report's last submission",
+  })
   policy_evaluation: PolicyEvaluationDto | null;
   @ApiProperty({
     nullable: true,
@@ -111,10 +185,10 @@ export class SummaryTotalsDto {
 
 /** GET /expense-reports/{id}/summary: what a PDF would say, as JSON. */
 export class ExpenseReportSummaryDto {
-  @ApiProperty({ type: ExpenseReportResponseDto, example: { id: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d' } })
+  @ApiProperty({ type: ExpenseReportResponseDto, example: REPORT_EXAMPLE })
   report: ExpenseReportResponseDto;
   @ApiProperty({ type: [SummaryLineDto], example: [] }) lines: SummaryLineDto[];
-  @ApiProperty({ type: SummaryTotalsDto, example: { total: '2400.00', base_currency: 'USD' } })
+  @ApiProperty({ type: SummaryTotalsDto, example: TOTALS_EXAMPLE })
   totals: SummaryTotalsDto;
   @ApiProperty({ type: [String], example: ['duplicate_suspected'], description: 'Every flag of every line' })
   flags: string[];
