@@ -155,6 +155,22 @@ describe('Expense reports: refusals, lists and summary', () => {
     ).toContain(mine.id);
   });
 
+  it('creates a report once per Idempotency-Key', async () => {
+    const body = { title: 'Once', starts_on: '2026-05-10', ends_on: '2026-05-10' };
+    const first = await t
+      .as(colleague)
+      .post('/expense-reports', body)
+      .set('Idempotency-Key', 'report-once')
+      .expect(201);
+    const again = await t
+      .as(colleague)
+      .post('/expense-reports', body)
+      .set('Idempotency-Key', 'report-once')
+      .expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+  });
+
   it('lists with filters and pagination, and exports the list as CSV', async () => {
     const owner = await t.given.user(acme, 'employee', { manager_id: manager.id });
     const march = await newReport(owner, { title: 'March', starts_on: '2026-03-01', ends_on: '2026-03-03' });

@@ -4,6 +4,7 @@ import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { DeletedResponseDto } from '../common/http/deleted-response.dto';
 import { UuidParam } from '../common/http/uuid-param';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../common/swagger/api-problems.decorator';
 import { ExchangeRateErrors } from '../exchange-rates/exchange-rates.errors';
@@ -66,6 +67,7 @@ export class ExpenseReportsController {
 
   @Post()
   @Authenticated({ scope: 'spends:write' })
+  @Idempotent()
   @ApiOperation({
     summary: 'Create an expense report',
     description: "A draft of the caller's own; add spends with POST /expense-reports/{id}/spends, then submit it.",
