@@ -26,6 +26,7 @@ import { ApprovalSubjects1733875200000 } from './1733875200000-ApprovalSubjects'
 import { MileageRates1733875200200 } from './1733875200200-MileageRates';
 import { MileageSpends1733875200201 } from './1733875200201-MileageSpends';
 import { PayeeBankAccounts1733875200300 } from './1733875200300-PayeeBankAccounts';
+import { ExpenseReports1733875200400 } from './1733875200400-ExpenseReports';
 import { PerDiemRates1733875200500 } from './1733875200500-PerDiemRates';
 import { PerDiemSpends1733875200501 } from './1733875200501-PerDiemSpends';
 import { PayoutBatches1733875200600 } from './1733875200600-PayoutBatches';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   MileageRates1733875200200,
   MileageSpends1733875200201,
   PayeeBankAccounts1733875200300,
+  ExpenseReports1733875200400,
   PerDiemRates1733875200500,
   PerDiemSpends1733875200501,
   PayoutBatches1733875200600,

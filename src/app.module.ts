@@ -21,6 +21,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ENTITIES } from './entities';
 import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module';
+import { ExpenseReportsModule } from './expense-reports/expense-reports.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logger';
@@ -64,6 +65,7 @@ export class AppModule {
         ApprovalsModule,
         SpendsModule,
         AdvancesModule,
+        ExpenseReportsModule,
         ReceiptsModule,
         NotificationsModule,
         ReportsModule,

@@ -3,6 +3,7 @@ import { AuditEntry } from './audit/audit-entry.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Category, Vendor } from './catalog/catalog-item.entity';
 import { ExchangeRate } from './exchange-rates/exchange-rate.entity';
+import { ExpenseReport } from './expense-reports/expense-report.entity';
 import { Notification } from './notifications/notification.entity';
 import { Organization } from './organizations/organization.entity';
 import { Policy, PolicyVersion } from './policies/policy.entity';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   Policy,
   PolicyVersion,
   Spend,
+  ExpenseReport,
   Approval,
   Receipt,
   Notification,

@@ -164,6 +164,14 @@ describe('Authorization matrix from the OpenAPI document', () => {
         .attach('file', RECEIPT, 'receipt.jpg')
         .expect(201)
     ).body.id;
+    foreign['expense-reports'] = (
+      await t
+        .as(employee)
+        .post('/expense-reports', { title: 'Other trip', starts_on: '2026-08-12', ends_on: '2026-08-14' })
+        .expect(201)
+    ).body.id;
+    // /expense-reports/{id}/spends/{spend_id} and /lines/{spend_id}: the other organization's spend.
+    foreign.lines = foreign.spends;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);
     foreign.approvals = approvals.body.items[0].id;
     foreign.deliveries = await until(async () => {

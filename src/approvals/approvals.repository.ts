@@ -251,14 +251,16 @@ export const SPENDS_ASSIGNED_TO = {
 
 const INSERT_COLUMNS = 14;
 export function insertChainStatement(steps: number) {
-  // advance_id (the typed reference an advance's steps carry) is the subject id of an advance subject.
+  // The typed references of a step (expense_report_id, advance_id) are derived from the row's
+  // subject, as spend_id could be: no value of their own to pass.
   const rows = Array.from({ length: steps }, (_, i) => {
     const first = i * INSERT_COLUMNS + 1;
-    return `(${placeholders(INSERT_COLUMNS, first)}, CASE WHEN $${first + 1}::text = 'advance' THEN $${first + 2}::uuid END)`;
+    const subjectIs = (type: string) => `CASE WHEN $${first + 1}::text = '${type}' THEN $${first + 2}::uuid END`;
+    return `(${placeholders(INSERT_COLUMNS, first)}, ${subjectIs('expense_report')}, ${subjectIs('advance')})`;
   });
   return {
     name: `approvals.insert_chain_${steps}`,
-    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, advance_id)
+    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, expense_report_id, advance_id)
            VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at`,
   };
 }

@@ -27,6 +27,8 @@ export interface ApprovalFacts {
   subjectId: string;
   /** Null when the step decides another subject than a spend (an expense report, an advance). */
   spendId: string | null;
+  /** Set when the step decides an expense report. */
+  expenseReportId: string | null;
   step: number;
   status: string;
   approverUserId: string | null;
@@ -78,6 +80,15 @@ export class NotificationSubjects {
   async advanceRejectedBy(tx: EntityManager, organizationId: string, advanceId: string): Promise<string | null> {
     const [row] = await runSql<{ full_name: string }>(tx, ADVANCE_REJECTED_BY, [organizationId, advanceId]);
     return row?.full_name ?? null;
+  }
+
+  /** An expense report's owner and title (read-only, as spends are read: notifications sit beside the workflow). */
+  async expenseReport(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReportFacts | null> {
+    const [row] = await runSql<{ id: string; user_id: string; title: string; owner_name: string }>(tx, EXPENSE_REPORT, [
+      organizationId,
+      id,
+    ]);
+    return row ? { id: row.id, ownerId: row.user_id, ownerName: row.owner_name, title: row.title } : null;
   }
 
   async approval(tx: EntityManager, organizationId: string, approvalId: string): Promise<ApprovalFacts | null> {
@@ -154,6 +165,7 @@ interface ApprovalRow {
   subject_type: string;
   subject_id: string;
   spend_id: string;
+  expense_report_id: string | null;
   step: number;
   status: string;
   approver_user_id: string | null;
@@ -165,6 +177,7 @@ const toApprovalFacts = (row: ApprovalRow): ApprovalFacts => ({
   subjectType: row.subject_type,
   subjectId: row.subject_id,
   spendId: row.spend_id,
+  expenseReportId: row.expense_report_id,
   step: row.step,
   status: row.status,
   approverUserId: row.approver_user_id,
@@ -194,6 +207,20 @@ const toReceiptFacts = (row: ReceiptRow): ReceiptFacts => ({
   flags: row.flags,
 });
 
+export interface ExpenseReportFacts {
+  id: string;
+  ownerId: string;
+  ownerName: string;
+  title: string;
+}
+
+const EXPENSE_REPORT: Statement = {
+  name: 'notifications.subject_expense_report',
+  text: `SELECT r.id, r.user_id, r.title, u.full_name AS owner_name FROM expense_reports r
+         JOIN users u ON u.organization_id = r.organization_id AND u.id = r.user_id
+         WHERE r.organization_id = $1 AND r.id = $2`,
+};
+
 const SPEND: Statement = {
   name: 'notifications.subject_spend',
   text: `SELECT s.id, s.user_id, s.merchant, s.description, s.amount_minor, s.currency, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date,
@@ -207,7 +234,7 @@ const SPEND: Statement = {
 
 const APPROVAL: Statement = {
   name: 'notifications.subject_approval',
-  text: `SELECT subject_type, subject_id, spend_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
+  text: `SELECT subject_type, subject_id, spend_id, expense_report_id, step, status, approver_user_id, approver_role, note FROM approvals WHERE organization_id = $1 AND id = $2`,
 };
 
 const REJECTED_BY: Statement = {

@@ -91,6 +91,32 @@ export function spendApprovedText(spend: SpendSubject, comment: string | null): 
   ]);
 }
 
+export function reportApprovalText(
+  report: { title: string },
+  ownerName: string,
+  step: { number: number; role: 'finance' | 'admin' | null; note: string | null },
+): NotificationText {
+  return finish(clip(`Approval needed: expense report ${report.title}`, TITLE_MAX), [
+    `${ownerName} submitted the expense report “${clip(report.title, 200)}”, and it waits for your approval (step ${step.number}).`,
+    step.role && `The step is assigned to the ${step.role} role; anyone holding it may decide.`,
+    step.note && `Note: ${clip(step.note, 500)}.`,
+  ]);
+}
+
+/** An expense report decided: approved, partly approved (some lines rejected) or rejected. */
+export function expenseReportDecidedText(
+  report: { title: string },
+  status: string,
+  comment: string | null,
+): NotificationText {
+  const outcome = status === 'rejected' ? 'rejected' : status === 'partly_approved' ? 'partly approved' : 'approved';
+  return finish(clip(`Expense report ${outcome}: ${report.title}`, TITLE_MAX), [
+    `Your expense report “${clip(report.title, 200)}” was ${outcome}${comment ? `: ${quoted(comment)}.` : '.'}`,
+    status === 'partly_approved' && 'Some lines were rejected; their comments are in its summary.',
+    status === 'rejected' && 'Fix it and submit it again.',
+  ]);
+}
+
 export function spendRejectedText(
   spend: SpendSubject,
   rejection: { comment: string | null; by: string | null },

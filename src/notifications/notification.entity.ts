@@ -11,9 +11,11 @@ export const NOTIFICATION_TYPES = [
   'advance.approved',
   'advance.rejected',
   'advance.paid',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'advance';
+export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'advance' | 'expense_report';
 /**
  * `none`: no e-mail (SMTP not configured, or the recipient opted out); `pending`: queued;
  * `sent`; `skipped`: the recipient opted out or was deactivated before it went; `failed`:

@@ -16,6 +16,8 @@ export interface PayableSpend {
   date: string;
   description: string | null;
   payoutBatchId: string | null;
+  /** Set on a line of an expense report, which is paid with its report, never alone. */
+  expenseReportId: string | null;
 }
 
 export interface PayableSpendFilter {
@@ -39,10 +41,11 @@ interface Row {
   merchant: string | null;
   description: string | null;
   payout_batch_id: string | null;
+  expense_report_id: string | null;
 }
 
 const COLUMNS = `id, user_id, status, amount_minor, currency, base_amount_minor, base_currency,
-  to_char(spend_date, 'YYYY-MM-DD') AS spend_date, merchant, description, payout_batch_id`;
+  to_char(spend_date, 'YYYY-MM-DD') AS spend_date, merchant, description, payout_batch_id, expense_report_id`;
 
 const toPayable = (r: Row): PayableSpend => ({
   id: r.id,
@@ -55,6 +58,7 @@ const toPayable = (r: Row): PayableSpend => ({
   date: r.spend_date,
   description: r.merchant ?? r.description,
   payoutBatchId: r.payout_batch_id,
+  expenseReportId: r.expense_report_id,
 });
 
 /**
@@ -65,13 +69,18 @@ const toPayable = (r: Row): PayableSpend => ({
 export class SpendPaymentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Approved spends no batch has reserved, oldest `spend_date` first; `total` counts every match. */
+  /** Approved spends no batch has reserved and no expense report holds, oldest `spend_date` first; `total` counts every match. */
   async listPayable(
     organizationId: string,
     filter: PayableSpendFilter,
   ): Promise<{ total: number; items: PayableSpend[] }> {
     const values: unknown[] = [organizationId];
-    const where = [`organization_id = $1`, `status = 'approved'`, `payout_batch_id IS NULL`];
+    const where = [
+      `organization_id = $1`,
+      `status = 'approved'`,
+      `payout_batch_id IS NULL`,
+      `expense_report_id IS NULL`,
+    ];
     const add = (sql: string, value: unknown) => where.push(sql.replace('?', `$${values.push(value)}`));
     if (filter.payeeUserId) add('user_id = ?', filter.payeeUserId);
     if (filter.currency) add('currency = ?', filter.currency);
@@ -114,9 +123,16 @@ export class SpendPaymentsRepository {
     tx: EntityManager,
     organizationId: string,
     ids: string[],
-    payment: { paidAt: Date; paidBy: string; reference: string | null },
+    payment: { paidAt: Date; paidBy: string | null; reference: string | null },
   ): Promise<void> {
+    if (ids.length === 0) return;
     await runSql(tx, MARK_PAID, [organizationId, ids, payment.paidAt, payment.paidBy, payment.reference]);
+  }
+
+  /** Undoes a payment (an expense report's payout failed): the spends are approved again. */
+  async markUnpaid(tx: EntityManager, organizationId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await runSql(tx, MARK_UNPAID, [organizationId, ids]);
   }
 }
 
@@ -135,6 +151,12 @@ const RELEASE: Statement = {
   name: 'spend_payments.release',
   text: `UPDATE spends SET payout_batch_id = NULL, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND payout_batch_id = $3 AND status = 'approved'`,
+};
+
+const MARK_UNPAID: Statement = {
+  name: 'spend_payments.mark_unpaid',
+  text: `UPDATE spends SET status = 'approved', paid_at = NULL, paid_by = NULL, payment_reference = NULL, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND status = 'paid'`,
 };
 
 const MARK_PAID: Statement = {

@@ -30,6 +30,7 @@ export interface SpendRow {
   paid_at: Date | null;
   paid_by: string | null;
   payment_reference: string | null;
+  expense_report_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -65,6 +66,7 @@ export function toSpend(row: SpendRow): Spend {
     paidAt: row.paid_at,
     paidBy: row.paid_by,
     paymentReference: row.payment_reference,
+    expenseReportId: row.expense_report_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -121,6 +121,11 @@ export class Spend {
   @Column('timestamptz', { nullable: true }) paidAt: Date | null;
   @Column('uuid', { nullable: true }) paidBy: string | null;
   @Column('text', { nullable: true }) paymentReference: string | null;
+  /**
+   * The expense report the spend is a line of (at most one), owned by the expense-reports module:
+   * while set, the spend is submitted, decided and paid with its report, never on its own.
+   */
+  @Column('uuid', { nullable: true }) expenseReportId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -34,6 +34,7 @@ export function toSpendResponse(
     decided_at: spend.decidedAt?.toISOString() ?? null,
     paid_at: spend.paidAt?.toISOString() ?? null,
     payment_reference: spend.paymentReference,
+    expense_report_id: spend.expenseReportId ?? null,
     created_at: spend.createdAt.toISOString(),
     updated_at: spend.updatedAt.toISOString(),
   };

@@ -26,6 +26,10 @@ const BAD_REFERENCE = [
   SpendErrors.INVALID_REFERENCE,
   'category_id must name an active category of this organization',
 ] as const;
+const IN_REPORT = [
+  SpendErrors.SPEND_IN_EXPENSE_REPORT,
+  'This spend is a line of expense report 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d; it is submitted with its report (or removed from it first)',
+] as const;
 const NOT_OWNER = [SpendErrors.NOT_SPEND_OWNER, "Only the spend's owner may do this"] as const;
 
 @ApiTags('Spends')
@@ -137,6 +141,7 @@ export class SpendsController {
     NOT_FOUND,
     NOT_OWNER,
     [SpendErrors.SPEND_NOT_SUBMITTABLE, 'Drafts and rejected spends can be submitted; this one is pending_approval'],
+    IN_REPORT,
     RATE_MISSING,
   )
   async submit(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
@@ -152,7 +157,12 @@ export class SpendsController {
   })
   @ApiOkResponse({ type: SpendResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, NOT_OWNER, [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'])
+  @ApiProblems(
+    NOT_FOUND,
+    NOT_OWNER,
+    [SpendErrors.SPEND_NOT_CANCELLABLE, 'A approved spend can no longer be withdrawn'],
+    IN_REPORT,
+  )
   async cancel(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<SpendResponseDto> {
     return this.spends.respond(await this.lifecycle.cancel(actor, id));
   }
@@ -175,6 +185,7 @@ export class SpendsController {
       SpendErrors.SPEND_IN_PAYOUT_BATCH,
       'Spend 7d3c9a4e-2b1f-4c8d-9e6a-5f4b3c2d1e0f is in payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b; it is paid when that batch is, or cancel the batch first',
     ],
+    IN_REPORT,
   )
   async pay(
     @CurrentActor() actor: Actor,

@@ -7,6 +7,8 @@ import { PoliciesModule } from '../policies/policies.module';
 import { RatesModule } from '../rates/rates.module';
 import { UsersModule } from '../users/users.module';
 import { PolicySimulationController } from './policy-simulation.controller';
+import { ReportLines } from './report-lines';
+import { ReportLinesRepository } from './report-lines.repository';
 import { SpendAccess } from './spend-access';
 import { SpendAttachments } from './spend-attachments';
 import { SpendsController } from './spends.controller';
@@ -59,7 +61,9 @@ import { Submission } from './use-cases/submission';
     Reevaluation,
     ReceiptEffects,
     SpendAttachments,
+    ReportLines,
+    ReportLinesRepository,
   ],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment],
+  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
 })
 export class SpendsModule {}

@@ -246,10 +246,10 @@ export function visibleTo(scope: SpendScope, param: (value: unknown) => string):
 }
 
 /** Every column, `spend_date` as the `YYYY-MM-DD` text the entity holds (pg would make it a local-time Date). */
-const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
+export const SPEND_COLUMNS = `s.id, s.organization_id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description, s.amount_minor,
   s.currency, s.base_amount_minor, s.base_currency, s.exchange_rate, to_char(s.spend_date, 'YYYY-MM-DD') AS spend_date, s.source, s.status,
   s.policy_evaluation, s.system_flags, s.flags, s.receipt_count, s.receipt_verified, s.approval_round, s.submitted_at, s.decided_at,
-  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at, s.computation`;
+  s.paid_at, s.paid_by, s.payment_reference, s.created_at, s.updated_at, s.computation, s.expense_report_id`;
 
 // The statements of the create, list and decide paths are exported for the benchmark
 // (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.

@@ -17,6 +17,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'approval.assigned',
   'receipt.processed',
   'payout.paid',
+  'expense_report.submitted',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const satisfies readonly OutboxTopic[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

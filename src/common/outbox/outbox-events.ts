@@ -18,6 +18,13 @@ type AdvanceEvent = {
   currency: string;
 };
 
+/** What every event about an expense report says. */
+type ExpenseReportEvent = {
+  expense_report_id: string;
+  /** The report's owner. */
+  user_id: string;
+};
+
 /**
  * Every outbox topic and the payload its producers write: the one place both sides of a topic
  * are typed from. `OutboxService.enqueue` takes the payload of the topic it is given, and a
@@ -36,6 +43,9 @@ export interface OutboxEvents {
   'advance.rejected': AdvanceEvent & { comment: string | null };
   'advance.paid': AdvanceEvent & { reference: string };
   'advance.cancelled': AdvanceEvent;
+  'expense_report.submitted': ExpenseReportEvent & { status: string };
+  'expense_report.approved': ExpenseReportEvent & { status: string; comment: string | null };
+  'expense_report.rejected': ExpenseReportEvent & { comment: string | null };
   'approval.assigned': {
     approval_id: string;
     /** Absent from rows written before approvals decided subjects other than spends. */
@@ -153,6 +163,9 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'advance.rejected': advanceEvent(optionalText('comment')),
   'advance.paid': advanceEvent(text('reference')),
   'advance.cancelled': advanceEvent(),
+  'expense_report.submitted': [uuid('expense_report_id')],
+  'expense_report.approved': [uuid('expense_report_id'), optionalText('comment')],
+  'expense_report.rejected': [uuid('expense_report_id'), optionalText('comment')],
   'approval.assigned': [uuid('approval_id')],
   'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],

@@ -19,6 +19,10 @@ export const API_TAGS: TagObject[] = [
   { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
   { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },
   { name: 'Advances', description: 'Cash advances: request, approval through the approvals routes, payout' },
+  {
+    name: 'Expense reports',
+    description: 'Trips: spends grouped, submitted and approved as a whole; line rejections, summaries, exports',
+  },
   { name: 'Receipts', description: 'Receipt files and what OCR read from them' },
   { name: 'Approvals', description: 'Approval steps assigned to the caller, and decisions on them' },
   { name: 'Notifications', description: 'In-app notifications of the caller' },

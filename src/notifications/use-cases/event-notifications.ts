@@ -8,9 +8,11 @@ import { advanceAssignedText, advanceApprovedText, advancePaidText, advanceRejec
 import { AdvanceFacts, NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
 import {
   approvalAssignedText,
+  expenseReportDecidedText,
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
+  reportApprovalText,
   spendApprovedText,
   spendBlockedText,
   spendPaidText,
@@ -28,6 +30,8 @@ export const NOTIFIED_TOPICS = [
   'advance.approved',
   'advance.rejected',
   'advance.paid',
+  'expense_report.approved',
+  'expense_report.rejected',
 ] as const satisfies readonly OutboxTopic[];
 type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
@@ -122,6 +126,9 @@ export class EventNotifications implements OnModuleInit {
         return this.toAdvanceOwner(tx, organizationId, payload, 'advance.paid', (advance) =>
           advancePaidText(advance, text(payload.reference)),
         );
+      case 'expense_report.approved':
+      case 'expense_report.rejected':
+        return this.reportDecided(tx, organizationId, topic, payload);
       default:
         return [];
     }
@@ -157,6 +164,30 @@ export class EventNotifications implements OnModuleInit {
     return [{ recipient: owner, type, text: write(advance), entityType: 'advance', entityId: advance.id }];
   }
 
+  /** The report's owner hears how it was decided. */
+  private async reportDecided(
+    tx: EntityManager,
+    organizationId: string,
+    topic: 'expense_report.approved' | 'expense_report.rejected',
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
+    const reportId = uuid(payload.expense_report_id);
+    const report = reportId ? await this.subjects.expenseReport(tx, organizationId, reportId) : null;
+    if (!report) return [];
+    const [owner] = await this.subjects.users(tx, organizationId, [report.ownerId]);
+    if (!owner) return [];
+    const status = topic === 'expense_report.rejected' ? 'rejected' : (text(payload.status) ?? 'approved');
+    return [
+      {
+        recipient: owner,
+        type: topic,
+        text: expenseReportDecidedText(report, status, text(payload.comment)),
+        entityType: 'expense_report',
+        entityId: report.id,
+      },
+    ];
+  }
+
   /**
    * The approver named by the step; for a step assigned to a role, every active holder of
    * that role (the owner excepted: nobody approves their own spend), or, when nobody holds
@@ -177,6 +208,9 @@ export class EventNotifications implements OnModuleInit {
     if (approval.spendId) {
       const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
       if (spend) subject = { ownerId: spend.ownerId, message: approvalAssignedText(spend, step) };
+    } else if (approval.expenseReportId) {
+      const report = await this.subjects.expenseReport(tx, organizationId, approval.expenseReportId);
+      if (report) subject = { ownerId: report.ownerId, message: reportApprovalText(report, report.ownerName, step) };
     } else if (approval.subjectType === 'advance') {
       const advance = await this.subjects.advance(tx, organizationId, approval.subjectId);
       if (advance) subject = { ownerId: advance.ownerId, message: advanceAssignedText(advance, step) };

@@ -26,6 +26,15 @@ export interface SpendFacts {
   distance: number;
   /** A per diem spend's number of days (full and partial); 0 for every other spend. */
   per_diem_days: number;
+  /**
+   * Set only while a spend is evaluated as a line of an expense report: the report's total in
+   * the base currency, its days (starts_on to ends_on, both counted) and its number of lines.
+   * Absent for a spend on its own, where a comparison with them never holds (only `ne` and
+   * `not_in` do, as for any absent value).
+   */
+  report_total?: number;
+  report_days?: number;
+  report_spend_count?: number;
   flags: string[];
 }
 

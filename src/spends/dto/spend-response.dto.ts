@@ -194,6 +194,15 @@ export class SpendResponseDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) paid_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) payment_reference: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'The expense report the spend is a line of; such a spend is submitted, decided and paid with its report',
+  })
+  expense_report_id: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) updated_at: string;
 }

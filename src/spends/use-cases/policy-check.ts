@@ -11,6 +11,9 @@ import { PoliciesService } from '../../policies/policies.service';
 import { Directory } from '../../users/directory';
 import { Spend, StoredEvaluation } from '../spend.entity';
 
+/** What a line of an expense report adds to its facts: its report's totals (see SpendFacts). */
+export type ReportFacts = Required<Pick<SpendFacts, 'report_total' | 'report_days' | 'report_spend_count'>>;
+
 export interface PolicyCheckResult {
   evaluation: Evaluation;
   chain: ResolvedApprover[];
@@ -30,8 +33,8 @@ export class PolicyCheck {
     private readonly catalog: CatalogService,
   ) {}
 
-  async run(tx: EntityManager, spend: Spend): Promise<PolicyCheckResult> {
-    const facts = await this.facts(tx, spend);
+  async run(tx: EntityManager, spend: Spend, report?: ReportFacts): Promise<PolicyCheckResult> {
+    const facts = { ...(await this.facts(tx, spend)), ...report };
     const snapshots = await this.policies.activeSnapshots(tx, spend.organizationId);
     const evaluation = evaluate(snapshots, facts);
     const chain = await this.approvals.resolve(

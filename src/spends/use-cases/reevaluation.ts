@@ -30,7 +30,8 @@ export class Reevaluation {
 
   /** `spend` must be row-locked by the caller's transaction. */
   async run(tx: EntityManager, actor: Actor | SystemActor, spend: Spend, reason: string): Promise<void> {
-    if (spend.status !== 'pending_approval') return;
+    // A line of an expense report has no chain of its own: the report's approvers decide it.
+    if (spend.status !== 'pending_approval' || spend.expenseReportId) return;
     const { stored, chain } = await this.policyCheck.run(tx, spend);
     const round = await this.approvals.stepsOfRound(
       tx,

@@ -92,6 +92,7 @@ export class SpendLifecycle {
 
   async submit(actor: Actor, id: string): Promise<Spend> {
     return this.asOwner(actor, id, async (tx, spend) => {
+      inNoReport(spend, 'submitted');
       if (!EDITABLE.includes(spend.status))
         throw SpendErrors.SPEND_NOT_SUBMITTABLE(
           `Drafts and rejected spends can be submitted; this one is ${spend.status}`,
@@ -105,6 +106,7 @@ export class SpendLifecycle {
 
   async cancel(actor: Actor, id: string): Promise<Spend> {
     return this.asOwner(actor, id, async (tx, spend) => {
+      inNoReport(spend, 'withdrawn');
       if (!CANCELLABLE.includes(spend.status))
         throw SpendErrors.SPEND_NOT_CANCELLABLE(`A ${spend.status} spend can no longer be withdrawn`);
       const from = spend.status;
@@ -154,4 +156,12 @@ export class SpendLifecycle {
     if (!spend) throw SpendErrors.SPEND_NOT_FOUND(`Spend ${id} does not exist`);
     return spend;
   }
+}
+
+/** A line of an expense report moves with its report (submitted, recalled, decided, paid), never alone. */
+function inNoReport(spend: Spend, verb: string): void {
+  if (spend.expenseReportId)
+    throw SpendErrors.SPEND_IN_EXPENSE_REPORT(
+      `This spend is a line of expense report ${spend.expenseReportId}; it is ${verb} with its report (or removed from it first)`,
+    );
 }

@@ -12,9 +12,14 @@ import { SpendErrors } from '../spends.errors';
 import { SpendsRepository } from '../spends.repository';
 
 /** A payable spend as payout batches take it (the payment-only fields left out). */
-export type PayableSpendItem = Omit<PayableSpend, 'status' | 'payoutBatchId'>;
+export type PayableSpendItem = Omit<PayableSpend, 'status' | 'payoutBatchId' | 'expenseReportId'>;
 
-const item = ({ status: _status, payoutBatchId: _batch, ...rest }: PayableSpend): PayableSpendItem => rest;
+const item = ({
+  status: _status,
+  payoutBatchId: _batch,
+  expenseReportId: _report,
+  ...rest
+}: PayableSpend): PayableSpendItem => rest;
 
 /**
  * The one place a spend is paid: singly (`POST /spends/{id}/pay`) or by a payout batch, which
@@ -97,7 +102,7 @@ export class SpendPayment {
       });
   }
 
-  /** Locks the spends and refuses any that are missing, the actor's own, or not approved. */
+  /** Locks the spends and refuses any that are missing, the actor's own, a line of an expense report, or not approved. */
   private async lockPayable(tx: EntityManager, actor: Actor, ids: string[]): Promise<PayableSpend[]> {
     const spends = await this.payments.lock(tx, actor.organizationId, ids);
     const found = new Set(spends.map((s) => s.id));
@@ -105,6 +110,11 @@ export class SpendPayment {
     if (missing.length > 0) throw SpendErrors.SPEND_NOT_FOUND(`Spend ${missing.join(', ')} does not exist`);
     if (spends.some((s) => s.payeeUserId === actor.userId))
       throw SpendErrors.SELF_PAYMENT_FORBIDDEN('Nobody marks their own spend paid; ask another finance user');
+    const lines = spends.filter((s) => s.expenseReportId !== null);
+    if (lines.length > 0)
+      throw SpendErrors.SPEND_IN_EXPENSE_REPORT(
+        `${lines.map((s) => `Spend ${s.id} is a line of expense report ${s.expenseReportId}`).join('; ')}; it is paid with its report`,
+      );
     const unpayable = spends.filter((s) => s.status !== 'approved');
     if (unpayable.length > 0)
       throw SpendErrors.SPEND_NOT_PAYABLE(

@@ -55,7 +55,7 @@ export class EventFanout implements OnModuleInit {
 
   /** The webhook event of this outbox row, made on first use. */
   private async event(tx: EntityManager, job: OutboxJob<WebhookEventType>, occurredAt: Date): Promise<string> {
-    // Events about something else than a spend (an advance, payout.paid) name no spend: their data are the payload's own facts.
+    // Events about something else than a spend (an advance, an expense report, payout.paid) name no spend: their data are the payload's own facts.
     const payload: { spend_id?: unknown; sequence?: unknown } & Record<string, unknown> = job.payload;
     const { spend_id: spendId, sequence, ...facts } = payload;
     const spend = typeof spendId === 'string' && isUUID(spendId) ? spendId : null;

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { SpendsModule } from '../spends/spends.module';
+import { ExpenseReportExportsController } from './expense-report-exports.controller';
+import { ExpenseReportLinesController } from './expense-report-lines.controller';
+import { ExpenseReportsController } from './expense-reports.controller';
+import { ExpenseReportsRepository } from './expense-reports.repository';
+import { ExpenseReportsService } from './expense-reports.service';
+import { ReportAccess } from './report-access';
+import { ReportDecisions } from './use-cases/report-decisions';
+import { ReportDrafting } from './use-cases/report-drafting';
+import { ReportLocks } from './use-cases/report-locks';
+import { ReportPayments } from './use-cases/report-payments';
+import { ReportRound } from './use-cases/report-round';
+import { ReportSubmission } from './use-cases/report-submission';
+
+/**
+ * Expense reports (trips): an owner's spends grouped and approved as a whole. Above spends (whose
+ * ReportLines it calls) and approvals (which decide its `expense_report` subjects); below
+ * payouts, which marks reports paid through ExpenseReportPayments.
+ */
+@Module({
+  imports: [SpendsModule, ApprovalsModule, OrganizationsModule],
+  // The exports controller first: its `export` route must not be taken for an id.
+  controllers: [ExpenseReportExportsController, ExpenseReportsController, ExpenseReportLinesController],
+  providers: [
+    ExpenseReportsService,
+    ExpenseReportsRepository,
+    ReportAccess,
+    ReportLocks,
+    ReportDrafting,
+    ReportRound,
+    ReportSubmission,
+    ReportDecisions,
+    ReportPayments,
+  ],
+  exports: [ExpenseReportsService, ReportPayments],
+})
+export class ExpenseReportsModule {}
