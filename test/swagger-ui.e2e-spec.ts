@@ -47,11 +47,14 @@ if (!available) {
     await t?.close();
   });
 
-  /** The operation's block, found by method and path as the page shows them. */
-  const operation = (page: Page, method: 'get' | 'post', path: string): Locator =>
-    page
+  /** The operation's block, found by method and path as the page shows them, once its tag is opened (tags start collapsed). */
+  async function operation(page: Page, tag: string, method: 'get' | 'post', path: string): Promise<Locator> {
+    const section = page.locator(`.opblock-tag[data-tag="${tag}"]`);
+    if ((await section.getAttribute('data-is-open')) !== 'true') await section.click();
+    return page
       .locator(`.opblock.opblock-${method}`)
       .filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+  }
 
   /**
    * Expands an operation, presses "Try it out", fills the body if given, executes, and reads the
@@ -95,7 +98,7 @@ if (!available) {
       await page.getByRole('heading', { name: /Spendin API/ }).waitFor();
 
       const login = await tryItOut(
-        operation(page, 'post', '/api/v1/auth/login'),
+        await operation(page, 'Auth', 'post', '/api/v1/auth/login'),
         JSON.stringify({ email: user.email, password: user.password }, null, 2),
       );
       expectStatus(login, '200');
@@ -115,7 +118,8 @@ if (!available) {
       await bearerForm.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'detached' });
 
-      const me = await tryItOut(operation(page, 'get', '/api/v1/users/me'));
+      const block = await operation(page, 'Users', 'get', '/api/v1/users/me');
+      const me = await tryItOut(block);
       expectStatus(me, '200');
       expect(JSON.parse(me.body)).toMatchObject({
         id: user.id,
@@ -125,7 +129,6 @@ if (!available) {
         organization_id: user.organizationId,
       });
       // What a person reads: the e-mail in the rendered body, and the request the UI sent with the token.
-      const block = operation(page, 'get', '/api/v1/users/me');
       await expect(block.locator('.live-responses-table').innerText()).resolves.toContain(user.email);
       await expect(block.locator('.curl-command').innerText()).resolves.toContain(
         `Authorization: Bearer ${tokens.access_token}`,
