@@ -5,6 +5,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { UsersModule } from '../users/users.module';
 import { AdvanceAccess } from './advance-access';
+import { AdvanceLinks } from './advance-links';
 import { AdvancesController } from './advances.controller';
 import { AdvancesRepository } from './advances.repository';
 import { AdvancesService } from './advances.service';
@@ -16,7 +17,7 @@ import { RequestAdvance } from './use-cases/request-advance';
 /**
  * Cash advances: requested by an employee, judged by the advance rules, decided by an approval
  * chain (the `advance` subject of ApprovalEvents), paid out by finance. Beside spends, which
- * never import it.
+ * never import it; below expense reports, which link advances to reports through AdvanceLinks.
  */
 @Module({
   imports: [UsersModule, OrganizationsModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
@@ -29,7 +30,8 @@ import { RequestAdvance } from './use-cases/request-advance';
     RequestAdvance,
     AdvanceLifecycle,
     AdvanceApprovalOutcome,
+    AdvanceLinks,
   ],
-  exports: [AdvancesService],
+  exports: [AdvancesService, AdvanceLinks],
 })
 export class AdvancesModule {}
