@@ -255,6 +255,21 @@ describe('Expense reports: advances offset the balance', () => {
       'EXPENSE_REPORT_ADVANCES_FROZEN',
     );
     expectProblem(await link(employee, report.id, [cash.id]), 409, 'EXPENSE_REPORT_ADVANCES_FROZEN');
+    // Nor does a new advance join it; a colleague's decided report is still just not yours.
+    expectProblem(
+      await t
+        .as(employee)
+        .post('/advances', { amount: '5.00', currency: 'USD', purpose: 'late', expense_report_id: report.id }),
+      409,
+      'ADVANCE_REPORT_CLOSED',
+    );
+    expectProblem(
+      await t
+        .as(colleague)
+        .post('/advances', { amount: '5.00', currency: 'USD', purpose: 'late', expense_report_id: report.id }),
+      404,
+      'ADVANCE_REPORT_NOT_FOUND',
+    );
 
     // Deleting a draft never submitted unlinks its advances, audited on each.
     const draft = await newReport(employee, 'Deleted');

@@ -6,6 +6,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { UsersModule } from '../users/users.module';
 import { AdvanceAccess } from './advance-access';
 import { AdvanceLinks } from './advance-links';
+import { AdvanceReportGate } from './advance-report-gate';
 import { AdvancesController } from './advances.controller';
 import { AdvancesRepository } from './advances.repository';
 import { AdvancesService } from './advances.service';
@@ -31,7 +32,8 @@ import { RequestAdvance } from './use-cases/request-advance';
     AdvanceLifecycle,
     AdvanceApprovalOutcome,
     AdvanceLinks,
+    AdvanceReportGate,
   ],
-  exports: [AdvancesService, AdvanceLinks],
+  exports: [AdvancesService, AdvanceLinks, AdvanceReportGate],
 })
 export class AdvancesModule {}

@@ -15,6 +15,7 @@ import { isForeignKeyViolation } from '../../database/pg-errors';
 import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import type { Advance } from '../advance';
+import { AdvanceReportGate } from '../advance-report-gate';
 import { AdvanceErrors } from '../advances.errors';
 import { AdvancesRepository } from '../advances.repository';
 import { CreateAdvanceDto } from '../dto/advance.dto';
@@ -46,6 +47,7 @@ export class RequestAdvance {
     private readonly rates: ExchangeRatesService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly reportGate: AdvanceReportGate,
   ) {}
 
   async execute(actor: Actor, dto: CreateAdvanceDto): Promise<RequestedAdvance> {
@@ -98,6 +100,18 @@ export class RequestAdvance {
         createdAt: new Date(),
         updatedAt: new Date(),
       };
+      if (dto.expense_report_id) {
+        const closed = await this.reportGate.closedStatus(
+          tx,
+          actor.organizationId,
+          actor.userId,
+          dto.expense_report_id,
+        );
+        if (closed)
+          throw AdvanceErrors.ADVANCE_REPORT_CLOSED(
+            `Expense report ${dto.expense_report_id} is ${closed} and takes no more advances`,
+          );
+      }
       // Advances cannot read expense reports (they sit below them): the foreign key on
       // (organization_id, expense_report_id, user_id) decides whether the report is the caller's own.
       await this.advances.insert(tx, advance).catch((error: unknown) => {

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AdvanceLinks, LINKABLE_ADVANCE_STATUSES } from '../../advances/advance-links';
+import { AdvanceReportGate } from '../../advances/advance-report-gate';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { LinkReportAdvancesDto } from '../dto/expense-report-input.dto';
 import { ExpenseReport, ExpenseReportStatus } from '../expense-report.entity';
 import { ExpenseReportErrors } from '../expense-reports.errors';
+import { ExpenseReportsRepository } from '../expense-reports.repository';
 import { ReportLocks } from './report-locks';
 
 /**
@@ -18,12 +20,28 @@ export const ADVANCES_OPEN: readonly ExpenseReportStatus[] = ['draft', 'rejected
 
 /** The owner links their cash advances to a report, and unlinks them; audited on both. */
 @Injectable()
-export class ReportAdvances {
+export class ReportAdvances implements OnModuleInit {
   constructor(
     private readonly locks: ReportLocks,
     private readonly advances: AdvanceLinks,
     private readonly audit: AuditService,
+    private readonly reports: ExpenseReportsRepository,
+    private readonly gate: AdvanceReportGate,
   ) {}
+
+  /**
+   * An advance requested with `expense_report_id` joins the report under the same rule as here:
+   * the report is locked (as every change to it is, before its advances) and must be open. A
+   * report that is not the caller's is left to the foreign key, so that it answers 404 whosever
+   * it is.
+   */
+  onModuleInit(): void {
+    this.gate.onLinkRequested(async (tx, organizationId, userId, reportId) => {
+      const report = await this.reports.lockById(tx, organizationId, reportId);
+      if (!report || report.userId !== userId || ADVANCES_OPEN.includes(report.status)) return null;
+      return report.status;
+    });
+  }
 
   /**
    * Links the owner's own requested, approved or paid advances. An advance of another
