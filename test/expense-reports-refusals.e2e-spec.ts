@@ -194,7 +194,7 @@ describe('Expense reports: refusals, lists and summary', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const rows = csv.text.trim().split('\r\n');
     expect(rows[0]).toBe(
-      'id,user_id,title,purpose,trip,starts_on,ends_on,status,spend_count,total,approved_total,base_currency,submitted_at,decided_at,paid_at',
+      'id,user_id,title,purpose,trip,starts_on,ends_on,status,spend_count,total,approved_total,base_currency,submitted_at,decided_at,paid_at,advances_total,balance,balance_direction',
     );
     expect(rows).toHaveLength(2);
     // A title a spreadsheet would run as a formula is neutralised.
@@ -234,6 +234,10 @@ describe('Expense reports: refusals, lists and summary', () => {
       base_currency: 'USD',
       spend_count: 2,
       receipt_count: 1,
+      advances_total: '0.00',
+      advances_pending: '0.00',
+      balance: '220.00',
+      balance_direction: 'reimburse',
     });
     expect(summary.lines).toEqual([
       expect.objectContaining({
@@ -263,16 +267,21 @@ describe('Expense reports: refusals, lists and summary', () => {
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="expense-report-${trip.id}.csv"`);
     const rows = csv.text.trim().split('\r\n');
     expect(rows[0]).toBe(
-      'record,spend_id,spend_date,merchant,description,amount,currency,base_amount,base_currency,status,flags,receipts,round,step,approver,decided_by,decided_at,comment',
+      'record,spend_id,spend_date,merchant,description,amount,currency,base_amount,base_currency,status,flags,receipts,round,step,approver,decided_by,decided_at,comment,advance_id,paid_at',
     );
     expect(rows[1]).toMatch(
       new RegExp(`^line,${hotel},2026-05-10,Hotel Lutetia,,200\\.00,EUR,220\\.00,USD,approved,[^,]*,hotel\\.jpg,`),
     );
     expect(rows[2]).toMatch(
-      new RegExp(`^line,${taxi},2026-05-11,G7 Taxi,,30\\.00,USD,30\\.00,USD,rejected,,,,,,,,"Taxi, not a limousine"$`),
+      new RegExp(
+        `^line,${taxi},2026-05-11,G7 Taxi,,30\\.00,USD,30\\.00,USD,rejected,,,,,,,,"Taxi, not a limousine",,$`,
+      ),
     );
     expect(rows[3]).toMatch(new RegExp(`^approval,.*,approved,,,1,1,${manager.id},${manager.id},`));
-    expect(rows[4]).toBe('total,,,,,,,220.00,USD,partly_approved,,,,,,,,"total 250.00, rejected 30.00"');
+    expect(rows[4]).toBe('total,,,,,,,220.00,USD,partly_approved,,,,,,,,"total 250.00, rejected 30.00",,');
+    expect(rows[5]).toBe(
+      'balance,,,,,,,220.00,USD,reimburse,,,,,,,,"approved 220.00, advances 0.00, pending advances 0.00",,',
+    );
     expectProblem(
       await t.as(colleague).get(`/expense-reports/${trip.id}/summary.csv`),
       404,

@@ -97,7 +97,7 @@ const RULES: LayerRule[] = [
   {
     from: ['expense-reports'],
     mayNotImport: ['receipts', 'reports', 'notifications', 'webhooks'],
-    why: "expense reports group spends (spends' ReportLines) and are decided by approvals; they announce decisions through the outbox",
+    why: "expense reports group spends (spends' ReportLines), offset advances (advances' AdvanceLinks) and are decided by approvals; they announce decisions through the outbox",
   },
   {
     from: ['receipts', 'reports'],

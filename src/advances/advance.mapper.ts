@@ -22,6 +22,7 @@ export function toAdvanceResponse(advance: Advance, approvals: ApprovalResponseD
     paid_at: advance.paidAt?.toISOString() ?? null,
     paid_by: advance.paidBy,
     paid_reference: advance.paidReference,
+    expense_report_id: advance.expenseReportId,
     created_at: advance.createdAt.toISOString(),
     updated_at: advance.updatedAt.toISOString(),
   };

@@ -41,6 +41,8 @@ export interface Advance {
   paidAt: Date | null;
   paidBy: string | null;
   paidReference: string | null;
+  /** The owner's expense report this advance offsets once paid; null when linked to none. */
+  expenseReportId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -36,12 +36,22 @@ export class AdvancesController {
       "Converted into the base currency at today's rate and judged by the organization's advance rules (`subject: advance`, " +
       'field `advance_amount` in minor units of the base currency). A `block` refuses it with 422 ADVANCE_BLOCKED_BY_POLICY and ' +
       'nothing is stored; `require_approval` rules make its approval chain (decided at POST /approvals/{id}/decision) and it is ' +
-      '`requested`; when no rule asks for an approval it is `approved` at once, as a spend no rule objects to.',
+      '`requested`; when no rule asks for an approval it is `approved` at once, as a spend no rule objects to. With `expense_report_id` ' +
+      "it is linked to one of the caller's own reports (404 ADVANCE_REPORT_NOT_FOUND otherwise, whosever it is) while that report is " +
+      'draft, rejected or submitted (409 ADVANCE_REPORT_CLOSED otherwise); once paid it offsets the report balance.',
   })
   @ApiCreatedResponse({ type: AdvanceResponseDto })
   @ApiValidation()
   @ApiProblems(
     [AdvanceErrors.ADVANCE_BLOCKED_BY_POLICY, 'Advances above 2,000.00 USD are not paid out'],
+    [
+      AdvanceErrors.ADVANCE_REPORT_NOT_FOUND,
+      'Expense report 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d is not one of your expense reports',
+    ],
+    [
+      AdvanceErrors.ADVANCE_REPORT_CLOSED,
+      'Expense report 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d is approved and takes no more advances',
+    ],
     [
       ExchangeRateErrors.EXCHANGE_RATE_MISSING,
       'No EUR→USD rate for 2026-03-02 or the 7 days before; an admin adds one at POST /exchange-rates',

@@ -8,4 +8,6 @@ export const AdvanceErrors = defineErrors({
   ADVANCE_NOT_PAYABLE: { status: 409, title: 'Only approved advances can be paid' },
   ADVANCE_ALREADY_PAID: { status: 409, title: 'Advance already paid' },
   ADVANCE_BLOCKED_BY_POLICY: { status: 422, title: 'A policy refuses this advance' },
+  ADVANCE_REPORT_NOT_FOUND: { status: 404, title: 'Not one of your expense reports' },
+  ADVANCE_REPORT_CLOSED: { status: 409, title: 'The expense report takes no more advances' },
 });

@@ -5,6 +5,8 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { UsersModule } from '../users/users.module';
 import { AdvanceAccess } from './advance-access';
+import { AdvanceLinks } from './advance-links';
+import { AdvanceReportGate } from './advance-report-gate';
 import { AdvancesController } from './advances.controller';
 import { AdvancesRepository } from './advances.repository';
 import { AdvancesService } from './advances.service';
@@ -16,7 +18,7 @@ import { RequestAdvance } from './use-cases/request-advance';
 /**
  * Cash advances: requested by an employee, judged by the advance rules, decided by an approval
  * chain (the `advance` subject of ApprovalEvents), paid out by finance. Beside spends, which
- * never import it.
+ * never import it; below expense reports, which link advances to reports through AdvanceLinks.
  */
 @Module({
   imports: [UsersModule, OrganizationsModule, ExchangeRatesModule, PoliciesModule, ApprovalsModule],
@@ -29,7 +31,9 @@ import { RequestAdvance } from './use-cases/request-advance';
     RequestAdvance,
     AdvanceLifecycle,
     AdvanceApprovalOutcome,
+    AdvanceLinks,
+    AdvanceReportGate,
   ],
-  exports: [AdvancesService],
+  exports: [AdvancesService, AdvanceLinks, AdvanceReportGate],
 })
 export class AdvancesModule {}

@@ -25,6 +25,7 @@ interface AdvanceRow {
   paid_at: Date | null;
   paid_by: string | null;
   paid_reference: string | null;
+  expense_report_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -103,6 +104,7 @@ export class AdvancesRepository {
       JSON.stringify(advance.policyEvaluation),
       advance.approvalRound,
       advance.decidedAt,
+      advance.expenseReportId,
     ]);
     advance.createdAt = row.created_at;
     advance.updatedAt = row.updated_at;
@@ -117,6 +119,23 @@ export class AdvancesRepository {
       advance.decidedAt,
     ]);
     advance.updatedAt = row.updated_at;
+  }
+
+  /** Advances of the organization by id, row-locked; ids of other organizations are simply absent. */
+  async lockByIds(tx: EntityManager, organizationId: string, ids: string[]): Promise<Advance[]> {
+    const rows = await runSql<AdvanceRow>(tx, LOCK_BY_IDS, [organizationId, ids]);
+    return rows.map(toAdvance);
+  }
+
+  /** The advances linked to these reports, oldest first. */
+  async linkedTo(manager: EntityManager | DataSource, organizationId: string, reportIds: string[]): Promise<Advance[]> {
+    const rows = await runSql<AdvanceRow>(manager, LINKED_TO, [organizationId, reportIds]);
+    return rows.map(toAdvance);
+  }
+
+  /** Links the advances to a report, or unlinks them (null). */
+  async setReport(tx: EntityManager, organizationId: string, ids: string[], reportId: string | null): Promise<void> {
+    await runSql(tx, SET_REPORT, [organizationId, ids, reportId]);
   }
 
   /** Finance paid the advance out. */
@@ -145,18 +164,35 @@ function visibleTo(scope: AdvanceScope, param: (value: unknown) => string): stri
 /** Every column, `needed_by` as the `YYYY-MM-DD` text the record holds. */
 const COLUMNS = `a.id, a.organization_id, a.user_id, a.amount_minor, a.currency, a.base_amount_minor, a.base_currency,
   a.exchange_rate, a.purpose, to_char(a.needed_by, 'YYYY-MM-DD') AS needed_by, a.status, a.policy_evaluation,
-  a.approval_round, a.decided_at, a.paid_at, a.paid_by, a.paid_reference, a.created_at, a.updated_at`;
+  a.approval_round, a.decided_at, a.paid_at, a.paid_by, a.paid_reference, a.expense_report_id, a.created_at, a.updated_at`;
 
 const LOCK_BY_ID: Statement = {
   name: 'advances.lock_by_id',
   text: `SELECT ${COLUMNS} FROM advances a WHERE a.organization_id = $1 AND a.id = $2 FOR UPDATE`,
 };
 
+const LOCK_BY_IDS: Statement = {
+  name: 'advances.lock_by_ids',
+  text: `SELECT ${COLUMNS} FROM advances a WHERE a.organization_id = $1 AND a.id = ANY($2::uuid[]) ORDER BY a.id FOR UPDATE`,
+};
+
+const LINKED_TO: Statement = {
+  name: 'advances.linked_to',
+  text: `SELECT ${COLUMNS} FROM advances a WHERE a.organization_id = $1 AND a.expense_report_id = ANY($2::uuid[])
+         ORDER BY a.created_at, a.id`,
+};
+
+const SET_REPORT: Statement = {
+  name: 'advances.set_report',
+  text: `UPDATE advances SET expense_report_id = $3, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+};
+
 const INSERT: Statement = {
   name: 'advances.insert',
   text: `INSERT INTO advances (id, organization_id, user_id, amount_minor, currency, base_amount_minor, base_currency,
-           exchange_rate, purpose, needed_by, status, policy_evaluation, approval_round, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           exchange_rate, purpose, needed_by, status, policy_evaluation, approval_round, decided_at, expense_report_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          RETURNING created_at, updated_at`,
 };
 
@@ -191,6 +227,7 @@ function toAdvance(r: AdvanceRow): Advance {
     paidAt: r.paid_at,
     paidBy: r.paid_by,
     paidReference: r.paid_reference,
+    expenseReportId: r.expense_report_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

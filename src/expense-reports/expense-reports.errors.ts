@@ -17,4 +17,9 @@ export const ExpenseReportErrors = defineErrors({
   EXPENSE_REPORT_LINE_NOT_RESUBMITTABLE: { status: 409, title: 'Line cannot be resubmitted in its status' },
   EXPENSE_REPORT_NOT_PAYABLE: { status: 409, title: 'Expense report cannot be paid in its status' },
   EXPENSE_REPORT_INVALID_DATES: { status: 422, title: 'ends_on is before starts_on' },
+  EXPENSE_REPORT_ADVANCE_NOT_FOUND: { status: 404, title: "Advance not found among the report owner's advances" },
+  EXPENSE_REPORT_ADVANCE_NOT_LINKABLE: { status: 409, title: 'Advance cannot be linked in its status' },
+  ADVANCE_IN_ANOTHER_REPORT: { status: 409, title: 'Advance is linked to another expense report' },
+  EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND: { status: 404, title: 'Advance is not linked to this expense report' },
+  EXPENSE_REPORT_ADVANCES_FROZEN: { status: 409, title: "Expense report's advances cannot change in its status" },
 });

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AdvancesModule } from '../advances/advances.module';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SpendsModule } from '../spends/spends.module';
+import { ExpenseReportAdvancesController } from './expense-report-advances.controller';
 import { ExpenseReportExportsController } from './expense-report-exports.controller';
 import { ExpenseReportLinesController } from './expense-report-lines.controller';
 import { ExpenseReportsController } from './expense-reports.controller';
 import { ExpenseReportsRepository } from './expense-reports.repository';
 import { ExpenseReportsService } from './expense-reports.service';
 import { ReportAccess } from './report-access';
+import { ReportBalance } from './report-balance';
+import { ReportAdvances } from './use-cases/report-advances';
 import { ReportDecisions } from './use-cases/report-decisions';
 import { ReportDrafting } from './use-cases/report-drafting';
 import { ReportLocks } from './use-cases/report-locks';
@@ -18,12 +22,18 @@ import { ReportSubmission } from './use-cases/report-submission';
 /**
  * Expense reports (trips): an owner's spends grouped and approved as a whole. Above spends (whose
  * ReportLines it calls) and approvals (which decide its `expense_report` subjects); below
- * payouts, which marks reports paid through ExpenseReportPayments.
+ * payouts, which marks reports paid through ExpenseReportPayments. Cash advances linked to a
+ * report (advances' AdvanceLinks) offset its balance (ReportBalance).
  */
 @Module({
-  imports: [SpendsModule, ApprovalsModule, OrganizationsModule],
+  imports: [SpendsModule, AdvancesModule, ApprovalsModule, OrganizationsModule],
   // The exports controller first: its `export` route must not be taken for an id.
-  controllers: [ExpenseReportExportsController, ExpenseReportsController, ExpenseReportLinesController],
+  controllers: [
+    ExpenseReportExportsController,
+    ExpenseReportsController,
+    ExpenseReportLinesController,
+    ExpenseReportAdvancesController,
+  ],
   providers: [
     ExpenseReportsService,
     ExpenseReportsRepository,
@@ -34,7 +44,9 @@ import { ReportSubmission } from './use-cases/report-submission';
     ReportSubmission,
     ReportDecisions,
     ReportPayments,
+    ReportAdvances,
+    ReportBalance,
   ],
-  exports: [ExpenseReportsService, ReportPayments],
+  exports: [ExpenseReportsService, ReportPayments, ReportBalance],
 })
 export class ExpenseReportsModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
+import type { Advance } from '../advances/advance';
+import { AdvanceLinks } from '../advances/advance-links';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { ApprovalResponseDto } from '../approvals/dto/approval.dto';
 import type { Actor } from '../common/auth/roles';
 import { formatAmount } from '../common/money/money';
 import { Page } from '../common/pagination/page';
@@ -18,6 +18,7 @@ import { toLine, toReportResponse, totalsOf } from './expense-report.mapper';
 import { ExpenseReportErrors } from './expense-reports.errors';
 import { ExpenseReportsRepository } from './expense-reports.repository';
 import { ReportAccess } from './report-access';
+import { listCsv, summaryCsv } from './report-csv';
 
 /** Longest list the CSV export writes at once; narrow the filter past it. */
 const EXPORT_LIMIT = 10_000;
@@ -33,6 +34,7 @@ export class ExpenseReportsService {
     private readonly approvals: ApprovalsService,
     private readonly attachments: SpendAttachments,
     private readonly organizations: OrganizationsService,
+    private readonly advances: AdvanceLinks,
   ) {}
 
   /** The report if the caller may see it; 404 otherwise, as for another organization's. */
@@ -65,15 +67,17 @@ export class ExpenseReportsService {
     const report = await this.findVisible(actor, id);
     const lines = await this.lines.of(report.organizationId, [report.id]);
     const ids = lines.map((l) => l.id);
-    const [approvals, receipts, baseCurrency] = await Promise.all([
+    const [approvals, advances, receipts, baseCurrency] = await Promise.all([
       this.approvals.forSubjects(report.organizationId, 'expense_report', [report.id]),
+      this.advances.of(this.dataSource, report.organizationId, [report.id]),
       this.attachments.forSpends(report.organizationId, ids),
       this.baseCurrency(report.organizationId),
     ]);
     const history = approvals.get(report.id) ?? [];
     const totals = totalsOf(lines, baseCurrency);
+    const response = toReportResponse(report, lines, history, baseCurrency, advances);
     return {
-      report: toReportResponse(report, lines, history, baseCurrency),
+      report: response,
       lines: lines.map((line) => ({
         ...toLine(line),
         category_id: line.categoryId,
@@ -88,6 +92,10 @@ export class ExpenseReportsService {
         base_currency: baseCurrency,
         spend_count: lines.length,
         receipt_count: lines.reduce((n, l) => n + l.receiptCount, 0),
+        advances_total: response.advances_total,
+        advances_pending: response.advances_pending,
+        balance: response.balance,
+        balance_direction: response.balance_direction,
       },
       flags: [...new Set(lines.flatMap((l) => l.flags))].sort(),
       approval_history: history,
@@ -95,47 +103,9 @@ export class ExpenseReportsService {
     };
   }
 
-  /**
-   * The summary as CSV: one row per line (`record` = line), per approval step (`approval`) and
-   * the totals (`total`), RFC 4180 with CRLF; a cell a spreadsheet would run as a formula gets a
-   * leading single quote.
-   */
+  /** The summary as CSV (see report-csv.ts). */
   async summaryCsv(actor: Actor, id: string): Promise<string> {
-    const summary = await this.summary(actor, id);
-    const rows: Array<Record<(typeof SUMMARY_COLUMNS)[number], string | number | null>> = [];
-    for (const line of summary.lines) {
-      rows.push({
-        ...EMPTY_SUMMARY_ROW,
-        record: 'line',
-        spend_id: line.spend_id,
-        spend_date: line.spend_date,
-        merchant: line.merchant,
-        description: line.description,
-        amount: line.amount,
-        currency: line.currency,
-        base_amount: line.base_amount,
-        base_currency: line.base_currency,
-        status: line.status,
-        flags: line.flags.join(' '),
-        receipts: line.receipts.map((r) => (r as { filename?: string }).filename ?? '').join(' '),
-        comment: line.rejection_comment,
-      });
-    }
-    for (const step of summary.approval_history) rows.push(approvalRow(step));
-    rows.push({
-      ...EMPTY_SUMMARY_ROW,
-      record: 'total',
-      base_amount: summary.totals.approved_total,
-      base_currency: summary.totals.base_currency,
-      status: summary.report.status,
-      comment: `total ${summary.totals.total}, rejected ${summary.totals.rejected_total}`,
-    });
-    return stringify(rows, {
-      header: true,
-      columns: [...SUMMARY_COLUMNS],
-      record_delimiter: 'windows',
-      escape_formulas: true,
-    });
+    return summaryCsv(await this.summary(actor, id));
   }
 
   /** The list as CSV, one row per report with its totals; the same filter as the list, at most EXPORT_LIMIT rows. */
@@ -145,103 +115,34 @@ export class ExpenseReportsService {
       limit: EXPORT_LIMIT,
       offset: 0,
     });
-    const reports = await this.respondAll(actor.organizationId, items);
-    const rows = reports.map((r) => ({
-      id: r.id,
-      user_id: r.user_id,
-      title: r.title,
-      purpose: r.purpose,
-      trip: r.trip,
-      starts_on: r.starts_on,
-      ends_on: r.ends_on,
-      status: r.status,
-      spend_count: r.spend_count,
-      total: r.total,
-      approved_total: r.approved_total,
-      base_currency: r.base_currency,
-      submitted_at: r.submitted_at,
-      decided_at: r.decided_at,
-      paid_at: r.paid_at,
-    }));
-    return stringify(rows, {
-      header: true,
-      columns: [...LIST_COLUMNS],
-      record_delimiter: 'windows',
-      escape_formulas: true,
-    });
+    return listCsv(await this.respondAll(actor.organizationId, items));
   }
 
   private async respondAll(organizationId: string, reports: ExpenseReport[]): Promise<ExpenseReportResponseDto[]> {
     if (reports.length === 0) return [];
     const ids = reports.map((r) => r.id);
-    const [lines, approvals, baseCurrency] = await Promise.all([
+    const [lines, approvals, advances, baseCurrency] = await Promise.all([
       this.lines.of(organizationId, ids),
       this.approvals.forSubjects(organizationId, 'expense_report', ids),
+      this.advances.of(this.dataSource, organizationId, ids),
       this.baseCurrency(organizationId),
     ]);
     const byReport = new Map<string, Spend[]>(ids.map((id) => [id, []]));
     for (const line of lines) byReport.get(line.expenseReportId!)?.push(line);
-    return reports.map((r) => toReportResponse(r, byReport.get(r.id) ?? [], approvals.get(r.id) ?? [], baseCurrency));
+    const advancesOf = new Map<string, Advance[]>(ids.map((id) => [id, []]));
+    for (const advance of advances) advancesOf.get(advance.expenseReportId!)?.push(advance);
+    return reports.map((r) =>
+      toReportResponse(
+        r,
+        byReport.get(r.id) ?? [],
+        approvals.get(r.id) ?? [],
+        baseCurrency,
+        advancesOf.get(r.id) ?? [],
+      ),
+    );
   }
 
   private baseCurrency(organizationId: string): Promise<string> {
     return this.organizations.baseCurrency(this.dataSource.manager, organizationId);
   }
 }
-
-const SUMMARY_COLUMNS = [
-  'record',
-  'spend_id',
-  'spend_date',
-  'merchant',
-  'description',
-  'amount',
-  'currency',
-  'base_amount',
-  'base_currency',
-  'status',
-  'flags',
-  'receipts',
-  'round',
-  'step',
-  'approver',
-  'decided_by',
-  'decided_at',
-  'comment',
-] as const;
-const EMPTY_SUMMARY_ROW = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, null])) as Record<
-  (typeof SUMMARY_COLUMNS)[number],
-  null
->;
-
-function approvalRow(step: ApprovalResponseDto): Record<(typeof SUMMARY_COLUMNS)[number], string | number | null> {
-  return {
-    ...EMPTY_SUMMARY_ROW,
-    record: 'approval',
-    status: step.status,
-    round: step.round,
-    step: step.step,
-    approver: step.approver.user_id ?? step.approver.role,
-    decided_by: step.decided_by,
-    decided_at: step.decided_at,
-    comment: step.comment,
-  };
-}
-
-const LIST_COLUMNS = [
-  'id',
-  'user_id',
-  'title',
-  'purpose',
-  'trip',
-  'starts_on',
-  'ends_on',
-  'status',
-  'spend_count',
-  'total',
-  'approved_total',
-  'base_currency',
-  'submitted_at',
-  'decided_at',
-  'paid_at',
-] as const;

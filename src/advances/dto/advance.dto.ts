@@ -38,6 +38,16 @@ export class CreateAdvanceDto {
   @IsOptional()
   @IsCalendarDate()
   needed_by?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
+    description:
+      "One of the caller's own expense reports, whose balance the advance offsets once paid; anything else is 404 ADVANCE_REPORT_NOT_FOUND",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  expense_report_id?: string;
 }
 
 export class ListAdvancesQuery extends CursorPageQueryDto {
@@ -139,6 +149,14 @@ export class AdvanceResponseDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) paid_at: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) paid_by: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) paid_reference: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
+    description: "The owner's expense report this advance offsets once paid",
+  })
+  expense_report_id: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) updated_at: string;
 }

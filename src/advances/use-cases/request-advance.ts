@@ -11,9 +11,11 @@ import { todayUtc } from '../../common/dates';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { convert, formatRate, parseAmount } from '../../common/money/money';
 import { OutboxService } from '../../common/outbox/outbox.service';
+import { isForeignKeyViolation } from '../../database/pg-errors';
 import { ExchangeRatesService } from '../../exchange-rates/exchange-rates.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import type { Advance } from '../advance';
+import { AdvanceReportGate } from '../advance-report-gate';
 import { AdvanceErrors } from '../advances.errors';
 import { AdvancesRepository } from '../advances.repository';
 import { CreateAdvanceDto } from '../dto/advance.dto';
@@ -45,6 +47,7 @@ export class RequestAdvance {
     private readonly rates: ExchangeRatesService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly reportGate: AdvanceReportGate,
   ) {}
 
   async execute(actor: Actor, dto: CreateAdvanceDto): Promise<RequestedAdvance> {
@@ -93,10 +96,32 @@ export class RequestAdvance {
         paidAt: null,
         paidBy: null,
         paidReference: null,
+        expenseReportId: dto.expense_report_id ?? null,
         createdAt: new Date(),
         updatedAt: new Date(),
       };
-      await this.advances.insert(tx, advance);
+      if (dto.expense_report_id) {
+        const closed = await this.reportGate.closedStatus(
+          tx,
+          actor.organizationId,
+          actor.userId,
+          dto.expense_report_id,
+        );
+        if (closed)
+          throw AdvanceErrors.ADVANCE_REPORT_CLOSED(
+            `Expense report ${dto.expense_report_id} is ${closed} and takes no more advances`,
+          );
+      }
+      // Advances cannot read expense reports (they sit below them): the foreign key on
+      // (organization_id, expense_report_id, user_id) decides whether the report is the caller's own.
+      await this.advances.insert(tx, advance).catch((error: unknown) => {
+        if (isForeignKeyViolation(error, 'advances_expense_report_fk'))
+          throw AdvanceErrors.ADVANCE_REPORT_NOT_FOUND(
+            `Expense report ${dto.expense_report_id} is not one of your expense reports`,
+            { errors: [{ field: 'expense_report_id', message: 'is not one of your expense reports' }] },
+          );
+        throw error;
+      });
       await this.audit.record(tx, actor, {
         action: 'advance.requested',
         entityType: 'advance',
@@ -108,10 +133,18 @@ export class RequestAdvance {
           base_currency: advance.baseCurrency,
           purpose: advance.purpose,
           needed_by: advance.neededBy,
+          expense_report_id: advance.expenseReportId,
           status: advance.status,
           matched_rules: stored.matched_rules.map((r) => r.rule_id),
         },
       });
+      if (advance.expenseReportId)
+        await this.audit.record(tx, actor, {
+          action: 'expense_report.advances_linked',
+          entityType: 'expense_report',
+          entityId: advance.expenseReportId,
+          metadata: { advance_ids: [advance.id] },
+        });
       const steps = approved
         ? []
         : await this.approvals.request(

@@ -64,6 +64,23 @@ export class CreateExpenseReportDto {
 /** Any of the create fields, while the report is a draft or rejected. */
 export class UpdateExpenseReportDto extends PartialType(CreateExpenseReportDto) {}
 
+export class LinkReportAdvancesDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: 100,
+    example: ['8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f'],
+    description: "The report owner's own advances (requested, approved or paid), linked to no other report",
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  advance_ids: string[];
+}
+
 export class AddReportSpendsDto {
   @ApiProperty({
     type: [String],

@@ -48,6 +48,18 @@ const TOTALS_EXAMPLE = {
   base_currency: 'USD',
   spend_count: 4,
   receipt_count: 3,
+  advances_total: '300.00',
+  advances_pending: '0.00',
+  balance: '1980.00',
+  balance_direction: 'reimburse',
+};
+const ADVANCE_EXAMPLE = {
+  id: '8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f',
+  amount: '300.00',
+  currency: 'USD',
+  base_amount: '300.00',
+  status: 'paid',
+  paid_at: '2026-03-01T10:00:00.000Z',
 };
 const REPORT_EXAMPLE = {
   id: '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d',
@@ -65,6 +77,11 @@ const REPORT_EXAMPLE = {
   base_currency: 'USD',
   spend_count: 4,
   lines: [],
+  advances: [ADVANCE_EXAMPLE],
+  advances_total: '300.00',
+  advances_pending: '0.00',
+  balance: '1980.00',
+  balance_direction: 'reimburse',
   policy_evaluation: REPORT_EVALUATION_EXAMPLE,
   approvals: [],
   submitted_at: '2026-03-05T09:15:00.000Z',
@@ -74,6 +91,29 @@ const REPORT_EXAMPLE = {
   created_at: '2026-03-05T09:15:00.000Z',
   updated_at: '2026-03-06T10:00:00.000Z',
 };
+
+export const BALANCE_DIRECTIONS = ['reimburse', 'owed_back', 'settled'] as const;
+export type BalanceDirection = (typeof BALANCE_DIRECTIONS)[number];
+
+/** A cash advance linked to the report; only a paid one offsets its balance. */
+export class ReportAdvanceDto {
+  @ApiProperty({ format: 'uuid', example: '8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f' }) id: string;
+  @ApiProperty({ example: '300.00', description: "Decimal string with the currency's minor digits" }) amount: string;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({
+    example: '300.00',
+    description: "In the organization's base currency, at the rate of its request day",
+  })
+  base_amount: string;
+  @ApiProperty({
+    enum: ['requested', 'approved', 'rejected', 'cancelled', 'paid'],
+    example: 'paid',
+    description: 'Only `paid` offsets the balance; `approved` counts in advances_pending',
+  })
+  status: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-01T10:00:00.000Z' })
+  paid_at: string | null;
+}
 
 /** One spend of a report, as the report shows it. */
 export class ExpenseReportLineDto {
@@ -135,6 +175,30 @@ export class ExpenseReportResponseDto {
   @ApiProperty({ type: 'integer', example: 4 }) spend_count: number;
   @ApiProperty({ type: [ExpenseReportLineDto], example: [] }) lines: ExpenseReportLineDto[];
   @ApiProperty({
+    type: [ReportAdvanceDto],
+    example: [ADVANCE_EXAMPLE],
+    description: 'Cash advances linked to the report',
+  })
+  advances: ReportAdvanceDto[];
+  @ApiProperty({ example: '300.00', description: 'The paid linked advances, in the base currency' })
+  advances_total: string;
+  @ApiProperty({
+    example: '0.00',
+    description: 'Linked advances approved but not yet paid, in the base currency: shown, not offset',
+  })
+  advances_pending: string;
+  @ApiProperty({
+    example: '1980.00',
+    description: 'approved_total − advances_total; negative when the employee owes money back',
+  })
+  balance: string;
+  @ApiProperty({
+    enum: BALANCE_DIRECTIONS,
+    example: 'reimburse',
+    description: 'reimburse: the company pays the balance; owed_back: the employee repays it; settled: zero',
+  })
+  balance_direction: BalanceDirection;
+  @ApiProperty({
     type: ReportEvaluationDto,
     nullable: true,
     example: REPORT_EVALUATION_EXAMPLE,
@@ -181,6 +245,11 @@ export class SummaryTotalsDto {
   @ApiProperty({ example: 'USD' }) base_currency: string;
   @ApiProperty({ type: 'integer', example: 4 }) spend_count: number;
   @ApiProperty({ type: 'integer', example: 3 }) receipt_count: number;
+  @ApiProperty({ example: '300.00', description: 'The paid linked advances' }) advances_total: string;
+  @ApiProperty({ example: '0.00', description: 'Linked advances approved, not yet paid: not offset' })
+  advances_pending: string;
+  @ApiProperty({ example: '1980.00', description: 'approved_total − advances_total' }) balance: string;
+  @ApiProperty({ enum: BALANCE_DIRECTIONS, example: 'reimburse' }) balance_direction: BalanceDirection;
 }
 
 /** GET /expense-reports/{id}/summary: what a PDF would say, as JSON. */

@@ -9,6 +9,7 @@ import { AddReportSpendsDto, CreateExpenseReportDto, UpdateExpenseReportDto } fr
 import { ExpenseReport, ExpenseReportStatus } from '../expense-report.entity';
 import { ExpenseReportErrors } from '../expense-reports.errors';
 import { ExpenseReportsRepository } from '../expense-reports.repository';
+import { ReportAdvances } from './report-advances';
 import { ReportLocks } from './report-locks';
 
 /** A report's lines and fields change while it is a draft, or rejected (to be fixed and submitted again). */
@@ -25,6 +26,7 @@ export class ReportDrafting {
     private readonly locks: ReportLocks,
     private readonly lines: ReportLines,
     private readonly audit: AuditService,
+    private readonly advances: ReportAdvances,
   ) {}
 
   async create(actor: Actor, dto: CreateExpenseReportDto): Promise<ExpenseReport> {
@@ -75,7 +77,7 @@ export class ReportDrafting {
   }
 
   /**
-   * A report never submitted goes, its lines back to plain drafts. One that was submitted keeps
+   * A report never submitted goes, its lines back to plain drafts and its advances unlinked. One that was submitted keeps
    * its approval history: empty it instead.
    */
   async delete(actor: Actor, id: string): Promise<void> {
@@ -86,12 +88,13 @@ export class ReportDrafting {
         );
       const lines = await this.lines.lock(tx, actor.organizationId, id);
       await this.lines.detachAll(tx, actor, id, lines);
+      const advanceIds = await this.advances.unlinkAll(tx, actor, id);
       await this.reports.delete(tx, actor.organizationId, id);
       await this.audit.record(tx, actor, {
         action: 'expense_report.deleted',
         entityType: 'expense_report',
         entityId: id,
-        metadata: { title: report.title, spend_ids: lines.map((l) => l.id) },
+        metadata: { title: report.title, spend_ids: lines.map((l) => l.id), advance_ids: advanceIds },
       });
     });
   }
