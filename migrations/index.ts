@@ -32,6 +32,7 @@ import { PerDiemSpends1733875200501 } from './1733875200501-PerDiemSpends';
 import { PayoutBatches1733875200600 } from './1733875200600-PayoutBatches';
 import { Advances1733875200700 } from './1733875200700-Advances';
 import { AdvanceNotifications1733875200701 } from './1733875200701-AdvanceNotifications';
+import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReportPayouts';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   PayoutBatches1733875200600,
   Advances1733875200700,
   AdvanceNotifications1733875200701,
+  ExpenseReportPayouts1733875200900,
 ];

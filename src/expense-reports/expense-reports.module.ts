@@ -8,17 +8,20 @@ import { ExpenseReportsController } from './expense-reports.controller';
 import { ExpenseReportsRepository } from './expense-reports.repository';
 import { ExpenseReportsService } from './expense-reports.service';
 import { ReportAccess } from './report-access';
+import { ReportBalance } from './report-balance';
+import { ReportPayoutsRepository } from './report-payouts.repository';
 import { ReportDecisions } from './use-cases/report-decisions';
 import { ReportDrafting } from './use-cases/report-drafting';
 import { ReportLocks } from './use-cases/report-locks';
 import { ReportPayments } from './use-cases/report-payments';
+import { ReportPayouts } from './use-cases/report-payouts';
 import { ReportRound } from './use-cases/report-round';
 import { ReportSubmission } from './use-cases/report-submission';
 
 /**
  * Expense reports (trips): an owner's spends grouped and approved as a whole. Above spends (whose
  * ReportLines it calls) and approvals (which decide its `expense_report` subjects); below
- * payouts, which marks reports paid through ExpenseReportPayments.
+ * payouts, which pays reports through ReportPayouts (their balance: ReportBalance).
  */
 @Module({
   imports: [SpendsModule, ApprovalsModule, OrganizationsModule],
@@ -34,7 +37,10 @@ import { ReportSubmission } from './use-cases/report-submission';
     ReportSubmission,
     ReportDecisions,
     ReportPayments,
+    ReportBalance,
+    ReportPayoutsRepository,
+    ReportPayouts,
   ],
-  exports: [ExpenseReportsService, ReportPayments],
+  exports: [ExpenseReportsService, ReportPayments, ReportBalance, ReportPayouts],
 })
 export class ExpenseReportsModule {}
