@@ -4,7 +4,7 @@ import request from 'supertest';
 import { validateXML } from 'xmllint-wasm';
 import { until } from './helpers/eventually';
 import type { TestOrganization, TestUser } from './helpers/given';
-import { bankAccount, IBANS, PAYOUT_SETTINGS, WebhookReceiver } from './helpers/payouts';
+import { ACH, bankAccount, IBANS, PAYOUT_SETTINGS, WebhookReceiver } from './helpers/payouts';
 import { expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -336,5 +336,25 @@ describe('Payout batches: expense reports', () => {
       422,
       'NOTHING_TO_PAY',
     );
+  });
+
+  it('pays a report of a USD organization as one NACHA entry of its balance', async () => {
+    const us = await t.given.organization('Report Payouts Inc');
+    const usFinance = await t.given.user(us, 'finance');
+    const john = await t.given.user(us, 'employee');
+    await bankAccount(t, john, ACH.john);
+    await t.as(usFinance).put('/organization/payout-settings', PAYOUT_SETTINGS).expect(200);
+    const trip = await reportOf(john, [
+      ['40.00', 'USD'],
+      ['2.50', 'USD'],
+    ]);
+    await submit(john, trip, 'approved');
+    const b = (await t.as(usFinance).post('/payout-batches', items(trip.id)).expect(201)).body;
+    expect(b).toMatchObject({ rail: 'nacha', currency: 'USD', total: '42.50' });
+    const records = (await t.as(usFinance).get(`/payout-batches/${b.id}/file`).expect(200)).text.split('\n');
+    const entries = records.filter((r: string) => r[0] === '6');
+    expect(entries.map((e: string) => [Number(e.slice(29, 39)), e.slice(39, 54).trim()])).toEqual([
+      [4250, b.lines[0].id.replace(/-/g, '').slice(0, 15).toUpperCase()],
+    ]);
   });
 });
