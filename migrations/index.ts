@@ -33,6 +33,7 @@ import { PayoutBatches1733875200600 } from './1733875200600-PayoutBatches';
 import { Advances1733875200700 } from './1733875200700-Advances';
 import { AdvanceNotifications1733875200701 } from './1733875200701-AdvanceNotifications';
 import { AdvanceReportLinks1733875200800 } from './1733875200800-AdvanceReportLinks';
+import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReportPayouts';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   Advances1733875200700,
   AdvanceNotifications1733875200701,
   AdvanceReportLinks1733875200800,
+  ExpenseReportPayouts1733875200900,
 ];

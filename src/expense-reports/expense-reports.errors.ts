@@ -16,6 +16,8 @@ export const ExpenseReportErrors = defineErrors({
   EXPENSE_REPORT_LINE_NOT_REJECTABLE: { status: 409, title: 'Line cannot be rejected in its status' },
   EXPENSE_REPORT_LINE_NOT_RESUBMITTABLE: { status: 409, title: 'Line cannot be resubmitted in its status' },
   EXPENSE_REPORT_NOT_PAYABLE: { status: 409, title: 'Expense report cannot be paid in its status' },
+  EXPENSE_REPORT_IN_PAYOUT_BATCH: { status: 409, title: 'Expense report is in an open payout batch' },
+  EXPENSE_REPORT_SELF_PAYMENT_FORBIDDEN: { status: 403, title: 'Nobody pays their own expense report' },
   EXPENSE_REPORT_INVALID_DATES: { status: 422, title: 'ends_on is before starts_on' },
   EXPENSE_REPORT_ADVANCE_NOT_FOUND: { status: 404, title: "Advance not found among the report owner's advances" },
   EXPENSE_REPORT_ADVANCE_NOT_LINKABLE: { status: 409, title: 'Advance cannot be linked in its status' },

@@ -12,18 +12,20 @@ import { ExpenseReportsService } from './expense-reports.service';
 import { ReportAccess } from './report-access';
 import { ReportBalance } from './report-balance';
 import { ReportAdvances } from './use-cases/report-advances';
+import { ReportPayoutsRepository } from './report-payouts.repository';
 import { ReportDecisions } from './use-cases/report-decisions';
 import { ReportDrafting } from './use-cases/report-drafting';
 import { ReportLocks } from './use-cases/report-locks';
 import { ReportPayments } from './use-cases/report-payments';
+import { ReportPayouts } from './use-cases/report-payouts';
 import { ReportRound } from './use-cases/report-round';
 import { ReportSubmission } from './use-cases/report-submission';
 
 /**
  * Expense reports (trips): an owner's spends grouped and approved as a whole. Above spends (whose
  * ReportLines it calls) and approvals (which decide its `expense_report` subjects); below
- * payouts, which marks reports paid through ExpenseReportPayments. Cash advances linked to a
- * report (advances' AdvanceLinks) offset its balance (ReportBalance).
+ * payouts, which pays reports through ReportPayouts (what they come to: ReportBalance). Cash
+ * advances linked to a report (advances' AdvanceLinks) offset its balance.
  */
 @Module({
   imports: [SpendsModule, AdvancesModule, ApprovalsModule, OrganizationsModule],
@@ -46,7 +48,9 @@ import { ReportSubmission } from './use-cases/report-submission';
     ReportPayments,
     ReportAdvances,
     ReportBalance,
+    ReportPayoutsRepository,
+    ReportPayouts,
   ],
-  exports: [ExpenseReportsService, ReportPayments, ReportBalance],
+  exports: [ExpenseReportsService, ReportPayments, ReportBalance, ReportPayouts],
 })
 export class ExpenseReportsModule {}

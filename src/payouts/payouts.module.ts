@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExpenseReportsModule } from '../expense-reports/expense-reports.module';
 import { SpendsModule } from '../spends/spends.module';
 import { OwnBankAccountController, PayeeBankAccountController } from './bank-accounts.controller';
 import { BankAccountsRepository } from './bank-accounts.repository';
@@ -9,6 +10,7 @@ import { PayoutBatchesController } from './batches/payout-batches.controller';
 import { PayoutBatchesRepository } from './batches/payout-batches.repository';
 import { PayoutBatchesService } from './batches/payout-batches.service';
 import { SettlePayoutBatch } from './batches/settle-payout-batch';
+import { ExpenseReportPayables } from './payables/expense-report-payables';
 import { PAYABLE_SOURCES, PayableSource } from './payables/payable-source';
 import { PayableSources } from './payables/payable-sources';
 import { SpendPayables } from './payables/spend-payables';
@@ -19,10 +21,10 @@ import { PayoutSettingsService } from './settings/payout-settings.service';
 /**
  * Payouts, at the top of the workflow: payee bank details, the organization's payout settings,
  * and payout batches of approved items exported as SEPA or NACHA files. Items come from the
- * payable sources (spends now), each implementing the PayableSource port.
+ * payable sources (spends and expense reports), each implementing the PayableSource port.
  */
 @Module({
-  imports: [SpendsModule],
+  imports: [SpendsModule, ExpenseReportsModule],
   controllers: [
     OwnBankAccountController,
     PayeeBankAccountController,
@@ -40,10 +42,11 @@ import { PayoutSettingsService } from './settings/payout-settings.service';
     PayoutBatchFile,
     SettlePayoutBatch,
     SpendPayables,
+    ExpenseReportPayables,
     {
       provide: PAYABLE_SOURCES,
       useFactory: (...sources: PayableSource[]) => sources,
-      inject: [SpendPayables],
+      inject: [SpendPayables, ExpenseReportPayables],
     },
     PayableSources,
   ],

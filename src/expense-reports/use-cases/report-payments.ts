@@ -25,7 +25,7 @@ export class ReportPayments {
     actor: Actor | SystemActor,
     organizationId: string,
     reportId: string,
-    payment: { paidAt: Date; reference: string | null },
+    payment: { paidAt: Date; reference: string | null; batchId?: string },
   ): Promise<ExpenseReport> {
     const report = await this.lock(tx, organizationId, reportId);
     if (report.status !== 'approved' && report.status !== 'partly_approved')
@@ -47,7 +47,11 @@ export class ReportPayments {
       action: 'expense_report.paid',
       entityType: 'expense_report',
       entityId: reportId,
-      metadata: { paid_at: payment.paidAt.toISOString(), reference: payment.reference },
+      metadata: {
+        paid_at: payment.paidAt.toISOString(),
+        reference: payment.reference,
+        ...(payment.batchId ? { payout_batch_id: payment.batchId } : {}),
+      },
     });
     return report;
   }

@@ -6,6 +6,7 @@ import { UuidParam } from '../../common/http/uuid-param';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
 import { ApiPageResponse, Page } from '../../common/pagination/page';
 import { ApiInvalidId, ApiProblems, ApiValidation } from '../../common/swagger/api-problems.decorator';
+import { ExpenseReportErrors } from '../../expense-reports/expense-reports.errors';
 import { SpendErrors } from '../../spends/spends.errors';
 import {
   CreatePayoutBatchDto,
@@ -47,7 +48,7 @@ export class PayoutBatchesController {
   @ApiOperation({
     summary: 'Approved items waiting to be paid',
     description:
-      'Approved, unpaid items no open or exported batch holds, oldest first, with the kind of bank account each payee has on file (null: none yet). Filters: `payee_id`, `currency`, `from`/`to` on the item date.',
+      'Approved, unpaid items no open or exported batch holds, oldest first, with the kind of bank account each payee has on file (null: none yet). `item_type` picks spends (default; lines of expense reports are paid with their report) or `expense_report`: approved and partly approved reports with a balance, paid to their owner in the base currency, dated by `ends_on`. Filters: `payee_id`, `currency`, `from`/`to` on the item date.',
   })
   @ApiPageResponse(PayableItemResponseDto, 'One page of payable items')
   @ApiValidation()
@@ -61,7 +62,7 @@ export class PayoutBatchesController {
   @ApiOperation({
     summary: 'Create a payout batch',
     description:
-      'Finance and admins. Either `items` (explicit ids) or a filter (`currency` required, `payee_id`, `from`, `to`: every payable match, oldest first, at most 500, the caller’s own left out). One currency per batch: EUR is paid by SEPA, USD by NACHA. Every payee needs a bank account of that rail. The items are reserved: they cannot be paid singly or put in another batch until this one is paid or cancelled. Audited `payout_batch.created`.',
+      'Finance and admins. Either `items` (explicit ids, `item_type` `spend` or `expense_report`) or a filter (`currency` required, `item_type`, `payee_id`, `from`, `to`: every payable match, oldest first, at most 500, the caller’s own left out). An expense report is one line: its balance, paid to its owner in the base currency. One currency per batch: EUR is paid by SEPA, USD by NACHA. Every payee needs a bank account of that rail. The items are reserved: they cannot be paid singly or put in another batch until this one is paid or cancelled. Audited `payout_batch.created`.',
   })
   @ApiCreatedResponse({ type: PayoutBatchDetailResponseDto })
   @ApiValidation()
@@ -72,6 +73,26 @@ export class PayoutBatchesController {
     [
       SpendErrors.SPEND_IN_PAYOUT_BATCH,
       'Spend 7d3c9a4e-2b1f-4c8d-9e6a-5f4b3c2d1e0f is already in an open payout batch (3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b)',
+    ],
+    [
+      SpendErrors.SPEND_IN_EXPENSE_REPORT,
+      'Spend 7d3c9a4e-2b1f-4c8d-9e6a-5f4b3c2d1e0f is a line of expense report 2c1d0e9f-8a7b-4c6d-9e5f-4a3b2c1d0e9f; it is paid with its report',
+    ],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_NOT_FOUND,
+      'Expense report 2c1d0e9f-8a7b-4c6d-9e5f-4a3b2c1d0e9f does not exist',
+    ],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_SELF_PAYMENT_FORBIDDEN,
+      'Nobody pays their own expense report; ask another finance user',
+    ],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_NOT_PAYABLE,
+      'Approved and partly approved expense reports can be paid; 2c1d0e9f-8a7b-4c6d-9e5f-4a3b2c1d0e9f is paid',
+    ],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_IN_PAYOUT_BATCH,
+      'Expense report 2c1d0e9f-8a7b-4c6d-9e5f-4a3b2c1d0e9f is already in payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b',
     ],
     [PayoutErrors.PAYOUT_CURRENCY_UNSUPPORTED, 'Payouts are made in EUR (SEPA) or USD (NACHA), not GBP'],
     [PayoutErrors.PAYOUT_MIXED_CURRENCIES, 'A batch holds one currency; these items are in EUR, USD'],
@@ -153,7 +174,7 @@ export class PayoutBatchesController {
   @ApiOperation({
     summary: 'Mark an exported batch paid',
     description:
-      'Finance and admins, never with one’s own item in it. In one transaction every line is paid (its spend `paid`, audited `spend.paid`, event `spend.paid`) except `failed_lines`, whose items return to approved (audited `spend.payout_failed`) and may be batched again. Audited `payout_batch.paid`; outbox and webhook event `payout.paid`.',
+      'Finance and admins, never with one’s own item in it. In one transaction every line is paid (its spend `paid`, audited `spend.paid`, event `spend.paid`; an expense report `paid` with its approved lines, audited `expense_report.paid` and `spend.paid` per line) except `failed_lines`, whose items return to approved (audited `spend.payout_failed` or `expense_report.payout_failed`) and may be batched again. Audited `payout_batch.paid`; outbox and webhook event `payout.paid`.',
   })
   @ApiOkResponse({ type: PayoutBatchDetailResponseDto })
   @ApiInvalidId()
@@ -161,6 +182,10 @@ export class PayoutBatchesController {
   @ApiProblems(
     NOT_FOUND,
     [SpendErrors.SELF_PAYMENT_FORBIDDEN, 'Nobody marks their own spend paid; ask another finance user'],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_SELF_PAYMENT_FORBIDDEN,
+      'Nobody pays their own expense report; ask another finance user',
+    ],
     [
       PayoutErrors.PAYOUT_BATCH_NOT_PAYABLE,
       'Only an exported batch can be marked paid; this one is open (download its file first)',

@@ -26,7 +26,12 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const NO_CONTROLS = /^\P{Cc}+$/u;
 
 export class PayableQuery extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PAYABLE_ITEM_TYPES, example: 'spend', default: 'spend', description: 'Which items' })
+  @ApiPropertyOptional({
+    enum: PAYABLE_ITEM_TYPES,
+    example: 'spend',
+    default: 'spend',
+    description: 'Which items: spends or expense reports',
+  })
   @IsOptional()
   @IsIn(PAYABLE_ITEM_TYPES)
   item_type?: PayableItemType;
@@ -89,7 +94,11 @@ export class CreatePayoutBatchDto {
   @IsCurrencyCode()
   currency?: string;
 
-  @ApiPropertyOptional({ enum: PAYABLE_ITEM_TYPES, example: 'spend', description: 'Filter: which items (spend)' })
+  @ApiPropertyOptional({
+    enum: PAYABLE_ITEM_TYPES,
+    example: 'spend',
+    description: 'Filter: which items (spend by default)',
+  })
   @IsOptional()
   @IsIn(PAYABLE_ITEM_TYPES)
   item_type?: PayableItemType;
@@ -203,8 +212,15 @@ export class PayableItemResponseDto {
   @ApiProperty({ example: 'EUR' }) currency: string;
   @ApiProperty({ example: '46.03', description: 'In base_currency, as the item was converted' }) base_amount: string;
   @ApiProperty({ example: 'USD' }) base_currency: string;
-  @ApiProperty({ format: 'date', example: '2026-11-14' }) date: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Deutsche Bahn' }) description: string | null;
+  @ApiProperty({ format: 'date', example: '2026-11-14', description: "A spend's spend_date, a report's ends_on" })
+  date: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Deutsche Bahn',
+    description: "A spend's merchant or description; a report's id and title",
+  })
+  description: string | null;
 }
 
 export class PayoutLineResponseDto {

@@ -2,10 +2,11 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/roles';
 
 /**
- * What a payout batch can pay: spends now; expense reports join with a source of their own.
- * The batch line table names an item by `item_type` and `item_id`, never by a foreign key.
+ * What a payout batch can pay: spends (not lines of an expense report) and expense reports, each
+ * with a source of its own. The batch line table names an item by `item_type` and `item_id`,
+ * never by a foreign key.
  */
-export const PAYABLE_ITEM_TYPES = ['spend'] as const;
+export const PAYABLE_ITEM_TYPES = ['spend', 'expense_report'] as const;
 export type PayableItemType = (typeof PAYABLE_ITEM_TYPES)[number];
 
 /** An approved, unpaid item, as a batch line is made from it. Amounts are integer minor units. */
@@ -19,9 +20,9 @@ export interface PayableItem {
   /** The amount in the organization's base currency, at the rate the item was converted with. */
   baseAmountMinor: bigint;
   baseCurrency: string;
-  /** The item's own date (a spend's `spend_date`). */
+  /** The item's own date (a spend's `spend_date`, a report's `ends_on`). */
   date: string;
-  /** What the payee reads on their statement (merchant, description), if anything. */
+  /** What the payee reads on their statement (merchant, description; a report's id and title), if anything. */
   description: string | null;
 }
 
