@@ -11,6 +11,24 @@ export interface ResolvedApprover {
   note: string | null;
 }
 
+/** A chain as an evaluation stores it: one entry per step, numbered from 1. */
+export interface StoredApprover {
+  step: number;
+  requirement: string;
+  user_id: string | null;
+  role: 'finance' | 'admin' | null;
+  note: string | null;
+}
+
+export const storedApprovers = (chain: ResolvedApprover[]): StoredApprover[] =>
+  chain.map((a, i) => ({
+    step: i + 1,
+    requirement: a.requirement.approver,
+    user_id: a.userId,
+    role: a.role,
+    note: a.note,
+  }));
+
 export interface ChainContext {
   organizationId: string;
   ownerId: string;

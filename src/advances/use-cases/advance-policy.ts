@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
-import type { ResolvedApprover } from '../../approvals/approver-resolver';
+import { type ResolvedApprover, storedApprovers } from '../../approvals/approver-resolver';
 import { evaluate, Evaluation } from '../../policies/engine/evaluate';
 import { PoliciesService } from '../../policies/policies.service';
 import { Directory } from '../../users/directory';
@@ -51,13 +51,7 @@ export class AdvancePolicy {
       decision: evaluation.decision,
       matched_rules: evaluation.matched_rules,
       policies: snapshots.map((s) => ({ policy_id: s.policyId, version: s.policyVersion })),
-      approvers: chain.map((a, i) => ({
-        step: i + 1,
-        requirement: a.requirement.approver,
-        user_id: a.userId,
-        role: a.role,
-        note: a.note,
-      })),
+      approvers: storedApprovers(chain),
       evaluated_at: new Date().toISOString(),
     };
     return { evaluation, chain, stored };

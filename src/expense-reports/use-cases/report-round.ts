@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
-import type { ResolvedApprover } from '../../approvals/approver-resolver';
+import { type ResolvedApprover, storedApprovers } from '../../approvals/approver-resolver';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { daysBetween } from '../../common/dates';
@@ -153,13 +153,7 @@ function reportEvaluation(
     decision: chain.length === 0 ? 'approved' : 'pending_approval',
     matched_rules: matched,
     flags: [...new Set(lines.flatMap((l) => l.flags))].sort(),
-    approvers: chain.map((a, i) => ({
-      step: i + 1,
-      requirement: a.requirement.approver,
-      user_id: a.userId,
-      role: a.role,
-      note: a.note,
-    })),
+    approvers: storedApprovers(chain),
     report_total: formatAmount(evaluation.totalMinor, evaluation.baseCurrency),
     report_days: days,
     report_spend_count: lines.length,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApprovalsService } from '../../approvals/approvals.service';
-import { ResolvedApprover } from '../../approvals/approver-resolver';
+import { ResolvedApprover, storedApprovers } from '../../approvals/approver-resolver';
 import { CatalogService } from '../../catalog/catalog.service';
 import { CATEGORIES } from '../../catalog/catalog-kind';
 import { daysBetween, todayUtc, weekdayOf } from '../../common/dates';
@@ -49,13 +49,7 @@ export class PolicyCheck {
       awaiting_receipt: evaluation.awaiting_receipt,
       block_message: evaluation.block_message,
       policies: snapshots.map((s) => ({ policy_id: s.policyId, version: s.policyVersion })),
-      approvers: chain.map((a, i) => ({
-        step: i + 1,
-        requirement: a.requirement.approver,
-        user_id: a.userId,
-        role: a.role,
-        note: a.note,
-      })),
+      approvers: storedApprovers(chain),
       evaluated_at: new Date().toISOString(),
     };
     return { evaluation, chain, stored };
