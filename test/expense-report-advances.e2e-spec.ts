@@ -231,8 +231,9 @@ describe('Expense reports: advances offset the balance', () => {
   it('unlinks from the report side; a decided report keeps its advances; a deleted draft unlinks them', async () => {
     const report = await withLine(employee, '80.00', 'Unlink');
     const cash = await advance(employee, '30.00', { expense_report_id: report.id });
-    await pay(cash.id);
-    expect((await read(report.id)).balance).toBe('50.00');
+    // Approved but not paid out yet, it offsets nothing and may leave the report.
+    expect(cash.status).toBe('approved');
+    expect((await read(report.id)).balance).toBe('80.00');
     const unlinked = (await t.as(employee).delete(`/expense-reports/${report.id}/advances/${cash.id}`).expect(200))
       .body as TestReport;
     expect(unlinked).toMatchObject({ advances: [], advances_total: '0.00', balance: '80.00' });
@@ -245,7 +246,18 @@ describe('Expense reports: advances offset the balance', () => {
       'EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND',
     );
 
-    // Linked while submitted is allowed; once approved, the advances stay.
+    // Paid out, it stays linked: it is settled against this report.
+    await link(employee, report.id, [cash.id]).expect(200);
+    await pay(cash.id);
+    expect((await read(report.id)).balance).toBe('50.00');
+    expectProblem(
+      await t.as(employee).delete(`/expense-reports/${report.id}/advances/${cash.id}`),
+      409,
+      'EXPENSE_REPORT_ADVANCE_PAID',
+    );
+    expect(await linkedTo(cash.id)).toBe(report.id);
+
+    // Linked while submitted is allowed (here: linked already, left as it is); once approved, the advances stay.
     await link(employee, report.id, [cash.id]).expect(200);
     await t.as(employee).post(`/expense-reports/${report.id}/submit`).expect(200);
     expect((await read(report.id)).status).toBe('approved');

@@ -72,6 +72,51 @@ describe('Payout batches: expense reports offset by cash advances', () => {
     expect(batch.body.lines).toEqual([expect.objectContaining({ item_id: report, amount: '200.00' })]);
   });
 
+  it('does not pay out an advance once its report is decided: the report is paid in full, the advance never', async () => {
+    const report = (
+      await t
+        .as(erika)
+        .post('/expense-reports', { title: 'late cash', starts_on: '2026-03-02', ends_on: '2026-03-04' })
+        .expect(201)
+    ).body.id as string;
+    const spend = await t.given.spend(erika, {
+      amount: '500.00',
+      currency: 'EUR',
+      spend_date: '2026-03-03',
+      draft: true,
+    });
+    await t
+      .as(erika)
+      .post(`/expense-reports/${report}/spends`, { spend_ids: [spend.id] })
+      .expect(200);
+    const advance = (
+      await t
+        .as(erika)
+        .post('/advances', {
+          amount: '300.00',
+          currency: 'EUR',
+          purpose: 'Cash, not yet paid',
+          expense_report_id: report,
+        })
+        .expect(201)
+    ).body.id as string;
+    await t.as(erika).post(`/expense-reports/${report}/submit`).expect(200);
+
+    // Approved with the advance unpaid, the report is owed its whole 500.00; paying the advance now would pay 300.00 twice.
+    expect((await payable()).find((i) => i.item_id === report)).toMatchObject({ amount: '500.00' });
+    expectProblem(
+      await t.as(finance).post(`/advances/${advance}/pay`, { reference: 'CASH-LATE' }),
+      409,
+      'ADVANCE_REPORT_CLOSED',
+    );
+    expect((await t.as(finance).get(`/advances/${advance}`).expect(200)).body.status).toBe('approved');
+    const batch = await t
+      .as(finance)
+      .post('/payout-batches', { items: [{ item_type: 'expense_report', item_id: report }] })
+      .expect(201);
+    expect(batch.body.lines).toEqual([expect.objectContaining({ item_id: report, amount: '500.00' })]);
+  });
+
   it('neither lists nor batches a report owed back (a 600.00 advance on 500.00)', async () => {
     const report = await reportWithAdvance('600.00', 'owed-back');
     const detail = (await t.as(finance).get(`/expense-reports/${report}`).expect(200)).body;

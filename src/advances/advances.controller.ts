@@ -112,7 +112,7 @@ export class AdvancesController {
   @ApiOperation({
     summary: 'Pay out an approved advance',
     description:
-      "Finance and admin, with the payment's reference; never one's own advance. Exactly once: a second payment is 409 ADVANCE_ALREADY_PAID.",
+      "Finance and admin, with the payment's reference; never one's own advance. Exactly once: a second payment is 409 ADVANCE_ALREADY_PAID. An advance linked to an expense report is paid only while the report is undecided (409 ADVANCE_REPORT_CLOSED once it is approved, partly approved or paid: its payout was worked out without the advance).",
   })
   @ApiOkResponse({ type: AdvanceResponseDto })
   @ApiValidation()
@@ -121,6 +121,10 @@ export class AdvancesController {
     [AdvanceErrors.ADVANCE_SELF_PAYMENT_FORBIDDEN, 'Nobody pays out their own advance; ask another finance user'],
     [AdvanceErrors.ADVANCE_NOT_PAYABLE, 'Only approved advances can be paid; this one is requested'],
     [AdvanceErrors.ADVANCE_ALREADY_PAID, 'This advance was paid on 2026-03-05T10:00:00.000Z with reference SEPA-0042'],
+    [
+      AdvanceErrors.ADVANCE_REPORT_CLOSED,
+      'The advance is linked to expense report 6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d, which is approved: its reimbursement no longer offsets advances, so the advance is not paid out',
+    ],
   )
   async pay(
     @CurrentActor() actor: Actor,

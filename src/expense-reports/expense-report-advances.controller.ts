@@ -66,14 +66,23 @@ export class ExpenseReportAdvancesController {
   @ApiOperation({
     summary: 'Unlink a cash advance from an expense report',
     description:
-      'Owner only, while the report is draft, rejected or submitted; the advance stays as it is, linked to no report.',
+      'Owner only, while the report is draft, rejected or submitted; the advance stays as it is, linked to no report. A paid advance stays linked (409 EXPENSE_REPORT_ADVANCE_PAID): it is settled against the report.',
   })
   @ApiOkResponse({ type: ExpenseReportResponseDto })
   @ApiInvalidId()
-  @ApiProblems(REPORT_NOT_FOUND, NOT_OWNER, FROZEN, [
-    ExpenseReportErrors.EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND,
-    'Advance 8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f is not linked to this expense report',
-  ])
+  @ApiProblems(
+    REPORT_NOT_FOUND,
+    NOT_OWNER,
+    FROZEN,
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND,
+      'Advance 8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f is not linked to this expense report',
+    ],
+    [
+      ExpenseReportErrors.EXPENSE_REPORT_ADVANCE_PAID,
+      'Advance 8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f was paid out; it is settled against this report and stays linked',
+    ],
+  )
   async unlink(
     @CurrentActor() actor: Actor,
     @UuidParam('id') id: string,

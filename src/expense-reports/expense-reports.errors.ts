@@ -23,5 +23,6 @@ export const ExpenseReportErrors = defineErrors({
   EXPENSE_REPORT_ADVANCE_NOT_LINKABLE: { status: 409, title: 'Advance cannot be linked in its status' },
   ADVANCE_IN_ANOTHER_REPORT: { status: 409, title: 'Advance is linked to another expense report' },
   EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND: { status: 404, title: 'Advance is not linked to this expense report' },
+  EXPENSE_REPORT_ADVANCE_PAID: { status: 409, title: 'A paid advance stays linked to its expense report' },
   EXPENSE_REPORT_ADVANCES_FROZEN: { status: 409, title: "Expense report's advances cannot change in its status" },
 });

@@ -8,6 +8,7 @@ import type { Actor } from '../../common/auth/roles';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import type { Advance } from '../advance';
 import { AdvanceAccess } from '../advance-access';
+import { AdvanceReportGate } from '../advance-report-gate';
 import { AdvanceErrors } from '../advances.errors';
 import { AdvancesRepository } from '../advances.repository';
 import { PayAdvanceDto } from '../dto/advance.dto';
@@ -26,6 +27,7 @@ export class AdvanceLifecycle {
     private readonly approvals: ApprovalsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly reportGate: AdvanceReportGate,
   ) {}
 
   async cancel(actor: Actor, id: string): Promise<Advance> {
@@ -53,11 +55,26 @@ export class AdvanceLifecycle {
     });
   }
 
-  /** Finance and admin (enforced on the route); never one's own advance. */
+  /**
+   * Finance and admin (enforced on the route); never one's own advance, nor one whose expense
+   * report is decided: the report's payout was worked out without it, so paying it now would
+   * reimburse the same money twice. The linked report is locked before the advance, as linking
+   * and payouts lock them, so that neither can slip between the check and the payment.
+   */
   async pay(actor: Actor, id: string, dto: PayAdvanceDto): Promise<Advance> {
-    await this.assertVisible(actor, id);
+    const visible = await this.assertVisible(actor, id);
     return this.dataSource.transaction(async (tx) => {
+      const reportId = visible.expenseReportId;
+      const closed = reportId
+        ? await this.reportGate.closedStatus(tx, actor.organizationId, visible.userId, reportId)
+        : null;
       const advance = await this.lock(tx, actor, id);
+      if (advance.expenseReportId !== reportId)
+        throw AdvanceErrors.ADVANCE_NOT_PAYABLE('The advance was moved to another expense report meanwhile; try again');
+      if (closed)
+        throw AdvanceErrors.ADVANCE_REPORT_CLOSED(
+          `The advance is linked to expense report ${reportId}, which is ${closed}: its reimbursement no longer offsets advances, so the advance is not paid out`,
+        );
       if (advance.userId === actor.userId)
         throw AdvanceErrors.ADVANCE_SELF_PAYMENT_FORBIDDEN(
           'Nobody pays out their own advance; ask another finance user',
@@ -93,9 +110,10 @@ export class AdvanceLifecycle {
   }
 
   /** Visibility is settled before the transaction opens; not visible is 404, whether it exists or not. */
-  private async assertVisible(actor: Actor, id: string): Promise<void> {
-    if (!(await this.advances.findVisible(actor.organizationId, await this.access.scopeFor(actor), id)))
-      throw AdvanceErrors.ADVANCE_NOT_FOUND(`Advance ${id} does not exist`);
+  private async assertVisible(actor: Actor, id: string): Promise<Advance> {
+    const advance = await this.advances.findVisible(actor.organizationId, await this.access.scopeFor(actor), id);
+    if (!advance) throw AdvanceErrors.ADVANCE_NOT_FOUND(`Advance ${id} does not exist`);
+    return advance;
   }
 
   private async lock(tx: EntityManager, actor: Actor, id: string): Promise<Advance> {

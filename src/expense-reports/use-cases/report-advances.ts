@@ -92,6 +92,11 @@ export class ReportAdvances implements OnModuleInit {
         throw ExpenseReportErrors.EXPENSE_REPORT_ADVANCE_LINK_NOT_FOUND(
           `Advance ${advanceId} is not linked to this expense report`,
         );
+      // Paid out, it is what the report settles: unlinked, it would be reimbursed and never offset.
+      if (advance.status === 'paid')
+        throw ExpenseReportErrors.EXPENSE_REPORT_ADVANCE_PAID(
+          `Advance ${advanceId} was paid out; it is settled against this report and stays linked`,
+        );
       await this.advances.unlink(tx, actor, id, [advance]);
       await this.record(tx, actor, id, 'expense_report.advance_unlinked', { advance_id: advanceId });
       return report;
