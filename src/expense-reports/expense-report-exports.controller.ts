@@ -10,14 +10,16 @@ import { REPORT_NOT_FOUND } from './expense-reports.controller';
 import { ExpenseReportsService } from './expense-reports.service';
 
 const SUMMARY_CSV_EXAMPLE = [
-  'record,spend_id,spend_date,merchant,description,amount,currency,base_amount,base_currency,status,flags,receipts,round,step,approver,decided_by,decided_at,comment',
-  'line,3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c,2026-03-02,Lufthansa,Flight FRA-BER,420.00,EUR,453.60,USD,approved,,ticket.pdf,,,,,,',
-  'approval,,,,,,,,,approved,,,1,1,finance,5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e,2026-03-06T10:00:00.000Z,',
-  'total,,,,,,,453.60,USD,approved,,,,,,,,"total 453.60, rejected 0.00"',
+  'record,spend_id,spend_date,merchant,description,amount,currency,base_amount,base_currency,status,flags,receipts,round,step,approver,decided_by,decided_at,comment,advance_id,paid_at',
+  'line,3f4a5b6c-7d8e-4f9a-8b0c-1d2e3f4a5b6c,2026-03-02,Lufthansa,Flight FRA-BER,420.00,EUR,453.60,USD,approved,,ticket.pdf,,,,,,,,',
+  'advance,,,,,200.00,USD,200.00,USD,paid,,,,,,,,,8c1d2e3f-4a5b-4c6d-9e7f-0a1b2c3d4e5f,2026-02-27T09:00:00.000Z',
+  'approval,,,,,,,,,approved,,,1,1,finance,5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e,2026-03-06T10:00:00.000Z,,,',
+  'total,,,,,,,453.60,USD,approved,,,,,,,,"total 453.60, rejected 0.00",,',
+  'balance,,,,,,,253.60,USD,reimburse,,,,,,,,"approved 453.60, advances 200.00, pending advances 0.00",,',
 ].join('\r\n');
 const LIST_CSV_EXAMPLE = [
-  'id,user_id,title,purpose,trip,starts_on,ends_on,status,spend_count,total,approved_total,base_currency,submitted_at,decided_at,paid_at',
-  '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d,5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e,Berlin customer workshop,,"Berlin, DE",2026-03-02,2026-03-04,approved,1,453.60,453.60,USD,2026-03-05T09:15:00.000Z,2026-03-06T10:00:00.000Z,',
+  'id,user_id,title,purpose,trip,starts_on,ends_on,status,spend_count,total,approved_total,base_currency,submitted_at,decided_at,paid_at,advances_total,balance,balance_direction',
+  '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d,5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e,Berlin customer workshop,,"Berlin, DE",2026-03-02,2026-03-04,approved,1,453.60,453.60,USD,2026-03-05T09:15:00.000Z,2026-03-06T10:00:00.000Z,,200.00,253.60,reimburse',
 ].join('\r\n');
 
 const csvFile = (csv: string, filename: string) =>
@@ -41,7 +43,7 @@ export class ExpenseReportExportsController {
   @ApiOperation({
     summary: 'Download the expense reports the caller may see as CSV',
     description:
-      'The filters of the list (limit and offset ignored), at most 10,000 reports, newest trip first, one row each with its totals in the base currency. RFC 4180, CRLF; a text cell a spreadsheet would run as a formula gets a leading single quote.',
+      'The filters of the list (limit and offset ignored), at most 10,000 reports, newest trip first, one row each with its totals in the base currency and its balance after the paid advances (`balance_direction` reimburse, owed_back or settled). RFC 4180, CRLF; a text cell a spreadsheet would run as a formula gets a leading single quote.',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({
@@ -73,7 +75,7 @@ export class ExpenseReportExportsController {
   @ApiOperation({
     summary: "An expense report's summary as CSV",
     description:
-      'One row per line (`record` line), per approval step (`approval`) and the totals (`total`). RFC 4180, CRLF; formula-like text cells get a leading single quote.',
+      'One row per line (`record` line), per linked cash advance (`advance`), per approval step (`approval`), the totals (`total`) and the balance after the paid advances (`balance`: its direction in `status`). RFC 4180, CRLF; formula-like text cells get a leading single quote (a plain negative decimal stays a number).',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({

@@ -15,4 +15,5 @@ export const COMPUTED_SPEND_PROBLEMS = [
     SpendErrors.PER_DIEM_CURRENCY_MIXED,
     'The per diem rates in force over the trip are in EUR and CHF; file each part of the trip as its own spend',
   ],
+  [SpendErrors.INVALID_AMOUNT, 'Every day of the trip prices at 0 once the meals provided are taken off'],
 ] as const;
