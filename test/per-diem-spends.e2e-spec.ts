@@ -94,6 +94,10 @@ describe('Per diem spends', () => {
       .expect(201);
   });
   afterAll(() => t.close());
+  // A day is paid once per person (PER_DIEM_TRIP_OVERLAP): each test files its trips as a new employee.
+  beforeEach(async () => {
+    employee = await t.given.user(acme, 'employee', { manager_id: manager.id });
+  });
 
   const trip = (per_diem: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}, who = employee) =>
     t
@@ -433,9 +437,40 @@ describe('Per diem spends', () => {
       .expect(200);
     const read = await t.as(employee).get(`/spends/${priced.body.id}`).expect(200);
     expect(read.body).toMatchObject({ amount: '40.00', computation: priced.body.computation });
-    // A new trip over the same days is priced at the country's rate now.
+    // A new trip over the same days (a colleague's: a day is paid once per person) is priced at the country's rate now.
+    employee = await t.given.user(acme, 'employee', { manager_id: manager.id });
     const after = await trip({ country: 'DE', city: 'Berlin', start_date: '2026-09-28', end_date: '2026-09-29' });
     expect(after.body).toMatchObject({ amount: '32.00' });
+  });
+
+  it('pays a day once per person: an overlapping trip is 409 PER_DIEM_TRIP_OVERLAP, an adjacent one or a colleague’s is not', async () => {
+    const first = await trip(
+      { country: 'DE', start_date: '2026-04-20', end_date: '2026-04-24' },
+      { draft: true },
+    ).expect(201);
+    const overlap = await trip({ country: 'DE', start_date: '2026-04-24', end_date: '2026-04-27' });
+    expectProblem(overlap, 409, 'PER_DIEM_TRIP_OVERLAP');
+    expect(overlap.body.detail).toBe(
+      `Per diem spend ${first.body.id} already covers 2026-04-20 to 2026-04-24; a day is paid once: change the dates, or cancel the other spend`,
+    );
+    await trip({ country: 'DE', start_date: '2026-04-25', end_date: '2026-04-27' }).expect(201);
+    // Two overlapping trips filed at once: one is priced, the other refused.
+    const racing = await Promise.all(
+      ['2026-05-04', '2026-05-05'].map((start) => trip({ country: 'DE', start_date: start, end_date: '2026-05-06' })),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    // A colleague's trip over the same days is their own.
+    const colleague = await t.given.user(acme, 'employee', { manager_id: manager.id });
+    await t
+      .as(colleague)
+      .post('/spends', {
+        source: 'per_diem',
+        per_diem: { country: 'DE', start_date: '2026-04-21', end_date: '2026-04-22' },
+      })
+      .expect(201);
+    // Cancelled, the first trip's days are free again.
+    await t.as(employee).post(`/spends/${first.body.id}/cancel`).expect(200);
+    await trip({ country: 'DE', start_date: '2026-04-22', end_date: '2026-04-23' }).expect(201);
   });
 
   it('answers 401 without a token', async () => {

@@ -15,5 +15,9 @@ export const COMPUTED_SPEND_PROBLEMS = [
     SpendErrors.PER_DIEM_CURRENCY_MIXED,
     'The per diem rates in force over the trip are in EUR and CHF; file each part of the trip as its own spend',
   ],
+  [
+    SpendErrors.PER_DIEM_TRIP_OVERLAP,
+    'Per diem spend 7d3c9a4e-2b1f-4c8d-9e6a-5f4b3c2d1e0f already covers 2026-03-01 to 2026-03-05; a day is paid once: change the dates, or cancel the other spend',
+  ],
   [SpendErrors.INVALID_AMOUNT, 'Every day of the trip prices at 0 once the meals provided are taken off'],
 ] as const;

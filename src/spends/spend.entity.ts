@@ -71,6 +71,9 @@ export interface PerDiemComputation {
   amount_minor: string;
 }
 
+/** The id a policy simulation gives the spend it prices and judges but never stores. */
+export const SIMULATED_SPEND_ID = '00000000-0000-0000-0000-000000000000';
+
 /** What the policies said at the last submission; stored with the spend, never recomputed. */
 export interface StoredEvaluation {
   decision: 'approved' | 'pending_approval' | 'blocked';

@@ -14,6 +14,7 @@ export const SpendErrors = defineErrors({
   AMOUNT_IS_COMPUTED: { status: 422, title: 'The amount of a computed spend cannot be typed' },
   NO_MILEAGE_RATE: { status: 422, title: 'No mileage rate in force on the spend date' },
   NO_PER_DIEM_RATE: { status: 422, title: 'No per diem rate in force on a day of the trip' },
+  PER_DIEM_TRIP_OVERLAP: { status: 409, title: 'Another per diem trip of the same person covers one of these days' },
   PER_DIEM_CURRENCY_MIXED: { status: 422, title: 'The per diem rates over the trip are in different currencies' },
   SPEND_IN_EXPENSE_REPORT: { status: 409, title: 'Spend is a line of an expense report' },
   SPEND_CLOSED: { status: 409, title: 'Spend takes no more receipts' },

@@ -20,6 +20,7 @@ import { ComputedPricing } from './use-cases/computed-pricing';
 import { CreateSpend } from './use-cases/create-spend';
 import { MileagePricing } from './use-cases/mileage-pricing';
 import { PerDiemPricing } from './use-cases/per-diem-pricing';
+import { PerDiemTripsRepository } from './per-diem-trips.repository';
 import { PolicyCheck } from './use-cases/policy-check';
 import { SpendFields } from './use-cases/spend-fields';
 import { SpendLifecycle } from './use-cases/spend-lifecycle';
@@ -51,6 +52,7 @@ import { Submission } from './use-cases/submission';
     ComputedPricing,
     MileagePricing,
     PerDiemPricing,
+    PerDiemTripsRepository,
     PolicyCheck,
     Submission,
     CreateSpend,

@@ -12,7 +12,7 @@ import { SimulateSpendDto } from './dto/spend-input.dto';
 import { SimulationResponseDto, SpendResponseDto } from './dto/spend-response.dto';
 import { SpendAccess } from './spend-access';
 import { SpendAttachments } from './spend-attachments';
-import { Spend } from './spend.entity';
+import { SIMULATED_SPEND_ID, Spend } from './spend.entity';
 import { toSpendResponse } from './spend.mapper';
 import { SpendErrors } from './spends.errors';
 import { SpendsRepository } from './spends.repository';
@@ -85,7 +85,7 @@ export class SpendsService {
     await runner.startTransaction('REPEATABLE READ');
     try {
       const spend = Object.assign(new Spend(), {
-        id: '00000000-0000-0000-0000-000000000000',
+        id: SIMULATED_SPEND_ID,
         organizationId: actor.organizationId,
         userId: ownerId,
         status: 'draft',

@@ -5,7 +5,8 @@ import { CommonErrors } from '../../common/errors/common.errors';
 import { deductionPercent, Meal, MEALS, PerDiemRate } from '../../rates/per-diem-rate';
 import { PerDiemRatesService } from '../../rates/per-diem-rates.service';
 import { CreateSpendDto, PerDiemInputDto } from '../dto/spend-input.dto';
-import { PerDiemComputation, PerDiemDay, Spend } from '../spend.entity';
+import { PerDiemTripsRepository } from '../per-diem-trips.repository';
+import { PerDiemComputation, PerDiemDay, SIMULATED_SPEND_ID, Spend } from '../spend.entity';
 import { SpendErrors } from '../spends.errors';
 import type { PricedSpend } from './computed-pricing';
 
@@ -21,11 +22,15 @@ type PerDiemInput = Pick<PerDiemInputDto, 'country' | 'city' | 'start_date' | 'e
  * day of a trip, and a one-day trip, are travel days (the rate's partial-day amount); the days
  * between are full days. A meal provided takes its percent of that day's rate's full-day amount
  * off the day (rounded half up), never below 0. On each day a rate of the trip's city wins over
- * the country's. The spend's date is the trip's last day.
+ * the country's. The spend's date is the trip's last day. A day is paid once: a trip that shares a
+ * day with another of the same person (not cancelled) is refused.
  */
 @Injectable()
 export class PerDiemPricing {
-  constructor(private readonly rates: PerDiemRatesService) {}
+  constructor(
+    private readonly rates: PerDiemRatesService,
+    private readonly trips: PerDiemTripsRepository,
+  ) {}
 
   async price(tx: EntityManager, spend: Spend, fields: Partial<CreateSpendDto>): Promise<PricedSpend> {
     const input = fields.per_diem ?? previousInput(spend);
@@ -38,6 +43,7 @@ export class PerDiemPricing {
     if (fields.spend_date !== undefined && fields.spend_date !== input.end_date) {
       throw invalid('spend_date', `must be the trip's last day (${input.end_date}) for source per_diem, or omitted`);
     }
+    await this.refuseOverlap(tx, spend, input);
     const city = input.city ?? null;
     const rates = await this.rates.inForceBetween(
       tx,
@@ -94,6 +100,22 @@ export class PerDiemPricing {
       zeroField: 'per_diem.meals_provided',
       zeroMessage: 'Every day of the trip prices at 0 once the meals provided are taken off',
     };
+  }
+
+  private async refuseOverlap(tx: EntityManager, spend: Spend, input: PerDiemInput): Promise<void> {
+    // A policy simulation prices a spend it never stores: no other trip is judged.
+    if (spend.id === SIMULATED_SPEND_ID) return;
+    await this.trips.lockTripsOf(tx, spend.organizationId, spend.userId);
+    const other = await this.trips.overlapping(tx, spend.organizationId, spend.userId, {
+      startDate: input.start_date,
+      endDate: input.end_date,
+      exceptId: spend.id,
+    });
+    if (other)
+      throw SpendErrors.PER_DIEM_TRIP_OVERLAP(
+        `Per diem spend ${other.id} already covers ${other.startDate} to ${other.endDate}; a day is paid once: change the dates, or cancel the other spend`,
+        { errors: [{ field: 'per_diem.start_date', message: `overlaps per diem spend ${other.id}` }] },
+      );
   }
 }
 
