@@ -25,6 +25,7 @@ export const CommonErrors = defineErrors({
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  CONCURRENT_UPDATE: { status: 409, title: 'Concurrent update' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
   INVALID_CURSOR: { status: 422, title: 'Invalid cursor' },

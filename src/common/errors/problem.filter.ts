@@ -63,6 +63,15 @@ export class ProblemFilter implements ExceptionFilter {
       );
       return CommonErrors.VALIDATION_FAILED('A value is out of the range Spendin accepts');
     }
+    if (concurrentUpdate(exception)) {
+      // Two transactions locked the same rows in opposite orders, or a serializable read went stale:
+      // PostgreSQL rolled this one back whole, so the request can simply be sent again.
+      this.logger.warn({ err: exception, requestId: request.id }, 'a transaction lost a race and was rolled back');
+      return CommonErrors.CONCURRENT_UPDATE(
+        'Another request changed the same records at the same moment; nothing was saved: send the request again',
+        { headers: { 'Retry-After': '1' } },
+      );
+    }
     if (databaseUnavailable(exception)) {
       return CommonErrors.SERVICE_UNAVAILABLE('The database is unavailable; retry shortly', {
         headers: { 'Retry-After': '5' },
@@ -94,6 +103,13 @@ function databaseUnavailable(exception: unknown): boolean {
       (code !== undefined && SOCKET_GONE_CODES.has(code) && (syscall === 'connect' || syscall === 'write'))
     );
   });
+}
+
+/** PostgreSQL aborted the transaction to resolve a deadlock (40P01) or a serialization failure (40001). */
+function concurrentUpdate(exception: unknown): boolean {
+  const code = ((exception as { driverError?: { code?: string } })?.driverError ?? (exception as { code?: string }))
+    ?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** A CHECK constraint or a numeric range refused a value: bad input that got past validation, not an outage. */
