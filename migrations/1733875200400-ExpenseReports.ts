@@ -37,7 +37,8 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
         CONSTRAINT expense_reports_dates_check CHECK (ends_on >= starts_on),
         CONSTRAINT expense_reports_org_id_key UNIQUE (organization_id, id),
         CONSTRAINT expense_reports_org_id_user_key UNIQUE (organization_id, id, user_id),
-        CONSTRAINT expense_reports_user_fk FOREIGN KEY (organization_id, user_id) REFERENCES users (organization_id, id)
+        CONSTRAINT expense_reports_user_fk FOREIGN KEY (organization_id, user_id) REFERENCES users (organization_id, id),
+        CONSTRAINT expense_reports_paid_by_fk FOREIGN KEY (organization_id, paid_by) REFERENCES users (organization_id, id)
       )
     `);
     await q.query(
@@ -65,6 +66,9 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
     await q.query(
       `ALTER TABLE approvals ADD CONSTRAINT approvals_expense_report_subject CHECK ((subject_type = 'expense_report') = (expense_report_id IS NOT NULL) AND (expense_report_id IS NULL OR expense_report_id = subject_id))`,
     );
+    await q.query(
+      `CREATE INDEX approvals_expense_report_idx ON approvals (organization_id, expense_report_id) WHERE expense_report_id IS NOT NULL`,
+    );
 
     await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`);
     await q.query(
@@ -89,6 +93,7 @@ export class ExpenseReports1733875200400 implements MigrationInterface {
       `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN (${quoted(NOTIFICATION_TYPES)}))`,
     );
     await q.query(`DELETE FROM approvals WHERE subject_type = 'expense_report'`);
+    await q.query(`DROP INDEX approvals_expense_report_idx`);
     await q.query(`ALTER TABLE approvals DROP CONSTRAINT approvals_expense_report_subject`);
     await q.query(`ALTER TABLE approvals DROP CONSTRAINT approvals_expense_report_fk`);
     await q.query(`ALTER TABLE approvals DROP COLUMN expense_report_id`);

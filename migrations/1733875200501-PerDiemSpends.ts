@@ -24,7 +24,8 @@ export class PerDiemSpends1733875200501 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DELETE FROM spends WHERE source = 'per_diem'`);
+    // The spends stay (their approvals, receipts and payments point at them): typed ones now, at the amount they were priced at.
+    await q.query(`UPDATE spends SET source = 'manual', computation = NULL WHERE source = 'per_diem'`);
     await q.query(`ALTER TABLE spends DROP CONSTRAINT spends_computation_kind`);
     await q.query(`ALTER TABLE spends DROP CONSTRAINT spends_computation_source`);
     await q.query(
