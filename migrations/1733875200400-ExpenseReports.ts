@@ -114,5 +114,5 @@ const NOTIFICATION_TYPES = [
   'receipt.processed',
   'receipt.failed',
 ];
-const REPORT_TYPES = ['expense_report.approved', 'expense_report.rejected'];
+const REPORT_TYPES = ['expense_report.approved', 'expense_report.rejected', 'expense_report.paid'];
 const quoted = (values: string[]) => values.map((v) => `'${v}'`).join(', ');

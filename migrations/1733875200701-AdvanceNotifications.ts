@@ -12,7 +12,7 @@ export class AdvanceNotifications1733875200701 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`);
     await q.query(
-      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed', 'receipt.failed', 'expense_report.approved', 'expense_report.rejected', 'advance.approved', 'advance.rejected', 'advance.paid'))`,
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed', 'receipt.failed', 'expense_report.approved', 'expense_report.rejected', 'expense_report.paid', 'advance.approved', 'advance.rejected', 'advance.paid'))`,
     );
     await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_entity_type_check`);
     await q.query(
@@ -28,7 +28,7 @@ export class AdvanceNotifications1733875200701 implements MigrationInterface {
     );
     await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`);
     await q.query(
-      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed', 'receipt.failed', 'expense_report.approved', 'expense_report.rejected'))`,
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('approval.assigned', 'spend.approved', 'spend.rejected', 'spend.blocked', 'spend.paid', 'receipt.processed', 'receipt.failed', 'expense_report.approved', 'expense_report.rejected', 'expense_report.paid'))`,
     );
   }
 }

@@ -97,7 +97,7 @@ describe('Payout batches: expense reports', () => {
     await t.as(finance).put('/organization/payout-settings', PAYOUT_SETTINGS).expect(200);
     await t
       .as(org.admin)
-      .post('/webhook-subscriptions', { url: receiver.url(), events: ['payout.paid'] })
+      .post('/webhook-subscriptions', { url: receiver.url(), events: ['payout.paid', 'expense_report.paid'] })
       .expect(201);
 
     approved = await reportOf(erika, [
@@ -313,6 +313,23 @@ describe('Payout batches: expense reports', () => {
         expect.objectContaining({ item_type: 'expense_report', item_id: small.id, status: 'failed' }),
       ],
     });
+
+    // A paid report's owner hears of it, in the inbox and by webhook.
+    const reportPaid = await until(
+      () =>
+        receiver.bodies.find(
+          (b) =>
+            b.type === 'expense_report.paid' &&
+            (b.data as { expense_report_id: string }).expense_report_id === approved.id,
+        ),
+      'the expense_report.paid webhook',
+    );
+    expect(reportPaid.data).toMatchObject({ user_id: erika.id, payout_batch_id: batch.id, spend: null });
+    const inbox = await until(async () => {
+      const items = (await t.as(erika).get('/notifications').expect(200)).body.items as Array<Record<string, unknown>>;
+      return items.find((n) => n.type === 'expense_report.paid' && n.entity_id === approved.id);
+    }, "erika's expense_report.paid notification");
+    expect(inbox).toMatchObject({ entity_type: 'expense_report', title: 'Expense report paid: Berlin workshop' });
   });
 
   it('refuses a paid report in a new batch (409 EXPENSE_REPORT_NOT_PAYABLE); the failed one can be batched again', async () => {

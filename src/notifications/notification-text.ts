@@ -117,6 +117,12 @@ export function expenseReportDecidedText(
   ]);
 }
 
+export function expenseReportPaidText(report: { title: string }, reference: string | null): NotificationText {
+  return finish(clip(`Expense report paid: ${report.title}`, TITLE_MAX), [
+    `Your expense report “${clip(report.title, 200)}” was paid${reference ? ` (payment reference ${clip(reference, 200)})` : ''}.`,
+  ]);
+}
+
 export function spendRejectedText(
   spend: SpendSubject,
   rejection: { comment: string | null; by: string | null },

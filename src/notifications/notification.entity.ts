@@ -13,6 +13,7 @@ export const NOTIFICATION_TYPES = [
   'advance.paid',
   'expense_report.approved',
   'expense_report.rejected',
+  'expense_report.paid',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'advance' | 'expense_report';

@@ -20,6 +20,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'expense_report.submitted',
   'expense_report.approved',
   'expense_report.rejected',
+  'expense_report.paid',
 ] as const satisfies readonly OutboxTopic[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -46,6 +46,7 @@ export interface OutboxEvents {
   'expense_report.submitted': ExpenseReportEvent & { status: string };
   'expense_report.approved': ExpenseReportEvent & { status: string; comment: string | null };
   'expense_report.rejected': ExpenseReportEvent & { comment: string | null };
+  'expense_report.paid': ExpenseReportEvent & { reference: string | null; payout_batch_id: string | null };
   'approval.assigned': {
     approval_id: string;
     /** Absent from rows written before approvals decided subjects other than spends. */
@@ -166,6 +167,7 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'expense_report.submitted': [uuid('expense_report_id')],
   'expense_report.approved': [uuid('expense_report_id'), optionalText('comment')],
   'expense_report.rejected': [uuid('expense_report_id'), optionalText('comment')],
+  'expense_report.paid': [uuid('expense_report_id'), optionalText('reference')],
   'approval.assigned': [uuid('approval_id')],
   'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],

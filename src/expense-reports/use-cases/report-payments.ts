@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
+import { OutboxService } from '../../common/outbox/outbox.service';
 import { ReportLines } from '../../spends/report-lines';
 import { ExpenseReport } from '../expense-report.entity';
 import { ExpenseReportErrors } from '../expense-reports.errors';
@@ -10,7 +11,8 @@ import { ExpenseReportsRepository } from '../expense-reports.repository';
 /**
  * For the payouts module (above this one): marks a decided report paid, or undoes it (a payout
  * that failed or was reversed), in the payout's transaction. The report's approved lines move
- * with it (approved ↔ paid); rejected lines are never paid. No HTTP route: paying is payouts' job.
+ * with it (approved ↔ paid); rejected lines are never paid. Paid, the report's owner hears of it
+ * (`expense_report.paid`: notification and webhook). No HTTP route: paying is payouts' job.
  */
 @Injectable()
 export class ReportPayments {
@@ -18,6 +20,7 @@ export class ReportPayments {
     private readonly reports: ExpenseReportsRepository,
     private readonly lines: ReportLines,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async markPaid(
@@ -52,6 +55,12 @@ export class ReportPayments {
         reference: payment.reference,
         ...(payment.batchId ? { payout_batch_id: payment.batchId } : {}),
       },
+    });
+    await this.outbox.enqueue(tx, organizationId, 'expense_report.paid', {
+      expense_report_id: reportId,
+      user_id: report.userId,
+      reference: payment.reference,
+      payout_batch_id: payment.batchId ?? null,
     });
     return report;
   }

@@ -9,6 +9,7 @@ import { AdvanceFacts, NotificationSubjects, Recipient, SpendFacts } from '../no
 import {
   approvalAssignedText,
   expenseReportDecidedText,
+  expenseReportPaidText,
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
@@ -32,6 +33,7 @@ export const NOTIFIED_TOPICS = [
   'advance.paid',
   'expense_report.approved',
   'expense_report.rejected',
+  'expense_report.paid',
 ] as const satisfies readonly OutboxTopic[];
 type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
@@ -128,6 +130,7 @@ export class EventNotifications implements OnModuleInit {
         );
       case 'expense_report.approved':
       case 'expense_report.rejected':
+      case 'expense_report.paid':
         return this.reportDecided(tx, organizationId, topic, payload);
       default:
         return [];
@@ -164,11 +167,11 @@ export class EventNotifications implements OnModuleInit {
     return [{ recipient: owner, type, text: write(advance), entityType: 'advance', entityId: advance.id }];
   }
 
-  /** The report's owner hears how it was decided. */
+  /** The report's owner hears how it was decided, and when it was paid. */
   private async reportDecided(
     tx: EntityManager,
     organizationId: string,
-    topic: 'expense_report.approved' | 'expense_report.rejected',
+    topic: 'expense_report.approved' | 'expense_report.rejected' | 'expense_report.paid',
     payload: Payload,
   ): Promise<PlannedNotification[]> {
     const reportId = uuid(payload.expense_report_id);
@@ -181,7 +184,10 @@ export class EventNotifications implements OnModuleInit {
       {
         recipient: owner,
         type: topic,
-        text: expenseReportDecidedText(report, status, text(payload.comment)),
+        text:
+          topic === 'expense_report.paid'
+            ? expenseReportPaidText(report, text(payload.reference))
+            : expenseReportDecidedText(report, status, text(payload.comment)),
         entityType: 'expense_report',
         entityId: report.id,
       },
