@@ -67,11 +67,18 @@ const USERS: Statement = {
 };
 const TEAMS: Statement = { name: 'backtest.teams', text: `SELECT id, lead_id FROM teams WHERE organization_id = $1` };
 
+const READ_ONLY: Statement = { text: 'SET TRANSACTION READ ONLY' };
+
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Reads for a policy backtest: spends of a period in keyset pages, and the directory once. */
 @Injectable()
 export class BacktestRepository {
+  /** Makes the open transaction read-only: a backtest writes nothing, and PostgreSQL holds it to that. */
+  async readOnly(tx: EntityManager): Promise<void> {
+    await runSql(tx, READ_ONLY);
+  }
+
   /** Yields the period's submitted spends, `pageSize` at a time, in id order. */
   async *pages(
     tx: EntityManager,

@@ -42,7 +42,7 @@ export class PolicyBacktest {
     await runner.startTransaction('REPEATABLE READ');
     try {
       const tx = runner.manager;
-      await tx.query('SET TRANSACTION READ ONLY');
+      await this.backtest.readOnly(tx);
       const organizationId = actor.organizationId;
       const active = await this.policies.activeSnapshots(tx, organizationId);
       const { snapshots, draftPolicyId } = await this.policies.draftSnapshots(tx, organizationId, draft, active);
