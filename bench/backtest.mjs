@@ -174,7 +174,7 @@ const YARDSTICK = `SELECT s.id, s.user_id, s.team_id, s.category_id, s.vendor_id
   LEFT JOIN categories c ON c.organization_id = s.organization_id AND c.id = s.category_id AND c.is_active
  WHERE s.organization_id = $1 AND s.spend_date BETWEEN $2::date AND $3::date
    AND s.status = ANY('{pending_approval,approved,paid,rejected,blocked}'::text[])
- ORDER BY s.id`;
+ ORDER BY s.spend_date, s.id`;
 
 async function main() {
   log(

@@ -43,7 +43,7 @@ interface RawRow {
   category_name: string | null;
 }
 
-// One keyset page: the spend, its owner's role and its active category's name, in one read.
+// One keyset page, in the order of spends_org_date_idx (read backwards) so each page stops at its limit: the spend, its owner's role and its active category's name, in one read.
 const PAGE: Statement = {
   name: 'backtest.page',
   text: `SELECT s.id, s.user_id, s.team_id, s.category_id, s.vendor_id, s.merchant, s.description,
@@ -56,9 +56,9 @@ const PAGE: Statement = {
            LEFT JOIN users u ON u.organization_id = s.organization_id AND u.id = s.user_id
            LEFT JOIN categories c ON c.organization_id = s.organization_id AND c.id = s.category_id AND c.is_active
           WHERE s.organization_id = $1 AND s.spend_date BETWEEN $2::date AND $3::date
-            AND s.status = ANY($4::text[]) AND s.id > $5::uuid
-          ORDER BY s.id
-          LIMIT $6`,
+            AND s.status = ANY($4::text[]) AND (s.spend_date, s.id) > ($5::date, $6::uuid)
+          ORDER BY s.spend_date, s.id
+          LIMIT $7`,
 };
 
 const USERS: Statement = {
@@ -79,27 +79,29 @@ export class BacktestRepository {
     await runSql(tx, READ_ONLY);
   }
 
-  /** Yields the period's submitted spends, `pageSize` at a time, in id order. */
+  /** Yields the period's submitted spends, `pageSize` at a time, by spend_date then id. */
   async *pages(
     tx: EntityManager,
     organizationId: string,
     period: { from: string; to: string },
     pageSize = 5_000,
   ): AsyncGenerator<BacktestRow[]> {
-    let after = FIRST_ID;
+    let after = { date: period.from, id: FIRST_ID };
     for (;;) {
       const rows = await runSql<RawRow>(tx, PAGE, [
         organizationId,
         period.from,
         period.to,
         BACKTESTED_STATUSES,
-        after,
+        after.date,
+        after.id,
         pageSize,
       ]);
       if (rows.length === 0) return;
       yield rows.map(toRow);
       if (rows.length < pageSize) return;
-      after = rows[rows.length - 1].id;
+      const last = rows[rows.length - 1];
+      after = { date: last.spend_date, id: last.id };
     }
   }
 
