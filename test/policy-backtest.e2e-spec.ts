@@ -219,6 +219,51 @@ describe('Policy backtest', () => {
     expect(globexView).toMatchObject({ spends_evaluated: 1, changed: { count: 1, amount_base: '5000.00' } });
   });
 
+  it('tells a wait for a receipt apart, and counts days_since_spend to the submission', async () => {
+    const receipts = [
+      { id: 'receipts', condition: { amount_gt: 0 }, action: { type: 'require_receipt' }, priority: 1 },
+    ];
+    const waiting = (
+      await t
+        .as(finance)
+        .post('/policies/backtest', { ...period, policy: { rules: receipts } })
+        .expect(200)
+    ).body as Backtest;
+    expect(waiting.changed.by_transition).toEqual([
+      { from: 'approved', to: 'awaiting_receipt', count: 3, amount_base: '1670.50' },
+    ]);
+
+    const org = await t.given.organization();
+    const owner = await t.given.user(org, 'employee');
+    const spend = await t.given.spend(owner, { amount: '80.00', spend_date: '2026-01-10' });
+    // As if it had been submitted two days after the spend (arranged here; the API submits today).
+    await t.dataSource.query(`UPDATE spends SET submitted_at = '2026-01-12T09:00:00Z' WHERE id = $1`, [spend.id]);
+    const late = (days: number) => [
+      {
+        id: 'late',
+        condition: { days_since_spend_gt: days },
+        action: { type: 'block', message: 'Too late' },
+        priority: 0,
+      },
+    ];
+    const atTwo = (
+      await t
+        .as(org.admin)
+        .post('/policies/backtest', { ...period, policy: { rules: late(1) } })
+        .expect(200)
+    ).body as Backtest;
+    expect(atTwo.sample).toEqual([
+      expect.objectContaining({ spend_id: spend.id, to: 'blocked', rule_reason: 'days_since_spend 2 > 1' }),
+    ]);
+    const notLate = (
+      await t
+        .as(org.admin)
+        .post('/policies/backtest', { ...period, policy: { rules: late(2) } })
+        .expect(200)
+    ).body as Backtest;
+    expect(notLate.changed.count).toBe(0);
+  });
+
   it('refuses rules the policy validator refuses (422 INVALID_POLICY_RULE)', async () => {
     const response = await t
       .as(finance)
