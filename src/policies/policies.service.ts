@@ -14,6 +14,9 @@ import { PoliciesRepository } from './policies.repository';
 import { Policy } from './policy.entity';
 import { PolicyErrors } from './policies.errors';
 
+/** The policy id a backtest gives a draft that is not yet a policy. */
+export const DRAFT_POLICY_ID = 'draft';
+
 @Injectable()
 export class PoliciesService {
   constructor(
@@ -26,6 +29,33 @@ export class PoliciesService {
   async activeSnapshots(tx: EntityManager, organizationId: string): Promise<PolicySnapshot[]> {
     const policies = await this.policies.activeSnapshots(tx, organizationId);
     return policies.map((p) => ({ policyId: p.id, policyVersion: p.version, rules: p.rules }));
+  }
+
+  /**
+   * The snapshots a draft would run with: the active ones, with `policyId`'s rules replaced by
+   * `rules` (the policy joins the set if it is inactive), or `rules` added as one more policy.
+   * The rules are checked as a create would check them (422 INVALID_POLICY_RULE); nothing is stored.
+   */
+  async draftSnapshots(
+    tx: EntityManager,
+    organizationId: string,
+    draft: { policyId: string | null; rules: unknown[] },
+    active: PolicySnapshot[],
+  ): Promise<{ snapshots: PolicySnapshot[]; draftPolicyId: string }> {
+    const rules = checkedRules(draft.rules);
+    if (draft.policyId === null) {
+      return {
+        snapshots: [...active, { policyId: DRAFT_POLICY_ID, policyVersion: 0, rules }],
+        draftPolicyId: DRAFT_POLICY_ID,
+      };
+    }
+    const policy = await this.findOrFail(tx, organizationId, draft.policyId);
+    const changed = { policyId: policy.id, policyVersion: policy.version + 1, rules };
+    const replaced = active.some((s) => s.policyId === policy.id);
+    return {
+      snapshots: replaced ? active.map((s) => (s.policyId === policy.id ? changed : s)) : [...active, changed],
+      draftPolicyId: policy.id,
+    };
   }
 
   async list(actor: Actor, query: ListPoliciesQuery): Promise<Page<PolicyResponseDto>> {

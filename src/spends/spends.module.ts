@@ -6,6 +6,9 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { RatesModule } from '../rates/rates.module';
 import { UsersModule } from '../users/users.module';
+import { BacktestRepository } from './backtest/backtest.repository';
+import { PolicyBacktest } from './backtest/policy-backtest';
+import { PolicyBacktestController } from './backtest/policy-backtest.controller';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { ReportLines } from './report-lines';
 import { ReportLinesRepository } from './report-lines.repository';
@@ -43,7 +46,7 @@ import { Submission } from './use-cases/submission';
     ApprovalsModule,
     RatesModule,
   ],
-  controllers: [SpendsController, PolicySimulationController],
+  controllers: [SpendsController, PolicySimulationController, PolicyBacktestController],
   providers: [
     SpendsService,
     SpendsRepository,
@@ -65,6 +68,8 @@ import { Submission } from './use-cases/submission';
     SpendAttachments,
     ReportLines,
     ReportLinesRepository,
+    PolicyBacktest,
+    BacktestRepository,
   ],
   exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
 })

@@ -6,7 +6,7 @@ import { POLICY_RULE, POLICY_RULE_INPUT, RULES_LIMITS } from './policy-rule.sche
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-const RULES_EXAMPLE = [
+export const RULES_EXAMPLE = [
   {
     id: 'big-spend',
     condition: { amount_gt: 500 },
@@ -27,7 +27,7 @@ const RULES_EXAMPLE = [
   },
 ];
 
-const RULES_DESCRIPTION =
+export const RULES_DESCRIPTION =
   'Rules run by priority (lower first). A condition is an object of `field_operator: value` tests that must all hold, or `{"all": [...]}`, `{"any": [...]}`, `{"not": {...}}`. ' +
   'Operators: eq, ne, gt, gte, lt, lte, in, not_in, contains. Fields: amount (in the base currency), currency, category, category_id, vendor_id, merchant, description, team_id, user_id, ' +
   'user_role, source, has_receipt, receipt_verified, weekday, days_since_spend, distance (km of a mileage spend, miles converted; 0 otherwise), per_diem_days (days of a per diem trip, full and partial; 0 otherwise), flags; and, while a spend is evaluated as a line of an expense report, report_total (the total of the report in the base currency), report_days and report_spend_count (absent otherwise), e.g. `{"report_total_gt": 2000}`. Actions: require_approval (approver manager | finance | admin | team_lead | user:<uuid>), ' +

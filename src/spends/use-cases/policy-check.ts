@@ -4,11 +4,11 @@ import { ApprovalsService } from '../../approvals/approvals.service';
 import { ResolvedApprover, storedApprovers } from '../../approvals/approver-resolver';
 import { CatalogService } from '../../catalog/catalog.service';
 import { CATEGORIES } from '../../catalog/catalog-kind';
-import { daysBetween, todayUtc, weekdayOf } from '../../common/dates';
-import { toMajorNumber } from '../../common/money/money';
+import { todayUtc } from '../../common/dates';
 import { evaluate, Evaluation, SpendFacts } from '../../policies/engine/evaluate';
 import { PoliciesService } from '../../policies/policies.service';
 import { Directory } from '../../users/directory';
+import { spendFacts } from '../spend-facts';
 import { Spend, StoredEvaluation } from '../spend.entity';
 
 /** What a line of an expense report adds to its facts: its report's totals (see SpendFacts). */
@@ -60,26 +60,6 @@ export class PolicyCheck {
     const category = spend.categoryId
       ? await this.catalog.findActive(CATEGORIES, spend.organizationId, spend.categoryId, tx)
       : null;
-    return {
-      amount: toMajorNumber(BigInt(spend.baseAmountMinor), spend.baseCurrency),
-      currency: spend.currency,
-      category: category?.name ?? null,
-      category_id: spend.categoryId,
-      vendor_id: spend.vendorId,
-      team_id: spend.teamId,
-      user_id: spend.userId,
-      merchant: spend.merchant,
-      description: spend.description,
-      user_role: owner?.role ?? 'employee',
-      source: spend.source,
-      // A computed spend's evidence is the rate table: it never waits for a receipt.
-      has_receipt: spend.receiptCount > 0 || Boolean(spend.computation),
-      receipt_verified: spend.receiptVerified,
-      weekday: weekdayOf(spend.spendDate),
-      days_since_spend: daysBetween(spend.spendDate, todayUtc()),
-      distance: spend.computation?.kind === 'mileage' ? spend.computation.distance_km : 0,
-      per_diem_days: spend.computation?.kind === 'per_diem' ? spend.computation.day_count : 0,
-      flags: spend.systemFlags,
-    };
+    return spendFacts({ ...spend, ownerRole: owner?.role ?? null, categoryName: category?.name ?? null }, todayUtc());
   }
 }
