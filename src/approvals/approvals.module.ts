@@ -5,12 +5,25 @@ import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApprovalsService } from './approvals.service';
 import { ApproverResolver } from './approver-resolver';
+import { AdminDelegationsController, MyDelegationsController } from './delegations.controller';
+import { DelegationsRepository } from './delegations.repository';
+import { DelegationsService } from './delegations.service';
 
-/** Approval chains: steps, who decides them, decisions. Never imports spends (see ApprovalEvents). */
+/**
+ * Approval chains: steps, who decides them (delegates included), decisions. Never imports spends
+ * (see ApprovalEvents).
+ */
 @Module({
   imports: [UsersModule],
-  controllers: [ApprovalsController],
-  providers: [ApprovalsService, ApprovalsRepository, ApproverResolver, ApprovalEvents],
+  controllers: [ApprovalsController, MyDelegationsController, AdminDelegationsController],
+  providers: [
+    ApprovalsService,
+    ApprovalsRepository,
+    ApproverResolver,
+    ApprovalEvents,
+    DelegationsService,
+    DelegationsRepository,
+  ],
   exports: [ApprovalsService, ApprovalEvents],
 })
 export class ApprovalsModule {}

@@ -61,6 +61,23 @@ export class ApprovalResponseDto {
   policy_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'big-spend' }) rule_id: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) decided_by: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Set when a delegate decided (`decided_by`): the approver named on the step, for whom they decided',
+  })
+  on_behalf_of: string | null;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'In GET /approvals only: set when the step is named to someone who delegates their approvals to the caller today',
+  })
+  delegated_from?: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) comment: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
@@ -99,6 +116,16 @@ export class DecisionResponseDto {
     description: "The spend's status after the decision (the same as subject_status); only when the subject is a spend",
   })
   spend_status?: string;
+  @ApiProperty({ format: 'uuid', example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', description: 'The caller' })
+  decided_by: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Set when the caller decided as delegate: the approver named on the step, for whom they decided',
+  })
+  on_behalf_of: string | null;
 }
 
 export class ListApprovalsQuery extends PageQueryDto {
