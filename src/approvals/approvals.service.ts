@@ -216,8 +216,7 @@ export class ApprovalsService {
         subject_id: approval.subjectId,
         subject_status: status,
         ...(approval.subjectType === 'spend' ? { spend_status: status } : {}),
-        decided_by: actor.userId,
-        on_behalf_of: onBehalfOf,
+        ...(onBehalfOf ? { on_behalf_of: onBehalfOf } : {}),
       };
     });
   }

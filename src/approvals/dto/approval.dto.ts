@@ -116,16 +116,13 @@ export class DecisionResponseDto {
     description: "The spend's status after the decision (the same as subject_status); only when the subject is a spend",
   })
   spend_status?: string;
-  @ApiProperty({ format: 'uuid', example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', description: 'The caller' })
-  decided_by: string;
-  @ApiProperty({
+  @ApiPropertyOptional({
     format: 'uuid',
-    nullable: true,
-    type: String,
-    example: null,
-    description: 'Set when the caller decided as delegate: the approver named on the step, for whom they decided',
+    example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b',
+    description:
+      'Only when the caller decided as delegate: the approver named on the step, for whom they decided (the step says so too)',
   })
-  on_behalf_of: string | null;
+  on_behalf_of?: string;
 }
 
 export class ListApprovalsQuery extends PageQueryDto {
