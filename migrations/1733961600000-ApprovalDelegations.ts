@@ -10,6 +10,25 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * it first under an advisory lock of the organization's delegations, for a 409 that says so.
  * Both people are users of the row's organization (composite foreign keys), never the same one.
  */
+/** Notification types and entities as 1733875200701 (advance notifications) left them. */
+const TYPES_BEFORE = [
+  'approval.assigned',
+  'spend.approved',
+  'spend.rejected',
+  'spend.blocked',
+  'spend.paid',
+  'receipt.processed',
+  'receipt.failed',
+  'expense_report.approved',
+  'expense_report.rejected',
+  'expense_report.paid',
+  'advance.approved',
+  'advance.rejected',
+  'advance.paid',
+];
+const ENTITIES_BEFORE = ['spend', 'approval', 'receipt', 'expense_report', 'advance'];
+const quoted = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
+
 export class ApprovalDelegations1733961600000 implements MigrationInterface {
   name = 'ApprovalDelegations1733961600000';
 
@@ -48,6 +67,15 @@ export class ApprovalDelegations1733961600000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX approval_delegations_delegator_idx ON approval_delegations (organization_id, delegator_id, starts_on)`,
     );
+    // The delegate hears of a new delegation: type approval.delegated, about entity approval_delegation.
+    await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`);
+    await q.query(
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN (${quoted([...TYPES_BEFORE, 'approval.delegated'])}))`,
+    );
+    await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_entity_type_check`);
+    await q.query(
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_entity_type_check CHECK (entity_type IN (${quoted([...ENTITIES_BEFORE, 'approval_delegation'])}))`,
+    );
     await q.query(`ALTER TABLE approvals ADD COLUMN decided_on_behalf_of uuid`);
     await q.query(
       `ALTER TABLE approvals ADD CONSTRAINT approvals_on_behalf_of_fk FOREIGN KEY (organization_id, decided_on_behalf_of) REFERENCES users (organization_id, id)`,
@@ -57,6 +85,15 @@ export class ApprovalDelegations1733961600000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE approvals DROP CONSTRAINT IF EXISTS approvals_on_behalf_of_fk`);
     await q.query(`ALTER TABLE approvals DROP COLUMN IF EXISTS decided_on_behalf_of`);
+    await q.query(`DELETE FROM notifications WHERE type = 'approval.delegated' OR entity_type = 'approval_delegation'`);
+    await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_entity_type_check`);
+    await q.query(
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_entity_type_check CHECK (entity_type IN (${quoted(ENTITIES_BEFORE)}))`,
+    );
+    await q.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`);
+    await q.query(
+      `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN (${quoted(TYPES_BEFORE)}))`,
+    );
     // btree_gist stays: per_diem_rates uses it too.
     await q.query(`DROP TABLE IF EXISTS approval_delegations`);
   }

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { TestOrganization, TestUser } from './helpers/given';
+import { until } from './helpers/eventually';
 import { expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -94,6 +95,15 @@ describe('Approval delegations', () => {
     expect(entry.metadata).toMatchObject({ on_behalf_of: alice.id });
     const audited = (await t.as(org.admin).get(`/audit-logs?entity_id=${created.id}`).expect(200)).body.items;
     expect(audited.map((e: { action: string }) => e.action)).toContain('approval_delegation.created');
+
+    const told = await until(async () => {
+      const page = await t.as(bob).get('/notifications?limit=100').expect(200);
+      return (page.body.items as Array<{ type: string; entity_type: string; entity_id: string; body: string }>).find(
+        (n) => n.type === 'approval.delegated' && n.entity_id === created.id,
+      );
+    }, 'approval.delegated for the delegate');
+    expect(told).toMatchObject({ entity_type: 'approval_delegation' });
+    expect(told.body).toContain(`to ${day(7)}`);
   });
 
   it('never lets the delegate approve their own spend (403 SELF_APPROVAL_FORBIDDEN)', async () => {

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
+import { OutboxService } from '../common/outbox/outbox.service';
 import { Page } from '../common/pagination/page';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { isExclusionViolation } from '../database/pg-errors';
@@ -29,6 +30,7 @@ export class DelegationsService {
     private readonly delegations: DelegationsRepository,
     private readonly directory: Directory,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** The admin routes' delegator: a user of the caller's organization, else 404. */
@@ -79,6 +81,17 @@ export class DelegationsService {
         entityType: 'approval_delegation',
         entityId: created.id,
         metadata: auditOf(created),
+      });
+      const delegator = await this.directory.user(actor.organizationId, delegatorId, tx);
+      await this.outbox.enqueue(tx, actor.organizationId, 'approval_delegation.created', {
+        delegation_id: created.id,
+        delegator_id: delegatorId,
+        delegator_name: delegator?.fullName ?? '',
+        delegate_id: created.delegateId,
+        starts_on: created.startsOn,
+        ends_on: created.endsOn,
+        reason: created.reason,
+        created_by: created.createdBy,
       });
       return created;
     });
