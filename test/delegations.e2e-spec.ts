@@ -221,6 +221,111 @@ describe('Approval delegations', () => {
     expectProblem(await t.as(alice).delete(`/users/me/delegations/${theirs.id}`), 404, 'DELEGATION_NOT_FOUND');
   });
 
+  describe('admin reassignment', () => {
+    let leaver: TestUser;
+    let successor: TestUser;
+    let report: TestUser;
+    let subordinateManager: TestUser;
+    const reassign = (body: object, as: TestUser = org.admin) => t.as(as).post('/admin/approvals/reassign', body);
+
+    beforeAll(async () => {
+      leaver = await t.given.user(org, 'manager');
+      successor = await t.given.user(org, 'manager');
+      report = await t.given.user(org, 'employee', { manager_id: leaver.id });
+      subordinateManager = await t.given.user(org, 'manager', { manager_id: leaver.id });
+    });
+
+    it('moves named steps with a reason: audited, the new approver told and deciding', async () => {
+      const spend = await spendOf(report);
+      const step = spend.approvals[0].id;
+      expect(
+        (await reassign({ approval_ids: [step], to_user_id: successor.id, reason: 'Left the company' }).expect(200))
+          .body,
+      ).toEqual({ reassigned: 1, approval_ids: [step] });
+      const [entry] = (
+        await t.as(org.admin).get(`/audit-logs?entity_id=${step}&action=approval.reassigned`).expect(200)
+      ).body.items;
+      expect(entry.metadata).toMatchObject({
+        from_user_id: leaver.id,
+        to_user_id: successor.id,
+        reason: 'Left the company',
+      });
+      await until(async () => {
+        const page = await t.as(successor).get('/notifications?limit=100').expect(200);
+        return (page.body.items as Array<{ type: string; entity_id: string }>).find(
+          (n) => n.type === 'approval.assigned' && n.entity_id === step,
+        );
+      }, 'approval.assigned for the new approver');
+      expectProblem(await t.as(leaver).post(`/approvals/${step}/decision`, { approved: true }), 403, 'NOT_APPROVER');
+      await t.as(successor).post(`/approvals/${step}/decision`, { approved: true }).expect(200);
+      expectProblem(
+        await reassign({ approval_ids: [step], to_user_id: carol.id, reason: 'Too late' }),
+        409,
+        'REASSIGNMENT_CONFLICT',
+      );
+    });
+
+    it('moves every open step of a user, and refuses (moving nothing) a step to its owner', async () => {
+      const first = await spendOf(report);
+      const own = await spendOf(subordinateManager);
+      expectProblem(
+        await reassign({ from_user_id: leaver.id, to_user_id: subordinateManager.id, reason: 'Reorg' }),
+        409,
+        'REASSIGNMENT_CONFLICT',
+      );
+      const still = (await t.as(report).get(`/spends/${first.id}`).expect(200)).body.approvals[0];
+      expect(still.approver.user_id).toBe(leaver.id);
+      const moved = (await reassign({ from_user_id: leaver.id, to_user_id: successor.id, reason: 'Reorg' }).expect(200))
+        .body;
+      expect(moved.approval_ids).toEqual(expect.arrayContaining([first.approvals[0].id, own.approvals[0].id]));
+      expect(
+        (await t.as(successor).get('/approvals?status=pending').expect(200)).body.items.map(
+          (a: { id: string }) => a.id,
+        ),
+      ).toEqual(expect.arrayContaining([first.approvals[0].id, own.approvals[0].id]));
+    });
+
+    it('refuses an ineligible approver (422), an unclear selection (422), a foreign step (404) and non-admins (403, 401)', async () => {
+      const spend = await spendOf(report);
+      const step = spend.approvals[0].id;
+      const body = { approval_ids: [step], to_user_id: successor.id, reason: 'Cover' };
+      expectProblem(await reassign({ ...body, to_user_id: employee.id }), 422, 'APPROVER_NOT_ELIGIBLE');
+      expectProblem(await reassign({ ...body, to_user_id: stranger.id }), 422, 'APPROVER_NOT_ELIGIBLE');
+      expectProblem(await reassign({ ...body, from_user_id: leaver.id }), 422, 'REASSIGNMENT_SELECTION_INVALID');
+      expectProblem(
+        await reassign({ to_user_id: successor.id, reason: 'Cover' }),
+        422,
+        'REASSIGNMENT_SELECTION_INVALID',
+      );
+      expectProblem(await reassign({ ...body, reason: '' }), 422, 'VALIDATION_FAILED');
+      expectProblem(await reassign({ ...body, approval_ids: [] }), 422, 'VALIDATION_FAILED');
+      await t
+        .as(other.admin)
+        .post('/policies', {
+          name: 'Admin approves',
+          rules: [
+            {
+              id: 'admin',
+              condition: { amount_gt: 0 },
+              action: { type: 'require_approval', approver: 'admin' },
+              priority: 1,
+            },
+          ],
+        })
+        .expect(201);
+      const theirs = await spendOf(stranger);
+      expectProblem(await reassign({ ...body, approval_ids: [theirs.approvals[0].id] }), 404, 'APPROVAL_NOT_FOUND');
+      expectProblem(await reassign(body, leaver), 403, 'INSUFFICIENT_PERMISSIONS');
+      expectProblem(
+        await request(t.http).post('/api/v1/admin/approvals/reassign').send(body),
+        401,
+        'AUTHENTICATION_REQUIRED',
+      );
+      const unmoved = (await t.as(report).get(`/spends/${spend.id}`).expect(200)).body.approvals[0];
+      expect(unmoved.approver.user_id).toBe(leaver.id);
+    });
+  });
+
   it('refuses the admin routes to an employee (403) and every route without a token (401)', async () => {
     expectProblem(await t.as(employee).get(`/admin/users/${alice.id}/delegations`), 403, 'INSUFFICIENT_PERMISSIONS');
     expectProblem(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { AdminApprovalsController } from './admin-approvals.controller';
 import { ApprovalEvents } from './approval-events';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
@@ -8,6 +9,8 @@ import { ApproverResolver } from './approver-resolver';
 import { AdminDelegationsController, MyDelegationsController } from './delegations.controller';
 import { DelegationsRepository } from './delegations.repository';
 import { DelegationsService } from './delegations.service';
+import { ReassignmentsRepository } from './reassignments.repository';
+import { ReassignmentsService } from './reassignments.service';
 
 /**
  * Approval chains: steps, who decides them (delegates included), decisions. Never imports spends
@@ -15,7 +18,7 @@ import { DelegationsService } from './delegations.service';
  */
 @Module({
   imports: [UsersModule],
-  controllers: [ApprovalsController, MyDelegationsController, AdminDelegationsController],
+  controllers: [ApprovalsController, AdminApprovalsController, MyDelegationsController, AdminDelegationsController],
   providers: [
     ApprovalsService,
     ApprovalsRepository,
@@ -23,6 +26,8 @@ import { DelegationsService } from './delegations.service';
     ApprovalEvents,
     DelegationsService,
     DelegationsRepository,
+    ReassignmentsService,
+    ReassignmentsRepository,
   ],
   exports: [ApprovalsService, ApprovalEvents],
 })
