@@ -293,7 +293,7 @@ export async function rawDecision(c, ctx, approvalId) {
     } = await run(c, approvals.LOCK_FOR_DECISION, [org, approvalId]);
     if (!approval || approval.status !== 'pending') throw new Error(`approval ${approvalId} is not pending`);
     await run(c, approvals.STEP_DECIDED_BY, [org, approval.spend_id, approval.round, me, approvalId]);
-    await run(c, approvals.SAVE_DECISION, [org, approvalId, 'approved', me, new Date(), null]);
+    await run(c, approvals.SAVE_DECISION, [org, approvalId, 'approved', me, new Date(), null, null]);
     await run(c, approvals.NEXT_WAITING, [org, approval.spend_id, approval.round]);
     const {
       rows: [spend],

@@ -34,6 +34,7 @@ import { Advances1733875200700 } from './1733875200700-Advances';
 import { AdvanceNotifications1733875200701 } from './1733875200701-AdvanceNotifications';
 import { AdvanceReportLinks1733875200800 } from './1733875200800-AdvanceReportLinks';
 import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReportPayouts';
+import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelegations';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   AdvanceNotifications1733875200701,
   AdvanceReportLinks1733875200800,
   ExpenseReportPayouts1733875200900,
+  ApprovalDelegations1733961600000,
 ];

@@ -170,6 +170,15 @@ describe('Authorization matrix from the OpenAPI document', () => {
         .post('/expense-reports', { title: 'Other trip', starts_on: '2026-08-12', ends_on: '2026-08-14' })
         .expect(201)
     ).body.id;
+    // /users/me/delegations/{delegation_id} and /admin/users/{id}/delegations/{delegation_id}.
+    const today = new Date().toISOString().slice(0, 10);
+    foreign['users/me/delegations'] = (
+      await t
+        .as(employee)
+        .post('/users/me/delegations', { delegate_id: other.admin.id, starts_on: today, ends_on: today })
+        .expect(201)
+    ).body.id;
+    foreign.delegations = foreign['users/me/delegations'];
     // /expense-reports/{id}/spends/{spend_id} and /lines/{spend_id}: the other organization's spend.
     foreign.lines = foreign.spends;
     const approvals = await request(t.http).get('/api/v1/approvals').set(bearer(other.admin.accessToken)).expect(200);

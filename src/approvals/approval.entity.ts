@@ -35,6 +35,8 @@ export class Approval {
   @Column('uuid', { nullable: true }) policyId: string | null;
   @Column('text', { nullable: true }) ruleId: string | null;
   @Column('uuid', { nullable: true }) decidedBy: string | null;
+  /** Set when a delegate decided: the approver named on the step, for whom they decided. */
+  @Column('uuid', { nullable: true }) decidedOnBehalfOf: string | null;
   @Column('timestamptz', { nullable: true }) decidedAt: Date | null;
   @Column('text', { nullable: true }) comment: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

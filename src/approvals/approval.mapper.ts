@@ -1,6 +1,12 @@
 import { Approval } from './approval.entity';
 import { ApprovalResponseDto } from './dto/approval.dto';
 
+/** A step in the caller's GET /approvals: one named to someone else came to them through a delegation. */
+export function toListedApprovalResponse(approval: Approval, viewerId: string): ApprovalResponseDto {
+  const delegated = approval.approverUserId !== null && approval.approverUserId !== viewerId;
+  return { ...toApprovalResponse(approval), delegated_from: delegated ? approval.approverUserId : null };
+}
+
 export function toApprovalResponse(approval: Approval): ApprovalResponseDto {
   return {
     id: approval.id,
@@ -16,6 +22,7 @@ export function toApprovalResponse(approval: Approval): ApprovalResponseDto {
     policy_id: approval.policyId,
     rule_id: approval.ruleId,
     decided_by: approval.decidedBy,
+    on_behalf_of: approval.decidedOnBehalfOf,
     decided_at: approval.decidedAt?.toISOString() ?? null,
     comment: approval.comment,
     created_at: approval.createdAt.toISOString(),

@@ -8,4 +8,7 @@ export const ApprovalErrors = defineErrors({
   APPROVAL_ALREADY_DECIDED: { status: 409, title: 'Approval already decided' },
   APPROVAL_NOT_CURRENT: { status: 409, title: 'An earlier step is still open' },
   COMMENT_REQUIRED: { status: 422, title: 'A rejection needs a comment' },
+  REASSIGNMENT_CONFLICT: { status: 409, title: 'Some steps cannot go to the new approver' },
+  REASSIGNMENT_SELECTION_INVALID: { status: 422, title: 'Name the steps to reassign one way' },
+  APPROVER_NOT_ELIGIBLE: { status: 422, title: 'The new approver may not decide approvals' },
 });

@@ -1,16 +1,34 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
+import { AdminApprovalsController } from './admin-approvals.controller';
 import { ApprovalEvents } from './approval-events';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApprovalsService } from './approvals.service';
 import { ApproverResolver } from './approver-resolver';
+import { AdminDelegationsController, MyDelegationsController } from './delegations.controller';
+import { DelegationsRepository } from './delegations.repository';
+import { DelegationsService } from './delegations.service';
+import { ReassignmentsRepository } from './reassignments.repository';
+import { ReassignmentsService } from './reassignments.service';
 
-/** Approval chains: steps, who decides them, decisions. Never imports spends (see ApprovalEvents). */
+/**
+ * Approval chains: steps, who decides them (delegates included), decisions. Never imports spends
+ * (see ApprovalEvents).
+ */
 @Module({
   imports: [UsersModule],
-  controllers: [ApprovalsController],
-  providers: [ApprovalsService, ApprovalsRepository, ApproverResolver, ApprovalEvents],
+  controllers: [ApprovalsController, AdminApprovalsController, MyDelegationsController, AdminDelegationsController],
+  providers: [
+    ApprovalsService,
+    ApprovalsRepository,
+    ApproverResolver,
+    ApprovalEvents,
+    DelegationsService,
+    DelegationsRepository,
+    ReassignmentsService,
+    ReassignmentsRepository,
+  ],
   exports: [ApprovalsService, ApprovalEvents],
 })
 export class ApprovalsModule {}

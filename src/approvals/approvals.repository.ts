@@ -5,6 +5,7 @@ import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
 import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
+import { DELEGATORS_OF_TODAY } from './delegations.repository';
 import type { ApprovalSubject, SubjectType } from './approval-subject';
 
 /** Approval steps, always scoped by organization id. */
@@ -77,7 +78,7 @@ export class ApprovalsRepository {
     }
   }
 
-  /** Writes a step's status and decision (who, when, the comment). */
+  /** Writes a step's status and decision (who, for whom when a delegate, when, the comment). */
   async saveDecision(tx: EntityManager, approval: Approval): Promise<void> {
     const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_DECISION, [
       approval.organizationId,
@@ -86,6 +87,7 @@ export class ApprovalsRepository {
       approval.decidedBy,
       approval.decidedAt,
       approval.comment,
+      approval.decidedOnBehalfOf,
     ]);
     approval.updatedAt = row.updated_at;
   }
@@ -122,7 +124,9 @@ export class ApprovalsRepository {
 
   /**
    * Steps assigned to the caller: to them by name, or to a role they hold (finance: finance
-   * and admins; admin: admins). Decided ones also include those the caller decided.
+   * and admins; admin: admins). Decided ones also include those the caller decided. Pending ones
+   * also include the steps named to someone who delegates to the caller today (not the caller's own
+   * submissions): a delegation is never passed on, so only a delegation to the caller counts.
    */
   async listFor(
     actor: Actor,
@@ -137,6 +141,9 @@ export class ApprovalsRepository {
       any.push(`(a.approver_role = ANY($${values.push(roles)}::text[]) AND a.subject_owner_id <> $3 AND NOT EXISTS (
           SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.subject_type = a.subject_type AND d.subject_id = a.subject_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
     }
+    if (status === 'pending')
+      any.push(`(a.approver_user_id IN (${DELEGATORS_OF_TODAY}) AND a.subject_owner_id <> $3 AND NOT EXISTS (
+          SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.subject_type = a.subject_type AND d.subject_id = a.subject_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
     if (status !== 'pending') any.push('a.decided_by = $3');
     let matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
     if (page.subjectType) matches += ` AND a.subject_type = $${values.push(page.subjectType)}`;
@@ -192,6 +199,7 @@ interface ApprovalRow {
   policy_id: string | null;
   rule_id: string | null;
   decided_by: string | null;
+  decided_on_behalf_of: string | null;
   decided_at: Date | null;
   comment: string | null;
   created_at: Date;
@@ -199,7 +207,7 @@ interface ApprovalRow {
 }
 
 const APPROVAL_COLUMNS =
-  'id, organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_at, comment, created_at, updated_at';
+  'id, organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_on_behalf_of, decided_at, comment, created_at, updated_at';
 
 const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
   .map((column) => `a.${column}`)
@@ -225,7 +233,7 @@ const CANCEL_OPEN = {
 };
 export const SAVE_DECISION = {
   name: 'approvals.save_decision',
-  text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, updated_at = CURRENT_TIMESTAMP
+  text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, decided_on_behalf_of = $7, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
 };
 export const FOR_SPENDS = {
@@ -283,6 +291,7 @@ function toApproval(row: ApprovalRow): Approval {
     policyId: row.policy_id,
     ruleId: row.rule_id,
     decidedBy: row.decided_by,
+    decidedOnBehalfOf: row.decided_on_behalf_of,
     decidedAt: row.decided_at,
     comment: row.comment,
     createdAt: row.created_at,

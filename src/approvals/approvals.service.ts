@@ -10,10 +10,11 @@ import type { ApprovalRequirement } from '../policies/engine/evaluate';
 import { ChainOutcome, ApprovalEvents } from './approval-events';
 import { ApprovalSubject, SubjectType, subjectNoun } from './approval-subject';
 import { Approval } from './approval.entity';
-import { toApprovalResponse } from './approval.mapper';
+import { toApprovalResponse, toListedApprovalResponse } from './approval.mapper';
 import { ApprovalErrors } from './approvals.errors';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApproverResolver, ChainContext, ResolvedApprover } from './approver-resolver';
+import { DelegationsService } from './delegations.service';
 import { ApprovalResponseDto, DecisionDto, DecisionResponseDto, ListApprovalsQuery } from './dto/approval.dto';
 
 /** A step of a round, as another module may weigh it. */
@@ -28,6 +29,7 @@ export class ApprovalsService {
     private readonly events: ApprovalEvents,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly delegations: DelegationsService,
   ) {}
 
   /** Resolves approvers without storing anything (for simulations and evaluations). */
@@ -64,6 +66,7 @@ export class ApprovalsService {
         policyId: approver.requirement.policy_id,
         ruleId: approver.requirement.rule_id,
         decidedBy: null,
+        decidedOnBehalfOf: null,
         decidedAt: null,
         comment: null,
       }),
@@ -142,7 +145,7 @@ export class ApprovalsService {
       offset: query.offset,
       subjectType: query.subject_type,
     });
-    return { total, items: items.map(toApprovalResponse), next_cursor: null };
+    return { total, items: items.map((a) => toListedApprovalResponse(a, actor.userId)), next_cursor: null };
   }
 
   /**
@@ -159,10 +162,11 @@ export class ApprovalsService {
     return this.dataSource.transaction(async (tx) => {
       const approval = await this.approvals.lockForDecision(tx, actor.organizationId, approvalId);
       if (!approval) throw ApprovalErrors.APPROVAL_NOT_FOUND(`Approval ${approvalId} does not exist`);
-      await this.authorize(tx, actor, approval);
+      const onBehalfOf = await this.authorize(tx, actor, approval);
 
       approval.status = dto.approved ? 'approved' : 'rejected';
       approval.decidedBy = actor.userId;
+      approval.decidedOnBehalfOf = onBehalfOf;
       approval.decidedAt = new Date();
       approval.comment = dto.comment ?? null;
       await this.approvals.saveDecision(tx, approval);
@@ -190,6 +194,7 @@ export class ApprovalsService {
           step: approval.step,
           round: approval.round,
           decision: approval.status,
+          ...(onBehalfOf ? { on_behalf_of: onBehalfOf } : {}),
           comment: approval.comment,
           outcome: result,
         },
@@ -211,6 +216,7 @@ export class ApprovalsService {
         subject_id: approval.subjectId,
         subject_status: status,
         ...(approval.subjectType === 'spend' ? { spend_status: status } : {}),
+        ...(onBehalfOf ? { on_behalf_of: onBehalfOf } : {}),
       };
     });
   }
@@ -232,12 +238,25 @@ export class ApprovalsService {
     return locked;
   }
 
-  /** Refuses, with the reason, a caller who may not decide this (locked) step now. */
-  private async authorize(tx: EntityManager, actor: Actor, approval: Approval): Promise<void> {
+  /**
+   * Refuses, with the reason, a caller who may not decide this (locked) step now; answers the
+   * approver named on the step when the caller decides it as their delegate (else null). The
+   * delegate is judged as a person: never their own submission, never two steps of one round.
+   */
+  private async authorize(tx: EntityManager, actor: Actor, approval: Approval): Promise<string | null> {
     const noun = subjectNoun(approval.subjectType);
     if (approval.subjectOwnerId === actor.userId)
       throw ApprovalErrors.SELF_APPROVAL_FORBIDDEN(`Nobody approves their own ${noun}`);
-    if (!mayDecide(actor, approval)) throw ApprovalErrors.NOT_APPROVER('This step is assigned to someone else');
+    let onBehalfOf: string | null = null;
+    if (!mayDecide(actor, approval)) {
+      const named = approval.approverUserId;
+      const delegated =
+        named !== null &&
+        actor.role !== 'accountant' &&
+        (await this.delegations.delegatesToday(tx, actor.organizationId, named, actor.userId));
+      if (!delegated) throw ApprovalErrors.NOT_APPROVER('This step is assigned to someone else');
+      onBehalfOf = named;
+    }
     if (approval.status === 'waiting')
       throw ApprovalErrors.APPROVAL_NOT_CURRENT(`Step ${approval.step - 1} of this ${noun} is still open`);
     if (approval.status !== 'pending')
@@ -248,6 +267,7 @@ export class ApprovalsService {
       throw ApprovalErrors.ALREADY_DECIDED_ANOTHER_STEP(
         `You decided step ${earlier} of this ${noun}; someone else must decide step ${approval.step}`,
       );
+    return onBehalfOf;
   }
 
   private async announceAssigned(tx: EntityManager, approval: Approval): Promise<void> {

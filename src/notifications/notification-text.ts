@@ -72,6 +72,20 @@ function finish(title: string, sentences: Array<string | false | null | undefine
 
 const quoted = (text: string, max = 2000) => `“${clip(text.trim(), max)}”`;
 
+/** To the delegate of a new delegation of approvals. */
+export function approvalDelegatedText(delegation: {
+  delegatorName: string;
+  startsOn: string;
+  endsOn: string;
+  reason: string | null;
+}): NotificationText {
+  return finish(clip(`Approvals delegated to you by ${delegation.delegatorName}`, TITLE_MAX), [
+    `${delegation.delegatorName} delegated their approvals to you from ${delegation.startsOn} to ${delegation.endsOn}:`,
+    'meanwhile you may decide the steps assigned to them (except your own submissions), listed among your approvals.',
+    delegation.reason && `Reason: ${quoted(delegation.reason, 500)}.`,
+  ]);
+}
+
 export function approvalAssignedText(
   spend: SpendSubject,
   step: { number: number; role: 'finance' | 'admin' | null; note: string | null },

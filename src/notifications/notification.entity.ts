@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export const NOTIFICATION_TYPES = [
   'approval.assigned',
+  'approval.delegated',
   'spend.approved',
   'spend.rejected',
   'spend.blocked',
@@ -16,7 +17,8 @@ export const NOTIFICATION_TYPES = [
   'expense_report.paid',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-export type NotificationEntityType = 'spend' | 'approval' | 'receipt' | 'advance' | 'expense_report';
+export type NotificationEntityType =
+  'spend' | 'approval' | 'approval_delegation' | 'receipt' | 'advance' | 'expense_report';
 /**
  * `none`: no e-mail (SMTP not configured, or the recipient opted out); `pending`: queued;
  * `sent`; `skipped`: the recipient opted out or was deactivated before it went; `failed`:

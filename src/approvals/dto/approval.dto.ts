@@ -61,6 +61,23 @@ export class ApprovalResponseDto {
   policy_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'big-spend' }) rule_id: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) decided_by: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'Set when a delegate decided (`decided_by`): the approver named on the step, for whom they decided',
+  })
+  on_behalf_of: string | null;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'In GET /approvals only: set when the step is named to someone who delegates their approvals to the caller today',
+  })
+  delegated_from?: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) comment: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
@@ -99,6 +116,13 @@ export class DecisionResponseDto {
     description: "The spend's status after the decision (the same as subject_status); only when the subject is a spend",
   })
   spend_status?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '0b8e6f3c-1f0a-4f6e-9a51-3c2d1e0f9a8b',
+    description:
+      'Only when the caller decided as delegate: the approver named on the step, for whom they decided (the step says so too)',
+  })
+  on_behalf_of?: string;
 }
 
 export class ListApprovalsQuery extends PageQueryDto {

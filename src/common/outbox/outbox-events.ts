@@ -47,6 +47,18 @@ export interface OutboxEvents {
   'expense_report.approved': ExpenseReportEvent & { status: string; comment: string | null };
   'expense_report.rejected': ExpenseReportEvent & { comment: string | null };
   'expense_report.paid': ExpenseReportEvent & { reference: string | null; payout_batch_id: string | null };
+  /** A delegation of approvals was created: its delegate is told (docs/approvals-delegation.md). */
+  'approval_delegation.created': {
+    delegation_id: string;
+    delegator_id: string;
+    /** The delegator's name when it was created, for the delegate's notification. */
+    delegator_name: string;
+    delegate_id: string;
+    starts_on: string;
+    ends_on: string;
+    reason: string | null;
+    created_by: string;
+  };
   'approval.assigned': {
     approval_id: string;
     /** Absent from rows written before approvals decided subjects other than spends. */
@@ -169,6 +181,7 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'expense_report.rejected': [uuid('expense_report_id'), optionalText('comment')],
   'expense_report.paid': [uuid('expense_report_id'), optionalText('reference')],
   'approval.assigned': [uuid('approval_id')],
+  'approval_delegation.created': [uuid('delegation_id'), uuid('delegate_id'), text('starts_on'), text('ends_on')],
   'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],

@@ -25,6 +25,10 @@ export const API_TAGS: TagObject[] = [
   },
   { name: 'Receipts', description: 'Receipt files and what OCR read from them' },
   { name: 'Approvals', description: 'Approval steps assigned to the caller, and decisions on them' },
+  {
+    name: 'Approval delegations',
+    description: "Handing one's approvals to another manager for a date range: one's own, or an admin for someone",
+  },
   { name: 'Notifications', description: 'In-app notifications of the caller' },
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },

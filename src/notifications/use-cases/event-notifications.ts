@@ -8,6 +8,7 @@ import { advanceAssignedText, advanceApprovedText, advancePaidText, advanceRejec
 import { AdvanceFacts, NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
 import {
   approvalAssignedText,
+  approvalDelegatedText,
   expenseReportDecidedText,
   expenseReportPaidText,
   NotificationText,
@@ -23,6 +24,7 @@ import { NotificationWriter, PlannedNotification } from './notification-writer';
 
 export const NOTIFIED_TOPICS = [
   'approval.assigned',
+  'approval_delegation.created',
   'spend.approved',
   'spend.rejected',
   'spend.blocked',
@@ -92,6 +94,25 @@ export class EventNotifications implements OnModuleInit {
     switch (topic) {
       case 'approval.assigned':
         return this.approvalAssigned(tx, organizationId, payload);
+      case 'approval_delegation.created': {
+        const [delegationId, delegateId] = [uuid(payload.delegation_id), uuid(payload.delegate_id)];
+        const [startsOn, endsOn] = [text(payload.starts_on), text(payload.ends_on)];
+        if (!delegationId || !delegateId || !startsOn || !endsOn) return [];
+        const recipients = await this.subjects.users(tx, organizationId, [delegateId]);
+        const message = approvalDelegatedText({
+          delegatorName: text(payload.delegator_name) ?? 'A colleague',
+          startsOn,
+          endsOn,
+          reason: text(payload.reason),
+        });
+        return recipients.map((recipient) => ({
+          recipient,
+          type: 'approval.delegated' as const,
+          text: message,
+          entityType: 'approval_delegation' as const,
+          entityId: delegationId,
+        }));
+      }
       case 'spend.approved':
         return this.toOwner(tx, organizationId, payload, 'spend.approved', (spend) =>
           spendApprovedText(spend, text(payload.comment)),
