@@ -28,7 +28,7 @@ export const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'reports:read': 'Summaries, dashboards, report exports and the chart',
   'audit:read': 'List, verify and export the audit log',
   'webhooks:manage': 'Create, change, delete and inspect webhook subscriptions and their deliveries',
-  'policies:read': 'List and read policies, and simulate them against a spend',
+  'policies:read': 'List and read policies, simulate them against a spend, and backtest a draft over past spends',
   'users:read': "List and read the organization's users and teams",
   scim: 'SCIM 2.0 provisioning of users and groups (/scim/v2)',
 };
