@@ -150,8 +150,10 @@ export class ReportLines {
   ): Promise<void> {
     const moving = lines.filter((spend) => spend.status === (payment ? 'approved' : 'paid'));
     const ids = moving.map((spend) => spend.id);
-    if (payment) await this.payments.markPaid(tx, lines[0]?.organizationId ?? '', ids, payment);
-    else await this.payments.markUnpaid(tx, lines[0]?.organizationId ?? '', ids);
+    if (moving.length === 0) return;
+    const { organizationId } = moving[0];
+    if (payment) await this.payments.markPaid(tx, organizationId, ids, payment);
+    else await this.payments.markUnpaid(tx, organizationId, ids);
     for (const spend of moving) {
       spend.status = payment ? 'paid' : 'approved';
       spend.paidAt = payment?.paidAt ?? null;
