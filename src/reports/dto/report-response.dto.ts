@@ -80,7 +80,7 @@ export class PendingApprovalsDto {
 }
 
 export class OverdueApproverDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e' })
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'Set for a person' })
   approver_user_id: string | null;
   @ApiProperty({ enum: ['finance', 'admin'], nullable: true, type: String, example: 'finance' })
   approver_role: 'finance' | 'admin' | null;
@@ -111,7 +111,7 @@ export class OverdueApprovalsDto {
   oldest_age_hours: number | null;
   @ApiProperty({
     type: [OverdueApproverDto],
-    example: [{ approver_user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', approver_role: null, count: 2 }],
+    example: [{ approver_user_id: null, approver_role: 'finance', count: 2 }],
     description: 'By approver (a person or a role), most overdue steps first, 20 at most',
   })
   by_approver: OverdueApproverDto[];
@@ -175,7 +175,8 @@ export class DashboardResponseDto {
       count: 3,
       oldest_pending_since: '2026-02-27T08:00:00.000Z',
       oldest_age_hours: 101.5,
-      by_approver: [{ approver_user_id: '5a7d9c1e-2b3f-4a6c-8d0e-1f2a3b4c5d6e', approver_role: null, count: 2 }],
+      // A role's row: an example with `approver_role: null` would fail the enum (OpenAPI 3.0 lists no null in it).
+      by_approver: [{ approver_user_id: null, approver_role: 'finance', count: 2 }],
     },
     description:
       "Approval steps past the approval SLA (docs/approvals-sla.md): the organization's for finance, admin and accountant; a manager's own (named to them)",
