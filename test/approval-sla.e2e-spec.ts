@@ -428,6 +428,70 @@ describe('Approval SLA', () => {
       );
     });
 
+    it("rejects an expense report and its lines; a later step's clock starts when it becomes pending", async () => {
+      const org = await t.given.organization();
+      await t.given.policy(org.admin, [
+        {
+          id: 'reports-need-manager',
+          condition: { report_spend_count_gte: 1 },
+          action: { type: 'require_approval', approver: 'manager' },
+          priority: 1,
+        },
+        {
+          id: 'big-trip',
+          condition: { report_total_gt: 1000 },
+          action: { type: 'require_approval', approver: 'finance' },
+          priority: 2,
+        },
+      ]);
+      await t
+        .as(org.admin)
+        .put('/organization/approval-sla', { auto_reject_after_days: 1, auto_reject_message: 'Expired' })
+        .expect(200);
+      const manager = await t.given.user(org, 'manager');
+      const employee = await t.given.user(org, 'employee', { manager_id: manager.id });
+      await t.given.user(org, 'finance');
+      const report = (
+        await t
+          .as(employee)
+          .post('/expense-reports', { title: 'Berlin', starts_on: '2026-03-02', ends_on: '2026-03-04' })
+          .expect(201)
+      ).body as { id: string };
+      const lines = [
+        (await t.given.spend(employee, { amount: '800.00', draft: true, merchant: 'Hotel' })).id,
+        (await t.given.spend(employee, { amount: '400.00', draft: true, merchant: 'Train' })).id,
+      ];
+      await t.as(employee).post(`/expense-reports/${report.id}/spends`, { spend_ids: lines }).expect(200);
+      const submitted = (await t.as(employee).post(`/expense-reports/${report.id}/submit`).expect(200)).body as {
+        approvals: Array<Step & { pending_since: string | null }>;
+      };
+      const [first, second] = submitted.approvals;
+      expect(first.pending_since).not.toBeNull();
+      expect(second).toMatchObject({ status: 'waiting', pending_since: null });
+      // The second step was created two days ago, and becomes pending only now.
+      await t.dataSource.query(`UPDATE approvals SET created_at = now() - interval '2 days' WHERE id = $1`, [
+        second.id,
+      ]);
+      await t.as(manager).post(`/approvals/${first.id}/decision`, { approved: true }).expect(200);
+      await sweep();
+      const waiting = (await t.as(employee).get(`/expense-reports/${report.id}`).expect(200)).body;
+      expect(waiting.status).toBe('submitted');
+      expect(waiting.approvals[1]).toMatchObject({ status: 'pending', pending_since: expect.any(String) });
+      expect(Date.now() - Date.parse(waiting.approvals[1].pending_since)).toBeLessThan(60_000);
+
+      await pendingFor(second.id, 25);
+      await sweep();
+      const read = (await t.as(employee).get(`/expense-reports/${report.id}`).expect(200)).body;
+      expect(read.status).toBe('rejected');
+      expect(read.lines.map((l: { status: string }) => l.status)).toEqual(['rejected', 'rejected']);
+      expect(read.approvals[1]).toMatchObject({ status: 'rejected', decided_by: null, comment: 'Expired' });
+      await until(
+        async () =>
+          (await inbox(employee)).find((n) => n.type === 'expense_report.rejected' && n.entity_id === report.id),
+        'expense_report.rejected for the owner',
+      );
+    });
+
     it('rejects a cash advance the same way', async () => {
       const org = await t.given.organization();
       await t.given.policy(org.admin, [
