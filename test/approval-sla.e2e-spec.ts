@@ -524,7 +524,7 @@ describe('Approval SLA', () => {
     });
   });
 
-  it('reminds and escalates each step once when two processes sweep at the same moment', async () => {
+  it('reminds and escalates each step once when two processes sweep at the same moment, and decides a step once against a person', async () => {
     const second = await createTestApp({ APPROVAL_SLA_SWEEP_SECONDS: '0' }, t);
     try {
       const other = second.app.get(ApprovalSlaSweep);
@@ -550,6 +550,28 @@ describe('Approval SLA', () => {
       expect({ reminded: total('reminded'), escalated: total('escalated') }).toEqual({ reminded: 3, escalated: 3 });
       for (const id of toRemind) expect((await announced('approval.reminded', id)).outbox).toBe(1);
       for (const id of toEscalate) expect((await announced('approval.escalated', id)).outbox).toBe(1);
+
+      // A person deciding while another process auto-rejects: one decision, whichever came first.
+      const late = await organization({ auto_reject_after_days: 1, auto_reject_message: 'Expired' });
+      const approver = await t.given.user(late, 'manager');
+      const owner = await t.given.user(late, 'employee', { manager_id: approver.id });
+      const spend = await spendOf(owner);
+      const lateId = spend.approvals[0].id;
+      await pendingFor(lateId, 30);
+      const [, answer] = await Promise.all([
+        other.sweep(),
+        t.as(approver).post(`/approvals/${lateId}/decision`, { approved: true }),
+      ]);
+      const decided = await audited(lateId, 'approval.decided');
+      expect(decided).toHaveLength(1);
+      const status = (await t.as(owner).get(`/spends/${spend.id}`).expect(200)).body.status;
+      if (answer.status === 200) {
+        expect({ status, by: decided[0].user_id }).toEqual({ status: 'approved', by: approver.id });
+        expect(await audited(lateId, 'approval.auto_rejected')).toEqual([]);
+      } else {
+        expectProblem(answer, 409, 'APPROVAL_ALREADY_DECIDED');
+        expect({ status, by: decided[0].user_id }).toEqual({ status: 'rejected', by: null });
+      }
     } finally {
       await second.close({ keepDatabase: true });
     }
