@@ -193,10 +193,7 @@ describe('Approval delegations', () => {
 
     const spend = await spendOf(report);
     const advance = (
-      await t
-        .as(report)
-        .post('/advances', { amount: '300.00', currency: 'USD', purpose: 'Client visit' })
-        .expect(201)
+      await t.as(report).post('/advances', { amount: '300.00', currency: 'USD', purpose: 'Client visit' }).expect(201)
     ).body as { id: string; status: string };
     expect(advance.status).toBe('requested');
     await t.as(carol).get(`/spends/${spend.id}`).expect(200);
