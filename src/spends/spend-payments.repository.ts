@@ -128,12 +128,6 @@ export class SpendPaymentsRepository {
     if (ids.length === 0) return;
     await runSql(tx, MARK_PAID, [organizationId, ids, payment.paidAt, payment.paidBy, payment.reference]);
   }
-
-  /** Undoes a payment (an expense report's payout failed): the spends are approved again. */
-  async markUnpaid(tx: EntityManager, organizationId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await runSql(tx, MARK_UNPAID, [organizationId, ids]);
-  }
 }
 
 const LOCK: Statement = {
@@ -151,12 +145,6 @@ const RELEASE: Statement = {
   name: 'spend_payments.release',
   text: `UPDATE spends SET payout_batch_id = NULL, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND payout_batch_id = $3 AND status = 'approved'`,
-};
-
-const MARK_UNPAID: Statement = {
-  name: 'spend_payments.mark_unpaid',
-  text: `UPDATE spends SET status = 'approved', paid_at = NULL, paid_by = NULL, payment_reference = NULL, updated_at = CURRENT_TIMESTAMP
-         WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND status = 'paid'`,
 };
 
 const MARK_PAID: Statement = {
