@@ -253,6 +253,11 @@ describe('Expense reports: lifecycle', () => {
       [1, 'cancelled'],
       [2, 'approved'],
     ]);
+    // Decided, the report is the record: its rejected line no longer changes.
+    const frozen = await t.as(employee).patch(`/spends/${spendIds[2]}`, { amount: '5.00', currency: 'USD' });
+    expectProblem(frozen, 409, 'SPEND_IN_EXPENSE_REPORT');
+    expect(frozen.body.detail).toContain('partly_approved');
+    expect((await t.as(employee).get(`/spends/${spendIds[2]}`).expect(200)).body).toMatchObject({ amount: '20.00' });
   });
 
   it('rejects the whole report when the chain ends rejected, and takes it back fixed', async () => {
