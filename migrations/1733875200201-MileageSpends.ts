@@ -21,7 +21,9 @@ export class MileageSpends1733875200201 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DELETE FROM spends WHERE source = 'mileage'`);
+    // The spends stay (their approvals, receipts and payments point at them, and they are the
+    // books): typed ones now, at the amount they were priced at. Deleting them lost money records.
+    await q.query(`UPDATE spends SET source = 'manual', computation = NULL WHERE source = 'mileage'`);
     await q.query(`ALTER TABLE spends DROP CONSTRAINT spends_computation_source`);
     await q.query(`ALTER TABLE spends DROP COLUMN computation`);
     await q.query(`ALTER TABLE spends DROP CONSTRAINT spends_source_check`);

@@ -54,6 +54,13 @@ describe('Approval delegations', () => {
             action: { type: 'require_approval', approver: 'manager' },
             priority: 1,
           },
+          {
+            id: 'advance-manager',
+            subject: 'advance',
+            condition: { advance_amount_gt: 0 },
+            action: { type: 'require_approval', approver: 'manager' },
+            priority: 2,
+          },
         ],
       })
       .expect(201);
@@ -74,7 +81,12 @@ describe('Approval delegations', () => {
 
   it("lets the delegate decide the delegator's pending step today, recording for whom", async () => {
     const spend = await spendOf(employee); // pending before the delegation exists
+    expectProblem(await t.as(bob).get(`/spends/${spend.id}`), 404, 'SPEND_NOT_FOUND');
     const created = (await delegate(alice, bob).expect(201)).body;
+    // The delegate reads what they are asked to decide, before deciding it.
+    expect((await t.as(bob).get(`/spends/${spend.id}`).expect(200)).body).toMatchObject({ id: spend.id });
+    const visible = (await t.as(bob).get('/spends?limit=100').expect(200)).body.items;
+    expect(visible.map((s: { id: string }) => s.id)).toContain(spend.id);
     expect(created).toMatchObject({ active: true, created_by: alice.id, starts_on: today, ends_on: day(7) });
 
     const listed = (await t.as(bob).get('/approvals?status=pending').expect(200)).body.items;
@@ -180,8 +192,17 @@ describe('Approval delegations', () => {
     ).toContain(created.id);
 
     const spend = await spendOf(report);
+    const advance = (
+      await t.as(report).post('/advances', { amount: '300.00', currency: 'USD', purpose: 'Client visit' }).expect(201)
+    ).body as { id: string; status: string };
+    expect(advance.status).toBe('requested');
+    await t.as(carol).get(`/spends/${spend.id}`).expect(200);
+    await t.as(carol).get(`/advances/${advance.id}`).expect(200);
     const revoked = (await t.as(org.admin).delete(`/admin/users/${dave.id}/delegations/${created.id}`).expect(200))
       .body;
+    // Revoked: the delegate no longer decides, nor reads, what they did not decide.
+    expectProblem(await t.as(carol).get(`/spends/${spend.id}`), 404, 'SPEND_NOT_FOUND');
+    expectProblem(await t.as(carol).get(`/advances/${advance.id}`), 404, 'ADVANCE_NOT_FOUND');
     expect(revoked).toMatchObject({ active: false });
     expect(revoked.revoked_at).not.toBeNull();
     expectProblem(

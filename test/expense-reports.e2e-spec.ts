@@ -154,7 +154,7 @@ describe('Expense reports: lifecycle', () => {
       );
     });
 
-    // Payouts mark it paid (and may undo it) through ReportPayments; the lines move with it.
+    // Payouts mark it paid through ReportPayments; the lines move with it.
     const payments = t.app.get(ReportPayments);
     const paid = await t.dataSource.transaction((tx) =>
       payments.markPaid(tx, { organizationId: acme.id, userId: finance.id }, acme.id, created.id, {
@@ -166,12 +166,6 @@ describe('Expense reports: lifecycle', () => {
     const afterPay = (await t.as(employee).get(`/expense-reports/${created.id}`).expect(200)).body;
     expect(afterPay).toMatchObject({ status: 'paid', payment_reference: 'PAYOUT-1' });
     expect(afterPay.lines.map((l: { status: string }) => l.status)).toEqual(['paid', 'paid']);
-    await t.dataSource.transaction((tx) =>
-      payments.markUnpaid(tx, { organizationId: acme.id, userId: finance.id }, acme.id, created.id),
-    );
-    const unpaid = (await t.as(employee).get(`/expense-reports/${created.id}`).expect(200)).body;
-    expect(unpaid.status).toBe('approved');
-    expect(unpaid.lines.map((l: { status: string }) => l.status)).toEqual(['approved', 'approved']);
   });
 
   it('routes a report whose report_total passes 1000 to the manager and then finance, and refuses self-approval', async () => {
@@ -259,6 +253,11 @@ describe('Expense reports: lifecycle', () => {
       [1, 'cancelled'],
       [2, 'approved'],
     ]);
+    // Decided, the report is the record: its rejected line no longer changes.
+    const frozen = await t.as(employee).patch(`/spends/${spendIds[2]}`, { amount: '5.00', currency: 'USD' });
+    expectProblem(frozen, 409, 'SPEND_IN_EXPENSE_REPORT');
+    expect(frozen.body.detail).toContain('partly_approved');
+    expect((await t.as(employee).get(`/spends/${spendIds[2]}`).expect(200)).body).toMatchObject({ amount: '20.00' });
   });
 
   it('rejects the whole report when the chain ends rejected, and takes it back fixed', async () => {

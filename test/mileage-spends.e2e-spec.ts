@@ -1,3 +1,5 @@
+import { MileageSpends1733875200201 } from '../migrations/1733875200201-MileageSpends';
+import { PerDiemSpends1733875200501 } from '../migrations/1733875200501-PerDiemSpends';
 import type { TestOrganization, TestUser } from './helpers/given';
 import { expectProblem } from './helpers/problems';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -152,5 +154,24 @@ describe('Mileage spends', () => {
         mileage: { vehicle_type: 'car', distance: 1, unit: 'km' },
       });
     expectProblem(misplaced, 422, 'VALIDATION_FAILED');
+  });
+
+  it('keeps mileage spends when the migration is reverted: typed ones at their priced amount, not deleted', async () => {
+    const spend = (await trip('2026-07-02', { vehicle_type: 'car', distance: 10, unit: 'km' }).expect(201)).body;
+    const runner = t.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // Later migrations that widened what it added are reverted first, as `migrate --revert` would.
+      await new PerDiemSpends1733875200501().down(runner);
+      await new MileageSpends1733875200201().down(runner);
+      const [row] = await runner.query(`SELECT source, amount_minor::text AS amount FROM spends WHERE id = $1`, [
+        spend.id,
+      ]);
+      expect(row).toEqual({ source: 'manual', amount: '350' });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect((await t.as(employee).get(`/spends/${spend.id}`).expect(200)).body.source).toBe('mileage');
   });
 });

@@ -295,6 +295,44 @@ describe('Payout batches', () => {
       expect(await payableIds()).toContain(second);
       await t.as(finance).post(`/spends/${second}/pay`, { reference: 'by hand' }).expect(200);
     });
+
+    it('cancels an exported batch only on word that its file never reached the bank (409 PAYOUT_BATCH_EXPORTED)', async () => {
+      const spend = await approvedSpend(t, erika, { amount: '12.00', currency: 'EUR', merchant: 'Taxi' });
+      const exported = await batchOf([spend]);
+      await t.as(finance).get(`/payout-batches/${exported.id}/file`).expect(200);
+      // The file may be at the bank: releasing the spend now could pay it twice.
+      expectProblem(await t.as(finance).post(`/payout-batches/${exported.id}/cancel`), 409, 'PAYOUT_BATCH_EXPORTED');
+      expectProblem(
+        await t.as(finance).post(`/payout-batches/${exported.id}/cancel`, { not_sent_to_bank: false, reason: 'x' }),
+        409,
+        'PAYOUT_BATCH_EXPORTED',
+      );
+      const noReason = await t.as(finance).post(`/payout-batches/${exported.id}/cancel`, { not_sent_to_bank: true });
+      expectProblem(noReason, 422, 'VALIDATION_FAILED');
+      expect(noReason.body.errors).toEqual([{ field: 'reason', message: 'is required to cancel an exported batch' }]);
+      expect((await t.as(finance).get(`/payout-batches/${exported.id}`).expect(200)).body.status).toBe('exported');
+      expect(await payableIds()).not.toContain(spend);
+
+      const cancelled = await t
+        .as(finance)
+        .post(`/payout-batches/${exported.id}/cancel`, { not_sent_to_bank: true, reason: 'Bank portal upload failed' })
+        .expect(200);
+      expect(cancelled.body).toMatchObject({
+        status: 'cancelled',
+        lines: [expect.objectContaining({ status: 'cancelled' })],
+      });
+      expect(await payableIds()).toContain(spend);
+      const [audit] = await t.dataSource.query(
+        `SELECT metadata FROM audit_logs WHERE organization_id = $1 AND action = 'payout_batch.cancelled' AND entity_id = $2`,
+        [org.id, exported.id],
+      );
+      expect(audit.metadata).toMatchObject({
+        from: 'exported',
+        not_sent_to_bank: true,
+        reason: 'Bank portal upload failed',
+      });
+      await t.as(finance).post(`/spends/${spend}/pay`, { reference: 'by hand' }).expect(200);
+    });
   });
 
   describe('refusals', () => {

@@ -6,7 +6,7 @@ import { hasAtLeast } from '../common/auth/roles';
 import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
 import { APPROVAL_COLUMNS, APPROVAL_COLUMNS_OF_A, ApprovalRow, toApproval } from './approval.row';
-import { DELEGATORS_OF_TODAY } from './delegations.repository';
+import { delegatorsOfToday } from './delegations.repository';
 import { OVERDUE_STEP } from './sla.repository';
 import type { ApprovalSubject, SubjectType } from './approval-subject';
 
@@ -151,7 +151,7 @@ export class ApprovalsRepository {
           SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.subject_type = a.subject_type AND d.subject_id = a.subject_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
     }
     if (status === 'pending')
-      any.push(`(a.approver_user_id IN (${DELEGATORS_OF_TODAY}) AND a.subject_owner_id <> $3 AND NOT EXISTS (
+      any.push(`(a.approver_user_id IN (${delegatorsOfToday('$3')}) AND a.subject_owner_id <> $3 AND NOT EXISTS (
           SELECT 1 FROM approvals d WHERE d.organization_id = a.organization_id AND d.subject_type = a.subject_type AND d.subject_id = a.subject_id AND d.round = a.round AND d.decided_by = $3 AND d.id <> a.id))`);
     if (status !== 'pending') any.push('a.decided_by = $3');
     let matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
@@ -175,7 +175,7 @@ export class ApprovalsRepository {
     return { total: Number(total), items: rows.map(toApproval) };
   }
 
-  /** Subjects of one type on which the user is (or was) a named approver or decided a step: they may see those. */
+  /** Subjects of one type on which the user is (or was) a named approver, decided a step, or decides as a delegate today: they may see those. */
   async subjectIdsAssignedTo(organizationId: string, type: SubjectType, userId: string): Promise<string[]> {
     const rows = await runSql<{ subject_id: string }>(this.dataSource, SUBJECTS_ASSIGNED_TO, [
       organizationId,
@@ -185,7 +185,7 @@ export class ApprovalsRepository {
     return rows.map((r) => r.subject_id);
   }
 
-  /** Spends on which the user is (or was) a named approver: they may see those spends. */
+  /** Spends on which the user is (or was) a named approver, decided a step, or decides as a delegate today: they may see those spends. */
   async spendIdsAssignedTo(organizationId: string, userId: string): Promise<string[]> {
     const rows = await runSql<{ spend_id: string }>(this.dataSource, SPENDS_ASSIGNED_TO, [organizationId, userId]);
     return rows.map((r) => r.spend_id);
@@ -228,13 +228,20 @@ const OF_ROUND = {
   name: 'approvals.of_round',
   text: `SELECT ${APPROVAL_COLUMNS} FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND subject_id = $3 AND round = $4 ORDER BY step`,
 };
+/**
+ * Who may read a subject through its chain: its named approvers, whoever decided a step, and the
+ * delegate of a named approver while the step still waits for a decision (a delegate must see
+ * what they are asked to decide; once the delegation ends they keep only what they decided).
+ */
+const assignedTo = (user: string) => `(approver_user_id = ${user} OR decided_by = ${user}
+  OR (status IN ('waiting', 'pending') AND subject_owner_id <> ${user} AND approver_user_id IN (${delegatorsOfToday(user)})))`;
 const SUBJECTS_ASSIGNED_TO = {
   name: 'approvals.subjects_assigned_to',
-  text: 'SELECT DISTINCT subject_id FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND (approver_user_id = $3 OR decided_by = $3)',
+  text: `SELECT DISTINCT subject_id FROM approvals WHERE organization_id = $1 AND subject_type = $2 AND ${assignedTo('$3')}`,
 };
 export const SPENDS_ASSIGNED_TO = {
   name: 'approvals.spends_assigned_to',
-  text: 'SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND spend_id IS NOT NULL AND (approver_user_id = $2 OR decided_by = $2)',
+  text: `SELECT DISTINCT spend_id FROM approvals WHERE organization_id = $1 AND spend_id IS NOT NULL AND ${assignedTo('$2')}`,
 };
 
 const INSERT_COLUMNS = 14;

@@ -109,9 +109,13 @@ const COLUMNS = `id, organization_id, delegator_id, delegate_id, to_char(starts_
   to_char(ends_on, 'YYYY-MM-DD') AS ends_on, reason, created_by, revoked_at, created_at,
   (revoked_at IS NULL AND CURRENT_DATE BETWEEN starts_on AND ends_on) AS active`;
 
-/** The subquery GET /approvals uses: whose steps the caller ($3) decides today as their delegate. */
-export const DELEGATORS_OF_TODAY = `SELECT d.delegator_id FROM approval_delegations d
-  WHERE d.organization_id = $1 AND d.delegate_id = $3 AND d.revoked_at IS NULL AND CURRENT_DATE BETWEEN d.starts_on AND d.ends_on`;
+/**
+ * Whose steps a delegate decides today: the delegators of the user at placeholder `delegate`
+ * (the organization at `$1`). GET /approvals lists their pending steps, and the subject reads
+ * let the delegate see what those steps are about.
+ */
+export const delegatorsOfToday = (delegate: string) => `SELECT d.delegator_id FROM approval_delegations d
+  WHERE d.organization_id = $1 AND d.delegate_id = ${delegate} AND d.revoked_at IS NULL AND CURRENT_DATE BETWEEN d.starts_on AND d.ends_on`;
 
 const STATEMENTS = {
   lock: { name: 'approval_delegations.lock', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },

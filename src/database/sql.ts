@@ -57,3 +57,30 @@ export function variant(prefix: string, text: string): Statement {
 export function placeholders(count: number, first = 1): string {
   return Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
 }
+
+/**
+ * One page of `matching` (a SELECT) in `orderBy`, each row carrying the count of every match: one
+ * statement, one snapshot. The right join answers a row of nulls for an empty page, so that the
+ * total is still there (`pageOf` drops that row). Binds the limit and offset as the next values.
+ */
+export function pageWithTotal(
+  matching: string,
+  orderBy: string,
+  values: unknown[],
+  page: { limit: number; offset: number },
+): string {
+  const limit = `$${values.push(page.limit)}`;
+  const offset = `$${values.push(page.offset)}`;
+  return `
+      WITH matching AS (${matching})
+      SELECT page.*, (SELECT count(*) FROM matching) AS total
+      FROM (SELECT * FROM matching ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}) page
+      RIGHT JOIN (SELECT 1) one ON true`;
+}
+
+/** The total and the rows of a `pageWithTotal` answer. */
+export function pageOf<Row extends { id: string | null; total: string | null }>(
+  rows: Row[],
+): { total: number; rows: Row[] } {
+  return { total: Number(rows[0]?.total ?? 0), rows: rows.filter((r) => r.id !== null) };
+}

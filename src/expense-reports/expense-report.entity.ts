@@ -15,6 +15,8 @@ export const EXPENSE_REPORT_STATUSES = [
   'paid',
 ] as const;
 export type ExpenseReportStatus = (typeof EXPENSE_REPORT_STATUSES)[number];
+/** Not decided: what the report comes to may still change (once decided it is the record finance pays out). */
+export const UNDECIDED_REPORT_STATUSES: readonly ExpenseReportStatus[] = ['draft', 'rejected', 'submitted'];
 
 /** What the policies said of the report as a whole at its last submission. */
 export interface ReportEvaluation {

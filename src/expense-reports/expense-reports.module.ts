@@ -12,6 +12,7 @@ import { ExpenseReportsService } from './expense-reports.service';
 import { ReportAccess } from './report-access';
 import { ReportBalance } from './report-balance';
 import { ReportAdvances } from './use-cases/report-advances';
+import { ReportLineFreeze } from './use-cases/report-line-freeze';
 import { ReportPayoutsRepository } from './report-payouts.repository';
 import { ReportDecisions } from './use-cases/report-decisions';
 import { ReportDrafting } from './use-cases/report-drafting';
@@ -47,6 +48,7 @@ import { ReportSubmission } from './use-cases/report-submission';
     ReportDecisions,
     ReportPayments,
     ReportAdvances,
+    ReportLineFreeze,
     ReportBalance,
     ReportPayoutsRepository,
     ReportPayouts,

@@ -67,6 +67,12 @@ export class ExpenseReportsRepository {
     return row ? toReport(row) : null;
   }
 
+  /** The report's status, read without a lock (the caller holds a line's lock: report-then-lines is the locking order). */
+  async statusOf(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReportStatus | null> {
+    const [row] = await runSql<{ status: ExpenseReportStatus }>(tx, STATUS_OF, [organizationId, id]);
+    return row?.status ?? null;
+  }
+
   async lockById(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReport | null> {
     const [row] = await runSql<ReportRow>(tx, LOCK_BY_ID, [organizationId, id]);
     return row ? toReport(row) : null;
@@ -181,6 +187,10 @@ const INSERT = {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
 };
 
+const STATUS_OF = {
+  name: 'expense_reports.status_of',
+  text: 'SELECT status FROM expense_reports WHERE organization_id = $1 AND id = $2',
+};
 const LOCK_BY_ID = {
   name: 'expense_reports.lock_by_id',
   text: `SELECT ${COLUMNS} FROM expense_reports r WHERE r.organization_id = $1 AND r.id = $2 FOR UPDATE`,

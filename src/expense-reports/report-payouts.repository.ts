@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runSql, Statement, variant } from '../database/sql';
+import { pageOf, pageWithTotal, runSql, Statement, variant } from '../database/sql';
 import type { ExpenseReportStatus } from './expense-report.entity';
 
 /** A report as a payout sees it: whose it is, its state, the batch reserving it. */
@@ -79,11 +79,7 @@ export class ReportPayoutsRepository {
     if (filter.currency) add('o.base_currency = ?', filter.currency);
     if (filter.from) add('r.ends_on >= ?::date', filter.from);
     if (filter.to) add('r.ends_on <= ?::date', filter.to);
-    const limit = `$${values.push(filter.limit)}`;
-    const offset = `$${values.push(filter.offset)}`;
-    // The right join answers one row even for an empty page, so that the total is still there.
-    const text = `
-      WITH matching AS (
+    const matching = `
         SELECT ${COLUMNS}, o.base_currency, approved.total_minor - advanced.total_minor AS balance_minor
         FROM expense_reports r
         JOIN organizations o ON o.id = r.organization_id
@@ -95,24 +91,22 @@ export class ReportPayoutsRepository {
           SELECT COALESCE(SUM(a.base_amount_minor), 0) AS total_minor FROM advances a
           WHERE a.organization_id = r.organization_id AND a.expense_report_id = r.id AND a.status = 'paid'
         ) advanced
-        WHERE ${where.join(' AND ')} AND approved.total_minor - advanced.total_minor > 0)
-      SELECT page.*, (SELECT count(*) FROM matching) AS total
-      FROM (SELECT * FROM matching ORDER BY ends_on, id LIMIT ${limit} OFFSET ${offset}) page
-      RIGHT JOIN (SELECT 1) one ON true`;
-    const rows = await runSql<Row & { base_currency: string; balance_minor: string; total: string }>(
-      this.dataSource,
-      variant('report_payouts.payable', text),
-      values,
+        WHERE ${where.join(' AND ')} AND approved.total_minor - advanced.total_minor > 0`;
+    const text = pageWithTotal(matching, 'ends_on, id', values, filter);
+    const { total, rows } = pageOf(
+      await runSql<Row & { base_currency: string; balance_minor: string; total: string }>(
+        this.dataSource,
+        variant('report_payouts.payable', text),
+        values,
+      ),
     );
     return {
-      total: Number(rows[0]?.total ?? 0),
-      items: rows
-        .filter((r) => r.id !== null)
-        .map((r) => ({
-          ...toReport(r),
-          balanceMinor: BigInt(r.balance_minor),
-          baseCurrency: r.base_currency.trim(),
-        })),
+      total,
+      items: rows.map((r) => ({
+        ...toReport(r),
+        balanceMinor: BigInt(r.balance_minor),
+        baseCurrency: r.base_currency.trim(),
+      })),
     };
   }
 

@@ -7,6 +7,10 @@ export const PayoutErrors = defineErrors({
   PAYOUT_BATCH_NOT_EXPORTABLE: { status: 409, title: 'Only an open or exported batch has a file' },
   PAYOUT_BATCH_NOT_PAYABLE: { status: 409, title: 'Only an exported batch can be marked paid' },
   PAYOUT_BATCH_NOT_CANCELLABLE: { status: 409, title: 'A paid or cancelled batch cannot be cancelled' },
+  PAYOUT_BATCH_EXPORTED: {
+    status: 409,
+    title: 'An exported batch is cancelled only when its file never reached the bank',
+  },
   PAYOUT_SETTINGS_MISSING: { status: 409, title: "The organization's payout settings for this rail are missing" },
   PAYOUT_CURRENCY_UNSUPPORTED: { status: 422, title: 'Payouts are made in EUR (SEPA) or USD (NACHA)' },
   PAYOUT_MIXED_CURRENCIES: { status: 422, title: 'A payout batch holds one currency' },

@@ -141,25 +141,24 @@ export class ReportLines {
     }
   }
 
-  /** The report was paid (or the payment undone): its approved lines with it. */
+  /** The report was paid: its approved lines with it. A payment is never undone (a payout the bank returns is a failed line, released before it is paid). */
   async setPaid(
     tx: EntityManager,
     actor: Actor | SystemActor,
     lines: Spend[],
-    payment: { paidAt: Date; paidBy: string | null; reference: string | null } | null,
+    payment: { paidAt: Date; paidBy: string | null; reference: string | null },
   ): Promise<void> {
-    const moving = lines.filter((spend) => spend.status === (payment ? 'approved' : 'paid'));
+    const moving = lines.filter((spend) => spend.status === 'approved');
     const ids = moving.map((spend) => spend.id);
     if (moving.length === 0) return;
     const { organizationId } = moving[0];
-    if (payment) await this.payments.markPaid(tx, organizationId, ids, payment);
-    else await this.payments.markUnpaid(tx, organizationId, ids);
+    await this.payments.markPaid(tx, organizationId, ids, payment);
     for (const spend of moving) {
-      spend.status = payment ? 'paid' : 'approved';
-      spend.paidAt = payment?.paidAt ?? null;
-      spend.paidBy = payment?.paidBy ?? null;
-      spend.paymentReference = payment?.reference ?? null;
-      await this.record(tx, actor, spend, payment ? 'spend.paid' : 'spend.unpaid', {
+      spend.status = 'paid';
+      spend.paidAt = payment.paidAt;
+      spend.paidBy = payment.paidBy;
+      spend.paymentReference = payment.reference;
+      await this.record(tx, actor, spend, 'spend.paid', {
         reference: spend.paymentReference,
       });
     }

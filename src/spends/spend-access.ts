@@ -9,7 +9,8 @@ import { Directory } from '../users/directory';
  * - finance, admin and accountant: the whole organization;
  * - managers: their own, everyone below them in the reporting line (transitively), and the
  *   spends and members of the teams they lead;
- * - everyone: their own, and the spends on which they are a named approver.
+ * - everyone: their own, the spends on which they are (or were) a named approver or decided a
+ *   step, and, as a delegate today, those waiting for their delegator's decision.
  */
 export type SpendScope =
   { organizationWide: true } | { organizationWide: false; userIds: string[]; teamIds: string[]; spendIds: string[] };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runSql, Statement, variant } from '../database/sql';
+import { pageOf, pageWithTotal, runSql, Statement, variant } from '../database/sql';
 import type { SpendStatus } from './spend.entity';
 
 /** A spend as payment sees it: who is paid how much, in which status, reserved by which batch. */
@@ -86,23 +86,16 @@ export class SpendPaymentsRepository {
     if (filter.currency) add('currency = ?', filter.currency);
     if (filter.from) add('spend_date >= ?::date', filter.from);
     if (filter.to) add('spend_date <= ?::date', filter.to);
-    const limit = `$${values.push(filter.limit)}`;
-    const offset = `$${values.push(filter.offset)}`;
-    // The right join answers one row even for an empty page, so that the total is still there.
-    const text = `
-      WITH matching AS (SELECT ${COLUMNS} FROM spends WHERE ${where.join(' AND ')})
-      SELECT page.*, (SELECT count(*) FROM matching) AS total
-      FROM (SELECT * FROM matching ORDER BY spend_date, id LIMIT ${limit} OFFSET ${offset}) page
-      RIGHT JOIN (SELECT 1) one ON true`;
-    const rows = await runSql<Row & { total: string }>(
-      this.dataSource,
-      variant('spend_payments.payable', text),
+    const text = pageWithTotal(
+      `SELECT ${COLUMNS} FROM spends WHERE ${where.join(' AND ')}`,
+      'spend_date, id',
       values,
+      filter,
     );
-    return {
-      total: Number(rows[0]?.total ?? 0),
-      items: rows.filter((r) => r.id !== null).map(toPayable),
-    };
+    const { total, rows } = pageOf(
+      await runSql<Row & { total: string }>(this.dataSource, variant('spend_payments.payable', text), values),
+    );
+    return { total, items: rows.map(toPayable) };
   }
 
   /** Row-locks the spends, in id order so that two batches locking overlapping sets never deadlock. */
@@ -128,12 +121,6 @@ export class SpendPaymentsRepository {
     if (ids.length === 0) return;
     await runSql(tx, MARK_PAID, [organizationId, ids, payment.paidAt, payment.paidBy, payment.reference]);
   }
-
-  /** Undoes a payment (an expense report's payout failed): the spends are approved again. */
-  async markUnpaid(tx: EntityManager, organizationId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await runSql(tx, MARK_UNPAID, [organizationId, ids]);
-  }
 }
 
 const LOCK: Statement = {
@@ -151,12 +138,6 @@ const RELEASE: Statement = {
   name: 'spend_payments.release',
   text: `UPDATE spends SET payout_batch_id = NULL, updated_at = CURRENT_TIMESTAMP
          WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND payout_batch_id = $3 AND status = 'approved'`,
-};
-
-const MARK_UNPAID: Statement = {
-  name: 'spend_payments.mark_unpaid',
-  text: `UPDATE spends SET status = 'approved', paid_at = NULL, paid_by = NULL, payment_reference = NULL, updated_at = CURRENT_TIMESTAMP
-         WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND status = 'paid'`,
 };
 
 const MARK_PAID: Statement = {

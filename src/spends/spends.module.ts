@@ -10,6 +10,7 @@ import { BacktestRepository } from './backtest/backtest.repository';
 import { PolicyBacktest } from './backtest/policy-backtest';
 import { PolicyBacktestController } from './backtest/policy-backtest.controller';
 import { PolicySimulationController } from './policy-simulation.controller';
+import { ReportLineGate } from './report-line-gate';
 import { ReportLines } from './report-lines';
 import { ReportLinesRepository } from './report-lines.repository';
 import { SpendAccess } from './spend-access';
@@ -68,9 +69,10 @@ import { Submission } from './use-cases/submission';
     SpendAttachments,
     ReportLines,
     ReportLinesRepository,
+    ReportLineGate,
     PolicyBacktest,
     BacktestRepository,
   ],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
+  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines, ReportLineGate],
 })
 export class SpendsModule {}

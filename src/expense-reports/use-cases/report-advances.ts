@@ -5,7 +5,7 @@ import { AdvanceReportGate } from '../../advances/advance-report-gate';
 import { AuditService } from '../../audit/audit.service';
 import type { Actor } from '../../common/auth/roles';
 import { LinkReportAdvancesDto } from '../dto/expense-report-input.dto';
-import { ExpenseReport, ExpenseReportStatus } from '../expense-report.entity';
+import { ExpenseReport, UNDECIDED_REPORT_STATUSES } from '../expense-report.entity';
 import { ExpenseReportErrors } from '../expense-reports.errors';
 import { ExpenseReportsRepository } from '../expense-reports.repository';
 import { ReportLocks } from './report-locks';
@@ -16,7 +16,7 @@ import { ReportLocks } from './report-locks';
  * approved, partly approved or paid, what the report comes to is what finance pays out, and its
  * advances stay as they are.
  */
-export const ADVANCES_OPEN: readonly ExpenseReportStatus[] = ['draft', 'rejected', 'submitted'];
+export const ADVANCES_OPEN = UNDECIDED_REPORT_STATUSES;
 
 /** The owner links their cash advances to a report, and unlinks them; audited on both. */
 @Injectable()

@@ -65,33 +65,6 @@ export class ReportPayments {
     return report;
   }
 
-  async markUnpaid(
-    tx: EntityManager,
-    actor: Actor | SystemActor,
-    organizationId: string,
-    reportId: string,
-  ): Promise<ExpenseReport> {
-    const report = await this.lock(tx, organizationId, reportId);
-    if (report.status !== 'paid')
-      throw ExpenseReportErrors.EXPENSE_REPORT_NOT_PAYABLE(
-        `Only a paid expense report can be unpaid; this one is ${report.status}`,
-      );
-    const lines = await this.lines.lock(tx, organizationId, reportId);
-    await this.lines.setPaid(tx, actor, lines, null);
-    report.status = lines.some((l) => l.status === 'rejected') ? 'partly_approved' : 'approved';
-    report.paidAt = null;
-    report.paidBy = null;
-    report.paymentReference = null;
-    await this.reports.saveState(tx, report);
-    await this.audit.record(tx, actor, {
-      action: 'expense_report.unpaid',
-      entityType: 'expense_report',
-      entityId: reportId,
-      metadata: { status: report.status },
-    });
-    return report;
-  }
-
   private async lock(tx: EntityManager, organizationId: string, id: string): Promise<ExpenseReport> {
     const report = await this.reports.lockById(tx, organizationId, id);
     if (!report) throw ExpenseReportErrors.EXPENSE_REPORT_NOT_FOUND(`Expense report ${id} does not exist`);

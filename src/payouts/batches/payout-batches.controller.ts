@@ -9,6 +9,7 @@ import { ApiInvalidId, ApiProblems, ApiValidation } from '../../common/swagger/a
 import { ExpenseReportErrors } from '../../expense-reports/expense-reports.errors';
 import { SpendErrors } from '../../spends/spends.errors';
 import {
+  CancelPayoutBatchDto,
   CreatePayoutBatchDto,
   ListPayoutBatchesQuery,
   MarkPayoutBatchPaidDto,
@@ -205,15 +206,25 @@ export class PayoutBatchesController {
   @Authenticated({ role: 'finance' })
   @ApiOperation({
     summary: 'Cancel an open or exported batch',
-    description: 'Finance and admins. Its items are released, payable again. Audited `payout_batch.cancelled`.',
+    description:
+      'Finance and admins. Its items are released, payable again. An exported batch’s file may already be at the bank, so cancelling it needs `not_sent_to_bank: true` and a `reason` (otherwise 409 `PAYOUT_BATCH_EXPORTED`: settle a file the bank took with mark-paid, listing returned lines as failed). Audited `payout_batch.cancelled`.',
   })
   @ApiOkResponse({ type: PayoutBatchDetailResponseDto })
   @ApiInvalidId()
-  @ApiProblems(NOT_FOUND, [
-    PayoutErrors.PAYOUT_BATCH_NOT_CANCELLABLE,
-    'Payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b is paid',
-  ])
-  cancel(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<PayoutBatchDetailResponseDto> {
-    return this.settlement.cancel(actor, id);
+  @ApiValidation()
+  @ApiProblems(
+    NOT_FOUND,
+    [PayoutErrors.PAYOUT_BATCH_NOT_CANCELLABLE, 'Payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b is paid'],
+    [
+      PayoutErrors.PAYOUT_BATCH_EXPORTED,
+      'Payout batch 3f6e2d1c-9b8a-4e7f-8a6b-1c2d3e4f5a6b was exported at 2026-12-04T10:00:00.000Z; if its file reached the bank, mark it paid (listing returned lines as failed); cancel it only with not_sent_to_bank: true and a reason',
+    ],
+  )
+  cancel(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') id: string,
+    @Body() dto: CancelPayoutBatchDto,
+  ): Promise<PayoutBatchDetailResponseDto> {
+    return this.settlement.cancel(actor, id, dto);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runSql, Statement, variant } from '../../database/sql';
+import { pageOf, pageWithTotal, runSql, Statement, variant } from '../../database/sql';
 import type { PayableItemType } from '../payables/payable-source';
 import type { PayoutBatchStatus, PayoutLineStatus, PayoutRail } from './payout-batch';
 
@@ -152,19 +152,16 @@ export class PayoutBatchesRepository {
   ): Promise<{ total: number; items: StoredBatch[] }> {
     const values: unknown[] = [organizationId];
     const status = filter.status ? ` AND status = $${values.push(filter.status)}` : '';
-    const limit = `$${values.push(filter.limit)}`;
-    const offset = `$${values.push(filter.offset)}`;
-    const text = `
-      WITH matching AS (SELECT ${BATCH_COLUMNS} FROM payout_batches WHERE organization_id = $1${status})
-      SELECT page.*, (SELECT count(*) FROM matching) AS total
-      FROM (SELECT * FROM matching ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}) page
-      RIGHT JOIN (SELECT 1) one ON true`;
-    const rows = await runSql<BatchRow & { total: string }>(
-      this.dataSource,
-      variant('payout_batches.list', text),
+    const text = pageWithTotal(
+      `SELECT ${BATCH_COLUMNS} FROM payout_batches WHERE organization_id = $1${status}`,
+      'created_at DESC, id DESC',
       values,
+      filter,
     );
-    return { total: Number(rows[0]?.total ?? 0), items: rows.filter((r) => r.id !== null).map(toBatch) };
+    const { total, rows } = pageOf(
+      await runSql<BatchRow & { total: string }>(this.dataSource, variant('payout_batches.list', text), values),
+    );
+    return { total, items: rows.map(toBatch) };
   }
 
   async insert(tx: EntityManager, batch: NewBatch, lines: NewLine[]): Promise<void> {

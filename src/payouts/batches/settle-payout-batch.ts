@@ -6,7 +6,11 @@ import type { Actor } from '../../common/auth/roles';
 import { CommonErrors } from '../../common/errors/common.errors';
 import { formatAmount } from '../../common/money/money';
 import { OutboxService } from '../../common/outbox/outbox.service';
-import type { MarkPayoutBatchPaidDto, PayoutBatchDetailResponseDto } from '../dto/payout-batch.dto';
+import type {
+  CancelPayoutBatchDto,
+  MarkPayoutBatchPaidDto,
+  PayoutBatchDetailResponseDto,
+} from '../dto/payout-batch.dto';
 import { PayableSources } from '../payables/payable-sources';
 import { PayoutErrors } from '../payouts.errors';
 import { toBatchDetail } from './payout-batch.mapper';
@@ -94,11 +98,18 @@ export class SettlePayoutBatch {
     });
   }
 
-  async cancel(actor: Actor, id: string): Promise<PayoutBatchDetailResponseDto> {
+  /**
+   * An exported batch's file may already be at the bank: releasing its items would let a second
+   * batch pay them again. So it is cancelled only on the caller's word that the file never got
+   * there (`not_sent_to_bank` with a reason, both audited); a file the bank took is settled with
+   * mark-paid, its returned lines listed as failed.
+   */
+  async cancel(actor: Actor, id: string, dto: CancelPayoutBatchDto = {}): Promise<PayoutBatchDetailResponseDto> {
     return this.dataSource.transaction(async (tx) => {
       const batch = await this.lock(tx, actor, id);
       if (batch.status === 'paid' || batch.status === 'cancelled')
         throw PayoutErrors.PAYOUT_BATCH_NOT_CANCELLABLE(`Payout batch ${id} is ${batch.status}`);
+      if (batch.status === 'exported') this.confirmedNotSent(batch, dto);
       const pending = (await this.batches.lines(tx, actor.organizationId, id)).filter((l) => l.status === 'pending');
       for (const [type, group] of PayableSources.grouped(pending))
         await this.sources.of(type).release(
@@ -113,13 +124,28 @@ export class SettlePayoutBatch {
         action: 'payout_batch.cancelled',
         entityType: 'payout_batch',
         entityId: id,
-        metadata: { from: batch.status, released: pending.map((l) => ({ item_type: l.itemType, item_id: l.itemId })) },
+        metadata: {
+          from: batch.status,
+          released: pending.map((l) => ({ item_type: l.itemType, item_id: l.itemId })),
+          ...(batch.status === 'exported' ? { not_sent_to_bank: true, reason: dto.reason } : {}),
+        },
       });
       return toBatchDetail(
         (await this.batches.lock(tx, actor.organizationId, id))!,
         await this.batches.lines(tx, actor.organizationId, id),
       );
     });
+  }
+
+  private confirmedNotSent(batch: StoredBatch, dto: CancelPayoutBatchDto): void {
+    if (dto.not_sent_to_bank !== true)
+      throw PayoutErrors.PAYOUT_BATCH_EXPORTED(
+        `Payout batch ${batch.id} was exported at ${batch.exportedAt?.toISOString()}; if its file reached the bank, mark it paid (listing returned lines as failed); cancel it only with not_sent_to_bank: true and a reason`,
+      );
+    if (!dto.reason)
+      throw CommonErrors.VALIDATION_FAILED('Cancelling an exported batch needs a reason', {
+        errors: [{ field: 'reason', message: 'is required to cancel an exported batch' }],
+      });
   }
 
   private async lock(tx: EntityManager, actor: Actor, id: string): Promise<StoredBatch> {

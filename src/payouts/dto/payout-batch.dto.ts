@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsIn,
   IsOptional,
@@ -187,6 +188,30 @@ export class MarkPayoutBatchPaidDto {
   @ValidateNested({ each: true })
   @Type(() => FailedLineDto)
   failed_lines?: FailedLineDto[];
+}
+
+export class CancelPayoutBatchDto {
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'Needed (true) to cancel an exported batch: you confirm its file never reached the bank, so its items may be paid again. Not needed for an open batch.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  not_sent_to_bank?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'File rejected by the bank portal before upload',
+    minLength: 1,
+    maxLength: 500,
+    description: 'Why; needed with `not_sent_to_bank`, kept in the audit log',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 500)
+  @Matches(NO_CONTROLS, { message: 'reason must not contain control characters' })
+  reason?: string;
 }
 
 export class ListPayoutBatchesQuery extends PageQueryDto {

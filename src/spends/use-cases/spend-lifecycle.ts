@@ -9,6 +9,7 @@ import { diff } from '../../common/changes';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { RecodeSpendDto, UpdateSpendDto } from '../dto/spend-input.dto';
 import { Spend, SpendStatus } from '../spend.entity';
+import { ReportLineGate } from '../report-line-gate';
 import { SpendAccess } from '../spend-access';
 import { SpendErrors } from '../spends.errors';
 import { SpendsRepository } from '../spends.repository';
@@ -34,6 +35,7 @@ export class SpendLifecycle {
     private readonly approvals: ApprovalsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly reportLines: ReportLineGate,
   ) {}
 
   async edit(actor: Actor, id: string, dto: UpdateSpendDto): Promise<Spend> {
@@ -41,6 +43,12 @@ export class SpendLifecycle {
       if (!EDITABLE.includes(spend.status))
         throw SpendErrors.SPEND_NOT_EDITABLE(
           `A spend is editable while draft or rejected; this one is ${spend.status}`,
+        );
+      const reportStatus =
+        spend.expenseReportId && (await this.reportLines.closedStatus(tx, spend.organizationId, spend.expenseReportId));
+      if (reportStatus)
+        throw SpendErrors.SPEND_IN_EXPENSE_REPORT(
+          `This spend is a line of expense report ${spend.expenseReportId}, which is ${reportStatus}: a decided report's lines no longer change`,
         );
       const before = { ...spend };
       await this.fields.apply(tx, spend, dto);
