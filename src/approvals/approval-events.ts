@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { SystemActor } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import type { SubjectType } from './approval-subject';
 
@@ -8,7 +9,8 @@ export type ChainOutcome = 'advanced' | 'approved' | 'rejected';
 export interface ApprovalDecided {
   /** The decision's transaction: whatever a listener writes commits or rolls back with it. */
   tx: EntityManager;
-  actor: Actor;
+  /** Who decided: a person, or the system (an auto-reject, `userId` null). */
+  actor: Actor | SystemActor;
   organizationId: string;
   subjectType: SubjectType;
   subjectId: string;

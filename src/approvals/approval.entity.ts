@@ -39,6 +39,14 @@ export class Approval {
   @Column('uuid', { nullable: true }) decidedOnBehalfOf: string | null;
   @Column('timestamptz', { nullable: true }) decidedAt: Date | null;
   @Column('text', { nullable: true }) comment: string | null;
+  /**
+   * When the step became the one to decide (set with `pending`); an escalation or reassignment
+   * keeps it, so the auto-reject counts from the first moment (docs/approvals-sla.md).
+   */
+  @Column('timestamptz', { nullable: true }) pendingSince: Date | null;
+  /** Set once, by the sweep that reminded its approver; likewise when it was escalated. */
+  @Column('timestamptz', { nullable: true }) remindedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) escalatedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

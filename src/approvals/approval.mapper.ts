@@ -25,6 +25,9 @@ export function toApprovalResponse(approval: Approval): ApprovalResponseDto {
     on_behalf_of: approval.decidedOnBehalfOf,
     decided_at: approval.decidedAt?.toISOString() ?? null,
     comment: approval.comment,
+    pending_since: approval.pendingSince?.toISOString() ?? null,
+    reminded_at: approval.remindedAt?.toISOString() ?? null,
+    escalated_at: approval.escalatedAt?.toISOString() ?? null,
     created_at: approval.createdAt.toISOString(),
   };
 }

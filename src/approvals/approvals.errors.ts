@@ -11,4 +11,5 @@ export const ApprovalErrors = defineErrors({
   REASSIGNMENT_CONFLICT: { status: 409, title: 'Some steps cannot go to the new approver' },
   REASSIGNMENT_SELECTION_INVALID: { status: 422, title: 'Name the steps to reassign one way' },
   APPROVER_NOT_ELIGIBLE: { status: 422, title: 'The new approver may not decide approvals' },
+  APPROVAL_SLA_INVALID: { status: 422, title: 'The approval SLA settings contradict each other' },
 });

@@ -11,6 +11,11 @@ import { DelegationsRepository } from './delegations.repository';
 import { DelegationsService } from './delegations.service';
 import { ReassignmentsRepository } from './reassignments.repository';
 import { ReassignmentsService } from './reassignments.service';
+import { DecisionRecorder } from './decision-recorder';
+import { SlaController } from './sla.controller';
+import { SlaRepository } from './sla.repository';
+import { SlaSettingsService } from './sla-settings.service';
+import { ApprovalSlaSweep } from './sla-sweep';
 
 /**
  * Approval chains: steps, who decides them (delegates included), decisions. Never imports spends
@@ -18,7 +23,13 @@ import { ReassignmentsService } from './reassignments.service';
  */
 @Module({
   imports: [UsersModule],
-  controllers: [ApprovalsController, AdminApprovalsController, MyDelegationsController, AdminDelegationsController],
+  controllers: [
+    ApprovalsController,
+    AdminApprovalsController,
+    MyDelegationsController,
+    AdminDelegationsController,
+    SlaController,
+  ],
   providers: [
     ApprovalsService,
     ApprovalsRepository,
@@ -28,7 +39,11 @@ import { ReassignmentsService } from './reassignments.service';
     DelegationsRepository,
     ReassignmentsService,
     ReassignmentsRepository,
+    DecisionRecorder,
+    SlaRepository,
+    SlaSettingsService,
+    ApprovalSlaSweep,
   ],
-  exports: [ApprovalsService, ApprovalEvents],
+  exports: [ApprovalsService, ApprovalEvents, SlaSettingsService, ApprovalSlaSweep],
 })
 export class ApprovalsModule {}

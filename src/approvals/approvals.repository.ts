@@ -5,7 +5,9 @@ import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
 import { placeholders, runSql, variant } from '../database/sql';
 import { Approval } from './approval.entity';
+import { APPROVAL_COLUMNS, APPROVAL_COLUMNS_OF_A, ApprovalRow, toApproval } from './approval.row';
 import { delegatorsOfToday } from './delegations.repository';
+import { OVERDUE_STEP } from './sla.repository';
 import type { ApprovalSubject, SubjectType } from './approval-subject';
 
 /** Approval steps, always scoped by organization id. */
@@ -66,21 +68,28 @@ export class ApprovalsRepository {
       a.policyId,
       a.ruleId,
     ]);
-    const rows = await runSql<{ id: string; step: number; created_at: Date; updated_at: Date }>(
-      tx,
-      insertChainStatement(steps.length),
-      values,
-    );
+    const rows = await runSql<{
+      id: string;
+      step: number;
+      created_at: Date;
+      updated_at: Date;
+      pending_since: Date | null;
+    }>(tx, insertChainStatement(steps.length), values);
     const byStep = new Map(rows.map((row) => [row.step, row]));
     for (const approval of steps) {
       const row = byStep.get(approval.step)!;
-      Object.assign(approval, { id: row.id, createdAt: row.created_at, updatedAt: row.updated_at });
+      Object.assign(approval, {
+        id: row.id,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        pendingSince: row.pending_since,
+      });
     }
   }
 
   /** Writes a step's status and decision (who, for whom when a delegate, when, the comment). */
   async saveDecision(tx: EntityManager, approval: Approval): Promise<void> {
-    const [row] = await runSql<{ updated_at: Date }>(tx, SAVE_DECISION, [
+    const [row] = await runSql<{ updated_at: Date; pending_since: Date | null }>(tx, SAVE_DECISION, [
       approval.organizationId,
       approval.id,
       approval.status,
@@ -89,7 +98,7 @@ export class ApprovalsRepository {
       approval.comment,
       approval.decidedOnBehalfOf,
     ]);
-    approval.updatedAt = row.updated_at;
+    Object.assign(approval, { updatedAt: row.updated_at, pendingSince: row.pending_since });
   }
 
   /** Every step of one round of a subject, in chain order. */
@@ -131,7 +140,7 @@ export class ApprovalsRepository {
   async listFor(
     actor: Actor,
     status: 'pending' | 'approved' | 'rejected',
-    page: { limit: number; offset: number; subjectType?: SubjectType },
+    page: { limit: number; offset: number; subjectType?: SubjectType; overdue?: boolean },
   ): Promise<{ total: number; items: Approval[] }> {
     const roles = (['finance', 'admin'] as const).filter((role) => hasAtLeast(actor.role, role));
     const values: unknown[] = [actor.organizationId, status, actor.userId];
@@ -147,6 +156,7 @@ export class ApprovalsRepository {
     if (status !== 'pending') any.push('a.decided_by = $3');
     let matches = `a.organization_id = $1 AND a.status = $2 AND (${any.join(' OR ')})`;
     if (page.subjectType) matches += ` AND a.subject_type = $${values.push(page.subjectType)}`;
+    if (page.overdue) matches += ` AND ${OVERDUE_STEP}`;
     const [{ total }] = await runSql<{ total: string }>(
       this.dataSource,
       variant('approvals.count_for', `SELECT COUNT(*) AS total FROM approvals a WHERE ${matches}`),
@@ -182,37 +192,6 @@ export class ApprovalsRepository {
   }
 }
 
-interface ApprovalRow {
-  id: string;
-  organization_id: string;
-  subject_type: SubjectType;
-  subject_id: string;
-  spend_id: string | null;
-  subject_owner_id: string;
-  round: number;
-  step: number;
-  requirement: string;
-  approver_user_id: string | null;
-  approver_role: Approval['approverRole'];
-  status: Approval['status'];
-  note: string | null;
-  policy_id: string | null;
-  rule_id: string | null;
-  decided_by: string | null;
-  decided_on_behalf_of: string | null;
-  decided_at: Date | null;
-  comment: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const APPROVAL_COLUMNS =
-  'id, organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, decided_by, decided_on_behalf_of, decided_at, comment, created_at, updated_at';
-
-const APPROVAL_COLUMNS_OF_A = APPROVAL_COLUMNS.split(', ')
-  .map((column) => `a.${column}`)
-  .join(', ');
-
 // The statements of the create, list and decide paths are exported for the benchmark
 // (bench/raw-sql.mjs), which sends them through pg from the built code instead of restating them.
 export const STEP_DECIDED_BY = {
@@ -233,8 +212,9 @@ const CANCEL_OPEN = {
 };
 export const SAVE_DECISION = {
   name: 'approvals.save_decision',
-  text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, decided_on_behalf_of = $7, updated_at = CURRENT_TIMESTAMP
-         WHERE organization_id = $1 AND id = $2 RETURNING updated_at`,
+  text: `UPDATE approvals SET status = $3, decided_by = $4, decided_at = $5, comment = $6, decided_on_behalf_of = $7, updated_at = CURRENT_TIMESTAMP,
+           pending_since = CASE WHEN $3 = 'pending' THEN coalesce(pending_since, CURRENT_TIMESTAMP) ELSE pending_since END
+         WHERE organization_id = $1 AND id = $2 RETURNING updated_at, pending_since`,
 };
 export const FOR_SPENDS = {
   name: 'approvals.for_spends',
@@ -271,37 +251,12 @@ export function insertChainStatement(steps: number) {
   const rows = Array.from({ length: steps }, (_, i) => {
     const first = i * INSERT_COLUMNS + 1;
     const subjectIs = (type: string) => `CASE WHEN $${first + 1}::text = '${type}' THEN $${first + 2}::uuid END`;
-    return `(${placeholders(INSERT_COLUMNS, first)}, ${subjectIs('expense_report')}, ${subjectIs('advance')})`;
+    const pendingSince = `CASE WHEN $${first + 10}::text = 'pending' THEN CURRENT_TIMESTAMP END`;
+    return `(${placeholders(INSERT_COLUMNS, first)}, ${subjectIs('expense_report')}, ${subjectIs('advance')}, ${pendingSince})`;
   });
   return {
     name: `approvals.insert_chain_${steps}`,
-    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, expense_report_id, advance_id)
-           VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at`,
+    text: `INSERT INTO approvals (organization_id, subject_type, subject_id, spend_id, subject_owner_id, round, step, requirement, approver_user_id, approver_role, status, note, policy_id, rule_id, expense_report_id, advance_id, pending_since)
+           VALUES ${rows.join(', ')} RETURNING id, step, created_at, updated_at, pending_since`,
   };
-}
-
-function toApproval(row: ApprovalRow): Approval {
-  return Object.assign(new Approval(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    spendId: row.spend_id,
-    subjectOwnerId: row.subject_owner_id,
-    round: row.round,
-    step: row.step,
-    requirement: row.requirement,
-    approverUserId: row.approver_user_id,
-    approverRole: row.approver_role,
-    status: row.status,
-    note: row.note,
-    policyId: row.policy_id,
-    ruleId: row.rule_id,
-    decidedBy: row.decided_by,
-    decidedOnBehalfOf: row.decided_on_behalf_of,
-    decidedAt: row.decided_at,
-    comment: row.comment,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
 }

@@ -4,16 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SystemActor } from '../audit/audit.service';
 import type { Actor } from '../common/auth/roles';
 import { hasAtLeast } from '../common/auth/roles';
-import { OutboxService } from '../common/outbox/outbox.service';
 import { Page } from '../common/pagination/page';
 import type { ApprovalRequirement } from '../policies/engine/evaluate';
-import { ChainOutcome, ApprovalEvents } from './approval-events';
 import { ApprovalSubject, SubjectType, subjectNoun } from './approval-subject';
 import { Approval } from './approval.entity';
 import { toApprovalResponse, toListedApprovalResponse } from './approval.mapper';
 import { ApprovalErrors } from './approvals.errors';
 import { ApprovalsRepository } from './approvals.repository';
 import { ApproverResolver, ChainContext, ResolvedApprover } from './approver-resolver';
+import { DecisionRecorder } from './decision-recorder';
 import { DelegationsService } from './delegations.service';
 import { ApprovalResponseDto, DecisionDto, DecisionResponseDto, ListApprovalsQuery } from './dto/approval.dto';
 
@@ -26,9 +25,8 @@ export class ApprovalsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly approvals: ApprovalsRepository,
     private readonly resolver: ApproverResolver,
-    private readonly events: ApprovalEvents,
+    private readonly decisions: DecisionRecorder,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
     private readonly delegations: DelegationsService,
   ) {}
 
@@ -69,10 +67,13 @@ export class ApprovalsService {
         decidedOnBehalfOf: null,
         decidedAt: null,
         comment: null,
+        pendingSince: null,
+        remindedAt: null,
+        escalatedAt: null,
       }),
     );
     await this.approvals.insertChain(tx, created);
-    if (created[0]) await this.announceAssigned(tx, created[0]);
+    if (created[0]) await this.decisions.announceAssigned(tx, created[0]);
     await this.audit.record(tx, actor, {
       action: 'approval.requested',
       entityType: subject.type,
@@ -144,6 +145,7 @@ export class ApprovalsService {
       limit: query.limit,
       offset: query.offset,
       subjectType: query.subject_type,
+      overdue: query.overdue,
     });
     return { total, items: items.map((a) => toListedApprovalResponse(a, actor.userId)), next_cursor: null };
   }
@@ -164,51 +166,10 @@ export class ApprovalsService {
       if (!approval) throw ApprovalErrors.APPROVAL_NOT_FOUND(`Approval ${approvalId} does not exist`);
       const onBehalfOf = await this.authorize(tx, actor, approval);
 
-      approval.status = dto.approved ? 'approved' : 'rejected';
-      approval.decidedBy = actor.userId;
-      approval.decidedOnBehalfOf = onBehalfOf;
-      approval.decidedAt = new Date();
-      approval.comment = dto.comment ?? null;
-      await this.approvals.saveDecision(tx, approval);
-
-      let result: ChainOutcome = dto.approved ? 'approved' : 'rejected';
-      if (dto.approved) {
-        const next = await this.approvals.findNextWaiting(tx, approval);
-        if (next) {
-          next.status = 'pending';
-          await this.approvals.saveDecision(tx, next);
-          await this.announceAssigned(tx, next);
-          result = 'advanced';
-        }
-      } else {
-        await this.approvals.cancelOpen(tx, approval.organizationId, subjectOf(approval));
-      }
-      await this.audit.record(tx, actor, {
-        action: 'approval.decided',
-        entityType: 'approval',
-        entityId: approval.id,
-        metadata: {
-          subject_type: approval.subjectType,
-          subject_id: approval.subjectId,
-          ...(approval.spendId ? { spend_id: approval.spendId } : {}),
-          step: approval.step,
-          round: approval.round,
-          decision: approval.status,
-          ...(onBehalfOf ? { on_behalf_of: onBehalfOf } : {}),
-          comment: approval.comment,
-          outcome: result,
-        },
-      });
-      const status = await this.events.decided({
-        tx,
-        actor,
-        organizationId: approval.organizationId,
-        subjectType: approval.subjectType,
-        subjectId: approval.subjectId,
-        approvalId: approval.id,
-        round: approval.round,
-        outcome: result,
-        comment: approval.comment,
+      const { status } = await this.decisions.record(tx, actor, approval, {
+        approved: dto.approved,
+        comment: dto.comment ?? null,
+        onBehalfOf,
       });
       return {
         status: 'ok' as const,
@@ -269,22 +230,6 @@ export class ApprovalsService {
       );
     return onBehalfOf;
   }
-
-  private async announceAssigned(tx: EntityManager, approval: Approval): Promise<void> {
-    await this.outbox.enqueue(tx, approval.organizationId, 'approval.assigned', {
-      approval_id: approval.id,
-      subject_type: approval.subjectType,
-      subject_id: approval.subjectId,
-      ...(approval.spendId ? { spend_id: approval.spendId } : {}),
-      step: approval.step,
-      approver_user_id: approval.approverUserId,
-      approver_role: approval.approverRole,
-    });
-  }
-}
-
-function subjectOf(approval: Approval): ApprovalSubject {
-  return { type: approval.subjectType, id: approval.subjectId };
 }
 
 /** An accountant never decides, not even a step that named them before their role changed. */

@@ -45,6 +45,17 @@ export class ReassignmentsRepository {
   async assign(tx: EntityManager, organizationId: string, ids: string[], userId: string, note: string): Promise<void> {
     await runSql(tx, STATEMENTS.assign, [organizationId, ids, userId, note]);
   }
+
+  /** Moves the steps to a role (an escalation to finance or admin: docs/approvals-sla.md). */
+  async assignRole(
+    tx: EntityManager,
+    organizationId: string,
+    ids: string[],
+    role: 'finance' | 'admin',
+    note: string,
+  ): Promise<void> {
+    await runSql(tx, STATEMENTS.assignRole, [organizationId, ids, role, note]);
+  }
 }
 
 interface Row {
@@ -82,6 +93,11 @@ const STATEMENTS = {
   assign: {
     name: 'reassignments.assign',
     text: `UPDATE approvals SET approver_user_id = $3, approver_role = NULL, note = $4, updated_at = CURRENT_TIMESTAMP
+           WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+  },
+  assignRole: {
+    name: 'reassignments.assign_role',
+    text: `UPDATE approvals SET approver_user_id = NULL, approver_role = $3, note = $4, updated_at = CURRENT_TIMESTAMP
            WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
   },
 };

@@ -84,6 +84,11 @@ export class AppConfig {
   /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
   readonly retention: { outboxDays: number; webhookDays: number };
   /**
+   * Seconds between sweeps of the approval SLA (reminders, escalations, auto-rejects:
+   * src/approvals/sla-sweep.ts) in this process; 0: none here (APPROVAL_SLA_SWEEP_SECONDS).
+   */
+  readonly approvalSla: { sweepSeconds: number };
+  /**
    * Receipt files (content-addressed) and the OCR worker pool. `storage`: the local directory
    * `dir`, or the S3-compatible bucket `s3` (then `dir` is unused); see docs/storage.md.
    */
@@ -180,6 +185,7 @@ export class AppConfig {
     this.queueBoard = queueBoardSettings(e);
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
     this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
+    this.approvalSla = { sweepSeconds: e.APPROVAL_SLA_SWEEP_SECONDS ?? 60 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
     this.receipts = {
       storage,

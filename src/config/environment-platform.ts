@@ -73,6 +73,14 @@ export class PlatformEnvironment {
   @IsInt()
   JOB_LOCK_SECONDS?: number;
 
+  /** Seconds between sweeps of approval reminders, escalations and auto-rejects; 0 turns them off here. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(0)
+  @Max(86_400)
+  @IsInt()
+  APPROVAL_SLA_SWEEP_SECONDS?: number;
+
   @IsOptional()
   @Transform(blankAsUnset)
   @IsIn(['off', 'read-only', 'read-write'], { message: 'QUEUE_BOARD must be off, read-only or read-write' })

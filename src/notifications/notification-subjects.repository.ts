@@ -116,6 +116,13 @@ export class NotificationSubjects {
     return rows.map((r) => ({ id: r.id, isActive: r.is_active, emailNotifications: r.email_notifications }));
   }
 
+  /** Full names by id (for the people an escalation names). */
+  async names(tx: EntityManager, organizationId: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await runSql<{ id: string; full_name: string }>(tx, NAMES, [organizationId, ids]);
+    return new Map(rows.map((r) => [r.id, r.full_name]));
+  }
+
   /** Active holders of exactly this role. */
   async activeWithRole(tx: EntityManager, organizationId: string, role: Role): Promise<Recipient[]> {
     const rows = await runSql<{ id: string; email_notifications: boolean }>(tx, ACTIVE_WITH_ROLE, [
@@ -266,6 +273,11 @@ const RECEIPT: Statement = {
 const USERS: Statement = {
   name: 'notifications.subject_users',
   text: `SELECT id, is_active, email_notifications FROM users WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id`,
+};
+
+const NAMES: Statement = {
+  name: 'notifications.subject_names',
+  text: `SELECT id, full_name FROM users WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
 };
 
 const ACTIVE_WITH_ROLE: Statement = {

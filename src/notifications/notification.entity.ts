@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export const NOTIFICATION_TYPES = [
   'approval.assigned',
   'approval.delegated',
+  'approval.reminded',
+  'approval.escalated',
   'spend.approved',
   'spend.rejected',
   'spend.blocked',

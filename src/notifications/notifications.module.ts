@@ -4,6 +4,7 @@ import { NotificationSubjects } from './notification-subjects.repository';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { ApprovalNotifications } from './use-cases/approval-notifications';
 import { EmailDelivery } from './use-cases/email-delivery';
 import { EventNotifications } from './use-cases/event-notifications';
 import { NotificationWriter } from './use-cases/notification-writer';
@@ -22,6 +23,7 @@ import { PasswordResetEmail } from './use-cases/password-reset-email';
     NotificationSubjects,
     NotificationWriter,
     EventNotifications,
+    ApprovalNotifications,
     EmailDelivery,
     PasswordResetEmail,
     Mailer,

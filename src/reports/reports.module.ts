@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SpendsModule } from '../spends/spends.module';
 import { ExportRepository } from './export/export.repository';
@@ -16,7 +17,7 @@ import { SummaryReport } from './use-cases/summary-report';
  * manager more than GET /spends does.
  */
 @Module({
-  imports: [OrganizationsModule, SpendsModule],
+  imports: [OrganizationsModule, SpendsModule, ApprovalsModule],
   controllers: [ReportsController],
   providers: [
     ReportsRepository,

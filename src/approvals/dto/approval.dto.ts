@@ -80,6 +80,31 @@ export class ApprovalResponseDto {
   delegated_from?: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null }) decided_at: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) comment: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: '2026-03-02T09:15:00.000Z',
+    description:
+      'When the step became the one to decide (null while it waits for an earlier step); an escalation or reassignment keeps it',
+  })
+  pending_since: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: "When its approver was reminded by the organization's approval SLA (docs/approvals-sla.md)",
+  })
+  reminded_at: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'When the approval SLA escalated it (to the approver’s manager, finance or admin)',
+  })
+  escalated_at: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:15:00.000Z' }) created_at: string;
 }
 
@@ -135,4 +160,16 @@ export class ListApprovalsQuery extends PageQueryDto {
   @IsOptional()
   @IsIn(SUBJECT_TYPES, { message: `must be one of ${SUBJECT_TYPES.join(', ')}` })
   subject_type?: SubjectType;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    example: true,
+    default: false,
+    description:
+      "Only pending steps past the organization's approval SLA (pending longer than its first deadline: the reminder, else the escalation, else the auto-reject); none when the SLA is off",
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  overdue: boolean = false;
 }

@@ -25,6 +25,17 @@ type ExpenseReportEvent = {
   user_id: string;
 };
 
+/** What every approval SLA event says: the step, and how long it has been pending. */
+type ApprovalSlaEvent = {
+  approval_id: string;
+  subject_type: string;
+  subject_id: string;
+  /** Set when the subject is a spend. */
+  spend_id?: string;
+  step: number;
+  hours_pending: number;
+};
+
 /**
  * Every outbox topic and the payload its producers write: the one place both sides of a topic
  * are typed from. `OutboxService.enqueue` takes the payload of the topic it is given, and a
@@ -69,6 +80,20 @@ export interface OutboxEvents {
     step: number;
     approver_user_id: string | null;
     approver_role: string | null;
+  };
+  /** The approval SLA reminded a step's approver (docs/approvals-sla.md). */
+  'approval.reminded': ApprovalSlaEvent & {
+    approver_user_id: string | null;
+    approver_role: string | null;
+    /** `escalation`: an admin-role step, due for escalation with nobody above it, reminded again. */
+    reason: 'reminder' | 'escalation';
+  };
+  /** The approval SLA moved an overdue step to another approver: both sides are told. */
+  'approval.escalated': ApprovalSlaEvent & {
+    from_user_id: string | null;
+    from_role: string | null;
+    to_user_id: string | null;
+    to_role: string | null;
   };
   /** A payout batch was marked paid: each line paid, or failed and its item approved again. */
   'payout.paid': {
@@ -181,6 +206,8 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'expense_report.rejected': [uuid('expense_report_id'), optionalText('comment')],
   'expense_report.paid': [uuid('expense_report_id'), optionalText('reference')],
   'approval.assigned': [uuid('approval_id')],
+  'approval.reminded': [uuid('approval_id')],
+  'approval.escalated': [uuid('approval_id')],
   'approval_delegation.created': [uuid('delegation_id'), uuid('delegate_id'), text('starts_on'), text('ends_on')],
   'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],

@@ -29,6 +29,10 @@ export const API_TAGS: TagObject[] = [
     name: 'Approval delegations',
     description: "Handing one's approvals to another manager for a date range: one's own, or an admin for someone",
   },
+  {
+    name: 'Approval SLA',
+    description: "The organization's approval reminders, escalation to the approver's manager and auto-reject",
+  },
   { name: 'Notifications', description: 'In-app notifications of the caller' },
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },

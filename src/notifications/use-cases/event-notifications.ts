@@ -4,26 +4,27 @@ import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OutboxTopic } from '../../common/outbox/outbox.service';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
-import { advanceAssignedText, advanceApprovedText, advancePaidText, advanceRejectedText } from '../advance-text';
-import { AdvanceFacts, NotificationSubjects, Recipient, SpendFacts } from '../notification-subjects.repository';
+import { advanceApprovedText, advancePaidText, advanceRejectedText } from '../advance-text';
+import { AdvanceFacts, NotificationSubjects, SpendFacts } from '../notification-subjects.repository';
 import {
-  approvalAssignedText,
   approvalDelegatedText,
   expenseReportDecidedText,
   expenseReportPaidText,
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
-  reportApprovalText,
   spendApprovedText,
   spendBlockedText,
   spendPaidText,
   spendRejectedText,
 } from '../notification-text';
+import { ApprovalNotifications } from './approval-notifications';
 import { NotificationWriter, PlannedNotification } from './notification-writer';
 
 export const NOTIFIED_TOPICS = [
   'approval.assigned',
+  'approval.reminded',
+  'approval.escalated',
   'approval_delegation.created',
   'spend.approved',
   'spend.rejected',
@@ -57,6 +58,7 @@ export class EventNotifications implements OnModuleInit {
     private readonly registry: JobRegistry,
     private readonly subjects: NotificationSubjects,
     private readonly writer: NotificationWriter,
+    private readonly approvals: ApprovalNotifications,
   ) {}
 
   onModuleInit(): void {
@@ -93,7 +95,11 @@ export class EventNotifications implements OnModuleInit {
   ): Promise<PlannedNotification[]> {
     switch (topic) {
       case 'approval.assigned':
-        return this.approvalAssigned(tx, organizationId, payload);
+        return this.approvals.assigned(tx, organizationId, payload);
+      case 'approval.reminded':
+        return this.approvals.reminded(tx, organizationId, payload);
+      case 'approval.escalated':
+        return this.approvals.escalated(tx, organizationId, payload);
       case 'approval_delegation.created': {
         const [delegationId, delegateId] = [uuid(payload.delegation_id), uuid(payload.delegate_id)];
         const [startsOn, endsOn] = [text(payload.starts_on), text(payload.ends_on)];
@@ -213,57 +219,6 @@ export class EventNotifications implements OnModuleInit {
         entityId: report.id,
       },
     ];
-  }
-
-  /**
-   * The approver named by the step; for a step assigned to a role, every active holder of
-   * that role (the owner excepted: nobody approves their own spend), or, when nobody holds
-   * it, the admins, who may decide any role's step. A step that is no longer pending when
-   * the job runs (decided, cancelled) notifies nobody.
-   */
-  private async approvalAssigned(
-    tx: EntityManager,
-    organizationId: string,
-    payload: Payload,
-  ): Promise<PlannedNotification[]> {
-    const approvalId = uuid(payload.approval_id);
-    if (!approvalId) return [];
-    const approval = await this.subjects.approval(tx, organizationId, approvalId);
-    if (!approval || approval.status !== 'pending') return [];
-    const step = { number: approval.step, role: approval.approverRole, note: approval.note };
-    let subject: { ownerId: string; message: NotificationText } | null = null;
-    if (approval.spendId) {
-      const spend = await this.subjects.spend(tx, organizationId, approval.spendId);
-      if (spend) subject = { ownerId: spend.ownerId, message: approvalAssignedText(spend, step) };
-    } else if (approval.expenseReportId) {
-      const report = await this.subjects.expenseReport(tx, organizationId, approval.expenseReportId);
-      if (report) subject = { ownerId: report.ownerId, message: reportApprovalText(report, report.ownerName, step) };
-    } else if (approval.subjectType === 'advance') {
-      const advance = await this.subjects.advance(tx, organizationId, approval.subjectId);
-      if (advance) subject = { ownerId: advance.ownerId, message: advanceAssignedText(advance, step) };
-    }
-    if (!subject) return [];
-    const { ownerId, message } = subject;
-    let recipients: Recipient[];
-    if (approval.approverUserId) {
-      recipients = await this.subjects.users(tx, organizationId, [approval.approverUserId]);
-    } else if (approval.approverRole) {
-      recipients = (await this.subjects.activeWithRole(tx, organizationId, approval.approverRole)).filter(
-        (r) => r.id !== ownerId,
-      );
-      if (recipients.length === 0 && approval.approverRole !== 'admin') {
-        recipients = (await this.subjects.activeWithRole(tx, organizationId, 'admin')).filter((r) => r.id !== ownerId);
-      }
-    } else {
-      recipients = [];
-    }
-    return recipients.map((recipient) => ({
-      recipient,
-      type: 'approval.assigned',
-      text: message,
-      entityType: 'approval',
-      entityId: approvalId,
-    }));
   }
 
   /**

@@ -79,6 +79,44 @@ export class PendingApprovalsDto {
   oldest_age_hours: number | null;
 }
 
+export class OverdueApproverDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'Set for a person' })
+  approver_user_id: string | null;
+  @ApiProperty({ enum: ['finance', 'admin'], nullable: true, type: String, example: 'finance' })
+  approver_role: 'finance' | 'admin' | null;
+  @ApiProperty({ example: 2 }) count: number;
+}
+
+export class OverdueApprovalsDto {
+  @ApiProperty({
+    example: 3,
+    description:
+      "Pending approval steps (of spends, expense reports and advances) past the organization's approval SLA; 0 when it is off",
+  })
+  count: number;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: '2026-02-27T08:00:00.000Z',
+    description: 'When the one overdue longest became pending',
+  })
+  oldest_pending_since: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 101.5,
+    description: 'Hours it has been pending, to one decimal',
+  })
+  oldest_age_hours: number | null;
+  @ApiProperty({
+    type: [OverdueApproverDto],
+    example: [{ approver_user_id: null, approver_role: 'finance', count: 2 }],
+    description: 'By approver (a person or a role), most overdue steps first, 20 at most',
+  })
+  by_approver: OverdueApproverDto[];
+}
+
 export class MonthSpendDto {
   @ApiProperty({ example: '2026-03' }) month: string;
   @ApiProperty({ format: 'date', example: '2026-03-01' }) from: string;
@@ -130,6 +168,20 @@ export class DashboardResponseDto {
     example: { count: 7, oldest_submitted_at: '2026-03-02T09:15:00.000Z', oldest_age_hours: 52.5 },
   })
   pending_approvals: PendingApprovalsDto;
+
+  @ApiProperty({
+    type: OverdueApprovalsDto,
+    example: {
+      count: 3,
+      oldest_pending_since: '2026-02-27T08:00:00.000Z',
+      oldest_age_hours: 101.5,
+      // A role's row: an example with `approver_role: null` would fail the enum (OpenAPI 3.0 lists no null in it).
+      by_approver: [{ approver_user_id: null, approver_role: 'finance', count: 2 }],
+    },
+    description:
+      "Approval steps past the approval SLA (docs/approvals-sla.md): the organization's for finance, admin and accountant; a manager's own (named to them)",
+  })
+  overdue_approvals: OverdueApprovalsDto;
 
   @ApiProperty({
     type: MonthSpendDto,

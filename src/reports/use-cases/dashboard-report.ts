@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { SlaSettingsService } from '../../approvals/sla-settings.service';
 import type { Actor } from '../../common/auth/roles';
+import { readsWholeOrganization } from '../../common/auth/roles';
 import { formatAmount } from '../../common/money/money';
 import { DashboardQuery } from '../dto/report-query.dto';
 import { DashboardResponseDto, MonthSpendDto } from '../dto/report-response.dto';
@@ -23,6 +25,7 @@ export class DashboardReport {
     private readonly audience: ReportAudience,
     private readonly reports: ReportsRepository,
     private readonly summaries: SummaryReport,
+    private readonly sla: SlaSettingsService,
   ) {}
 
   async execute(actor: Actor, query: DashboardQuery, now: Date = new Date()): Promise<DashboardResponseDto> {
@@ -34,6 +37,7 @@ export class DashboardReport {
 
     // One after another: a report never holds more than one pool connection.
     const pending = await this.reports.pending(organizationId, scope);
+    const overdue = await this.sla.overdue(organizationId, readsWholeOrganization(actor.role) ? null : actor.userId);
     const months = await this.reports.totals(
       organizationId,
       scope,
@@ -57,6 +61,18 @@ export class DashboardReport {
         count: pending.count,
         oldest_submitted_at: pending.oldest?.toISOString() ?? null,
         oldest_age_hours: pending.oldest ? toTenths((now.getTime() - pending.oldest.getTime()) / HOUR_MS) : null,
+      },
+      overdue_approvals: {
+        count: overdue.count,
+        oldest_pending_since: overdue.oldestPendingSince?.toISOString() ?? null,
+        oldest_age_hours: overdue.oldestPendingSince
+          ? toTenths((now.getTime() - overdue.oldestPendingSince.getTime()) / HOUR_MS)
+          : null,
+        by_approver: overdue.byApprover.map((g) => ({
+          approver_user_id: g.userId,
+          approver_role: g.role,
+          count: g.count,
+        })),
       },
       spend_this_month: monthSpend(context, months, thisMonth),
       spend_last_month: monthSpend(context, months, lastMonth),
