@@ -35,6 +35,7 @@ import { AdvanceNotifications1733875200701 } from './1733875200701-AdvanceNotifi
 import { AdvanceReportLinks1733875200800 } from './1733875200800-AdvanceReportLinks';
 import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReportPayouts';
 import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelegations';
+import { Budgets1733961600200 } from './1733961600200-Budgets';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   AdvanceReportLinks1733875200800,
   ExpenseReportPayouts1733875200900,
   ApprovalDelegations1733961600000,
+  Budgets1733961600200,
 ];

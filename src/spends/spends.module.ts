@@ -9,6 +9,10 @@ import { UsersModule } from '../users/users.module';
 import { BacktestRepository } from './backtest/backtest.repository';
 import { PolicyBacktest } from './backtest/policy-backtest';
 import { PolicyBacktestController } from './backtest/policy-backtest.controller';
+import { BudgetAggregates } from './budgets/budget-aggregates';
+import { BudgetsController } from './budgets/budgets.controller';
+import { BudgetsRepository } from './budgets/budgets.repository';
+import { BudgetsService } from './budgets/budgets.service';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { ReportLines } from './report-lines';
 import { ReportLinesRepository } from './report-lines.repository';
@@ -46,7 +50,7 @@ import { Submission } from './use-cases/submission';
     ApprovalsModule,
     RatesModule,
   ],
-  controllers: [SpendsController, PolicySimulationController, PolicyBacktestController],
+  controllers: [SpendsController, PolicySimulationController, PolicyBacktestController, BudgetsController],
   providers: [
     SpendsService,
     SpendsRepository,
@@ -70,7 +74,10 @@ import { Submission } from './use-cases/submission';
     ReportLinesRepository,
     PolicyBacktest,
     BacktestRepository,
+    BudgetsService,
+    BudgetsRepository,
+    BudgetAggregates,
   ],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
+  exports: [SpendsService, BudgetsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
 })
 export class SpendsModule {}

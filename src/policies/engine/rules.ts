@@ -29,6 +29,13 @@ export const FIELDS = {
   report_total: 'number',
   report_days: 'number',
   report_spend_count: 'number',
+  user_category_total_day: 'number',
+  user_category_total_month: 'number',
+  team_total_period: 'number',
+  budget_remaining: 'number',
+  budget_used_pct: 'number',
+  same_merchant_count_7d: 'number',
+  same_merchant_count_30d: 'number',
   currency: 'string',
   category: 'string',
   merchant: 'string',
@@ -51,6 +58,39 @@ export type Field = keyof typeof FIELDS;
 export const ADVANCE_FIELDS: readonly Field[] = ['advance_amount', 'currency', 'user_id', 'user_role'];
 /** The fields a spend rule tests: every field but the advance's. */
 export const SPEND_FIELDS: readonly Field[] = (Object.keys(FIELDS) as Field[]).filter((f) => f !== 'advance_amount');
+/**
+ * The spend fields computed from other spends (and budgets) inside the evaluation's transaction.
+ * They cost queries and locks, so they are computed only when an active policy tests one of them.
+ */
+export const AGGREGATE_FIELDS = [
+  'user_category_total_day',
+  'user_category_total_month',
+  'team_total_period',
+  'budget_remaining',
+  'budget_used_pct',
+  'same_merchant_count_7d',
+  'same_merchant_count_30d',
+] as const satisfies readonly Field[];
+export type AggregateField = (typeof AGGREGATE_FIELDS)[number];
+
+/** The aggregate fields the rules' conditions test (rules are validated: every key parses). */
+export function aggregateFieldsOf(rules: readonly Rule[]): AggregateField[] {
+  const found = new Set<AggregateField>();
+  const visit = (condition: unknown): void => {
+    if (typeof condition !== 'object' || condition === null) return;
+    for (const [key, value] of Object.entries(condition)) {
+      if (key === 'all' || key === 'any') (value as unknown[]).forEach(visit);
+      else if (key === 'not') visit(value);
+      else {
+        const field = parseKey(key)?.field;
+        if (field && (AGGREGATE_FIELDS as readonly string[]).includes(field)) found.add(field as AggregateField);
+      }
+    }
+  };
+  for (const rule of rules) visit(rule.condition);
+  return AGGREGATE_FIELDS.filter((f) => found.has(f));
+}
+
 export const FIELDS_OF: Record<RuleSubject, readonly Field[]> = { spend: SPEND_FIELDS, advance: ADVANCE_FIELDS };
 /** An advance is approved, sent for approval or blocked; it carries no flags and no receipt. */
 export const ACTIONS_OF: Record<RuleSubject, readonly Action['type'][]> = {
