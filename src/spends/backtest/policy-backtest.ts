@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/roles';
 import { daysBetween } from '../../common/dates';
 import { formatAmount } from '../../common/money/money';
-import { evaluate, Evaluation } from '../../policies/engine/evaluate';
+import { evaluate, Evaluation, PolicySnapshot } from '../../policies/engine/evaluate';
+import { aggregateFieldsOf } from '../../policies/engine/rules';
 import { PoliciesService } from '../../policies/policies.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { spendFacts } from '../spend-facts';
@@ -46,6 +47,7 @@ export class PolicyBacktest {
       const organizationId = actor.organizationId;
       const active = await this.policies.activeSnapshots(tx, organizationId);
       const { snapshots, draftPolicyId } = await this.policies.draftSnapshots(tx, organizationId, draft, active);
+      refuseAggregateFields([...active, ...snapshots]);
       const baseCurrency = await this.organizations.baseCurrency(tx, organizationId);
       const maps = await this.backtest.directory(tx, organizationId);
       const tally = new BacktestTally();
@@ -115,6 +117,22 @@ function draftOf(dto: BacktestRequestDto): { policyId: string | null; rules: unk
       errors: [{ field: 'policy', message: 'give either policy, or policy_id with rules' }],
     },
   );
+}
+
+/**
+ * The aggregate fields (budget_remaining, user_category_total_day, …) depend on which other spends
+ * were counted at each submission, which the backtest does not replay: rules testing them, in the
+ * draft or in an active policy, are refused rather than judged on facts that would be wrong.
+ */
+function refuseAggregateFields(snapshots: PolicySnapshot[]): void {
+  for (const snapshot of snapshots) {
+    const fields = aggregateFieldsOf(snapshot.rules);
+    if (fields.length > 0)
+      throw SpendErrors.BACKTEST_AGGREGATE_FIELDS(
+        `Policy ${snapshot.policyId} tests ${fields.join(', ')}, which a backtest does not compute; try the rule with POST /policies/simulate`,
+        { errors: [{ field: 'rules', message: `tests ${fields.join(', ')}` }] },
+      );
+  }
 }
 
 function checkPeriod(from: string, to: string): void {
