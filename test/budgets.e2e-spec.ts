@@ -359,4 +359,43 @@ describe('Budgets', () => {
       expect(moved.body).toMatchObject({ starts_on: day(-6), spent: '149.00' });
     });
   });
+
+  describe('the report by budget', () => {
+    it('groups by budget with each one’s figures, over-budget ones marked, in the caller’s view', async () => {
+      const report = (await t.as(finance).get('/reports/budgets?scope=user').expect(200)).body;
+      expect(report.on).toBe(today);
+      const over = report.budgets.find((b: { scope_id: string }) => b.scope_id === lead.id);
+      expect(over).toMatchObject({
+        scope: 'user',
+        amount: '100.00',
+        spent: '120.00',
+        remaining: '-20.00',
+        over_budget: true,
+      });
+      expect(report.over_budget_count).toBe(
+        report.budgets.filter((b: { over_budget: boolean }) => b.over_budget).length,
+      );
+      expect(report.over_budget_count).toBeGreaterThanOrEqual(1);
+      const sum = report.budgets.reduce(
+        (total: number, b: { spent: string }) => total + Math.round(Number(b.spent) * 100),
+        0,
+      );
+      expect(report.totals).toEqual([expect.objectContaining({ currency: 'USD', spent: (sum / 100).toFixed(2) })]);
+      // The manager reads the report too, but only their team's and their own budgets.
+      const managers = (await t.as(lead).get('/reports/budgets').expect(200)).body.budgets as Array<{
+        scope: string;
+        scope_id: string;
+      }>;
+      expect(managers.length).toBeGreaterThan(0);
+      expect(managers.every((b) => (b.scope === 'team' && b.scope_id === team) || b.scope_id === lead.id)).toBe(true);
+      await t.as(accountant).get('/reports/budgets').expect(200);
+      expectProblem(await t.as(member).get('/reports/budgets'), 403, 'INSUFFICIENT_PERMISSIONS');
+      expect((await t.as(other.admin).get('/reports/budgets').expect(200)).body).toMatchObject({
+        budgets: [],
+        over_budget_count: 0,
+        totals: [],
+      });
+      expectProblem(await t.as(finance).get('/reports/budgets?on=tomorrow'), 422, 'VALIDATION_FAILED');
+    });
+  });
 });

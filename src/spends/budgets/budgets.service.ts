@@ -19,6 +19,7 @@ import { BudgetErrors } from './budgets.errors';
 import { BudgetsRepository } from './budgets.repository';
 
 const MAX_CUSTOM_DAYS = 731;
+const PAGE = 500;
 
 /**
  * Budgets: finance and admins make, change and archive them; everyone reads those that concern
@@ -77,6 +78,22 @@ export class BudgetsService {
       query,
     );
     return { total, items: await this.respond(items, query.on ?? todayUtc()), next_cursor: null };
+  }
+
+  /** Every budget the caller reads, with its figures on `on`: pages of 500, one consumption statement each. */
+  async allVisible(actor: Actor, on: string, scope: BudgetScope | null): Promise<BudgetResponseDto[]> {
+    const all: BudgetResponseDto[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const { items } = await this.budgets.listVisible(
+        actor.organizationId,
+        actor.userId,
+        readsWholeOrganization(actor.role),
+        scope,
+        { limit: PAGE, offset },
+      );
+      all.push(...(await this.respond(items, on)));
+      if (items.length < PAGE) return all;
+    }
   }
 
   async get(actor: Actor, id: string, on?: string): Promise<BudgetResponseDto> {
