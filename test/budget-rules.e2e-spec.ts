@@ -208,16 +208,84 @@ describe('Budget and aggregate policy fields', () => {
           'INVALID_POLICY_RULE',
         );
     });
+  });
 
-    it('refuses a backtest of rules on aggregate fields with 422, naming them', async () => {
-      const response = await t.as(finance).post('/policies/backtest', {
-        from: day(-30),
-        to: today,
-        policy: { rules: [{ condition: { amount_gt: 10 }, action: { type: 'flag', flag: 'x' } }] },
+  describe('backtest', () => {
+    it('computes the fields as of each spend’s submission: the counted spends submitted before it', async () => {
+      const org = await t.given.organization();
+      const finance = await t.given.user(org, 'finance');
+      const [a, b] = [await t.given.user(org, 'employee'), await t.given.user(org, 'employee')];
+      const team = (
+        await t
+          .as(org.admin)
+          .post('/teams', { name: 'Back', member_ids: [a.id, b.id] })
+          .expect(201)
+      ).body.id;
+      const meals = (await t.as(org.admin).post('/categories', { name: 'Meals' }).expect(201)).body.id;
+      await t
+        .as(finance)
+        .post('/budgets', { name: 'Back', scope: 'team', scope_id: team, period: 'month', amount: '100.00' })
+        .expect(201);
+      // No policy yet: everything is approved, one after the other.
+      const first = await spendOf(a, { amount: '60.00', team_id: team, merchant: 'Train' });
+      const second = await spendOf(b, { amount: '60.00', team_id: team, merchant: 'Train' });
+      const third = await spendOf(a, { amount: '30.00', team_id: team, merchant: 'Train' });
+      await spendOf(a, { amount: '50.00', category_id: meals, merchant: 'Deli' });
+      const lunch = await spendOf(a, { amount: '30.00', category_id: meals, merchant: 'Deli' });
+      expect([first, second, third, lunch].map((s) => s.status)).toEqual([
+        'approved',
+        'approved',
+        'approved',
+        'approved',
+      ]);
+
+      const backtest = (rules: object[]) =>
+        t
+          .as(finance)
+          .post('/policies/backtest', { from: day(-30), to: today, sample_size: 10, policy: { rules } })
+          .expect(200);
+      const budget = (
+        await backtest([
+          { id: 'over', condition: { budget_remaining_lt: 0 }, action: { type: 'block', message: 'Over' } },
+        ])
+      ).body;
+      // The first left 40; the second and the third would each have found the budget spent.
+      expect(budget.changed).toEqual({
+        count: 2,
+        amount_base: '90.00',
+        by_transition: [{ from: 'approved', to: 'blocked', count: 2, amount_base: '90.00' }],
       });
-      // The active policy tests them: the "before" side could not be judged either.
-      expectProblem(response, 422, 'BACKTEST_AGGREGATE_FIELDS');
-      expect(response.body.detail).toContain('user_category_total_day');
+      expect(
+        budget.sample.map((s: { spend_id: string; rule_reason: string }) => [s.spend_id, s.rule_reason]).sort(),
+      ).toEqual(
+        [
+          [second.id, 'budget_remaining -20 < 0'],
+          [third.id, 'budget_remaining -50 < 0'],
+        ].sort(),
+      );
+      const cap = (
+        await backtest([
+          { id: 'cap', condition: { user_category_total_day_gt: 75 }, action: { type: 'block', message: 'Cap' } },
+          { id: 'again', condition: { same_merchant_count_7d_gte: 1 }, action: { type: 'block', message: 'Again' } },
+        ])
+      ).body;
+      // The lunch after the 50.00 makes 80 (> 75); the third ride is the owner's second by train.
+      expect(cap.sample.map((s: { spend_id: string; rule_id: string }) => [s.spend_id, s.rule_id]).sort()).toEqual(
+        [
+          [lunch.id, 'cap'],
+          [third.id, 'again'],
+        ].sort(),
+      );
+      // An active policy on the fields is judged the same way on the "before" side: nothing changes.
+      await t.given.policy(org.admin, [
+        { id: 'over', condition: { budget_remaining_lt: 0 }, action: { type: 'block', message: 'Over' } },
+      ]);
+      const same = (
+        await backtest([
+          { id: 'over2', condition: { budget_remaining_lt: 0 }, action: { type: 'block', message: 'Over' } },
+        ])
+      ).body;
+      expect(same.changed.count).toBe(0);
     });
   });
 

@@ -19,9 +19,5 @@ export const SpendErrors = defineErrors({
   SPEND_IN_EXPENSE_REPORT: { status: 409, title: 'Spend is a line of an expense report' },
   SPEND_CLOSED: { status: 409, title: 'Spend takes no more receipts' },
   BACKTEST_PERIOD_INVALID: { status: 422, title: 'The backtest period is not a range of at most 366 days' },
-  BACKTEST_AGGREGATE_FIELDS: {
-    status: 422,
-    title: 'A backtest cannot judge rules on aggregate fields (budgets, totals, same-merchant counts)',
-  },
   BACKTEST_DRAFT_INVALID: { status: 422, title: 'A backtest takes either a draft policy or a policy_id with rules' },
 });

@@ -35,10 +35,6 @@ export class PolicyBacktestController {
       'The period 2025-01-01 to 2026-03-31 must run forward and span at most 366 days',
     ],
     [SpendErrors.BACKTEST_DRAFT_INVALID, 'Give either policy (a draft) or policy_id with rules (a change), not both'],
-    [
-      SpendErrors.BACKTEST_AGGREGATE_FIELDS,
-      'Policy draft tests budget_used_pct, which a backtest does not compute; try the rule with POST /policies/simulate',
-    ],
     [PolicyErrors.POLICY_NOT_FOUND, 'Policy 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e does not exist'],
   )
   run(@CurrentActor() actor: Actor, @Body() dto: BacktestRequestDto): Promise<BacktestResponseDto> {

@@ -86,6 +86,11 @@ export class BudgetsRepository {
     return (await runSql(this.dataSource, STATEMENTS.visible, [organizationId, userId, budgetId])).length > 0;
   }
 
+  /** Every budget of the organization in `currency` (not archived), oldest first: a backtest's. */
+  async allActive(tx: EntityManager, organizationId: string, currency: string): Promise<Budget[]> {
+    return (await runSql<BudgetRow>(tx, STATEMENTS.allActive, [organizationId, currency])).map(toBudget);
+  }
+
   /** The budgets that apply to a spend of this owner, team and category in `currency` (not archived), oldest first. */
   async applicableTo(
     tx: EntityManager,
@@ -255,6 +260,10 @@ const STATEMENTS = {
   visible: {
     name: 'budgets.visible',
     text: `SELECT 1 FROM budgets WHERE organization_id = $1 AND id = $3 AND ${VISIBLE_TO_MEMBER}`,
+  },
+  allActive: {
+    name: 'budgets.all_active',
+    text: `SELECT ${COLUMNS} FROM budgets WHERE organization_id = $1 AND archived_at IS NULL AND currency = $2 ORDER BY created_at, id`,
   },
   applicable: {
     name: 'budgets.applicable',
