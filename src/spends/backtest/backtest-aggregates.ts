@@ -97,9 +97,23 @@ export function windowFor(budgets: Budget[], from: string, to: string): DateRang
   return { start, end };
 }
 
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+
 export class BacktestAggregates {
   private readonly sums = new SumsBefore();
-  private readonly visits = new Map<string, Array<{ date: string; t: number }>>();
+  private readonly visits = new Map<string, Array<{ day: number; t: number }>>();
+  /** A budget's period and rollover source around a date (null: the date is outside it), by budget and date. */
+  private readonly windows = new Map<string, { current: DateRange; previous: DateRange | null } | null>();
+
+  private windowAt(b: Budget, date: string): { current: DateRange; previous: DateRange | null } | null {
+    const key = `${b.id}|${date}`;
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = periodForSpend(b, date) ? windowOf(b, date) : null;
+      this.windows.set(key, window);
+    }
+    return window;
+  }
 
   constructor(
     private readonly budgets: Budget[],
@@ -114,12 +128,12 @@ export class BacktestAggregates {
       if (s.merchant) {
         const key = `${s.userId}|${s.merchant}`;
         const list = this.visits.get(key) ?? [];
-        list.push({ date: s.spendDate, t: s.submittedAt });
+        list.push({ day: dayNumber(s.spendDate), t: s.submittedAt });
         this.visits.set(key, list);
       }
       for (const b of budgets) {
         if (!inScope(b, s)) continue;
-        const period = periodForSpend(b, s.spendDate);
+        const period = this.windowAt(b, s.spendDate)?.current;
         if (!period) continue;
         if (b.scope === 'team')
           this.sums.add(`team|${s.teamId}|budget|${b.id}|${period.start}`, s.submittedAt, s.amountMinor);
@@ -134,11 +148,11 @@ export class BacktestAggregates {
     const t = spend.submittedAt;
     const amountMinor = BigInt(spend.baseAmountMinor);
     const applicable = this.budgets.filter(
-      (b) => b.currency === spend.baseCurrency && inScope(b, spend) && periodForSpend(b, spend.spendDate) !== null,
+      (b) => b.currency === spend.baseCurrency && inScope(b, spend) && this.windowAt(b, spend.spendDate) !== null,
     );
     const consumption = new Map<string, ConsumptionRow>();
     for (const b of applicable) {
-      const { current, previous } = windowOf(b, spend.spendDate);
+      const { current, previous } = this.windowAt(b, spend.spendDate)!;
       consumption.set(b.id, {
         spentMinor: this.sums.before(`budget|${b.id}|${current.start}`, t),
         committedMinor: 0n,
@@ -147,12 +161,11 @@ export class BacktestAggregates {
     }
     const teamBudget = teamBudgetOf(applicable, spend.teamId);
     const teamKey = teamBudget
-      ? `team|${spend.teamId}|budget|${teamBudget.id}|${periodForSpend(teamBudget, spend.spendDate)!.start}`
+      ? `team|${spend.teamId}|budget|${teamBudget.id}|${this.windowAt(teamBudget, spend.spendDate)!.current.start}`
       : `team|${spend.teamId}|month|${monthKey(spend.spendDate)}`;
     const visits = spend.merchant ? (this.visits.get(`${spend.userId}|${spend.merchant}`) ?? []) : [];
-    const within = (days: number) =>
-      visits.filter((v) => v.t < t && Math.abs(Date.parse(v.date) - Date.parse(spend.spendDate)) <= days * 86_400_000)
-        .length;
+    const day = dayNumber(spend.spendDate);
+    const within = (days: number) => visits.filter((v) => v.t < t && Math.abs(v.day - day) <= days).length;
     return aggregateFacts({
       currency: spend.baseCurrency,
       categoryId: spend.categoryId,
