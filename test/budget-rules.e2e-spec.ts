@@ -289,6 +289,45 @@ describe('Budget and aggregate policy fields', () => {
     });
   });
 
+  describe('expense report lines', () => {
+    it('judges each line with the fields, its locks taken for all lines at once', async () => {
+      const org = await t.given.organization();
+      const finance = await t.given.user(org, 'finance');
+      const owner = await t.given.user(org, 'employee');
+      const team = (
+        await t
+          .as(org.admin)
+          .post('/teams', { name: 'Trip', member_ids: [owner.id] })
+          .expect(201)
+      ).body.id;
+      await t
+        .as(finance)
+        .post('/budgets', { name: 'Trip', scope: 'team', scope_id: team, period: 'month', amount: '100.00' })
+        .expect(201);
+      await t.given.policy(org.admin, [
+        { id: 'over', condition: { budget_remaining_lt: 0 }, action: { type: 'block', message: 'Over budget' } },
+      ]);
+      await spendOf(owner, { amount: '60.00', team_id: team, merchant: 'Before' });
+      const submit = async (amounts: string[]) => {
+        const report = (
+          await t
+            .as(owner)
+            .post('/expense-reports', { title: 'Trip', starts_on: day(-1), ends_on: today })
+            .expect(201)
+        ).body.id;
+        const ids: string[] = [];
+        for (const amount of amounts)
+          ids.push((await spendOf(owner, { amount, team_id: team, merchant: `Line ${amount}`, draft: true })).id);
+        await t.as(owner).post(`/expense-reports/${report}/spends`, { spend_ids: ids }).expect(200);
+        return t.as(owner).post(`/expense-reports/${report}/submit`);
+      };
+      expectProblem(await submit(['30.00', '50.00']), 422, 'EXPENSE_REPORT_LINE_BLOCKED');
+      const passed = await submit(['30.00', '10.00']);
+      expect(passed.status).toBe(200);
+      expect(passed.body.lines.map((l: { status: string }) => l.status)).toEqual(['approved', 'approved']);
+    });
+  });
+
   describe('simulation', () => {
     it('computes the fields with the simulated spend counted in, before and after a budget exists, storing nothing', async () => {
       const org = await t.given.organization();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Spend } from '../spend.entity';
+import type { Budget } from './budget';
 import {
   aggregateFacts,
   AggregateFacts,
@@ -23,18 +24,22 @@ import { BudgetsRepository } from './budgets.repository';
 export class BudgetAggregates {
   constructor(private readonly budgets: BudgetsRepository) {}
 
+  /**
+   * Takes the locks of several spends judged in one transaction (an expense report's lines) at
+   * once, in one sorted order: locking line by line could take two keys in the opposite order of
+   * another transaction. The locks each line's `factsOf` takes again are already held.
+   */
+  async lockAll(tx: EntityManager, spends: Spend[]): Promise<void> {
+    const keys: string[] = [];
+    for (const spend of spends) keys.push(...lockKeysOf(spend, await this.applicable(tx, spend)));
+    await this.budgets.lockKeys(tx, keys);
+  }
+
   async factsOf(tx: EntityManager, spend: Spend, options: { lock: boolean }): Promise<AggregateFacts> {
     const org = spend.organizationId;
     const date = spend.spendDate;
-    const applicable = (await this.budgets.applicableTo(tx, org, spend.baseCurrency, spend)).filter(
-      (b) => periodForSpend(b, date) !== null,
-    );
-    if (options.lock)
-      await this.budgets.lockKeys(tx, [
-        `spends:user:${org}:${spend.userId}`,
-        ...(spend.teamId ? [`spends:team:${org}:${spend.teamId}`] : []),
-        ...applicable.map((b) => `budget:${b.id}`),
-      ]);
+    const applicable = await this.applicable(tx, spend);
+    if (options.lock) await this.budgets.lockKeys(tx, lockKeysOf(spend, applicable));
     const windows = applicable.map((b) => ({ budgetId: b.id, ...windowOf(b, date) }));
     const consumption = await this.budgets.consumption(org, windows, spend.id, tx);
     const month = periodContaining('month', date);
@@ -63,4 +68,21 @@ export class BudgetAggregates {
       budget: mostConstrainingOf(applicable, consumption, amountMinor),
     });
   }
+
+  /** The budgets that apply to the spend: its scopes, its currency, a period covering its date. */
+  private async applicable(tx: EntityManager, spend: Spend): Promise<Budget[]> {
+    return (await this.budgets.applicableTo(tx, spend.organizationId, spend.baseCurrency, spend)).filter(
+      (b) => periodForSpend(b, spend.spendDate) !== null,
+    );
+  }
+}
+
+/** What a spend's aggregates depend on: the owner's spends, the team's spends, each applicable budget. */
+function lockKeysOf(spend: Spend, applicable: Budget[]): string[] {
+  const org = spend.organizationId;
+  return [
+    `spends:user:${org}:${spend.userId}`,
+    ...(spend.teamId ? [`spends:team:${org}:${spend.teamId}`] : []),
+    ...applicable.map((b) => `budget:${b.id}`),
+  ];
 }

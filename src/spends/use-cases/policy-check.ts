@@ -62,6 +62,15 @@ export class PolicyCheck {
     return { evaluation, chain, stored };
   }
 
+  /**
+   * Before judging several spends in one transaction (an expense report's lines): takes the locks
+   * of their aggregate fields all at once, in one order, when an active policy tests one of them.
+   */
+  async lockAggregates(tx: EntityManager, organizationId: string, spends: Spend[]): Promise<void> {
+    const snapshots = await this.policies.activeSnapshots(tx, organizationId);
+    if (snapshots.some((s) => aggregateFieldsOf(s.rules).length > 0)) await this.aggregates.lockAll(tx, spends);
+  }
+
   private async facts(tx: EntityManager, spend: Spend): Promise<SpendFacts> {
     const owner = await this.directory.user(spend.organizationId, spend.userId, tx);
     const category = spend.categoryId
