@@ -9,6 +9,7 @@ import { UsersModule } from '../users/users.module';
 import { BacktestRepository } from './backtest/backtest.repository';
 import { PolicyBacktest } from './backtest/policy-backtest';
 import { PolicyBacktestController } from './backtest/policy-backtest.controller';
+import { AggregatesRepository } from './budgets/aggregates.repository';
 import { BudgetAggregates } from './budgets/budget-aggregates';
 import { BudgetsController } from './budgets/budgets.controller';
 import { BudgetsRepository } from './budgets/budgets.repository';
@@ -77,6 +78,7 @@ import { Submission } from './use-cases/submission';
     BudgetsService,
     BudgetsRepository,
     BudgetAggregates,
+    AggregatesRepository,
   ],
   exports: [SpendsService, BudgetsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines],
 })

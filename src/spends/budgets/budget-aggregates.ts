@@ -11,6 +11,7 @@ import {
   windowOf,
 } from './budget-facts';
 import { periodContaining } from './budget-period';
+import { AggregatesRepository } from './aggregates.repository';
 import { BudgetsRepository } from './budgets.repository';
 
 /**
@@ -22,7 +23,10 @@ import { BudgetsRepository } from './budgets.repository';
  */
 @Injectable()
 export class BudgetAggregates {
-  constructor(private readonly budgets: BudgetsRepository) {}
+  constructor(
+    private readonly budgets: BudgetsRepository,
+    private readonly reads: AggregatesRepository,
+  ) {}
 
   /**
    * Takes the locks of several spends judged in one transaction (an expense report's lines) at
@@ -32,20 +36,20 @@ export class BudgetAggregates {
   async lockAll(tx: EntityManager, spends: Spend[]): Promise<void> {
     const keys: string[] = [];
     for (const spend of spends) keys.push(...lockKeysOf(spend, await this.applicable(tx, spend)));
-    await this.budgets.lockKeys(tx, keys);
+    await this.reads.lockKeys(tx, keys);
   }
 
   async factsOf(tx: EntityManager, spend: Spend, options: { lock: boolean }): Promise<AggregateFacts> {
     const org = spend.organizationId;
     const date = spend.spendDate;
     const applicable = await this.applicable(tx, spend);
-    if (options.lock) await this.budgets.lockKeys(tx, lockKeysOf(spend, applicable));
+    if (options.lock) await this.reads.lockKeys(tx, lockKeysOf(spend, applicable));
     const windows = applicable.map((b) => ({ budgetId: b.id, ...windowOf(b, date) }));
     const consumption = await this.budgets.consumption(org, windows, spend.id, tx);
     const month = periodContaining('month', date);
     const teamBudget = teamBudgetOf(applicable, spend.teamId);
     const merchant = spend.merchant?.trim().toLowerCase() || null;
-    const totals = await this.budgets.spendTotals(tx, {
+    const totals = await this.reads.spendTotals(tx, {
       organizationId: org,
       userId: spend.userId,
       excludeSpendId: spend.id,

@@ -138,61 +138,6 @@ export class BudgetsRepository {
       ]),
     );
   }
-
-  /**
-   * Serializes the evaluations that read the same aggregates: one transaction-scoped advisory
-   * lock per key, taken in sorted order so that two evaluations never wait for each other in a cycle.
-   */
-  async lockKeys(tx: EntityManager, keys: string[]): Promise<void> {
-    for (const key of [...new Set(keys)].sort()) await runSql(tx, STATEMENTS.lock, [key]);
-  }
-
-  /** The owner's, the team's and the same merchant's counted spends around a spend, for the rule fields. */
-  async spendTotals(tx: EntityManager, q: SpendTotalsQuery): Promise<SpendTotalsRow> {
-    const [row] = await runSql<Record<keyof SpendTotalsRow, string>>(tx, STATEMENTS.spendTotals, [
-      q.organizationId,
-      q.userId,
-      q.excludeSpendId,
-      q.categoryId,
-      q.spendDate,
-      q.month.start,
-      q.month.end,
-      q.teamId,
-      q.teamPeriod?.start ?? null,
-      q.teamPeriod?.end ?? null,
-      q.merchant,
-      q.currency,
-    ]);
-    return {
-      userCategoryDay: BigInt(row.userCategoryDay),
-      userCategoryMonth: BigInt(row.userCategoryMonth),
-      teamPeriod: BigInt(row.teamPeriod),
-      merchant7d: Number(row.merchant7d),
-      merchant30d: Number(row.merchant30d),
-    };
-  }
-}
-
-export interface SpendTotalsQuery {
-  organizationId: string;
-  userId: string;
-  excludeSpendId: string;
-  categoryId: string | null;
-  spendDate: string;
-  month: DateRange;
-  teamId: string | null;
-  teamPeriod: DateRange | null;
-  /** lower-cased and trimmed; null without a merchant. */
-  merchant: string | null;
-  currency: string;
-}
-
-export interface SpendTotalsRow {
-  userCategoryDay: bigint;
-  userCategoryMonth: bigint;
-  teamPeriod: bigint;
-  merchant7d: number;
-  merchant30d: number;
 }
 
 interface BudgetRow {
@@ -294,25 +239,6 @@ const STATEMENTS = {
              AND CASE b.scope WHEN 'team' THEN s.team_id = b.team_id WHEN 'category' THEN s.category_id = b.category_id
                    WHEN 'user' THEN s.user_id = b.user_id ELSE true END
            GROUP BY w.id, w.prev_start`,
-  },
-  lock: { name: 'budgets.lock', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },
-  spendTotals: {
-    name: 'budgets.spend_totals',
-    text: `SELECT
-             COALESCE(SUM(base_amount_minor) FILTER (WHERE $4::uuid IS NOT NULL AND user_id = $2 AND category_id = $4::uuid
-               AND spend_date = $5::date), 0)::text AS "userCategoryDay",
-             COALESCE(SUM(base_amount_minor) FILTER (WHERE $4::uuid IS NOT NULL AND user_id = $2 AND category_id = $4::uuid
-               AND spend_date BETWEEN $6::date AND $7::date), 0)::text AS "userCategoryMonth",
-             COALESCE(SUM(base_amount_minor) FILTER (WHERE $8::uuid IS NOT NULL AND team_id = $8::uuid
-               AND spend_date BETWEEN $9::date AND $10::date), 0)::text AS "teamPeriod",
-             COUNT(*) FILTER (WHERE $11::text IS NOT NULL AND user_id = $2 AND lower(btrim(merchant)) = $11::text
-               AND spend_date BETWEEN $5::date - 7 AND $5::date + 7)::text AS "merchant7d",
-             COUNT(*) FILTER (WHERE $11::text IS NOT NULL AND user_id = $2 AND lower(btrim(merchant)) = $11::text
-               AND spend_date BETWEEN $5::date - 30 AND $5::date + 30)::text AS "merchant30d"
-           FROM spends
-           WHERE organization_id = $1 AND id <> $3 AND base_currency = $12 AND status IN ${COUNTED}
-             AND (user_id = $2 OR ($8::uuid IS NOT NULL AND team_id = $8::uuid))
-             AND spend_date BETWEEN LEAST($6::date, $9::date, $5::date - 30) AND GREATEST($7::date, $10::date, $5::date + 30)`,
   },
 };
 
