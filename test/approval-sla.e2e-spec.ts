@@ -57,12 +57,21 @@ describe('Approval SLA', () => {
         .post('/spends', { amount: '80.00', currency: 'USD', spend_date: '2026-08-13', merchant: 'Train' })
         .expect(201)
     ).body as { id: string; approvals: Step[] };
-  /** Makes the step look pending for `hours` already. */
-  const pendingFor = (approvalId: string, hours: number) =>
-    t.dataSource.query(`UPDATE approvals SET pending_since = now() - $2 * interval '1 hour' WHERE id = $1`, [
+  /**
+   * Makes the step look pending for `hours` already, under settings saved long before (deadlines
+   * count from the later of the two: test/approval-sla-clocks covers a recent change).
+   */
+  const pendingFor = async (approvalId: string, hours: number) => {
+    await t.dataSource.query(`UPDATE approvals SET pending_since = now() - $2 * interval '1 hour' WHERE id = $1`, [
       approvalId,
       hours,
     ]);
+    await t.dataSource.query(
+      `UPDATE approval_sla_settings SET deadlines_changed_at = now() - interval '400 days'
+       WHERE organization_id = (SELECT organization_id FROM approvals WHERE id = $1)`,
+      [approvalId],
+    );
+  };
   const step = async (approvalId: string) =>
     (
       (await t.dataSource.query(
@@ -115,6 +124,7 @@ describe('Approval SLA', () => {
         auto_reject_message: null,
         enabled: false,
         updated_at: null,
+        deadlines_changed_at: null,
       });
     });
 

@@ -51,7 +51,7 @@ export class ReassignmentsService {
         );
       }
       const refusals = found.flatMap((step) => {
-        const why = refusal(step, dto.to_user_id);
+        const why = refusal(step, dto.to_user_id, found);
         return why ? [{ field: `approval_ids`, message: `${step.id}: ${why}` }] : [];
       });
       if (refusals.length > 0)
@@ -60,7 +60,7 @@ export class ReassignmentsService {
           { errors: refusals },
         );
       const note = `Reassigned by an admin: ${dto.reason}`;
-      await this.steps.assign(
+      await this.steps.reassign(
         tx,
         org,
         found.map((s) => s.id),
@@ -111,10 +111,19 @@ export class ReassignmentsService {
   }
 }
 
-function refusal(step: ReassignableStep, to: string): string | null {
+/**
+ * Why a step may not go to `to` (null: it may). Someone named on two open steps of one round
+ * could decide only one of them (ALREADY_DECIDED_ANOTHER_STEP), so neither a step of a round
+ * that names them already nor two steps of one round moved to them at once are accepted.
+ */
+function refusal(step: ReassignableStep, to: string, moved: ReassignableStep[]): string | null {
   if (step.status !== 'pending' && step.status !== 'waiting') return `the step is ${step.status}`;
   if (step.subjectOwnerId === to) return 'the new approver submitted it';
   if (step.decidedByTarget) return 'the new approver decided another step of this round';
+  const sameRound = (o: ReassignableStep) =>
+    o.id !== step.id && o.subjectType === step.subjectType && o.subjectId === step.subjectId && o.round === step.round;
+  if (step.approverUserId !== to && (step.targetNamedOnOpenStep || moved.some(sameRound)))
+    return 'the new approver is named on another open step of this round, and one person decides one step of a round';
   if (step.approverUserId === to) return 'the step is already assigned to them';
   return null;
 }

@@ -47,7 +47,15 @@ describe('overdueAfterHours', () => {
 
 describe('escalationTarget', () => {
   const owner = person('owner', 'employee');
-  const base = { approverUserId: 'ann', approverRole: null, owner, manager: null, managerDecidedAnotherStep: false };
+  const base = {
+    approverUserId: 'ann',
+    approverRole: null,
+    owner,
+    manager: null,
+    managerDecidedAnotherStep: false,
+    managerNamedOnOpenStep: false,
+    managerDelegatesToApproverOrOwner: false,
+  };
 
   it("goes to the named approver's manager when they may decide", () => {
     expect(escalationTarget({ ...base, manager: person('boss', 'manager') })).toEqual({ kind: 'user', userId: 'boss' });
@@ -63,6 +71,17 @@ describe('escalationTarget', () => {
     expect(escalationTarget({ ...base, manager: person('boss', 'manager'), managerDecidedAnotherStep: true })).toEqual(
       finance,
     );
+  });
+
+  it('goes to finance when the manager is named on another open step, or delegates to the approver or owner', () => {
+    const finance = { kind: 'role', role: 'finance' };
+    const boss = person('boss', 'manager');
+    expect(escalationTarget({ ...base, manager: boss, managerNamedOnOpenStep: true })).toEqual(finance);
+    expect(escalationTarget({ ...base, manager: boss, managerDelegatesToApproverOrOwner: true })).toEqual(finance);
+    const financeOwner = person('owner', 'finance');
+    expect(
+      escalationTarget({ ...base, owner: financeOwner, manager: boss, managerDelegatesToApproverOrOwner: true }),
+    ).toEqual({ kind: 'role', role: 'admin' });
   });
 
   it("never goes to the subject's owner; to admin when the owner is finance", () => {

@@ -70,8 +70,11 @@ export interface Candidate {
  * Where an overdue step goes:
  * - a step named to a person goes to their manager when that manager may decide it (active,
  *   manager or above, not an accountant, not the subject's owner, not the decider of another
- *   step of the round); otherwise to the finance role, or to the admin role when the subject's
- *   owner holds finance (finance would mostly be themselves);
+ *   step of the round, not named on another open step of the round, and not delegating today to
+ *   the former approver or to the subject's owner, who would then decide it as their delegate);
+ *   otherwise to the finance role, or to the admin role when the subject's owner holds finance
+ *   (finance would mostly be themselves). A manager delegating to someone else stays a target:
+ *   their delegate may decide it, which is what the delegation is for;
  * - a finance-role step goes to the admin role;
  * - an admin-role step has nobody above it: its approvers are reminded again.
  */
@@ -81,6 +84,10 @@ export function escalationTarget(step: {
   owner: Candidate | null;
   manager: Candidate | null;
   managerDecidedAnotherStep: boolean;
+  /** The manager is named on another pending or waiting step of the round (could decide only one). */
+  managerNamedOnOpenStep: boolean;
+  /** The manager delegates today to the former approver or to the subject's owner. */
+  managerDelegatesToApproverOrOwner: boolean;
 }): EscalationTarget {
   if (step.approverRole === 'admin') return { kind: 'remind_again' };
   if (step.approverRole === 'finance') return { kind: 'role', role: 'admin' };
@@ -93,7 +100,9 @@ export function escalationTarget(step: {
     hasAtLeast(m.role, 'manager') &&
     m.id !== ownerId &&
     m.id !== step.approverUserId &&
-    !step.managerDecidedAnotherStep
+    !step.managerDecidedAnotherStep &&
+    !step.managerNamedOnOpenStep &&
+    !step.managerDelegatesToApproverOrOwner
   )
     return { kind: 'user', userId: m.id };
   return { kind: 'role', role: step.owner?.role === 'finance' ? 'admin' : 'finance' };

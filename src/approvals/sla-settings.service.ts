@@ -6,7 +6,7 @@ import type { Actor } from '../common/auth/roles';
 import { ApprovalErrors } from './approvals.errors';
 import { ApprovalSlaDto, ApprovalSlaResponseDto } from './dto/sla.dto';
 import { SlaSettings, slaSettingsProblems } from './sla-rules';
-import { OverdueSummary, SlaRepository } from './sla.repository';
+import { OverdueSummary, SlaRepository, StoredSettings } from './sla.repository';
 
 /** An organization's approval SLA (docs/approvals-sla.md): read and replaced by its admins, audited. */
 @Injectable()
@@ -50,7 +50,7 @@ export class SlaSettingsService {
   }
 }
 
-function toResponse(s: SlaSettings & { updatedAt: Date | null }, withTime = true): ApprovalSlaResponseDto {
+function toResponse(s: StoredSettings, withTime = true): ApprovalSlaResponseDto {
   const response: ApprovalSlaResponseDto = {
     remind_after_hours: s.remindAfterHours,
     escalate_after_hours: s.escalateAfterHours,
@@ -58,7 +58,11 @@ function toResponse(s: SlaSettings & { updatedAt: Date | null }, withTime = true
     auto_reject_message: s.autoRejectMessage,
     enabled: s.remindAfterHours !== null || s.escalateAfterHours !== null || s.autoRejectAfterDays !== null,
     updated_at: s.updatedAt?.toISOString() ?? null,
+    deadlines_changed_at: s.deadlinesChangedAt?.toISOString() ?? null,
   };
-  if (!withTime) delete (response as Partial<ApprovalSlaResponseDto>).updated_at;
+  if (!withTime) {
+    delete (response as Partial<ApprovalSlaResponseDto>).updated_at;
+    delete (response as Partial<ApprovalSlaResponseDto>).deadlines_changed_at;
+  }
   return response;
 }

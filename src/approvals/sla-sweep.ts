@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Directory } from '../users/directory';
 import { ApprovalsRepository } from './approvals.repository';
 import { DecisionRecorder } from './decision-recorder';
+import { DelegationsRepository } from './delegations.repository';
 import { ReassignmentsRepository } from './reassignments.repository';
 import { EscalationTarget, escalationTarget, hoursPending } from './sla-rules';
 import { DueStep, SlaRepository } from './sla.repository';
@@ -40,6 +41,7 @@ export class ApprovalSlaSweep implements OnApplicationBootstrap, OnModuleDestroy
     private readonly approvals: ApprovalsRepository,
     private readonly steps: ReassignmentsRepository,
     private readonly decisions: DecisionRecorder,
+    private readonly delegations: DelegationsRepository,
     private readonly directory: Directory,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -159,14 +161,20 @@ export class ApprovalSlaSweep implements OnApplicationBootstrap, OnModuleDestroy
       ? await this.directory.managerOf(tx, step.organizationId, step.approverUserId)
       : null;
     const manager = line?.manager ?? null;
-    // The reassignment path's own check: whether the manager decided another step of this round.
+    // The reassignment path's own checks: whether the manager decided another step of this
+    // round, or is named on another open one.
     const [weighed] = manager ? await this.steps.lockByIds(tx, step.organizationId, [step.id], manager.id) : [];
+    const delegatesTo = async (to: string | null) =>
+      manager !== null && to !== null && this.delegations.delegatesToday(tx, step.organizationId, manager.id, to);
     return escalationTarget({
       approverUserId: step.approverUserId,
       approverRole: step.approverRole,
       owner,
       manager,
       managerDecidedAnotherStep: weighed?.decidedByTarget ?? false,
+      managerNamedOnOpenStep: weighed?.targetNamedOnOpenStep ?? false,
+      managerDelegatesToApproverOrOwner:
+        (await delegatesTo(step.approverUserId)) || (await delegatesTo(owner?.id ?? null)),
     });
   }
 

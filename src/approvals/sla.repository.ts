@@ -22,6 +22,9 @@ export interface DueStep {
   afterHours: number;
 }
 
+/** An organization's settings as stored: null times when it never set them. */
+export type StoredSettings = SlaSettings & { updatedAt: Date | null; deadlinesChangedAt: Date | null };
+
 /** Overdue steps of a scope, for the dashboard. */
 export interface OverdueSummary {
   count: number;
@@ -30,13 +33,21 @@ export interface OverdueSummary {
 }
 
 /**
- * The first deadline of the organization's approval SLA, in hours (`s` being its settings row),
- * and the condition of a pending step (`a`) past it: what GET /approvals?overdue=true and the
+ * When a pending step's (`a`) deadlines start to count, `s` being its organization's settings:
+ * the later of the step's pending_since and the settings' last change of a deadline, so that
+ * turning the SLA on (or changing a deadline) never acts on the whole backlog at once.
+ */
+const CLOCK = 'greatest(a.pending_since, s.deadlines_changed_at)';
+/** The reminder's clock: also restarted by an admin reassignment (assigned_at) for the new approver. */
+const REMIND_CLOCK = 'greatest(a.pending_since, s.deadlines_changed_at, a.assigned_at)';
+/**
+ * The first deadline of the organization's approval SLA, in hours, and the condition of a
+ * pending step past it, on the sweep's clock: what GET /approvals?overdue=true and the
  * dashboard count.
  */
 const FIRST_DEADLINE_HOURS = 'coalesce(s.remind_after_hours, s.escalate_after_hours, s.auto_reject_after_days * 24)';
 export const OVERDUE_STEP = `a.status = 'pending' AND EXISTS (SELECT 1 FROM approval_sla_settings s WHERE s.organization_id = a.organization_id
-  AND a.pending_since <= CURRENT_TIMESTAMP - ${FIRST_DEADLINE_HOURS} * interval '1 hour')`;
+  AND ${CLOCK} <= CURRENT_TIMESTAMP - ${FIRST_DEADLINE_HOURS} * interval '1 hour')`;
 
 /**
  * Approval SLA settings and the sweep's claims (docs/approvals-sla.md). Each claim is one
@@ -49,10 +60,10 @@ export const OVERDUE_STEP = `a.status = 'pending' AND EXISTS (SELECT 1 FROM appr
 export class SlaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async settings(organizationId: string, tx?: EntityManager): Promise<SlaSettings & { updatedAt: Date | null }> {
+  async settings(organizationId: string, tx?: EntityManager): Promise<StoredSettings> {
     const statement = tx ? STATEMENTS.settingsForUpdate : STATEMENTS.settings;
     const [row] = await runSql<SettingsRow>(tx ?? this.dataSource, statement, [organizationId]);
-    return row ? toSettings(row) : { ...SLA_OFF, updatedAt: null };
+    return row ? toSettings(row) : { ...SLA_OFF, updatedAt: null, deadlinesChangedAt: null };
   }
 
   async saveSettings(
@@ -60,7 +71,7 @@ export class SlaRepository {
     organizationId: string,
     s: SlaSettings,
     userId: string,
-  ): Promise<SlaSettings & { updatedAt: Date | null }> {
+  ): Promise<StoredSettings> {
     const [row] = await runSql<SettingsRow>(tx, STATEMENTS.save, [
       organizationId,
       s.remindAfterHours,
@@ -123,6 +134,7 @@ interface SettingsRow {
   auto_reject_after_days: number | null;
   auto_reject_message: string | null;
   updated_at: Date;
+  deadlines_changed_at: Date;
 }
 
 interface DueRow {
@@ -141,14 +153,14 @@ interface DueRow {
 }
 
 const SETTINGS_COLUMNS =
-  'remind_after_hours, escalate_after_hours, auto_reject_after_days, auto_reject_message, updated_at';
+  'remind_after_hours, escalate_after_hours, auto_reject_after_days, auto_reject_message, updated_at, deadlines_changed_at';
 const DUE_COLUMNS =
   'a.id, a.organization_id, a.subject_type, a.subject_id, a.spend_id, a.subject_owner_id, a.round, a.step, a.approver_user_id, a.approver_role, a.pending_since, due.after_hours';
 
-/** Pending steps of organizations whose `column` is set, pending at least that many hours at $1, oldest first, $2 at most. */
-const due = (hours: string, extra: string) => `WITH due AS (
+/** Pending steps of organizations whose `hours` is set, at least that many hours past `clock` at $1, oldest first, $2 at most. */
+const due = (hours: string, clock: string, extra: string) => `WITH due AS (
     SELECT a.id, ${hours} AS after_hours FROM approvals a JOIN approval_sla_settings s ON s.organization_id = a.organization_id
-    WHERE a.status = 'pending' AND ${extra} AND ${hours} IS NOT NULL AND a.pending_since <= $1::timestamptz - ${hours} * interval '1 hour'
+    WHERE a.status = 'pending' AND ${extra} AND ${hours} IS NOT NULL AND ${clock} <= $1::timestamptz - ${hours} * interval '1 hour'
     ORDER BY a.pending_since, a.id LIMIT $2 FOR UPDATE OF a SKIP LOCKED)`;
 
 const STATEMENTS = {
@@ -165,17 +177,20 @@ const STATEMENTS = {
     text: `INSERT INTO approval_sla_settings (organization_id, remind_after_hours, escalate_after_hours, auto_reject_after_days, auto_reject_message, updated_by)
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (organization_id) DO UPDATE SET remind_after_hours = $2, escalate_after_hours = $3, auto_reject_after_days = $4,
-             auto_reject_message = $5, updated_by = $6, updated_at = CURRENT_TIMESTAMP
+             auto_reject_message = $5, updated_by = $6, updated_at = CURRENT_TIMESTAMP,
+             deadlines_changed_at = CASE WHEN (approval_sla_settings.remind_after_hours, approval_sla_settings.escalate_after_hours,
+               approval_sla_settings.auto_reject_after_days) IS DISTINCT FROM ($2::int, $3::int, $4::int)
+               THEN CURRENT_TIMESTAMP ELSE approval_sla_settings.deadlines_changed_at END
            RETURNING ${SETTINGS_COLUMNS}`,
   },
   claimReminders: {
     name: 'sla.claim_reminders',
-    text: `${due('s.remind_after_hours', 'a.reminded_at IS NULL AND a.escalated_at IS NULL')}
+    text: `${due('s.remind_after_hours', REMIND_CLOCK, 'a.reminded_at IS NULL AND (a.escalated_at IS NULL OR a.assigned_at > a.escalated_at)')}
            UPDATE approvals a SET reminded_at = $1 FROM due WHERE a.id = due.id RETURNING ${DUE_COLUMNS}`,
   },
   claimEscalations: {
     name: 'sla.claim_escalations',
-    text: `${due('s.escalate_after_hours', 'a.escalated_at IS NULL')}
+    text: `${due('s.escalate_after_hours', CLOCK, 'a.escalated_at IS NULL')}
            UPDATE approvals a SET escalated_at = $1 FROM due WHERE a.id = due.id RETURNING ${DUE_COLUMNS}`,
   },
   claimAutoReject: {
@@ -183,7 +198,7 @@ const STATEMENTS = {
     text: `SELECT a.id, a.organization_id, s.auto_reject_message AS message, s.auto_reject_after_days * 24 AS after_hours
            FROM approvals a JOIN approval_sla_settings s ON s.organization_id = a.organization_id
            WHERE a.status = 'pending' AND s.auto_reject_after_days IS NOT NULL AND s.auto_reject_message IS NOT NULL
-             AND a.pending_since <= $1::timestamptz - s.auto_reject_after_days * interval '1 day' AND a.id <> ALL($2::uuid[])
+             AND ${CLOCK} <= $1::timestamptz - s.auto_reject_after_days * interval '1 day' AND a.id <> ALL($2::uuid[])
            ORDER BY a.pending_since, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
   },
   overdueTotal: {
@@ -199,13 +214,14 @@ const STATEMENTS = {
   },
 };
 
-function toSettings(row: SettingsRow): SlaSettings & { updatedAt: Date | null } {
+function toSettings(row: SettingsRow): StoredSettings {
   return {
     remindAfterHours: row.remind_after_hours,
     escalateAfterHours: row.escalate_after_hours,
     autoRejectAfterDays: row.auto_reject_after_days,
     autoRejectMessage: row.auto_reject_message,
     updatedAt: row.updated_at,
+    deadlinesChangedAt: row.deadlines_changed_at,
   };
 }
 

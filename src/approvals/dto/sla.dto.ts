@@ -94,4 +94,13 @@ export class ApprovalSlaResponseDto {
     description: 'Last change; null when never set',
   })
   updated_at: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: '2026-03-02T09:15:00.000Z',
+    description:
+      'Last change of a deadline (remind, escalate or auto-reject; not of the message alone): deadlines count from the later of a step becoming pending and this moment; null when never set',
+  })
+  deadlines_changed_at: string | null;
 }
