@@ -119,6 +119,26 @@ export class PlatformEnvironment {
   @IsInt()
   OCR_WORKERS?: number;
 
+  /** Where `npm run cli -- backup` writes its sets (default DATA_DIR/backups). */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  BACKUP_DIR?: string;
+
+  /** How many backup sets `backup` keeps (the newest); older ones are deleted. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  BACKUP_KEEP?: number;
+
+  /** A directory holding pg_dump and pg_restore, used instead of PATH. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  PG_BIN_DIR?: string;
+
   @IsOptional()
   @Transform(blankAsUnset)
   @IsIn(['local', 's3'], { message: 'RECEIPTS_STORAGE must be local or s3' })
