@@ -1,9 +1,18 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { runSql, Statement } from '../database/sql';
 
-/** What a backup records of the database and a restore checks: catalog facts and row counts. */
+/**
+ * What a backup records of the database and a restore checks: catalog facts and row counts. On
+ * an entity manager, in its transaction: the backup's snapshot, which pg_dump shares.
+ */
 export class BackupsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource | EntityManager) {}
+
+  /** Exports this transaction's snapshot, for `pg_dump --snapshot`: the dump then sees what the counts saw. */
+  async exportSnapshot(): Promise<string> {
+    const [row] = await runSql<{ id: string }>(this.dataSource, STATEMENTS.exportSnapshot);
+    return row.id;
+  }
 
   async serverVersion(): Promise<string> {
     const [row] = await runSql<{ server_version: string }>(this.dataSource, STATEMENTS.serverVersion);
@@ -43,6 +52,7 @@ export class BackupsRepository {
 
 const STATEMENTS: Record<string, Statement> = {
   serverVersion: { text: 'SHOW server_version' },
+  exportSnapshot: { text: 'SELECT pg_export_snapshot() AS id' },
   tables: { text: `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename` },
   migrationHead: { text: 'SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1' },
   receiptFiles: { text: 'SELECT DISTINCT sha256 FROM receipts ORDER BY sha256' },

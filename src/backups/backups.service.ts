@@ -58,22 +58,33 @@ export class Backups {
     const partial = `${dir}.partial`;
     await mkdir(partial, { recursive: true });
     const dataSource = await connect(this.ownerUrl);
+    // One snapshot for the counts, the receipt list and pg_dump: a REPEATABLE READ transaction
+    // kept open while pg_dump runs on its exported snapshot.
+    const snapshot = dataSource.createQueryRunner();
     try {
-      const db = new BackupsRepository(dataSource);
-      const serverVersion = await db.serverVersion();
+      const serverVersion = await new BackupsRepository(dataSource).serverVersion();
       const pgDump = findTool('pg_dump', this.config.backup.pgBinDir);
       const dumpVersion = (await runTool(pgDump, ['--version'])).trim();
       const problem = dumpVersionProblem(dumpVersion, serverVersion);
       if (problem) throw new BackupError(problem);
+      await snapshot.connect();
+      await snapshot.startTransaction('REPEATABLE READ');
+      const db = new BackupsRepository(snapshot.manager);
+      const snapshotId = await db.exportSnapshot();
       const rowCounts = await db.rowCounts();
       const migrationHead = await db.migrationHead();
+      const receipts = await db.receiptFiles();
       const dumpFile = join(partial, 'database.dump');
-      await runTool(pgDump, ['--format=custom', '--compress=6', `--file=${dumpFile}`], this.ownerUrl);
+      await runTool(
+        pgDump,
+        ['--format=custom', '--compress=6', `--snapshot=${snapshotId}`, `--file=${dumpFile}`],
+        this.ownerUrl,
+      );
+      await snapshot.commitTransaction();
       const files: BackupManifest['files'] = { 'database.dump': await describeFile(dumpFile) };
       // After the dump: files are only ever added, so every receipt in the dump has its file here.
       const storage = storageOf(this.config);
       let bytes = 0;
-      const receipts = await db.receiptFiles();
       for (const sha256 of receipts) {
         const content = await storage.read(sha256);
         const path = `receipts/${contentPath(sha256)}`;
@@ -108,6 +119,7 @@ export class Backups {
       await rm(partial, { recursive: true, force: true });
       throw error;
     } finally {
+      await snapshot.release();
       await dataSource.destroy();
     }
   }
