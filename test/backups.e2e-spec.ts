@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { BackupManifest } from '../src/backups/backup-set';
+import { DailyBackup } from '../src/backups/daily-backup';
+import { AppConfig } from '../src/config/app-config';
 import { bearer } from './helpers/problems';
 import { runCli } from './helpers/processes';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { createTestApp, TEST_AUDIT_KEY, TEST_SECRETS_KEY, TestApp } from './helpers/test-app';
 import { SERVER_ENV } from './setup/database-urls';
 import { createEmptyDatabase, dropDatabase } from './setup/suite-database';
 
@@ -229,6 +231,37 @@ describe('Backups and restore', () => {
       60_000,
     );
   });
+
+  whenDumpable(
+    'writes the scheduled daily backup once when three workers race for it',
+    async () => {
+      const dir = scratch('daily');
+      const worker = () =>
+        new DailyBackup(
+          AppConfig.fromEnv({
+            NODE_ENV: 'test',
+            DATABASE_URL: t.databaseUrl,
+            RECEIPTS_DIR: receiptsDir,
+            AUDIT_KEY: TEST_AUDIT_KEY,
+            SECRETS_KEY: TEST_SECRETS_KEY,
+            DATA_DIR: scratch('daily-data'),
+            LOG_LEVEL: 'silent',
+            BACKUP_DIR: dir,
+            BACKUP_DAILY_AT: '00:00',
+          }),
+        );
+      const now = new Date();
+      const outcomes = await Promise.all([worker().tick(now), worker().tick(now), worker().tick(now)]);
+      expect(outcomes.filter((o) => o === 'written')).toHaveLength(1);
+      expect(outcomes.filter((o) => o !== 'written').every((o) => o === 'busy' || o === 'done-elsewhere')).toBe(true);
+      expect(readdirSync(dir)).toHaveLength(1);
+      // Later the same day every worker finds it done; the directory still holds the one set.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await worker().tick(new Date())).toBe('not-due');
+      expect(readdirSync(dir)).toHaveLength(1);
+    },
+    60_000,
+  );
 
   it('runs on the embedded default (no DATABASE_URL): backs up, or refuses an older pg_dump', async () => {
     const dataDir = scratch('embedded');

@@ -1,5 +1,7 @@
 import {
   countDifferences,
+  dailyBackupDue,
+  parseDailyAt,
   dumpVersionProblem,
   majorVersion,
   newestSet,
@@ -46,5 +48,25 @@ describe('backup sets', () => {
       password: 'p@ss',
     });
     expect(splitPassword('postgres://u@h/db').password).toBeUndefined();
+  });
+});
+
+describe('the daily backup', () => {
+  const at = parseDailyAt('03:00');
+
+  it('reads HH:MM and refuses anything else', () => {
+    expect(at).toBe(180);
+    expect(parseDailyAt('23:59')).toBe(1439);
+    for (const bad of ['3:00', '24:00', '03:60', '03:00Z', '']) expect(() => parseDailyAt(bad)).toThrow(/HH:MM/);
+  });
+
+  it('is due once the time has come, until a set started after it exists', () => {
+    const now = new Date('2026-12-04T03:00:30Z');
+    expect(dailyBackupDue(new Date('2026-12-04T02:59:59Z'), at, [])).toBe(false);
+    expect(dailyBackupDue(now, at, [])).toBe(true);
+    expect(dailyBackupDue(now, at, ['2026-12-03T03-00-05Z', '2026-12-04T02-10-00Z'])).toBe(true);
+    expect(dailyBackupDue(now, at, ['2026-12-04T03-00-05Z'])).toBe(false);
+    expect(dailyBackupDue(new Date('2026-12-04T23:00:00Z'), at, ['2026-12-04T03-00-00Z'])).toBe(false);
+    expect(dailyBackupDue(new Date('2026-12-05T03:01:00Z'), at, ['2026-12-04T03-00-00Z'])).toBe(true);
   });
 });

@@ -76,3 +76,21 @@ export function splitPassword(url: string): { url: string; password: string | un
   parsed.password = '';
   return { url: parsed.toString(), password };
 }
+
+/** `HH:MM` (UTC) of BACKUP_DAILY_AT, as minutes after midnight. */
+export function parseDailyAt(text: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new Error('BACKUP_DAILY_AT must be HH:MM (UTC), such as 03:00');
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/**
+ * Whether today's scheduled backup is due at `now`: the time of day (UTC) has come, and no set
+ * in the directory was started at or after it today (a set is named by its start).
+ */
+export function dailyBackupDue(now: Date, minutes: number, names: string[]): boolean {
+  const due = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, minutes));
+  if (now < due) return false;
+  const dueName = setName(due);
+  return !names.some((name) => SET_NAME.test(name) && name >= dueName);
+}

@@ -133,6 +133,12 @@ export class PlatformEnvironment {
   @IsInt()
   BACKUP_KEEP?: number;
 
+  /** The worker's daily backup, HH:MM in UTC; unset: none. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'BACKUP_DAILY_AT must be HH:MM (UTC), such as 03:00' })
+  BACKUP_DAILY_AT?: string;
+
   /** A directory holding pg_dump and pg_restore, used instead of PATH. */
   @IsOptional()
   @Transform(blankAsUnset)
