@@ -279,4 +279,31 @@ describe('Backups and restore', () => {
       expect(sets).toEqual([]);
     }
   }, 120_000);
+
+  whenDumpable(
+    'restores a set into the embedded default (no DATABASE_URL) of an empty DATA_DIR, checks passing',
+    async () => {
+      const dataDir = scratch('embedded-restore');
+      const run = await runCli(['restore', '--from', backupsDir], {
+        DATABASE_URL: undefined as unknown as string,
+        DATA_DIR: dataDir,
+      });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Row counts: all \d+ tables match the manifest/);
+      expect(run.stdout).toContain('Audit log of Globex: valid');
+      expect(run.stdout).toContain('every check passed');
+      const receipt = uploaded.find((bytes) => existsSync(join(receiptsDir, sha256(bytes).slice(0, 2))))!;
+      const address = sha256(receipt);
+      expect(readFileSync(join(dataDir, 'receipts', address.slice(0, 2), address.slice(2, 4), address))).toEqual(
+        receipt,
+      );
+      // The application role was granted what it needs: the API's own commands work on it.
+      const status = await runCli(['migrate', '--status'], {
+        DATABASE_URL: undefined as unknown as string,
+        DATA_DIR: dataDir,
+      });
+      expect(status.stdout).toContain('Schema is up to date.');
+    },
+    120_000,
+  );
 });
