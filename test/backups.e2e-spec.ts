@@ -10,6 +10,7 @@ import { DailyBackup } from '../src/backups/daily-backup';
 import { AppConfig } from '../src/config/app-config';
 import { bearer } from './helpers/problems';
 import { runCli } from './helpers/processes';
+import { TestS3Server } from './helpers/s3-server';
 import { createTestApp, TEST_AUDIT_KEY, TEST_SECRETS_KEY, TestApp } from './helpers/test-app';
 import { SERVER_ENV } from './setup/database-urls';
 import { createEmptyDatabase, dropDatabase } from './setup/suite-database';
@@ -279,6 +280,48 @@ describe('Backups and restore', () => {
       expect(sets).toEqual([]);
     }
   }, 120_000);
+
+  whenDumpable(
+    'with S3 receipt storage: takes the bytes out of the bucket, and restore puts them into the configured one',
+    async () => {
+      const s3 = await TestS3Server.start('receipts-live', 'receipts-restored');
+      const app = await createTestApp(s3.env('receipts-live'));
+      const dir = scratch('s3-sets');
+      const restoredDb = `spendin_s3_restored_${randomBytes(4).toString('hex')}`;
+      try {
+        const org = await app.given.organization('Initech');
+        const spend = await app.given.spend(org.admin, { amount: '12.00', merchant: 'Kiosk' });
+        const bytes = uploaded[0];
+        await request(app.http)
+          .post('/api/v1/receipts')
+          .set(bearer(org.admin.accessToken))
+          .field('spend_id', spend.id)
+          .attach('file', bytes, 'r.jpg')
+          .expect(201);
+        await app.close({ keepDatabase: true });
+        const key = `receipts/${sha256(bytes).slice(0, 2)}/${sha256(bytes).slice(2, 4)}/${sha256(bytes)}`;
+        expect(await s3.keys('receipts-live')).toEqual([key]);
+        const backup = await runCli(['backup', '--to', dir], {
+          DATABASE_URL: app.databaseUrl,
+          ...s3.env('receipts-live'),
+        });
+        expect(backup.stderr).not.toMatch(/failed|Error/);
+        expect(backup.code).toBe(0);
+        const [set] = readdirSync(dir);
+        expect(readFileSync(join(dir, set, key))).toEqual(bytes);
+        const url = await createEmptyDatabase(restoredDb);
+        const restore = await runCli(['restore', '--from', dir, '--database-url', url], s3.env('receipts-restored'));
+        expect(restore.code).toBe(0);
+        expect(restore.stdout).toContain('Audit log of Initech: valid');
+        expect(await s3.keys('receipts-restored')).toEqual([key]);
+      } finally {
+        await dropDatabase(restoredDb);
+        await dropDatabase(new URL(app.databaseUrl).pathname.slice(1));
+        await s3.close();
+      }
+    },
+    120_000,
+  );
 
   whenDumpable(
     'restores a set into the embedded default (no DATABASE_URL) of an empty DATA_DIR, checks passing',
