@@ -217,6 +217,40 @@ describe('Backups and restore', () => {
     });
 
     whenDumpable(
+      'names BACKUP_DATABASE_URL when the role may not read everything, and dumps with it',
+      async () => {
+        const role = `spendin_bk_app_${randomBytes(4).toString('hex')}`;
+        await withDb(t.databaseUrl, (client) => client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-secret-pw'`));
+        try {
+          const granted = await cli(['migrate', '--grant-to', role]);
+          expect(granted.code).toBe(0);
+          const appUrl = new URL(t.databaseUrl);
+          appUrl.username = role;
+          appUrl.password = 'app-secret-pw';
+          const dir = scratch('app-role');
+          const refused = await cli(['backup', '--to', dir], { DATABASE_URL: appUrl.toString() });
+          expect(refused.code).toBe(1);
+          expect(refused.stderr).toContain('permission denied for sequence');
+          expect(refused.stderr).toContain('set BACKUP_DATABASE_URL');
+          expect(refused.stderr).not.toContain('app-secret-pw');
+          expect(readdirSync(dir)).toEqual([]);
+          const run = await cli(['backup', '--to', dir], {
+            DATABASE_URL: appUrl.toString(),
+            BACKUP_DATABASE_URL: t.databaseUrl,
+          });
+          expect(run.code).toBe(0);
+          expect(readdirSync(dir)).toHaveLength(1);
+        } finally {
+          await withDb(t.databaseUrl, async (client) => {
+            await client.query(`DROP OWNED BY ${role}`);
+            await client.query(`DROP ROLE ${role}`);
+          });
+        }
+      },
+      60_000,
+    );
+
+    whenDumpable(
       'keeps the newest N sets (--keep) and deletes the older ones',
       async () => {
         for (let i = 0; i < 2; i += 1) {

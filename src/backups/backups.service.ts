@@ -46,8 +46,9 @@ export class Backups {
     private readonly say: Say = () => undefined,
   ) {}
 
+  /** Who dumps: BACKUP_DATABASE_URL, else the embedded default's owner, else DATABASE_URL. */
   private get ownerUrl(): string {
-    return this.config.database.migrationUrl ?? this.config.database.url!;
+    return this.config.backup.databaseUrl ?? this.config.database.migrationUrl ?? this.config.database.url!;
   }
 
   async backup(options: { to: string; keep?: number; now?: Date }): Promise<BackupResult> {
@@ -79,7 +80,12 @@ export class Backups {
         pgDump,
         ['--format=custom', '--compress=6', `--snapshot=${snapshotId}`, `--file=${dumpFile}`],
         this.ownerUrl,
-      );
+      ).catch((error: Error) => {
+        if (!/permission denied/.test(error.message)) throw error;
+        throw new BackupError(
+          `${error.message}\nBack up as a role that may read every table and sequence (the schema's owner): set BACKUP_DATABASE_URL`,
+        );
+      });
       await snapshot.commitTransaction();
       const files: BackupManifest['files'] = { 'database.dump': await describeFile(dumpFile) };
       // After the dump: files are only ever added, so every receipt in the dump has its file here.

@@ -49,7 +49,7 @@ export class DailyBackup {
     const { dir, keep } = this.config.backup;
     const sets = async () => (existsSync(dir) ? readdir(dir) : []);
     if (!dailyBackupDue(now, minutes, await sets())) return 'not-due';
-    const url = this.config.database.migrationUrl ?? this.config.database.url!;
+    const url = this.config.backup.databaseUrl ?? this.config.database.migrationUrl ?? this.config.database.url!;
     const dataSource = await new DataSource(dataSourceOptions(url, { poolSize: 1, entities: [] })).initialize();
     try {
       const outcome = await withAdvisoryLock(dataSource, 'spendin:daily-backup', { wait: false }, async () => {

@@ -139,6 +139,14 @@ export class PlatformEnvironment {
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'BACKUP_DAILY_AT must be HH:MM (UTC), such as 03:00' })
   BACKUP_DAILY_AT?: string;
 
+  /** The database URL backups dump from: a role that may read every table and sequence (the schema's owner). */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'BACKUP_DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  BACKUP_DATABASE_URL?: string;
+
   /** A directory holding pg_dump and pg_restore, used instead of PATH. */
   @IsOptional()
   @Transform(blankAsUnset)
