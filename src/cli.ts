@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
+import { BACKUP_USAGE, backupCommand, BackupUsageError } from './backup-cli';
 import { passwordProblem } from './common/auth/password.validators';
 import { DomainError } from './common/errors/domain-error';
 import { AppConfig } from './config/app-config';
@@ -31,6 +32,7 @@ Commands:
                                   create an organization with its first admin; running it again
                                   with the same organization and e-mail changes nothing
 ${OPERATOR_USAGE}
+${BACKUP_USAGE}
 
 The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR (./data).`;
 
@@ -121,17 +123,23 @@ async function main(): Promise<number> {
       status: { type: 'boolean' },
       'grant-to': { type: 'string' },
       'password-file': { type: 'string' },
+      to: { type: 'string' },
+      keep: { type: 'string' },
+      from: { type: 'string' },
+      set: { type: 'string' },
+      'database-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, action] = positionals;
-  if (values.help || !command || !['migrate', 'bootstrap', 'operator'].includes(command)) {
+  if (values.help || !command || !['migrate', 'bootstrap', 'operator', 'backup', 'restore'].includes(command)) {
     out(USAGE);
     return values.help ? 0 : 2;
   }
   loadDotEnv();
   const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
+    if (command === 'backup' || command === 'restore') return await backupCommand(command, database.config, values);
     if (command === 'migrate') await migrate(database.config, values);
     else if (command === 'operator') await operatorCommand(database.config, action, values);
     else await bootstrap(database.config, values);
@@ -147,6 +155,7 @@ main().then(
     if (
       error instanceof UsageError ||
       error instanceof OperatorUsageError ||
+      error instanceof BackupUsageError ||
       error instanceof ConfigError ||
       error instanceof EmbeddedDatabaseError
     )

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { DailyBackup } from './backups/daily-backup';
 import { ConfigError } from './config/config-error';
 import { loadDotEnv } from './config/env-file';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
@@ -46,6 +47,8 @@ async function work(database: ResolvedDatabase): Promise<void> {
     config.worker.healthPort === undefined
       ? undefined
       : await startWorkerHealthServer(app.get(Readiness), config.worker.healthPort, config.host);
+  const dailyBackup = new DailyBackup(config);
+  dailyBackup.start();
   logger.log('Spendin worker running');
 
   let stopping = false;
@@ -54,6 +57,7 @@ async function work(database: ResolvedDatabase): Promise<void> {
     stopping = true;
     logger.log(`${signal} received; finishing running jobs and shutting down`);
     health?.close();
+    await dailyBackup.stop();
     await app.close();
     await database.stop();
     process.exit(0);

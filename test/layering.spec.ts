@@ -29,7 +29,7 @@ const WORKFLOW = [
   'webhooks',
 ];
 const PROVISIONING = ['scim'];
-const OPERATIONS = ['health'];
+const OPERATIONS = ['health', 'backups'];
 const MODULES = [...BASE, ...PLATFORM, ...IDENTITY, ...WORKFLOW, ...PROVISIONING, ...OPERATIONS];
 const except = (...allowed: string[]) => [...MODULES, ROOT].filter((module) => !allowed.includes(module));
 

@@ -42,13 +42,18 @@ export class AuditLogService {
    * Recomputes the organization's chain from its first entry, a batch at a time; the next batch
    * is read while the current one is hashed, so the database and the CPU work side by side.
    */
-  async verify(actor: Actor): Promise<ChainVerdict> {
+  verify(actor: Actor): Promise<ChainVerdict> {
+    return this.verifyOrganization(actor.organizationId);
+  }
+
+  /** The same check for any organization: for the CLI's restore, which has no caller to scope by. */
+  async verifyOrganization(organizationId: string): Promise<ChainVerdict> {
     const check = new ChainCheck(this.keys.all);
-    let next = this.entries.chainAfter(actor.organizationId, 0, BATCH_SIZE);
+    let next = this.entries.chainAfter(organizationId, 0, BATCH_SIZE);
     for (;;) {
       const batch = await next;
       const more = batch.length === BATCH_SIZE;
-      if (more) next = this.entries.chainAfter(actor.organizationId, batch[batch.length - 1].seq, BATCH_SIZE);
+      if (more) next = this.entries.chainAfter(organizationId, batch[batch.length - 1].seq, BATCH_SIZE);
       for (const entry of batch) {
         if (!check.next(entry)) {
           // The read ahead is no longer needed; its failure must not go unhandled.

@@ -94,6 +94,13 @@ export class AppConfig {
    */
   readonly receipts: { storage: 'local' | 's3'; dir: string; s3?: S3Settings; ocrWorkers: number };
   /**
+   * `npm run cli -- backup` and `restore` (docs/operations.md#backups): the sets' directory
+   * (BACKUP_DIR), how many to keep (BACKUP_KEEP) and where pg_dump/pg_restore are (PG_BIN_DIR;
+   * unset: PATH), the worker's daily backup at `dailyAt` (BACKUP_DAILY_AT, HH:MM UTC), and the
+   * URL to dump from when the configured one's role may not read everything (BACKUP_DATABASE_URL).
+   */
+  readonly backup: { dir: string; keep: number; pgBinDir?: string; dailyAt?: string; databaseUrl?: string };
+  /**
    * Outgoing e-mail (SMTP_URL); unset: notifications stay in-app only. `server` is the URL
    * without credentials, the only form of it that may be logged.
    */
@@ -192,6 +199,13 @@ export class AppConfig {
       dir: resolve(e.RECEIPTS_DIR ?? join(this.dataDir, 'receipts')),
       s3: storage === 's3' ? s3Settings(e) : undefined,
       ocrWorkers: e.OCR_WORKERS ?? Math.max(1, availableParallelism()),
+    };
+    this.backup = {
+      dir: resolve(e.BACKUP_DIR ?? join(this.dataDir, 'backups')),
+      keep: e.BACKUP_KEEP ?? 7,
+      pgBinDir: e.PG_BIN_DIR ? resolve(e.PG_BIN_DIR) : undefined,
+      dailyAt: e.BACKUP_DAILY_AT,
+      databaseUrl: e.BACKUP_DATABASE_URL,
     };
     this.smtp = e.SMTP_URL
       ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Spendin <no-reply@spendin.local>', server: smtpServer(e.SMTP_URL) }

@@ -119,6 +119,40 @@ export class PlatformEnvironment {
   @IsInt()
   OCR_WORKERS?: number;
 
+  /** Where `npm run cli -- backup` writes its sets (default DATA_DIR/backups). */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  BACKUP_DIR?: string;
+
+  /** How many backup sets `backup` keeps (the newest); older ones are deleted. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  BACKUP_KEEP?: number;
+
+  /** The worker's daily backup, HH:MM in UTC; unset: none. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'BACKUP_DAILY_AT must be HH:MM (UTC), such as 03:00' })
+  BACKUP_DAILY_AT?: string;
+
+  /** The database URL backups dump from: a role that may read every table and sequence (the schema's owner). */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'BACKUP_DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  BACKUP_DATABASE_URL?: string;
+
+  /** A directory holding pg_dump and pg_restore, used instead of PATH. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  PG_BIN_DIR?: string;
+
   @IsOptional()
   @Transform(blankAsUnset)
   @IsIn(['local', 's3'], { message: 'RECEIPTS_STORAGE must be local or s3' })
