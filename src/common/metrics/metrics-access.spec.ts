@@ -17,7 +17,15 @@ describe('metricsAccess', () => {
     const settings = { enabled: true, token };
     expect(metricsAccess(settings, `Bearer ${token}`)).toBe('allowed');
     expect(metricsAccess(settings, `bearer ${token}`)).toBe('allowed');
-    for (const header of [undefined, '', token, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Basic ${token}`, 'Bearer '])
+    for (const header of [
+      undefined,
+      '',
+      token,
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(1)}`,
+      `Basic ${token}`,
+      'Bearer ',
+    ])
       expect(metricsAccess(settings, header)).toBe('unauthorized');
   });
 });
