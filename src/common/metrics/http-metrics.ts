@@ -4,11 +4,17 @@ import { Metrics, UNMATCHED_ROUTE } from './metrics';
 /**
  * The route label of a finished request: the template of the route that answered it
  * (`/api/v1/spends/:id`), never the URL itself (one series per spend would exhaust
- * Prometheus); a request no route answered (a 404, /docs' static files) gets UNMATCHED_ROUTE.
+ * Prometheus). A request no route answered (/docs' static files, a path outside every route)
+ * gets UNMATCHED_ROUTE, and so does a 404 from a catch-all (Nest answers unknown paths under
+ * /api/v1 from `/api/v1*path`).
  */
-export function routeLabel(request: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } }): string {
+export function routeLabel(
+  request: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } },
+  status: number,
+): string {
   const path = request.route?.path;
-  return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
+  if (typeof path !== 'string' || (status === 404 && path.includes('*'))) return UNMATCHED_ROUTE;
+  return `${request.baseUrl ?? ''}${path}`;
 }
 
 /** Express middleware timing every request to its end, labelled by route template, method and status. */
@@ -18,7 +24,7 @@ export function recordHttpMetrics(metrics: Metrics) {
     response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe(
-        { route: routeLabel(request), method: request.method, status: String(response.statusCode) },
+        { route: routeLabel(request, response.statusCode), method: request.method, status: String(response.statusCode) },
         seconds,
       );
     });
