@@ -35,7 +35,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(assignRequestId);
-  app.use(recordHttpMetrics(app.get(Metrics)));
+  // Requests are timed only where someone can read the figures.
+  if (config.metrics.enabled) app.use(recordHttpMetrics(app.get(Metrics)));
   app.use(
     helmet({
       contentSecurityPolicy: {
