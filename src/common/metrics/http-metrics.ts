@@ -8,10 +8,7 @@ import { Metrics, UNMATCHED_ROUTE } from './metrics';
  * gets UNMATCHED_ROUTE, and so does a 404 from a catch-all (Nest answers unknown paths under
  * /api/v1 from `/api/v1*path`).
  */
-export function routeLabel(
-  request: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } },
-  status: number,
-): string {
+export function routeLabel(request: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } }, status: number): string {
   const path = request.route?.path;
   if (typeof path !== 'string' || (status === 404 && path.includes('*'))) return UNMATCHED_ROUTE;
   return `${request.baseUrl ?? ''}${path}`;
@@ -24,7 +21,11 @@ export function recordHttpMetrics(metrics: Metrics) {
     response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe(
-        { route: routeLabel(request, response.statusCode), method: request.method, status: String(response.statusCode) },
+        {
+          route: routeLabel(request, response.statusCode),
+          method: request.method,
+          status: String(response.statusCode),
+        },
         seconds,
       );
     });
