@@ -170,6 +170,12 @@ describe('Authorization matrix from the OpenAPI document', () => {
         .post('/expense-reports', { title: 'Other trip', starts_on: '2026-08-12', ends_on: '2026-08-14' })
         .expect(201)
     ).body.id;
+    foreign.budgets = (
+      await t
+        .as(other.admin)
+        .post('/budgets', { name: 'Other budget', scope: 'organization', period: 'month', amount: '100.00' })
+        .expect(201)
+    ).body.id;
     // /users/me/delegations/{delegation_id} and /admin/users/{id}/delegations/{delegation_id}.
     const today = new Date().toISOString().slice(0, 10);
     foreign['users/me/delegations'] = (

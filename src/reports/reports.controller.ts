@@ -6,10 +6,12 @@ import type { Actor } from '../common/auth/roles';
 import { CommonErrors } from '../common/errors/common.errors';
 import { ApiProblems } from '../common/swagger/api-problems.decorator';
 import { AppConfig } from '../config/app-config';
-import { ChartQuery, DashboardQuery, ExportQuery, SummaryQuery } from './dto/report-query.dto';
+import { BudgetReportResponseDto } from './dto/budget-report.dto';
+import { BudgetReportQuery, ChartQuery, DashboardQuery, ExportQuery, SummaryQuery } from './dto/report-query.dto';
 import { DashboardResponseDto, SummaryResponseDto } from './dto/report-response.dto';
 import { CHART_HEIGHT, CHART_WIDTH } from './chart/bar-chart';
 import { ReportErrors } from './reports.errors';
+import { BudgetReport } from './use-cases/budget-report';
 import { ChartReport, MAX_CHART_MONTHS } from './use-cases/chart-report';
 import { DashboardReport } from './use-cases/dashboard-report';
 import { SpendExport } from './use-cases/spend-export';
@@ -46,8 +48,26 @@ export class ReportsController {
     private readonly dashboard: DashboardReport,
     private readonly exports: SpendExport,
     private readonly chart: ChartReport,
+    private readonly budgets: BudgetReport,
     private readonly config: AppConfig,
   ) {}
+
+  @Get('budgets')
+  @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
+  @ApiOperation({
+    summary: 'Spends grouped by budget: spent, committed and remaining of each budget',
+    description:
+      'Every budget the caller reads (as GET /budgets: finance, admin and the accountant all; managers those of the teams they belong to or lead, and their own), ' +
+      'with the figures of the period containing `on` (default today), whether it is over budget, and the sums per currency. Oldest budget first.',
+  })
+  @ApiOkResponse({ type: BudgetReportResponseDto })
+  @ApiProblems([
+    CommonErrors.VALIDATION_FAILED,
+    '1 field failed validation: on must be a calendar date written YYYY-MM-DD',
+  ])
+  getBudgets(@CurrentActor() actor: Actor, @Query() query: BudgetReportQuery): Promise<BudgetReportResponseDto> {
+    return this.budgets.execute(actor, query);
+  }
 
   @Get('summary')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })

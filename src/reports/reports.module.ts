@@ -6,6 +6,7 @@ import { ExportRepository } from './export/export.repository';
 import { ReportAudience } from './report-audience';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
+import { BudgetReport } from './use-cases/budget-report';
 import { ChartReport } from './use-cases/chart-report';
 import { DashboardReport } from './use-cases/dashboard-report';
 import { SpendExport } from './use-cases/spend-export';
@@ -27,6 +28,7 @@ import { SummaryReport } from './use-cases/summary-report';
     DashboardReport,
     SpendExport,
     ChartReport,
+    BudgetReport,
   ],
 })
 export class ReportsModule {}

@@ -99,6 +99,7 @@ export class ReportLines {
       report_spend_count: lines.length,
     };
     const byLine = new Map<string, PolicyCheckResult>();
+    await this.policyCheck.lockAggregates(tx, organizationId, lines);
     for (const spend of lines) {
       const systemFlags = new Set(spend.systemFlags.filter((f) => f !== 'duplicate_suspected'));
       if (await this.spends.hasDuplicate(tx, spend)) systemFlags.add('duplicate_suspected');

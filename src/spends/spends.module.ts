@@ -9,6 +9,11 @@ import { UsersModule } from '../users/users.module';
 import { BacktestRepository } from './backtest/backtest.repository';
 import { PolicyBacktest } from './backtest/policy-backtest';
 import { PolicyBacktestController } from './backtest/policy-backtest.controller';
+import { AggregatesRepository } from './budgets/aggregates.repository';
+import { BudgetAggregates } from './budgets/budget-aggregates';
+import { BudgetsController } from './budgets/budgets.controller';
+import { BudgetsRepository } from './budgets/budgets.repository';
+import { BudgetsService } from './budgets/budgets.service';
 import { PolicySimulationController } from './policy-simulation.controller';
 import { ReportLineGate } from './report-line-gate';
 import { ReportLines } from './report-lines';
@@ -47,7 +52,7 @@ import { Submission } from './use-cases/submission';
     ApprovalsModule,
     RatesModule,
   ],
-  controllers: [SpendsController, PolicySimulationController, PolicyBacktestController],
+  controllers: [SpendsController, PolicySimulationController, PolicyBacktestController, BudgetsController],
   providers: [
     SpendsService,
     SpendsRepository,
@@ -72,7 +77,20 @@ import { Submission } from './use-cases/submission';
     ReportLineGate,
     PolicyBacktest,
     BacktestRepository,
+    BudgetsService,
+    BudgetsRepository,
+    BudgetAggregates,
+    AggregatesRepository,
   ],
-  exports: [SpendsService, ReceiptEffects, SpendAttachments, SpendAccess, SpendPayment, ReportLines, ReportLineGate],
+  exports: [
+    SpendsService,
+    BudgetsService,
+    ReceiptEffects,
+    SpendAttachments,
+    SpendAccess,
+    SpendPayment,
+    ReportLines,
+    ReportLineGate,
+  ],
 })
 export class SpendsModule {}

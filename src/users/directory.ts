@@ -52,6 +52,11 @@ export class Directory {
     return (await this.teams.findById(organizationId, teamId, tx))?.leadId ?? null;
   }
 
+  /** Whether the team exists in the organization. */
+  async teamExists(organizationId: string, teamId: string, tx?: EntityManager): Promise<boolean> {
+    return (await this.teams.findById(organizationId, teamId, tx)) !== null;
+  }
+
   /** Whether the team exists in the organization and the user is one of its members or its lead. */
   isMemberOrLead(organizationId: string, teamId: string, userId: string, tx?: EntityManager): Promise<boolean> {
     return this.teams.hasMemberOrLead(organizationId, teamId, userId, tx);

@@ -17,6 +17,10 @@ export const API_TAGS: TagObject[] = [
   },
   { name: 'Exchange rates', description: 'Daily rates into the base currency, used to convert spends' },
   { name: 'Policies', description: 'Versioned rule sets that decide approvals, blocks and flags' },
+  {
+    name: 'Budgets',
+    description: 'Amounts per period for the organization, a team, a category or a user, with what spends consumed',
+  },
   { name: 'Spends', description: 'Expenses: create, edit, submit, cancel, pay; policy simulation' },
   { name: 'Advances', description: 'Cash advances: request, approval through the approvals routes, payout' },
   {

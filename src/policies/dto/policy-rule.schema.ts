@@ -39,10 +39,46 @@ function scalarSchema(field: Field, kind: Exclude<FieldKind, 'list'>): SchemaObj
   }
 }
 
+/**
+ * What the aggregate fields are, with an example value: computed from other spends and budgets
+ * (docs/spends-and-policies.md#budget-and-aggregate-fields), so the name alone does not say it.
+ */
+const AGGREGATE_NOTES: Partial<Record<Field, { note: string; example: number }>> = {
+  user_category_total_day: {
+    note: "the owner's pending, approved and paid spends in the spend's category on its date, this one included, in the base currency; absent without a category",
+    example: 75,
+  },
+  user_category_total_month: {
+    note: "as user_category_total_day, over the calendar month of the spend's date",
+    example: 600,
+  },
+  team_total_period: {
+    note: "the spend's team's pending, approved and paid spends in the period of the team's budget (else the calendar month), this one included; absent without a team",
+    example: 10000,
+  },
+  budget_remaining: {
+    note: 'what is left of the most constraining budget that applies (lowest remaining) once this spend is counted; negative when over; absent when no budget applies',
+    example: 0,
+  },
+  budget_used_pct: {
+    note: 'the percentage of that budget used once this spend is counted (two decimals); absent when no budget applies',
+    example: 80,
+  },
+  same_merchant_count_7d: {
+    note: "the owner's other pending, approved and paid spends at the same merchant (case-insensitive) dated at most 7 days before or after; absent without a merchant",
+    example: 2,
+  },
+  same_merchant_count_30d: { note: 'as same_merchant_count_7d, within 30 days', example: 3 },
+};
+
 function testSchema(field: Field, operator: Operator): SchemaObject {
   const kind = FIELDS[field];
-  const scalar = scalarSchema(field, kind === 'list' ? 'string' : kind);
-  const description = `${field} ${operator.replace('_', ' ')} the value`;
+  const notes = AGGREGATE_NOTES[field];
+  const scalar = {
+    ...scalarSchema(field, kind === 'list' ? 'string' : kind),
+    ...(notes && operator !== 'in' && operator !== 'not_in' ? { example: notes.example } : {}),
+  };
+  const description = `${field} ${operator.replace('_', ' ')} the value${notes ? `: ${notes.note}` : ''}`;
   if (operator === 'in' || operator === 'not_in') {
     return { type: 'array', items: scalar, minItems: 1, maxItems: 500, description };
   }

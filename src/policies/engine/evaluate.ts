@@ -35,6 +35,19 @@ export interface SpendFacts {
   report_total?: number;
   report_days?: number;
   report_spend_count?: number;
+  /**
+   * Computed from the organization's other spends and budgets, only when an active policy tests
+   * one of them (AGGREGATE_FIELDS). Money in major units of the base currency, like `amount`;
+   * this spend is counted in. Absent when they do not apply (no category, no team, no merchant,
+   * no budget), where a comparison never holds (only `ne` and `not_in` do).
+   */
+  user_category_total_day?: number;
+  user_category_total_month?: number;
+  team_total_period?: number;
+  budget_remaining?: number;
+  budget_used_pct?: number;
+  same_merchant_count_7d?: number;
+  same_merchant_count_30d?: number;
   flags: string[];
 }
 

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, registerDecorator, ValidationArguments } from 'class-validator';
 import { isCalendarDate } from '../../common/dates';
 import { IsCalendarDate } from '../../common/dates.validators';
+import { BUDGET_SCOPES, type BudgetScope } from '../../spends/budgets/budget';
 import { SPEND_STATUSES, SpendStatus } from '../../spends/spend.entity';
 import { CHART_GROUPINGS, ChartGrouping, EXPORT_FORMATS, ExportFormat, GROUPINGS, Grouping } from '../report-filter';
 
@@ -94,4 +95,20 @@ export class ChartQuery extends ReportFilterQuery {
   @IsOptional()
   @IsIn(CHART_GROUPINGS, { message: `must be one of ${CHART_GROUPINGS.join(', ')}` })
   group_by: ChartGrouping = 'month';
+}
+
+export class BudgetReportQuery {
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2026-09-15',
+    description: 'The day whose period each budget is reported for (default today, UTC)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  on?: string;
+
+  @ApiPropertyOptional({ enum: BUDGET_SCOPES, example: 'team', description: 'Only the budgets of this scope' })
+  @IsOptional()
+  @IsIn(BUDGET_SCOPES, { message: `must be one of ${BUDGET_SCOPES.join(', ')}` })
+  scope?: BudgetScope;
 }

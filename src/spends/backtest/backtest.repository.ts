@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { runSql, Statement } from '../../database/sql';
 import type { SpendComputation, SpendSource } from '../spend.entity';
 import type { SpendFactSource } from '../spend-facts';
+import type { CountedSpend } from './backtest-aggregates';
 
 /** The statuses a backtest replays: every submitted spend (drafts were never judged, cancelled ones are gone). */
 export const BACKTESTED_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected', 'blocked'] as const;
@@ -13,6 +14,8 @@ export interface BacktestRow extends SpendFactSource {
   amountMinor: string;
   /** The date `days_since_spend` counts to: the submission's date. */
   submittedOn: string;
+  /** The submission's time in ms: the aggregate fields count the spends submitted before it. */
+  submittedAt: number;
 }
 
 export interface DirectoryMaps {
@@ -39,6 +42,7 @@ interface RawRow {
   receipt_count: number;
   receipt_verified: boolean;
   submitted_on: string;
+  submitted_ms: string;
   owner_role: string | null;
   category_name: string | null;
 }
@@ -51,6 +55,7 @@ const PAGE: Statement = {
                 s.base_currency, s.spend_date::text AS spend_date, s.source, s.computation, s.system_flags,
                 s.receipt_count, s.receipt_verified,
                 to_char(COALESCE(s.submitted_at, s.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS submitted_on,
+                (extract(epoch FROM COALESCE(s.submitted_at, s.created_at)) * 1000)::bigint::text AS submitted_ms,
                 u.role AS owner_role, c.name AS category_name
            FROM spends s
            LEFT JOIN users u ON u.organization_id = s.organization_id AND u.id = s.user_id
@@ -59,6 +64,17 @@ const PAGE: Statement = {
             AND s.status = ANY($4::text[]) AND (s.spend_date, s.id) > ($5::date, $6::uuid)
           ORDER BY s.spend_date, s.id
           LIMIT $7`,
+};
+
+// The spends that count in the aggregate rule fields over a window of dates, in the base currency.
+const COUNTED: Statement = {
+  name: 'backtest.counted',
+  text: `SELECT id, user_id, team_id, category_id, lower(btrim(merchant)) AS merchant, spend_date::text AS spend_date,
+                base_amount_minor::text AS base_amount_minor, status,
+                (extract(epoch FROM COALESCE(submitted_at, created_at)) * 1000)::bigint::text AS submitted_ms
+           FROM spends
+          WHERE organization_id = $1 AND spend_date BETWEEN $2::date AND $3::date AND base_currency = $4
+            AND status IN ('pending_approval', 'approved', 'paid')`,
 };
 
 const USERS: Statement = {
@@ -105,6 +121,37 @@ export class BacktestRepository {
     }
   }
 
+  /** The counted spends (pending, approved, paid) dated in the window, for the aggregate rule fields. */
+  async counted(
+    tx: EntityManager,
+    organizationId: string,
+    window: { start: string; end: string },
+    baseCurrency: string,
+  ): Promise<CountedSpend[]> {
+    const rows = await runSql<{
+      id: string;
+      user_id: string;
+      team_id: string | null;
+      category_id: string | null;
+      merchant: string | null;
+      spend_date: string;
+      base_amount_minor: string;
+      status: string;
+      submitted_ms: string;
+    }>(tx, COUNTED, [organizationId, window.start, window.end, baseCurrency]);
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.user_id,
+      teamId: r.team_id,
+      categoryId: r.category_id,
+      merchant: r.merchant || null,
+      spendDate: r.spend_date,
+      amountMinor: BigInt(r.base_amount_minor),
+      status: r.status,
+      submittedAt: Number(r.submitted_ms),
+    }));
+  }
+
   /** Everyone's role, activity and manager, and every team's lead: what approver resolution needs. */
   async directory(tx: EntityManager, organizationId: string): Promise<DirectoryMaps> {
     const [users, teams] = await Promise.all([
@@ -137,6 +184,7 @@ const toRow = (r: RawRow): BacktestRow => ({
   receiptCount: r.receipt_count,
   receiptVerified: r.receipt_verified,
   submittedOn: r.submitted_on,
+  submittedAt: Number(r.submitted_ms),
   ownerRole: r.owner_role,
   categoryName: r.category_name,
 });

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/roles';
 import { daysBetween } from '../../common/dates';
 import { formatAmount } from '../../common/money/money';
 import { evaluate, Evaluation } from '../../policies/engine/evaluate';
+import { aggregateFieldsOf } from '../../policies/engine/rules';
 import { PoliciesService } from '../../policies/policies.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
+import { BudgetsRepository } from '../budgets/budgets.repository';
 import { spendFacts } from '../spend-facts';
+import { BacktestAggregates, JudgedSpend, windowFor } from './backtest-aggregates';
 import { SpendErrors } from '../spends.errors';
 import { BacktestRequestDto, BacktestResponseDto, BacktestSampleDto } from './backtest.dto';
 import { BacktestRepository, BacktestRow, DirectoryMaps } from './backtest.repository';
@@ -30,7 +33,24 @@ export class PolicyBacktest {
     private readonly policies: PoliciesService,
     private readonly organizations: OrganizationsService,
     private readonly backtest: BacktestRepository,
+    private readonly budgets: BudgetsRepository,
   ) {}
+
+  /**
+   * The index of the aggregate rule fields, read once: today's budgets and the counted spends of
+   * every date a spend of the period can reach (its months, budget periods and rollover periods,
+   * 30 days either side for the same-merchant counts). Only when a rule tests one of the fields.
+   */
+  private async aggregates(
+    tx: EntityManager,
+    organizationId: string,
+    baseCurrency: string,
+    period: { from: string; to: string },
+  ): Promise<BacktestAggregates> {
+    const budgets = await this.budgets.allActive(tx, organizationId, baseCurrency);
+    const window = windowFor(budgets, period.from, period.to);
+    return new BacktestAggregates(budgets, await this.backtest.counted(tx, organizationId, window, baseCurrency));
+  }
 
   async run(actor: Actor, dto: BacktestRequestDto): Promise<BacktestResponseDto> {
     const started = performance.now();
@@ -47,12 +67,17 @@ export class PolicyBacktest {
       const active = await this.policies.activeSnapshots(tx, organizationId);
       const { snapshots, draftPolicyId } = await this.policies.draftSnapshots(tx, organizationId, draft, active);
       const baseCurrency = await this.organizations.baseCurrency(tx, organizationId);
+      const aggregates = [...active, ...snapshots].some((p) => aggregateFieldsOf(p.rules).length > 0)
+        ? await this.aggregates(tx, organizationId, baseCurrency, dto)
+        : null;
       const maps = await this.backtest.directory(tx, organizationId);
       const tally = new BacktestTally();
       const sample: BacktestSampleDto[] = [];
       for await (const page of this.backtest.pages(tx, organizationId, dto)) {
         for (const row of page) {
-          const facts = spendFacts(row, row.submittedOn);
+          const facts = aggregates
+            ? { ...spendFacts(row, row.submittedOn), ...aggregates.factsOf(judgedOf(row)) }
+            : spendFacts(row, row.submittedOn);
           const before = evaluate(active, facts);
           const after = evaluate(snapshots, facts);
           const [was, becomes] = [judged(maps, row, before), judged(maps, row, after)];
@@ -93,6 +118,11 @@ export class PolicyBacktest {
       await runner.release();
     }
   }
+}
+
+/** The row as the aggregate index asks for it (the merchant compared trimmed and case-insensitively). */
+function judgedOf(row: BacktestRow): JudgedSpend {
+  return { ...row, merchant: row.merchant?.trim().toLowerCase() || null };
 }
 
 function judged(maps: DirectoryMaps, row: BacktestRow, evaluation: Evaluation): Judged {

@@ -6,10 +6,12 @@ import { CatalogService } from '../../catalog/catalog.service';
 import { CATEGORIES } from '../../catalog/catalog-kind';
 import { todayUtc } from '../../common/dates';
 import { evaluate, Evaluation, SpendFacts } from '../../policies/engine/evaluate';
+import { aggregateFieldsOf } from '../../policies/engine/rules';
 import { PoliciesService } from '../../policies/policies.service';
 import { Directory } from '../../users/directory';
+import { BudgetAggregates } from '../budgets/budget-aggregates';
 import { spendFacts } from '../spend-facts';
-import { Spend, StoredEvaluation } from '../spend.entity';
+import { SIMULATED_SPEND_ID, Spend, StoredEvaluation } from '../spend.entity';
 
 /** What a line of an expense report adds to its facts: its report's totals (see SpendFacts). */
 export type ReportFacts = Required<Pick<SpendFacts, 'report_total' | 'report_days' | 'report_spend_count'>>;
@@ -31,11 +33,16 @@ export class PolicyCheck {
     private readonly approvals: ApprovalsService,
     private readonly directory: Directory,
     private readonly catalog: CatalogService,
+    private readonly aggregates: BudgetAggregates,
   ) {}
 
   async run(tx: EntityManager, spend: Spend, report?: ReportFacts): Promise<PolicyCheckResult> {
-    const facts = { ...(await this.facts(tx, spend)), ...report };
     const snapshots = await this.policies.activeSnapshots(tx, spend.organizationId);
+    // The aggregate fields cost queries and locks: only when an active rule tests one of them.
+    const aggregates = snapshots.some((s) => aggregateFieldsOf(s.rules).length > 0)
+      ? await this.aggregates.factsOf(tx, spend, { lock: spend.id !== SIMULATED_SPEND_ID })
+      : {};
+    const facts = { ...(await this.facts(tx, spend)), ...aggregates, ...report };
     const evaluation = evaluate(snapshots, facts);
     const chain = await this.approvals.resolve(
       tx,
@@ -53,6 +60,15 @@ export class PolicyCheck {
       evaluated_at: new Date().toISOString(),
     };
     return { evaluation, chain, stored };
+  }
+
+  /**
+   * Before judging several spends in one transaction (an expense report's lines): takes the locks
+   * of their aggregate fields all at once, in one order, when an active policy tests one of them.
+   */
+  async lockAggregates(tx: EntityManager, organizationId: string, spends: Spend[]): Promise<void> {
+    const snapshots = await this.policies.activeSnapshots(tx, organizationId);
+    if (snapshots.some((s) => aggregateFieldsOf(s.rules).length > 0)) await this.aggregates.lockAll(tx, spends);
   }
 
   private async facts(tx: EntityManager, spend: Spend): Promise<SpendFacts> {
