@@ -14,6 +14,7 @@ import { ContentTypeInterceptor } from './common/http/content-type.interceptor';
 import { UploadInterceptor } from './common/http/upload.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
+import { MetricsModule } from './common/metrics/metrics';
 import { OutboxModule } from './common/outbox/outbox.module';
 import { SecretsModule } from './common/secrets/secrets.module';
 import { AppConfig } from './config/app-config';
@@ -46,6 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         SecretsModule,
         ErrorFormatsModule,
         LoggerModule.forRoot(loggerOptions(config)),
@@ -72,7 +74,7 @@ export class AppModule {
         PayoutsModule,
         WebhooksModule,
         ScimModule,
-        HealthModule,
+        HealthModule.forRoot(config),
       ],
       providers: [
         IdempotencyRepository,

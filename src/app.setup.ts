@@ -6,6 +6,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { PUBLIC_EXTENSION, REQUIRED_SCOPE_EXTENSION } from './common/auth/decorators';
 import { createValidationPipe } from './common/errors/validation';
+import { recordHttpMetrics } from './common/metrics/http-metrics';
+import { Metrics } from './common/metrics/metrics';
 import { API_PREFIX } from './common/http/api-prefix';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
 import { guardInput } from './common/http/input-guards';
@@ -33,6 +35,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(assignRequestId);
+  // Requests are timed only where someone can read the figures.
+  if (config.metrics.enabled) app.use(recordHttpMetrics(app.get(Metrics)));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -71,8 +75,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
       next();
     },
   );
-  // The queue board is a web page for the installation's operator, at /admin/queues (see QueueBoardController).
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'admin/queues', 'admin/queues/{*path}'] });
+  // The queue board is a web page for the installation's operator, at /admin/queues (see QueueBoardController);
+  // /metrics is for the installation's scraper (MetricsController).
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', 'health/ready', 'metrics', 'admin/queues', 'admin/queues/{*path}'],
+  });
   app.useGlobalPipes(createValidationPipe());
   return setupSwagger(app);
 }

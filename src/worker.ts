@@ -10,6 +10,7 @@ import { loadDotEnv } from './config/env-file';
 import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { pendingMigrations } from './database/migrations';
 import { resolveDatabase, ResolvedDatabase } from './database/runtime';
+import { MetricsScrape } from './health/metrics-scrape';
 import { Readiness } from './health/readiness';
 import { startWorkerHealthServer } from './health/worker-health-server';
 
@@ -46,7 +47,12 @@ async function work(database: ResolvedDatabase): Promise<void> {
   const health =
     config.worker.healthPort === undefined
       ? undefined
-      : await startWorkerHealthServer(app.get(Readiness), config.worker.healthPort, config.host);
+      : await startWorkerHealthServer(
+          app.get(Readiness),
+          config.worker.healthPort,
+          config.host,
+          config.metrics.enabled ? { scrape: app.get(MetricsScrape), settings: config.metrics } : undefined,
+        );
   const dailyBackup = new DailyBackup(config);
   dailyBackup.start();
   logger.log('Spendin worker running');

@@ -10,6 +10,7 @@ import { OrganizationSuspension } from '../organizations/organization-suspension
 import { PasswordHasher } from '../users/password-hasher';
 import { Directory } from '../users/directory';
 import { UsersService } from '../users/users.service';
+import { Metrics } from '../common/metrics/metrics';
 import { AuthErrors } from './auth.errors';
 import { TokenResponseDto } from './dto/auth.dto';
 import { Sessions } from '../sessions/sessions';
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly mfa: MfaLoginService,
     private readonly suspension: OrganizationSuspension,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -63,7 +65,11 @@ export class AuthService {
       candidates.length > 0
         ? candidates.map((c) => ({ kind: 'user', key: c.user.id }))
         : [{ kind: 'email', key: email }];
-    const open = await this.throttle.attempt(accounts, client.ip);
+    const open = await this.throttle.attempt(accounts, client.ip).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === AuthErrors.TOO_MANY_LOGIN_ATTEMPTS.code)
+        this.metrics.loginFailed('throttled');
+      throw error;
+    });
     const checked = candidates.filter((c) => open.has(c.user.id));
     const results = await this.unlessBusy(accounts, client.ip, () =>
       candidates.length === 0
@@ -73,6 +79,14 @@ export class AuthService {
     const opened = checked.filter((c, i) => results[i] && c.user.isActive);
 
     if (opened.length === 0) {
+      // Counted by kind only: who tried is the audit log's business, never a metric's label.
+      this.metrics.loginFailed(
+        candidates.length === 0
+          ? 'unknown_email'
+          : checked.some((c, i) => results[i] && !c.user.isActive)
+            ? 'inactive'
+            : 'bad_password',
+      );
       for (const { user } of checked) {
         await this.dataSource.transaction((tx) =>
           this.audit.record(

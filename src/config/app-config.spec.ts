@@ -236,6 +236,33 @@ describe('AppConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('keeps /metrics off unless METRICS_ENABLED, takes a METRICS_TOKEN of 32 characters or more, and an OUTBOX_STALL_MINUTES', () => {
+    const token = 'a-scrape-token-of-this-installation-0123456789';
+    const defaults = AppConfig.fromEnv({ DATA_DIR: dataDir() });
+    expect(defaults.metrics).toEqual({ enabled: false, token: undefined });
+    expect(defaults.health).toEqual({ stallMinutes: 10 });
+    const on = AppConfig.fromEnv({
+      DATA_DIR: dataDir(),
+      METRICS_ENABLED: 'true',
+      METRICS_TOKEN: token,
+      OUTBOX_STALL_MINUTES: '3',
+    });
+    expect(on.metrics).toEqual({ enabled: true, token });
+    expect(on.health).toEqual({ stallMinutes: 3 });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), METRICS_ENABLED: 'yes please' })).toThrow(
+      /METRICS_ENABLED: must be true or false/,
+    );
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_STALL_MINUTES: '0' })).toThrow(/OUTBOX_STALL_MINUTES/);
+    let message = '';
+    try {
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), METRICS_ENABLED: 'true', METRICS_TOKEN: 'short-secret-token' });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain('METRICS_TOKEN: must be at least 32 characters (got (hidden))');
+    expect(message).not.toContain('short-secret-token');
+  });
+
   it('stores receipts on the local disk unless S3_BUCKET (or RECEIPTS_STORAGE=s3) names a bucket', () => {
     const dir = dataDir();
     expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { MetricsSettings } from '../common/metrics/metrics-access';
 import { ConfigError } from './config-error';
 import { Environment, parseEnvironment } from './environment';
 import { parseTrustProxy } from './environment-values';
@@ -79,8 +80,15 @@ export class AppConfig {
    */
   readonly jobs: { dispatch: boolean; process: boolean; pollMs: number; queuePrefix: string; lockSeconds: number };
   readonly queueBoard: QueueBoardSettings;
-  /** The worker's health endpoint (GET /health, /health/ready) on WORKER_HEALTH_PORT; unset: none. */
+  /** The worker's health endpoint (GET /health, /health/ready, /metrics) on WORKER_HEALTH_PORT; unset: none. */
   readonly worker: { healthPort?: number };
+  /** GET /metrics in Prometheus' text format (METRICS_ENABLED), behind METRICS_TOKEN when set; see docs/operations.md. */
+  readonly metrics: MetricsSettings;
+  /**
+   * /health/ready says `degraded` when an outbox row has been due, or a queue's oldest job has
+   * waited, longer than `stallMinutes` (OUTBOX_STALL_MINUTES): nothing is consuming them.
+   */
+  readonly health: { stallMinutes: number };
   /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
   readonly retention: { outboxDays: number; webhookDays: number };
   /**
@@ -191,6 +199,8 @@ export class AppConfig {
     };
     this.queueBoard = queueBoardSettings(e);
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
+    this.metrics = { enabled: e.METRICS_ENABLED ?? false, token: e.METRICS_TOKEN };
+    this.health = { stallMinutes: e.OUTBOX_STALL_MINUTES ?? 10 };
     this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
     this.approvalSla = { sweepSeconds: e.APPROVAL_SLA_SWEEP_SECONDS ?? 60 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');

@@ -100,6 +100,28 @@ export class PlatformEnvironment {
   @IsInt()
   WORKER_HEALTH_PORT?: number;
 
+  /** GET /metrics (Prometheus) on the API and on the worker's health port; off by default. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsIn([true, false], { message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED?: boolean;
+
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  @MaxLength(256)
+  @Matches(/^\S+$/, { message: 'METRICS_TOKEN must not contain spaces' })
+  METRICS_TOKEN?: string;
+
+  /** Minutes after which a due outbox row or a waiting job nobody took makes /health/ready say degraded. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(1440)
+  @IsInt()
+  OUTBOX_STALL_MINUTES?: number;
+
   @IsOptional()
   @Transform(toInt)
   @Min(1024)

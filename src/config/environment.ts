@@ -133,7 +133,7 @@ export function parseEnvironment(given: NodeJS.ProcessEnv): Environment {
           .map((m) => (m.startsWith(`${e.property} `) ? m.slice(e.property.length + 1) : m))
           .join('; ');
         // SMTP_URL may carry the mail server's password; S3 keys are credentials, the id included.
-        const shown = /SECRET|PASSWORD|SMTP_URL|ACCESS_KEY/.test(e.property)
+        const shown = /SECRET|PASSWORD|TOKEN|SMTP_URL|ACCESS_KEY/.test(e.property)
           ? '(hidden)'
           : JSON.stringify(env[e.property]);
         return `${e.property}: ${messages} (got ${shown})`;

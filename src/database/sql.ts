@@ -84,3 +84,9 @@ export function pageOf<Row extends { id: string | null; total: string | null }>(
 ): { total: number; rows: Row[] } {
   return { total: Number(rows[0]?.total ?? 0), rows: rows.filter((r) => r.id !== null) };
 }
+
+/** The connections of the application's pool: open, idle among them, and requests waiting for one. */
+export function poolStats(dataSource: DataSource): { total: number; idle: number; waiting: number } {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}

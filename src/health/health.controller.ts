@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheck } from '@nestjs/terminus';
 import { Public } from '../common/auth/decorators';
-import { Readiness } from './readiness';
+import { Readiness, ReadinessReport } from './readiness';
 
 const CHECK_EXAMPLE = {
   status: 'ok',
@@ -34,9 +34,14 @@ export class HealthController {
     summary:
       'Readiness: the database answers within 3 s, the queue (Redis) when one is configured, and the receipts bucket when S3 is used',
     description:
-      'Needs no token. 503 with the failing check while a dependency is down: take the process out of rotation.',
+      'Needs no token. 503 with the failing check while a dependency is down: take the process out of rotation. ' +
+      '200 with `status: "degraded"` when every dependency answers but an outbox row has been due, or a queue\'s oldest job has waited, ' +
+      'OUTBOX_STALL_MINUTES or longer (nothing consumes them): alert on it, but keep the process in rotation.',
   })
-  @ApiOkResponse({ description: 'Ready', schema: { type: 'object', example: CHECK_EXAMPLE } })
+  @ApiOkResponse({
+    description: 'Ready, or degraded (the stalled parts under `degraded`)',
+    schema: { type: 'object', example: CHECK_EXAMPLE },
+  })
   @ApiServiceUnavailableResponse({
     description: 'Not ready: a dependency is down',
     schema: {
@@ -49,7 +54,7 @@ export class HealthController {
       },
     },
   })
-  ready(): Promise<HealthCheckResult> {
+  ready(): Promise<ReadinessReport> {
     return this.readiness.check();
   }
 }

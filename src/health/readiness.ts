@@ -6,13 +6,27 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config';
 import { JobTransport } from '../jobs/transport';
 import { ReceiptStorage } from '../receipts/storage/receipt-storage';
+import { BacklogProbe } from './backlog-probe';
+import { StalledPart, stalledParts } from './stall';
+
+/**
+ * Terminus' report, or the same with `status: "degraded"` and the stalled parts under
+ * `degraded` (and in `details`): every dependency answers, but something waits unconsumed.
+ */
+export type ReadinessReport =
+  | HealthCheckResult
+  | (Omit<HealthCheckResult, 'status'> & { status: 'degraded'; degraded: Record<string, StalledPart> });
 
 /**
  * Whether this process can do its work: the database answers within 3 s, the queue (Redis)
  * when one is configured, and the receipts bucket when S3 is used. Served by the API at
- * /health/ready and by the worker on its health port.
+ * /health/ready and by the worker on its health port. When all of that answers but an outbox
+ * row has been due, or a queue's oldest job has waited, OUTBOX_STALL_MINUTES or longer, the
+ * report says `degraded` and names the part, still with 200: this process is not at fault
+ * (no worker consumes), and taking it out of the load balancer would only add an outage.
  */
 @Injectable()
 export class Readiness {
@@ -25,10 +39,20 @@ export class Readiness {
     private readonly indicators: HealthIndicatorService,
     private readonly transport: JobTransport,
     private readonly storage: ReceiptStorage,
+    private readonly backlog: BacklogProbe,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Resolves when ready; rejects with Terminus' 503 (whose response is the same report) when not. */
-  check(): Promise<HealthCheckResult> {
+  /** Resolves when ready (or degraded); rejects with Terminus' 503 (whose response is the same report) when not. */
+  async check(): Promise<ReadinessReport> {
+    const result = await this.dependencies();
+    const [lag, queues] = await Promise.all([this.backlog.outboxLag(), this.backlog.queues()]);
+    const stalled = stalledParts(lag, queues ?? [], this.config.health.stallMinutes, Date.now());
+    if (Object.keys(stalled).length === 0) return result;
+    return { ...result, status: 'degraded', degraded: stalled, details: { ...result.details, ...stalled } };
+  }
+
+  private dependencies(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database', { timeout: 3_000 }),
       async () => {

@@ -5,7 +5,7 @@ import Bull from 'bull';
 import type { RegisteredConsumer, OutboxRow } from './job-registry';
 import { OutboxRepository } from './outbox.repository';
 import { JOB_QUEUES } from './job-queues';
-import { JobTransport } from './transport';
+import { JobTransport, QueueStats } from './transport';
 import { outboxPayloadProblem } from '../common/outbox/outbox-events';
 
 /**
@@ -146,6 +146,32 @@ export class BullTransport extends JobTransport {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Counts per state of every consumer's queue, and when the oldest waiting job became due
+   * (made, or put back after a failed try or a delay): a queue whose oldest job waits long has
+   * nobody taking its jobs. A few Redis round trips per queue, whatever the depth.
+   */
+  override async queueStats(): Promise<QueueStats[]> {
+    return Promise.all(
+      JOB_QUEUES.map(async (name) => {
+        const queue = this.queue(name);
+        const counts = await queue.getJobCounts();
+        const [oldest] = counts.waiting > 0 ? await queue.getWaiting(0, 0) : [];
+        const since = oldest
+          ? Math.max(oldest.timestamp + (oldest.opts.delay ?? 0), oldest.finishedOn ?? 0, oldest.processedOn ?? 0)
+          : null;
+        return {
+          queue: name,
+          waiting: counts.waiting,
+          active: counts.active,
+          delayed: counts.delayed,
+          failed: counts.failed,
+          oldestWaitingSince: since,
+        };
+      }),
+    );
   }
 
   /**

@@ -27,7 +27,7 @@ import { JobTransport } from './transport';
 @Global()
 @Module({
   providers: [JobRegistry, OutboxRepository, OutboxDispatcher, Housekeeping, HousekeepingRepository],
-  exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping],
+  exports: [JobRegistry, JobTransport, OutboxDispatcher, Housekeeping, OutboxRepository],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /**

@@ -72,6 +72,27 @@ const RELEASE: Statement = {
 };
 
 /**
+ * What waits in the outbox, for metrics and readiness: on the partial index of undispatched rows
+ * (outbox_pending_idx), so its cost follows the backlog, not the table. `oldest_due_seconds` is
+ * how long the row due longest has been due (null: none is due); a leased row is not due.
+ */
+const LAG: Statement = {
+  name: 'outbox.lag',
+  text: `
+    SELECT count(*)::int AS backlog,
+      (count(*) FILTER (WHERE available_at <= now()))::int AS due,
+      EXTRACT(EPOCH FROM now() - min(available_at) FILTER (WHERE available_at <= now()))::float8 AS oldest_due_seconds
+    FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL`,
+};
+
+/** Undispatched rows not given up on (`backlog`), those of them due now, and the age of the oldest due. */
+export interface OutboxLag {
+  backlog: number;
+  due: number;
+  oldestDueSeconds: number | null;
+}
+
+/**
  * The outbox as the jobs side reads it: leasing rows for dispatch and the bookkeeping of
  * handing them over. The rows themselves are written by OutboxService, in the transaction of
  * the change they announce. These lookups are by row id across organizations on purpose: a
@@ -121,6 +142,15 @@ export class OutboxRepository {
   /** Gives up on a row at once (kept with its reason): trying it again would fail the same way. */
   async refuse(id: string, error: string): Promise<void> {
     await runSql(this.dataSource, REFUSE, [id, error]);
+  }
+
+  async lag(): Promise<OutboxLag> {
+    const [row] = await runSql<{ backlog: number; due: number; oldest_due_seconds: number | null }>(
+      this.dataSource,
+      LAG,
+      [],
+    );
+    return { backlog: row.backlog, due: row.due, oldestDueSeconds: row.oldest_due_seconds };
   }
 
   /** Ends the lease of rows this process took but will not run (it is stopping): they are due again at once, for whoever runs next. */

@@ -1,5 +1,15 @@
 import type { RegisteredConsumer, JobAttempt, OutboxRow } from './job-registry';
 
+/** One queue's jobs by state, and since when its oldest waiting job has waited (null: none waits). */
+export interface QueueStats {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  oldestWaitingSince: number | null;
+}
+
 /**
  * How jobs travel: through Redis and Bull to any number of worker processes (REDIS_URL), or
  * run right here in the API process (the embedded default). The logic is the same either way.
@@ -17,4 +27,8 @@ export abstract class JobTransport {
   abstract close(): Promise<void>;
   /** Health: can jobs be handed over now? */
   abstract ping(): Promise<boolean>;
+  /** The queues' depths, for metrics and readiness; none without queues (jobs then wait in the outbox). */
+  queueStats(): Promise<QueueStats[]> {
+    return Promise.resolve([]);
+  }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService, SystemActor } from '../../audit/audit.service';
 import { OutboxService } from '../../common/outbox/outbox.service';
+import { Metrics } from '../../common/metrics/metrics';
 import { AppConfig } from '../../config/app-config';
 import { JobAttempt, JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { ReceiptEffects } from '../../spends/use-cases/receipt-effects';
@@ -39,6 +40,7 @@ export class OcrProcessor implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -63,6 +65,7 @@ export class OcrProcessor implements OnModuleInit {
 
     let extraction: ReceiptExtraction | null = null;
     let failure: OcrErrorCode | null = null;
+    const started = process.hrtime.bigint();
     try {
       const bytes = await this.storage.read(receipt.sha256);
       const read = await this.reader.extract(bytes, receipt.mimeType, { receivedAt: receipt.createdAt });
@@ -75,10 +78,13 @@ export class OcrProcessor implements OnModuleInit {
         this.logger.warn(
           `receipt ${receiptId}: storage unavailable on try ${attempt.number}, to be retried: ${message}`,
         );
+        this.metrics.ocrRan('retrying', Number(process.hrtime.bigint() - started) / 1e9);
         throw error;
       }
       this.logger.warn(`receipt ${receiptId}: OCR failed (${failure}): ${message}`);
     }
+    // Outcome `done`, or the failure code (a handful of fixed values, OcrErrorCode).
+    this.metrics.ocrRan(failure ?? 'done', Number(process.hrtime.bigint() - started) / 1e9);
     await this.finish(job.organizationId, receiptId, run, extraction, failure);
   }
 

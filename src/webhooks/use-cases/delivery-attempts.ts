@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { SecretBox } from '../../common/secrets/secret-box';
+import { Metrics } from '../../common/metrics/metrics';
 import { AppConfig } from '../../config/app-config';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { checkWebhookUrl } from '../delivery/address-policy';
@@ -35,6 +36,7 @@ export class DeliveryAttempts implements OnModuleInit {
     private readonly box: SecretBox,
     private readonly secretsAtRest: SecretsAtRest,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   onModuleInit(): void {
@@ -148,6 +150,7 @@ export class DeliveryAttempts implements OnModuleInit {
         : answer.error;
     const delayMs = succeeded ? null : retryDelayMs(attempt, this.config.webhooks.retryBaseMs);
     const status = succeeded ? 'succeeded' : delayMs === null ? 'failed' : 'pending';
+    let counted = false;
     await this.dataSource.transaction(async (tx) => {
       const recorded = await this.deliveries.recordAttempt(tx, organizationId, deliveryId, attempt, {
         status,
@@ -158,6 +161,7 @@ export class DeliveryAttempts implements OnModuleInit {
         retryInSeconds: (delayMs ?? 0) / 1000,
       });
       // Another process took the attempt over meanwhile (this one was stale): its outcome stands.
+      counted = recorded;
       if (!recorded || delayMs === null) return;
       await this.outbox.enqueue(
         tx,
@@ -167,6 +171,8 @@ export class DeliveryAttempts implements OnModuleInit {
         { delaySeconds: delayMs / 1000 },
       );
     });
+    // Once committed, and only by the process whose attempt it was.
+    if (counted) this.metrics.webhookAttempted(status === 'pending' ? 'retrying' : status);
     if (!succeeded)
       this.logger.warn(
         `webhook delivery ${deliveryId} attempt ${attempt} failed (${error}); ${delayMs === null ? 'giving up' : `next in ${Math.round(delayMs / 1000)} s`}`,
