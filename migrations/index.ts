@@ -36,6 +36,7 @@ import { AdvanceReportLinks1733875200800 } from './1733875200800-AdvanceReportLi
 import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReportPayouts';
 import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelegations';
 import { ApprovalSla1733961600100 } from './1733961600100-ApprovalSla';
+import { RateLimits1733961600300 } from './1733961600300-RateLimits';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   ExpenseReportPayouts1733875200900,
   ApprovalDelegations1733961600000,
   ApprovalSla1733961600100,
+  RateLimits1733961600300,
 ];
