@@ -113,6 +113,23 @@ describe('Rate limits', () => {
       expectProblem(await login(b, address(2), 4), 401, 'INVALID_CREDENTIALS');
     });
 
+    it('counts refused credentials for the client address: guessing tokens or keys is limited too', async () => {
+      const guess = (app: TestApp, from: string) =>
+        request(app.http)
+          .get('/api/v1/spends')
+          .set('X-Forwarded-For', from)
+          .set('Authorization', 'Bearer sk_live_0123456789abcdef_notTheSecretOfAnyKeyAtAll0123456789abcdefg');
+      for (let n = 0; n < 5; n++) {
+        const response = await guess(n % 2 ? b : a, address(4));
+        expect(response.status).toBe(401);
+        expect(response.headers['ratelimit-remaining']).toBe(String(4 - n));
+      }
+      const refused = await guess(a, address(4));
+      expectProblem(refused, 429, 'RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await guess(b, address(5))).status).toBe(401);
+    });
+
     it('limits uploads more strictly than other routes, before the upload is read', async () => {
       const upload = () => a.as(uploader()).post('/receipts');
       for (let i = 0; i < 2; i++) {

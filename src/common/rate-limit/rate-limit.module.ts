@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimiter } from './rate-limiter';
 import { PostgresRateLimitStore, RateLimitStore, RedisRateLimitStore } from './rate-limit.store';
 import { RateLimitsRepository } from './rate-limits.repository';
 
-/** The general rate limit: its guard (made global by AuthModule, after authentication) and its store. */
+/**
+ * The rate limit: its guard (made global by AuthModule, after authentication), the limiter that
+ * BearerAuthGuard also counts refused credentials with, and its store.
+ */
 @Module({
   providers: [
     RateLimitsRepository,
@@ -16,8 +20,9 @@ import { RateLimitsRepository } from './rate-limits.repository';
           ? new RedisRateLimitStore(config.redisUrl, config.jobs.queuePrefix)
           : new PostgresRateLimitStore(counters, config.rateLimit.windowSeconds),
     },
+    RateLimiter,
     RateLimitGuard,
   ],
-  exports: [RateLimitGuard, RateLimitStore],
+  exports: [RateLimitGuard, RateLimiter],
 })
 export class RateLimitModule {}
