@@ -114,13 +114,17 @@ describe('Rate limits', () => {
     });
 
     it('counts refused credentials for the client address: guessing tokens or keys is limited too', async () => {
-      const guess = (app: TestApp, from: string) =>
+      const GUESSES = [
+        'sk_live_0123456789abcdef_notTheSecretOfAnyKeyAtAll0123456789abcdefg',
+        'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.bm90IHRoZSBzaWduYXR1cmU',
+      ];
+      const guess = (app: TestApp, from: string, n = 0) =>
         request(app.http)
           .get('/api/v1/spends')
           .set('X-Forwarded-For', from)
-          .set('Authorization', 'Bearer sk_live_0123456789abcdef_notTheSecretOfAnyKeyAtAll0123456789abcdefg');
+          .set('Authorization', `Bearer ${GUESSES[n % 2]}`);
       for (let n = 0; n < 5; n++) {
-        const response = await guess(n % 2 ? b : a, address(4));
+        const response = await guess(n % 2 ? b : a, address(4), n);
         expect(response.status).toBe(401);
         expect(response.headers['ratelimit-remaining']).toBe(String(4 - n));
       }

@@ -13,6 +13,7 @@ import {
 import { Actor, hasAtLeast, LadderRole } from '../common/auth/roles';
 import type { ApiKeyScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common.errors';
+import { DomainError } from '../common/errors/domain-error';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { Credentials } from './credentials/credentials';
 
@@ -42,9 +43,12 @@ export class BearerAuthGuard implements CanActivate {
     try {
       request.user = await this.credentials.authenticate(match[1], { requestId: String(request.id), ip: request.ip });
     } catch (error) {
-      // A refused credential is counted for the client address (RateLimitGuard, after this one,
-      // counts only the callers it lets through): guessing keys or tokens is rate limited too.
-      await this.limiter.count(request, context.switchToHttp().getResponse<Response>());
+      // A refused credential (401) is counted for the client address (RateLimitGuard, after this
+      // one, counts only the callers it lets through): guessing keys or tokens is rate limited
+      // too. Not an outage's 503: its answer must stay prompt.
+      if (error instanceof DomainError && error.status === 401) {
+        await this.limiter.count(request, context.switchToHttp().getResponse<Response>());
+      }
       throw error;
     }
     return true;
