@@ -37,6 +37,7 @@ import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReport
 import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelegations';
 import { ApprovalSla1733961600100 } from './1733961600100-ApprovalSla';
 import { Budgets1733961600200 } from './1733961600200-Budgets';
+import { RateLimits1733961600300 } from './1733961600300-RateLimits';
 import { ApprovalSlaClocks1733961600600 } from './1733961600600-ApprovalSlaClocks';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
@@ -80,5 +81,6 @@ export const MIGRATIONS = [
   ApprovalDelegations1733961600000,
   ApprovalSla1733961600100,
   Budgets1733961600200,
+  RateLimits1733961600300,
   ApprovalSlaClocks1733961600600,
 ];

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { json, type Request } from 'express';
+import type { Server } from 'node:http';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { PUBLIC_EXTENSION, REQUIRED_SCOPE_EXTENSION } from './common/auth/decorators';
@@ -11,11 +12,13 @@ import { Metrics } from './common/metrics/metrics';
 import { API_PREFIX } from './common/http/api-prefix';
 import { answerClientErrorsWithProblems } from './common/http/client-errors';
 import { guardInput } from './common/http/input-guards';
+import { isRedocPath, REDOC_CSP_DIRECTIVES, redocRoutes } from './common/http/redoc';
 import { assignRequestId } from './common/http/request-id';
 import { API_TAGS } from './common/swagger/api-tags';
 import { namedSchemas } from './common/swagger/named-schemas';
 import { PROBLEM_SCHEMA_NAME, problemSchema } from './common/swagger/problem.schema';
 import { AppConfig } from './config/app-config';
+import { applyHttpTimeouts, corsOptions } from './common/http/server-options';
 
 /** Every JSON body but those below: the largest DTO (a team of 500 members) is a few kilobytes. */
 export const JSON_BODY_LIMIT = '100kb';
@@ -34,21 +37,25 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Op
   answerClientErrorsWithProblems(app.getHttpServer());
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  applyHttpTimeouts(app.getHttpServer() as Server, config.httpTimeouts);
   app.use(assignRequestId);
   // Requests are timed only where someone can read the figures.
   if (config.metrics.enabled) app.use(recordHttpMetrics(app.get(Metrics)));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Swagger UI at /docs needs inline styles and data: images; nothing else does.
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
-          // Plain-http deployments (localhost, behind a TLS-terminating proxy) must keep working.
-          'upgrade-insecure-requests': null,
-        },
-      },
-    }),
+  // Browsers of the origins CORS_ORIGINS names may call the API; with none set, no CORS header at all.
+  if (config.cors.origins.length > 0) app.enableCors(corsOptions(config.cors.origins));
+  // One policy for everything but ReDoc's page and bundle, whose relaxation (workers from blob:
+  // URLs) stays on those two routes.
+  const directives = {
+    // Swagger UI at /docs needs inline styles and data: images; nothing else does.
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    // Plain-http deployments (localhost, behind a TLS-terminating proxy) must keep working.
+    'upgrade-insecure-requests': null,
+  };
+  const strict = helmet({ contentSecurityPolicy: { directives } });
+  const forRedoc = helmet({ contentSecurityPolicy: { directives: { ...directives, ...REDOC_CSP_DIRECTIVES } } });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    (isRedocPath(request.path) ? forRedoc : strict)(request, response, next),
   );
   // The bytes of a JSON body are kept beside what they parse to: a signature (the identity
   // provider's) is over the exact bytes sent, which re-serializing the parsed body would not
@@ -191,5 +198,7 @@ function setupSwagger(app: INestApplication): OpenAPIObject {
     swaggerOptions: { persistAuthorization: true, docExpansion: 'none' },
     customSiteTitle: 'Spendin API',
   });
+  // ReDoc beside Swagger UI: the same document, read-only, as one long page.
+  app.use(redocRoutes('/docs-json', 'Spendin API reference'));
   return document;
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
@@ -78,6 +79,7 @@ export class AuditLogController {
   }
 
   @Get('export')
+  @RateLimited('exports')
   @Authenticated({ role: 'finance', accountant: true, scope: 'audit:read' })
   @ApiOperation({
     summary: 'Download the audit log as CSV',

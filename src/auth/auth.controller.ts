@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import {
   ApiExtraModels,
   ApiNoContentResponse,
@@ -24,6 +25,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @RateLimited('login')
   @Public()
   @HttpCode(200)
   @ApiOperation({

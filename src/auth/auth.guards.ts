@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import {
   ADMITS_ACCOUNTANT_KEY,
   AuthenticatedUser,
@@ -13,6 +13,8 @@ import {
 import { Actor, hasAtLeast, LadderRole } from '../common/auth/roles';
 import type { ApiKeyScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common.errors';
+import { DomainError } from '../common/errors/domain-error';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { Credentials } from './credentials/credentials';
 
 /**
@@ -25,6 +27,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly credentials: Credentials,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,7 +40,17 @@ export class BearerAuthGuard implements CanActivate {
     if (!match) throw CommonErrors.INVALID_TOKEN('The Authorization header must be "Bearer <credential>"');
     // A database outage while loading the caller surfaces as 503 (ProblemFilter), never 401, or
     // clients would throw valid tokens away.
-    request.user = await this.credentials.authenticate(match[1], { requestId: String(request.id), ip: request.ip });
+    try {
+      request.user = await this.credentials.authenticate(match[1], { requestId: String(request.id), ip: request.ip });
+    } catch (error) {
+      // A refused credential (401) is counted for the client address (RateLimitGuard, after this
+      // one, counts only the callers it lets through): guessing keys or tokens is rate limited
+      // too. Not an outage's 503: its answer must stay prompt.
+      if (error instanceof DomainError && error.status === 401) {
+        await this.limiter.count(request, context.switchToHttp().getResponse<Response>());
+      }
+      throw error;
+    }
     return true;
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { RateLimitGuard } from '../common/rate-limit/rate-limit.guard';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module';
 import { AppConfig } from '../config/app-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -35,6 +37,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [
     UsersModule,
+    RateLimitModule,
     OrganizationsModule,
     SessionsModule,
     OrganizationsModule,
@@ -74,9 +77,11 @@ import { TokensService } from './tokens.service';
     ApiKeysRepository,
     ApiKeysService,
     OidcTokens,
-    // Guards run in this order: who are you, must you change your password first, must you
-    // enrol a second factor first (src/auth/mfa), then may you (by role; and an API key, by scope).
+    // Guards run in this order: who are you, have you sent too many requests (counted for whom
+    // the first named), must you change your password first, must you enrol a second factor
+    // first (src/auth/mfa), then may you (by role; and an API key, by scope).
     { provide: APP_GUARD, useClass: BearerAuthGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -6,6 +6,14 @@ import type { MetricsSettings } from '../common/metrics/metrics-access';
 import { ConfigError } from './config-error';
 import { Environment, parseEnvironment } from './environment';
 import { parseTrustProxy } from './environment-values';
+import {
+  CorsSettings,
+  corsSettings,
+  HttpTimeouts,
+  httpTimeouts,
+  RateLimitSettings,
+  rateLimitSettings,
+} from './http-settings';
 import { PasswordHashCost, passwordHashCost } from './password-hash-cost';
 
 /** An S3-compatible bucket for receipt files. */
@@ -56,6 +64,12 @@ export class AppConfig {
   /** PUBLIC_URL: the address clients use, for links Spendin writes into files (exports); unset: relative links. */
   readonly publicUrl?: string;
   readonly logLevel: string;
+  /** Requests per minute per caller, and the store that counts them (src/common/rate-limit). */
+  readonly rateLimit: RateLimitSettings;
+  /** CORS_ORIGINS: browsers of these origins may call the API; none by default. */
+  readonly cors: CorsSettings;
+  /** Keep-alive, header and request timeouts of the HTTP server (main.ts). */
+  readonly httpTimeouts: HttpTimeouts;
   readonly database: {
     /** DATABASE_URL, or the embedded server's (as its application role) once it runs; unset before that. */
     url?: string;
@@ -176,6 +190,9 @@ export class AppConfig {
     this.publicUrl = e.PUBLIC_URL;
     this.trustProxy = e.TRUST_PROXY === undefined ? false : (parseTrustProxy(e.TRUST_PROXY) ?? false);
     this.logLevel = e.LOG_LEVEL ?? (this.env === 'test' ? 'silent' : 'info');
+    this.rateLimit = rateLimitSettings(e);
+    this.cors = corsSettings(e);
+    this.httpTimeouts = httpTimeouts(e);
     const embedded = e.DATABASE_URL === undefined;
     this.database = {
       url: e.DATABASE_URL ?? overrides.embeddedDatabase?.application,

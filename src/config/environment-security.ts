@@ -2,10 +2,10 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/auth/password.validators';
 import { blankAsUnset, SECRETS_KEY_FORMAT, SECRETS_KEY_MESSAGE, SECRETS_KEY_TEXT, toInt } from './environment-values';
-import { PlatformEnvironment } from './environment-platform';
+import { HttpEnvironment } from './environment-http';
 
 /** Keys, tokens, login throttling and the first organization's administrator. */
-export class SecurityEnvironment extends PlatformEnvironment {
+export class SecurityEnvironment extends HttpEnvironment {
   @IsOptional()
   @Transform(blankAsUnset)
   @IsString()

@@ -1,4 +1,5 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
@@ -39,6 +40,7 @@ export class ExpenseReportExportsController {
   constructor(private readonly reports: ExpenseReportsService) {}
 
   @Get('export')
+  @RateLimited('exports')
   @Authenticated({ accountant: true, scope: 'spends:read' })
   @ApiOperation({
     summary: 'Download the expense reports the caller may see as CSV',
@@ -71,6 +73,7 @@ export class ExpenseReportExportsController {
   }
 
   @Get(':id/summary.csv')
+  @RateLimited('exports')
   @Authenticated({ accountant: true, scope: 'spends:read' })
   @ApiOperation({
     summary: "An expense report's summary as CSV",

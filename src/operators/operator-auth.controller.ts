@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/auth/decorators';
@@ -14,6 +15,7 @@ export class OperatorAuthController {
   constructor(private readonly auth: OperatorAuth) {}
 
   @Post('login')
+  @RateLimited('login')
   @Public()
   @HttpCode(200)
   @ApiOperation({

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -82,6 +83,7 @@ export class ReceiptsController {
   ) {}
 
   @Post()
+  @RateLimited('uploads')
   @Authenticated({ scope: 'receipts:write' })
   @AcceptsContentType('multipart/form-data')
   @ReceivesUpload({ field: 'file', maxBytes: MAX_RECEIPT_BYTES })
@@ -189,6 +191,7 @@ export class SpendReceiptsController {
   constructor(private readonly uploader: UploadReceipt) {}
 
   @Post(':id/receipts')
+  @RateLimited('uploads')
   @Authenticated({ scope: 'receipts:write' })
   @AcceptsContentType('multipart/form-data')
   @ReceivesUpload({ field: 'file', maxBytes: MAX_RECEIPT_BYTES })

@@ -1,4 +1,5 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { RateLimited } from '../common/rate-limit/rate-limit.decorator';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, CurrentActor } from '../common/auth/decorators';
@@ -70,6 +71,7 @@ export class ReportsController {
   }
 
   @Get('summary')
+  @RateLimited('reports')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
   @ApiOperation({
     summary: 'Spend totals grouped by category, user, team, month or status',
@@ -84,6 +86,7 @@ export class ReportsController {
   }
 
   @Get('dashboard')
+  @RateLimited('reports')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
   @ApiOperation({
     summary:
@@ -99,6 +102,7 @@ export class ReportsController {
   }
 
   @Get('export')
+  @RateLimited('exports')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
   @ApiOperation({
     summary: 'Download spends with their approvals: CSV, XLSX or an accounting journal',
@@ -148,6 +152,7 @@ export class ReportsController {
   }
 
   @Get('chart.png')
+  @RateLimited('reports')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
   @ApiOperation({
     summary: 'Spend per month or per category as a PNG bar chart',

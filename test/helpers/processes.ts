@@ -54,6 +54,8 @@ export function cleanEnv(env: Record<string, string | undefined>): NodeJS.Proces
     LOG_LEVEL: 'info',
     AUDIT_KEY: TEST_AUDIT_KEY,
     SECRETS_KEY: TEST_SECRETS_KEY,
+    // The suites log in and call far more often per minute than a person; test/rate-limits sets its own limits.
+    RATE_LIMIT_ENABLED: 'false',
     ...env,
   };
   // `undefined` unsets a variable, DATA_DIR say, for a test where it must come from a `.env`.

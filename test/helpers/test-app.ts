@@ -65,6 +65,9 @@ export async function createTestApp(env: Record<string, string> = {}, on?: TestA
     PASSWORD_HASH_TIME_COST: '1',
     // One OCR worker per suite: two suites run at once on a two-core machine.
     OCR_WORKERS: '1',
+    // The suites send far more requests per minute per user and address than a person would:
+    // test/rate-limits.e2e-spec.ts turns the limit on with limits of its own.
+    RATE_LIMIT_ENABLED: 'false',
     ...env,
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

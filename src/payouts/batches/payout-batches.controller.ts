@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
+import { RateLimited } from '../../common/rate-limit/rate-limit.decorator';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentActor } from '../../common/auth/decorators';
 import type { Actor } from '../../common/auth/roles';
@@ -129,6 +130,7 @@ export class PayoutBatchesController {
   }
 
   @Get(':id/file')
+  @RateLimited('exports')
   @Authenticated({ role: 'finance' })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
