@@ -369,6 +369,14 @@ describe('Budget and aggregate policy fields', () => {
       const over = await report(['35.00', '35.00', '35.00'], (i) => `Line ${i}`);
       const refused = await t.as(owner).post(`/expense-reports/${over.id}/submit`);
       expectProblem(refused, 422, 'EXPENSE_REPORT_LINE_BLOCKED');
+      const blockedLines = (response: { body: { errors: Array<{ field: string }> } }) =>
+        response.body.errors.map((e) => e.field);
+      expect(blockedLines(refused)).toEqual([`lines.${over.ids[1]}`, `lines.${over.ids[2]}`]);
+      // A line judged blocked consumes nothing: 35 + 5 fit the 40 left once the blocked 35 is out.
+      const mixed = await report(['35.00', '35.00', '5.00'], (i) => `Mixed ${i}`);
+      const partly = await t.as(owner).post(`/expense-reports/${mixed.id}/submit`);
+      expectProblem(partly, 422, 'EXPENSE_REPORT_LINE_BLOCKED');
+      expect(blockedLines(partly)).toEqual([`lines.${mixed.ids[1]}`]);
       expect((await t.as(finance).get(`/budgets/${budget}`).expect(200)).body).toMatchObject({
         spent: '60.00',
         remaining: '40.00',

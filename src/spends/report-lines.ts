@@ -93,7 +93,8 @@ export class ReportLines {
    * saved), flags likely duplicates, and runs the policies over each line with the report's facts
    * (`report_total` of the lines given, `report_days`, `report_spend_count`). Writes nothing.
    * Each line's aggregate fields count the lines judged before it (in line order) as submitted,
-   * so that lines judged together cannot pass a budget or total that they exceed together.
+   * so that lines judged together cannot pass a budget or total that they exceed together; a
+   * line judged blocked counts in none (as a blocked spend consumes nothing).
    */
   async evaluate(tx: EntityManager, lines: Spend[], days: number, organizationId: string): Promise<LinesEvaluation> {
     for (const spend of lines) await this.fields.convert(tx, spend);
@@ -111,8 +112,9 @@ export class ReportLines {
       const systemFlags = new Set(spend.systemFlags.filter((f) => f !== 'duplicate_suspected'));
       if (await this.spends.hasDuplicate(tx, spend)) systemFlags.add('duplicate_suspected');
       spend.systemFlags = [...systemFlags].sort();
-      byLine.set(spend.id, await this.policyCheck.run(tx, spend, facts, uncounted(judged)));
-      judged.push(spend);
+      const result = await this.policyCheck.run(tx, spend, facts, uncounted(judged));
+      byLine.set(spend.id, result);
+      if (result.evaluation.decision !== 'blocked') judged.push(spend);
     }
     return { totalMinor, baseCurrency, byLine };
   }
