@@ -39,6 +39,7 @@ import { ApprovalSla1733961600100 } from './1733961600100-ApprovalSla';
 import { Budgets1733961600200 } from './1733961600200-Budgets';
 import { RateLimits1733961600300 } from './1733961600300-RateLimits';
 import { ApprovalSlaClocks1733961600600 } from './1733961600600-ApprovalSlaClocks';
+import { SpendsCountedCoveringIndex1733961600650 } from './1733961600650-SpendsCountedCoveringIndex';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   Budgets1733961600200,
   RateLimits1733961600300,
   ApprovalSlaClocks1733961600600,
+  SpendsCountedCoveringIndex1733961600650,
 ];

@@ -53,6 +53,12 @@ describe('Budget and aggregate policy fields', () => {
           priority: 1,
         },
         {
+          // Tells 75.01 from 75.02 (a reason names no aggregate value).
+          id: 'meals-past-75.01',
+          condition: { all: [{ category_eq: 'meals' }, { user_category_total_day_gt: 75.01 }] },
+          action: { type: 'flag', flag: 'meals_past_75_01' },
+        },
+        {
           id: 'books-month',
           condition: { user_category_total_month_gt: 200 },
           action: { type: 'flag', flag: 'category_month_high' },
@@ -97,14 +103,14 @@ describe('Budget and aggregate policy fields', () => {
       const upTo75 = await spendOf(eater, { amount: '25.00', category_id: meals, merchant: 'Deli D' });
       expect(upTo75.status).toBe('approved');
       const over = await spendOf(eater, { amount: '0.01', category_id: meals, merchant: 'Deli E' });
-      expect(over.status).toBe('blocked');
+      expect([over.status, matched(over)]).toEqual(['blocked', ['meals-cap']]);
       expect(over.policy_evaluation.matched_rules[0]).toMatchObject({
         rule_id: 'meals-cap',
-        reason: 'category "Meals" = "meals" and user_category_total_day 75.01 > 75',
+        reason: 'category "Meals" = "meals" and user_category_total_day > 75',
       });
       // A blocked spend consumes nothing: the next 0.01 is blocked at 75.01 again, not 75.02.
       const again = await spendOf(eater, { amount: '0.01', category_id: meals, merchant: 'Deli F' });
-      expect(again.policy_evaluation.matched_rules[0].reason).toContain('75.01 > 75');
+      expect([again.status, matched(again)]).toEqual(['blocked', ['meals-cap']]);
     });
 
     it('user_category_total_month: the owner’s category this calendar month', async () => {
@@ -155,7 +161,7 @@ describe('Budget and aggregate policy fields', () => {
       const past80 = await spendOf(b, { amount: '100.00', team_id: team, merchant: 'Air 2' });
       expect(past80.status).toBe('pending_approval');
       expect(past80.policy_evaluation.matched_rules).toEqual(
-        expect.arrayContaining([expect.objectContaining({ rule_id: 'budget-80', reason: 'budget_used_pct 90 > 80' })]),
+        expect.arrayContaining([expect.objectContaining({ rule_id: 'budget-80', reason: 'budget_used_pct > 80' })]),
       );
       const atZero = await spendOf(a, { amount: '100.00', team_id: team, merchant: 'Air 3' });
       expect([atZero.status, budgetRules(atZero)]).toEqual(['pending_approval', ['budget-80']]);
@@ -163,7 +169,7 @@ describe('Budget and aggregate policy fields', () => {
       expect(past100.status).toBe('blocked');
       expect(past100.policy_evaluation.matched_rules[0]).toMatchObject({
         rule_id: 'budget-100',
-        reason: 'budget_remaining -0.01 < 0',
+        reason: 'budget_remaining < 0',
       });
       expect((await t.as(finance).get(`/budgets/${budget}`).expect(200)).body).toMatchObject({
         spent: '800.00',
@@ -259,8 +265,8 @@ describe('Budget and aggregate policy fields', () => {
         budget.sample.map((s: { spend_id: string; rule_reason: string }) => [s.spend_id, s.rule_reason]).sort(),
       ).toEqual(
         [
-          [second.id, 'budget_remaining -20 < 0'],
-          [third.id, 'budget_remaining -50 < 0'],
+          [second.id, 'budget_remaining < 0'],
+          [third.id, 'budget_remaining < 0'],
         ].sort(),
       );
       const cap = (
@@ -326,6 +332,89 @@ describe('Budget and aggregate policy fields', () => {
       expect(passed.status).toBe(200);
       expect(passed.body.lines.map((l: { status: string }) => l.status)).toEqual(['approved', 'approved']);
     });
+
+    it('counts the lines judged before each line: lines cannot overspend a blocking budget together', async () => {
+      const org = await t.given.organization();
+      const finance = await t.given.user(org, 'finance');
+      const owner = await t.given.user(org, 'employee');
+      const budget = (
+        await t
+          .as(finance)
+          .post('/budgets', { name: 'Own', scope: 'user', scope_id: owner.id, period: 'month', amount: '100.00' })
+          .expect(201)
+      ).body.id;
+      await t.given.policy(org.admin, [
+        { id: 'over', condition: { budget_remaining_lt: 0 }, action: { type: 'block', message: 'Over budget' } },
+        {
+          id: 'again',
+          condition: { same_merchant_count_7d_gte: 2 },
+          action: { type: 'flag', flag: 'repeat_merchant' },
+        },
+      ]);
+      await spendOf(owner, { amount: '60.00', merchant: 'Before' });
+      const report = async (amounts: string[], merchant: (i: number) => string) => {
+        const id = (
+          await t
+            .as(owner)
+            .post('/expense-reports', { title: 'Trip', starts_on: day(-1), ends_on: today })
+            .expect(201)
+        ).body.id;
+        const ids: string[] = [];
+        for (const [i, amount] of amounts.entries())
+          ids.push((await spendOf(owner, { amount, merchant: merchant(i), draft: true })).id);
+        await t.as(owner).post(`/expense-reports/${id}/spends`, { spend_ids: ids }).expect(200);
+        return { id, ids };
+      };
+      // Each 35.00 alone fits the 40.00 left; the second and third do not once the first is counted.
+      const over = await report(['35.00', '35.00', '35.00'], (i) => `Line ${i}`);
+      const refused = await t.as(owner).post(`/expense-reports/${over.id}/submit`);
+      expectProblem(refused, 422, 'EXPENSE_REPORT_LINE_BLOCKED');
+      const blockedLines = (response: { body: { errors: Array<{ field: string }> } }) =>
+        response.body.errors.map((e) => e.field);
+      expect(blockedLines(refused)).toEqual([`lines.${over.ids[1]}`, `lines.${over.ids[2]}`]);
+      // A line judged blocked consumes nothing: 35 + 5 fit the 40 left once the blocked 35 is out.
+      const mixed = await report(['35.00', '35.00', '5.00'], (i) => `Mixed ${i}`);
+      const partly = await t.as(owner).post(`/expense-reports/${mixed.id}/submit`);
+      expectProblem(partly, 422, 'EXPENSE_REPORT_LINE_BLOCKED');
+      expect(blockedLines(partly)).toEqual([`lines.${mixed.ids[1]}`]);
+      expect((await t.as(finance).get(`/budgets/${budget}`).expect(200)).body).toMatchObject({
+        spent: '60.00',
+        remaining: '40.00',
+      });
+      // Two lines at one merchant: the second counts the first (and the spend before the report).
+      const fits = await report(['20.00', '19.00'], (i) => (i === 0 ? ' BEFORE' : 'before'));
+      const passed = await t.as(owner).post(`/expense-reports/${fits.id}/submit`).expect(200);
+      const lines = passed.body.lines as Array<{ id: string; status: string }>;
+      expect(lines.map((l) => l.status)).toEqual(['approved', 'approved']);
+      const flagsOf = async (id: string) => ((await t.as(owner).get(`/spends/${id}`).expect(200)).body as Spend).flags;
+      expect([await flagsOf(fits.ids[0]), await flagsOf(fits.ids[1])]).toEqual([[], ['repeat_merchant']]);
+      expect((await t.as(finance).get(`/budgets/${budget}`).expect(200)).body).toMatchObject({ remaining: '1.00' });
+    });
+  });
+
+  describe('reasons', () => {
+    it('state an aggregate condition without its value, which the owner may not read', async () => {
+      const org = await t.given.organization();
+      const finance = await t.given.user(org, 'finance');
+      const employee = await t.given.user(org, 'employee');
+      const budget = (
+        await t
+          .as(finance)
+          .post('/budgets', { name: 'Org', scope: 'organization', period: 'month', amount: '5000.00' })
+          .expect(201)
+      ).body.id;
+      await t.given.policy(org.admin, [
+        { id: 'watch', condition: { budget_used_pct_gte: 0 }, action: { type: 'flag', flag: 'budget_watch' } },
+        { id: 'big', condition: { amount_gt: 5 }, action: { type: 'flag', flag: 'big' } },
+      ]);
+      const spend = await spendOf(employee, { amount: '10.00' });
+      expectProblem(await t.as(employee).get(`/budgets/${budget}`), 404, 'BUDGET_NOT_FOUND');
+      const read = (await t.as(employee).get(`/spends/${spend.id}`).expect(200)).body as Spend;
+      expect(read.policy_evaluation.matched_rules.map((r) => [r.rule_id, r.reason]).sort()).toEqual([
+        ['big', 'amount 10 > 5'],
+        ['watch', 'budget_used_pct ≥ 0'],
+      ]);
+    });
   });
 
   describe('simulation', () => {
@@ -367,7 +456,7 @@ describe('Budget and aggregate policy fields', () => {
       const after = (await simulate()).body;
       expect(after).toMatchObject({ decision: 'pending_approval' });
       expect(after.matched_rules).toEqual([
-        expect.objectContaining({ rule_id: 'budget-80', reason: 'budget_used_pct 90 > 80' }),
+        expect.objectContaining({ rule_id: 'budget-80', reason: 'budget_used_pct > 80' }),
       ]);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM spends WHERE organization_id = $1`, [
         org.id,

@@ -206,6 +206,23 @@ describe('Budgets', () => {
   });
 
   describe('reading', () => {
+    it('pages the list with the total of every match, also past the last page', async () => {
+      const paged = await t.given.organization();
+      const pagedFinance = await t.given.user(paged, 'finance');
+      for (const name of ['B0', 'B1', 'B2'])
+        await t
+          .as(pagedFinance)
+          .post('/budgets', { name, scope: 'organization', period: 'month', amount: '10.00' })
+          .expect(201);
+      const first = (await t.as(pagedFinance).get('/budgets?limit=2&offset=0').expect(200)).body;
+      expect([first.total, first.items.map((b: { name: string }) => b.name)]).toEqual([3, ['B0', 'B1']]);
+      const last = (await t.as(pagedFinance).get('/budgets?limit=2&offset=2').expect(200)).body;
+      expect([last.total, last.items.length]).toEqual([3, 1]);
+      const past = (await t.as(pagedFinance).get('/budgets?limit=2&offset=4').expect(200)).body;
+      expect([past.total, past.items]).toEqual([3, []]);
+      expect((await t.as(other.admin).get('/budgets?offset=4').expect(200)).body.total).toBe(0);
+    });
+
     it('shows employees and managers their own and their teams’ budgets only; finance and the accountant all', async () => {
       const teamBudget = (await create({ scope: 'team', scope_id: team, name: 'Team' }).expect(201)).body.id;
       const own = (await create({ scope: 'user', scope_id: member.id, name: 'Own' }).expect(201)).body.id;
@@ -396,6 +413,25 @@ describe('Budgets', () => {
         totals: [],
       });
       expectProblem(await t.as(finance).get('/reports/budgets?on=tomorrow'), 422, 'VALIDATION_FAILED');
+    });
+
+    it('totals budgets whose spends reach a trillion major units (summed in minor units, not re-parsed)', async () => {
+      const big = await t.given.organization();
+      const bigFinance = await t.given.user(big, 'finance');
+      await t
+        .as(bigFinance)
+        .post('/budgets', { name: 'Year', scope: 'organization', period: 'year', amount: '999999999999.00' })
+        .expect(201);
+      for (const merchant of ['Big 1', 'Big 2'])
+        await t
+          .as(bigFinance)
+          .post('/spends', { amount: '600000000000.00', currency: 'USD', spend_date: today, merchant })
+          .expect(201);
+      const report = (await t.as(bigFinance).get('/reports/budgets').expect(200)).body;
+      expect(report.budgets[0]).toMatchObject({ spent: '1200000000000.00', over_budget: true });
+      expect(report.totals).toEqual([
+        { currency: 'USD', amount: '999999999999.00', spent: '1200000000000.00', committed: '0.00' },
+      ]);
     });
   });
 });

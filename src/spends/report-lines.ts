@@ -19,6 +19,10 @@ export interface LinesEvaluation {
   byLine: Map<string, PolicyCheckResult>;
 }
 
+/** The spends the aggregate queries do not count yet (a line already pending is read from the table). */
+const uncounted = (spends: Spend[]) =>
+  spends.filter((s) => !(['pending_approval', 'approved', 'paid'] as SpendStatus[]).includes(s.status));
+
 /** Where a report's decision moves its lines. */
 export type LineMove = Extract<SpendStatus, 'draft' | 'pending_approval' | 'approved' | 'rejected'>;
 
@@ -88,6 +92,9 @@ export class ReportLines {
    * Converts every line at the rate of its day again (a rate may have been added since it was
    * saved), flags likely duplicates, and runs the policies over each line with the report's facts
    * (`report_total` of the lines given, `report_days`, `report_spend_count`). Writes nothing.
+   * Each line's aggregate fields count the lines judged before it (in line order) as submitted,
+   * so that lines judged together cannot pass a budget or total that they exceed together; a
+   * line judged blocked counts in none (as a blocked spend consumes nothing).
    */
   async evaluate(tx: EntityManager, lines: Spend[], days: number, organizationId: string): Promise<LinesEvaluation> {
     for (const spend of lines) await this.fields.convert(tx, spend);
@@ -100,11 +107,14 @@ export class ReportLines {
     };
     const byLine = new Map<string, PolicyCheckResult>();
     await this.policyCheck.lockAggregates(tx, organizationId, lines);
+    const judged: Spend[] = [];
     for (const spend of lines) {
       const systemFlags = new Set(spend.systemFlags.filter((f) => f !== 'duplicate_suspected'));
       if (await this.spends.hasDuplicate(tx, spend)) systemFlags.add('duplicate_suspected');
       spend.systemFlags = [...systemFlags].sort();
-      byLine.set(spend.id, await this.policyCheck.run(tx, spend, facts));
+      const result = await this.policyCheck.run(tx, spend, facts, uncounted(judged));
+      byLine.set(spend.id, result);
+      if (result.evaluation.decision !== 'blocked') judged.push(spend);
     }
     return { totalMinor, baseCurrency, byLine };
   }

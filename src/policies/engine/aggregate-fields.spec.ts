@@ -1,4 +1,4 @@
-import { evaluate, holds, SpendFacts } from './evaluate';
+import { evaluate, explain, holds, SpendFacts } from './evaluate';
 import { aggregateFieldsOf, validateRules } from './rules';
 
 /** The aggregate facts: computed from other spends and budgets, absent where they do not apply. */
@@ -91,6 +91,16 @@ describe('aggregate fields of the policy engine', () => {
       withBudget,
     );
     expect(evaluation.decision).toBe('blocked');
-    expect(evaluation.matched_rules[0].reason).toBe('user_category_total_day 80 > 75');
+    // The total (made of other spends) is not in the reason stored on the owner's spend.
+    expect(evaluation.matched_rules[0].reason).toBe('user_category_total_day > 75');
+  });
+
+  it("explains an aggregate condition without the aggregate's value, keeping the spend's own values", () => {
+    expect(explain({ all: [{ amount_gt: 50 }, { budget_used_pct_gte: 80 }] }, withBudget)).toBe(
+      'amount 60 > 50 and budget_used_pct ≥ 80',
+    );
+    expect(explain({ any: [{ budget_remaining_lt: 0 }, { amount_gt: 50 }] }, withBudget)).toBe('budget_remaining < 0');
+    expect(explain({ same_merchant_count_7d_gte: 2 }, withBudget)).toBe('same_merchant_count_7d ≥ 2');
+    expect(explain({ merchant_contains: 'luna' }, withBudget)).toBe('merchant "Cafe Luna" contains "luna"');
   });
 });

@@ -1,4 +1,15 @@
-import { Action, Approver, Condition, Field, FIELDS, Operator, parseKey, Rule, RuleSubject } from './rules';
+import {
+  Action,
+  AGGREGATE_FIELDS,
+  Approver,
+  Condition,
+  Field,
+  FIELDS,
+  Operator,
+  parseKey,
+  Rule,
+  RuleSubject,
+} from './rules';
 
 /**
  * Runs an organization's active rules over the facts of one spend. Pure and deterministic:
@@ -240,7 +251,11 @@ const SYMBOLS: Record<Operator, string> = {
   contains: 'contains',
 };
 
-/** Explains why a condition holds, naming the spend's own values. */
+/**
+ * Explains why a condition holds, naming the spend's own values. An aggregate field's value is
+ * left out (the condition alone is stated): it is made of other people's spends or of a budget
+ * the spend's owner may not read, and the reason is stored on the owner's spend.
+ */
 export function explain(condition: Condition, facts: Facts): string {
   const parts = Object.entries(condition).map(([key, value]) => {
     if (key === 'all') return (value as Condition[]).map((c) => explain(c, facts)).join(' and ');
@@ -250,10 +265,13 @@ export function explain(condition: Condition, facts: Facts): string {
     }
     if (key === 'not') return `not (${describe(value as Condition)})`;
     const { field, operator } = parseKey(key)!;
+    if (HIDDEN.has(field)) return `${field} ${SYMBOLS[operator]} ${show(value)}`;
     return `${field} ${show(factOf(facts, field))} ${SYMBOLS[operator]} ${show(value)}`;
   });
   return parts.join(' and ');
 }
+
+const HIDDEN: ReadonlySet<Field> = new Set<Field>(AGGREGATE_FIELDS);
 
 /** The condition itself, without values (for `not`, where the spend's values explain nothing). */
 function describe(condition: Condition): string {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/roles';
 import { todayUtc } from '../../common/dates';
-import { formatAmount, parseAmount } from '../../common/money/money';
-import { BudgetsService } from '../../spends/budgets/budgets.service';
+import { formatAmount } from '../../common/money/money';
+import { BudgetsService, VisibleBudget } from '../../spends/budgets/budgets.service';
 import { BudgetReportQuery } from '../dto/report-query.dto';
 import { BudgetReportResponseDto } from '../dto/budget-report.dto';
 
@@ -17,7 +17,8 @@ export class BudgetReport {
 
   async execute(actor: Actor, query: BudgetReportQuery): Promise<BudgetReportResponseDto> {
     const on = query.on ?? todayUtc();
-    const budgets = await this.budgets.allVisible(actor, on, query.scope ?? null);
+    const visible = await this.budgets.allVisible(actor, on, query.scope ?? null);
+    const budgets = visible.map((v) => v.response);
     return {
       on,
       budgets: budgets.map((b) => ({
@@ -38,19 +39,23 @@ export class BudgetReport {
         over_budget: b.remaining.startsWith('-'),
       })),
       over_budget_count: budgets.filter((b) => b.remaining.startsWith('-')).length,
-      totals: totalsByCurrency(budgets),
+      totals: totalsByCurrency(visible),
     };
   }
 }
 
-function totalsByCurrency(budgets: Array<{ currency: string; amount: string; spent: string; committed: string }>) {
+/**
+ * Sums the figures in minor units: re-reading the formatted amounts would refuse a sum of a
+ * trillion major units or more (parseAmount's limit on what one expense may be).
+ */
+function totalsByCurrency(budgets: VisibleBudget[]) {
   const sums = new Map<string, { amount: bigint; spent: bigint; committed: bigint }>();
-  for (const b of budgets) {
-    const sum = sums.get(b.currency) ?? { amount: 0n, spent: 0n, committed: 0n };
-    sum.amount += parseAmount(b.amount, b.currency);
-    sum.spent += parseAmount(b.spent, b.currency);
-    sum.committed += parseAmount(b.committed, b.currency);
-    sums.set(b.currency, sum);
+  for (const { response, minor } of budgets) {
+    const sum = sums.get(response.currency) ?? { amount: 0n, spent: 0n, committed: 0n };
+    sum.amount += minor.amount;
+    sum.spent += minor.spent;
+    sum.committed += minor.committed;
+    sums.set(response.currency, sum);
   }
   return [...sums.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

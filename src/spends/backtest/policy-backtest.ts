@@ -9,6 +9,7 @@ import { aggregateFieldsOf } from '../../policies/engine/rules';
 import { PoliciesService } from '../../policies/policies.service';
 import { OrganizationsService } from '../../organizations/organizations.service';
 import { BudgetsRepository } from '../budgets/budgets.repository';
+import { normalizeMerchant } from '../budgets/earlier-lines';
 import { spendFacts } from '../spend-facts';
 import { BacktestAggregates, JudgedSpend, windowFor } from './backtest-aggregates';
 import { SpendErrors } from '../spends.errors';
@@ -120,9 +121,9 @@ export class PolicyBacktest {
   }
 }
 
-/** The row as the aggregate index asks for it (the merchant compared trimmed and case-insensitively). */
+/** The row as the aggregate index asks for it (the merchant compared as at submission: normalizeMerchant). */
 function judgedOf(row: BacktestRow): JudgedSpend {
-  return { ...row, merchant: row.merchant?.trim().toLowerCase() || null };
+  return { ...row, merchant: normalizeMerchant(row.merchant) };
 }
 
 function judged(maps: DirectoryMaps, row: BacktestRow, evaluation: Evaluation): Judged {

@@ -13,6 +13,7 @@ import {
 import { periodContaining } from './budget-period';
 import { AggregatesRepository } from './aggregates.repository';
 import { BudgetsRepository } from './budgets.repository';
+import { addJudgedToConsumption, addJudgedToTotals, JudgedSpend, normalizeMerchant } from './earlier-lines';
 
 /**
  * The aggregate rule fields of a spend, read inside its evaluation's transaction. With `lock`,
@@ -39,20 +40,31 @@ export class BudgetAggregates {
     await this.reads.lockKeys(tx, keys);
   }
 
-  async factsOf(tx: EntityManager, spend: Spend, options: { lock: boolean }): Promise<AggregateFacts> {
+  /**
+   * `judged`: the spends judged before this one in the same transaction (an expense report's
+   * earlier lines): they count in the totals and budgets as if already submitted.
+   */
+  async factsOf(
+    tx: EntityManager,
+    spend: Spend,
+    options: { lock: boolean; judged?: JudgedSpend[] },
+  ): Promise<AggregateFacts> {
     const org = spend.organizationId;
     const date = spend.spendDate;
     const applicable = await this.applicable(tx, spend);
     if (options.lock) await this.reads.lockKeys(tx, lockKeysOf(spend, applicable));
     const windows = applicable.map((b) => ({ budgetId: b.id, ...windowOf(b, date) }));
-    const consumption = await this.budgets.consumption(org, windows, spend.id, tx);
+    const judged = options.judged ?? [];
+    const consumption = addJudgedToConsumption(
+      applicable.map((budget, i) => ({ budget, current: windows[i].current, previous: windows[i].previous })),
+      await this.budgets.consumption(org, windows, spend.id, tx),
+      judged,
+    );
     const month = periodContaining('month', date);
     const teamBudget = teamBudgetOf(applicable, spend.teamId);
-    const merchant = spend.merchant?.trim().toLowerCase() || null;
-    const totals = await this.reads.spendTotals(tx, {
-      organizationId: org,
+    const merchant = normalizeMerchant(spend.merchant);
+    const query = {
       userId: spend.userId,
-      excludeSpendId: spend.id,
       categoryId: spend.categoryId,
       spendDate: date,
       month,
@@ -60,7 +72,9 @@ export class BudgetAggregates {
       teamPeriod: spend.teamId ? (teamBudget ? periodForSpend(teamBudget, date) : month) : null,
       merchant,
       currency: spend.baseCurrency,
-    });
+    };
+    const read = await this.reads.spendTotals(tx, { ...query, organizationId: org, excludeSpendId: spend.id });
+    const totals = addJudgedToTotals(read, query, judged);
     const amountMinor = BigInt(spend.baseAmountMinor);
     return aggregateFacts({
       currency: spend.baseCurrency,

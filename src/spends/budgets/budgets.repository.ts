@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { runSql } from '../../database/sql';
+import { pageOf, pageWithTotal, runSql } from '../../database/sql';
 import type { DateRange } from './budget-period';
 import type { Budget, BudgetScope, ConsumptionRow } from './budget';
 
@@ -76,9 +76,12 @@ export class BudgetsRepository {
     scope: BudgetScope | null,
     page: { limit: number; offset: number },
   ): Promise<{ total: number; items: Budget[] }> {
-    const values = [organizationId, userId, everything, scope, page.limit, page.offset];
-    const rows = await runSql<BudgetRow & { total: string }>(this.dataSource, STATEMENTS.list, values);
-    return { total: Number(rows[0]?.total ?? 0), items: rows.map(toBudget) };
+    const values: unknown[] = [organizationId, userId, everything, scope];
+    const text = pageWithTotal(LIST_MATCHING, 'created_at, id', values, page);
+    const { total, rows } = pageOf(
+      await runSql<BudgetRow & { total: string }>(this.dataSource, { name: 'budgets.list', text }, values),
+    );
+    return { total, items: rows.map(toBudget) };
   }
 
   /** Whether a budget of a team or user scope is visible to a caller who does not read them all. */
@@ -170,6 +173,11 @@ const VISIBLE_TO_MEMBER = `((scope = 'user' AND user_id = $2) OR (scope = 'team'
 
 const COUNTED = `('pending_approval', 'approved', 'paid')`;
 
+/** The budgets a caller reads ($3 everything, $4 scope or null); paged by `pageWithTotal`, whose text never varies. */
+const LIST_MATCHING = `SELECT ${COLUMNS} FROM budgets
+           WHERE organization_id = $1 AND archived_at IS NULL AND ($4::text IS NULL OR scope = $4::text)
+             AND ($3::boolean OR ${VISIBLE_TO_MEMBER})`;
+
 const STATEMENTS = {
   insert: {
     name: 'budgets.insert',
@@ -194,13 +202,6 @@ const STATEMENTS = {
   archive: {
     name: 'budgets.archive',
     text: `UPDATE budgets SET archived_at = now(), updated_at = now() WHERE organization_id = $1 AND id = $2 AND archived_at IS NULL`,
-  },
-  list: {
-    name: 'budgets.list',
-    text: `SELECT ${COLUMNS}, COUNT(*) OVER () AS total FROM budgets
-           WHERE organization_id = $1 AND archived_at IS NULL AND ($4::text IS NULL OR scope = $4::text)
-             AND ($3::boolean OR ${VISIBLE_TO_MEMBER})
-           ORDER BY created_at, id LIMIT $5 OFFSET $6`,
   },
   visible: {
     name: 'budgets.visible',

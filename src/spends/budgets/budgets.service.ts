@@ -21,6 +21,12 @@ import { BudgetsRepository } from './budgets.repository';
 const MAX_CUSTOM_DAYS = 731;
 const PAGE = 500;
 
+/** A budget's answer and its figures in minor units of its currency. */
+export interface VisibleBudget {
+  response: BudgetResponseDto;
+  minor: { amount: bigint; spent: bigint; committed: bigint };
+}
+
 /**
  * Budgets: finance and admins make, change and archive them; everyone reads those that concern
  * them (see docs/budgets.md). Figures are computed from spends on every read, one statement per page.
@@ -81,8 +87,9 @@ export class BudgetsService {
   }
 
   /** Every budget the caller reads, with its figures on `on`: pages of 500, one consumption statement each. */
-  async allVisible(actor: Actor, on: string, scope: BudgetScope | null): Promise<BudgetResponseDto[]> {
-    const all: BudgetResponseDto[] = [];
+  /** Every budget the caller reads with its figures, and those figures in minor units (totals add those, not the text). */
+  async allVisible(actor: Actor, on: string, scope: BudgetScope | null): Promise<VisibleBudget[]> {
+    const all: VisibleBudget[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const { items } = await this.budgets.listVisible(
         actor.organizationId,
@@ -91,7 +98,7 @@ export class BudgetsService {
         scope,
         { limit: PAGE, offset },
       );
-      all.push(...(await this.respond(items, on)));
+      all.push(...(await this.withFigures(items, on)));
       if (items.length < PAGE) return all;
     }
   }
@@ -177,6 +184,10 @@ export class BudgetsService {
 
   /** The answers for budgets, with the figures of the period containing `on`: one consumption statement for all of them. */
   private async respond(budgets: Budget[], on: string): Promise<BudgetResponseDto[]> {
+    return (await this.withFigures(budgets, on)).map((b) => b.response);
+  }
+
+  private async withFigures(budgets: Budget[], on: string): Promise<VisibleBudget[]> {
     const windows = budgets.map((b) => ({ budgetId: b.id, ...windowOf(b, on) }));
     const consumption = await this.budgets.consumption(budgets[0]?.organizationId ?? '', windows, null);
     return budgets.map((b, i) => {
@@ -189,7 +200,8 @@ export class BudgetsService {
         previousConsumedMinor: c?.previousMinor ?? null,
       });
       const money = (minor: bigint) => formatAmount(minor, b.currency);
-      return {
+      const minor = { amount: b.amountMinor, spent: figures.spentMinor, committed: figures.committedMinor };
+      const response: BudgetResponseDto = {
         id: b.id,
         name: b.name,
         scope: b.scope,
@@ -213,6 +225,7 @@ export class BudgetsService {
         created_at: b.createdAt.toISOString(),
         updated_at: b.updatedAt.toISOString(),
       };
+      return { response, minor };
     });
   }
 }

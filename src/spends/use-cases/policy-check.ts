@@ -36,11 +36,12 @@ export class PolicyCheck {
     private readonly aggregates: BudgetAggregates,
   ) {}
 
-  async run(tx: EntityManager, spend: Spend, report?: ReportFacts): Promise<PolicyCheckResult> {
+  /** `judged`: spends judged before this one in the transaction (a report's earlier lines), counted in its aggregates. */
+  async run(tx: EntityManager, spend: Spend, report?: ReportFacts, judged: Spend[] = []): Promise<PolicyCheckResult> {
     const snapshots = await this.policies.activeSnapshots(tx, spend.organizationId);
     // The aggregate fields cost queries and locks: only when an active rule tests one of them.
     const aggregates = snapshots.some((s) => aggregateFieldsOf(s.rules).length > 0)
-      ? await this.aggregates.factsOf(tx, spend, { lock: spend.id !== SIMULATED_SPEND_ID })
+      ? await this.aggregates.factsOf(tx, spend, { lock: spend.id !== SIMULATED_SPEND_ID, judged })
       : {};
     const facts = { ...(await this.facts(tx, spend)), ...aggregates, ...report };
     const evaluation = evaluate(snapshots, facts);
