@@ -37,6 +37,7 @@ import { ExpenseReportPayouts1733875200900 } from './1733875200900-ExpenseReport
 import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelegations';
 import { ApprovalSla1733961600100 } from './1733961600100-ApprovalSla';
 import { Budgets1733961600200 } from './1733961600200-Budgets';
+import { StoredReports1733961600400 } from './1733961600400-StoredReports';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   ApprovalDelegations1733961600000,
   ApprovalSla1733961600100,
   Budgets1733961600200,
+  StoredReports1733961600400,
 ];

@@ -81,8 +81,8 @@ export class AppConfig {
   readonly queueBoard: QueueBoardSettings;
   /** The worker's health endpoint (GET /health, /health/ready) on WORKER_HEALTH_PORT; unset: none. */
   readonly worker: { healthPort?: number };
-  /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
-  readonly retention: { outboxDays: number; webhookDays: number };
+  /** Days that dispatched outbox rows and finished webhook deliveries are kept, hours that stored reports' files are (src/jobs/housekeeping.ts). */
+  readonly retention: { outboxDays: number; webhookDays: number; reportHours: number };
   /**
    * Seconds between sweeps of the approval SLA (reminders, escalations, auto-rejects:
    * src/approvals/sla-sweep.ts) in this process; 0: none here (APPROVAL_SLA_SWEEP_SECONDS).
@@ -184,7 +184,11 @@ export class AppConfig {
     };
     this.queueBoard = queueBoardSettings(e);
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
-    this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
+    this.retention = {
+      outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30,
+      webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30,
+      reportHours: e.REPORT_RETENTION_HOURS ?? 72,
+    };
     this.approvalSla = { sweepSeconds: e.APPROVAL_SLA_SWEEP_SECONDS ?? 60 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
     this.receipts = {
