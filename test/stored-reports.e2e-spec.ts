@@ -186,7 +186,7 @@ describe('Stored reports', () => {
       status: 'running',
       progress: 60,
     });
-    expectProblem(await download(finance, building.id), 409, 'STORED_REPORT_NOT_READY');
+    expectProblem(await t.as(finance).get(`/reports/${building.id}/download`), 409, 'STORED_REPORT_NOT_READY');
 
     const queued = await request_(finance, { kind: 'summary', parameters: { from: '2025-02-01' } }).expect(202);
     const report = await ready(finance, queued.body.id);
@@ -198,7 +198,7 @@ describe('Stored reports', () => {
       report.id,
     ]);
     expect((await t.app.get(Housekeeping).run()).expiredReports).toBe(1);
-    expectProblem(await download(finance, report.id), 410, 'STORED_REPORT_EXPIRED');
+    expectProblem(await t.as(finance).get(`/reports/${report.id}/download`), 410, 'STORED_REPORT_EXPIRED');
     expect((await t.as(finance).get(`/reports/${report.id}`).expect(200)).body.status).toBe('expired');
     await expect(storage.read(report.sha256!)).rejects.toThrow(/not in storage/);
     expect((await t.app.get(Housekeeping).run()).expiredReports).toBe(0);

@@ -6,7 +6,7 @@ import { type Actor, hasAtLeast } from '../../common/auth/roles';
 import { DomainError } from '../../common/errors/domain-error';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { AppConfig } from '../../config/app-config';
-import { JobAttempt, JobRegistry, OutboxJob } from '../../jobs/job-registry';
+import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
 import { ReceiptStorage, StorageUnavailableError } from '../../receipts/storage/receipt-storage';
 import { Directory } from '../../users/directory';
 import { ReportErrors } from '../reports.errors';
@@ -18,6 +18,8 @@ import { StoredFile, StoredReportsRepository } from './stored-reports.repository
 /** A row `running` this long without finishing had its worker die: the next try takes it again. */
 const STALE_SECONDS = 15 * 60;
 
+const STORE_RETRIES_MS = [500, 1_000, 2_000];
+
 class RequesterNotAllowed extends Error {}
 
 /**
@@ -26,8 +28,8 @@ class RequesterNotAllowed extends Error {}
  * builds the file with the synchronous endpoints' own use cases, writes it to the shared file
  * store, marks the row ready and tells the requester (`report.finished` → a notification).
  * A requester who is no longer active, or no longer a manager, finance, admin or accountant,
- * gets REQUESTER_NOT_ALLOWED. An unreachable store is retried; the last try records
- * STORAGE_UNAVAILABLE. A file stored for a row that could not then be marked ready is deleted.
+ * gets REQUESTER_NOT_ALLOWED. An unreachable store is tried four times over 3.5 s, then the
+ * report fails with STORAGE_UNAVAILABLE (a job never throws: the requester may ask again). A file stored for a row that could not then be marked ready is deleted.
  */
 @Injectable()
 export class StoredReportJob implements OnModuleInit {
@@ -50,7 +52,7 @@ export class StoredReportJob implements OnModuleInit {
     this.registry.register({
       name: 'stored-reports',
       topics: ['report.requested'],
-      handle: (job, attempt) => this.run(job, attempt),
+      handle: (job) => this.run(job),
       attempts: 3,
       backoffMs: 1_000,
       concurrency: 1,
@@ -58,7 +60,7 @@ export class StoredReportJob implements OnModuleInit {
     });
   }
 
-  async run(job: OutboxJob<'report.requested'>, attempt: JobAttempt = { number: 1, last: true }): Promise<void> {
+  async run(job: OutboxJob<'report.requested'>): Promise<void> {
     const report = await this.reports.claim(job.organizationId, job.payload.report_id, STALE_SECONDS);
     if (!report) return;
     let file: StoredFile | null = null;
@@ -66,20 +68,31 @@ export class StoredReportJob implements OnModuleInit {
       const actor = await this.requester(report);
       const content = await this.build(actor, report);
       await this.reports.setProgress(report.organizationId, report.id, 60);
-      const sha256 = await this.storage.put(content.bytes);
+      const sha256 = await this.put(report, content.bytes);
       file = { sha256, size: content.bytes.length, contentType: content.contentType, filename: content.filename };
       await this.reports.setProgress(report.organizationId, report.id, 90);
       await this.ready(report, file);
     } catch (error) {
       if (file) await this.discard(report, file.sha256);
       const code = failureCode(error);
-      if (code === 'STORAGE_UNAVAILABLE' && !attempt.last) {
-        this.logger.warn(`stored report ${report.id}: storage unavailable on try ${attempt.number}, to be retried`);
-        await this.reports.requeue(report.organizationId, report.id);
-        throw error;
-      }
       if (code === 'REPORT_FAILED') this.logger.error(`stored report ${report.id} failed: ${(error as Error).message}`);
       await this.failed(report, code);
+    }
+  }
+
+  /**
+   * Stores the file, trying an unreachable store again after 0.5 s, 1 s and 2 s: the requester
+   * waits for this report now, not after the outbox's backoff of hours (OCR's is).
+   */
+  private async put(report: StoredReport, bytes: Buffer): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.storage.put(bytes);
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError) || attempt > STORE_RETRIES_MS.length) throw error;
+        this.logger.warn(`stored report ${report.id}: storage unavailable (try ${attempt}): ${error.message}`);
+        await new Promise((resolve) => setTimeout(resolve, STORE_RETRIES_MS[attempt - 1]));
+      }
     }
   }
 

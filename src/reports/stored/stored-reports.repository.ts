@@ -60,11 +60,6 @@ export class StoredReportsRepository {
     return row ? toReport(row) : null;
   }
 
-  /** running → queued again, for a retry after a failure that may pass (storage unreachable). */
-  async requeue(organizationId: string, id: string): Promise<void> {
-    await runSql(this.dataSource, STATEMENTS.requeue, [organizationId, id]);
-  }
-
   async setProgress(organizationId: string, id: string, progress: number): Promise<void> {
     await runSql(this.dataSource, STATEMENTS.progress, [organizationId, id, progress]);
   }
@@ -158,10 +153,6 @@ const STATEMENTS = {
            WHERE organization_id = $1 AND id = $2
              AND (status = 'queued' OR (status = 'running' AND started_at < now() - make_interval(secs => $3)))
            RETURNING ${COLUMNS}`,
-  },
-  requeue: {
-    name: 'report_jobs.requeue',
-    text: `UPDATE report_jobs SET status = 'queued', progress = 0, started_at = NULL WHERE organization_id = $1 AND id = $2 AND status = 'running'`,
   },
   progress: {
     name: 'report_jobs.progress',
