@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { SPEND_STATUSES, SpendStatus } from '../../spends/spend.entity';
 import { GROUPINGS, Grouping } from '../report-filter';
 import {
   STORED_REPORT_ERRORS,
@@ -9,10 +10,26 @@ import {
   StoredReportKind,
   StoredReportStatus,
 } from '../stored/stored-report';
-import { ReportFilterQuery } from './report-query.dto';
+import { ReportRangeQuery } from './report-query.dto';
 
-/** The synchronous endpoints' filters (`from`, `to`, `status`), and the summary's `group_by`. */
-export class StoredReportParametersDto extends ReportFilterQuery {
+/**
+ * The synchronous endpoints' filters (`from`, `to`, `status`), and the summary's `group_by`,
+ * as a JSON body: `status` is an array here (the query's comma-separated form is for URLs).
+ */
+export class StoredReportParametersDto extends ReportRangeQuery {
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    enum: SPEND_STATUSES,
+    example: ['approved', 'paid'],
+    description: 'Statuses to include; default pending_approval, approved and paid (as the synchronous endpoints)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(SPEND_STATUSES.length * 2)
+  @IsIn(SPEND_STATUSES, { each: true, message: `each value must be one of ${SPEND_STATUSES.join(', ')}` })
+  status?: SpendStatus[];
+
   @ApiPropertyOptional({
     enum: GROUPINGS,
     example: 'category',
@@ -70,10 +87,9 @@ export class StoredReportResponseDto {
   sha256: string | null;
   @ApiProperty({
     nullable: true,
-    enum: STORED_REPORT_ERRORS,
     example: null,
     type: String,
-    description: 'Why it failed (docs/reports.md)',
+    description: `Why it failed: ${STORED_REPORT_ERRORS.join(', ')} (docs/reports.md)`,
   })
   error_code: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-04-01T09:00:00.000Z' }) created_at: string;
