@@ -1,7 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Abstract, DynamicModule, Module, Type } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
-import { ReceiptStorageModule } from '../receipts/storage/storage.module';
 import { SpendsModule } from '../spends/spends.module';
 import { UsersModule } from '../users/users.module';
 import { ExportRepository } from './export/export.repository';
@@ -9,6 +8,7 @@ import { ReportAudience } from './report-audience';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportExpiry } from './stored/report-expiry';
+import { ReportFiles } from './stored/report-files';
 import { StoredReportJob } from './stored/stored-report-job';
 import { StoredReportsController } from './stored/stored-reports.controller';
 import { StoredReportsRepository } from './stored/stored-reports.repository';
@@ -26,7 +26,7 @@ import { SummaryReport } from './use-cases/summary-report';
  * manager more than GET /spends does.
  */
 @Module({
-  imports: [OrganizationsModule, SpendsModule, ApprovalsModule, UsersModule, ReceiptStorageModule],
+  imports: [OrganizationsModule, SpendsModule, ApprovalsModule, UsersModule],
   // ReportsController first: its static routes (/reports/summary…) before /reports/:report_id.
   controllers: [ReportsController, StoredReportsController],
   providers: [
@@ -44,4 +44,13 @@ import { SummaryReport } from './use-cases/summary-report';
     ReportExpiry,
   ],
 })
-export class ReportsModule {}
+export class ReportsModule {
+  /** With the file store of stored reports: `store` (a ReportFiles) as the module `from` provides it. */
+  static withFiles(from: Type<unknown>, store: Abstract<ReportFiles>): DynamicModule {
+    return {
+      module: ReportsModule,
+      imports: [from],
+      providers: [{ provide: ReportFiles, useExisting: store }],
+    };
+  }
+}

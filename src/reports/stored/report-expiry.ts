@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { Housekeeping } from '../../jobs/housekeeping';
-import { ReceiptStorage } from '../../receipts/storage/receipt-storage';
+import { ReportFiles } from './report-files';
 import { StoredReportsRepository } from './stored-reports.repository';
 
 /**
@@ -27,7 +27,7 @@ export class ReportExpiry implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly housekeeping: Housekeeping,
     private readonly reports: StoredReportsRepository,
-    private readonly storage: ReceiptStorage,
+    private readonly storage: ReportFiles,
     private readonly audit: AuditService,
   ) {}
 

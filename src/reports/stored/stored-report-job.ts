@@ -7,12 +7,12 @@ import { DomainError } from '../../common/errors/domain-error';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { AppConfig } from '../../config/app-config';
 import { JobRegistry, OutboxJob } from '../../jobs/job-registry';
-import { ReceiptStorage, StorageUnavailableError } from '../../receipts/storage/receipt-storage';
 import { Directory } from '../../users/directory';
 import { ReportErrors } from '../reports.errors';
 import { SpendExport } from '../use-cases/spend-export';
 import { SummaryReport } from '../use-cases/summary-report';
 import { EXPORT_FORMAT_OF, expiryOf, StoredReport, StoredReportError, summaryFilename } from './stored-report';
+import { isStoreUnavailable, ReportFiles } from './report-files';
 import { StoredFile, StoredReportsRepository } from './stored-reports.repository';
 
 /** A row `running` this long without finishing had its worker die: the next try takes it again. */
@@ -39,7 +39,7 @@ export class StoredReportJob implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: JobRegistry,
     private readonly reports: StoredReportsRepository,
-    private readonly storage: ReceiptStorage,
+    private readonly storage: ReportFiles,
     private readonly directory: Directory,
     private readonly summaries: SummaryReport,
     private readonly exports: SpendExport,
@@ -89,8 +89,10 @@ export class StoredReportJob implements OnModuleInit {
       try {
         return await this.storage.put(bytes);
       } catch (error) {
-        if (!(error instanceof StorageUnavailableError) || attempt > STORE_RETRIES_MS.length) throw error;
-        this.logger.warn(`stored report ${report.id}: storage unavailable (try ${attempt}): ${error.message}`);
+        if (!isStoreUnavailable(error) || attempt > STORE_RETRIES_MS.length) throw error;
+        this.logger.warn(
+          `stored report ${report.id}: storage unavailable (try ${attempt}): ${(error as Error).message}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, STORE_RETRIES_MS[attempt - 1]));
       }
     }
@@ -189,7 +191,7 @@ function system(report: StoredReport): SystemActor {
 
 function failureCode(error: unknown): StoredReportError {
   if (error instanceof RequesterNotAllowed) return 'REQUESTER_NOT_ALLOWED';
-  if (error instanceof StorageUnavailableError) return 'STORAGE_UNAVAILABLE';
+  if (isStoreUnavailable(error)) return 'STORAGE_UNAVAILABLE';
   if (error instanceof DomainError && error.code === ReportErrors.EXPORT_TOO_LARGE.code) return 'EXPORT_TOO_LARGE';
   return 'REPORT_FAILED';
 }

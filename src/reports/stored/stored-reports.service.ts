@@ -8,14 +8,10 @@ import { CommonErrors } from '../../common/errors/common.errors';
 import { OutboxService } from '../../common/outbox/outbox.service';
 import { Page } from '../../common/pagination/page';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import {
-  ReceiptStorage,
-  StorageUnavailableError,
-  StoredFileMissingError,
-} from '../../receipts/storage/receipt-storage';
 import { CreateStoredReportDto, StoredReportResponseDto } from '../dto/stored-report.dto';
 import { ReportErrors } from '../reports.errors';
 import { parameterProblems, StoredReport, storedParameters } from './stored-report';
+import { isFileMissing, isStoreUnavailable, ReportFiles } from './report-files';
 import { StoredReportsRepository } from './stored-reports.repository';
 
 export interface StoredReportDownload {
@@ -38,7 +34,7 @@ export class StoredReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reports: StoredReportsRepository,
-    private readonly storage: ReceiptStorage,
+    private readonly storage: ReportFiles,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
   ) {}
@@ -96,8 +92,8 @@ export class StoredReportsService {
         size: report.fileSize ?? 0,
       };
     } catch (error) {
-      if (error instanceof StoredFileMissingError || error instanceof StorageUnavailableError) {
-        this.logger.error(`stored report ${id}: ${error.message}`);
+      if (isFileMissing(error) || isStoreUnavailable(error)) {
+        this.logger.error(`stored report ${id}: ${(error as Error).message}`);
         throw ReportErrors.STORED_REPORT_FILE_UNAVAILABLE('The file store is unavailable; retry shortly', {
           headers: { 'Retry-After': '5' },
         });
