@@ -18,6 +18,7 @@ import { resolveDatabase } from './database/runtime';
 import { ENTITIES } from './entities';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { DEMO_USAGE, demoCommand, DemoUsageError } from './demo-cli';
 import { OPERATOR_USAGE, operatorCommand, OperatorUsageError } from './operator-cli';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -30,6 +31,7 @@ Commands:
   bootstrap --org NAME --email EMAIL --password PASSWORD [--full-name NAME] [--currency USD]
                                   create an organization with its first admin; running it again
                                   with the same organization and e-mail changes nothing
+${DEMO_USAGE}
 ${OPERATOR_USAGE}
 
 The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR (./data).`;
@@ -121,19 +123,24 @@ async function main(): Promise<number> {
       status: { type: 'boolean' },
       'grant-to': { type: 'string' },
       'password-file': { type: 'string' },
+      months: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, action] = positionals;
-  if (values.help || !command || !['migrate', 'bootstrap', 'operator'].includes(command)) {
+  if (values.help || !command || !['migrate', 'bootstrap', 'operator', 'demo'].includes(command)) {
     out(USAGE);
     return values.help ? 0 : 2;
   }
   loadDotEnv();
+  // The demo drives the API in this process: its request log would bury the logins it prints.
+  if (command === 'demo' && !process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'warn';
   const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
     if (command === 'migrate') await migrate(database.config, values);
     else if (command === 'operator') await operatorCommand(database.config, action, values);
+    else if (command === 'demo') await demoCommand(database.config, values);
     else await bootstrap(database.config, values);
     return 0;
   } finally {
@@ -147,6 +154,7 @@ main().then(
     if (
       error instanceof UsageError ||
       error instanceof OperatorUsageError ||
+      error instanceof DemoUsageError ||
       error instanceof ConfigError ||
       error instanceof EmbeddedDatabaseError
     )
