@@ -38,6 +38,7 @@ import { ApprovalDelegations1733961600000 } from './1733961600000-ApprovalDelega
 import { ApprovalSla1733961600100 } from './1733961600100-ApprovalSla';
 import { Budgets1733961600200 } from './1733961600200-Budgets';
 import { RateLimits1733961600300 } from './1733961600300-RateLimits';
+import { StoredReports1733961600400 } from './1733961600400-StoredReports';
 import { ApprovalSlaClocks1733961600600 } from './1733961600600-ApprovalSlaClocks';
 import { SpendsCountedCoveringIndex1733961600650 } from './1733961600650-SpendsCountedCoveringIndex';
 
@@ -83,6 +84,7 @@ export const MIGRATIONS = [
   ApprovalSla1733961600100,
   Budgets1733961600200,
   RateLimits1733961600300,
+  StoredReports1733961600400,
   ApprovalSlaClocks1733961600600,
   SpendsCountedCoveringIndex1733961600650,
 ];

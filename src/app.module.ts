@@ -32,6 +32,8 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { ReceiptStorage } from './receipts/storage/receipt-storage';
+import { ReceiptStorageModule } from './receipts/storage/storage.module';
 import { ReportsModule } from './reports/reports.module';
 import { SpendsModule } from './spends/spends.module';
 import { UsersModule } from './users/users.module';
@@ -70,7 +72,8 @@ export class AppModule {
         ExpenseReportsModule,
         ReceiptsModule,
         NotificationsModule,
-        ReportsModule,
+        // Stored reports' files go to the receipts' store, which every process shares.
+        ReportsModule.withFiles(ReceiptStorageModule, ReceiptStorage),
         PayoutsModule,
         WebhooksModule,
         ScimModule,

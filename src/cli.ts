@@ -19,6 +19,7 @@ import { resolveDatabase } from './database/runtime';
 import { ENTITIES } from './entities';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { DEMO_USAGE, demoCommand, DemoUsageError } from './demo-cli';
 import { OPERATOR_USAGE, operatorCommand, OperatorUsageError } from './operator-cli';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -31,6 +32,7 @@ Commands:
   bootstrap --org NAME --email EMAIL --password PASSWORD [--full-name NAME] [--currency USD]
                                   create an organization with its first admin; running it again
                                   with the same organization and e-mail changes nothing
+${DEMO_USAGE}
 ${OPERATOR_USAGE}
 ${BACKUP_USAGE}
 
@@ -128,20 +130,25 @@ async function main(): Promise<number> {
       from: { type: 'string' },
       set: { type: 'string' },
       'database-url': { type: 'string' },
+      months: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, action] = positionals;
-  if (values.help || !command || !['migrate', 'bootstrap', 'operator', 'backup', 'restore'].includes(command)) {
+  if (values.help || !command || !['migrate', 'bootstrap', 'operator', 'backup', 'restore', 'demo'].includes(command)) {
     out(USAGE);
     return values.help ? 0 : 2;
   }
   loadDotEnv();
+  // The demo drives the API in this process: its request log would bury the logins it prints.
+  if (command === 'demo' && !process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'warn';
   const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
     if (command === 'backup' || command === 'restore') return await backupCommand(command, database.config, values);
     if (command === 'migrate') await migrate(database.config, values);
     else if (command === 'operator') await operatorCommand(database.config, action, values);
+    else if (command === 'demo') await demoCommand(database.config, values);
     else await bootstrap(database.config, values);
     return 0;
   } finally {
@@ -156,6 +163,7 @@ main().then(
       error instanceof UsageError ||
       error instanceof OperatorUsageError ||
       error instanceof BackupUsageError ||
+      error instanceof DemoUsageError ||
       error instanceof ConfigError ||
       error instanceof EmbeddedDatabaseError
     )

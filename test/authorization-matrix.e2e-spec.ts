@@ -176,6 +176,8 @@ describe('Authorization matrix from the OpenAPI document', () => {
         .post('/budgets', { name: 'Other budget', scope: 'organization', period: 'month', amount: '100.00' })
         .expect(201)
     ).body.id;
+    // /reports/{report_id} and /reports/{report_id}/download: a stored report of the other organization's admin.
+    foreign.reports = (await t.as(other.admin).post('/reports', { kind: 'summary' }).expect(202)).body.id;
     // /users/me/delegations/{delegation_id} and /admin/users/{id}/delegations/{delegation_id}.
     const today = new Date().toISOString().slice(0, 10);
     foreign['users/me/delegations'] = (
@@ -270,6 +272,8 @@ describe('Authorization matrix from the OpenAPI document', () => {
         'GET /api/v1/spends/{id}',
         'GET /api/v1/receipts/{id}/file',
         'GET /api/v1/reports/export',
+        'POST /api/v1/reports',
+        'GET /api/v1/reports/{report_id}/download',
         'GET /api/v1/audit-logs/verify',
         'GET /api/v1/audit-logs/export',
         'PATCH /api/v1/categories/{id}',

@@ -82,7 +82,13 @@ describe('Housekeeping', () => {
     const auditBefore = (await sql<{ count: number }>(`SELECT count(*)::int AS count FROM audit_logs`))[0].count;
 
     const housekeeping = t.app.get(Housekeeping);
-    expect(await housekeeping.run()).toEqual({ outbox: 1, idempotencyKeys: 1, webhookDeliveries: 2, webhookEvents: 1 });
+    expect(await housekeeping.run()).toEqual({
+      outbox: 1,
+      idempotencyKeys: 1,
+      webhookDeliveries: 2,
+      webhookEvents: 1,
+      expiredReports: 0,
+    });
 
     const outboxLeft = await sql<{ name: string }>(
       `SELECT payload->>'housekeeping_test' AS name FROM outbox WHERE payload ? 'housekeeping_test' ORDER BY 1`,
@@ -104,6 +110,12 @@ describe('Housekeeping', () => {
     expect((await sql<{ count: number }>(`SELECT count(*)::int AS count FROM audit_logs`))[0].count).toBe(auditBefore);
 
     // A second run finds nothing more to do.
-    expect(await housekeeping.run()).toEqual({ outbox: 0, idempotencyKeys: 0, webhookDeliveries: 0, webhookEvents: 0 });
+    expect(await housekeeping.run()).toEqual({
+      outbox: 0,
+      idempotencyKeys: 0,
+      webhookDeliveries: 0,
+      webhookEvents: 0,
+      expiredReports: 0,
+    });
   });
 });

@@ -197,10 +197,22 @@ describe('AppConfig', () => {
   });
 
   it('keeps dispatched outbox rows and finished webhook deliveries 30 days unless told otherwise, and at least a day', () => {
-    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retention).toEqual({ outboxDays: 30, webhookDays: 30 });
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).retention).toEqual({
+      outboxDays: 30,
+      webhookDays: 30,
+      reportHours: 72,
+    });
     expect(
-      AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '7', WEBHOOK_RETENTION_DAYS: '90' }).retention,
-    ).toEqual({ outboxDays: 7, webhookDays: 90 });
+      AppConfig.fromEnv({
+        DATA_DIR: dataDir(),
+        OUTBOX_RETENTION_DAYS: '7',
+        WEBHOOK_RETENTION_DAYS: '90',
+        REPORT_RETENTION_HOURS: '1',
+      }).retention,
+    ).toEqual({ outboxDays: 7, webhookDays: 90, reportHours: 1 });
+    expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), REPORT_RETENTION_HOURS: '0' })).toThrow(
+      /REPORT_RETENTION_HOURS/,
+    );
     expect(() => AppConfig.fromEnv({ DATA_DIR: dataDir(), OUTBOX_RETENTION_DAYS: '0' })).toThrow(
       /OUTBOX_RETENTION_DAYS/,
     );

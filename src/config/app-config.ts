@@ -103,8 +103,8 @@ export class AppConfig {
    * waited, longer than `stallMinutes` (OUTBOX_STALL_MINUTES): nothing is consuming them.
    */
   readonly health: { stallMinutes: number };
-  /** Days that dispatched outbox rows and finished webhook deliveries are kept (src/jobs/housekeeping.ts). */
-  readonly retention: { outboxDays: number; webhookDays: number };
+  /** Days that dispatched outbox rows and finished webhook deliveries are kept, hours that stored reports' files are (src/jobs/housekeeping.ts). */
+  readonly retention: { outboxDays: number; webhookDays: number; reportHours: number };
   /**
    * Seconds between sweeps of the approval SLA (reminders, escalations, auto-rejects:
    * src/approvals/sla-sweep.ts) in this process; 0: none here (APPROVAL_SLA_SWEEP_SECONDS).
@@ -218,7 +218,11 @@ export class AppConfig {
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
     this.metrics = { enabled: e.METRICS_ENABLED ?? false, token: e.METRICS_TOKEN };
     this.health = { stallMinutes: e.OUTBOX_STALL_MINUTES ?? 10 };
-    this.retention = { outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30, webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30 };
+    this.retention = {
+      outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30,
+      webhookDays: e.WEBHOOK_RETENTION_DAYS ?? 30,
+      reportHours: e.REPORT_RETENTION_HOURS ?? 72,
+    };
     this.approvalSla = { sweepSeconds: e.APPROVAL_SLA_SWEEP_SECONDS ?? 60 };
     const storage = e.RECEIPTS_STORAGE ?? (e.S3_BUCKET ? 's3' : 'local');
     this.receipts = {

@@ -100,6 +100,13 @@ export class Environment extends SecurityEnvironment {
   WEBHOOK_RETENTION_DAYS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(8760)
+  @IsInt()
+  REPORT_RETENTION_HOURS?: number;
+
+  @IsOptional()
   @Transform(blankAsUnset)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,31}$/, {
     message:

@@ -14,7 +14,12 @@ export interface HousekeepingResult {
   idempotencyKeys: number;
   webhookDeliveries: number;
   webhookEvents: number;
+  /** Stored reports past their retention whose files were deleted (a task the reports module adds). */
+  expiredReports: number;
 }
+
+/** A housekeeping task of another module: does its hourly work and answers how many things it removed. */
+export type HousekeepingTask = () => Promise<number>;
 
 /**
  * Deletes what has served its purpose, a minute after start and then hourly, in every API and
@@ -24,6 +29,7 @@ export interface HousekeepingResult {
  * - `Idempotency-Key` records past their replay window;
  * - webhook deliveries finished (succeeded, failed, cancelled) more than
  *   `WEBHOOK_RETENTION_DAYS` ago, then the webhook events left without deliveries.
+ * - the tasks other modules add (`addTask`): stored reports past REPORT_RETENTION_HOURS.
  * The audit log is never touched: it is append-only, and the database refuses deletes.
  */
 @Injectable()
@@ -31,6 +37,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Housekeeping');
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly tasks = new Map<'expiredReports', HousekeepingTask>();
 
   constructor(
     private readonly repository: HousekeepingRepository,
@@ -45,6 +52,11 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /** A module's hourly task, run after the deletes above (jobs know no domain: the domain registers here). */
+  addTask(name: 'expiredReports', task: HousekeepingTask): void {
+    this.tasks.set(name, task);
   }
 
   private schedule(delayMs: number): void {
@@ -68,6 +80,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnModuleDestroy {
         this.repository.deleteFinishedWebhookDeliveries(webhookDays, limit),
       ),
       webhookEvents: await inBatches((limit) => this.repository.deleteUndeliveredWebhookEvents(webhookDays, limit)),
+      expiredReports: (await this.tasks.get('expiredReports')?.()) ?? 0,
     };
     if (Object.values(result).some((count) => count > 0)) this.logger.log(`deleted ${JSON.stringify(result)}`);
     return result;

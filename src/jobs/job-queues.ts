@@ -12,4 +12,5 @@ export const JOB_QUEUES = [
   'password-reset-email',
   'webhooks',
   'webhook-deliveries',
+  'stored-reports',
 ] as const;

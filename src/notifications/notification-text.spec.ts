@@ -5,6 +5,8 @@ import {
   receiptFailedText,
   receiptProcessedText,
   renderEmail,
+  reportFailedText,
+  reportReadyText,
   spendBlockedText,
   spendLabel,
   spendPaidText,
@@ -111,5 +113,22 @@ describe('notification text', () => {
     expect(email.text).toContain('Hello Jane,\n\nComment: “no <script>”');
     expect(email.html).toContain('&lt;b&gt;Bar &amp; Grill&lt;/b&gt;');
     expect(email.html).not.toContain('<script>');
+  });
+
+  it("tells a stored report's requester when it is ready until, or why it failed", () => {
+    expect(reportReadyText({ kind: 'xlsx', expiresAt: new Date('2026-04-04T09:00:03.000Z') })).toEqual({
+      title: 'Your XLSX export is ready',
+      body: 'The XLSX export you requested is ready to download until 2026-04-04 09:00 UTC.',
+    });
+    expect(reportReadyText({ kind: 'summary', expiresAt: null }).body).toBe(
+      'The summary you requested is ready to download.',
+    );
+    expect(reportFailedText({ kind: 'journal', errorCode: 'STORAGE_UNAVAILABLE' })).toEqual({
+      title: 'Your accounting journal could not be made',
+      body: 'The accounting journal you requested failed: the file store could not be reached. Request it again.',
+    });
+    expect(reportFailedText({ kind: 'csv', errorCode: 'REPORT_FAILED' }).body).toBe(
+      'The CSV export you requested failed: something went wrong. Request it again.',
+    );
   });
 });

@@ -86,6 +86,34 @@ export function approvalDelegatedText(delegation: {
   ]);
 }
 
+const STORED_REPORT_KINDS: Record<string, string> = {
+  summary: 'summary',
+  csv: 'CSV export',
+  xlsx: 'XLSX export',
+  journal: 'accounting journal',
+};
+
+/** Why a stored report failed, for its requester, by its `error_code`. */
+const STORED_REPORT_FAILURES: Record<string, string> = {
+  REQUESTER_NOT_ALLOWED: 'you may no longer run reports',
+  EXPORT_TOO_LARGE: 'too many spends match for one spreadsheet; narrow the period or use CSV',
+  STORAGE_UNAVAILABLE: 'the file store could not be reached',
+};
+
+/** A stored report (POST /reports) is ready to download, until `expiresAt`. */
+export function reportReadyText(report: { kind: string; expiresAt: Date | null }): NotificationText {
+  const kind = STORED_REPORT_KINDS[report.kind] ?? 'report';
+  const until = report.expiresAt ? ` until ${report.expiresAt.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '';
+  return finish(`Your ${kind} is ready`, [`The ${kind} you requested is ready to download${until}.`]);
+}
+
+/** A stored report could not be built. */
+export function reportFailedText(report: { kind: string; errorCode: string | null }): NotificationText {
+  const kind = STORED_REPORT_KINDS[report.kind] ?? 'report';
+  const why = (report.errorCode && STORED_REPORT_FAILURES[report.errorCode]) ?? 'something went wrong';
+  return finish(`Your ${kind} could not be made`, [`The ${kind} you requested failed: ${why}.`, 'Request it again.']);
+}
+
 export function approvalAssignedText(
   spend: SpendSubject,
   step: { number: number; role: 'finance' | 'admin' | null; note: string | null },

@@ -17,10 +17,12 @@ export const NOTIFICATION_TYPES = [
   'expense_report.approved',
   'expense_report.rejected',
   'expense_report.paid',
+  'report.ready',
+  'report.failed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 export type NotificationEntityType =
-  'spend' | 'approval' | 'approval_delegation' | 'receipt' | 'advance' | 'expense_report';
+  'spend' | 'approval' | 'approval_delegation' | 'receipt' | 'advance' | 'expense_report' | 'stored_report';
 /**
  * `none`: no e-mail (SMTP not configured, or the recipient opted out); `pending`: queued;
  * `sent`; `skipped`: the recipient opted out or was deactivated before it went; `failed`:

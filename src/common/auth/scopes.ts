@@ -25,7 +25,8 @@ export const SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'spends:write': 'Create, update, submit and cancel spends (never approve or pay them)',
   'advances:read': 'List and read cash advances and their approval steps',
   'receipts:write': 'Upload receipts to spends and have them read again',
-  'reports:read': 'Summaries, dashboards, report exports, the chart, and reading budgets',
+  'reports:read':
+    'Summaries, dashboards, report exports (also queued and stored: POST /reports), the chart, and reading budgets',
   'audit:read': 'List, verify and export the audit log',
   'webhooks:manage': 'Create, change, delete and inspect webhook subscriptions and their deliveries',
   'policies:read': 'List and read policies, simulate them against a spend, and backtest a draft over past spends',

@@ -123,6 +123,18 @@ export interface OutboxEvents {
     ocr_status: string;
     verified: boolean;
   };
+  /** A stored report was queued (POST /reports): the job that builds its file. */
+  'report.requested': { report_id: string; requested_by: string };
+  /** A stored report's job finished, ready or failed: its requester is notified. */
+  'report.finished': {
+    report_id: string;
+    requested_by: string;
+    kind: string;
+    status: 'ready' | 'failed';
+    error_code: string | null;
+    /** When the file expires; null when it failed. */
+    expires_at: string | null;
+  };
   /** An in-app notification to send by e-mail too (SMTP_URL set, recipient opted in). */
   'notification.email': { notification_id: string };
   /** One attempt at delivering a webhook event to a subscriber. */
@@ -212,6 +224,8 @@ const CHECKS: { [T in OutboxTopic]: Check[] } = {
   'payout.paid': [uuid('batch_id')],
   'receipt.ocr_requested': [uuid('receipt_id'), positiveInteger('run')],
   'receipt.processed': [uuid('receipt_id')],
+  'report.requested': [uuid('report_id'), uuid('requested_by')],
+  'report.finished': [uuid('report_id'), uuid('requested_by'), text('status'), optionalText('error_code')],
   'notification.email': [uuid('notification_id')],
   'webhook.delivery': [uuid('delivery_id'), positiveInteger('attempt')],
   'auth.password_reset_requested': [uuid('reset_id'), text('to'), text('token_sealed'), text('expires_at')],

@@ -41,6 +41,10 @@ export const API_TAGS: TagObject[] = [
   { name: 'Audit log', description: 'The hash-chained log of every change, and its verification' },
   { name: 'Reports', description: 'Summaries, dashboard and exports in the base currency' },
   {
+    name: 'Stored reports',
+    description: 'Reports and exports built in the background, kept for download for REPORT_RETENTION_HOURS',
+  },
+  {
     name: 'Payouts',
     description:
       'Payee bank details (sealed, answered masked); payout settings; payout batches of approved items, exported as SEPA pain.001 (EUR) or NACHA PPD (USD) files and marked paid',

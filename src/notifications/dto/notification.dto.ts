@@ -19,7 +19,7 @@ export class NotificationResponseDto {
   })
   body: string;
   @ApiProperty({
-    enum: ['spend', 'approval', 'approval_delegation', 'receipt', 'advance', 'expense_report'],
+    enum: ['spend', 'approval', 'approval_delegation', 'receipt', 'advance', 'expense_report', 'stored_report'],
     example: 'spend',
     description: 'What the notification is about',
   })

@@ -13,6 +13,8 @@ import {
   NotificationText,
   receiptFailedText,
   receiptProcessedText,
+  reportFailedText,
+  reportReadyText,
   spendApprovedText,
   spendBlockedText,
   spendPaidText,
@@ -37,6 +39,7 @@ export const NOTIFIED_TOPICS = [
   'expense_report.approved',
   'expense_report.rejected',
   'expense_report.paid',
+  'report.finished',
 ] as const satisfies readonly OutboxTopic[];
 type NotifiedTopic = (typeof NOTIFIED_TOPICS)[number];
 
@@ -159,6 +162,8 @@ export class EventNotifications implements OnModuleInit {
       case 'expense_report.rejected':
       case 'expense_report.paid':
         return this.reportDecided(tx, organizationId, topic, payload);
+      case 'report.finished':
+        return this.storedReportFinished(tx, organizationId, payload);
       default:
         return [];
     }
@@ -217,6 +222,32 @@ export class EventNotifications implements OnModuleInit {
             : expenseReportDecidedText(report, status, text(payload.comment)),
         entityType: 'expense_report',
         entityId: report.id,
+      },
+    ];
+  }
+
+  /** The requester of a stored report hears that it is ready, or why it failed (as the job's payload says, written with the row's last change). */
+  private async storedReportFinished(
+    tx: EntityManager,
+    organizationId: string,
+    payload: Payload,
+  ): Promise<PlannedNotification[]> {
+    const [reportId, requesterId] = [uuid(payload.report_id), uuid(payload.requested_by)];
+    if (!reportId || !requesterId) return [];
+    const [requester] = await this.subjects.users(tx, organizationId, [requesterId]);
+    if (!requester) return [];
+    const kind = text(payload.kind) ?? 'report';
+    const ready = payload.status === 'ready';
+    const expiresAt = text(payload.expires_at);
+    return [
+      {
+        recipient: requester,
+        type: ready ? 'report.ready' : 'report.failed',
+        text: ready
+          ? reportReadyText({ kind, expiresAt: expiresAt ? new Date(expiresAt) : null })
+          : reportFailedText({ kind, errorCode: text(payload.error_code) }),
+        entityType: 'stored_report',
+        entityId: reportId,
       },
     ];
   }

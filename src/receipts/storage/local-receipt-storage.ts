@@ -56,6 +56,17 @@ export class LocalReceiptStorage extends ReceiptStorage {
     });
   }
 
+  async remove(sha256: string): Promise<void> {
+    try {
+      await rm(this.pathOf(sha256), { force: true });
+    } catch (error) {
+      throw new StorageUnavailableError(
+        `Cannot delete stored file ${this.pathOf(sha256)}: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+
   private pathOf(sha256: string): string {
     return join(this.dir, ...contentPath(sha256).split('/'));
   }

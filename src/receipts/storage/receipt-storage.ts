@@ -54,6 +54,13 @@ export abstract class ReceiptStorage {
   abstract read(sha256: string): Promise<Buffer>;
 
   /**
+   * Deletes the stored file; a file that is not there is no error. Files are shared by content:
+   * only a caller that knows nothing else names these bytes (stored reports past their
+   * retention, checked against receipts and other reports) may delete them.
+   */
+  abstract remove(sha256: string): Promise<void>;
+
+  /**
    * Remote stores only, for `/health/ready`: resolves when storage answers, throws
    * StorageUnavailableError otherwise. A local directory has nothing to reach.
    */

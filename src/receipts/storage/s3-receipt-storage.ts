@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { OnApplicationShutdown } from '@nestjs/common';
 import type { S3Settings } from '../../config/app-config';
 import {
@@ -97,6 +104,16 @@ export class S3ReceiptStorage extends ReceiptStorage implements OnApplicationShu
       });
     } catch (error) {
       throw this.unavailable('HeadBucket', '', error);
+    }
+  }
+
+  async remove(sha256: string): Promise<void> {
+    const key = this.keyOf(sha256);
+    try {
+      // S3 answers 204 for a key that is not there: deleting twice is no error.
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+    } catch (error) {
+      throw this.unavailable('DeleteObject', key, error);
     }
   }
 
