@@ -132,6 +132,7 @@ async function main(): Promise<number> {
       'database-url': { type: 'string' },
       months: { type: 'string' },
       seed: { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,6 +144,9 @@ async function main(): Promise<number> {
   loadDotEnv();
   // The demo drives the API in this process: its request log would bury the logins it prints.
   if (command === 'demo' && !process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'warn';
+  // Its dozens of uploads a minute are one script's seeding, not a client to hold back: the limits
+  // of this process alone are off (a server running beside it keeps its own).
+  if (command === 'demo') process.env.RATE_LIMIT_ENABLED = 'false';
   const database = await resolveDatabase(process.env, 'api', 'cli');
   try {
     if (command === 'backup' || command === 'restore') return await backupCommand(command, database.config, values);

@@ -10,11 +10,12 @@ import { AppConfig } from './config/app-config';
 import { pendingMigrations } from './database/migrations';
 import { BootstrapService } from './organizations/bootstrap.service';
 
-export const DEMO_USAGE = `  demo [--org NAME] [--months 3] [--seed N]
+export const DEMO_USAGE = `  demo [--org NAME] [--months 3] [--seed N] [--force]
                                   a demo organization (default "Demo Co"): users of every role,
                                   a team, categories, a policy, months of spends with receipts,
                                   approvals decided and payments; prints the logins once. Refuses
-                                  an organization that exists already (pass another --org)`;
+                                  an organization that exists already (pass another --org), and
+                                  a production installation (NODE_ENV=production) without --force`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -49,6 +50,10 @@ export async function demoCommand(
   const seed = Number(flags.seed ?? 1);
   if (!Number.isInteger(months) || months < 1 || months > 24) throw new DemoUsageError('--months must be 1 to 24');
   if (!Number.isInteger(seed)) throw new DemoUsageError('--seed must be an integer');
+  if (config.env === 'production' && flags.force !== true)
+    throw new DemoUsageError(
+      'This is a production installation (NODE_ENV=production): the demo would add an organization with known e-mails to it. Pass --force if that is what you want.',
+    );
   const random = generator(seed);
   const slug =
     name

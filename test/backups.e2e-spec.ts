@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -148,6 +148,28 @@ describe('Backups and restore', () => {
       const text = readFileSync(join(setDir, 'manifest.json'), 'utf8');
       const password = new URL(t.databaseUrl).password;
       if (password) expect(text).not.toContain(password);
+      // Password hashes, bank details, receipts: readable by the set's owner alone, whatever the umask.
+      expect(statSync(setDir).mode & 0o777).toBe(0o700);
+      for (const file of [
+        'database.dump',
+        'manifest.json',
+        Object.keys(manifest.files).find((p) => p.startsWith('receipts/'))!,
+      ])
+        expect(statSync(join(setDir, file)).mode & 0o777).toBe(0o600);
+    });
+
+    whenDumpable('restores only a set of --from, named as sets are: not a path', async () => {
+      const run = await cli([
+        'restore',
+        '--from',
+        backupsDir,
+        '--set',
+        `../${setDir.split('/').pop()}`,
+        '--database-url',
+        restoredUrl,
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--set names a set of --from');
     });
 
     whenDumpable(

@@ -34,7 +34,12 @@ describe('npm run cli -- demo', () => {
   });
 
   it('makes a living organization once, prints each role its login, and refuses a second run', async () => {
-    const run = await runCli(['demo', '--org', 'Demo Test Co', '--months', '2', '--seed', '7'], env);
+    // The limits a server would have do not hold the seeding back (12 uploads against 1 a minute).
+    const run = await runCli(['demo', '--org', 'Demo Test Co', '--months', '2', '--seed', '7'], {
+      ...env,
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '1',
+    });
     expect(run).toMatchObject({ code: 0 });
     const logins = Object.fromEntries(
       [...run.stdout.matchAll(/^ {2}(\w+)\s+(\S+@demo-test-co\.demo)\s+(\S+)$/gm)].map(([, role, email, password]) => [
@@ -80,5 +85,12 @@ describe('npm run cli -- demo', () => {
       .set({ Authorization: `Bearer ${employee.body.access_token}` })
       .expect(200);
     expect(own.body.total).toBe(6);
+  });
+
+  it('refuses a production installation without --force', async () => {
+    const refused = await runCli(['demo', '--org', 'Prod Demo Co'], { ...env, NODE_ENV: 'production' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('production installation (NODE_ENV=production)');
+    expect(refused.stderr).toContain('--force');
   });
 });

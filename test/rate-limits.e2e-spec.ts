@@ -111,6 +111,12 @@ describe('Rate limits', () => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       // Another address is not limited by the first one's logins.
       expectProblem(await login(b, address(2), 4), 401, 'INVALID_CREDENTIALS');
+      // Express routes /API/V1/… to the same handler: it is counted the same, in the same bucket.
+      const shouted = await request(a.http)
+        .post('/API/V1/auth/login')
+        .set('X-Forwarded-For', address(1))
+        .send({ email: `nobody.${store}.5@example.test`, password: 'not the password at all' });
+      expectProblem(shouted, 429, 'RATE_LIMITED');
     });
 
     it('counts refused credentials for the client address: guessing tokens or keys is limited too', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AuditKeys } from '../audit/audit-keys';
 import { AuditLogRepository } from '../audit/audit-log.repository';
@@ -17,6 +17,7 @@ import {
   countDifferences,
   dumpVersionProblem,
   newestSet,
+  SET_NAME,
   setName,
   setsToDelete,
   splitPassword,
@@ -57,7 +58,9 @@ export class Backups {
     const dir = join(options.to, name);
     if (existsSync(dir)) throw new BackupError(`${dir} exists already: one backup per second at most`);
     const partial = `${dir}.partial`;
-    await mkdir(partial, { recursive: true });
+    // The set holds password hashes, bank details and every receipt: its owner's alone.
+    await mkdir(partial, { recursive: true, mode: 0o700 });
+    await chmod(partial, 0o700);
     const dataSource = await connect(this.ownerUrl);
     // One snapshot for the counts, the receipt list and pg_dump: a REPEATABLE READ transaction
     // kept open while pg_dump runs on its exported snapshot.
@@ -87,6 +90,7 @@ export class Backups {
         );
       });
       await snapshot.commitTransaction();
+      await chmod(dumpFile, 0o600);
       const files: BackupManifest['files'] = { 'database.dump': await describeFile(dumpFile) };
       // After the dump: files are only ever added, so every receipt in the dump has its file here.
       const storage = storageOf(this.config);
@@ -94,8 +98,8 @@ export class Backups {
       for (const sha256 of receipts) {
         const content = await storage.read(sha256);
         const path = `receipts/${contentPath(sha256)}`;
-        await mkdir(dirname(join(partial, path)), { recursive: true });
-        await writeFile(join(partial, path), content);
+        await mkdir(dirname(join(partial, path)), { recursive: true, mode: 0o700 });
+        await writeFile(join(partial, path), content, { mode: 0o600 });
         files[path] = { sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
         bytes += content.length;
       }
@@ -110,7 +114,7 @@ export class Backups {
         receipts: { count: receipts.length, bytes },
         files,
       };
-      await writeFile(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFile(join(partial, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
       await rename(partial, dir);
       const deleted = options.keep ? setsToDelete(await readdir(options.to), options.keep) : [];
       for (const old of deleted) await rm(join(options.to, old), { recursive: true, force: true });
@@ -132,6 +136,8 @@ export class Backups {
 
   /** Restores a set into an empty database; answers whether every check passed. */
   async restore(options: { from: string; set?: string; databaseUrl?: string }): Promise<boolean> {
+    if (options.set !== undefined && !SET_NAME.test(options.set))
+      throw new BackupError(`--set names a set of --from (like 2026-12-04T03-00-00Z), not a path: ${options.set}`);
     const name = options.set ?? newestSet(existsSync(options.from) ? await readdir(options.from) : []);
     if (!name) throw new BackupError(`No backup set in ${options.from}`);
     const dir = join(options.from, name);
@@ -139,6 +145,8 @@ export class Backups {
     if (!existsSync(manifestFile)) throw new BackupError(`${dir} is not a complete backup set (no manifest.json)`);
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BackupManifest;
     for (const [path, expected] of Object.entries(manifest.files)) {
+      if (isAbsolute(path) || path.split(/[\\/]/).includes('..'))
+        throw new BackupError(`The manifest of set ${name} names a file outside the set: ${path}`);
       const found = await describeFile(join(dir, path)).catch(() => undefined);
       if (found?.sha256 !== expected.sha256)
         throw new BackupError(`${path} of set ${name} is ${found ? 'altered (SHA-256 differs)' : 'missing'}`);

@@ -21,6 +21,8 @@ import { RateLimitStore } from './rate-limit.store';
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger('RateLimit');
+  /** Whether the store failed its last count: an outage is logged once, not once per request. */
+  private storeDown = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -29,7 +31,8 @@ export class RateLimiter {
 
   async count(request: Request, response: Response, strict?: Exclude<RateLimitBucket, 'general'>): Promise<void> {
     const { enabled, perMinute, windowSeconds } = this.config.rateLimit;
-    if (!enabled || !request.path.startsWith(`/${API_PREFIX}/`)) return;
+    // Express matches routes whatever their case: so must this, or /API/v1/auth/login goes uncounted.
+    if (!enabled || !request.path.toLowerCase().startsWith(`/${API_PREFIX}/`)) return;
     const buckets: RateLimitBucket[] = strict ? ['general', strict] : ['general'];
     const tracker = trackerOf(request.user as Actor | undefined, request.ip);
     let counts: Array<{ hits: number; resetMs: number }>;
@@ -39,9 +42,13 @@ export class RateLimiter {
         windowSeconds,
       );
     } catch (error) {
-      this.logger.warn(`Could not count a request, let through: ${(error as Error).message}`);
+      if (!this.storeDown)
+        this.logger.warn(`Could not count requests, letting them through until it can: ${(error as Error).message}`);
+      this.storeDown = true;
       return;
     }
+    if (this.storeDown) this.logger.log('Counting requests again');
+    this.storeDown = false;
     const verdict = judge(
       counts.map((count, i): BucketCount => ({ bucket: buckets[i], limit: perMinute[buckets[i]], ...count })),
     );

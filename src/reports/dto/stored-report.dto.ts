@@ -50,7 +50,11 @@ export class CreateStoredReportDto {
   @IsIn(STORED_REPORT_KINDS, { message: `must be one of ${STORED_REPORT_KINDS.join(', ')}` })
   kind: StoredReportKind;
 
-  @ApiPropertyOptional({ type: StoredReportParametersDto, description: 'The filters of the synchronous endpoint' })
+  @ApiPropertyOptional({
+    type: StoredReportParametersDto,
+    example: { from: '2026-01-01', to: '2026-03-31', status: ['approved', 'paid'] },
+    description: 'The filters of the synchronous endpoint',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()

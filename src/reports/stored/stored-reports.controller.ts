@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } fro
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, CurrentActor } from '../../common/auth/decorators';
+import { RateLimited } from '../../common/rate-limit/rate-limit.decorator';
 import type { Actor } from '../../common/auth/roles';
 import { UuidParam } from '../../common/http/uuid-param';
 import { Idempotent } from '../../common/idempotency/idempotent.decorator';
@@ -32,6 +33,8 @@ export class StoredReportsController {
 
   @Post()
   @HttpCode(202)
+  // Each job builds a whole export: it spends the exports bucket, as the synchronous export does.
+  @RateLimited('exports')
   @Authenticated({ role: 'manager', accountant: true, scope: 'reports:read' })
   @Idempotent()
   @ApiOperation({
