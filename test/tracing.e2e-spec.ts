@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { TestOrganization } from './helpers/given';
 import { bearer } from './helpers/problems';
-import { RunningApi, startApi } from './helpers/processes';
+import { RunningApi, RunningWorker, startApi, startWorker } from './helpers/processes';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from './helpers/test-app';
 
 jest.setTimeout(120_000);
@@ -26,6 +26,9 @@ interface ExportedSpan extends OtlpSpan {
 }
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
+const SPAN_KIND_CONSUMER = 5;
+const redisUrl = process.env.REDIS_URL;
+const today = () => new Date().toISOString().slice(0, 10);
 
 /** The first of `keys` the span has (the stable semantic conventions' name first, the older one after). */
 const attribute = (span: OtlpSpan, ...keys: string[]): unknown => {
@@ -37,6 +40,7 @@ const attribute = (span: OtlpSpan, ...keys: string[]): unknown => {
 };
 const path = (span: OtlpSpan) => attribute(span, 'url.path', 'http.target');
 const isServerSpanOf = (url: string) => (span: OtlpSpan) => span.kind === SPAN_KIND_SERVER && path(span) === url;
+const isJobSpan = (span: OtlpSpan) => span.kind === SPAN_KIND_CONSUMER && span.name.startsWith('job ');
 const isQuery = (span: OtlpSpan) =>
   attribute(span, 'db.system.name', 'db.system') === 'postgresql' && span.name.startsWith('pg.query');
 
@@ -87,7 +91,8 @@ describe('OpenTelemetry tracing of the built API (OTEL_EXPORTER_OTLP_ENDPOINT)',
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The suite's own app (untraced) would take the outbox rows first: it polls only after a minute.
+    t = await createTestApp({ OUTBOX_POLL_MS: '60000' });
     org = await t.given.organization();
     receiver = await otlpReceiver();
     api = await startApi({
@@ -142,6 +147,26 @@ describe('OpenTelemetry tracing of the built API (OTEL_EXPORTER_OTLP_ENDPOINT)',
     expect(receiver.spans.filter((s) => String(path(s)).startsWith('/health'))).toEqual([]);
   });
 
+  it("runs the job a request enqueued (in the API, without Redis) in a span of that request's trace", async () => {
+    await request(api.url)
+      .post('/api/v1/spends')
+      .set(bearer(org.admin.accessToken))
+      .send({ amount: '42.00', currency: 'USD', spend_date: today() })
+      .expect(201);
+    const server = await until('the server span of POST /api/v1/spends', () =>
+      receiver.spans.find(isServerSpanOf('/api/v1/spends')),
+    );
+    const job = await until('a job span in that trace', () =>
+      receiver.spans.find((s) => s.traceId === server.traceId && isJobSpan(s)),
+    );
+    expect(job.service).toBe('spendin-api');
+    expect(attribute(job, 'spendin.outbox.topic')).toMatch(/^spend\./);
+    // Its own queries are its children, in the same trace.
+    await until("the job's queries", () =>
+      receiver.spans.find((s) => s.parentSpanId === job.spanId && s.traceId === server.traceId && isQuery(s)),
+    );
+  });
+
   it('flushes the spans still waiting in the batch when the API stops, under OTEL_SERVICE_NAME', async () => {
     await api.stop();
     const before = receiver.spans.length;
@@ -161,6 +186,57 @@ describe('OpenTelemetry tracing of the built API (OTEL_EXPORTER_OTLP_ENDPOINT)',
     expect(stopped.code).toBe(0);
     const flushed = receiver.spans.slice(before);
     expect(flushed.find(isServerSpanOf('/api/v1/users/me'))?.service).toBe('spendin-api-eu');
+  });
+});
+
+// The worker exists only with Redis: without REDIS_URL the API runs the jobs (above).
+(redisUrl ? describe : describe.skip)('OpenTelemetry tracing across the outbox to the worker (Redis)', () => {
+  let t: TestApp;
+  let org: TestOrganization;
+  let api: RunningApi;
+  let worker: RunningWorker;
+  let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ JOBS_IN_API: 'false' });
+    org = await t.given.organization();
+    receiver = await otlpReceiver();
+    const shared = {
+      DATABASE_URL: t.databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: t.config.jobs.queuePrefix,
+      RECEIPTS_DIR: t.config.receipts.dir,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    api = await startApi({ ...shared, JOBS_IN_API: 'false' });
+    worker = await startWorker({ ...shared, OCR_WORKERS: '1' });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.stop();
+    receiver?.server.close();
+    await t?.close();
+  });
+
+  it("continues the request's trace in the worker's job span", async () => {
+    await request(api.url)
+      .post('/api/v1/spends')
+      .set(bearer(org.admin.accessToken))
+      .send({ amount: '42.00', currency: 'USD', spend_date: today() })
+      .expect(201);
+    const server = await until('the server span of POST /api/v1/spends', () =>
+      receiver.spans.find(isServerSpanOf('/api/v1/spends')),
+    );
+    expect(server.service).toBe('spendin-api');
+    const job = await until("the worker's job span in that trace", () =>
+      receiver.spans.find((s) => s.traceId === server.traceId && isJobSpan(s) && s.service === 'spendin-worker'),
+    );
+    expect(attribute(job, 'spendin.outbox.topic')).toMatch(/^spend\./);
+    await until("the worker's queries under the job span", () =>
+      receiver.spans.find((s) => s.parentSpanId === job.spanId && s.service === 'spendin-worker' && isQuery(s)),
+    );
   });
 });
 
