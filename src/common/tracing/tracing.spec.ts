@@ -1,14 +1,14 @@
 import { serviceName, tracingWanted } from './tracing';
 
 describe('tracingWanted', () => {
-  it('is on when an OTLP endpoint for all signals or for traces is set', () => {
+  it('is on when OTEL_EXPORTER_OTLP_ENDPOINT is set', () => {
     expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe(true);
-    expect(tracingWanted({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).toBe(true);
   });
 
   it('is off without one, or with an empty one', () => {
     expect(tracingWanted({})).toBe(false);
     expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBe(false);
+    expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' })).toBe(false);
     expect(tracingWanted({ OTEL_SERVICE_NAME: 'spendin-api' })).toBe(false);
   });
 });

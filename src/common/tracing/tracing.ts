@@ -19,9 +19,9 @@ interface TracingHandle {
 
 let running: TracingHandle | undefined;
 
-/** Whether tracing is asked for: an OTLP endpoint (for all signals or for traces) is set. */
+/** Whether tracing is asked for: an OTLP endpoint is set. */
 export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim());
 }
 
 /** The service name spans carry: OTEL_SERVICE_NAME, or the process's own. */
