@@ -41,6 +41,7 @@ import { RateLimits1733961600300 } from './1733961600300-RateLimits';
 import { StoredReports1733961600400 } from './1733961600400-StoredReports';
 import { ApprovalSlaClocks1733961600600 } from './1733961600600-ApprovalSlaClocks';
 import { SpendsCountedCoveringIndex1733961600650 } from './1733961600650-SpendsCountedCoveringIndex';
+import { OutboxTraceParent1733961600700 } from './1733961600700-OutboxTraceParent';
 
 /** Every migration, oldest first. Listed explicitly so that no glob can silently find none. */
 export const MIGRATIONS = [
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   StoredReports1733961600400,
   ApprovalSlaClocks1733961600600,
   SpendsCountedCoveringIndex1733961600650,
+  OutboxTraceParent1733961600700,
 ];

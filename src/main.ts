@@ -1,3 +1,5 @@
+// First: tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) must start before http and pg load.
+import './common/tracing/register-api';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
@@ -14,6 +16,7 @@ import { EmbeddedDatabaseError } from './database/embedded-postgres';
 import { resolveDatabase, ResolvedDatabase } from './database/runtime';
 import { BootstrapService } from './organizations/bootstrap.service';
 import { firstRun, localUrl, prepareSchema } from './startup';
+import { shutdownTracing } from './common/tracing/tracing';
 
 /**
  * V8 lets the old generation grow to up to about four times what survived the last full
@@ -94,6 +97,7 @@ async function serve(database: ResolvedDatabase): Promise<void> {
     await drain(app.getHttpServer() as Server);
     await app.close();
     await database.stop();
+    await shutdownTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

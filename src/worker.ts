@@ -1,3 +1,5 @@
+// First: tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) must start before http, pg and ioredis load.
+import './common/tracing/register-worker';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +15,7 @@ import { resolveDatabase, ResolvedDatabase } from './database/runtime';
 import { MetricsScrape } from './health/metrics-scrape';
 import { Readiness } from './health/readiness';
 import { startWorkerHealthServer } from './health/worker-health-server';
+import { shutdownTracing } from './common/tracing/tracing';
 
 /**
  * The queue worker: the same modules as the API, no HTTP listener. It dispatches committed
@@ -66,6 +69,7 @@ async function work(database: ResolvedDatabase): Promise<void> {
     await dailyBackup.stop();
     await app.close();
     await database.stop();
+    await shutdownTracing();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -275,6 +275,20 @@ describe('AppConfig', () => {
     expect(message).not.toContain('short-secret-token');
   });
 
+  it('takes the OpenTelemetry endpoint and service name, and refuses an endpoint that is no http(s) URL', () => {
+    expect(AppConfig.fromEnv({ DATA_DIR: dataDir() }).tracing).toEqual({ endpoint: undefined, serviceName: undefined });
+    expect(
+      AppConfig.fromEnv({
+        DATA_DIR: dataDir(),
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        OTEL_SERVICE_NAME: 'spendin-api-eu',
+      }).tracing,
+    ).toEqual({ endpoint: 'http://otel-collector:4318', serviceName: 'spendin-api-eu' });
+    expect(() =>
+      AppConfig.fromEnv({ DATA_DIR: dataDir(), OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' }),
+    ).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+  });
+
   it('stores receipts on the local disk unless S3_BUCKET (or RECEIPTS_STORAGE=s3) names a bucket', () => {
     const dir = dataDir();
     expect(AppConfig.fromEnv({ DATA_DIR: dir }).receipts).toMatchObject({

@@ -99,6 +99,12 @@ export class AppConfig {
   /** GET /metrics in Prometheus' text format (METRICS_ENABLED), behind METRICS_TOKEN when set; see docs/operations.md. */
   readonly metrics: MetricsSettings;
   /**
+   * OpenTelemetry tracing (docs/operations.md#tracing): on when `endpoint` is set. The SDK reads
+   * the OTEL_* variables itself, before this configuration exists (src/common/tracing); this
+   * is what the process was started with, for reference.
+   */
+  readonly tracing: { endpoint?: string; serviceName?: string };
+  /**
    * /health/ready says `degraded` when an outbox row has been due, or a queue's oldest job has
    * waited, longer than `stallMinutes` (OUTBOX_STALL_MINUTES): nothing is consuming them.
    */
@@ -217,6 +223,7 @@ export class AppConfig {
     this.queueBoard = queueBoardSettings(e);
     this.worker = { healthPort: e.WORKER_HEALTH_PORT };
     this.metrics = { enabled: e.METRICS_ENABLED ?? false, token: e.METRICS_TOKEN };
+    this.tracing = { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME };
     this.health = { stallMinutes: e.OUTBOX_STALL_MINUTES ?? 10 };
     this.retention = {
       outboxDays: e.OUTBOX_RETENTION_DAYS ?? 30,

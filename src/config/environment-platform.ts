@@ -44,6 +44,18 @@ export class PlatformEnvironment {
   @IsString()
   DATA_DIR?: string;
 
+  /** Read by the OpenTelemetry SDK itself (src/common/tracing); checked here so that a typo stops the start. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @IsString()
+  @MaxLength(200)
+  OTEL_SERVICE_NAME?: string;
+
   @IsOptional()
   @Transform(blankAsUnset)
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })

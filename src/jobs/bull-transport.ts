@@ -7,6 +7,7 @@ import { OutboxRepository } from './outbox.repository';
 import { JOB_QUEUES } from './job-queues';
 import { JobTransport, QueueStats } from './transport';
 import { outboxPayloadProblem } from '../common/outbox/outbox-events';
+import { inJobSpan } from '../common/tracing/trace-context';
 
 /**
  * What a job on Redis carries: its outbox row's id, and nothing a worker acts on. Anyone who
@@ -97,7 +98,9 @@ export class BullTransport extends JobTransport {
         if (!row) return;
         // Bull counts the tries that failed; a job taken over from a dead worker is not one.
         const number = job.attemptsMade + 1;
-        await consumer.handle(row, { number, last: number >= (job.opts.attempts ?? 1) });
+        await inJobSpan(consumer.name, row, () =>
+          consumer.handle(row, { number, last: number >= (job.opts.attempts ?? 1) }),
+        );
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { RegisteredConsumer, JobAttempt, OutboxRow } from './job-registry';
 import { JobTransport } from './transport';
+import { inJobSpan } from '../common/tracing/trace-context';
 
 /**
  * Without Redis, the dispatcher runs each job itself, in the API process, from the outbox row
@@ -10,7 +11,7 @@ export class InProcessTransport extends JobTransport {
   readonly queued = false;
 
   async deliver(consumer: RegisteredConsumer, _jobId: string, job: OutboxRow, attempt: JobAttempt): Promise<void> {
-    await consumer.handle(job, attempt);
+    await inJobSpan(consumer.name, job, () => consumer.handle(job, attempt));
   }
 
   async work(): Promise<void> {

@@ -7,6 +7,8 @@ export interface OutboxRow {
   organizationId: string;
   topic: OutboxTopic;
   payload: Record<string, unknown>;
+  /** The W3C traceparent of the request that wrote the row (tracing on), for the job's span; null otherwise. */
+  traceParent?: string | null;
 }
 
 /**

@@ -15,6 +15,7 @@ interface Row {
   topic: OutboxRow['topic'];
   payload: Record<string, unknown>;
   attempts: number;
+  trace_parent: string | null;
 }
 
 const toLeased = (row: Row): LeasedRow => ({
@@ -23,6 +24,7 @@ const toLeased = (row: Row): LeasedRow => ({
   topic: row.topic,
   payload: row.payload,
   attempts: row.attempts,
+  traceParent: row.trace_parent,
 });
 
 /** A bigint id as PostgreSQL takes it: anything else names no row (and must not reach SQL as one). */
@@ -37,12 +39,12 @@ const LEASE_DUE: Statement = {
     WHERE id IN (
       SELECT id FROM outbox WHERE dispatched_at IS NULL AND failed_at IS NULL AND available_at <= now()
       ORDER BY available_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, organization_id, topic, payload, attempts`,
+    RETURNING id, organization_id, topic, payload, attempts, trace_parent`,
 };
 
 const FIND_FOR_JOB: Statement = {
   name: 'outbox.find_for_job',
-  text: `SELECT id, organization_id, topic, payload, attempts FROM outbox WHERE id = $1`,
+  text: `SELECT id, organization_id, topic, payload, attempts, trace_parent FROM outbox WHERE id = $1`,
 };
 
 const MARK_DISPATCHED: Statement = {

@@ -20,6 +20,7 @@ export class OutboxRepository {
       rows.map((r) => r.payload),
       rows.map((r) => r.subjectId),
       rows.map((r) => r.delaySeconds),
+      rows.map((r) => r.traceParent),
     ]);
   }
 
@@ -39,8 +40,8 @@ export const INSERT_ROWS: Statement = {
   name: 'outbox.insert',
   text: `
     WITH input AS (
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::float8[]) WITH ORDINALITY
-        AS t(organization_id, topic, payload, subject_id, delay, ord)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::float8[], $6::text[]) WITH ORDINALITY
+        AS t(organization_id, topic, payload, subject_id, delay, trace_parent, ord)
     ), bumped AS (
       INSERT INTO event_sequences AS s (subject_id, organization_id, last_sequence)
       SELECT subject_id, (array_agg(organization_id))[1], count(*) FROM input WHERE subject_id IS NOT NULL GROUP BY subject_id ORDER BY subject_id
@@ -50,9 +51,9 @@ export const INSERT_ROWS: Statement = {
       SELECT i.*, b.last_sequence - count(*) OVER (PARTITION BY i.subject_id) + row_number() OVER (PARTITION BY i.subject_id ORDER BY i.ord) AS sequence
       FROM input i LEFT JOIN bumped b ON b.subject_id = i.subject_id
     )
-    INSERT INTO outbox (organization_id, topic, payload, available_at)
+    INSERT INTO outbox (organization_id, topic, payload, available_at, trace_parent)
     SELECT organization_id, topic, CASE WHEN subject_id IS NULL THEN payload ELSE payload || jsonb_build_object('sequence', sequence) END,
-           now() + make_interval(secs => delay)
+           now() + make_interval(secs => delay), trace_parent
     FROM numbered ORDER BY ord`,
 };
 

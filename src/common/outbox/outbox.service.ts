@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import type { OutboxEvents, OutboxTopic } from './outbox-events';
 import { OutboxRepository } from './outbox.repository';
+import { currentTraceParent } from '../tracing/trace-context';
 
 export type { OutboxTopic } from './outbox-events';
 
@@ -21,6 +22,8 @@ export interface PendingRow {
   /** The spend the event is about, numbered per spend; null for the rest. */
   subjectId: string | null;
   delaySeconds: number;
+  /** The W3C traceparent of the request that caused it (tracing on); its job continues that trace. */
+  traceParent: string | null;
 }
 
 /**
@@ -73,6 +76,7 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleInit {
       payload: JSON.stringify(payload),
       subjectId: typeof spendId === 'string' && isUUID(spendId) ? spendId : null,
       delaySeconds: options.delaySeconds ?? 0,
+      traceParent: currentTraceParent(),
     });
     this.pending.set(runner, rows);
   }
