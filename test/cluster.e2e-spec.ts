@@ -92,7 +92,7 @@ describe.each([
 
   if (mode === 'embedded') {
     it('starts the embedded database in the primary only; the workers connect to it', () => {
-      const plain = api.output().replace(/\x1b\[[0-9;]*m/g, ''); // eslint-disable-line no-control-regex
+      const plain = api.output().replace(/\x1b\[[0-9;]*m/g, '');
       const embeddedLines = plain.split('\n').filter((line) => line.includes('[EmbeddedDatabase]'));
       expect(embeddedLines.length).toBeGreaterThan(0);
       for (const line of embeddedLines) expect(line).toMatch(new RegExp(`^\\[Nest\\] ${api.child.pid} `));
