@@ -14,7 +14,7 @@
 // (`ulimit -n`, inherited by the API) must exceed BENCH_SOCKETS plus a few hundred. BENCH_DATABASE
 // (default spendin_bench_connections) is dropped and created. BENCH_WEB_CONCURRENCY starts the API
 // with that WEB_CONCURRENCY (memory is then the sum over its processes).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
@@ -127,6 +127,53 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The holder process (`connections.mjs hold PORT`): opens the idle connections and answers the main process about them. */
+async function hold(port) {
+  const sockets = [];
+  process.on('message', async (question) => {
+    try {
+      if (question === 'open') {
+        const started = Date.now();
+        for (let i = 0; i < SOCKETS; i += 500) {
+          const batch = [];
+          for (let j = i; j < Math.min(SOCKETS, i + 500); j++) batch.push(idleConnection(port, sockets));
+          await Promise.all(batch);
+        }
+        process.send({ seconds: (Date.now() - started) / 1000 });
+      } else if (question === 'check') {
+        const closed = sockets.filter((s) => s.closed).length;
+        // The idle connections still answer: a second request on 1 in 20 of them.
+        const sample = sockets.filter((_, i) => i % 20 === 0);
+        const answers = await Promise.all(sample.map((entry) => askAgain(entry, port)));
+        process.send({ closed, sampled: sample.length, answered: answers.filter(Boolean).length });
+      } else if (question === 'count') {
+        process.send({ closed: sockets.filter((s) => s.closed).length });
+      } else {
+        for (const entry of sockets) entry.socket.destroy();
+        process.exit(0);
+      }
+    } catch (error) {
+      const advice =
+        error.code === 'EMFILE' || error.code === 'ENFILE'
+          ? ` after ${sockets.length} connections: raise \`ulimit -n\` (see docs/performance.md)`
+          : '';
+      process.send({ error: `${error.code ?? error.message}${advice}` });
+    }
+  });
+}
+
+function askAgain(entry, port) {
+  return new Promise((resolve) => {
+    if (entry.closed) return resolve(false);
+    const timer = setTimeout(() => resolve(false), 10_000);
+    entry.socket.once('data', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    entry.socket.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  });
+}
+
 async function main() {
   const limit = openFileLimit();
   if (!(limit > SOCKETS + 500)) {
@@ -186,46 +233,22 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000));
     const before = rssKiB(api.child.pid);
 
-    const sockets = [];
-    const opening = Date.now();
-    for (let i = 0; i < SOCKETS; i += 500) {
-      const batch = [];
-      for (let j = i; j < Math.min(SOCKETS, i + 500); j++) batch.push(idleConnection(port, sockets));
-      try {
-        await Promise.all(batch);
-      } catch (error) {
-        if (error.code === 'EMFILE' || error.code === 'ENFILE')
-          log(
-            `Out of file descriptors after ${sockets.length} connections: raise \`ulimit -n\` (see docs/performance.md).`,
-          );
-        throw error;
-      }
-    }
-    log(
-      `opened ${SOCKETS} keep-alive connections (one request each) in ${((Date.now() - opening) / 1000).toFixed(1)} s`,
-    );
+    // The idle connections live in a process of their own, so that the one measuring the list
+    // page's latency is not slowed by 10,000 sockets of its own (their buffers, its collector).
+    const holder = fork(fileURLToPath(import.meta.url), ['hold', String(port)], { stdio: 'inherit' });
+    const ask = async (question) => {
+      holder.send(question);
+      const [answer] = await once(holder, 'message');
+      if (answer.error) throw new Error(answer.error);
+      return answer;
+    };
+    const { seconds } = await ask('open');
+    log(`opened ${SOCKETS} keep-alive connections (one request each) in ${seconds.toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const closedAfterIdle = sockets.filter((s) => s.closed).length;
     const idle = rssKiB(api.child.pid);
+    const { closed: closedAfterIdle, sampled, answered } = await ask('check');
     log(`after ${IDLE_SECONDS} s idle: ${SOCKETS - closedAfterIdle} open, ${closedAfterIdle} closed by the server`);
-
-    // The idle connections still answer: a second request on 1 in 20 of them.
-    const sample = sockets.filter((_, i) => i % 20 === 0);
-    const answered = await Promise.all(
-      sample.map(
-        (entry) =>
-          new Promise((resolve) => {
-            if (entry.closed) return resolve(false);
-            const timer = setTimeout(() => resolve(false), 10_000);
-            entry.socket.once('data', () => {
-              clearTimeout(timer);
-              resolve(true);
-            });
-            entry.socket.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
-          }),
-      ),
-    );
-    log(`a second request on ${sample.length} of them: ${answered.filter(Boolean).length} answered`);
+    log(`a second request on ${sampled} of them: ${answered} answered`);
 
     const latencies = [];
     const failures = [];
@@ -245,7 +268,8 @@ async function main() {
     }
     await Promise.all(pending);
     const after = rssKiB(api.child.pid);
-    const stillOpen = sockets.filter((s) => !s.closed).length;
+    const { closed: closedAtEnd } = await ask('count');
+    const stillOpen = SOCKETS - closedAtEnd;
     latencies.sort((a, b) => a - b);
     log(
       `GET /api/v1/spends?limit=20 at ${RATE}/s for ${SECONDS} s beside them: ${latencies.length} ok, ${failures.length} failed, ` +
@@ -257,7 +281,7 @@ async function main() {
       `API resident memory: ${mb(before)} MB before, ${mb(idle)} MB with ${SOCKETS} idle connections, ${mb(after)} MB after the load; ` +
         `${(((idle - before) * 1024) / SOCKETS / 1024).toFixed(1)} KiB per connection`,
     );
-    for (const entry of sockets) entry.socket.destroy();
+    holder.send('exit');
     if (closedAfterIdle > 0 || failures.length > 0 || stillOpen < SOCKETS) process.exitCode = 1;
   } finally {
     api.child.kill('SIGTERM');
@@ -269,7 +293,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+(process.argv[2] === 'hold' ? hold(Number(process.argv[3])) : main()).catch((error) => {
   process.stderr.write(`${error.stack ?? error}\n`);
   process.exit(1);
 });
