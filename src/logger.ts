@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 
@@ -39,6 +40,8 @@ export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
+      // With WEB_CONCURRENCY > 1 each line says which of the API processes wrote it (besides pino's pid).
+      mixin: () => (cluster.isWorker ? { worker: cluster.worker?.id } : {}),
       genReqId: (request) => request.id,
       customProps: (request) => ({ requestId: request.id, ...actorProps((request as { user?: unknown }).user) }),
       redact: {

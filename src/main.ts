@@ -1,6 +1,7 @@
 // First: tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) must start before http and pg load.
 import './common/tracing/register-api';
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
@@ -8,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { reportListening, runPrimary, workerConfig } from './cluster';
 import { ChainKeying } from './audit/chain-keying';
 import { configureApp } from './app.setup';
 import { ConfigError } from './config/config-error';
@@ -61,9 +63,14 @@ async function drain(server: Server): Promise<void> {
 async function main(): Promise<void> {
   boundHeapGrowth(30);
   loadDotEnv();
+  if (cluster.isWorker) {
+    // The primary started the database and migrated it; it also stops it.
+    return serve({ config: await workerConfig(), stop: async () => undefined }, { migrated: true });
+  }
   const database = await resolveDatabase();
   try {
-    await serve(database);
+    if (database.config.webConcurrency > 1) await runPrimary(database);
+    else await serve(database);
   } catch (error) {
     // The embedded database stays up only for the processes that still use it.
     await database.stop().catch(() => undefined);
@@ -71,7 +78,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function serve(database: ResolvedDatabase): Promise<void> {
+async function serve(database: ResolvedDatabase, options: { migrated?: boolean } = {}): Promise<void> {
   const { config } = database;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
@@ -84,11 +91,12 @@ async function serve(database: ResolvedDatabase): Promise<void> {
   });
   configureApp(app, config);
   const logger = new Logger('Startup');
-  await prepareSchema(app.get(DataSource), config, logger);
+  if (!(options.migrated && config.database.migrateOnStart)) await prepareSchema(app.get(DataSource), config, logger);
   await app.get(ChainKeying).keyUnkeyedChains();
   await firstRun(app.get(BootstrapService), config);
   await app.listen(config.port, config.host);
   logger.log(`Spendin API on ${localUrl(config)} (docs at /docs)`);
+  reportListening();
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -12,19 +12,21 @@ import { BootstrapService } from './organizations/bootstrap.service';
  * start on an outdated schema with the command that fixes it.
  */
 export async function prepareSchema(dataSource: DataSource, config: AppConfig, logger: Logger): Promise<void> {
-  if (config.database.migrateOnStart) {
-    // The embedded default migrates as its superuser and then serves as its application role.
-    const url = config.database.migrationUrl ?? config.database.url!;
-    const applied = await migrateDatabase(url, { grantTo: config.database.applicationRole });
-    if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
-    return;
-  }
+  if (config.database.migrateOnStart) return migrateOnStart(config, (message) => logger.log(message));
   const pending = await pendingMigrations(dataSource);
   if (pending.length > 0) {
     throw new Error(
       `The database has ${pending.length} pending migration(s) (${pending.join(', ')}). Run \`npm run migration:run\` first, or set MIGRATE_ON_START=true.`,
     );
   }
+}
+
+/** Applies the pending migrations (MIGRATE_ON_START, or the embedded default): once per start, by the cluster's primary when there is one. */
+export async function migrateOnStart(config: AppConfig, log: (message: string) => void): Promise<void> {
+  // The embedded default migrates as its superuser and then serves as its application role.
+  const url = config.database.migrationUrl ?? config.database.url!;
+  const applied = await migrateDatabase(url, { grantTo: config.database.applicationRole });
+  if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   rateLimitSettings,
 } from './http-settings';
 import { PasswordHashCost, passwordHashCost } from './password-hash-cost';
+import { webConcurrency } from './web-concurrency';
 
 /** An S3-compatible bucket for receipt files. */
 export interface S3Settings {
@@ -57,6 +58,8 @@ export interface AppConfigOverrides {
 export class AppConfig {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
+  /** WEB_CONCURRENCY: API processes on `port` (node:cluster, src/cluster/primary.ts); 1: no cluster. */
+  readonly webConcurrency: number;
   readonly host: string;
   readonly dataDir: string;
   /** Express' `trust proxy`: false, a hop count, or the proxies' addresses (TRUST_PROXY). */
@@ -191,6 +194,7 @@ export class AppConfig {
     const e = environment;
     this.env = e.NODE_ENV ?? 'development';
     this.port = e.PORT ?? 3000;
+    this.webConcurrency = webConcurrency(e.WEB_CONCURRENCY, availableParallelism());
     this.host = e.HOST ?? '0.0.0.0';
     this.dataDir = resolve(e.DATA_DIR ?? './data');
     this.publicUrl = e.PUBLIC_URL;

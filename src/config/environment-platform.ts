@@ -153,6 +153,14 @@ export class PlatformEnvironment {
   @IsInt()
   OCR_WORKERS?: number;
 
+  /** API processes serving one port (node:cluster): `auto` (one per core) or 1 to 64; default 1. */
+  @IsOptional()
+  @Transform(blankAsUnset)
+  @Matches(/^(auto|[1-9]|[1-5][0-9]|6[0-4])$/, {
+    message: 'WEB_CONCURRENCY must be auto or a whole number from 1 to 64',
+  })
+  WEB_CONCURRENCY?: string;
+
   /** Where `npm run cli -- backup` writes its sets (default DATA_DIR/backups). */
   @IsOptional()
   @Transform(blankAsUnset)
