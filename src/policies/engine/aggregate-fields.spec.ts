@@ -1,5 +1,6 @@
 import { evaluate, explain, holds, SpendFacts } from './evaluate';
-import { aggregateFieldsOf, validateRules } from './rules';
+import { validateRules } from './rule-validation';
+import { aggregateFieldsOf } from './rules';
 
 /** The aggregate facts: computed from other spends and budgets, absent where they do not apply. */
 const spend: SpendFacts = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { evaluate, holds, PolicySnapshot, SpendFacts } from './evaluate';
-import { Condition, Rule, validateRules } from './rules';
+import { validateRules } from './rule-validation';
+import { Condition, Rule } from './rules';
 
 const facts = (overrides: Partial<SpendFacts> = {}): SpendFacts => ({
   amount: 650,

@@ -1,5 +1,5 @@
 import { evaluate, holds, SpendFacts } from './evaluate';
-import { validateRules } from './rules';
+import { validateRules } from './rule-validation';
 
 /** The expense-report facts: present only while a spend is judged as a line of a report. */
 const spend: SpendFacts = {
