@@ -26,13 +26,10 @@
 // (summary, dashboard, chart), exports (CSV and XLSX of a whole organization); default all.
 // Reports run with BENCH_REPORT_CONNECTIONS (default 1), so their latency is a single
 // request's, not a queue's.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
@@ -46,9 +43,8 @@ import {
   rawListEmployee,
   rawListFinance,
 } from './raw-sql.mjs';
+import { databaseUrl, log, prepareDatabase, run, SERVER, sql } from './lib/bench-database.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = process.env.BENCH_DATABASE ?? 'spendin_bench';
 const ORGS = Number(process.env.BENCH_ORGS ?? 50);
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'workflow,reports,exports').split(',').map((s) => s.trim()));
@@ -68,47 +64,12 @@ const RAW_CONNECTIONS = [
 ];
 const PASSWORD = 'bench-password-123';
 
-const databaseUrl = (name) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-const log = (line) => process.stdout.write(`${line}\n`);
-
-async function sql(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address();
   server.close();
   return port;
-}
-
-function run(command, args, env) {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  return { child, output: () => output };
-}
-
-async function prepareDatabase() {
-  await sql(SERVER, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DATABASE}`);
-  });
-  const migrate = run(process.execPath, ['dist/src/cli.js', 'migrate'], { DATABASE_URL: databaseUrl(DATABASE) });
-  const [code] = await once(migrate.child, 'exit');
-  if (code !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
 }
 
 /** Organizations, people and spends, written with set-based SQL (the API would take hours). */
@@ -461,7 +422,7 @@ async function main() {
   log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; API pool ${POOL}, Redis ${REDIS === 'off' ? 'off (jobs run in the API)' : `on${process.env.BENCH_WORKER === '1' ? ', with a worker' : ', no worker'}`}`,
   );
-  await prepareDatabase();
+  await prepareDatabase(DATABASE);
   await seed();
   const started = await startApi();
   ({ api, worker } = started);

@@ -11,61 +11,20 @@
 //
 // BENCH_DATABASE names the database it drops and seeds (default spendin_bench_backtest). The
 // API runs without Redis (it then runs its jobs itself; a backtest queues none).
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
-import pg from 'pg';
+import { databaseUrl, log, prepareDatabase, run, sql } from './lib/bench-database.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = process.env.BENCH_DATABASE ?? 'spendin_bench_backtest';
 const SPENDS = Number(process.env.BENCH_SPENDS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PASSWORD = 'bench-password-123';
 const ADMIN = 'admin@bench-backtest.test';
 
-const databaseUrl = (name) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-const log = (line) => process.stdout.write(`${line}\n`);
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const PERIOD = { from: day(-365), to: day(0) };
-
-async function sql(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function run(command, args, env) {
-  // An entry set to undefined is left out of the child's environment (REDIS_URL for the API).
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  return { child, output: () => output };
-}
-
-async function prepareDatabase() {
-  await sql(SERVER, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DATABASE}`);
-  });
-  const migrate = run(process.execPath, ['dist/src/cli.js', 'migrate'], { DATABASE_URL: databaseUrl(DATABASE) });
-  const [code] = await once(migrate.child, 'exit');
-  if (code !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
-}
 
 /** One organization: an admin, 2 finance, 4 managers, 40 employees reporting to them, 4 categories, 1 policy, the spends. */
 async function seed() {
@@ -193,7 +152,7 @@ async function main() {
   log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
   );
-  await prepareDatabase();
+  await prepareDatabase(DATABASE);
   await seed();
   const { url, api } = await startApi();
   try {

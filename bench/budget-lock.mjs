@@ -14,17 +14,12 @@
 //
 // BENCH_DATABASE names the database it drops and seeds (default spendin_bench_budget_lock);
 // BENCH_WITHOUT_INDEX=1 drops the covering index before the submissions (for a before/after).
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
-import pg from 'pg';
+import { databaseUrl, log, prepareDatabase, run, sql } from './lib/bench-database.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = process.env.BENCH_DATABASE ?? 'spendin_bench_budget_lock';
 const SPENDS = Number(process.env.BENCH_SPENDS ?? 30_000);
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 200);
@@ -33,42 +28,6 @@ const PASSWORD = 'bench-password-123';
 const YEAR = new Date().getUTCFullYear();
 const TODAY = new Date().toISOString().slice(0, 10);
 const WITHOUT_INDEX = process.env.BENCH_WITHOUT_INDEX === '1';
-
-const databaseUrl = (name) => {
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-const log = (line) => process.stdout.write(`${line}\n`);
-
-async function sql(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function run(command, args, env) {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-  const child = spawn(command, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  return { child, output: () => output };
-}
-
-async function prepareDatabase() {
-  await sql(SERVER, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${DATABASE}`);
-  });
-  const migrate = run(process.execPath, ['dist/src/cli.js', 'migrate'], { DATABASE_URL: databaseUrl(DATABASE) });
-  const [code] = await once(migrate.child, 'exit');
-  if (code !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
-}
 
 /** One organization: an admin, 40 employees in one team, a yearly organization budget, a block rule, the spends. */
 async function seed() {
@@ -248,7 +207,7 @@ async function main() {
   log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
   );
-  await prepareDatabase();
+  await prepareDatabase(DATABASE);
   const ids = await seed();
   log(`seeded ${SPENDS.toLocaleString('en')} spends (5/6 counted) in the year to date`);
   await explainBoth(ids);
