@@ -118,8 +118,8 @@ describe(`GET /metrics (${withRedis ? 'Bull on Redis' : 'in-process'})`, () => {
       // The suites' pool has one connection (test-app.ts): open, and idle between requests unless a
       // background timer (outbox dispatch, the SLA sweep) holds it at the moment of the scrape.
       expect(
-        sample(text, 'spendin_db_pool_connections{state="in_use"}') +
-          sample(text, 'spendin_db_pool_connections{state="idle"}'),
+        (sample(text, 'spendin_db_pool_connections{state="in_use"}') ?? NaN) +
+          (sample(text, 'spendin_db_pool_connections{state="idle"}') ?? NaN),
       ).toBe(1);
       expect(sample(text, 'spendin_db_pool_connections{state="waiting"}')).toBe(0);
       expect(sample(text, 'spendin_metrics_collector_up{collector="outbox"}')).toBe(1);
